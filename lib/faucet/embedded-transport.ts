@@ -1,0 +1,12 @@
+import "server-only";
+import { getEmbeddedFaucet } from "@/lib/emulator/embedded";
+import { TransportError, type FaucetTransport } from "./transport";
+
+/** The embedded faucet, called in-process: same contract, no socket in between. */
+export function createEmbeddedTransport(): FaucetTransport {
+  return async (body) => {
+    const reply = await getEmbeddedFaucet().handle({ bodyText: JSON.stringify(body), headers: {} });
+    if (reply.dropped) throw new TransportError("reply dropped", true);
+    return { status: reply.status, text: reply.body };
+  };
+}

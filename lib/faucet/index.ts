@@ -1,0 +1,36 @@
+import "server-only";
+import { createEmbeddedTransport } from "./embedded-transport";
+import { createFaucetClient, DEFAULT_TIMEOUT_MS, type FaucetClient } from "./faucet-client";
+import { createHttpTransport } from "./http-transport";
+
+export { FaucetError, isFaucetError, type FaucetErrorKind } from "./faucet-error";
+export type { FaucetClient } from "./faucet-client";
+export type { FaucetAgent, Rotation, WhoAmI } from "./schemas";
+
+/** Set FAUCET_API_URL to talk to a real (or stand-alone) faucet; unset means the embedded one. */
+export function faucetApiUrl(): string | undefined {
+  const url = process.env.FAUCET_API_URL?.trim();
+  return url ? url : undefined;
+}
+
+export function isEmbeddedFaucet(): boolean {
+  return faucetApiUrl() === undefined;
+}
+
+function timeoutFromEnv(): number {
+  const value = Number(process.env.FAUCET_TIMEOUT_MS);
+  return Number.isFinite(value) && value > 0 ? value : DEFAULT_TIMEOUT_MS;
+}
+
+const globalForFaucet = globalThis as { faucetClient?: FaucetClient };
+
+export function getFaucetClient(): FaucetClient {
+  if (!globalForFaucet.faucetClient) {
+    const url = faucetApiUrl();
+    globalForFaucet.faucetClient = createFaucetClient({
+      transport: url ? createHttpTransport(url) : createEmbeddedTransport(),
+      timeoutMs: timeoutFromEnv(),
+    });
+  }
+  return globalForFaucet.faucetClient;
+}
