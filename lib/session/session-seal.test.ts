@@ -1,0 +1,60 @@
+import { sealData } from "iron-session";
+import { describe, expect, it } from "vitest";
+import { withAgentCooldown } from "./cooldowns";
+import type { OperatorSession } from "./session-data";
+import { cookieBytes, COOKIE_LIMIT_BYTES, sealSession, unsealSession } from "./session-seal";
+
+const OLD = { "1": "o".repeat(32) };
+const ROTATED = { "2": "n".repeat(40), "1": "o".repeat(32) };
+const NOW = Date.UTC(2026, 10, 29, 12);
+
+const session: OperatorSession = {
+  operatorKey: "lf_0123456789abcdef0123456789abcdef",
+  operatorId: 1,
+  operatorName: "Demo Operator",
+  operatorCooldownUntil: NOW + 3_600_000,
+  operatorKeyFingerprint: "cdef",
+  agentCooldowns: [{ agentId: 4, until: NOW + 1_800_000, fingerprint: "9f3a" }],
+};
+
+/** How many distinct agent cooldowns fit in one cookie, counted by sealing for real. */
+async function capacity(): Promise<{ count: number; bytesPerCooldown: number }> {
+  let current = { ...session, agentCooldowns: [] as OperatorSession["agentCooldowns"] };
+  const empty = cookieBytes(await sealSession(current, OLD));
+  for (let id = 1; ; id++) {
+    const next = withAgentCooldown(current, { agentId: id, until: NOW + 1_800_000, fingerprint: "abcd" }, NOW);
+    const bytes = cookieBytes(await sealSession(next, OLD));
+    if (bytes > COOKIE_LIMIT_BYTES) return { count: id - 1, bytesPerCooldown: (bytes - empty) / id };
+    current = next;
+  }
+}
+
+describe("session seal", () => {
+  it("round-trips a session", async () => {
+    expect(await unsealSession(await sealSession(session, OLD), OLD)).toEqual(session);
+  });
+
+  it("still opens a cookie sealed with secret 1 after secret 2 is added, and seals new ones with 2", async () => {
+    const sealedWithOld = await sealSession(session, OLD);
+    expect(await unsealSession(sealedWithOld, ROTATED)).toEqual(session);
+    const sealedWithNew = await sealSession(session, ROTATED);
+    expect(sealedWithNew).toContain("*2*");
+    expect(await unsealSession(sealedWithNew, OLD)).toBeNull();
+  });
+
+  it("reads tampered, truncated, foreign and garbage cookies as signed out", async () => {
+    const seal = await sealSession(session, OLD);
+    const flipped = seal.slice(0, 60) + (seal[60] === "A" ? "B" : "A") + seal.slice(61);
+    const foreign = await sealData({ user: "someone" }, { password: OLD });
+    for (const bad of [flipped, seal.slice(0, seal.length / 2), foreign, "garbage", "Fe26.2**", ""]) {
+      expect(await unsealSession(bad, OLD)).toBeNull();
+    }
+    expect(await unsealSession(seal, { "1": "x".repeat(32) })).toBeNull();
+  });
+
+  it("fits at least 200 agent cooldowns in one cookie", async () => {
+    const { count, bytesPerCooldown } = await capacity();
+    expect(count).toBeGreaterThanOrEqual(200);
+    expect(bytesPerCooldown).toBeLessThan(15);
+  });
+});
