@@ -1,0 +1,48 @@
+import "server-only";
+import { getFaucetClient } from "@/lib/faucet";
+import { agentCooldownMap } from "@/lib/session/cooldowns";
+import type { OperatorSession } from "@/lib/session/session-data";
+import type { AgentRow, AgentsPage, AgentsPageRequest } from "./agents-view";
+import { shapeAgents } from "./shape-agents";
+
+/** The later of two cooldown ends, ignoring those already over. */
+function activeUntil(now: number, ...ends: (number | null | undefined)[]): number | null {
+  const latest = Math.max(0, ...ends.map((end) => end ?? 0));
+  return latest > now ? latest : null;
+}
+
+/**
+ * One page of the agents table: the faucet's list merged with this session's rotations.
+ * Throws FaucetError; callers decide whether that means "signed out" or "faucet down".
+ */
+export async function loadAgentsPage(session: OperatorSession, request: AgentsPageRequest, now = Date.now()): Promise<AgentsPage> {
+  const faucet = getFaucetClient();
+  const [whoami, agents] = await Promise.all([faucet.whoami(session.operatorKey), faucet.listAgents(session.operatorKey)]);
+  const rotations = agentCooldownMap(session, now);
+  const rows: AgentRow[] = agents.map((agent) => {
+    const rotation = rotations.get(agent.id);
+    return {
+      id: agent.id,
+      name: agent.name,
+      balanceSats: agent.balanceSats,
+      isActive: agent.isActive,
+      cooldownUntil: activeUntil(now, agent.cooldownUntil, rotation?.until),
+      rotatedKeyFingerprint: rotation?.fingerprint ?? null,
+    };
+  });
+  const shaped = shapeAgents(rows, request);
+  return {
+    serverNow: now,
+    operator: {
+      id: whoami.id,
+      name: whoami.name,
+      balanceSats: whoami.balanceSats,
+      cooldownUntil: activeUntil(now, whoami.cooldownUntil, session.operatorCooldownUntil),
+      keyFingerprint: session.operatorKeyFingerprint,
+    },
+    agents: shaped.slice(request.offset, request.offset + request.limit),
+    offset: request.offset,
+    matching: shaped.length,
+    total: rows.length,
+  };
+}

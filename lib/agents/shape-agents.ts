@@ -1,0 +1,25 @@
+import type { AgentRow, AgentsViewState } from "./agents-view";
+
+/**
+ * Search, filter and sort on the server: the faucet's list_agents returns every agent in
+ * one reply, and the browser should receive only the rows it is about to show.
+ */
+export function shapeAgents(rows: readonly AgentRow[], view: AgentsViewState): AgentRow[] {
+  const needle = view.q.trim().toLowerCase();
+  const matching = rows.filter((row) => {
+    if (view.filter === "active" && !row.isActive) return false;
+    if (view.filter === "inactive" && row.isActive) return false;
+    if (view.filter === "cooldown" && row.cooldownUntil === null) return false;
+    if (!needle) return true;
+    return row.name.toLowerCase().includes(needle) || String(row.id) === needle.replace(/^#/, "");
+  });
+  const direction = view.dir === "asc" ? 1 : -1;
+  const byName = (a: AgentRow, b: AgentRow) => a.name.localeCompare(b.name, "en", { numeric: true }) || a.id - b.id;
+  const compare: Record<AgentsViewState["sort"], (a: AgentRow, b: AgentRow) => number> = {
+    name: byName,
+    balance: (a, b) => a.balanceSats - b.balanceSats || byName(a, b),
+    // Agents without a cooldown sort as if theirs ended long ago.
+    cooldown: (a, b) => (a.cooldownUntil ?? 0) - (b.cooldownUntil ?? 0) || byName(a, b),
+  };
+  return matching.sort((a, b) => direction * compare[view.sort](a, b));
+}

@@ -1,0 +1,31 @@
+import { getBalance, getInfo, getRateLimits, register, whoami } from "./account";
+import { createAgent, deleteAgent, getBudgetStatus, listAgents, updateAgent } from "./agents";
+import type { ActionDefinition } from "./define";
+import { recover, regenerateAgentKey, regenerateOperatorKey } from "./keys";
+import { payInvoice, withdraw } from "./payments";
+import { fundAgent, withdrawFromAgent } from "./transfers";
+
+/** Every action the emulator speaks, by its wire name. */
+const core: Record<string, ActionDefinition> = {
+  register,
+  recover,
+  whoami,
+  get_balance: getBalance,
+  get_rate_limits: getRateLimits,
+  list_agents: listAgents,
+  create_agent: createAgent,
+  update_agent: updateAgent,
+  get_budget_status: getBudgetStatus,
+  delete_agent: deleteAgent,
+  fund_agent: fundAgent,
+  withdraw_from_agent: withdrawFromAgent,
+  regenerate_agent_key: regenerateAgentKey,
+  regenerate_operator_key: regenerateOperatorKey,
+  withdraw,
+  pay_invoice: payInvoice,
+};
+
+export const ACTIONS: ReadonlyMap<string, ActionDefinition> = new Map([
+  ...Object.entries(core),
+  ["get_info", getInfo([...Object.keys(core), "get_info"])],
+]);

@@ -1,0 +1,46 @@
+import { fundAgentParams, withdrawFromAgentParams } from "../params";
+import { agentNotFound, cooldownRefusal, insufficientBalance, succeed } from "../refusal";
+import { activeCooldown } from "../state";
+import { findOwnedAgent, operatorAction } from "./define";
+
+/** Moves between an operator and its own agents; sats never leave the faucet here. */
+
+export const fundAgent = operatorAction({
+  params: fundAgentParams,
+  mutates: true,
+  run({ state, caller, params }) {
+    const agent = findOwnedAgent(state, caller.id, params.agent_id);
+    if (!agent) return agentNotFound(params.agent_id);
+    // Funding stays allowed during any cooldown and for inactive agents: incoming sats are never the risk.
+    if (caller.balanceSats < params.amount_sats) return insufficientBalance("operator", params.amount_sats, caller.balanceSats);
+    caller.balanceSats -= params.amount_sats;
+    agent.balanceSats += params.amount_sats;
+    return succeed({
+      operator_balance: caller.balanceSats,
+      agent_balance: agent.balanceSats,
+      amount_transferred: params.amount_sats,
+    });
+  },
+});
+
+export const withdrawFromAgent = operatorAction({
+  params: withdrawFromAgentParams,
+  mutates: true,
+  run({ state, now, caller, params }) {
+    const agent = findOwnedAgent(state, caller.id, params.agent_id);
+    if (!agent) return agentNotFound(params.agent_id);
+    // Cooldown before balance, so a refusal during a cooldown always says why.
+    const cooldown = activeCooldown(agent.cooldownUntil, now);
+    if (cooldown !== null) return cooldownRefusal(`Withdrawals from agent ${agent.id}`, cooldown, now);
+    // An explicit amount wins; sweep alone means "everything" (older clients send both).
+    const amount = params.amount_sats ?? agent.balanceSats;
+    if (agent.balanceSats < amount) return insufficientBalance("agent", amount, agent.balanceSats);
+    agent.balanceSats -= amount;
+    caller.balanceSats += amount;
+    return succeed({
+      amount_transferred: amount,
+      new_operator_balance: caller.balanceSats,
+      new_agent_balance: agent.balanceSats,
+    });
+  },
+});

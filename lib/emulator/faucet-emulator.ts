@@ -1,0 +1,193 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { ACTIONS } from "./actions";
+import type { Caller, KeyLookup, RateLimitInfo } from "./actions/define";
+import { printDemoKeyOnce, readDemoKey, writeDemoKey } from "./demo-key";
+import { createFaultController, type Faults } from "./faults";
+import { hashSecret } from "./keys";
+import { createRateLimiter } from "./rate-limit";
+import { refusalReply, htmlErrorReply, internalErrorReply, jsonReply, shutDownReply, successReply, truncated, type EmulatorReply } from "./replies";
+import { parseRequest, type ParsedRequest } from "./request";
+import { seedState } from "./seed";
+import { emptyState, fromPersisted, toPersisted, type FaucetState } from "./state";
+import { openStore, type Store } from "./store";
+
+/**
+ * The embedded Lightning Faucet: one object that answers the contract's HTTP API from
+ * a bodyText + headers pair, used in-process by the console and behind the stand-alone
+ * HTTP server. No "server-only" import here: the stand-alone server runs under plain
+ * tsx, where that package throws (embedded.ts carries the guard for the Next app).
+ */
+
+export type { EmulatorReply } from "./replies";
+export type { Faults } from "./faults";
+
+export type FaucetEmulatorOptions = {
+  dataDir: string;
+  /** Seed N generated agents instead of the six demo agents (only for an empty data dir). */
+  seedAgents?: number;
+  now?: () => number;
+  printDemoKey?: boolean;
+  /** Refuse with rate_limited past 60 requests/minute per key. Off by default; counting is always on. */
+  enforceRateLimit?: boolean;
+};
+
+export type FaucetEmulator = {
+  handle(request: { bodyText: string; headers: Record<string, string | undefined> }): Promise<EmulatorReply>;
+  setFaults(faults: Faults): void;
+  clearFaults(): void;
+  stats(): { calls: Record<string, number> };
+  resetStats(): void;
+  demoOperatorKey(): string | null;
+  close(): void;
+};
+
+// Stats buckets for requests that never named a usable action.
+const INVALID_BUCKET = "(invalid)";
+const UNKNOWN_BUCKET = "(unknown)";
+
+export function createFaucetEmulator(options: FaucetEmulatorOptions): FaucetEmulator {
+  const now = options.now ?? Date.now;
+  if (options.seedAgents !== undefined && !(Number.isInteger(options.seedAgents) && options.seedAgents >= 0)) {
+    throw new RangeError(`seedAgents must be a whole number, 0 or more (got ${options.seedAgents})`);
+  }
+  const store = openStore(options.dataDir);
+  let loaded: { state: FaucetState; demoKey: string | null };
+  try {
+    loaded = loadOrSeed(store, now(), options.seedAgents);
+  } catch (error) {
+    store.release();
+    throw error;
+  }
+  let state = loaded.state;
+  let demoKey = loaded.demoKey;
+  if (options.printDemoKey && demoKey) printDemoKeyOnce(demoKey);
+
+  const faults = createFaultController();
+  const limiter = createRateLimiter();
+  let calls: Record<string, number> = {};
+  let closed = false;
+
+  function lookupKey(apiKey: string | null): { key: KeyLookup; keyHash: string | null } {
+    if (apiKey === null) return { key: { kind: "none" }, keyHash: null };
+    const keyHash = hashSecret(apiKey);
+    const owner = state.keyIndex.get(keyHash);
+    let caller: Caller | null = null;
+    if (owner?.role === "operator") {
+      const operator = state.operators.get(owner.id);
+      if (operator) caller = { role: "operator", operator };
+    } else if (owner?.role === "agent") {
+      const agent = state.agents.get(owner.id);
+      if (agent) caller = { role: "agent", agent };
+    }
+    return caller ? { key: { kind: "found", caller }, keyHash } : { key: { kind: "unknown" }, keyHash: null };
+  }
+
+  /** Persists before the reply exists; on failure memory is rolled back to what is on disk. */
+  function commit(): void {
+    try {
+      store.save(toPersisted(state));
+    } catch (error) {
+      const persisted = store.load();
+      state = persisted ? fromPersisted(persisted) : emptyState();
+      throw error;
+    }
+  }
+
+  /** Synchronous from auth to commit, so no other request can interleave with a change. */
+  function runAction(parsed: Extract<ParsedRequest, { ok: true }>): EmulatorReply {
+    const definition = ACTIONS.get(parsed.action);
+    if (!definition) return internalErrorReply(); // parseRequest only lets known actions through
+    const at = now();
+    const { key, keyHash } = lookupKey(parsed.apiKey);
+    let rateLimit: RateLimitInfo | null = null;
+    if (keyHash !== null) {
+      const hit = limiter.hit(keyHash, at);
+      rateLimit = hit;
+      if (hit.limited && options.enforceRateLimit) {
+        const retryAfter = Math.max(1, Math.ceil((hit.resetAt - at) / 1000));
+        return refusalReply({
+          error_code: "rate_limited",
+          error: `Rate limit of ${hit.limit} requests per minute exceeded; retry in ${retryAfter} s.`,
+          extra: { retry_after: retryAfter },
+        });
+      }
+    }
+    const result = definition.execute({ state, now: at, key, body: parsed.body, rateLimit });
+    if (!result.ok) return refusalReply(result.refusal);
+    if (definition.mutates) commit();
+    const issued = result.operatorKeyIssued;
+    if (issued && issued.operatorId === state.demoOperatorId) {
+      demoKey = issued.apiKey;
+      try {
+        writeDemoKey(store, issued.apiKey);
+      } catch (error) {
+        // The rotation is committed and its reply must still go out, or the new key is lost.
+        console.warn(`Faucet emulator: could not update the demo key file: ${describeError(error)}`);
+      }
+    }
+    return successReply(result.fields);
+  }
+
+  async function handleUnsafe(bodyText: string, headers: Record<string, string | undefined>): Promise<EmulatorReply> {
+    if (closed) return shutDownReply();
+    const parsed = parseRequest(bodyText, headers);
+    const bucket = parsed.ok ? parsed.action : parsed.action === null ? INVALID_BUCKET : UNKNOWN_BUCKET;
+    calls[bucket] = (calls[bucket] ?? 0) + 1;
+
+    const active = faults.take(parsed.action);
+    // Latency comes first and the action commits after it: a client that times out
+    // during the delay and closes the request has changed nothing.
+    if (active?.latencyMs) await sleep(active.latencyMs);
+    if (closed) return shutDownReply();
+    if (active?.failWithStatus) return htmlErrorReply(active.failWithStatus);
+    if (active?.refuseWith) return jsonReply(200, { ...active.refuseWith, success: false });
+
+    const reply = parsed.ok ? runAction(parsed) : refusalReply(parsed.refusal);
+    if (active?.dropReplyAfterCommit) return { ...reply, dropped: true };
+    if (active?.malformedJson) return truncated(reply);
+    return reply;
+  }
+
+  return {
+    async handle(request) {
+      try {
+        return await handleUnsafe(request.bodyText, request.headers);
+      } catch (error) {
+        // Never echo the error: it could carry request data. The message stays server-side.
+        console.error(`Faucet emulator internal error: ${describeError(error)}`);
+        return internalErrorReply();
+      }
+    },
+    setFaults: (next) => faults.set(next),
+    clearFaults: () => faults.clear(),
+    stats: () => ({ calls: { ...calls } }),
+    resetStats: () => {
+      calls = {};
+    },
+    demoOperatorKey: () => demoKey,
+    close: () => {
+      if (closed) return;
+      closed = true;
+      store.release();
+    },
+  };
+}
+
+function loadOrSeed(store: Store, at: number, seedAgents: number | undefined): { state: FaucetState; demoKey: string | null } {
+  const persisted = store.load();
+  if (persisted) {
+    const state = fromPersisted(persisted);
+    return { state, demoKey: readDemoKey(store, state) };
+  }
+  const state = emptyState();
+  const { demoOperatorKey } = seedState(state, at, seedAgents);
+  // Key file first: if the state write then fails, the next start re-seeds and rewrites
+  // both, whereas the other order could leave a seeded operator whose key nobody has.
+  writeDemoKey(store, demoOperatorKey);
+  store.save(toPersisted(state));
+  return { state, demoKey: demoOperatorKey };
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}

@@ -1,0 +1,58 @@
+import { createFaucetEmulator } from "./faucet-emulator";
+import { startFaucetServer } from "./http-server";
+
+/**
+ * `npm run faucet`: the stand-alone faucet. Runs under plain tsx, so nothing it imports
+ * may import "server-only" (which throws outside React Server Components).
+ *
+ * Env: PORT (4010), HOST (127.0.0.1), FAUCET_DATA_DIR (.data/faucet),
+ * FAUCET_SEED_AGENTS (N generated agents instead of the demo six),
+ * FAUCET_TEST_CONTROL=1 (enables the /__test/* fault and stats routes).
+ */
+
+function intFromEnv(name: string, fallback: number | undefined): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number, 0 or more (got "${raw}")`);
+  return value;
+}
+
+async function main(): Promise<void> {
+  const port = intFromEnv("PORT", 4010) ?? 4010;
+  const host = process.env.HOST || "127.0.0.1";
+  const dataDir = process.env.FAUCET_DATA_DIR || ".data/faucet";
+  const testControl = process.env.FAUCET_TEST_CONTROL === "1";
+
+  const emulator = createFaucetEmulator({ dataDir, seedAgents: intFromEnv("FAUCET_SEED_AGENTS", undefined), printDemoKey: true });
+  let server;
+  try {
+    server = await startFaucetServer({ emulator, port, host, testControl });
+  } catch (error) {
+    emulator.close();
+    throw error;
+  }
+  console.log(`Lightning Faucet emulator listening on ${server.url} (data: ${dataDir})`);
+  if (testControl) {
+    console.warn("WARNING: FAUCET_TEST_CONTROL=1 — /__test/* routes can inject faults. Never expose this server.");
+  }
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal} received, shutting down`);
+    void server.close().finally(() => {
+      // Releasing the lock last: no request can commit after this.
+      emulator.close();
+      process.exit(0);
+    });
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});
