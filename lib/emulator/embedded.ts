@@ -1,5 +1,6 @@
 import "server-only";
-import { join } from "node:path";
+import { resolve } from "node:path";
+import { DEFAULT_DATA_DIR, wholeNumberFromEnv } from "./env";
 import { createFaucetEmulator, type FaucetEmulator } from "./faucet-emulator";
 
 /**
@@ -16,18 +17,10 @@ export function getEmbeddedFaucet(): FaucetEmulator {
   const existing = holder[INSTANCE];
   if (existing) return existing;
   const created = createFaucetEmulator({
-    dataDir: process.env.FAUCET_DATA_DIR || join(process.cwd(), ".data", "faucet"),
-    seedAgents: seedAgentsFromEnv(),
+    dataDir: resolve(process.cwd(), process.env.FAUCET_DATA_DIR || DEFAULT_DATA_DIR),
+    seedAgents: wholeNumberFromEnv("FAUCET_SEED_AGENTS"),
     printDemoKey: true,
   });
   holder[INSTANCE] = created;
   return created;
-}
-
-function seedAgentsFromEnv(): number | undefined {
-  const raw = process.env.FAUCET_SEED_AGENTS;
-  if (raw === undefined || raw === "") return undefined;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`FAUCET_SEED_AGENTS must be a whole number, 0 or more (got "${raw}")`);
-  return value;
 }

@@ -1,4 +1,5 @@
 import { createFaucetEmulator } from "./faucet-emulator";
+import { DEFAULT_DATA_DIR, wholeNumberFromEnv } from "./env";
 import { startFaucetServer } from "./http-server";
 
 /**
@@ -10,22 +11,14 @@ import { startFaucetServer } from "./http-server";
  * FAUCET_TEST_CONTROL=1 (enables the /__test/* fault and stats routes).
  */
 
-function intFromEnv(name: string, fallback: number | undefined): number | undefined {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number, 0 or more (got "${raw}")`);
-  return value;
-}
-
 async function main(): Promise<void> {
-  const port = intFromEnv("PORT", 4010) ?? 4010;
+  const port = wholeNumberFromEnv("PORT", 4010) ?? 4010;
   const host = process.env.HOST || "127.0.0.1";
-  const dataDir = process.env.FAUCET_DATA_DIR || ".data/faucet";
+  const dataDir = process.env.FAUCET_DATA_DIR || DEFAULT_DATA_DIR;
   const testControl = process.env.FAUCET_TEST_CONTROL === "1";
 
-  const emulator = createFaucetEmulator({ dataDir, seedAgents: intFromEnv("FAUCET_SEED_AGENTS", undefined), printDemoKey: true });
-  let server;
+  const emulator = createFaucetEmulator({ dataDir, seedAgents: wholeNumberFromEnv("FAUCET_SEED_AGENTS"), printDemoKey: true });
+  let server: Awaited<ReturnType<typeof startFaucetServer>>;
   try {
     server = await startFaucetServer({ emulator, port, host, testControl });
   } catch (error) {
