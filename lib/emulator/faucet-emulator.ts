@@ -31,8 +31,18 @@ export type FaucetEmulatorOptions = {
   enforceRateLimit?: boolean;
 };
 
+export type EmulatorRequest = {
+  bodyText: string;
+  headers: Record<string, string | undefined>;
+  /**
+   * Extension: aborted when the client has gone away (the HTTP server wires it to the
+   * socket). A request aborted during injected latency is dropped unprocessed.
+   */
+  signal?: AbortSignal;
+};
+
 export type FaucetEmulator = {
-  handle(request: { bodyText: string; headers: Record<string, string | undefined> }): Promise<EmulatorReply>;
+  handle(request: EmulatorRequest): Promise<EmulatorReply>;
   setFaults(faults: Faults): void;
   clearFaults(): void;
   stats(): { calls: Record<string, number> };
@@ -66,6 +76,9 @@ export function createFaucetEmulator(options: FaucetEmulatorOptions): FaucetEmul
   const limiter = createRateLimiter();
   let calls: Record<string, number> = {};
   let closed = false;
+  // Set when a failed write could not be rolled back: memory may then be ahead of the
+  // disk, so every later request gets a 500 rather than a reply the disk cannot back.
+  let broken = false;
 
   function lookupKey(apiKey: string | null): { key: KeyLookup; keyHash: string | null } {
     if (apiKey === null) return { key: { kind: "none" }, keyHash: null };
@@ -87,8 +100,12 @@ export function createFaucetEmulator(options: FaucetEmulatorOptions): FaucetEmul
     try {
       store.save(toPersisted(state));
     } catch (error) {
-      const persisted = store.load();
-      state = persisted ? fromPersisted(persisted) : emptyState();
+      try {
+        const persisted = store.load();
+        state = persisted ? fromPersisted(persisted) : emptyState();
+      } catch {
+        broken = true;
+      }
       throw error;
     }
   }
@@ -128,8 +145,9 @@ export function createFaucetEmulator(options: FaucetEmulatorOptions): FaucetEmul
     return successReply(result.fields);
   }
 
-  async function handleUnsafe(bodyText: string, headers: Record<string, string | undefined>): Promise<EmulatorReply> {
+  async function handleUnsafe({ bodyText, headers, signal }: EmulatorRequest): Promise<EmulatorReply> {
     if (closed) return shutDownReply();
+    if (broken) return internalErrorReply();
     const parsed = parseRequest(bodyText, headers);
     const bucket = parsed.ok ? parsed.action : parsed.action === null ? INVALID_BUCKET : UNKNOWN_BUCKET;
     calls[bucket] = (calls[bucket] ?? 0) + 1;
@@ -137,7 +155,11 @@ export function createFaucetEmulator(options: FaucetEmulatorOptions): FaucetEmul
     const active = faults.take(parsed.action);
     // Latency comes first and the action commits after it: a client that times out
     // during the delay and closes the request has changed nothing.
-    if (active?.latencyMs) await sleep(active.latencyMs);
+    if (active?.latencyMs) {
+      const completed = await sleep(active.latencyMs, true, { signal }).catch(() => false);
+      if (!completed) return { ...internalErrorReply(), dropped: true };
+    }
+    if (signal?.aborted) return { ...internalErrorReply(), dropped: true };
     if (closed) return shutDownReply();
     if (active?.failWithStatus) return htmlErrorReply(active.failWithStatus);
     if (active?.refuseWith) return jsonReply(200, { ...active.refuseWith, success: false });
@@ -151,7 +173,7 @@ export function createFaucetEmulator(options: FaucetEmulatorOptions): FaucetEmul
   return {
     async handle(request) {
       try {
-        return await handleUnsafe(request.bodyText, request.headers);
+        return await handleUnsafe(request);
       } catch (error) {
         // Never echo the error: it could carry request data. The message stays server-side.
         console.error(`Faucet emulator internal error: ${describeError(error)}`);

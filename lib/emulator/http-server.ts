@@ -57,7 +57,12 @@ async function route(options: FaucetServerOptions, req: IncomingMessage, res: Se
     if (req.method !== "POST") return methodNotAllowed(res, "POST");
     const body = await readBody(req, res);
     if (!body.ok) return;
-    const reply = await options.emulator.handle({ bodyText: body.text, headers: flattenHeaders(req) });
+    const gone = new AbortController();
+    // "close" before the reply finished means the client disconnected (e.g. timed out).
+    res.once("close", () => {
+      if (!res.writableFinished) gone.abort();
+    });
+    const reply = await options.emulator.handle({ bodyText: body.text, headers: flattenHeaders(req), signal: gone.signal });
     return sendReply(req, res, reply);
   }
   if (options.testControl && path?.startsWith("/__test/")) return testControl(options.emulator, path, req, res);

@@ -1,0 +1,194 @@
+import { request } from "node:http";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { makeTempDir, num, startHarness, str, type Harness, type Json } from "./test-support";
+
+/** The HTTP layer: paths, methods, body limits, test-control routes and every fault kind. */
+
+const temp = makeTempDir("http");
+let faucet: Harness;
+let demoKey = "";
+
+beforeAll(async () => {
+  faucet = await startHarness({ dataDir: temp.dir, testControl: true });
+  demoKey = faucet.emulator.demoOperatorKey() ?? "";
+});
+afterAll(async () => {
+  await faucet.close();
+  temp.cleanup();
+});
+beforeEach(() => faucet.emulator.clearFaults());
+
+async function setFaults(faults: Json): Promise<void> {
+  const response = await fetch(`${faucet.base}/__test/faults`, { method: "POST", body: JSON.stringify(faults) });
+  expect(response.status).toBe(200);
+}
+
+function rawPost(body: unknown, path = "/ai-agents/api"): Promise<Response> {
+  return fetch(`${faucet.base}${path}`, { method: "POST", body: typeof body === "string" ? body : JSON.stringify(body) });
+}
+
+const balance = async () => num(await faucet.call("get_balance", demoKey), "balance_sats");
+
+describe("routing", () => {
+  it("serves the legacy .php path too", async () => {
+    const response = await rawPost({ action: "whoami", api_key: demoKey }, "/ai-agents/api.php");
+    expect(await response.json()).toMatchObject({ success: true, type: "operator" });
+  });
+
+  it("404s other paths and 405s other methods, as JSON", async () => {
+    const missing = await fetch(`${faucet.base}/api/agents`, { method: "POST", body: "{}" });
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ success: false });
+    const get = await fetch(faucet.url);
+    expect(get.status).toBe(405);
+    expect(get.headers.get("allow")).toBe("POST");
+  });
+
+  it("replies 413 to a body over 64 KB", async () => {
+    const big = JSON.stringify({ action: "whoami", api_key: demoKey, pad: "x".repeat(100 * 1024) });
+    const response = await rawPost(big);
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({ success: false, error_code: "invalid_request" });
+  });
+
+  it("replies 413 to a chunked body over 64 KB without a Content-Length", async () => {
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const req = request(faucet.url, { method: "POST", headers: { "transfer-encoding": "chunked" } }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      });
+      req.on("error", reject);
+      for (let i = 0; i < 10; i++) req.write("x".repeat(10 * 1024));
+      req.end();
+    });
+    expect(status).toBe(413);
+  });
+
+  it("answers refusals with HTTP 200", async () => {
+    const response = await rawPost({ action: "whoami" });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+  });
+});
+
+describe("faults", () => {
+  it("latency delays the reply, and the action still commits", async () => {
+    await setFaults({ latencyMs: 250 });
+    const started = performance.now();
+    expect((await faucet.call("whoami", demoKey)).success).toBe(true);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(240);
+  });
+
+  it("a client that gives up during the latency changes nothing", async () => {
+    const before = await balance();
+    await setFaults({ latencyMs: 300, actions: ["fund_agent"] });
+    await expect(
+      fetch(faucet.url, {
+        method: "POST",
+        body: JSON.stringify({ action: "fund_agent", api_key: demoKey, agent_id: 1, amount_sats: 10 }),
+        signal: AbortSignal.timeout(50),
+      }),
+    ).rejects.toThrow();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    faucet.emulator.clearFaults();
+    expect(await balance()).toBe(before);
+  });
+
+  it("failWithStatus replies that status with an HTML body and changes nothing", async () => {
+    const before = await balance();
+    await setFaults({ failWithStatus: 502 });
+    const response = await rawPost({ action: "fund_agent", api_key: demoKey, agent_id: 1, amount_sats: 10 });
+    expect(response.status).toBe(502);
+    expect(response.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(await response.text()).toContain("<html>");
+    faucet.emulator.clearFaults();
+    expect(await balance()).toBe(before);
+  });
+
+  it("malformedJson processes the action, then sends an unparseable body", async () => {
+    const before = await balance();
+    await setFaults({ malformedJson: true, times: 1 });
+    const response = await rawPost({ action: "fund_agent", api_key: demoKey, agent_id: 1, amount_sats: 10 });
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(() => JSON.parse(text)).toThrow();
+    expect(await balance()).toBe(before - 10);
+  });
+
+  it("dropReplyAfterCommit drops the connection, yet the change is persisted", async () => {
+    await setFaults({ dropReplyAfterCommit: true, actions: ["create_agent"] });
+    await expect(faucet.call("create_agent", demoKey, { name: "Dropped Reply" })).rejects.toThrow();
+    faucet.emulator.clearFaults();
+    const list = await faucet.call("list_agents", demoKey);
+    expect(JSON.stringify(list.agents)).toContain("Dropped Reply");
+  });
+
+  it("refuseWith replies the given refusal without processing", async () => {
+    const before = await balance();
+    await setFaults({ refuseWith: { error_code: "rate_limited", error: "Slow down", retry_after: 7 } });
+    expect(await faucet.call("fund_agent", demoKey, { agent_id: 1, amount_sats: 10 })).toEqual({
+      success: false,
+      error_code: "rate_limited",
+      error: "Slow down",
+      retry_after: 7,
+    });
+    faucet.emulator.clearFaults();
+    expect(await balance()).toBe(before);
+  });
+
+  it("an actions filter leaves other actions alone", async () => {
+    await setFaults({ failWithStatus: 503, actions: ["withdraw"] });
+    expect((await faucet.call("whoami", demoKey)).success).toBe(true);
+    expect((await rawPost({ action: "withdraw", api_key: demoKey, invoice: "lnbc" })).status).toBe(503);
+  });
+
+  it("times limits the fault to the next N affected requests", async () => {
+    await setFaults({ failWithStatus: 502, times: 2 });
+    expect((await rawPost({ action: "get_info" })).status).toBe(502);
+    expect((await rawPost({ action: "get_info" })).status).toBe(502);
+    expect((await rawPost({ action: "get_info" })).status).toBe(200);
+  });
+
+  it("{} clears the faults; invalid faults are a 400", async () => {
+    await setFaults({ failWithStatus: 502 });
+    await setFaults({});
+    expect((await rawPost({ action: "get_info" })).status).toBe(200);
+    const bad = await fetch(`${faucet.base}/__test/faults`, { method: "POST", body: JSON.stringify({ failWithStatus: "x" }) });
+    expect(bad.status).toBe(400);
+  });
+});
+
+describe("stats", () => {
+  it("counts calls per action, including refused and faulted ones", async () => {
+    expect((await fetch(`${faucet.base}/__test/reset-stats`, { method: "POST" })).status).toBe(200);
+    await faucet.call("whoami", demoKey);
+    await faucet.call("whoami", "lf_wrong");
+    await faucet.call("get_info");
+    await setFaults({ failWithStatus: 502, times: 1 });
+    await rawPost({ action: "get_info" });
+    await rawPost("garbage");
+    await rawPost({ action: "nope" });
+    const stats = (await (await fetch(`${faucet.base}/__test/stats`)).json()) as Json;
+    expect(stats).toEqual({ success: true, calls: { whoami: 2, get_info: 2, "(invalid)": 1, "(unknown)": 1 } });
+    expect(faucet.emulator.stats()).toEqual({ calls: { whoami: 2, get_info: 2, "(invalid)": 1, "(unknown)": 1 } });
+    faucet.emulator.resetStats();
+    expect(faucet.emulator.stats()).toEqual({ calls: {} });
+  });
+});
+
+describe("test control disabled", () => {
+  it("404s every /__test route", async () => {
+    const other = makeTempDir("http-off");
+    const plain = await startHarness({ dataDir: other.dir });
+    try {
+      const base = plain.base;
+      expect((await fetch(`${base}/__test/faults`, { method: "POST", body: JSON.stringify({ failWithStatus: 502 }) })).status).toBe(404);
+      expect((await fetch(`${base}/__test/stats`)).status).toBe(404);
+      expect((await fetch(`${base}/__test/reset-stats`, { method: "POST" })).status).toBe(404);
+      expect(str(await plain.call("get_info"), "status")).toBe("ok");
+    } finally {
+      await plain.close();
+      other.cleanup();
+    }
+  });
+});
