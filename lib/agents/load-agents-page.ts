@@ -2,7 +2,8 @@ import "server-only";
 import { getFaucetClient } from "@/lib/faucet";
 import { agentCooldownMap } from "@/lib/session/cooldowns";
 import type { OperatorSession } from "@/lib/session/session-data";
-import type { AgentRow, AgentsPage, AgentsPageRequest } from "./agents-view";
+import type { AgentRow, AgentsPage } from "./agents-view";
+import type { AgentsPageRequest } from "./view-params";
 import { shapeAgents } from "./shape-agents";
 
 /** The later of two cooldown ends, ignoring those already over. */

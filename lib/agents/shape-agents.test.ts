@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { AgentRow } from "./agents-view";
-import { viewSchema } from "./agents-view";
 import { shapeAgents } from "./shape-agents";
+import { viewSchema } from "./view-params";
 
 const row = (id: number, name: string, balanceSats: number, isActive = true, cooldownUntil: number | null = null): AgentRow => ({
   id,

@@ -57,7 +57,7 @@ export function parseSessionSecret(value: string): SessionPasswords {
  * secret is made once and kept under the data dir. Against a real faucet the operator
  * must choose the secret: several instances have to share it.
  */
-export function resolveSessionPasswords(env: NodeJS.ProcessEnv, dataDir: string): SessionPasswords {
+export function resolveSessionPasswords(env: Record<string, string | undefined>, dataDir: string): SessionPasswords {
   if (env.SESSION_SECRET?.trim()) return parseSessionSecret(env.SESSION_SECRET);
   if (env.FAUCET_API_URL?.trim()) {
     throw new ConfigError(

@@ -1,15 +1,11 @@
 import "server-only";
-import path from "node:path";
 import { cookies } from "next/headers";
+import { consoleDataDir } from "@/lib/config/data-dir";
 import type { OperatorSession } from "./session-data";
 import { cookieBytes, COOKIE_LIMIT_BYTES, sealSession, SESSION_COOKIE, SESSION_TTL_SECONDS, unsealSession } from "./session-seal";
 import { resolveSessionPasswords, type SessionPasswords } from "./session-secret";
 
 const globalForSession = globalThis as { sessionPasswords?: SessionPasswords };
-
-export function consoleDataDir(): string {
-  return process.env.CONSOLE_DATA_DIR?.trim() || path.join(process.cwd(), ".data");
-}
 
 export function sessionPasswords(): SessionPasswords {
   globalForSession.sessionPasswords ??= resolveSessionPasswords(process.env, consoleDataDir());

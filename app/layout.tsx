@@ -1,0 +1,22 @@
+import type { Metadata } from "next";
+import type { ReactNode } from "react";
+import { QueryProvider } from "@/components/providers/query-provider";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: "Faucet Console",
+  description: "Rotate the API keys of your Lightning Faucet agents, safely.",
+  referrer: "no-referrer",
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        <QueryProvider>
+          <main className="mx-auto flex min-h-screen max-w-6xl flex-col gap-6 px-4 py-8">{children}</main>
+        </QueryProvider>
+      </body>
+    </html>
+  );
+}

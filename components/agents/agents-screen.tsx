@@ -1,0 +1,127 @@
+"use client";
+
+import { useQueryClient } from "@tanstack/react-query";
+import { useCallback, useEffect, useState } from "react";
+import { PAGE_SIZE, type AgentRow, type AgentsPage, type AgentsViewState } from "@/lib/agents/agents-view";
+import { ConfirmRotationDialog } from "@/components/keys/confirm-rotation-dialog";
+import { KeyRevealDialog } from "@/components/keys/key-reveal-dialog";
+import type { RotationTarget } from "@/components/keys/rotation-target";
+import { useRotationFlow } from "@/components/keys/use-rotation-flow";
+import { NowProvider, useSyncClock } from "@/components/time/now-provider";
+import { Button } from "@/components/ui/button";
+import { AgentsTable } from "./agents-table";
+import { AgentsToolbar } from "./agents-toolbar";
+import { AgentsSkeleton } from "./agents-skeleton";
+import { OperatorPanel } from "./operator-panel";
+import { StaleDataBanner } from "./stale-data-banner";
+import { useAgentPages } from "./use-agent-pages";
+import { useViewInUrl } from "./use-view-in-url";
+
+type AgentsScreenProps = { initialView: AgentsViewState; initialServerNow: number };
+
+export function AgentsScreen({ initialView, initialServerNow }: AgentsScreenProps) {
+  return (
+    <NowProvider serverNow={initialServerNow}>
+      <AgentsConsole initialView={initialView} />
+    </NowProvider>
+  );
+}
+
+function pagesInRange(first: number, last: number): number[] {
+  const pages: number[] = [];
+  for (let page = Math.floor(first / PAGE_SIZE); page <= Math.floor(last / PAGE_SIZE); page++) pages.push(page);
+  return pages;
+}
+
+function patchPages(page: AgentsPage | undefined, target: RotationTarget, cooldownUntil: number, fingerprint: string | null): AgentsPage | undefined {
+  if (!page) return page;
+  if (target.kind === "operator") return { ...page, operator: { ...page.operator, cooldownUntil, keyFingerprint: fingerprint } };
+  return {
+    ...page,
+    agents: page.agents.map((agent) => (agent.id === target.agentId ? { ...agent, cooldownUntil, rotatedKeyFingerprint: fingerprint } : agent)),
+  };
+}
+
+function AgentsConsole({ initialView }: { initialView: AgentsViewState }) {
+  const queryClient = useQueryClient();
+  const syncClock = useSyncClock();
+  const [view, setView] = useViewInUrl(initialView);
+  const [pageIndexes, setPageIndexes] = useState<number[]>([0]);
+
+  const rotation = useRotationFlow({
+    onRotated: (target, { cooldownUntil, fingerprint, serverNow }) => {
+      syncClock(serverNow);
+      queryClient.setQueriesData<AgentsPage>({ queryKey: ["agents"] }, (page) => patchPages(page, target, cooldownUntil, fingerprint));
+    },
+    // Refetching only now: a refetch while the key is shown must not disturb the dialog.
+    onFinished: () => void queryClient.invalidateQueries({ queryKey: ["agents"] }),
+  });
+
+  const { pages, firstPage, error, isFetching, updatedAt, refetch } = useAgentPages(view, pageIndexes, rotation.revealed !== null);
+  useEffect(() => {
+    if (firstPage) syncClock(firstPage.serverNow);
+  }, [firstPage, syncClock]);
+
+  const onVisibleRangeChange = useCallback((first: number, last: number) => {
+    const next = pagesInRange(first, last);
+    setPageIndexes((current) => (current.join() === next.join() ? current : next));
+  }, []);
+
+  const rowAt = useCallback(
+    (index: number): AgentRow | undefined => pages.get(Math.floor(index / PAGE_SIZE))?.agents[index % PAGE_SIZE],
+    [pages],
+  );
+
+  const startAgentRotation = useCallback(
+    (agent: AgentRow) => rotation.start({ kind: "agent", agentId: agent.id, name: agent.name, seenCooldownUntil: agent.cooldownUntil }),
+    [rotation],
+  );
+
+  if (!firstPage) {
+    if (error) {
+      return (
+        <div role="alert" className="flex flex-col items-start gap-3 rounded-lg border border-red-300 bg-red-50 p-6 text-red-900">
+          <h1 className="text-lg font-semibold">The agents could not be loaded</h1>
+          <p className="text-sm">{error.message}</p>
+          <Button onClick={() => void refetch()} disabled={isFetching}>
+            Retry
+          </Button>
+        </div>
+      );
+    }
+    return <AgentsSkeleton />;
+  }
+
+  const { operator } = firstPage;
+  return (
+    <div className="flex flex-col gap-4">
+      <OperatorPanel
+        operator={operator}
+        onRotate={() => rotation.start({ kind: "operator", name: operator.name, seenCooldownUntil: operator.cooldownUntil })}
+      />
+      {error && <StaleDataBanner message={error.message} updatedAt={updatedAt} />}
+      <AgentsToolbar view={view} onChange={setView} matching={firstPage.matching} total={firstPage.total} />
+      {firstPage.total === 0 ? (
+        <p className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-700">
+          This operator has no agents yet. Agents created with the faucet&apos;s <code>create_agent</code> appear here.
+        </p>
+      ) : firstPage.matching === 0 ? (
+        <p className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-700">No agents match this search and filter.</p>
+      ) : (
+        <AgentsTable rowCount={firstPage.matching} rowAt={rowAt} onVisibleRangeChange={onVisibleRangeChange} onRotate={startAgentRotation} />
+      )}
+      <ConfirmRotationDialog
+        target={rotation.confirmTarget}
+        pending={rotation.pending}
+        failure={rotation.failure}
+        onConfirm={() => void rotation.confirm()}
+        onCancel={rotation.cancel}
+        onReload={() => {
+          rotation.cancel();
+          void queryClient.invalidateQueries({ queryKey: ["agents"] });
+        }}
+      />
+      {rotation.revealed && <KeyRevealDialog revealed={rotation.revealed} onClose={rotation.finish} />}
+    </div>
+  );
+}

@@ -1,0 +1,51 @@
+"use client";
+
+import { useQueries } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useEffect } from "react";
+import { agentsPageKey, type AgentsPage, type AgentsViewState } from "@/lib/agents/agents-view";
+import { fetchAgentsPage, SignedOutError } from "./fetch-agents-page";
+
+const REFRESH_MS = 30_000;
+/** While the faucet is failing, look again sooner so the page recovers by itself. */
+const RECOVERY_MS = 5_000;
+
+/**
+ * The pages of the agents table that are on screen, each its own query: off-screen pages
+ * go inactive and are not refetched, so a 10,000-agent list costs what a screenful does.
+ * `paused` stops every refetch while a key is being revealed: a refetch must not disturb it.
+ */
+export function useAgentPages(view: AgentsViewState, pageIndexes: readonly number[], paused: boolean) {
+  const router = useRouter();
+  const results = useQueries({
+    queries: [0, ...pageIndexes.filter((index) => index !== 0)].map((pageIndex) => ({
+      queryKey: agentsPageKey(view, pageIndex),
+      queryFn: ({ signal }: { signal: AbortSignal }) => fetchAgentsPage(view, pageIndex, signal),
+      refetchInterval: (query: { state: { status: string } }) => (paused ? false : query.state.status === "error" ? RECOVERY_MS : REFRESH_MS),
+      refetchOnWindowFocus: !paused,
+      retry: (failures: number, error: Error) => !(error instanceof SignedOutError) && failures < 1,
+    })),
+  });
+
+  const signedOut = results.find((result) => result.error instanceof SignedOutError)?.error as SignedOutError | undefined;
+  useEffect(() => {
+    if (signedOut) router.replace(`/?reason=${encodeURIComponent(signedOut.reason)}`);
+  }, [router, signedOut]);
+
+  const pages = new Map<number, AgentsPage>();
+  const indexes = [0, ...pageIndexes.filter((index) => index !== 0)];
+  results.forEach((result, position) => {
+    const index = indexes[position];
+    if (result.data && index !== undefined) pages.set(index, result.data);
+  });
+  const first = results[0];
+  return {
+    pages,
+    firstPage: first?.data,
+    error: first?.error ?? null,
+    isFetching: results.some((result) => result.isFetching),
+    /** When the shown data was last confirmed by the faucet. */
+    updatedAt: first?.dataUpdatedAt ?? 0,
+    refetch: () => Promise.all(results.map((result) => result.refetch())),
+  };
+}

@@ -1,0 +1,69 @@
+"use client";
+
+import * as AlertDialog from "@radix-ui/react-alert-dialog";
+import type { ActionFailure } from "@/lib/actions/action-result";
+import { Button } from "@/components/ui/button";
+import type { RotationTarget } from "./rotation-target";
+
+type ConfirmRotationDialogProps = {
+  target: RotationTarget | null;
+  pending: boolean;
+  failure: ActionFailure | null;
+  onConfirm: () => void;
+  onCancel: () => void;
+  onReload: () => void;
+};
+
+function consequence(target: RotationTarget): string {
+  return target.kind === "agent"
+    ? `The current key of ${target.name} stops working immediately, and withdrawals for this agent are locked for 30 minutes.`
+    : "Your current operator key stops working immediately, and withdrawals are locked for 60 minutes. This console switches to the new key, so you stay signed in.";
+}
+
+/** Failures after which the same button would do something different: say so on the button. */
+const RETRY_CODES = new Set(["outcome_unknown", "key_missing"]);
+
+export function ConfirmRotationDialog({ target, pending, failure, onConfirm, onCancel, onReload }: ConfirmRotationDialogProps) {
+  const rotatedElsewhere = failure?.code === "rotated_elsewhere";
+  const retry = failure !== null && RETRY_CODES.has(failure.code);
+  return (
+    <AlertDialog.Root open={target !== null} onOpenChange={(open) => !open && !pending && onCancel()}>
+      <AlertDialog.Portal>
+        <AlertDialog.Overlay className="fixed inset-0 bg-slate-900/50" />
+        <AlertDialog.Content className="fixed left-1/2 top-1/2 w-[min(32rem,92vw)] -translate-x-1/2 -translate-y-1/2 rounded-lg bg-white p-6 shadow-xl">
+          {target && (
+            <>
+              <AlertDialog.Title className="text-lg font-semibold text-slate-900">
+                {target.kind === "agent" ? `Rotate key for ${target.name}?` : "Rotate the operator key?"}
+              </AlertDialog.Title>
+              <AlertDialog.Description className="mt-2 text-sm text-slate-700">{consequence(target)}</AlertDialog.Description>
+              {failure && (
+                <p role="alert" className="mt-4 rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-900">
+                  {failure.message}
+                </p>
+              )}
+              <div className="mt-6 flex justify-end gap-3">
+                <AlertDialog.Cancel asChild>
+                  <Button variant="secondary" disabled={pending}>
+                    {rotatedElsewhere ? "Close" : "Cancel"}
+                  </Button>
+                </AlertDialog.Cancel>
+                {rotatedElsewhere ? (
+                  <Button onClick={onReload}>Reload agents</Button>
+                ) : (
+                  // Not AlertDialog.Action: that would close the dialog before the result is known.
+                  <Button variant="danger" onClick={onConfirm} disabled={pending} aria-busy={pending}>
+                    {retry ? "Rotate again" : "Rotate key"}
+                  </Button>
+                )}
+              </div>
+              <p aria-live="polite" className="sr-only">
+                {pending ? "Rotating…" : ""}
+              </p>
+            </>
+          )}
+        </AlertDialog.Content>
+      </AlertDialog.Portal>
+    </AlertDialog.Root>
+  );
+}

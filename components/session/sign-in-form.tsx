@@ -1,0 +1,62 @@
+"use client";
+
+import { useActionState } from "react";
+import { signIn } from "@/lib/actions/sign-in";
+import { signInAsDemo } from "@/lib/actions/sign-in-as-demo";
+import { signedOutState } from "@/lib/actions/sign-in-schema";
+import { Button } from "@/components/ui/button";
+
+type SignInFormProps = { offerDemo: boolean; notice: string | null };
+
+export function SignInForm({ offerDemo, notice }: SignInFormProps) {
+  const [state, submitKey, signingIn] = useActionState(signIn, signedOutState);
+  const [demoState, submitDemo, openingDemo] = useActionState(signInAsDemo, signedOutState);
+  const busy = signingIn || openingDemo;
+  const message = state.message ?? demoState.message ?? demoState.fieldError;
+
+  return (
+    <div className="flex flex-col gap-6">
+      {notice && (
+        <p role="status" className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
+          {notice}
+        </p>
+      )}
+      <form action={submitKey} className="flex flex-col gap-3" noValidate>
+        <label htmlFor="operator-key" className="text-sm font-medium text-slate-900">
+          Operator API key
+        </label>
+        <input
+          id="operator-key"
+          name="operatorKey"
+          type="password"
+          autoComplete="off"
+          spellCheck={false}
+          required
+          aria-invalid={state.fieldError ? true : undefined}
+          aria-describedby="operator-key-help operator-key-error"
+          className="rounded-md border border-slate-300 px-3 py-2 font-mono text-sm focus:border-blue-600 focus:outline-none"
+        />
+        <p id="operator-key-help" className="text-xs text-slate-600">
+          The key that starts with <code>lf_</code>. It is kept only in an encrypted, HttpOnly session cookie.
+        </p>
+        <p id="operator-key-error" aria-live="polite" className="min-h-5 text-sm text-red-700">
+          {state.fieldError}
+        </p>
+        <Button type="submit" disabled={busy} aria-busy={signingIn}>
+          Sign in
+        </Button>
+      </form>
+      {offerDemo && (
+        <form action={submitDemo} className="flex flex-col gap-2 border-t border-slate-200 pt-4">
+          <p className="text-sm text-slate-600">This console runs on its embedded faucet. Try it with the demo operator:</p>
+          <Button type="submit" variant="secondary" disabled={busy} aria-busy={openingDemo}>
+            Use demo operator
+          </Button>
+        </form>
+      )}
+      <p role="alert" className="min-h-5 text-sm text-red-700">
+        {message}
+      </p>
+    </div>
+  );
+}

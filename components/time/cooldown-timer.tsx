@@ -1,0 +1,29 @@
+"use client";
+
+import { formatCountdown } from "./format-countdown";
+import { useNow } from "./now-provider";
+
+type CooldownTimerProps = {
+  until: number;
+  /** Full length of this kind of cooldown, for the progress bar. */
+  durationMs: number;
+  label?: string;
+};
+
+/** A live "Withdrawals locked mm:ss" countdown; renders nothing once the cooldown is over. */
+export function CooldownTimer({ until, durationMs, label = "Withdrawals locked" }: CooldownTimerProps) {
+  const now = useNow();
+  const remaining = until - now;
+  if (remaining <= 0) return null;
+  const fraction = Math.min(1, remaining / durationMs);
+  return (
+    <div role="timer" aria-live="off" className="flex min-w-36 flex-col gap-1">
+      <span className="text-sm font-medium tabular-nums text-amber-800">
+        {label} {formatCountdown(remaining)}
+      </span>
+      <span aria-hidden="true" className="block h-1 w-full overflow-hidden rounded bg-amber-100">
+        <span className="block h-full origin-left rounded bg-amber-500" style={{ transform: `scaleX(${fraction})` }} />
+      </span>
+    </div>
+  );
+}

@@ -1,0 +1,82 @@
+"use client";
+
+import { createContext, useCallback, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from "react";
+
+/**
+ * One ticking clock for the whole page: every countdown reads it, so 200 timers cost one
+ * interval. Times are corrected by the server's clock (each data response carries its
+ * `serverNow`), so a browser whose clock is off still counts down to the right second.
+ */
+type Clock = {
+  subscribe(listener: () => void): () => void;
+  now(): number;
+  syncWithServer(serverNow: number): void;
+};
+
+function createClock(initialNow: number): Clock {
+  const listeners = new Set<() => void>();
+  let offsetMs = 0;
+  let latestServerNow = Number.NEGATIVE_INFINITY;
+  // Starting from the server's time makes the first client render match the server's HTML.
+  let current = initialNow;
+  let timer: ReturnType<typeof setInterval> | undefined;
+
+  const tick = () => {
+    current = Date.now() + offsetMs;
+    for (const listener of listeners) listener();
+  };
+
+  return {
+    subscribe(listener) {
+      listeners.add(listener);
+      if (!timer) {
+        tick();
+        timer = setInterval(tick, 1000);
+      }
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0 && timer) {
+          clearInterval(timer);
+          timer = undefined;
+        }
+      };
+    },
+    now: () => current,
+    syncWithServer(serverNow) {
+      // Only newer server times are fresh: a page served from the cache carries an old one.
+      if (serverNow <= latestServerNow) return;
+      latestServerNow = serverNow;
+      offsetMs = serverNow - Date.now();
+      tick();
+    },
+  };
+}
+
+const ClockContext = createContext<Clock | null>(null);
+
+export function NowProvider({ serverNow, children }: { serverNow: number; children: ReactNode }) {
+  const [clock] = useState(() => createClock(serverNow));
+  useEffect(() => {
+    // The first render used the server's time as is; from now on, correct the browser's clock by it.
+    clock.syncWithServer(serverNow);
+  }, [clock, serverNow]);
+  return <ClockContext.Provider value={clock}>{children}</ClockContext.Provider>;
+}
+
+function useClock(): Clock {
+  const clock = useContext(ClockContext);
+  if (!clock) throw new Error("useNow needs a <NowProvider> above it");
+  return clock;
+}
+
+/** The server-corrected time in epoch ms, updated once a second while anything listens. */
+export function useNow(): number {
+  const clock = useClock();
+  return useSyncExternalStore(clock.subscribe, clock.now, clock.now);
+}
+
+/** Re-bases the page clock on a server time that just arrived (a data response, an action result). */
+export function useSyncClock(): (serverNow: number) => void {
+  const clock = useClock();
+  return useCallback((serverNow: number) => clock.syncWithServer(serverNow), [clock]);
+}

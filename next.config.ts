@@ -1,0 +1,15 @@
+import type { NextConfig } from "next";
+
+const nextConfig: NextConfig = {
+  poweredByHeader: false,
+  reactStrictMode: true,
+  experimental: {
+    serverActions: {
+      // Large enough that a pasted 1 MB "key" reaches our validation and gets a clear
+      // message, instead of being cut off by the framework with a generic error.
+      bodySizeLimit: "2mb",
+    },
+  },
+};
+
+export default nextConfig;
