@@ -6,7 +6,7 @@ import "./globals.css";
 export const metadata: Metadata = {
   title: "Faucet Console",
   description: "Rotate the API keys of your Lightning Faucet agents, safely.",
-  referrer: "no-referrer",
+  referrer: "strict-origin-when-cross-origin",
 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {

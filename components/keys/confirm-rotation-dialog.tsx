@@ -29,8 +29,8 @@ export function ConfirmRotationDialog({ target, pending, failure, onConfirm, onC
   return (
     <AlertDialog.Root open={target !== null} onOpenChange={(open) => !open && !pending && onCancel()}>
       <AlertDialog.Portal>
-        <AlertDialog.Overlay className="fixed inset-0 bg-slate-900/50" />
-        <AlertDialog.Content className="fixed left-1/2 top-1/2 w-[min(32rem,92vw)] -translate-x-1/2 -translate-y-1/2 rounded-lg bg-white p-6 shadow-xl">
+        <AlertDialog.Overlay className="fixed inset-0 z-40 bg-slate-900/50" />
+        <AlertDialog.Content className="fixed left-1/2 top-1/2 z-50 w-[min(32rem,92vw)] -translate-x-1/2 -translate-y-1/2 rounded-lg bg-white p-6 shadow-xl">
           {target && (
             <>
               <AlertDialog.Title className="text-lg font-semibold text-slate-900">

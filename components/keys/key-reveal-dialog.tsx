@@ -46,7 +46,7 @@ export function KeyRevealDialog({ revealed, onClose }: KeyRevealDialogProps) {
   return (
     <Dialog.Root open onOpenChange={(open) => !open && requestClose()}>
       <Dialog.Portal>
-        <Dialog.Overlay className="fixed inset-0 bg-slate-900/50" />
+        <Dialog.Overlay className="fixed inset-0 z-40 bg-slate-900/50" />
         <Dialog.Content
           onEscapeKeyDown={guardDismiss}
           onPointerDownOutside={guardDismiss}
@@ -56,7 +56,7 @@ export function KeyRevealDialog({ revealed, onClose }: KeyRevealDialogProps) {
             event.preventDefault();
             copyButton.current?.focus();
           }}
-          className="fixed left-1/2 top-1/2 w-[min(36rem,94vw)] -translate-x-1/2 -translate-y-1/2 rounded-lg bg-white p-6 shadow-xl"
+          className="fixed left-1/2 top-1/2 z-50 w-[min(36rem,94vw)] -translate-x-1/2 -translate-y-1/2 rounded-lg bg-white p-6 shadow-xl"
         >
           <Dialog.Title className="text-lg font-semibold text-slate-900">{title}</Dialog.Title>
           <Dialog.Description className="mt-2 text-sm text-slate-700">
@@ -93,8 +93,8 @@ export function KeyRevealDialog({ revealed, onClose }: KeyRevealDialogProps) {
           </div>
           <AlertDialog.Root open={confirmingClose} onOpenChange={setConfirmingClose}>
             <AlertDialog.Portal>
-              <AlertDialog.Overlay className="fixed inset-0 bg-slate-900/40" />
-              <AlertDialog.Content className="fixed left-1/2 top-1/2 w-[min(28rem,90vw)] -translate-x-1/2 -translate-y-1/2 rounded-lg bg-white p-6 shadow-xl">
+              <AlertDialog.Overlay className="fixed inset-0 z-50 bg-slate-900/40" />
+              <AlertDialog.Content className="fixed left-1/2 top-1/2 z-[60] w-[min(28rem,90vw)] -translate-x-1/2 -translate-y-1/2 rounded-lg bg-white p-6 shadow-xl">
                 <AlertDialog.Title className="text-lg font-semibold text-slate-900">Close without saving the key?</AlertDialog.Title>
                 <AlertDialog.Description className="mt-2 text-sm text-slate-700">
                   You have not copied or shown the new key. It will never be shown again: without it you must rotate again.

@@ -16,6 +16,5 @@ export function contentSecurityPolicy(nonce: string, { development }: { developm
     "base-uri 'self'",
     "form-action 'self'",
     "frame-ancestors 'none'",
-    ...(development ? [] : ["upgrade-insecure-requests"]),
   ].join("; ");
 }
