@@ -17,7 +17,8 @@ export function getEmbeddedFaucet(): FaucetEmulator {
   const existing = holder[INSTANCE];
   if (existing) return existing;
   const created = createFaucetEmulator({
-    dataDir: resolve(process.cwd(), process.env.FAUCET_DATA_DIR || DEFAULT_DATA_DIR),
+    // The data dir is chosen at run time; the comment keeps the bundler from tracing the whole project.
+    dataDir: resolve(/*turbopackIgnore: true*/ process.cwd(), process.env.FAUCET_DATA_DIR || DEFAULT_DATA_DIR),
     seedAgents: wholeNumberFromEnv("FAUCET_SEED_AGENTS"),
     printDemoKey: true,
   });

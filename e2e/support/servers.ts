@@ -1,0 +1,26 @@
+/**
+ * The servers an e2e run starts, on loopback only. Ports come from E2E_PORT_BASE so two
+ * runs (or a run and a benchmark) can share a machine.
+ */
+const base = Number(process.env.E2E_PORT_BASE ?? 3100);
+
+export const SERVERS = {
+  /** The console on its embedded faucet, as `npm run dev` runs it. */
+  embedded: { port: base, url: `http://127.0.0.1:${base}` },
+  /** The console on the stand-alone faucet below (FAUCET_API_URL), instance A. */
+  remoteA: { port: base + 1, url: `http://127.0.0.1:${base + 1}` },
+  /** A second console instance with the same secrets, for the load-balancer test. */
+  remoteB: { port: base + 2, url: `http://127.0.0.1:${base + 2}` },
+  /** The console on an embedded faucet seeded with 10,000 agents. */
+  large: { port: base + 3, url: `http://127.0.0.1:${base + 3}` },
+  /** The stand-alone faucet with test controls (fault injection, call counts). */
+  faucet: { port: base + 10, url: `http://127.0.0.1:${base + 10}` },
+} as const;
+
+export const FAUCET_API = `${SERVERS.faucet.url}/ai-agents/api`;
+
+/** Shared by both remote instances: what several instances behind a load balancer need. */
+export const SHARED_SECRETS = {
+  SESSION_SECRET: "e2e-session-secret-0123456789-abcdefghijklmnop",
+  NEXT_SERVER_ACTIONS_ENCRYPTION_KEY: "3q2+7w8zVd6Rk2d3Yp1mQm3y6Z0uNw9kQm1nZ1o2Z3Q=",
+};

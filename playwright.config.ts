@@ -1,0 +1,77 @@
+import { existsSync } from "node:fs";
+import { defineConfig, devices } from "@playwright/test";
+import { SERVERS, SHARED_SECRETS } from "./e2e/support/servers";
+
+/**
+ * Playwright cannot download its browsers here, so Debian's chromium is used where it is
+ * installed (CI installs it); elsewhere Playwright's own browser.
+ */
+const DEBIAN_CHROMIUM = "/usr/bin/chromium";
+const launchOptions = existsSync(DEBIAN_CHROMIUM)
+  ? {
+      executablePath: DEBIAN_CHROMIUM,
+      args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    }
+  : {};
+
+export const dataRoot = process.env.E2E_DATA_DIR ?? `.data-e2e-${SERVERS.embedded.port}`;
+/** Each console's output goes to <dir>/server.log, where the secret-hygiene test searches it for keys. */
+const nextStart = (port: number, dir: string) => `mkdir -p ${dir} && exec npx next start -H 127.0.0.1 -p ${port} > ${dir}/server.log 2>&1`;
+const common = { reuseExistingServer: false, timeout: 60_000, stdout: "pipe" as const, stderr: "pipe" as const };
+// Generous limits for the shared test servers; the rate-limit tests run their own expectations against these.
+const limits = { RATE_LIMIT_SIGN_INS: "1000", RATE_LIMIT_ROTATIONS: "1000" };
+
+export default defineConfig({
+  testDir: "./e2e",
+  fullyParallel: true,
+  forbidOnly: !!process.env.CI,
+  retries: process.env.CI ? 1 : 0,
+  workers: 2,
+  timeout: 45_000,
+  expect: { timeout: 10_000 },
+  reporter: process.env.CI ? [["list"], ["html", { open: "never" }]] : [["list"]],
+  globalSetup: "./e2e/support/global-setup.ts",
+  use: {
+    baseURL: SERVERS.embedded.url,
+    trace: "on-first-retry",
+    launchOptions,
+  },
+  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], launchOptions } }],
+  webServer: [
+    {
+      command: `rm -rf ${dataRoot}/embedded && ${nextStart(SERVERS.embedded.port, `${dataRoot}/embedded`)}`,
+      url: `${SERVERS.embedded.url}/`,
+      env: { CONSOLE_DATA_DIR: `${dataRoot}/embedded`, FAUCET_DATA_DIR: `${dataRoot}/embedded/faucet`, ...limits },
+      ...common,
+    },
+    {
+      command: `rm -rf ${dataRoot}/faucet && npx tsx lib/emulator/main.ts`,
+      url: `${SERVERS.faucet.url}/__test/stats`,
+      env: { PORT: String(SERVERS.faucet.port), FAUCET_DATA_DIR: `${dataRoot}/faucet`, FAUCET_TEST_CONTROL: "1" },
+      ...common,
+    },
+    ...[SERVERS.remoteA, SERVERS.remoteB].map((server) => ({
+      command: `rm -rf ${dataRoot}/remote-${server.port} && ${nextStart(server.port, `${dataRoot}/remote-${server.port}`)}`,
+      url: `${server.url}/`,
+      env: {
+        FAUCET_API_URL: `${SERVERS.faucet.url}/ai-agents/api`,
+        FAUCET_TIMEOUT_MS: "3000",
+        CONSOLE_DATA_DIR: `${dataRoot}/remote-${server.port}`,
+        ...SHARED_SECRETS,
+        ...limits,
+      },
+      ...common,
+    })),
+    {
+      command: `rm -rf ${dataRoot}/large && ${nextStart(SERVERS.large.port, `${dataRoot}/large`)}`,
+      url: `${SERVERS.large.url}/`,
+      env: {
+        CONSOLE_DATA_DIR: `${dataRoot}/large`,
+        FAUCET_DATA_DIR: `${dataRoot}/large/faucet`,
+        FAUCET_SEED_AGENTS: "10000",
+        ...limits,
+      },
+      ...common,
+    },
+  ],
+});
