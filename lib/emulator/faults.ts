@@ -13,6 +13,11 @@ export const faultsSchema = z.strictObject({
   malformedJson: z.boolean().optional(),
   /** Process and persist the action, then drop the reply (the socket is destroyed). */
   dropReplyAfterCommit: z.boolean().optional(),
+  /**
+   * Process and persist the action, then reply success with every key field removed: the
+   * worst case of a rotation (the old key is dead and the new one never arrives).
+   */
+  omitKey: z.boolean().optional(),
   /** Reply this refusal without processing. */
   refuseWith: z.looseObject({ error_code: z.string().min(1), error: z.string().min(1) }).optional(),
   /** Only these actions are affected; default all (including bodies with no readable action). */

@@ -123,6 +123,16 @@ describe("faults", () => {
     expect(JSON.stringify(list.agents)).toContain("Dropped Reply");
   });
 
+  it("omitKey commits a rotation, then answers success without the new key", async () => {
+    const created = await faucet.call("create_agent", demoKey, { name: "Keyless Rotation" });
+    await setFaults({ omitKey: true, actions: ["regenerate_agent_key"], times: 1 });
+    const reply = await faucet.call("regenerate_agent_key", demoKey, { agent_id: num(created, "agent_id") });
+    expect(reply.success).toBe(true);
+    expect(reply).not.toHaveProperty("api_key");
+    expect(reply).not.toHaveProperty("new_api_key");
+    expect((await faucet.call("whoami", str(created, "api_key"))).error_code).toBe("invalid_key");
+  });
+
   it("refuseWith replies the given refusal without processing", async () => {
     const before = await balance();
     await setFaults({ refuseWith: { error_code: "rate_limited", error: "Slow down", retry_after: 7 } });

@@ -38,3 +38,18 @@ export function htmlErrorReply(status: number): EmulatorReply {
 export function truncated(reply: EmulatorReply): EmulatorReply {
   return { ...reply, body: reply.body.slice(0, Math.max(1, Math.floor(reply.body.length / 2))) };
 }
+
+const KEY_FIELDS = ["api_key", "new_api_key"];
+
+/** The same reply without the fields that carry a key; other replies pass through unchanged. */
+export function withoutKeys(reply: EmulatorReply): EmulatorReply {
+  let payload: unknown;
+  try {
+    payload = JSON.parse(reply.body);
+  } catch {
+    return reply;
+  }
+  if (typeof payload !== "object" || payload === null || Array.isArray(payload)) return reply;
+  const kept = Object.fromEntries(Object.entries(payload).filter(([field]) => !KEY_FIELDS.includes(field)));
+  return { ...reply, body: JSON.stringify(kept) };
+}
