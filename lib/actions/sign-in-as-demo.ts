@@ -7,7 +7,7 @@ import type { SignInState } from "./sign-in-schema";
 import { signInWithKey } from "./sign-in-with-key";
 
 /** Only the embedded faucet has a demo operator; against a real faucet this action refuses. */
-export async function signInAsDemo(_previous: SignInState): Promise<SignInState> {
+export async function signInAsDemo(_previous: unknown): Promise<SignInState> {
   if (!isEmbeddedFaucet()) return { message: "There is no demo operator on a real faucet.", fieldError: null };
   const key = getEmbeddedFaucet().demoOperatorKey();
   if (!key) return { message: "The embedded faucet has no demo operator.", fieldError: null };
