@@ -5,7 +5,10 @@ import { contentSecurityPolicy } from "@/lib/security/content-security-policy";
  * Security headers on every response, and a fresh CSP nonce per request. Authorisation
  * is not done here: every page, route and action checks the session itself.
  */
-export function proxy(request: NextRequest) {
+export async function proxy(request: NextRequest) {
+  if (await isMalformedActionCall(request)) {
+    return NextResponse.json({ ok: false, code: "invalid_input", message: "The request was malformed." }, { status: 400 });
+  }
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
   const policy = contentSecurityPolicy(nonce, { development: process.env.NODE_ENV === "development" });
 
@@ -27,6 +30,22 @@ export function proxy(request: NextRequest) {
   // Console pages carry account data: never store them in any cache.
   response.headers.set("cache-control", "no-store");
   return response;
+}
+
+/**
+ * Next.js answers a server-action call whose body is not valid JSON with a 500. Actions
+ * are public endpoints, so garbage gets a plain 400 here instead; the action and its own
+ * validation never see it.
+ */
+async function isMalformedActionCall(request: NextRequest): Promise<boolean> {
+  if (request.method !== "POST" || !request.headers.has("next-action")) return false;
+  if (!request.headers.get("content-type")?.startsWith("text/plain")) return false;
+  try {
+    JSON.parse(await request.clone().text());
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 export const config = {
