@@ -1,0 +1,61 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import type { APIRequestContext } from "@playwright/test";
+
+type Manifest = { node: Record<string, { exportedName?: string; filename?: string }> };
+
+/** Action ids of the build under test, by exported name (they change with every build). */
+export function actionIds(): Record<string, string> {
+  const distDir = process.env.NEXT_DIST_DIR || ".next";
+  const manifest = JSON.parse(readFileSync(path.join(distDir, "server", "server-reference-manifest.json"), "utf8")) as Manifest;
+  const ids: Record<string, string> = {};
+  for (const [id, entry] of Object.entries(manifest.node)) if (entry.exportedName) ids[entry.exportedName] = id;
+  return ids;
+}
+
+export type ActionReply = { status: number; result: unknown; setCookie: string | undefined };
+
+type CallOptions = { cookie?: string; origin?: string | null };
+
+/** The action's return value from the RSC stream: the line that answers row "$@1". */
+function parseResult(body: string): unknown {
+  const line = body.split("\n").find((row) => row.startsWith("1:"));
+  if (!line) return undefined;
+  try {
+    return JSON.parse(line.slice(2));
+  } catch {
+    return line.slice(2);
+  }
+}
+
+function headersFor(id: string, baseUrl: string, options: CallOptions): Record<string, string> {
+  const headers: Record<string, string> = { "next-action": id, accept: "text/x-component" };
+  if (options.origin !== null) headers.origin = options.origin ?? baseUrl;
+  if (options.cookie !== undefined) headers.cookie = options.cookie;
+  return headers;
+}
+
+/** Calls a server action the way React does for plain arguments: a JSON array as text/plain. */
+export async function callAction(request: APIRequestContext, baseUrl: string, id: string, encodedArgs: string, options: CallOptions = {}): Promise<ActionReply> {
+  const response = await request.post(`${baseUrl}/agents`, {
+    headers: { ...headersFor(id, baseUrl, options), "content-type": "text/plain;charset=UTF-8" },
+    data: encodedArgs,
+    maxRedirects: 0,
+  });
+  return { status: response.status(), result: parseResult(await response.text()), setCookie: response.headers()["set-cookie"] };
+}
+
+/** Calls the sign-in form action as the browser does: multipart, the form's fields prefixed "_1_". */
+export async function callSignIn(request: APIRequestContext, baseUrl: string, id: string, operatorKey: string, options: CallOptions = {}): Promise<ActionReply> {
+  const response = await request.post(`${baseUrl}/`, {
+    headers: headersFor(id, baseUrl, options),
+    multipart: { "_1_operatorKey": operatorKey, "0": JSON.stringify([{ message: null, fieldError: null }, "$K1"]) },
+    maxRedirects: 0,
+  });
+  return { status: response.status(), result: parseResult(await response.text()), setCookie: response.headers()["set-cookie"] };
+}
+
+/** "fc_session=<seal>" from a Set-Cookie header, for replaying a session. */
+export function sessionCookieFrom(setCookie: string | undefined): string | undefined {
+  return setCookie?.split(/\n|,(?=\s*\w+=)/).map((part) => part.trim()).find((part) => part.startsWith("fc_session="))?.split(";")[0];
+}
