@@ -45,7 +45,8 @@ export type FaucetEmulator = {
   handle(request: EmulatorRequest): Promise<EmulatorReply>;
   setFaults(faults: Faults): void;
   clearFaults(): void;
-  stats(): { calls: Record<string, number> };
+  /** Calls per action; with an operator id, only those made with that operator's (or its agents') keys, current or retired. */
+  stats(operatorId?: number): { calls: Record<string, number> };
   resetStats(): void;
   demoOperatorKey(): string | null;
   close(): void;
@@ -75,6 +76,10 @@ export function createFaucetEmulator(options: FaucetEmulatorOptions): FaucetEmul
   const faults = createFaultController();
   const limiter = createRateLimiter();
   let calls: Record<string, number> = {};
+  let callsByOperator = new Map<number, Record<string, number>>();
+  // Every key hash seen while valid, with its operator: a call made later with a retired
+  // key is still attributed (for stats and scoped faults) to the operator it belonged to.
+  const keyOperators = new Map<string, number>();
   let closed = false;
   // Set when a failed write could not be rolled back: memory may then be ahead of the
   // disk, so every later request gets a 500 rather than a reply the disk cannot back.
@@ -93,6 +98,17 @@ export function createFaucetEmulator(options: FaucetEmulatorOptions): FaucetEmul
       if (agent) caller = { role: "agent", agent };
     }
     return caller ? { key: { kind: "found", caller }, keyHash } : { key: { kind: "unknown" }, keyHash: null };
+  }
+
+  /** The operator a key belongs (or belonged) to, directly or through one of its agents. */
+  function operatorOfKey(apiKey: string | null): number | null {
+    if (apiKey === null) return null;
+    const keyHash = hashSecret(apiKey);
+    const owner = state.keyIndex.get(keyHash);
+    const operatorId = owner?.role === "operator" ? owner.id : owner?.role === "agent" ? state.agents.get(owner.id)?.operatorId : undefined;
+    if (operatorId === undefined) return keyOperators.get(keyHash) ?? null;
+    keyOperators.set(keyHash, operatorId);
+    return operatorId;
   }
 
   /** Persists before the reply exists; on failure memory is rolled back to what is on disk. */
@@ -151,8 +167,14 @@ export function createFaucetEmulator(options: FaucetEmulatorOptions): FaucetEmul
     const parsed = parseRequest(bodyText, headers);
     const bucket = parsed.ok ? parsed.action : parsed.action === null ? INVALID_BUCKET : UNKNOWN_BUCKET;
     calls[bucket] = (calls[bucket] ?? 0) + 1;
+    const operatorId = parsed.ok ? operatorOfKey(parsed.apiKey) : null;
+    if (operatorId !== null) {
+      const own = callsByOperator.get(operatorId) ?? {};
+      own[bucket] = (own[bucket] ?? 0) + 1;
+      callsByOperator.set(operatorId, own);
+    }
 
-    const active = faults.take(parsed.action);
+    const active = faults.take(parsed.action, operatorId);
     // Latency comes first and the action commits after it: a client that times out
     // during the delay and closes the request has changed nothing.
     if (active?.latencyMs) {
@@ -183,9 +205,10 @@ export function createFaucetEmulator(options: FaucetEmulatorOptions): FaucetEmul
     },
     setFaults: (next) => faults.set(next),
     clearFaults: () => faults.clear(),
-    stats: () => ({ calls: { ...calls } }),
+    stats: (operatorId) => ({ calls: { ...(operatorId === undefined ? calls : callsByOperator.get(operatorId)) } }),
     resetStats: () => {
       calls = {};
+      callsByOperator = new Map();
     },
     demoOperatorKey: () => demoKey,
     close: () => {

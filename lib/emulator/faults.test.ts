@@ -31,3 +31,37 @@ describe("fault controller", () => {
     expect(() => faults.set({ latency: 5 } as never)).toThrow();
   });
 });
+
+describe("operator-scoped faults", () => {
+  it("affect only the listed operators, beside the unscoped faults, which they take precedence over", () => {
+    const faults = createFaultController();
+    faults.set({ failWithStatus: 502 });
+    faults.set({ failWithStatus: 503, operatorIds: [7] });
+    expect(faults.take("whoami", 7)?.failWithStatus).toBe(503);
+    expect(faults.take("whoami", 8)?.failWithStatus).toBe(502);
+    expect(faults.take("whoami", null)?.failWithStatus).toBe(502);
+    faults.set({});
+    expect(faults.take("whoami", 8)).toBeNull();
+    expect(faults.take("whoami", 7)?.failWithStatus).toBe(503);
+  });
+
+  it("count times per operator, and are cleared by { operatorIds } alone", () => {
+    const faults = createFaultController();
+    faults.set({ malformedJson: true, times: 1, operatorIds: [1, 2] });
+    expect(faults.take("whoami", 1)).not.toBeNull();
+    expect(faults.take("whoami", 1)).toBeNull();
+    expect(faults.take("whoami", 2)).not.toBeNull();
+    faults.set({ latencyMs: 5, operatorIds: [3] });
+    faults.set({ operatorIds: [3] });
+    expect(faults.take("whoami", 3)).toBeNull();
+  });
+
+  it("fall back to the unscoped faults when their action filter does not match", () => {
+    const faults = createFaultController();
+    faults.set({ failWithStatus: 502 });
+    faults.set({ failWithStatus: 503, actions: ["list_agents"], operatorIds: [4] });
+    expect(faults.take("whoami", 4)?.failWithStatus).toBe(502);
+    faults.clear();
+    expect(faults.take("list_agents", 4)).toBeNull();
+  });
+});

@@ -22,44 +22,75 @@ export const faultsSchema = z.strictObject({
   refuseWith: z.looseObject({ error_code: z.string().min(1), error: z.string().min(1) }).optional(),
   /** Only these actions are affected; default all (including bodies with no readable action). */
   actions: z.array(z.string()).optional(),
-  /** Only the next N affected requests; default unlimited. */
+  /** Only the next N affected requests; default unlimited. With operatorIds, N per operator. */
   times: z.int().min(1).optional(),
+  /**
+   * Only requests made with a key that belongs to one of these operators or their agents,
+   * or belonged to one when it was last used. Scoped faults sit beside the unscoped ones
+   * and beside other operators' faults, so parallel tests on one faucet do not disturb
+   * each other; `{ operatorIds }` alone clears those operators' faults.
+   */
+  operatorIds: z.array(z.int().positive()).min(1).optional(),
 });
 
 export type Faults = z.infer<typeof faultsSchema>;
 
 export type FaultController = {
+  /** Replaces the unscoped faults, or the faults of the listed operators; `{}` clears the unscoped ones. */
   set(faults: Faults): void;
+  /** Clears every fault, scoped or not. */
   clear(): void;
-  /** The faults that apply to this request, consuming one of `times`; null when none do. */
-  take(action: string | null): Faults | null;
+  /**
+   * The faults that apply to this request, consuming one of `times`; null when none do. An
+   * operator's own faults take precedence over the unscoped ones.
+   */
+  take(action: string | null, operatorId?: number | null): Faults | null;
 };
 
-export function createFaultController(): FaultController {
-  let active: Faults | null = null;
-  let remaining: number | null = null;
+type Slot = { faults: Faults; remaining: number | null };
 
-  const clear = () => {
-    active = null;
-    remaining = null;
+export function createFaultController(): FaultController {
+  let unscoped: Slot | null = null;
+  const scoped = new Map<number, Slot>();
+
+  const applies = (slot: Slot | null | undefined, action: string | null): slot is Slot =>
+    !!slot && !(slot.faults.actions && (action === null || !slot.faults.actions.includes(action)));
+
+  /** Returns the slot's faults and counts one use; true in `spent` when that was its last. */
+  const consume = (slot: Slot): { faults: Faults; spent: boolean } => {
+    if (slot.remaining === null) return { faults: slot.faults, spent: false };
+    slot.remaining -= 1;
+    return { faults: slot.faults, spent: slot.remaining <= 0 };
   };
 
   return {
     set(faults) {
       const parsed = faultsSchema.parse(faults);
-      if (Object.keys(parsed).length === 0) return clear();
-      active = parsed;
-      remaining = parsed.times ?? null;
-    },
-    clear,
-    take(action) {
-      if (!active) return null;
-      if (active.actions && (action === null || !active.actions.includes(action))) return null;
-      const faults = active;
-      if (remaining !== null) {
-        remaining -= 1;
-        if (remaining <= 0) clear();
+      const { operatorIds, ...effects } = parsed;
+      const slot = Object.keys(effects).length === 0 ? null : { faults: parsed, remaining: parsed.times ?? null };
+      if (!operatorIds) {
+        unscoped = slot;
+        return;
       }
+      for (const id of operatorIds) {
+        if (slot) scoped.set(id, { ...slot });
+        else scoped.delete(id);
+      }
+    },
+    clear() {
+      unscoped = null;
+      scoped.clear();
+    },
+    take(action, operatorId = null) {
+      const own = operatorId === null ? undefined : scoped.get(operatorId);
+      if (operatorId !== null && applies(own, action)) {
+        const { faults, spent } = consume(own);
+        if (spent) scoped.delete(operatorId);
+        return faults;
+      }
+      if (!applies(unscoped, action)) return null;
+      const { faults, spent } = consume(unscoped);
+      if (spent) unscoped = null;
       return faults;
     },
   };

@@ -186,6 +186,33 @@ describe("stats", () => {
   });
 });
 
+describe("operator scope", () => {
+  it("counts an operator's calls, through its agents' keys and its retired keys, and scopes faults to it", async () => {
+    const registered = await faucet.call("register", null, { name: "Scoped Operator" });
+    const operatorId = num(registered, "operator_id");
+    const oldKey = str(registered, "api_key");
+    const agent = await faucet.call("create_agent", oldKey, { name: "Scoped Agent" });
+    await faucet.call("whoami", str(agent, "api_key"));
+    const newKey = str(await faucet.call("regenerate_operator_key", oldKey), "api_key");
+    await faucet.call("whoami", oldKey);
+    await faucet.call("whoami", demoKey);
+    const scopedStats = async (query: string) => (await (await fetch(`${faucet.base}/__test/stats?operator_id=${query}`)).json()) as Json;
+    expect(await scopedStats(String(operatorId))).toEqual({
+      success: true,
+      calls: { create_agent: 1, whoami: 2, regenerate_operator_key: 1 },
+    });
+    expect((await fetch(`${faucet.base}/__test/stats?operator_id=x`)).status).toBe(400);
+
+    await setFaults({ failWithStatus: 503, operatorIds: [operatorId] });
+    expect((await rawPost({ action: "whoami", api_key: newKey })).status).toBe(503);
+    expect((await rawPost({ action: "whoami", api_key: demoKey })).status).toBe(200);
+    await setFaults({});
+    expect((await rawPost({ action: "whoami", api_key: newKey })).status).toBe(503);
+    await setFaults({ operatorIds: [operatorId] });
+    expect((await rawPost({ action: "whoami", api_key: newKey })).status).toBe(200);
+  });
+});
+
 describe("test control disabled", () => {
   it("404s every /__test route", async () => {
     const other = makeTempDir("http-off");

@@ -72,7 +72,13 @@ async function route(options: FaucetServerOptions, req: IncomingMessage, res: Se
 async function testControl(emulator: FaucetEmulator, path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (path === "/__test/stats") {
     if (req.method !== "GET") return methodNotAllowed(res, "GET");
-    return send(res, 200, { success: true, ...emulator.stats() });
+    // ?operator_id=N narrows the counts to one operator, so parallel tests can each count their own calls.
+    const param = new URL(req.url ?? "/", "http://faucet.invalid").searchParams.get("operator_id");
+    if (param === null) return send(res, 200, { success: true, ...emulator.stats() });
+    if (!/^[1-9][0-9]{0,9}$/.test(param)) {
+      return send(res, 400, { success: false, error: "operator_id must be a positive whole number", error_code: "invalid_request" });
+    }
+    return send(res, 200, { success: true, ...emulator.stats(Number(param)) });
   }
   if (path === "/__test/reset-stats") {
     if (req.method !== "POST") return methodNotAllowed(res, "POST");
