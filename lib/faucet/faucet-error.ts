@@ -28,7 +28,15 @@ export type FaucetErrorDetails = {
   httpStatus?: number;
 };
 
+/**
+ * Next bundles a module once per server layer (route handlers, pages, actions), and the
+ * faucet client is one per process: an error it throws may come from another copy of this
+ * class, so `instanceof` is not enough. A registered symbol is the same in every copy.
+ */
+const FAUCET_ERROR = Symbol.for("faucet-console.FaucetError");
+
 export class FaucetError extends Error {
+  readonly [FAUCET_ERROR] = true;
   readonly kind: FaucetErrorKind;
   readonly cooldownUntil?: number;
   readonly retryAfterSeconds?: number;
@@ -47,5 +55,5 @@ export class FaucetError extends Error {
 }
 
 export function isFaucetError(error: unknown): error is FaucetError {
-  return error instanceof FaucetError;
+  return typeof error === "object" && error !== null && (error as { [FAUCET_ERROR]?: unknown })[FAUCET_ERROR] === true;
 }
