@@ -40,8 +40,18 @@ export function AgentsTable({ rowCount, rowAt, onVisibleRangeChange, onRotate }:
 
   return (
     <div ref={scroller} className="max-h-[70vh] overflow-auto rounded-lg border border-slate-200 bg-white" data-testid="agents-scroller">
-      <table className="w-full border-collapse text-left text-sm">
+      {/* Fixed column widths: a timer or fingerprint appearing in one row must not shift every column. */}
+      <table className="w-full min-w-[64rem] table-fixed border-collapse text-left text-sm">
         <caption className="sr-only">Agents of this operator</caption>
+        <colgroup>
+          <col />
+          <col className="w-24" />
+          <col className="w-36" />
+          <col className="w-28" />
+          <col className="w-56" />
+          <col className="w-32" />
+          <col className="w-32" />
+        </colgroup>
         <thead className="sticky top-0 z-10 bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
           <tr>
             <th scope="col" className="px-4 py-3">Name</th>
@@ -78,7 +88,9 @@ export function AgentsTable({ rowCount, rowAt, onVisibleRangeChange, onRotate }:
 function AgentTableRow({ agent, onRotate }: { agent: AgentRow; onRotate: (agent: AgentRow) => void }) {
   return (
     <tr className="h-[57px] border-t border-slate-100" data-agent-id={agent.id}>
-      <th scope="row" className="px-4 font-medium text-slate-900">{agent.name}</th>
+      <th scope="row" className="truncate px-4 font-medium text-slate-900" title={agent.name}>
+        {agent.name}
+      </th>
       <td className="px-4 tabular-nums text-slate-600">{agent.id}</td>
       <td className="px-4 text-right tabular-nums">{formatSats(agent.balanceSats)}</td>
       <td className="px-4">
