@@ -22,7 +22,9 @@ export function useAgentPages(view: AgentsViewState, pageIndexes: readonly numbe
       queryKey: agentsPageKey(view, pageIndex),
       queryFn: ({ signal }: { signal: AbortSignal }) => fetchAgentsPage(view, pageIndex, signal),
       refetchInterval: (query: { state: { status: string } }) => (paused ? false : query.state.status === "error" ? RECOVERY_MS : REFRESH_MS),
-      refetchOnWindowFocus: !paused,
+      // "always": a tab coming back to the front must catch up even within staleTime, since
+      // another tab may have just rotated a key (its cooldown lives in the shared session).
+      refetchOnWindowFocus: paused ? false : ("always" as const),
       retry: (failures: number, error: Error) => !(error instanceof SignedOutError) && failures < 1,
     })),
   });
