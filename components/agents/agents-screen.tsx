@@ -121,7 +121,7 @@ function AgentsConsole({ initialView }: { initialView: AgentsViewState }) {
           void queryClient.invalidateQueries({ queryKey: ["agents"] });
         }}
       />
-      {rotation.revealed && <KeyRevealDialog revealed={rotation.revealed} onClose={rotation.finish} />}
+      {rotation.revealed && <KeyRevealDialog revealed={rotation.revealed} onClose={rotation.finish} returnFocusTo={rotation.returnFocusTo} />}
     </div>
   );
 }

@@ -8,7 +8,12 @@ import { maskKey } from "./mask-key";
 import type { RevealedKey } from "./rotation-target";
 import { useBeforeUnloadGuard } from "./use-before-unload-guard";
 
-type KeyRevealDialogProps = { revealed: RevealedKey; onClose: () => void };
+type KeyRevealDialogProps = {
+  revealed: RevealedKey;
+  onClose: () => void;
+  /** Where focus goes on close; Radix would otherwise fall back to the page's top. */
+  returnFocusTo?: () => HTMLElement | null;
+};
 
 function utcTime(ms: number): string {
   return new Date(ms).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: "UTC" }) + " UTC";
@@ -18,7 +23,7 @@ function utcTime(ms: number): string {
  * Shows a new key exactly once. The key lives in this dialog's props and state only;
  * closing before the key was copied or shown asks first, because it is gone for good.
  */
-export function KeyRevealDialog({ revealed, onClose }: KeyRevealDialogProps) {
+export function KeyRevealDialog({ revealed, onClose, returnFocusTo }: KeyRevealDialogProps) {
   const [shown, setShown] = useState(false);
   const [copyStatus, setCopyStatus] = useState<"idle" | "copied" | "failed">("idle");
   const [confirmingClose, setConfirmingClose] = useState(false);
@@ -55,6 +60,12 @@ export function KeyRevealDialog({ revealed, onClose }: KeyRevealDialogProps) {
           onOpenAutoFocus={(event) => {
             event.preventDefault();
             copyButton.current?.focus();
+          }}
+          onCloseAutoFocus={(event) => {
+            const target = returnFocusTo?.();
+            if (!target) return;
+            event.preventDefault();
+            target.focus();
           }}
           className="fixed left-1/2 top-1/2 z-50 w-[min(36rem,94vw)] -translate-x-1/2 -translate-y-1/2 rounded-lg bg-white p-6 shadow-xl"
         >

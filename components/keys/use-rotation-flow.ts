@@ -39,6 +39,9 @@ export function useRotationFlow({ onRotated, onFinished }: RotationFlowOptions) 
   const mutation = useMutation({ mutationFn: callAction, retry: false, gcTime: 0 });
   // A ref, not mutation.isPending: twenty clicks can land before React re-renders once.
   const inFlight = useRef(false);
+  // The button that started the flow: focus goes back to it when the reveal closes, because
+  // the confirmation's button that opened the reveal no longer exists by then.
+  const startedFrom = useRef<HTMLElement | null>(null);
 
   async function confirm() {
     if (state.step !== "confirm" || inFlight.current) return;
@@ -76,7 +79,12 @@ export function useRotationFlow({ onRotated, onFinished }: RotationFlowOptions) 
     failure: state.step === "confirm" ? state.failure : null,
     revealed: state.step === "reveal" ? state.revealed : null,
     pending: mutation.isPending,
-    start: (target: RotationTarget) => setState({ step: "confirm", target, failure: null }),
+    start: (target: RotationTarget) => {
+      startedFrom.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+      setState({ step: "confirm", target, failure: null });
+    },
+    /** Where focus belongs once the flow ends; null when that element is gone. */
+    returnFocusTo: () => (startedFrom.current?.isConnected ? startedFrom.current : null),
     confirm,
     cancel: () => setState({ step: "idle" }),
     finish: () => {
