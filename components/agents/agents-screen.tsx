@@ -62,6 +62,15 @@ function AgentsConsole({ initialView }: { initialView: AgentsViewState }) {
     if (firstPage) syncClock(firstPage.serverNow);
   }, [firstPage, syncClock]);
 
+  // A new view asks for its first page only, not for the pages the old view had scrolled to.
+  const changeView = useCallback(
+    (next: AgentsViewState) => {
+      setPageIndexes([0]);
+      setView(next);
+    },
+    [setView],
+  );
+
   const onVisibleRangeChange = useCallback((first: number, last: number) => {
     const next = pagesInRange(first, last);
     setPageIndexes((current) => (current.join() === next.join() ? current : next));
@@ -77,7 +86,15 @@ function AgentsConsole({ initialView }: { initialView: AgentsViewState }) {
     [rotation],
   );
 
-  if (!firstPage) {
+  // While a new search, sort or filter loads, the previous first page keeps the panel and
+  // toolbar on screen: falling back to the skeleton unmounted the search box, losing its
+  // focus and whatever was typed meanwhile (and a sort picked within the search delay
+  // dropped the search).
+  const [lastFirstPage, setLastFirstPage] = useState(firstPage);
+  if (firstPage && firstPage !== lastFirstPage) setLastFirstPage(firstPage);
+  const shownPage = firstPage ?? lastFirstPage;
+
+  if (!shownPage) {
     if (error) {
       return (
         <div role="alert" className="flex flex-col items-start gap-3 rounded-lg border border-red-300 bg-red-50 p-6 text-red-900">
@@ -92,7 +109,7 @@ function AgentsConsole({ initialView }: { initialView: AgentsViewState }) {
     return <AgentsSkeleton />;
   }
 
-  const { operator } = firstPage;
+  const { operator } = shownPage;
   return (
     <div className="flex flex-col gap-4">
       <OperatorPanel
@@ -100,15 +117,22 @@ function AgentsConsole({ initialView }: { initialView: AgentsViewState }) {
         onRotate={() => rotation.start({ kind: "operator", name: operator.name, seenCooldownUntil: operator.cooldownUntil })}
       />
       {error && <StaleDataBanner message={error.message} updatedAt={updatedAt} />}
-      <AgentsToolbar view={view} onChange={setView} matching={firstPage.matching} total={firstPage.total} />
-      {firstPage.total === 0 ? (
+      <AgentsToolbar view={view} onChange={changeView} matching={shownPage.matching} total={shownPage.total} />
+      {shownPage.total === 0 ? (
         <p className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-700">
           This operator has no agents yet. Agents created with the faucet&apos;s <code>create_agent</code> appear here.
         </p>
-      ) : firstPage.matching === 0 ? (
+      ) : shownPage.matching === 0 ? (
         <p className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-700">No agents match this search and filter.</p>
       ) : (
-        <AgentsTable rowCount={firstPage.matching} rowAt={rowAt} onVisibleRangeChange={onVisibleRangeChange} onRotate={startAgentRotation} />
+        // A new view starts at its top, with a fresh virtualiser.
+        <AgentsTable
+          key={JSON.stringify(view)}
+          rowCount={shownPage.matching}
+          rowAt={rowAt}
+          onVisibleRangeChange={onVisibleRangeChange}
+          onRotate={startAgentRotation}
+        />
       )}
       <ConfirmRotationDialog
         target={rotation.confirmTarget}
