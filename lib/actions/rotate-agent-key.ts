@@ -1,6 +1,7 @@
 "use server";
 
 import { z } from "zod";
+import { agentListMemo } from "@/lib/agents/agent-list-memo";
 import { getFaucetClient } from "@/lib/faucet";
 import { keyFingerprint } from "@/lib/session/cooldown-codec";
 import { withAgentCooldown } from "@/lib/session/cooldowns";
@@ -28,6 +29,8 @@ export const rotateAgentKey = operatorAction(rotateAgentKeySchema, async ({ sess
     defaultCooldownMs: AGENT_COOLDOWN_MS,
     call: () => getFaucetClient().regenerateAgentKey(session.operatorKey, input.agentId),
   });
+  // Whatever the outcome (an unknown one may have committed), the next list comes from the faucet.
+  agentListMemo().forget(session.operatorId);
   if (!result.ok) return result;
   const { apiKey, cooldownUntil } = result.data;
   const fingerprint = keyFingerprint(apiKey);

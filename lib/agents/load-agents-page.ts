@@ -2,6 +2,7 @@ import "server-only";
 import { getFaucetClient } from "@/lib/faucet";
 import { agentCooldownMap } from "@/lib/session/cooldowns";
 import type { OperatorSession } from "@/lib/session/session-data";
+import { agentListMemo } from "./agent-list-memo";
 import type { AgentRow, AgentsPage } from "./agents-view";
 import type { AgentsPageRequest } from "./view-params";
 import { shapeAgents } from "./shape-agents";
@@ -15,10 +16,20 @@ function activeUntil(now: number, ...ends: (number | null | undefined)[]): numbe
 /**
  * One page of the agents table: the faucet's list merged with this session's rotations.
  * Throws FaucetError; callers decide whether that means "signed out" or "faucet down".
+ * `reuseRecentList` lets a page request use a list fetched in the last seconds (see
+ * agent-list-memo.ts); whoami is always asked, so a revoked key still ends the session.
  */
-export async function loadAgentsPage(session: OperatorSession, request: AgentsPageRequest, now = Date.now()): Promise<AgentsPage> {
+export async function loadAgentsPage(
+  session: OperatorSession,
+  request: AgentsPageRequest,
+  now = Date.now(),
+  { reuseRecentList = false }: { reuseRecentList?: boolean } = {},
+): Promise<AgentsPage> {
   const faucet = getFaucetClient();
-  const [whoami, agents] = await Promise.all([faucet.whoami(session.operatorKey), faucet.listAgents(session.operatorKey)]);
+  const [whoami, agents] = await Promise.all([
+    faucet.whoami(session.operatorKey),
+    agentListMemo().get(session.operatorId, session.operatorKey, () => faucet.listAgents(session.operatorKey), { fresh: !reuseRecentList }),
+  ]);
   const rotations = agentCooldownMap(session, now);
   const rows: AgentRow[] = agents.map((agent) => {
     const rotation = rotations.get(agent.id);

@@ -18,7 +18,8 @@ export async function GET(request: NextRequest) {
   const session = await readSession();
   if (!session) return json(401, { reason: "signed_out", message: "Your session has ended. Sign in again." });
   try {
-    return json(200, await loadAgentsPage(session, parsePageRequest(request.nextUrl.searchParams)));
+    // Page requests come in bursts while scrolling: they may share a list from the last seconds.
+    return json(200, await loadAgentsPage(session, parsePageRequest(request.nextUrl.searchParams), Date.now(), { reuseRecentList: true }));
   } catch (error) {
     if (!isFaucetError(error)) {
       log.error("loading agents failed", error);
