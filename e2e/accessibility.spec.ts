@@ -1,0 +1,44 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
+import { rotateAgent } from "./support/console-page";
+import { signInFreshOperator } from "./support/signed-in-operator";
+
+/** Every WCAG rule axe knows, nothing disabled: a violation is fixed in the component. */
+async function expectNoViolations(page: Page, what: string) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const summary = violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`);
+  expect(summary, `axe violations on ${what}`).toEqual([]);
+}
+
+test("the sign-in page has no axe violations, also when showing an error", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.getByLabel("Operator API key")).toBeVisible();
+  await expectNoViolations(page, "the sign-in page");
+
+  await page.getByLabel("Operator API key").fill(`lf_${"0".repeat(32)}`);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByLabel("Operator API key")).toHaveAttribute("aria-invalid", "true");
+  await expectNoViolations(page, "the sign-in page with an error");
+});
+
+test("the agents page, the confirmation and the reveal have no axe violations", async ({ page, request, baseURL }) => {
+  const { agents } = await signInFreshOperator(page, request, baseURL, "Axe Operator");
+  await expect(page.getByRole("rowheader", { name: agents[0]!.name })).toBeVisible();
+  await expectNoViolations(page, "the agents page");
+
+  await page.getByRole("button", { name: `Rotate key for ${agents[0]!.name}` }).click();
+  await expect(page.getByRole("alertdialog")).toBeVisible();
+  await expectNoViolations(page, "the confirmation");
+  await page.getByRole("alertdialog").getByRole("button", { name: "Cancel" }).click();
+
+  const reveal = await rotateAgent(page, agents[0]!.name);
+  await expectNoViolations(page, "the reveal");
+  await reveal.getByRole("button", { name: "Done" }).click();
+  await expect(page.getByRole("alertdialog", { name: "Close without saving the key?" })).toBeVisible();
+  await expectNoViolations(page, "the close confirmation");
+  await page.getByRole("button", { name: "Close anyway" }).click();
+
+  // With a live timer and a fingerprint in the table.
+  await expect(page.getByRole("timer")).toBeVisible();
+  await expectNoViolations(page, "the agents page with a timer");
+});

@@ -1,0 +1,54 @@
+import { expect, type APIRequestContext, type BrowserContext, type Page } from "@playwright/test";
+import { signIn } from "./console-page";
+import { FaucetApi } from "./faucet-api";
+
+/** The console a test runs against; Playwright's baseURL is optional in its types, never in this config. */
+export function consoleUrl(baseURL: string | undefined): string {
+  if (!baseURL) throw new Error("baseURL is not configured");
+  return baseURL;
+}
+
+/** A direct client of the faucet that serves the console at `url`. */
+export function faucetOf(request: APIRequestContext, url: string): FaucetApi {
+  return new FaucetApi(request, `${url}/ai-agents/api`);
+}
+
+type SignInOptions = { agentNames?: string[]; consoleBaseUrl?: string; faucetUrl?: string };
+
+/**
+ * Registers a fresh operator (never the shared demo one: tests run in parallel) and signs
+ * in with it through the form. Returns the faucet client to check keys against.
+ */
+export async function signInFreshOperator(page: Page, request: APIRequestContext, baseURL: string | undefined, name: string, options: SignInOptions = {}) {
+  const url = options.consoleBaseUrl ?? consoleUrl(baseURL);
+  const faucet = new FaucetApi(request, options.faucetUrl ?? `${url}/ai-agents/api`);
+  const operator = await faucet.newOperator(name, options.agentNames);
+  await signIn(page, operator.operatorKey, options.consoleBaseUrl ?? "");
+  return { faucet, ...operator };
+}
+
+/**
+ * Every place in the browser a key could have been left behind: the page's HTML, both
+ * storages, the script-visible cookies, every stored cookie's value, and the URL.
+ */
+export async function browserTraces(page: Page, context: BrowserContext): Promise<Record<string, string>> {
+  const inPage = await page.evaluate(() => {
+    const dump = (storage: Storage) =>
+      Array.from({ length: storage.length }, (_, index) => {
+        const name = storage.key(index) ?? "";
+        return `${name}=${storage.getItem(name) ?? ""}`;
+      }).join("\n");
+    return { localStorage: dump(localStorage), sessionStorage: dump(sessionStorage), documentCookie: document.cookie };
+  });
+  const cookies = (await context.cookies()).map((cookie) => `${cookie.name}=${cookie.value}`).join("\n");
+  return { html: await page.content(), url: page.url(), cookies, ...inPage };
+}
+
+/** Asserts that `key` appears in none of the browser's traces. */
+export async function expectKeyNowhere(page: Page, context: BrowserContext, key: string) {
+  // The bare hex part too: an encoding that drops the prefix would still leak the key.
+  const needles = [key, key.replace(/^(lf|agent)_/, "")];
+  for (const [place, text] of Object.entries(await browserTraces(page, context))) {
+    for (const needle of needles) expect(text.includes(needle), `key found in ${place}`).toBe(false);
+  }
+}
