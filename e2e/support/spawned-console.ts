@@ -1,0 +1,56 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, openSync, closeSync } from "node:fs";
+import { createServer } from "node:net";
+import path from "node:path";
+
+/** A loopback port nothing listens on at the moment it is returned. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export type SpawnedConsole = { url: string; stop(): Promise<void> };
+
+/**
+ * One more `next start` of the build under test, for a test that needs a console the
+ * shared config does not start (e.g. one whose faucet is not running). Runs `next`'s own
+ * binary with node, so the pid we stop is the server itself and not an npx wrapper.
+ */
+export async function startConsole(options: { env: Record<string, string>; dataDir: string }): Promise<SpawnedConsole> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  mkdirSync(options.dataDir, { recursive: true });
+  const log = openSync(path.join(options.dataDir, "server.log"), "w");
+  const child: ChildProcess = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "-p", String(port)], {
+    env: { ...process.env, CONSOLE_DATA_DIR: options.dataDir, ...options.env },
+    stdio: ["ignore", log, log],
+  });
+  closeSync(log);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+    await exited;
+  };
+
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the extra console exited with ${child.exitCode}; see ${options.dataDir}/server.log`);
+    try {
+      if ((await fetch(`${url}/`, { redirect: "manual" })).status < 500) return { url, stop };
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`the extra console did not start within 60 s; see ${options.dataDir}/server.log`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
