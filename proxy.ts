@@ -33,7 +33,7 @@ export async function proxy(request: NextRequest) {
 }
 
 /**
- * Next.js answers a server-action call whose body is not valid JSON with a 500. Actions
+ * Next.js answers a server-action call whose body is not a JSON array with a 500. Actions
  * are public endpoints, so garbage gets a plain 400 here instead; the action and its own
  * validation never see it.
  */
@@ -41,8 +41,8 @@ async function isMalformedActionCall(request: NextRequest): Promise<boolean> {
   if (request.method !== "POST" || !request.headers.has("next-action")) return false;
   if (!request.headers.get("content-type")?.startsWith("text/plain")) return false;
   try {
-    JSON.parse(await request.clone().text());
-    return false;
+    // React encodes an action's arguments as a JSON array; anything else is not a real call.
+    return !Array.isArray(JSON.parse(await request.clone().text()));
   } catch {
     return true;
   }

@@ -1,6 +1,17 @@
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import type { APIRequestContext } from "@playwright/test";
+
+const require = createRequire(import.meta.url);
+const { encodeReply } = require("next/dist/compiled/react-server-dom-webpack/client.node") as {
+  encodeReply: (value: unknown) => Promise<string | FormData>;
+};
+
+/** Encodes arguments exactly as React does when a page calls an action (Dates, undefined, "$" strings…). */
+export function encodeArguments(args: unknown[]): Promise<string | FormData> {
+  return encodeReply(args);
+}
 
 type Manifest = { node: Record<string, { exportedName?: string; filename?: string }> };
 
@@ -13,7 +24,7 @@ export function actionIds(): Record<string, string> {
   return ids;
 }
 
-export type ActionReply = { status: number; result: unknown; setCookie: string | undefined };
+export type ActionReply = { status: number; result: unknown; body: unknown; setCookie: string | undefined };
 
 type CallOptions = { cookie?: string; origin?: string | null };
 
@@ -28,6 +39,14 @@ function parseResult(body: string): unknown {
   }
 }
 
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 function headersFor(id: string, baseUrl: string, options: CallOptions): Record<string, string> {
   const headers: Record<string, string> = { "next-action": id, accept: "text/x-component" };
   if (options.origin !== null) headers.origin = options.origin ?? baseUrl;
@@ -36,23 +55,33 @@ function headersFor(id: string, baseUrl: string, options: CallOptions): Record<s
 }
 
 /** Calls a server action the way React does for plain arguments: a JSON array as text/plain. */
-export async function callAction(request: APIRequestContext, baseUrl: string, id: string, encodedArgs: string, options: CallOptions = {}): Promise<ActionReply> {
+export async function callAction(request: APIRequestContext, baseUrl: string, id: string, encodedArgs: string | FormData, options: CallOptions = {}): Promise<ActionReply> {
+  const headers = headersFor(id, baseUrl, options);
   const response = await request.post(`${baseUrl}/agents`, {
-    headers: { ...headersFor(id, baseUrl, options), "content-type": "text/plain;charset=UTF-8" },
-    data: encodedArgs,
+    // React sends a plain argument list as text, and one holding Maps, Sets or files as multipart.
+    ...(typeof encodedArgs === "string"
+      ? { headers: { ...headers, "content-type": "text/plain;charset=UTF-8" }, data: encodedArgs }
+      : { headers, multipart: encodedArgs }),
     maxRedirects: 0,
   });
-  return { status: response.status(), result: parseResult(await response.text()), setCookie: response.headers()["set-cookie"] };
+  const text = await response.text();
+  return { status: response.status(), result: parseResult(text), body: parseJson(text), setCookie: response.headers()["set-cookie"] };
 }
 
 /** Calls the sign-in form action as the browser does: multipart, the form's fields prefixed "_1_". */
 export async function callSignIn(request: APIRequestContext, baseUrl: string, id: string, operatorKey: string, options: CallOptions = {}): Promise<ActionReply> {
+  // Order matters: the server resolves "$K1" from the fields that came before "0", and a
+  // plain object would put the integer-like key "0" first.
+  const form = new FormData();
+  form.append("_1_operatorKey", operatorKey);
+  form.append("0", JSON.stringify([{ message: null, fieldError: null }, "$K1"]));
   const response = await request.post(`${baseUrl}/`, {
     headers: headersFor(id, baseUrl, options),
-    multipart: { "_1_operatorKey": operatorKey, "0": JSON.stringify([{ message: null, fieldError: null }, "$K1"]) },
+    multipart: form,
     maxRedirects: 0,
   });
-  return { status: response.status(), result: parseResult(await response.text()), setCookie: response.headers()["set-cookie"] };
+  const text = await response.text();
+  return { status: response.status(), result: parseResult(text), body: parseJson(text), setCookie: response.headers()["set-cookie"] };
 }
 
 /** "fc_session=<seal>" from a Set-Cookie header, for replaying a session. */

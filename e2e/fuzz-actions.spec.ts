@@ -1,0 +1,173 @@
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import fc from "fast-check";
+import { FaucetApi, FaucetControl } from "./support/faucet-api";
+import { actionIds, callAction, callSignIn, encodeArguments, sessionCookieFrom } from "./support/server-actions";
+import { FAUCET_API, SERVERS } from "./support/servers";
+
+/**
+ * Property-based abuse of every server action and route handler: random arguments, random
+ * and tampered cookies. Never a 5xx, always a typed answer, and never a faucet call for
+ * input the console must reject. Runs against console A so the faucet's calls can be counted.
+ */
+const RUNS = 1000;
+/** Requests in flight at once: the server, not the generator, is the slow part. */
+const CONCURRENCY = Number(process.env.FUZZ_CONCURRENCY ?? 4);
+
+/**
+ * Runs `check` on `runs` random samples, CONCURRENCY at a time. Unlike fc.assert this does
+ * not shrink a failure, so the failing input is reported as generated.
+ */
+async function checkAll<T>(arbitrary: fc.Arbitrary<T>, runs: number, check: (value: T) => Promise<void>): Promise<void> {
+  const samples = fc.sample(arbitrary, runs);
+  let next = 0;
+  const worker = async () => {
+    while (next < samples.length) {
+      const sample = samples[next++] as T;
+      try {
+        await check(sample);
+      } catch (error) {
+        throw new Error(`failed for input ${fc.stringify(sample)}: ${(error as Error).message}`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+}
+const consoleUrl = SERVERS.remoteA.url;
+const ids = actionIds();
+
+test.describe.configure({ mode: "serial" });
+test.setTimeout(240_000);
+
+/** A real session plus broken variants of it: what a tampering client can send. */
+function cookieArbitrary(validCookie: string) {
+  const seal = validCookie.slice("fc_session=".length);
+  return fc.oneof(
+    fc.constant(undefined),
+    fc.string({ maxLength: 300 }).map((value) => `fc_session=${encodeURIComponent(value)}`),
+    fc.nat({ max: seal.length - 1 }).chain((at) =>
+      fc.constantFrom("A", "z", "0", "*", "~").map((char) => `fc_session=${seal.slice(0, at)}${char === seal[at] ? "B" : char}${seal.slice(at + 1)}`),
+    ),
+    fc.nat({ max: seal.length - 1 }).map((length) => `fc_session=${seal.slice(0, length)}`),
+    fc.constant(validCookie),
+  );
+}
+
+/** Arguments that are not `{ agentId: positive int, seenCooldownUntil: int ≥ 0 | null }` and nothing else. */
+function isValidRotateAgentInput(value: unknown): boolean {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const keys = Object.keys(value).sort().join();
+  const input = value as { agentId?: unknown; seenCooldownUntil?: unknown };
+  return (
+    keys === "agentId,seenCooldownUntil" &&
+    Number.isInteger(input.agentId) &&
+    (input.agentId as number) > 0 &&
+    (input.seenCooldownUntil === null || (Number.isInteger(input.seenCooldownUntil) && (input.seenCooldownUntil as number) >= 0))
+  );
+}
+
+function isValidRotateOperatorInput(value: unknown): boolean {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const input = value as { seenCooldownUntil?: unknown };
+  return Object.keys(value).join() === "seenCooldownUntil" && (input.seenCooldownUntil === null || Number.isInteger(input.seenCooldownUntil));
+}
+
+const TYPED_CODES = ["signed_out", "invalid_input", "forbidden_origin", "rate_limited"];
+
+async function signedInCookie(request: APIRequestContext, operatorKey: string): Promise<string> {
+  const reply = await callSignIn(request, consoleUrl, ids.signIn!, operatorKey);
+  const cookie = sessionCookieFrom(reply.setCookie);
+  expect(cookie, "a real sign-in sets the session cookie").toBeTruthy();
+  return cookie!;
+}
+
+test("rotation actions answer random arguments and cookies with typed errors and no faucet call", async ({ request }) => {
+  const faucet = new FaucetApi(request, FAUCET_API);
+  const control = new FaucetControl(request, SERVERS.faucet.url);
+  const { operatorKey } = await faucet.newOperator("Fuzz Operator", ["Fuzz Target"]);
+  const validCookie = await signedInCookie(request, operatorKey);
+  const before = await control.totalCalls();
+
+  for (const [name, isValid] of [
+    ["rotateAgentKey", isValidRotateAgentInput],
+    ["rotateOperatorKey", isValidRotateOperatorInput],
+  ] as const) {
+    await checkAll(
+      fc.tuple(
+        fc.oneof(
+          // What a page (or anyone using React's encoder) can send: any argument list.
+          fc.array(fc.anything({ maxDepth: 2, maxKeys: 4, withDate: true, withBigInt: true, withMap: true, withSet: true }), { maxLength: 3 }).chain((args) =>
+            fc.constant(args).filter((list) => !(list.length === 1 && isValid(list[0]))).map((list) => ({ list, raw: false })),
+          ),
+          // What a hand-made request can send that is not an argument list at all. (A body that
+          // breaks React's reply encoding itself, like a bare "$" reference, gets Next's own error.)
+          fc.jsonValue().filter((value) => !Array.isArray(value)).map((value) => ({ list: value, raw: true })),
+        ),
+        cookieArbitrary(validCookie),
+      ),
+      RUNS,
+      async ([{ list, raw }, cookie]) => {
+          const body = raw ? JSON.stringify(list) : await encodeArguments(list as unknown[]);
+          const reply = await callAction(request, consoleUrl, ids[name]!, body, { cookie });
+          expect(reply.status).toBeLessThan(500);
+          // Not an argument list at all: refused by the proxy with a typed 400 before the action.
+          const result = reply.status === 400 ? reply.body : reply.result;
+          expect(result).toMatchObject({ ok: false });
+          expect(TYPED_CODES).toContain((result as { code: string }).code);
+      },
+    );
+  }
+  expect(await control.totalCalls(), "no faucet call for rejected input").toBe(before);
+});
+
+test("the sign-in action answers keys of every malformed shape with a specific message and no faucet call", async ({ request }) => {
+  const control = new FaucetControl(request, SERVERS.faucet.url);
+  const before = await control.totalCalls();
+  const malformedKey = fc.oneof(
+    fc.string({ maxLength: 9 }).filter((key) => /^[A-Za-z0-9_-]*$/.test(key.trim())),
+    fc.string({ minLength: 1, maxLength: 300 }).filter((key) => !/^[A-Za-z0-9_-]{10,200}$/.test(key.trim())),
+    fc.string({ unit: "grapheme", minLength: 10, maxLength: 50 }).filter((key) => !/^[A-Za-z0-9_-]+$/.test(key.trim())),
+    fc.string({ unit: fc.constantFrom("a", "b", "1", "_"), minLength: 201, maxLength: 2000 }),
+  );
+  await checkAll(malformedKey, RUNS, async (key) => {
+      const reply = await callSignIn(request, consoleUrl, ids.signIn!, key);
+      expect(reply.status).toBe(200);
+      const state = reply.result as { fieldError: string | null };
+      expect(state.fieldError).toMatch(/API key|too (long|short)|Enter the operator/);
+      expect(reply.setCookie ?? "").not.toContain("fc_session=Fe26");
+  });
+  expect(await control.totalCalls(), "no faucet call for a malformed key").toBe(before);
+});
+
+test("sign-out and demo sign-in accept any arguments without a 5xx", async ({ request }) => {
+  await checkAll(fc.oneof(fc.array(fc.anything({ maxDepth: 2, maxKeys: 4 }), { maxLength: 3 }), fc.jsonValue().filter((value) => !Array.isArray(value))), RUNS, async (args) => {
+      for (const name of ["signOut", "signInAsDemo"] as const) {
+        const reply = await callAction(request, consoleUrl, ids[name]!, Array.isArray(args) ? await encodeArguments(args) : JSON.stringify(args));
+        expect(reply.status).toBeLessThan(500);
+      }
+  });
+});
+
+test("the agents data route answers random queries and cookies with JSON, never a 5xx", async ({ request }) => {
+  const faucet = new FaucetApi(request, FAUCET_API);
+  const { operatorKey } = await faucet.newOperator("Fuzz Reader", ["Reader Bot"]);
+  const validCookie = await signedInCookie(request, operatorKey);
+  const param = fc.oneof(fc.string({ maxLength: 40 }), fc.integer().map(String), fc.constantFrom("name", "balance", "cooldown", "asc", "desc", "all", "active", "inactive"));
+  await checkAll(fc.tuple(fc.dictionary(fc.constantFrom("q", "sort", "dir", "filter", "offset", "limit", "x"), param), cookieArbitrary(validCookie)), RUNS, async ([query, cookie]) => {
+      const response = await request.get(`${consoleUrl}/api/agents?${new URLSearchParams(query)}`, { headers: cookie ? { cookie } : {} });
+      expect([200, 401]).toContain(response.status());
+      const body = (await response.json()) as { agents?: unknown[]; reason?: string };
+      if (response.status() === 200) expect(body.agents!.length).toBeLessThanOrEqual(200);
+      else expect(body.reason).toBe("signed_out");
+  });
+});
+
+test("the embedded faucet's HTTP endpoint answers random bodies without a 5xx", async ({ request }) => {
+  const endpoint = `${SERVERS.embedded.url}/ai-agents/api`;
+  await checkAll(fc.oneof(fc.jsonValue().map((value) => JSON.stringify(value)), fc.string({ maxLength: 500 })), RUNS, async (body) => {
+      const response = await request.post(endpoint, { data: body, headers: { "content-type": "application/json" } });
+      expect(response.status()).toBe(200);
+      const reply = (await response.json()) as { success: boolean; error?: string };
+      expect(reply.success).toBe(false);
+      expect(reply.error).toBeTruthy();
+  });
+});
