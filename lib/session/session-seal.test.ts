@@ -1,8 +1,12 @@
 import { sealData } from "iron-session";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { withAgentCooldown } from "./cooldowns";
 import type { OperatorSession } from "./session-data";
-import { cookieBytes, COOKIE_LIMIT_BYTES, sealSession, unsealSession } from "./session-seal";
+import { cookieBytes, COOKIE_LIMIT_BYTES, sealSession, SESSION_TTL_SECONDS, unsealSession } from "./session-seal";
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 const OLD = { "1": "o".repeat(32) };
 const ROTATED = { "2": "n".repeat(40), "1": "o".repeat(32) };
@@ -50,6 +54,17 @@ describe("session seal", () => {
       expect(await unsealSession(bad, OLD)).toBeNull();
     }
     expect(await unsealSession(seal, { "1": "x".repeat(32) })).toBeNull();
+  });
+
+  it("expires with its ttl: a copied cookie stops working after 12 hours", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(NOW);
+    const seal = await sealSession(session, OLD);
+    vi.setSystemTime(NOW + SESSION_TTL_SECONDS * 1000 - 120_000);
+    expect(await unsealSession(seal, OLD)).toEqual(session);
+    // iron allows 60 s of clock skew past the expiry.
+    vi.setSystemTime(NOW + SESSION_TTL_SECONDS * 1000 + 120_000);
+    expect(await unsealSession(seal, OLD)).toBeNull();
   });
 
   it("fits at least 200 agent cooldowns in one cookie", async () => {
