@@ -26,7 +26,7 @@ export function actionIds(): Record<string, string> {
 
 export type ActionReply = { status: number; result: unknown; body: unknown; setCookie: string | undefined };
 
-type CallOptions = { cookie?: string; origin?: string | null };
+type CallOptions = { cookie?: string; origin?: string | null; extraHeaders?: Record<string, string> };
 
 /** The action's return value from the RSC stream: the line that answers row "$@1". */
 function parseResult(body: string): unknown {
@@ -48,7 +48,7 @@ function parseJson(text: string): unknown {
 }
 
 function headersFor(id: string, baseUrl: string, options: CallOptions): Record<string, string> {
-  const headers: Record<string, string> = { "next-action": id, accept: "text/x-component" };
+  const headers: Record<string, string> = { "next-action": id, accept: "text/x-component", ...options.extraHeaders };
   if (options.origin !== null) headers.origin = options.origin ?? baseUrl;
   if (options.cookie !== undefined) headers.cookie = options.cookie;
   return headers;

@@ -1,0 +1,133 @@
+import { spawn } from "node:child_process";
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import { FaucetApi } from "./support/faucet-api";
+import { actionIds, callAction, callSignIn, encodeArguments, sessionCookieFrom } from "./support/server-actions";
+import { FAUCET_API, SERVERS } from "./support/servers";
+
+const ids = actionIds();
+
+type RotationReply = { ok: boolean; code?: string; message?: string; data?: { apiKey: string; cooldownUntil: number; sessionWarning: string | null } };
+
+async function signInCookie(request: APIRequestContext, baseUrl: string, operatorKey: string, forwardedFor?: string): Promise<string> {
+  const reply = await callSignIn(request, baseUrl, ids.signIn!, operatorKey, forwardedFor ? { extraHeaders: { "x-forwarded-for": forwardedFor } } : {});
+  const cookie = sessionCookieFrom(reply.setCookie);
+  expect(cookie, "sign-in sets the session cookie").toBeTruthy();
+  return cookie!;
+}
+
+async function rotate(request: APIRequestContext, baseUrl: string, cookie: string, agentId: number): Promise<{ reply: RotationReply; cookie: string }> {
+  const body = await encodeArguments([{ agentId, seenCooldownUntil: null }]);
+  const response = await callAction(request, baseUrl, ids.rotateAgentKey!, body, { cookie });
+  expect(response.status).toBe(200);
+  return { reply: response.result as RotationReply, cookie: sessionCookieFrom(response.setCookie) ?? cookie };
+}
+
+test("sign-in attempts are limited per client, with a clear message and a retry time", async ({ request }) => {
+  // Console B keeps the default limit of 10 attempts a minute; this test has its own client address.
+  const client = "203.0.113.10";
+  const results: unknown[] = [];
+  for (let attempt = 0; attempt < 11; attempt++) {
+    results.push((await callSignIn(request, SERVERS.remoteB.url, ids.signIn!, "lf_00000000000000000000000000000000", { extraHeaders: { "x-forwarded-for": client } })).result);
+  }
+  for (const result of results.slice(0, 10)) expect(result).toMatchObject({ fieldError: expect.stringContaining("does not know this key") });
+  expect(results[10]).toMatchObject({ message: expect.stringMatching(/^Too many sign-in attempts\. Try again in \d+ s\.$/) });
+  const other = await callSignIn(request, SERVERS.remoteB.url, ids.signIn!, "lf_00000000000000000000000000000000", { extraHeaders: { "x-forwarded-for": "203.0.113.11" } });
+  expect(other.result, "another client is not limited").toMatchObject({ fieldError: expect.stringContaining("does not know this key") });
+});
+
+test("rotations are limited per operator, with a clear message and a retry time", async ({ request }) => {
+  const faucet = new FaucetApi(request, FAUCET_API);
+  const names = Array.from({ length: 21 }, (_, index) => `Limited ${index + 1}`);
+  const { operatorKey, agents } = await faucet.newOperator("Rate Limited Operator", names);
+  let cookie = await signInCookie(request, SERVERS.remoteB.url, operatorKey, "203.0.113.20");
+  const replies: RotationReply[] = [];
+  for (const agent of agents) {
+    const result = await rotate(request, SERVERS.remoteB.url, cookie, agent.id);
+    replies.push(result.reply);
+    cookie = result.cookie;
+  }
+  expect(replies.slice(0, 20).every((reply) => reply.ok)).toBe(true);
+  expect(replies[20]).toMatchObject({ ok: false, code: "rate_limited", message: expect.stringMatching(/^Too many rotations in a minute\. Try again in \d+ s\.$/) });
+  // The refused rotation did not happen: the agent's original key still works.
+  expect(await faucet.whoami(agents[20]!.key)).toMatchObject({ success: true, type: "agent" });
+});
+
+test("the session holds at least 200 cooldowns; past capacity the user is told and nothing stored is lost", async ({ request }) => {
+  test.setTimeout(120_000);
+  const faucet = new FaucetApi(request, `${SERVERS.embedded.url}/ai-agents/api`);
+  const names = Array.from({ length: 320 }, (_, index) => `Capacity ${String(index + 1).padStart(3, "0")}`);
+  const { operatorKey, agents } = await faucet.newOperator("Capacity Operator", names);
+  let cookie = await signInCookie(request, SERVERS.embedded.url, operatorKey);
+  let stored = 0;
+  let warning: string | null = null;
+  for (const agent of agents) {
+    const result = await rotate(request, SERVERS.embedded.url, cookie, agent.id);
+    expect(result.reply.ok, "the rotation itself always happens").toBe(true);
+    if (result.reply.data?.sessionWarning) {
+      warning = result.reply.data.sessionWarning;
+      break;
+    }
+    stored++;
+    cookie = result.cookie;
+    expect(cookie.length, "the cookie stays under the browser's limit").toBeLessThan(4096);
+  }
+  test.info().annotations.push({ type: "cooldowns stored in one session", description: String(stored) });
+  expect(stored).toBeGreaterThanOrEqual(200);
+  expect(warning).toContain("Your session is full");
+  // The session still works and still shows every cooldown it stored, with its key fingerprint.
+  const response = await request.get(`${SERVERS.embedded.url}/api/agents?sort=name&limit=200`, { headers: { cookie } });
+  expect(response.status()).toBe(200);
+  const page = (await response.json()) as { agents: { name: string; rotatedKeyFingerprint: string | null }[] };
+  const withFingerprint = page.agents.filter((agent) => agent.rotatedKeyFingerprint !== null).length;
+  expect(withFingerprint).toBe(Math.min(200, stored));
+});
+
+test("a tampered or foreign session cookie reads as signed out, never an error page", async ({ page, context, request }) => {
+  const faucet = new FaucetApi(request, `${SERVERS.embedded.url}/ai-agents/api`);
+  const { operatorKey } = await faucet.newOperator("Tamper Operator", ["Tamper Bot"]);
+  const cookie = await signInCookie(request, SERVERS.embedded.url, operatorKey);
+  const seal = cookie.slice("fc_session=".length);
+  const variants = [
+    seal.slice(0, 40) + (seal[40] === "x" ? "y" : "x") + seal.slice(41),
+    seal.slice(0, seal.length - 10),
+    "Fe26.2**garbage",
+    "not-a-seal",
+  ];
+  for (const value of variants) {
+    await context.clearCookies();
+    await context.addCookies([{ name: "fc_session", value, url: SERVERS.embedded.url }]);
+    const response = await page.goto(`${SERVERS.embedded.url}/agents`);
+    expect(response?.status()).toBe(200);
+    await expect(page).toHaveURL(/\/\?reason=signed_out$/);
+    await expect(page.getByRole("status")).toContainText("Your session has ended");
+    const api = await page.request.get(`${SERVERS.embedded.url}/api/agents`);
+    expect(api.status()).toBe(401);
+  }
+});
+
+function startConsole(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn("npx", ["next", "start", "-H", "127.0.0.1", "-p", String(SERVERS.embedded.port + 9)], {
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+test("a bad session secret stops start-up with a clear message", async () => {
+  test.setTimeout(70_000);
+  const tooShort = await startConsole({ FAUCET_API_URL: FAUCET_API, SESSION_SECRET: "x".repeat(31) });
+  expect(tooShort.code).toBe(1);
+  expect(tooShort.output).toContain("SESSION_SECRET is 31 characters; it must be at least 32");
+  const missing = await startConsole({ FAUCET_API_URL: FAUCET_API, SESSION_SECRET: "" });
+  expect(missing.code).toBe(1);
+  expect(missing.output).toContain("SESSION_SECRET is required when FAUCET_API_URL is set");
+});
