@@ -1,0 +1,146 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { expect, test, type BrowserContext, type Page } from "@playwright/test";
+import { dataRoot } from "../playwright.config";
+import { readRevealedKey, rotateAgent } from "./support/console-page";
+import { browserTraces, signInFreshOperator } from "./support/signed-in-operator";
+
+/**
+ * The canary: a freshly rotated key, once its dialog is closed, must be found nowhere the
+ * browser or the server keeps things — cookies, storage, history, the HTML, the server-
+ * rendered payloads, the agents JSON (what react-query caches) and the server's log.
+ * The one legitimate place, the rotation action's own response, is checked to hold it,
+ * which proves the search would see a leak.
+ */
+const SERVER_LOG = path.join(dataRoot, "embedded", "server.log");
+
+type Captured = { url: string; method: string; body: string };
+
+/**
+ * Every response the console sends this page, bodies included (static chunks aside). Server
+ * actions' replies are streamed, and Chromium keeps no copy of a streamed body, so those are
+ * read through a route; a body that could not be read fails the test rather than pass silently.
+ */
+async function captureResponses(page: Page, origin: string): Promise<() => Promise<Captured[]>> {
+  const pending: Promise<Captured>[] = [];
+  await page.route(`${origin}/**`, async (route) => {
+    const request = route.request();
+    if (request.method() !== "POST" || !(await request.headerValue("next-action"))) return route.fallback();
+    const response = await route.fetch();
+    const body = await response.text();
+    pending.push(Promise.resolve({ url: request.url(), method: "POST", body }));
+    await route.fulfill({ response, body });
+  });
+  page.on("response", (response) => {
+    const url = response.url();
+    const method = response.request().method();
+    if (!url.startsWith(origin) || url.includes("/_next/static/") || method !== "GET") return;
+    pending.push(
+      response.text().then(
+        (body) => ({ url, method, body }),
+        (error: unknown) => {
+          throw new Error(`could not read the response of GET ${url}: ${String(error)}`);
+        },
+      ),
+    );
+  });
+  return () => Promise.all(pending);
+}
+
+/** History as script can see it, plus every URL the tab was at. */
+async function historyTraces(page: Page, visited: string[]) {
+  return page.evaluate(
+    (urls) => ({
+      urls: [...urls, location.href, document.referrer].join("\n"),
+      state: JSON.stringify(history.state),
+      length: String(history.length),
+    }),
+    visited,
+  );
+}
+
+async function everyTrace(page: Page, context: BrowserContext, visited: string[], captured: () => Promise<Captured[]>) {
+  const reads = (await captured()).filter((response) => response.method === "GET");
+  return {
+    ...(await browserTraces(page, context)),
+    ...Object.fromEntries(Object.entries(await historyTraces(page, visited)).map(([name, text]) => [`history ${name}`, text])),
+    ...Object.fromEntries(reads.map((response, index) => [`response ${index} GET ${response.url}`, response.body])),
+    "server log": readFileSync(SERVER_LOG, "utf8"),
+  };
+}
+
+function findings(traces: Record<string, string>, key: string): string[] {
+  // The bare hex part too: an encoding that drops the prefix would still leak the key.
+  const needles = [key, key.replace(/^(lf|agent)_/, "")];
+  return Object.entries(traces)
+    .filter(([, text]) => needles.some((needle) => text.includes(needle)))
+    .map(([place]) => place);
+}
+
+function trackVisits(page: Page): string[] {
+  const visited: string[] = [];
+  page.on("framenavigated", (frame) => {
+    if (frame === page.mainFrame()) visited.push(frame.url());
+  });
+  return visited;
+}
+
+test("a rotated agent key, after Copy and Done, is nowhere in the browser, the responses or the server log", async ({ page, context, request, baseURL }) => {
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  const origin = baseURL ?? "";
+  const captured = await captureResponses(page, origin);
+  const visited = trackVisits(page);
+  const { faucet, agents } = await signInFreshOperator(page, request, baseURL, "Canary Operator", { agentNames: ["Canary Bot"] });
+
+  const reveal = await rotateAgent(page, "Canary Bot");
+  await reveal.getByRole("button", { name: "Copy key" }).click();
+  await expect(reveal.getByRole("status")).toHaveText("Copied to the clipboard.");
+  const key = await page.evaluate(() => navigator.clipboard.readText());
+  expect(await faucet.whoami(key)).toMatchObject({ success: true, type: "agent", id: agents[0]?.id });
+
+  const refetched = page.waitForResponse((response) => response.url().includes("/api/agents"));
+  await reveal.getByRole("button", { name: "Done" }).click();
+  await expect(reveal).toBeHidden();
+  await refetched;
+  expect(findings(await everyTrace(page, context, visited, captured), key)).toEqual([]);
+
+  await page.reload();
+  await expect(page.getByRole("rowheader", { name: "Canary Bot" })).toBeVisible();
+  expect((await captured()).filter((response) => response.url.includes("/api/agents")).length).toBeGreaterThan(0);
+  expect(findings(await everyTrace(page, context, visited, captured), key)).toEqual([]);
+
+  // The control: the action's response did carry the key, and the log is the console's.
+  expect((await captured()).filter((response) => response.method === "POST" && response.body.includes(key))).toHaveLength(1);
+  expect(readFileSync(SERVER_LOG, "utf8")).toContain("Ready");
+});
+
+test("a rotated operator key is only in the sealed cookie: never in plaintext, storage, history, responses or the log", async ({ page, context, request, baseURL }) => {
+  const origin = baseURL ?? "";
+  const captured = await captureResponses(page, origin);
+  const visited = trackVisits(page);
+  const { faucet, operatorKey } = await signInFreshOperator(page, request, baseURL, "Operator Canary", { agentNames: ["Some Bot"] });
+  const cookieBefore = (await context.cookies()).find((cookie) => cookie.name === "fc_session")?.value;
+
+  await page.getByRole("button", { name: "Rotate operator key" }).click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Rotate key" }).click();
+  const reveal = page.getByRole("dialog", { name: "New operator API key" });
+  await expect(reveal).toBeVisible();
+  const key = await readRevealedKey(page);
+  expect(key).toMatch(/^lf_/);
+  // The control: while shown, the search finds the key in the page.
+  expect(findings(await everyTrace(page, context, visited, captured), key)).toContain("html");
+  await reveal.getByRole("button", { name: "Done" }).click();
+  await expect(reveal).toBeHidden();
+
+  // The session switched to the new key (sealed into a new cookie), and the old key is dead.
+  expect(await faucet.whoami(key)).toMatchObject({ success: true, type: "operator" });
+  expect((await faucet.whoami(operatorKey)).error_code).toBe("invalid_key");
+  const cookieAfter = (await context.cookies()).find((cookie) => cookie.name === "fc_session")?.value;
+  expect(cookieAfter).toBeDefined();
+  expect(cookieAfter).not.toBe(cookieBefore);
+
+  await page.reload();
+  await expect(page.getByRole("rowheader", { name: "Some Bot" })).toBeVisible();
+  expect(findings(await everyTrace(page, context, visited, captured), key)).toEqual([]);
+  expect((await captured()).filter((response) => response.method === "POST" && response.body.includes(key))).toHaveLength(1);
+});
