@@ -49,10 +49,10 @@ export function AgentsTable({ rowCount, rowAt, onVisibleRangeChange, onRotate }:
           <col className="w-36" />
           <col className="w-28" />
           <col className="w-56" />
-          <col className="w-32" />
+          <col className="w-36" />
           <col className="w-32" />
         </colgroup>
-        <thead className="sticky top-0 z-10 bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
+        <thead className="sticky top-0 z-10 whitespace-nowrap bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
           <tr>
             <th scope="col" className="px-4 py-3">Name</th>
             <th scope="col" className="px-4 py-3">ID</th>
