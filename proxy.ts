@@ -6,6 +6,9 @@ import { contentSecurityPolicy } from "@/lib/security/content-security-policy";
  * is not done here: every page, route and action checks the session itself.
  */
 export async function proxy(request: NextRequest) {
+  if (isForeignActionCall(request)) {
+    return NextResponse.json({ ok: false, code: "forbidden_origin", message: "This request did not come from the console's own page." }, { status: 403 });
+  }
   if (await isMalformedActionCall(request)) {
     return NextResponse.json({ ok: false, code: "invalid_input", message: "The request was malformed." }, { status: 400 });
   }
@@ -30,6 +33,22 @@ export async function proxy(request: NextRequest) {
   // Console pages carry account data: never store them in any cache.
   response.headers.set("cache-control", "no-store");
   return response;
+}
+
+/**
+ * Next.js refuses an action whose Origin names another host, but with a 500. A plain 403
+ * says what happened. (A missing Origin is refused by the actions themselves.)
+ */
+function isForeignActionCall(request: NextRequest): boolean {
+  if (request.method !== "POST" || !request.headers.has("next-action")) return false;
+  const origin = request.headers.get("origin");
+  if (!origin) return false;
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  try {
+    return new URL(origin).host !== host;
+  } catch {
+    return true;
+  }
 }
 
 /**

@@ -1,6 +1,9 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import fc from "fast-check";
-import { FaucetApi, FaucetControl } from "./support/faucet-api";
+import { createServer, type Server } from "node:http";
+import { FaucetApi } from "./support/faucet-api";
+import { OperatorFaucetControl } from "./support/operator-faucet-control";
+import { startConsole } from "./support/spawned-console";
 import { actionIds, callAction, callSignIn, encodeArguments, sessionCookieFrom } from "./support/server-actions";
 import { FAUCET_API, SERVERS } from "./support/servers";
 
@@ -82,10 +85,11 @@ async function signedInCookie(request: APIRequestContext, operatorKey: string): 
 
 test("rotation actions answer random arguments and cookies with typed errors and no faucet call", async ({ request }) => {
   const faucet = new FaucetApi(request, FAUCET_API);
-  const control = new FaucetControl(request, SERVERS.faucet.url);
-  const { operatorKey } = await faucet.newOperator("Fuzz Operator", ["Fuzz Target"]);
+  const { operatorKey, operatorId } = await faucet.newOperator("Fuzz Operator", ["Fuzz Target"]);
+  // Counts only this operator's calls, so tests running alongside do not disturb the check.
+  const control = new OperatorFaucetControl(request, operatorId);
   const validCookie = await signedInCookie(request, operatorKey);
-  const before = await control.totalCalls();
+  const before = await control.allCalls();
 
   for (const [name, isValid] of [
     ["rotateAgentKey", isValidRotateAgentInput],
@@ -116,26 +120,57 @@ test("rotation actions answer random arguments and cookies with typed errors and
       },
     );
   }
-  expect(await control.totalCalls(), "no faucet call for rejected input").toBe(before);
+  expect(await control.allCalls(), "no faucet call for rejected input").toEqual(before);
 });
 
-test("the sign-in action answers keys of every malformed shape with a specific message and no faucet call", async ({ request }) => {
-  const control = new FaucetControl(request, SERVERS.faucet.url);
-  const before = await control.totalCalls();
-  const malformedKey = fc.oneof(
-    fc.string({ maxLength: 9 }).filter((key) => /^[A-Za-z0-9_-]*$/.test(key.trim())),
-    fc.string({ minLength: 1, maxLength: 300 }).filter((key) => !/^[A-Za-z0-9_-]{10,200}$/.test(key.trim())),
-    fc.string({ unit: "grapheme", minLength: 10, maxLength: 50 }).filter((key) => !/^[A-Za-z0-9_-]+$/.test(key.trim())),
-    fc.string({ unit: fc.constantFrom("a", "b", "1", "_"), minLength: 201, maxLength: 2000 }),
-  );
-  await checkAll(malformedKey, RUNS, async (key) => {
-      const reply = await callSignIn(request, consoleUrl, ids.signIn!, key);
+/** A faucet that only counts what reaches it and refuses every key: a spy for "no call at all". */
+function startSpyFaucet(): Promise<{ server: Server; url: string; calls: () => number }> {
+  let calls = 0;
+  const server = createServer((request, response) => {
+    calls++;
+    request.resume();
+    response.setHeader("content-type", "application/json");
+    response.end(JSON.stringify({ success: false, error: "Invalid API key", error_code: "invalid_key" }));
+  });
+  return new Promise((resolve) => {
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      resolve({ server, url: `http://127.0.0.1:${port}/ai-agents/api`, calls: () => calls });
+    });
+  });
+}
+
+test("the sign-in action answers keys of every malformed shape with a specific message and no faucet call", async ({ request }, testInfo) => {
+  // Its own console on a spy faucet: any call at all, from any test, would show.
+  const spy = await startSpyFaucet();
+  const signInConsole = await startConsole({
+    env: { FAUCET_API_URL: spy.url, SESSION_SECRET: "fuzz-session-secret-0123456789-abcdefghijkl", RATE_LIMIT_SIGN_INS: "100000" },
+    dataDir: testInfo.outputPath("sign-in-console"),
+  });
+  try {
+    const malformedKey = fc.oneof(
+      fc.string({ maxLength: 9 }).filter((key) => /^[A-Za-z0-9_-]*$/.test(key.trim())),
+      fc.string({ minLength: 1, maxLength: 300 }).filter((key) => !/^[A-Za-z0-9_-]{10,200}$/.test(key.trim())),
+      fc.string({ unit: "grapheme", minLength: 10, maxLength: 50 }).filter((key) => !/^[A-Za-z0-9_-]+$/.test(key.trim())),
+      fc.string({ unit: fc.constantFrom("a", "b", "1", "_"), minLength: 201, maxLength: 2000 }),
+    );
+    await checkAll(malformedKey, RUNS, async (key) => {
+      const reply = await callSignIn(request, signInConsole.url, ids.signIn!, key);
       expect(reply.status).toBe(200);
       const state = reply.result as { fieldError: string | null };
       expect(state.fieldError).toMatch(/API key|too (long|short)|Enter the operator/);
       expect(reply.setCookie ?? "").not.toContain("fc_session=Fe26");
-  });
-  expect(await control.totalCalls(), "no faucet call for a malformed key").toBe(before);
+    });
+    expect(spy.calls(), "no faucet call for a malformed key").toBe(0);
+    // The control: a well-formed key does reach the faucet, so the spy can see calls.
+    const wellFormed = await callSignIn(request, signInConsole.url, ids.signIn!, "lf_0123456789abcdef0123456789abcdef");
+    expect(wellFormed.result).toMatchObject({ fieldError: expect.stringContaining("does not know this key") });
+    expect(spy.calls()).toBe(1);
+  } finally {
+    await signInConsole.stop();
+    spy.server.close();
+  }
 });
 
 test("sign-out and demo sign-in accept any arguments without a 5xx", async ({ request }) => {
