@@ -1,0 +1,64 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { runToCompletion } from "./processes";
+
+export const REPO = resolve(import.meta.dirname, "..", "..");
+const NEXT_BIN = join(REPO, "node_modules", ".bin", "next");
+
+/**
+ * `next build` into a dist dir of the bench's own. Next rewrites tsconfig.json when the
+ * dist dir is not `.next` (it adds the dir's type folders): the file is put back as it was.
+ * BENCH_REUSE_BUILD=1 skips a build whose output is already there (for re-runs while
+ * working on the bench itself; a measured run should build).
+ */
+export async function buildConsole(distDir: string, logDir: string): Promise<void> {
+  if (process.env.BENCH_REUSE_BUILD === "1" && existsSync(join(REPO, distDir, "BUILD_ID"))) return;
+  const tsconfig = join(REPO, "tsconfig.json");
+  const original = readFileSync(tsconfig, "utf8");
+  try {
+    await runToCompletion("next build (console)", NEXT_BIN, ["build"], {
+      cwd: REPO,
+      env: { ...process.env, NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: "1" },
+      logFile: join(logDir, "build-console.log"),
+    });
+  } finally {
+    writeFileSync(tsconfig, original);
+  }
+}
+
+const EMPTY_LAYOUT = `import type { ReactNode } from "react";
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body>{children}</body>
+    </html>
+  );
+}
+`;
+
+const EMPTY_PAGE = `export default function Page() {
+  return <main>Hello</main>;
+}
+`;
+
+/**
+ * The baseline of figure 2: the smallest App Router app (a layout and a page), built with
+ * the same Next.js and bundler as the console, from this repo's node_modules (a symlink).
+ */
+export async function buildEmptyApp(dir: string, logDir: string): Promise<void> {
+  if (process.env.BENCH_REUSE_BUILD === "1" && existsSync(join(dir, ".next", "BUILD_ID"))) return;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, "app"), { recursive: true });
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "bench-empty-app", private: true }, null, 2));
+  writeFileSync(join(dir, "app", "layout.tsx"), EMPTY_LAYOUT);
+  writeFileSync(join(dir, "app", "page.tsx"), EMPTY_PAGE);
+  // The symlink leads outside the app's directory: the bundler's root must include the repo.
+  writeFileSync(join(dir, "next.config.mjs"), `export default { turbopack: { root: ${JSON.stringify("/")} } };\n`);
+  symlinkSync(join(REPO, "node_modules"), join(dir, "node_modules"), "dir");
+  await runToCompletion("next build (empty app)", NEXT_BIN, ["build"], {
+    cwd: dir,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+    logFile: join(logDir, "build-empty-app.log"),
+  });
+}

@@ -1,0 +1,168 @@
+import { readFileSync, rmSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { join } from "node:path";
+import { measureCookieCapacity } from "./figures/cookie-capacity";
+import { lockAll, measureCountdowns, viewportForRows } from "./figures/countdowns";
+import { measureFirstLoadJs } from "./figures/first-load-js";
+import { measureRotationOverhead } from "./figures/rotation-overhead";
+import { interleavedMedians, rowsVisibleMs, scrollRows, signedInGet, type SignedInConsole } from "./figures/scale";
+import { measureThroughput } from "./figures/throughput";
+import { buildConsole, buildEmptyApp, REPO } from "./lib/build";
+import { launchChromium } from "./lib/chromium";
+import { faucetOk, newOperator } from "./lib/faucet-api";
+import { stopAll, stopAllOnExit } from "./lib/processes";
+import { ms, printTable, ratio, writeJson, type Row } from "./lib/report";
+import { signIn } from "./lib/sign-in";
+import { startConsole, startFaucet, startNextApp } from "./lib/start-servers";
+
+/**
+ * `npm run bench`: builds the console and an empty Next.js app, starts everything on
+ * loopback ports 4400–4404, measures the seven figures of issue 5 side by side in one run,
+ * prints them as a table and writes them to bench/results/latest.json. Every process it
+ * starts is stopped at the end, also on failure or Ctrl-C.
+ */
+const DIST_DIR = process.env.BENCH_DIST_DIR ?? ".next-bench";
+const DATA = join(REPO, ".data-bench");
+const EMPTY_APP = "/tmp/bench-empty-app";
+const PORTS = { faucet: 4400, remote: 4401, large: 4402, small: 4403, empty: 4404 };
+const RESULTS = join(REPO, "bench", "results", "latest.json");
+
+async function main() {
+  stopAllOnExit();
+  const loadAtStart = loadavg();
+  rmSync(DATA, { recursive: true, force: true });
+  step(`building the console into ${DIST_DIR} and an empty app in ${EMPTY_APP}`);
+  await buildConsole(DIST_DIR, DATA);
+  await buildEmptyApp(EMPTY_APP, DATA);
+
+  step("6: cookie capacity");
+  const cookie = await measureCookieCapacity();
+
+  step("starting the faucet, three consoles and the empty app");
+  const faucet = await startFaucet({ port: PORTS.faucet, dataDir: join(DATA, "faucet"), logFile: join(DATA, "faucet.log") });
+  const faucetApiUrl = `${faucet.url}/ai-agents/api`;
+  const remote = await startConsole({ port: PORTS.remote, distDir: DIST_DIR, dataDir: join(DATA, "remote"), faucetApiUrl });
+  const large = await startConsole({ port: PORTS.large, distDir: DIST_DIR, dataDir: join(DATA, "large"), seedAgents: 10_000 });
+  const small = await startConsole({ port: PORTS.small, distDir: DIST_DIR, dataDir: join(DATA, "small"), seedAgents: 10 });
+  const empty = await startNextApp({ port: PORTS.empty, dir: EMPTY_APP, logFile: join(DATA, "empty-app.log") });
+  const browser = await launchChromium();
+  try {
+    step("1: rotation overhead (60 rotations each way, 50 ms added latency)");
+    const rotation = await measureRotationOverhead({ browser, consoleUrl: remote.url, faucetUrl: faucet.url, distDir: DIST_DIR, rotations: 60 });
+
+    step("signing in on the 10,000- and 10-agent consoles");
+    const tenThousand: SignedInConsole = { url: large.url, cookie: await signIn(browser, large.url, "demo") };
+    const ten: SignedInConsole = { url: small.url, cookie: await signIn(browser, small.url, "demo") };
+
+    step("2: first-load JavaScript");
+    const consoleJs = await measureFirstLoadJs(`${ten.url}/agents`, ten.cookie);
+    const emptyJs = await measureFirstLoadJs(`${empty.url}/`);
+
+    step("3: 10,000 agents against 10");
+    const pair = <T>(make: (which: SignedInConsole) => T): [T, T] => [make(tenThousand), make(ten)];
+    const [html10k, html10] = await interleavedMedians(pair((target) => signedInGet(target, "/agents")), 20);
+    const [api10k, api10] = await interleavedMedians(pair((target) => signedInGet(target, "/api/agents?offset=0&limit=100")), 30);
+    const [apiCold10k, apiCold10] = await interleavedMedians(pair((target) => signedInGet(target, "/api/agents?offset=0&limit=100")), 5, 2_100);
+    // The embedded faucet's own list_agents, over its HTTP endpoint: the part of a full load the console does not control.
+    const listAlone = (target: SignedInConsole, dataDir: string) => {
+      const operatorKey = readFileSync(join(dataDir, "faucet", "demo-operator.key"), "utf8").trim();
+      return async () => {
+        await faucetOk(`${target.url}/ai-agents/api`, { action: "list_agents", api_key: operatorKey });
+      };
+    };
+    const [list10k, list10] = await interleavedMedians([listAlone(tenThousand, join(DATA, "large")), listAlone(ten, join(DATA, "small"))], 20);
+    const [rows10k, rows10] = await rowsVisibleMs(browser, [tenThousand, ten], 7);
+
+    step("4: rows in the DOM while scrolling 10,000 agents");
+    const scroll = await scrollRows(browser, tenThousand, "agent-10000");
+
+    step("5: 200 live countdowns");
+    const lockedOperator = await newOperator(faucetApiUrl, "Bench countdown operator", 200);
+    await lockAll(faucetApiUrl, lockedOperator.operatorKey, lockedOperator.agentIds);
+    const lockedConsole = { url: remote.url, cookie: await signIn(browser, remote.url, lockedOperator.operatorKey) };
+    // As a user sees them (the virtualised table mounts the rows in view), then all 200 mounted at once.
+    const countdownsInView = await measureCountdowns({ browser, console: lockedConsole, locked: 200, height: 800 });
+    const countdownsAll = await measureCountdowns({ browser, console: lockedConsole, locked: 200, height: viewportForRows(200) });
+
+    step("7: requests/s of the data route against the faucet alone (100 agents, 50 connections, 5 s each)");
+    const hundred = await newOperator(faucetApiUrl, "Bench throughput operator", 100);
+    const throughput = await measureThroughput({
+      consoleUrl: remote.url,
+      cookie: await signIn(browser, remote.url, hundred.operatorKey),
+      faucetApiUrl,
+      operatorKey: hundred.operatorKey,
+      connections: 50,
+      seconds: 5,
+    });
+
+    const jsRatio = consoleJs.gzipBytes / emptyJs.gzipBytes;
+    const rows: Row[] = [
+      { figure: "1 rotation overhead p50 (console ÷ direct)", measured: `${ratio(rotation.ratio.p50)} (${ms(rotation.actionMs.p50)} ÷ ${ms(rotation.directMs.p50)})`, target: "≤ 1.10", pass: rotation.ratio.p50 <= 1.1 },
+      { figure: "1 rotation overhead p95 (console ÷ direct)", measured: `${ratio(rotation.ratio.p95)} (${ms(rotation.actionMs.p95)} ÷ ${ms(rotation.directMs.p95)})`, target: "≤ 1.10", pass: rotation.ratio.p95 <= 1.1 },
+      { figure: "1 (in it: an action refused at once, no faucet call)", measured: `p50 ${ms(rotation.refusedMs.p50)}, p95 ${ms(rotation.refusedMs.p95)}`, target: "reported", pass: null },
+      { figure: "1 faucet calls per console rotation", measured: rotation.faucetCallsPerAction.toFixed(2), target: "1", pass: rotation.faucetCallsPerAction === 1 },
+      { figure: "2 first-load JS gzip (/agents ÷ empty app)", measured: `${ratio(jsRatio)} (${kb(consoleJs.gzipBytes)} ÷ ${kb(emptyJs.gzipBytes)})`, target: "≤ 1.40", pass: jsRatio <= 1.4 },
+      { figure: "3 HTML of /agents, 10,000 ÷ 10 agents", measured: `${ratio(html10k / html10)} (${ms(html10k)} ÷ ${ms(html10)})`, target: "≤ 3×", pass: html10k / html10 <= 3 },
+      { figure: "3 (in it: the faucet's list_agents alone)", measured: `${ratio(list10k / list10)} (${ms(list10k)} ÷ ${ms(list10)})`, target: "reported", pass: null },
+      { figure: "3 /api/agents, 10,000 ÷ 10 agents", measured: `${ratio(api10k / api10)} (${ms(api10k)} ÷ ${ms(api10)})`, target: "≤ 3×", pass: api10k / api10 <= 3 },
+      { figure: "3 /api/agents, list not reused (2.1 s apart)", measured: `${ratio(apiCold10k / apiCold10)} (${ms(apiCold10k)} ÷ ${ms(apiCold10)})`, target: "≤ 3×", pass: apiCold10k / apiCold10 <= 3 },
+      { figure: "3 rows visible in chromium, 10,000 ÷ 10", measured: `${ratio(rows10k / rows10)} (${ms(rows10k)} ÷ ${ms(rows10)})`, target: "≤ 3×", pass: rows10k / rows10 <= 3 },
+      { figure: "4 max rows in the DOM scrolling 10,000", measured: `${scroll.maxRows} (${scroll.samples} samples; end rows after ${ms(scroll.endRowsVisibleMs)})`, target: "≤ 200", pass: scroll.reachedEnd && scroll.maxRows <= 200 },
+      ...[countdownsInView, countdownsAll].flatMap((countdowns) => {
+        const where = `200 in cooldown, ${countdowns.timersMounted} mounted (1280×${countdowns.viewportHeight})`;
+        return [
+          { figure: `5 intervals ticking: ${where}`, measured: `${countdowns.tickingIntervals} (all live: ${JSON.stringify(countdowns.intervalsByPeriod)})`, target: "1", pass: countdowns.tickingIntervals === 1 },
+          { figure: `5 main-thread time: ${where}`, measured: `${countdowns.mainThreadMsPerSecond.toFixed(2)} ms/s (script ${countdowns.scriptMsPerSecond.toFixed(2)})`, target: "≤ 5 ms/s", pass: countdowns.mainThreadMsPerSecond <= 5 },
+        ];
+      }),
+      { figure: "6 cookie bytes per stored cooldown", measured: `${cookie.bytesPerCooldown.toFixed(2)} B (empty session ${cookie.emptyBytes} B)`, target: "reported", pass: null },
+      { figure: "6 cooldowns under 4 KB", measured: String(cookie.capacity), target: "≥ 200", pass: cookie.capacity >= 200 },
+      { figure: "7 req/s /api/agents ÷ faucet list_agents (100 agents)", measured: `${ratio(throughput.ratio)} (${throughput.console.requestsPerSecond.toFixed(0)} ÷ ${throughput.faucet.requestsPerSecond.toFixed(0)} req/s; errors ${throughput.console.errors}/${throughput.faucet.errors})`, target: "reported", pass: null },
+    ];
+    console.log();
+    printTable(rows);
+    writeJson(RESULTS, {
+      measuredAt: new Date().toISOString(),
+      machine: { cpus: cpus().length, node: process.version, loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadavg() },
+      table: rows,
+      figures: {
+        rotationOverhead: rotation,
+        firstLoadJs: { console: consoleJs, emptyApp: emptyJs, ratio: jsRatio },
+        scale: {
+          htmlMs: { tenThousand: html10k, ten: html10 },
+          apiMs: { tenThousand: api10k, ten: api10 },
+          apiListNotReusedMs: { tenThousand: apiCold10k, ten: apiCold10 },
+          rowsVisibleMs: { tenThousand: rows10k, ten: rows10 },
+          faucetListAloneMs: { tenThousand: list10k, ten: list10 },
+        },
+        scroll,
+        countdowns: { inView: countdownsInView, allMounted: countdownsAll },
+        cookie,
+        throughput,
+      },
+    });
+    console.log(`\nWritten to ${RESULTS}`);
+    return rows.every((row) => row.pass !== false);
+  } finally {
+    await browser.close();
+  }
+}
+
+function step(message: string) {
+  console.log(`· ${message}`);
+}
+
+function kb(bytes: number) {
+  return `${(bytes / 1024).toFixed(1)} KB`;
+}
+
+main()
+  .then(async (allPassed) => {
+    await stopAll();
+    process.exit(allPassed ? 0 : 1);
+  })
+  .catch(async (error: unknown) => {
+    console.error(error);
+    await stopAll();
+    process.exit(2);
+  });
