@@ -75,6 +75,24 @@ export function useNow(): number {
   return useSyncExternalStore(clock.subscribe, clock.now, clock.now);
 }
 
+/** True once the server-corrected time reaches `at`; re-renders only when that flips, not on every tick. */
+export function useIsPast(at: number): boolean {
+  const clock = useClock();
+  const isPast = () => clock.now() >= at;
+  return useSyncExternalStore(clock.subscribe, isPast, isPast);
+}
+
+/**
+ * Calls `onTick` with the server-corrected time on every tick, outside rendering: for a
+ * countdown's text, which changes every second, React need not re-render anything.
+ * Returns the time now, for the first render.
+ */
+export function useTick(onTick: (now: number) => void): number {
+  const clock = useClock();
+  useEffect(() => clock.subscribe(() => onTick(clock.now())), [clock, onTick]);
+  return clock.now();
+}
+
 /** Re-bases the page clock on a server time that just arrived (a data response, an action result). */
 export function useSyncClock(): (serverNow: number) => void {
   const clock = useClock();
