@@ -17,14 +17,14 @@ import { startConsole, startFaucet, startNextApp } from "./lib/start-servers";
 
 /**
  * `npm run bench`: builds the console and an empty Next.js app, starts everything on
- * loopback ports 4400–4404, measures the seven figures of issue 5 side by side in one run,
+ * loopback ports 4400–4405, measures the seven figures of issue 5 side by side in one run,
  * prints them as a table and writes them to bench/results/latest.json. Every process it
  * starts is stopped at the end, also on failure or Ctrl-C.
  */
 const DIST_DIR = process.env.BENCH_DIST_DIR ?? ".next-bench";
 const DATA = join(REPO, ".data-bench");
 const EMPTY_APP = "/tmp/bench-empty-app";
-const PORTS = { faucet: 4400, remote: 4401, large: 4402, small: 4403, empty: 4404 };
+const PORTS = { faucet: 4400, remote: 4401, large: 4402, small: 4403, empty: 4404, seededFaucet: 4405 };
 const RESULTS = join(REPO, "bench", "results", "latest.json");
 
 async function main() {
@@ -41,6 +41,8 @@ async function main() {
   step("starting the faucet, three consoles and the empty app");
   const faucet = await startFaucet({ port: PORTS.faucet, dataDir: join(DATA, "faucet"), logFile: join(DATA, "faucet.log") });
   const faucetApiUrl = `${faucet.url}/ai-agents/api`;
+  const seededFaucet = await startFaucet({ port: PORTS.seededFaucet, dataDir: join(DATA, "faucet-10k"), logFile: join(DATA, "faucet-10k.log"), seedAgents: 10_000 });
+  const seededFaucetApiUrl = `${seededFaucet.url}/ai-agents/api`;
   const remote = await startConsole({ port: PORTS.remote, distDir: DIST_DIR, dataDir: join(DATA, "remote"), faucetApiUrl });
   const large = await startConsole({ port: PORTS.large, distDir: DIST_DIR, dataDir: join(DATA, "large"), seedAgents: 10_000 });
   const small = await startConsole({ port: PORTS.small, distDir: DIST_DIR, dataDir: join(DATA, "small"), seedAgents: 10 });
@@ -63,14 +65,13 @@ async function main() {
     const [html10k, html10] = await interleavedMedians(pair((target) => signedInGet(target, "/agents")), 20);
     const [api10k, api10] = await interleavedMedians(pair((target) => signedInGet(target, "/api/agents?offset=0&limit=100")), 30);
     const [apiCold10k, apiCold10] = await interleavedMedians(pair((target) => signedInGet(target, "/api/agents?offset=0&limit=100")), 5, 2_100);
-    // The embedded faucet's own list_agents, over its HTTP endpoint: the part of a full load the console does not control.
-    const listAlone = (target: SignedInConsole, dataDir: string) => {
-      const operatorKey = readFileSync(join(dataDir, "faucet", "demo-operator.key"), "utf8").trim();
-      return async () => {
-        await faucetOk(`${target.url}/ai-agents/api`, { action: "list_agents", api_key: operatorKey });
-      };
+    // The faucet's own share: list_agents of a stand-alone faucet seeded with 10,000 agents, against a 10-agent operator on it.
+    const seededKey = readFileSync(join(DATA, "faucet-10k", "demo-operator.key"), "utf8").trim();
+    const tenOnSeeded = await newOperator(seededFaucetApiUrl, "Bench ten-agent operator", 10);
+    const listAlone = (operatorKey: string) => async () => {
+      await faucetOk(seededFaucetApiUrl, { action: "list_agents", api_key: operatorKey });
     };
-    const [list10k, list10] = await interleavedMedians([listAlone(tenThousand, join(DATA, "large")), listAlone(ten, join(DATA, "small"))], 20);
+    const [list10k, list10] = await interleavedMedians([listAlone(seededKey), listAlone(tenOnSeeded.operatorKey)], 20);
     const [rows10k, rows10] = await rowsVisibleMs(browser, [tenThousand, ten], 7);
 
     step("4: rows in the DOM while scrolling 10,000 agents");
@@ -103,7 +104,7 @@ async function main() {
       { figure: "1 faucet calls per console rotation", measured: rotation.faucetCallsPerAction.toFixed(2), target: "1", pass: rotation.faucetCallsPerAction === 1 },
       { figure: "2 first-load JS gzip (/agents ÷ empty app)", measured: `${ratio(jsRatio)} (${kb(consoleJs.gzipBytes)} ÷ ${kb(emptyJs.gzipBytes)})`, target: "≤ 1.40", pass: jsRatio <= 1.4 },
       { figure: "3 HTML of /agents, 10,000 ÷ 10 agents", measured: `${ratio(html10k / html10)} (${ms(html10k)} ÷ ${ms(html10)})`, target: "≤ 3×", pass: html10k / html10 <= 3 },
-      { figure: "3 (in it: the faucet's list_agents alone)", measured: `${ratio(list10k / list10)} (${ms(list10k)} ÷ ${ms(list10)})`, target: "reported", pass: null },
+      { figure: "3 (in it: a stand-alone faucet's list_agents)", measured: `${ratio(list10k / list10)} (${ms(list10k)} ÷ ${ms(list10)})`, target: "reported", pass: null },
       { figure: "3 /api/agents, 10,000 ÷ 10 agents", measured: `${ratio(api10k / api10)} (${ms(api10k)} ÷ ${ms(api10)})`, target: "≤ 3×", pass: api10k / api10 <= 3 },
       { figure: "3 /api/agents, list not reused (2.1 s apart)", measured: `${ratio(apiCold10k / apiCold10)} (${ms(apiCold10k)} ÷ ${ms(apiCold10)})`, target: "≤ 3×", pass: apiCold10k / apiCold10 <= 3 },
       { figure: "3 rows visible in chromium, 10,000 ÷ 10", measured: `${ratio(rows10k / rows10)} (${ms(rows10k)} ÷ ${ms(rows10)})`, target: "≤ 3×", pass: rows10k / rows10 <= 3 },
