@@ -16,6 +16,9 @@ export default async function AgentsPage({ searchParams }: AgentsPageProps) {
   if (!session) redirect("/?reason=signed_out");
   const view = parseViewState(await searchParams);
   const queryClient = getQueryClient();
+  // The request's time, sent with the data so the browser's timers can correct its clock.
+  // This component renders once per request (dynamic), so reading the clock here is pure enough.
+  // eslint-disable-next-line react-hooks/purity
   const now = Date.now();
   // A server action that renews the session cookie (a rotation) makes Next render this page
   // again into the action's reply. That render needs no data: the browser's query cache
