@@ -11,7 +11,6 @@ import "server-only";
  */
 type LastRotation = { at: number; cooldownUntil: number };
 
-const RETAIN_MS = 2 * 60 * 60 * 1000;
 /** Cooldown ends read back from a cookie are rounded to the second. */
 const SAME_ROTATION_TOLERANCE_MS = 1000;
 
@@ -34,8 +33,10 @@ export async function guardRotation<T>(
     await pending.catch(() => undefined);
   }
   // From here to inFlight.set there is no await: the check and the claim are atomic.
+  // A rotation counts as unseen only while its cooldown lasts: once it is over the page
+  // shows no cooldown (seen = null), and the operator must be free to rotate again.
   const last = lastRotations.get(target);
-  if (last && now() - last.at < RETAIN_MS && (seenCooldownUntil === null || last.cooldownUntil > seenCooldownUntil + SAME_ROTATION_TOLERANCE_MS)) {
+  if (last && last.cooldownUntil > now() && (seenCooldownUntil === null || last.cooldownUntil > seenCooldownUntil + SAME_ROTATION_TOLERANCE_MS)) {
     return { kind: "rotated_elsewhere", at: last.at };
   }
   const running = rotate();
@@ -46,6 +47,6 @@ export async function guardRotation<T>(
     return { kind: "ran", value };
   } finally {
     inFlight.delete(target);
-    for (const [key, entry] of lastRotations) if (now() - entry.at >= RETAIN_MS) lastRotations.delete(key);
+    for (const [key, entry] of lastRotations) if (entry.cooldownUntil <= now()) lastRotations.delete(key);
   }
 }
