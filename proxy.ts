@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { contentSecurityPolicy } from "@/lib/security/content-security-policy";
+import { originMatchesHost, requestHost } from "@/lib/security/origin";
 
 /**
  * Security headers on every response, and a fresh CSP nonce per request. Authorisation
@@ -42,13 +43,7 @@ export async function proxy(request: NextRequest) {
 function isForeignActionCall(request: NextRequest): boolean {
   if (request.method !== "POST" || !request.headers.has("next-action")) return false;
   const origin = request.headers.get("origin");
-  if (!origin) return false;
-  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
-  try {
-    return new URL(origin).host !== host;
-  } catch {
-    return true;
-  }
+  return origin !== null && !originMatchesHost(origin, requestHost(request.headers));
 }
 
 /**

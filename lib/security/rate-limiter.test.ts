@@ -12,4 +12,12 @@ describe("rate limiter", () => {
     now = 60_001;
     expect(limiter.take("a").allowed).toBe(true);
   });
+
+  it("remembers at most 10,000 clients, forgetting the least recent", () => {
+    const limiter = createRateLimiter({ limit: 1, windowMs: 60_000, now: () => 0 });
+    limiter.take("first");
+    for (let client = 0; client < 10_000; client++) limiter.take(`client-${client}`);
+    expect(limiter.take("first").allowed).toBe(true);
+    expect(limiter.take("client-9999").allowed).toBe(false);
+  });
 });
