@@ -74,7 +74,7 @@ function isValidRotateOperatorInput(value: unknown): boolean {
   return Object.keys(value).join() === "seenCooldownUntil" && (input.seenCooldownUntil === null || Number.isInteger(input.seenCooldownUntil));
 }
 
-const TYPED_CODES = ["signed_out", "invalid_input", "forbidden_origin", "rate_limited"];
+const TYPED_CODES = ["session_expired", "invalid_input", "forbidden_origin", "rate_limited"];
 
 async function signedInCookie(request: APIRequestContext, operatorKey: string): Promise<string> {
   const reply = await callSignIn(request, consoleUrl, ids.signIn!, operatorKey);

@@ -67,8 +67,9 @@ export function useRotationFlow({ onRotated, onFinished }: RotationFlowOptions) 
       setState({ step: "reveal", revealed: { target, apiKey, cooldownUntil, warning: sessionWarning } });
       return;
     }
-    if (result.code === "signed_out") {
-      router.replace("/?reason=key_invalid");
+    if (result.code === "signed_out" || result.code === "session_expired") {
+      // Say which: an ordinary expiry must not read as "your key was revoked".
+      router.replace(result.code === "signed_out" ? "/?reason=key_invalid" : "/?reason=signed_out");
       return;
     }
     setState({ step: "confirm", target, failure: result });

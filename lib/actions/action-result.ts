@@ -3,7 +3,10 @@
  * only bugs are exceptions. Codes are stable: the UI picks its next step by code.
  */
 export type ActionFailureCode =
+  /** The faucet refused the session's key (rotated or revoked elsewhere); the session was ended. */
   | "signed_out"
+  /** No valid session cookie: expired, signed out, or never signed in. */
+  | "session_expired"
   | "forbidden_origin"
   | "invalid_input"
   | "rate_limited"

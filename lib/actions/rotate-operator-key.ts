@@ -7,6 +7,7 @@ import { withoutExpired } from "@/lib/session/cooldowns";
 import { saveSession } from "@/lib/session/session-store";
 import { operatorAction } from "./operator-action";
 import { runRotation } from "./run-rotation";
+import { recordOperatorKey } from "./superseded-operator-keys";
 
 const OPERATOR_COOLDOWN_MS = 60 * 60 * 1000;
 
@@ -29,6 +30,7 @@ export const rotateOperatorKey = operatorAction(rotateOperatorKeySchema, async (
   });
   if (!result.ok) return result;
   const { apiKey, cooldownUntil } = result.data;
+  recordOperatorKey(session.operatorId, apiKey);
   const now = Date.now();
   const fingerprint = keyFingerprint(apiKey);
   const next = { ...withoutExpired(session, now), operatorKey: apiKey, operatorCooldownUntil: cooldownUntil, operatorKeyFingerprint: fingerprint };

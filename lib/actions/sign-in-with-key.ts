@@ -6,6 +6,7 @@ import { signInLimiter } from "@/lib/security/rate-limiter";
 import { keyFingerprint } from "@/lib/session/cooldown-codec";
 import { saveSession } from "@/lib/session/session-store";
 import type { SignInState } from "./sign-in-schema";
+import { recordOperatorKey } from "./superseded-operator-keys";
 
 /**
  * Checks a key with whoami and, for an operator key, opens the session. The key is kept
@@ -35,6 +36,7 @@ export async function signInWithKey(key: string): Promise<SignInState | null> {
       agentCooldowns: [],
     });
     if (!saved.saved) return { message: "This operator's details are too large for a session cookie.", fieldError: null };
+    recordOperatorKey(identity.id, key);
     return null;
   } catch (error) {
     if (!isFaucetError(error)) {
