@@ -25,14 +25,17 @@ export function useAgentPages(view: AgentsViewState, pageIndexes: readonly numbe
       // "always": a tab coming back to the front must catch up even within staleTime, since
       // another tab may have just rotated a key (its cooldown lives in the shared session).
       refetchOnWindowFocus: paused ? false : ("always" as const),
+      refetchOnReconnect: !paused,
       retry: (failures: number, error: Error) => !(error instanceof SignedOutError) && failures < 1,
     })),
   });
 
   const signedOut = results.find((result) => result.error instanceof SignedOutError)?.error as SignedOutError | undefined;
   useEffect(() => {
-    if (signedOut) router.replace(`/?reason=${encodeURIComponent(signedOut.reason)}`);
-  }, [router, signedOut]);
+    // Never navigate away from a key on screen: that would lose it for good (beforeunload
+    // does not see client-side navigation). The redirect happens once the reveal closes.
+    if (signedOut && !paused) router.replace(`/?reason=${encodeURIComponent(signedOut.reason)}`);
+  }, [router, signedOut, paused]);
 
   const pages = new Map<number, AgentsPage>();
   const indexes = [0, ...pageIndexes.filter((index) => index !== 0)];

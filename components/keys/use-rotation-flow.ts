@@ -72,6 +72,8 @@ export function useRotationFlow({ onRotated, onFinished }: RotationFlowOptions) 
       router.replace(result.code === "signed_out" ? "/?reason=key_invalid" : "/?reason=signed_out");
       return;
     }
+    // The agent is gone: refetching now is safe (no key is on screen) and shows it.
+    if (result.code === "not_found") onFinished();
     setState({ step: "confirm", target, failure: result });
   }
 

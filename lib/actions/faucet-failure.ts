@@ -8,7 +8,7 @@ export function faucetFailure(error: FaucetError): ActionFailure {
     case "invalid_key":
       return failure("signed_out", "The faucet no longer accepts your operator key: it was rotated or revoked elsewhere. Sign in with the current key.");
     case "not_found":
-      return failure("not_found", "The faucet has no such agent for this operator. It may have been deleted; the list has been refreshed.");
+      return failure("not_found", "The faucet has no such agent for this operator. It may have been deleted; the list is being refreshed.");
     case "rate_limited":
       return failure("rate_limited", error.message, { retryAfterSeconds: error.retryAfterSeconds });
     case "cooldown":

@@ -22,15 +22,20 @@ const rotateAgentKeySchema = z.strictObject({
  * keeps the operator's key: the session must never switch to an agent's key.
  */
 export const rotateAgentKey = operatorAction(rotateAgentKeySchema, async ({ session, input }) => {
-  const result = await runRotation({
-    operatorId: session.operatorId,
-    target: `agent:${input.agentId}`,
-    seenCooldownUntil: input.seenCooldownUntil,
-    defaultCooldownMs: AGENT_COOLDOWN_MS,
-    call: () => getFaucetClient().regenerateAgentKey(session.operatorKey, input.agentId),
-  });
-  // Whatever the outcome (an unknown one may have committed), the next list comes from the faucet.
-  agentListMemo().forget(session.operatorId);
+  let result;
+  try {
+    result = await runRotation({
+      operatorId: session.operatorId,
+      target: `agent:${input.agentId}`,
+      seenCooldownUntil: input.seenCooldownUntil,
+      defaultCooldownMs: AGENT_COOLDOWN_MS,
+      call: () => getFaucetClient().regenerateAgentKey(session.operatorKey, input.agentId),
+    });
+  } finally {
+    // Whatever the outcome (an unknown one may have committed, a refusal may mean the agent
+    // is gone), the next list comes from the faucet.
+    agentListMemo().forget(session.operatorId);
+  }
   if (!result.ok) return result;
   const { apiKey, cooldownUntil } = result.data;
   const fingerprint = keyFingerprint(apiKey);
