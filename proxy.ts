@@ -18,7 +18,6 @@ export async function proxy(request: NextRequest) {
 
   // Next.js reads the nonce from the request's CSP header and puts it on its own scripts.
   const requestHeaders = new Headers(request.headers);
-  requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("content-security-policy", policy);
 
   const response = NextResponse.next({ request: { headers: requestHeaders } });

@@ -81,9 +81,10 @@ function AgentsConsole({ initialView }: { initialView: AgentsViewState }) {
     [pages],
   );
 
+  const { start: startRotation } = rotation;
   const startAgentRotation = useCallback(
-    (agent: AgentRow) => rotation.start({ kind: "agent", agentId: agent.id, name: agent.name, seenCooldownUntil: agent.cooldownUntil }),
-    [rotation],
+    (agent: AgentRow) => startRotation({ kind: "agent", agentId: agent.id, name: agent.name, seenCooldownUntil: agent.cooldownUntil }),
+    [startRotation],
   );
 
   // While a new search, sort or filter loads, the previous first page keeps the panel and

@@ -5,7 +5,7 @@ import { useEffect, useRef } from "react";
 import type { AgentRow } from "@/lib/agents/agents-view";
 import { CooldownTimer } from "@/components/time/cooldown-timer";
 import { Button } from "@/components/ui/button";
-import { AGENT_COOLDOWN_MS } from "@/components/keys/rotation-target";
+import { AGENT_COOLDOWN_MS } from "@/lib/keys/cooldowns";
 import { formatSats } from "./format-sats";
 
 const ROW_HEIGHT = 57;

@@ -4,7 +4,7 @@ import type { OperatorSummary } from "@/lib/agents/agents-view";
 import { CooldownTimer } from "@/components/time/cooldown-timer";
 import { Button } from "@/components/ui/button";
 import { SignOutButton } from "@/components/session/sign-out-button";
-import { OPERATOR_COOLDOWN_MS } from "@/components/keys/rotation-target";
+import { OPERATOR_COOLDOWN_MS } from "@/lib/keys/cooldowns";
 import { formatSats } from "./format-sats";
 
 type OperatorPanelProps = { operator: OperatorSummary; onRotate: () => void };

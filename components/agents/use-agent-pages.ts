@@ -17,8 +17,10 @@ const RECOVERY_MS = 5_000;
  */
 export function useAgentPages(view: AgentsViewState, pageIndexes: readonly number[], paused: boolean) {
   const router = useRouter();
+  // The first page always: it carries the operator, the counts and the server's time.
+  const indexes = [0, ...pageIndexes.filter((index) => index !== 0)];
   const results = useQueries({
-    queries: [0, ...pageIndexes.filter((index) => index !== 0)].map((pageIndex) => ({
+    queries: indexes.map((pageIndex) => ({
       queryKey: agentsPageKey(view, pageIndex),
       queryFn: ({ signal }: { signal: AbortSignal }) => fetchAgentsPage(view, pageIndex, signal),
       refetchInterval: (query: { state: { status: string } }) => (paused ? false : query.state.status === "error" ? RECOVERY_MS : REFRESH_MS),
@@ -38,7 +40,6 @@ export function useAgentPages(view: AgentsViewState, pageIndexes: readonly numbe
   }, [router, signedOut, paused]);
 
   const pages = new Map<number, AgentsPage>();
-  const indexes = [0, ...pageIndexes.filter((index) => index !== 0)];
   results.forEach((result, position) => {
     const index = indexes[position];
     if (result.data && index !== undefined) pages.set(index, result.data);

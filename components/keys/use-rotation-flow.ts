@@ -2,7 +2,7 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useRef, useState } from "react";
+import { useCallback, useRef, useState } from "react";
 import type { ActionFailure, ActionResult } from "@/lib/actions/action-result";
 import { rotateAgentKey } from "@/lib/actions/rotate-agent-key";
 import { rotateOperatorKey } from "@/lib/actions/rotate-operator-key";
@@ -77,15 +77,18 @@ export function useRotationFlow({ onRotated, onFinished }: RotationFlowOptions) 
     setState({ step: "confirm", target, failure: result });
   }
 
+  // Stable, so the table's rows need not re-render when the flow's state changes.
+  const start = useCallback((target: RotationTarget) => {
+    startedFrom.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    setState({ step: "confirm", target, failure: null });
+  }, []);
+
   return {
     confirmTarget: state.step === "confirm" ? state.target : null,
     failure: state.step === "confirm" ? state.failure : null,
     revealed: state.step === "reveal" ? state.revealed : null,
     pending: mutation.isPending,
-    start: (target: RotationTarget) => {
-      startedFrom.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-      setState({ step: "confirm", target, failure: null });
-    },
+    start,
     /** Where focus belongs once the flow ends; null when that element is gone. */
     returnFocusTo: () => (startedFrom.current?.isConnected ? startedFrom.current : null),
     confirm,

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useState } from "react";
 import { signIn } from "@/lib/actions/sign-in";
 import { signInAsDemo } from "@/lib/actions/sign-in-as-demo";
 import { signedOutState } from "@/lib/actions/sign-in-schema";
@@ -12,7 +12,9 @@ export function SignInForm({ offerDemo, notice }: SignInFormProps) {
   const [state, submitKey, signingIn] = useActionState(signIn, signedOutState);
   const [demoState, submitDemo, openingDemo] = useActionState(signInAsDemo, signedOutState);
   const busy = signingIn || openingDemo;
-  const message = state.message ?? demoState.message ?? demoState.fieldError;
+  // Only the form used last speaks: an old demo error must not stand beside a new key error.
+  const [lastUsed, setLastUsed] = useState<"key" | "demo">("key");
+  const message = lastUsed === "key" ? state.message : (demoState.message ?? demoState.fieldError);
 
   return (
     <div className="flex flex-col gap-6">
@@ -21,7 +23,7 @@ export function SignInForm({ offerDemo, notice }: SignInFormProps) {
           {notice}
         </p>
       )}
-      <form action={submitKey} className="flex flex-col gap-3" noValidate>
+      <form action={submitKey} onSubmit={() => setLastUsed("key")} className="flex flex-col gap-3" noValidate>
         <label htmlFor="operator-key" className="text-sm font-medium text-slate-900">
           Operator API key
         </label>
@@ -47,7 +49,7 @@ export function SignInForm({ offerDemo, notice }: SignInFormProps) {
         </Button>
       </form>
       {offerDemo && (
-        <form action={submitDemo} className="flex flex-col gap-2 border-t border-slate-200 pt-4">
+        <form action={submitDemo} onSubmit={() => setLastUsed("demo")} className="flex flex-col gap-2 border-t border-slate-200 pt-4">
           <p className="text-sm text-slate-600">This console runs on its embedded faucet. Try it with the demo operator:</p>
           <Button type="submit" variant="secondary" disabled={busy} aria-busy={openingDemo}>
             Use demo operator

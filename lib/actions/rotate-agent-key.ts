@@ -3,13 +3,13 @@
 import { z } from "zod";
 import { agentListMemo } from "@/lib/agents/agent-list-memo";
 import { getFaucetClient } from "@/lib/faucet";
+import { AGENT_COOLDOWN_MS } from "@/lib/keys/cooldowns";
 import { keyFingerprint } from "@/lib/session/cooldown-codec";
 import { withAgentCooldown } from "@/lib/session/cooldowns";
 import { saveSession } from "@/lib/session/session-store";
 import { operatorAction } from "./operator-action";
 import { runRotation } from "./run-rotation";
 
-const AGENT_COOLDOWN_MS = 30 * 60 * 1000;
 
 const rotateAgentKeySchema = z.strictObject({
   agentId: z.number().int().positive().max(2_147_483_647),

@@ -2,6 +2,7 @@
 
 import { z } from "zod";
 import { getFaucetClient } from "@/lib/faucet";
+import { OPERATOR_COOLDOWN_MS } from "@/lib/keys/cooldowns";
 import { keyFingerprint } from "@/lib/session/cooldown-codec";
 import { withoutExpired } from "@/lib/session/cooldowns";
 import { saveSession } from "@/lib/session/session-store";
@@ -9,7 +10,6 @@ import { operatorAction } from "./operator-action";
 import { runRotation } from "./run-rotation";
 import { recordOperatorKey } from "./superseded-operator-keys";
 
-const OPERATOR_COOLDOWN_MS = 60 * 60 * 1000;
 
 const rotateOperatorKeySchema = z.strictObject({
   seenCooldownUntil: z.number().int().nonnegative().nullable(),

@@ -3,13 +3,20 @@
 import { redirect } from "next/navigation";
 import { getEmbeddedFaucet } from "@/lib/emulator/embedded";
 import { isEmbeddedFaucet } from "@/lib/faucet";
+import { log } from "@/lib/log";
 import type { SignInState } from "./sign-in-schema";
 import { signInWithKey } from "./sign-in-with-key";
 
 /** Only the embedded faucet has a demo operator; against a real faucet this action refuses. */
 export async function signInAsDemo(_previous: unknown): Promise<SignInState> {
   if (!isEmbeddedFaucet()) return { message: "There is no demo operator on a real faucet.", fieldError: null };
-  const key = getEmbeddedFaucet().demoOperatorKey();
+  let key: string | null;
+  try {
+    key = getEmbeddedFaucet().demoOperatorKey();
+  } catch (error) {
+    log.error("the embedded faucet could not start", error);
+    return { message: "The embedded faucet could not start (is another console using its data dir?). See the server log.", fieldError: null };
+  }
   if (!key) return { message: "The embedded faucet has no demo operator.", fieldError: null };
   const problem = await signInWithKey(key);
   if (problem) return problem;

@@ -40,6 +40,11 @@ export function toSealed(session: OperatorSession): SealedSession {
   };
 }
 
+/** False for a session that could be sealed but not read back (an over-long name or key). */
+export function isStorable(session: OperatorSession): boolean {
+  return sealedSessionSchema.safeParse(toSealed(session)).success;
+}
+
 /** Anything that is not a session we wrote (an old shape, a foreign app's seal) reads as signed out. */
 export function fromSealed(data: unknown): OperatorSession | null {
   const parsed = sealedSessionSchema.safeParse(data);

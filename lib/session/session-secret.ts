@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 export const MIN_SECRET_LENGTH = 32;
@@ -71,12 +71,17 @@ export function resolveSessionPasswords(env: Record<string, string | undefined>,
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
   mkdirSync(dataDir, { recursive: true });
-  const secret = randomBytes(48).toString("base64url");
+  // Written whole to a temp file, then linked into place: a second process starting at the
+  // same moment sees either no file or the complete secret, never an empty one, and a link
+  // that loses the race keeps the winner's secret.
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}`;
+  writeFileSync(temp, randomBytes(48).toString("base64url"), { mode: 0o600 });
   try {
-    // "wx": if another process won the race, keep its secret.
-    writeFileSync(file, secret, { mode: 0o600, flag: "wx" });
+    linkSync(temp, file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  } finally {
+    unlinkSync(temp);
   }
   return parseSessionSecret(readFileSync(file, "utf8"));
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { cookies } from "next/headers";
 import { consoleDataDir } from "@/lib/config/data-dir";
-import type { OperatorSession } from "./session-data";
+import { isStorable, type OperatorSession } from "./session-data";
 import { cookieBytes, COOKIE_LIMIT_BYTES, sealSession, SESSION_COOKIE, SESSION_TTL_SECONDS, unsealSession } from "./session-seal";
 import { resolveSessionPasswords, type SessionPasswords } from "./session-secret";
 
@@ -32,10 +32,12 @@ export async function readSession(): Promise<OperatorSession | null> {
   return unsealSession(seal, sessionPasswords());
 }
 
-export type SaveOutcome = { saved: true } | { saved: false; reason: "too_large" };
+export type SaveOutcome = { saved: true } | { saved: false; reason: "too_large" | "unreadable" };
 
 /** Never throws for size: a session that no longer fits is reported, and the old cookie stays. */
 export async function saveSession(session: OperatorSession): Promise<SaveOutcome> {
+  // Saving what readSession would reject signs the user out silently on the next request.
+  if (!isStorable(session)) return { saved: false, reason: "unreadable" };
   const seal = await sealSession(session, sessionPasswords());
   if (cookieBytes(seal) > COOKIE_LIMIT_BYTES) return { saved: false, reason: "too_large" };
   (await cookies()).set(SESSION_COOKIE, seal, cookieOptions());

@@ -1,0 +1,7 @@
+/**
+ * The faucet's documented withdrawal cooldowns after a rotation (faucet-api.md §4). Used
+ * when a reply carries no cooldown_until, and for the timers' progress bars. Safe for the
+ * browser: plain numbers.
+ */
+export const AGENT_COOLDOWN_MS = 30 * 60 * 1000;
+export const OPERATOR_COOLDOWN_MS = 60 * 60 * 1000;
