@@ -48,8 +48,10 @@ export const whoamiSchema = z
   }));
 export type WhoAmI = z.output<typeof whoamiSchema>;
 
+// A strict-shaped object, not a loose one: unknown fields are dropped, which is also
+// measurably cheaper when a list holds 10,000 agents.
 const agentSchema = z
-  .looseObject({
+  .object({
     id: agentId,
     name: z.string(),
     balance_sats: satoshis.optional(),
