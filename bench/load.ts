@@ -5,7 +5,7 @@ import { buildConsole, REPO } from "./lib/build";
 import { launchChromium } from "./lib/chromium";
 import { newOperator } from "./lib/faucet-api";
 import { holdLoad, type LoadResult } from "./lib/http-load";
-import { stopAll, stopAllOnExit } from "./lib/processes";
+import { runScript, stopAllOnExit } from "./lib/processes";
 import { writeJson } from "./lib/report";
 import { signIn } from "./lib/sign-in";
 import { startConsole, startFaucet } from "./lib/start-servers";
@@ -79,13 +79,4 @@ async function main(): Promise<boolean> {
   return errors === 0;
 }
 
-main()
-  .then(async (ok) => {
-    await stopAll();
-    process.exit(ok ? 0 : 1);
-  })
-  .catch(async (error: unknown) => {
-    console.error(error);
-    await stopAll();
-    process.exit(2);
-  });
+runScript(main);

@@ -10,7 +10,7 @@ import { measureThroughput } from "./figures/throughput";
 import { buildConsole, buildEmptyApp, REPO } from "./lib/build";
 import { launchChromium } from "./lib/chromium";
 import { faucetOk, newOperator } from "./lib/faucet-api";
-import { stopAll, stopAllOnExit } from "./lib/processes";
+import { runScript, stopAllOnExit } from "./lib/processes";
 import { ms, printTable, ratio, writeJson, type Row } from "./lib/report";
 import { signIn } from "./lib/sign-in";
 import { startConsole, startFaucet, startNextApp } from "./lib/start-servers";
@@ -157,13 +157,4 @@ function kb(bytes: number) {
   return `${(bytes / 1024).toFixed(1)} KB`;
 }
 
-main()
-  .then(async (allPassed) => {
-    await stopAll();
-    process.exit(allPassed ? 0 : 1);
-  })
-  .catch(async (error: unknown) => {
-    console.error(error);
-    await stopAll();
-    process.exit(2);
-  });
+runScript(main);

@@ -97,3 +97,17 @@ export function stopAllOnExit(): void {
     }
   });
 }
+
+/** Runs a script's main, stops every child it started, and exits 0 when it passed, 1 when not, 2 on a crash. */
+export function runScript(main: () => Promise<boolean>): void {
+  main()
+    .then(async (passed) => {
+      await stopAll();
+      process.exit(passed ? 0 : 1);
+    })
+    .catch(async (error: unknown) => {
+      console.error(error);
+      await stopAll();
+      process.exit(2);
+    });
+}

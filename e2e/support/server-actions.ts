@@ -1,7 +1,6 @@
-import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import path from "node:path";
 import type { APIRequestContext } from "@playwright/test";
+import { actionResultFromStream, readActionManifest } from "../../lib/testing/server-action-protocol";
 
 const require = createRequire(import.meta.url);
 const { encodeReply } = require("next/dist/compiled/react-server-dom-webpack/client.node") as {
@@ -13,14 +12,10 @@ export function encodeArguments(args: unknown[]): Promise<string | FormData> {
   return encodeReply(args);
 }
 
-type Manifest = { node: Record<string, { exportedName?: string; filename?: string }> };
-
-/** Action ids of the build under test, by exported name (they change with every build). */
+/** Action ids of the build under test, by exported name. */
 export function actionIds(): Record<string, string> {
-  const distDir = process.env.NEXT_DIST_DIR || ".next";
-  const manifest = JSON.parse(readFileSync(path.join(distDir, "server", "server-reference-manifest.json"), "utf8")) as Manifest;
   const ids: Record<string, string> = {};
-  for (const [id, entry] of Object.entries(manifest.node)) if (entry.exportedName) ids[entry.exportedName] = id;
+  for (const [id, entry] of Object.entries(readActionManifest(process.env.NEXT_DIST_DIR || ".next"))) if (entry.exportedName) ids[entry.exportedName] = id;
   return ids;
 }
 
@@ -28,16 +23,6 @@ export type ActionReply = { status: number; result: unknown; body: unknown; setC
 
 type CallOptions = { cookie?: string; origin?: string | null; extraHeaders?: Record<string, string> };
 
-/** The action's return value from the RSC stream: the line that answers row "$@1". */
-function parseResult(body: string): unknown {
-  const line = body.split("\n").find((row) => row.startsWith("1:"));
-  if (!line) return undefined;
-  try {
-    return JSON.parse(line.slice(2));
-  } catch {
-    return line.slice(2);
-  }
-}
 
 function parseJson(text: string): unknown {
   try {
@@ -65,7 +50,7 @@ export async function callAction(request: APIRequestContext, baseUrl: string, id
     maxRedirects: 0,
   });
   const text = await response.text();
-  return { status: response.status(), result: parseResult(text), body: parseJson(text), setCookie: response.headers()["set-cookie"] };
+  return { status: response.status(), result: actionResultFromStream(text), body: parseJson(text), setCookie: response.headers()["set-cookie"] };
 }
 
 /** Calls the sign-in form action as the browser does: multipart, the form's fields prefixed "_1_". */
@@ -81,7 +66,7 @@ export async function callSignIn(request: APIRequestContext, baseUrl: string, id
     maxRedirects: 0,
   });
   const text = await response.text();
-  return { status: response.status(), result: parseResult(text), body: parseJson(text), setCookie: response.headers()["set-cookie"] };
+  return { status: response.status(), result: actionResultFromStream(text), body: parseJson(text), setCookie: response.headers()["set-cookie"] };
 }
 
 /** "fc_session=<seal>" from a Set-Cookie header, for replaying a session. */
