@@ -1,20 +1,27 @@
 import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/session/sign-in-form";
 import { isEmbeddedFaucet } from "@/lib/faucet";
-import { readSession } from "@/lib/session/session-store";
-
-/** Why the user was sent here, by a fixed code: never free text from the URL. */
-const NOTICES: Record<string, string> = {
-  key_invalid: "You were signed out: the faucet no longer accepts your operator key. It was rotated or revoked elsewhere. Sign in with the current key.",
-  signed_out: "Your session has ended. Sign in again.",
-};
+import { sessionEndNotice } from "@/lib/session/session-end-reasons";
+import { readSessionState } from "@/lib/session/session-store";
+import { isStoreUnavailable, STORE_UNAVAILABLE_MESSAGE } from "@/lib/store/store-unavailable-error";
 
 type SignInPageProps = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
+/** Reads the session; a store that is down reads as signed out, with the reason on screen. */
+async function currentSession() {
+  try {
+    return await readSessionState();
+  } catch (error) {
+    if (isStoreUnavailable(error)) return null;
+    throw error;
+  }
+}
+
 export default async function SignInPage({ searchParams }: SignInPageProps) {
-  if (await readSession()) redirect("/agents");
-  const reason = (await searchParams).reason;
-  const notice = typeof reason === "string" ? (NOTICES[reason] ?? null) : null;
+  const state = await currentSession();
+  if (state?.kind === "signed_in") redirect("/agents");
+  // Why the user was sent here, by a fixed code: never free text from the URL.
+  const notice = state === null ? STORE_UNAVAILABLE_MESSAGE : sessionEndNotice((await searchParams).reason);
   return (
     <section className="mx-auto mt-16 w-full max-w-md rounded-lg border border-slate-200 bg-white p-8 shadow-sm">
       <h1 className="text-2xl font-semibold">Faucet Console</h1>

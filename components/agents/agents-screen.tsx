@@ -2,7 +2,7 @@
 
 import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useState } from "react";
-import { PAGE_SIZE, type AgentRow, type AgentsPage, type AgentsViewState } from "@/lib/agents/agents-view";
+import { PAGE_SIZE, type AgentRow, type AgentsPage, type AgentsViewState, type LastRotation } from "@/lib/agents/agents-view";
 import { ConfirmRotationDialog } from "@/components/keys/confirm-rotation-dialog";
 import { KeyRevealDialog } from "@/components/keys/key-reveal-dialog";
 import type { RotationTarget } from "@/components/keys/rotation-target";
@@ -33,12 +33,14 @@ function pagesInRange(first: number, last: number): number[] {
   return pages;
 }
 
-function patchPages(page: AgentsPage | undefined, target: RotationTarget, cooldownUntil: number, fingerprint: string | null): AgentsPage | undefined {
+type RotationPatch = { cooldownUntil: number; fingerprint: string | null; lastRotation: LastRotation };
+
+function patchPages(page: AgentsPage | undefined, target: RotationTarget, { cooldownUntil, fingerprint, lastRotation }: RotationPatch): AgentsPage | undefined {
   if (!page) return page;
-  if (target.kind === "operator") return { ...page, operator: { ...page.operator, cooldownUntil, keyFingerprint: fingerprint } };
+  if (target.kind === "operator") return { ...page, operator: { ...page.operator, cooldownUntil, keyFingerprint: fingerprint, lastRotation } };
   return {
     ...page,
-    agents: page.agents.map((agent) => (agent.id === target.agentId ? { ...agent, cooldownUntil, rotatedKeyFingerprint: fingerprint } : agent)),
+    agents: page.agents.map((agent) => (agent.id === target.agentId ? { ...agent, cooldownUntil, rotatedKeyFingerprint: fingerprint, lastRotation } : agent)),
   };
 }
 
@@ -49,9 +51,11 @@ function AgentsConsole({ initialView }: { initialView: AgentsViewState }) {
   const [pageIndexes, setPageIndexes] = useState<number[]>([0]);
 
   const rotation = useRotationFlow({
-    onRotated: (target, { cooldownUntil, fingerprint, serverNow }) => {
+    onRotated: (target, { rotatedAt, cooldownUntil, fingerprint, sessionLabel, serverNow }) => {
       syncClock(serverNow);
-      queryClient.setQueriesData<AgentsPage>({ queryKey: ["agents"] }, (page) => patchPages(page, target, cooldownUntil, fingerprint));
+      // This page now knows of its own rotation: a second confirmation from it is not "elsewhere".
+      const lastRotation = { at: rotatedAt, sessionLabel };
+      queryClient.setQueriesData<AgentsPage>({ queryKey: ["agents"] }, (page) => patchPages(page, target, { cooldownUntil, fingerprint, lastRotation }));
     },
     // Refetching only now: a refetch while the key is shown must not disturb the dialog.
     onFinished: () => void queryClient.invalidateQueries({ queryKey: ["agents"] }),
@@ -83,7 +87,7 @@ function AgentsConsole({ initialView }: { initialView: AgentsViewState }) {
 
   const { start: startRotation } = rotation;
   const startAgentRotation = useCallback(
-    (agent: AgentRow) => startRotation({ kind: "agent", agentId: agent.id, name: agent.name, seenCooldownUntil: agent.cooldownUntil }),
+    (agent: AgentRow) => startRotation({ kind: "agent", agentId: agent.id, name: agent.name, lastRotation: agent.lastRotation }),
     [startRotation],
   );
 
@@ -115,7 +119,7 @@ function AgentsConsole({ initialView }: { initialView: AgentsViewState }) {
     <div className="flex flex-col gap-4">
       <OperatorPanel
         operator={operator}
-        onRotate={() => rotation.start({ kind: "operator", name: operator.name, seenCooldownUntil: operator.cooldownUntil })}
+        onRotate={() => rotation.start({ kind: "operator", name: operator.name, lastRotation: operator.lastRotation })}
       />
       {error && <StaleDataBanner message={error.message} updatedAt={updatedAt} />}
       <AgentsToolbar view={view} onChange={changeView} matching={shownPage.matching} total={shownPage.total} />
@@ -139,7 +143,8 @@ function AgentsConsole({ initialView }: { initialView: AgentsViewState }) {
         target={rotation.confirmTarget}
         pending={rotation.pending}
         failure={rotation.failure}
-        onConfirm={() => void rotation.confirm()}
+        onConfirm={rotation.confirm}
+        onConfirmAnyway={rotation.confirmAnyway}
         onCancel={rotation.cancel}
         onReload={() => {
           rotation.cancel();

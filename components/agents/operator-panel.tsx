@@ -3,7 +3,7 @@
 import type { OperatorSummary } from "@/lib/agents/agents-view";
 import { CooldownTimer } from "@/components/time/cooldown-timer";
 import { Button } from "@/components/ui/button";
-import { SignOutButton } from "@/components/session/sign-out-button";
+import { SignOutButtons } from "@/components/session/sign-out-buttons";
 import { OPERATOR_COOLDOWN_MS } from "@/lib/keys/cooldowns";
 import { formatSats } from "./format-sats";
 
@@ -28,7 +28,7 @@ export function OperatorPanel({ operator, onRotate }: OperatorPanelProps) {
         <Button variant="secondary" onClick={onRotate}>
           Rotate operator key
         </Button>
-        <SignOutButton />
+        <SignOutButtons />
       </div>
     </header>
   );

@@ -1,7 +1,8 @@
 "use client";
 
 import * as AlertDialog from "@radix-ui/react-alert-dialog";
-import type { ActionFailure } from "@/lib/actions/action-result";
+import type { ActionFailure } from "@/lib/results/action-result";
+import { formatUtcTime } from "@/lib/time/format-utc";
 import { Button } from "@/components/ui/button";
 import type { RotationTarget } from "./rotation-target";
 
@@ -10,6 +11,7 @@ type ConfirmRotationDialogProps = {
   pending: boolean;
   failure: ActionFailure | null;
   onConfirm: () => void;
+  onConfirmAnyway: () => void;
   onCancel: () => void;
   onReload: () => void;
 };
@@ -17,39 +19,51 @@ type ConfirmRotationDialogProps = {
 function consequence(target: RotationTarget): string {
   return target.kind === "agent"
     ? `The current key of ${target.name} stops working immediately, and withdrawals for this agent are locked for 30 minutes.`
-    : "Your current operator key stops working immediately, and withdrawals are locked for 60 minutes. This console switches to the new key, so you stay signed in.";
+    : "Your current operator key stops working immediately, and withdrawals are locked for 60 minutes. This console switches to the new key, so you stay signed in; every other session of this operator is signed out.";
 }
 
 /** Failures after which the same button would do something different: say so on the button. */
 const RETRY_CODES = new Set(["outcome_unknown", "key_missing"]);
 
-export function ConfirmRotationDialog({ target, pending, failure, onConfirm, onCancel, onReload }: ConfirmRotationDialogProps) {
+export function ConfirmRotationDialog({ target, pending, failure, onConfirm, onConfirmAnyway, onCancel, onReload }: ConfirmRotationDialogProps) {
   const rotatedElsewhere = failure?.code === "rotated_elsewhere";
   const retry = failure !== null && RETRY_CODES.has(failure.code);
   return (
     <AlertDialog.Root open={target !== null} onOpenChange={(open) => !open && !pending && onCancel()}>
       <AlertDialog.Portal>
         <AlertDialog.Overlay className="fixed inset-0 z-40 bg-slate-900/50" />
-        <AlertDialog.Content className="fixed left-1/2 top-1/2 z-50 w-[min(32rem,92vw)] -translate-x-1/2 -translate-y-1/2 rounded-lg bg-white p-6 shadow-xl">
+        <AlertDialog.Content className="fixed left-1/2 top-1/2 z-50 max-h-[92vh] w-[min(32rem,92vw)] -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-lg bg-white p-6 shadow-xl">
           {target && (
             <>
               <AlertDialog.Title className="text-lg font-semibold text-slate-900">
                 {target.kind === "agent" ? `Rotate key for ${target.name}?` : "Rotate the operator key?"}
               </AlertDialog.Title>
               <AlertDialog.Description className="mt-2 text-sm text-slate-700">{consequence(target)}</AlertDialog.Description>
+              {target.lastRotation && !rotatedElsewhere && (
+                <p className="mt-2 text-sm text-slate-600">
+                  Last rotated at {formatUtcTime(target.lastRotation.at)} from session <code className="font-mono">{target.lastRotation.sessionLabel}</code>.
+                </p>
+              )}
               {failure && (
                 <p role="alert" className="mt-4 rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-900">
                   {failure.message}
                 </p>
               )}
-              <div className="mt-6 flex justify-end gap-3">
+              <div className="mt-6 flex flex-wrap justify-end gap-3">
                 <AlertDialog.Cancel asChild>
                   <Button variant="secondary" disabled={pending}>
                     {rotatedElsewhere ? "Close" : "Cancel"}
                   </Button>
                 </AlertDialog.Cancel>
                 {rotatedElsewhere ? (
-                  <Button onClick={onReload}>Reload agents</Button>
+                  <>
+                    <Button variant="secondary" onClick={onReload} disabled={pending}>
+                      Reload agents
+                    </Button>
+                    <Button variant="danger" onClick={onConfirmAnyway} disabled={pending} aria-busy={pending}>
+                      Rotate anyway
+                    </Button>
+                  </>
                 ) : (
                   // Not AlertDialog.Action: that would close the dialog before the result is known.
                   <Button variant="danger" onClick={onConfirm} disabled={pending} aria-busy={pending}>

@@ -1,8 +1,9 @@
-/** What the operator asked to rotate, and the cooldown end they saw for it when they asked. */
-export type RotationTarget =
-  | { kind: "agent"; agentId: number; name: string; seenCooldownUntil: number | null }
-  | { kind: "operator"; name: string; seenCooldownUntil: number | null };
+import type { LastRotation } from "@/lib/agents/agents-view";
 
+/** What the operator asked to rotate, and the last rotation of it that their page knew of. */
+export type RotationTarget =
+  | { kind: "agent"; agentId: number; name: string; lastRotation: LastRotation | null }
+  | { kind: "operator"; name: string; lastRotation: LastRotation | null };
 
 /** A revealed key, held only in the rotation flow's state until the dialog closes. */
 export type RevealedKey = {

@@ -3,30 +3,44 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useCallback, useRef, useState } from "react";
-import type { ActionFailure, ActionResult } from "@/lib/actions/action-result";
 import { rotateAgentKey } from "@/lib/actions/rotate-agent-key";
 import { rotateOperatorKey } from "@/lib/actions/rotate-operator-key";
+import { signInPageFor, type ActionFailure, type ActionResult } from "@/lib/results/action-result";
 import type { RevealedKey, RotationTarget } from "./rotation-target";
 
-type RotationSuccess = { apiKey: string; cooldownUntil: number; fingerprint: string | null; serverNow: number; sessionWarning: string | null };
+type Rotated = { apiKey: string; rotatedAt: number; cooldownUntil: number; fingerprint: string | null; sessionLabel: string; serverNow: number; warning: string | null };
+
+/** What one confirmation sends besides its target: see lib/keys/rotation-attempts.ts for the rules. */
+type Confirmation = { target: RotationTarget; knownRotationAt: number | null; ownAttemptId: string | null };
 
 type FlowState =
   | { step: "idle" }
-  | { step: "confirm"; target: RotationTarget; failure: ActionFailure | null }
+  | ({ step: "confirm"; failure: ActionFailure | null } & Confirmation)
   | { step: "reveal"; revealed: RevealedKey };
 
 type RotationFlowOptions = {
   /** Called with the outcome as soon as the faucet confirmed, to show the new cooldown at once. */
-  onRotated: (target: RotationTarget, outcome: { cooldownUntil: number; fingerprint: string | null; serverNow: number }) => void;
+  onRotated: (target: RotationTarget, outcome: Omit<Rotated, "apiKey" | "warning">) => void;
   /** Called when the reveal closes: the moment it is safe to refetch the list. */
   onFinished: () => void;
 };
 
-function callAction(target: RotationTarget): Promise<ActionResult<RotationSuccess>> {
+type Sent = Confirmation & { attemptId: string };
+
+function callAction({ target, attemptId, knownRotationAt, ownAttemptId }: Sent): Promise<ActionResult<Rotated>> {
   return target.kind === "agent"
-    ? rotateAgentKey({ agentId: target.agentId, seenCooldownUntil: target.seenCooldownUntil })
-    : rotateOperatorKey({ seenCooldownUntil: target.seenCooldownUntil });
+    ? rotateAgentKey({ agentId: target.agentId, attemptId, knownRotationAt, ownAttemptId })
+    : rotateOperatorKey({ attemptId, knownRotationAt, ownAttemptId });
 }
+
+/** Failures after which the faucet may hold a new key this page never saw: the next send names this attempt as its own. */
+const MAY_HAVE_ROTATED = new Set(["outcome_unknown", "key_missing"]);
+
+const CONSOLE_SILENT: ActionFailure = {
+  ok: false,
+  code: "outcome_unknown",
+  message: "Outcome unknown: the console did not answer. The faucet may have rotated the key, so the old key may already be invalid. Rotate again to get a key you can use.",
+};
 
 /**
  * confirm → one server action → reveal. The new key passes through the mutation only
@@ -43,44 +57,55 @@ export function useRotationFlow({ onRotated, onFinished }: RotationFlowOptions) 
   // the confirmation's button that opened the reveal no longer exists by then.
   const startedFrom = useRef<HTMLElement | null>(null);
 
-  async function confirm() {
-    if (state.step !== "confirm" || inFlight.current) return;
+  async function send(confirmation: Confirmation) {
+    if (inFlight.current) return;
     inFlight.current = true;
-    const { target } = state;
-    let result: ActionResult<RotationSuccess>;
+    const attemptId = crypto.randomUUID();
+    let result: ActionResult<Rotated>;
     try {
-      result = await mutation.mutateAsync(target);
+      result = await mutation.mutateAsync({ ...confirmation, attemptId });
     } catch {
-      // The action itself never throws for expected failures; this is the network or a crash.
-      result = {
-        ok: false,
-        code: "outcome_unknown",
-        message: "Outcome unknown: the console did not answer. The faucet may have rotated the key, so the old key may already be invalid. Rotate again to get a key you can use.",
-      };
+      // The action itself never throws for expected failures; this is the network or a crash
+      // (or a reply lost after the faucet rotated: the attempt id above is how the next
+      // "Rotate again" says that rotation was its own).
+      result = CONSOLE_SILENT;
     } finally {
       mutation.reset();
       inFlight.current = false;
     }
+    const { target } = confirmation;
     if (result.ok) {
-      const { apiKey, cooldownUntil, fingerprint, serverNow, sessionWarning } = result.data;
-      onRotated(target, { cooldownUntil, fingerprint, serverNow });
-      setState({ step: "reveal", revealed: { target, apiKey, cooldownUntil, warning: sessionWarning } });
+      const { apiKey, warning, ...outcome } = result.data;
+      onRotated(target, outcome);
+      setState({ step: "reveal", revealed: { target, apiKey, cooldownUntil, warning } });
       return;
     }
-    if (result.code === "signed_out" || result.code === "session_expired") {
-      // Say which: an ordinary expiry must not read as "your key was revoked".
-      router.replace(result.code === "signed_out" ? "/?reason=key_invalid" : "/?reason=signed_out");
+    const signInPage = signInPageFor(result);
+    if (signInPage) {
+      router.replace(signInPage);
       return;
     }
     // The agent is gone: refetching now is safe (no key is on screen) and shows it.
     if (result.code === "not_found") onFinished();
-    setState({ step: "confirm", target, failure: result });
+    const ownAttemptId = MAY_HAVE_ROTATED.has(result.code) ? attemptId : confirmation.ownAttemptId;
+    setState({ step: "confirm", ...confirmation, ownAttemptId, failure: result });
+  }
+
+  function confirm() {
+    if (state.step !== "confirm") return;
+    void send(state);
+  }
+
+  /** After "rotated elsewhere": the operator knows of that rotation now, and rotates anyway. */
+  function confirmAnyway() {
+    if (state.step !== "confirm" || !state.failure?.lastRotation) return;
+    void send({ ...state, knownRotationAt: state.failure.lastRotation.at });
   }
 
   // Stable, so the table's rows need not re-render when the flow's state changes.
   const start = useCallback((target: RotationTarget) => {
     startedFrom.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    setState({ step: "confirm", target, failure: null });
+    setState({ step: "confirm", target, knownRotationAt: target.lastRotation?.at ?? null, ownAttemptId: null, failure: null });
   }, []);
 
   return {
@@ -92,6 +117,7 @@ export function useRotationFlow({ onRotated, onFinished }: RotationFlowOptions) 
     /** Where focus belongs once the flow ends; null when that element is gone. */
     returnFocusTo: () => (startedFrom.current?.isConnected ? startedFrom.current : null),
     confirm,
+    confirmAnyway,
     cancel: () => setState({ step: "idle" }),
     finish: () => {
       setState({ step: "idle" });

@@ -3,18 +3,19 @@
 import { useActionState, useState } from "react";
 import { signIn } from "@/lib/actions/sign-in";
 import { signInAsDemo } from "@/lib/actions/sign-in-as-demo";
-import { signedOutState } from "@/lib/actions/sign-in-schema";
 import { Button } from "@/components/ui/button";
 
 type SignInFormProps = { offerDemo: boolean; notice: string | null };
 
 export function SignInForm({ offerDemo, notice }: SignInFormProps) {
-  const [state, submitKey, signingIn] = useActionState(signIn, signedOutState);
-  const [demoState, submitDemo, openingDemo] = useActionState(signInAsDemo, signedOutState);
+  const [state, submitKey, signingIn] = useActionState(signIn, null);
+  const [demoState, submitDemo, openingDemo] = useActionState(signInAsDemo, null);
   const busy = signingIn || openingDemo;
   // Only the form used last speaks: an old demo error must not stand beside a new key error.
   const [lastUsed, setLastUsed] = useState<"key" | "demo">("key");
-  const message = lastUsed === "key" ? state.message : (demoState.message ?? demoState.fieldError);
+  // A problem with the pasted key shows under the field; everything else in the alert below.
+  const fieldError = state?.fieldErrors?.operatorKey ?? null;
+  const message = lastUsed === "key" ? (fieldError ? null : state?.message) : demoState?.message;
 
   return (
     <div className="flex flex-col gap-6">
@@ -34,15 +35,15 @@ export function SignInForm({ offerDemo, notice }: SignInFormProps) {
           autoComplete="off"
           spellCheck={false}
           required
-          aria-invalid={state.fieldError ? true : undefined}
+          aria-invalid={fieldError ? true : undefined}
           aria-describedby="operator-key-help operator-key-error"
           className="rounded-md border border-slate-300 px-3 py-2 font-mono text-sm focus:border-blue-600 focus:outline-none"
         />
         <p id="operator-key-help" className="text-xs text-slate-600">
-          The key that starts with <code>lf_</code>. It is kept only in an encrypted, HttpOnly session cookie.
+          The key that starts with <code>lf_</code>. It is kept only on the server, encrypted with a key that only your session cookie holds.
         </p>
         <p id="operator-key-error" aria-live="polite" className="min-h-5 text-sm text-red-700">
-          {state.fieldError}
+          {fieldError}
         </p>
         <Button type="submit" disabled={busy} aria-busy={signingIn}>
           Sign in

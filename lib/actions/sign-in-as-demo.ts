@@ -4,20 +4,20 @@ import { redirect } from "next/navigation";
 import { getEmbeddedFaucet } from "@/lib/emulator/embedded";
 import { isEmbeddedFaucet } from "@/lib/faucet";
 import { log } from "@/lib/log";
-import type { SignInState } from "./sign-in-schema";
-import { signInWithKey } from "./sign-in-with-key";
+import { failure } from "@/lib/results/action-result";
+import { signInWithKey, type SignInResult } from "@/lib/session/sign-in-with-key";
 
 /** Only the embedded faucet has a demo operator; against a real faucet this action refuses. */
-export async function signInAsDemo(_previous: unknown): Promise<SignInState> {
-  if (!isEmbeddedFaucet()) return { message: "There is no demo operator on a real faucet.", fieldError: null };
+export async function signInAsDemo(_previous: unknown): Promise<SignInResult> {
+  if (!isEmbeddedFaucet()) return failure("faucet_refused", "There is no demo operator on a real faucet.");
   let key: string | null;
   try {
     key = getEmbeddedFaucet().demoOperatorKey();
   } catch (error) {
     log.error("the embedded faucet could not start", error);
-    return { message: "The embedded faucet could not start (is another console using its data dir?). See the server log.", fieldError: null };
+    return failure("internal", "The embedded faucet could not start (is another console using its data dir?). See the server log.");
   }
-  if (!key) return { message: "The embedded faucet has no demo operator.", fieldError: null };
+  if (!key) return failure("faucet_refused", "The embedded faucet has no demo operator.");
   const problem = await signInWithKey(key);
   if (problem) return problem;
   redirect("/agents");

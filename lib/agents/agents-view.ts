@@ -6,9 +6,14 @@ export type AgentRow = {
   isActive: boolean;
   /** Epoch ms while withdrawals are locked, else null. */
   cooldownUntil: number | null;
-  /** Tail of the key made by the last rotation in this session, e.g. "9f3a". */
+  /** Tail of the key made by the last rotation while its cooldown lasts, e.g. "9f3a". */
   rotatedKeyFingerprint: string | null;
+  /** The last rotation the console recorded, from any tab, browser or instance. */
+  lastRotation: LastRotation | null;
 };
+
+/** When and from which session a key was last rotated (sessions are named by a short one-way label). */
+export type LastRotation = { at: number; sessionLabel: string };
 
 export type OperatorSummary = {
   id: number;
@@ -16,6 +21,7 @@ export type OperatorSummary = {
   balanceSats: number;
   cooldownUntil: number | null;
   keyFingerprint: string | null;
+  lastRotation: LastRotation | null;
 };
 
 export type AgentsPage = {

@@ -1,5 +1,6 @@
 import "server-only";
 import { getFaucetClient } from "@/lib/faucet";
+import { latestRotations, type RecordedRotation } from "@/lib/keys/rotation-attempts";
 import { agentCooldownMap } from "@/lib/session/cooldowns";
 import type { OperatorSession } from "@/lib/session/session-data";
 import { agentListMemo } from "./agent-list-memo";
@@ -13,8 +14,21 @@ function activeUntil(now: number, ...ends: (number | null | undefined)[]): numbe
   return latest > now ? latest : null;
 }
 
+function lastRotationOf(recorded: RecordedRotation | undefined) {
+  return recorded ? { at: recorded.at, sessionLabel: recorded.sessionLabel } : null;
+}
+
+/** "agent_…9f3a" → "9f3a", while that rotation's cooldown lasts. */
+function recordedTail(recorded: RecordedRotation | undefined, now: number): string | null {
+  if (!recorded?.keyFingerprint || (recorded.cooldownUntil ?? 0) <= now) return null;
+  const tail = recorded.keyFingerprint.slice(-4).toLowerCase();
+  return /^[0-9a-f]{4}$/.test(tail) ? tail : null;
+}
+
 /**
- * One page of the agents table: the faucet's list merged with this session's rotations.
+ * One page of the agents table: the faucet's list merged with the timers of this
+ * browser's cookie and with every rotation the store recorded for the operator, so a
+ * rotation made in another tab, browser or instance shows its timer here too.
  * Throws FaucetError; callers decide whether that means "signed out" or "faucet down".
  * `reuseRecentList` lets a page request use a list fetched in the last seconds (see
  * agent-list-memo.ts); whoami is always asked, so a revoked key still ends the session.
@@ -26,20 +40,23 @@ export async function loadAgentsPage(
   { reuseRecentList = false }: { reuseRecentList?: boolean } = {},
 ): Promise<AgentsPage> {
   const faucet = getFaucetClient();
-  const [whoami, agents] = await Promise.all([
+  const [whoami, agents, recorded] = await Promise.all([
     faucet.whoami(session.operatorKey),
     agentListMemo().get(session.operatorId, session.operatorKey, () => faucet.listAgents(session.operatorKey), { fresh: !reuseRecentList }),
+    latestRotations(session.operatorId),
   ]);
   const rotations = agentCooldownMap(session, now);
   const rows: AgentRow[] = agents.map((agent) => {
     const rotation = rotations.get(agent.id);
+    const record = recorded.get(`agent:${agent.id}`);
     return {
       id: agent.id,
       name: agent.name,
       balanceSats: agent.balanceSats,
       isActive: agent.isActive,
-      cooldownUntil: activeUntil(now, agent.cooldownUntil, rotation?.until),
-      rotatedKeyFingerprint: rotation?.fingerprint ?? null,
+      cooldownUntil: activeUntil(now, agent.cooldownUntil, rotation?.until, record?.cooldownUntil),
+      rotatedKeyFingerprint: recordedTail(record, now) ?? rotation?.fingerprint ?? null,
+      lastRotation: lastRotationOf(record),
     };
   });
   const shaped = shapeAgents(rows, request);
@@ -49,8 +66,9 @@ export async function loadAgentsPage(
       id: whoami.id,
       name: whoami.name,
       balanceSats: whoami.balanceSats,
-      cooldownUntil: activeUntil(now, whoami.cooldownUntil, session.operatorCooldownUntil),
+      cooldownUntil: activeUntil(now, whoami.cooldownUntil, session.operatorCooldownUntil, recorded.get("operator")?.cooldownUntil),
       keyFingerprint: session.operatorKeyFingerprint,
+      lastRotation: lastRotationOf(recorded.get("operator")),
     },
     agents: shaped.slice(request.offset, request.offset + request.limit),
     offset: request.offset,

@@ -1,8 +1,10 @@
 import type { AgentCooldown } from "./cooldown-codec";
-import type { OperatorSession } from "./session-data";
+import type { SessionCookie } from "./session-data";
+
+type WithCooldowns = Pick<SessionCookie, "operatorCooldownUntil" | "agentCooldowns">;
 
 /** Expired cooldowns are dropped on every write: they show nothing and cost cookie bytes. */
-export function withoutExpired(session: OperatorSession, now: number): OperatorSession {
+export function withoutExpired<Session extends WithCooldowns>(session: Session, now: number): Session {
   return {
     ...session,
     operatorCooldownUntil: session.operatorCooldownUntil && session.operatorCooldownUntil > now ? session.operatorCooldownUntil : null,
@@ -10,7 +12,7 @@ export function withoutExpired(session: OperatorSession, now: number): OperatorS
   };
 }
 
-export function withAgentCooldown(session: OperatorSession, cooldown: AgentCooldown, now: number): OperatorSession {
+export function withAgentCooldown<Session extends WithCooldowns>(session: Session, cooldown: AgentCooldown, now: number): Session {
   const pruned = withoutExpired(session, now);
   return {
     ...pruned,
@@ -18,6 +20,6 @@ export function withAgentCooldown(session: OperatorSession, cooldown: AgentCoold
   };
 }
 
-export function agentCooldownMap(session: OperatorSession, now: number): Map<number, AgentCooldown> {
+export function agentCooldownMap(session: WithCooldowns, now: number): Map<number, AgentCooldown> {
   return new Map(session.agentCooldowns.filter((entry) => entry.until > now).map((entry) => [entry.agentId, entry]));
 }

@@ -1,5 +1,5 @@
 import { sealData, unsealData } from "iron-session";
-import { fromSealed, toSealed, type OperatorSession } from "./session-data";
+import { fromSealed, toSealed, type SessionCookie } from "./session-data";
 import type { SessionPasswords } from "./session-secret";
 
 export const SESSION_COOKIE = "fc_session";
@@ -9,12 +9,12 @@ export const SESSION_TTL_SECONDS = 12 * 60 * 60;
 export const COOKIE_LIMIT_BYTES = 4096;
 const ATTRIBUTES_BYTES = "; Path=/; Expires=Thu, 01 Jan 2026 00:00:00 GMT; Max-Age=43200; HttpOnly; Secure; SameSite=lax".length;
 
-export function sealSession(session: OperatorSession, passwords: SessionPasswords): Promise<string> {
-  return sealData(toSealed(session), { password: passwords, ttl: SESSION_TTL_SECONDS });
+export function sealSession(cookie: SessionCookie, passwords: SessionPasswords): Promise<string> {
+  return sealData(toSealed(cookie), { password: passwords, ttl: SESSION_TTL_SECONDS });
 }
 
 /** A tampered, truncated, expired or foreign seal reads as no session: never an exception. */
-export async function unsealSession(seal: string, passwords: SessionPasswords): Promise<OperatorSession | null> {
+export async function unsealSession(seal: string, passwords: SessionPasswords): Promise<SessionCookie | null> {
   try {
     return fromSealed(await unsealData(seal, { password: passwords, ttl: SESSION_TTL_SECONDS }));
   } catch {

@@ -1,7 +1,10 @@
 import "server-only";
 import { cookies } from "next/headers";
 import { consoleDataDir } from "@/lib/config/data-dir";
-import { isStorable, type OperatorSession } from "./session-data";
+import { keyFingerprint } from "./cooldown-codec";
+import { cookieOf, isStorable, type OperatorSession, type SessionCookie } from "./session-data";
+import type { SessionEndReason } from "./session-end-reasons";
+import { createSessionRecord, deleteSessionRecord, lookupSessionRecord, sessionLabel } from "./session-records";
 import { cookieBytes, COOKIE_LIMIT_BYTES, sealSession, SESSION_COOKIE, SESSION_TTL_SECONDS, unsealSession } from "./session-seal";
 import { resolveSessionPasswords, type SessionPasswords } from "./session-secret";
 
@@ -26,24 +29,80 @@ function cookieOptions() {
   };
 }
 
-export async function readSession(): Promise<OperatorSession | null> {
+export type SessionState =
+  | { kind: "signed_in"; session: OperatorSession }
+  /** `reason` is null when the browser simply has no session (never signed in). */
+  | { kind: "signed_out"; reason: SessionEndReason | null };
+
+async function readCookie(): Promise<SessionCookie | null | "none"> {
   const seal = (await cookies()).get(SESSION_COOKIE)?.value;
-  if (!seal) return null;
+  if (!seal) return "none";
   return unsealSession(seal, sessionPasswords());
 }
 
-export type SaveOutcome = { saved: true } | { saved: false; reason: "too_large" | "unreadable" };
+/**
+ * The cookie joined with its row. A tampered cookie, a deleted row (signed out) and a
+ * cookie whose key does not open the row all read as signed out; a row ended elsewhere
+ * says why. Throws StoreUnavailableError when the store cannot be reached.
+ */
+export async function readSessionState(now = Date.now()): Promise<SessionState> {
+  const cookie = await readCookie();
+  if (cookie === "none") return { kind: "signed_out", reason: null };
+  if (cookie === null) return { kind: "signed_out", reason: "signed_out" };
+  const lookup = await lookupSessionRecord(cookie.sessionId, Buffer.from(cookie.sessionKey, "base64url"), now);
+  if (lookup.kind === "missing") return { kind: "signed_out", reason: "signed_out" };
+  if (lookup.kind === "ended") return { kind: "signed_out", reason: lookup.reason };
+  const { record } = lookup;
+  return {
+    kind: "signed_in",
+    session: {
+      ...cookie,
+      label: sessionLabel(record.id),
+      operatorKey: record.operatorKey,
+      operatorId: record.operatorId,
+      operatorName: record.operatorName,
+      operatorKeyFingerprint: record.operatorKeyFingerprint || null,
+    },
+  };
+}
 
-/** Never throws for size: a session that no longer fits is reported, and the old cookie stays. */
-export async function saveSession(session: OperatorSession): Promise<SaveOutcome> {
+export async function readSession(): Promise<OperatorSession | null> {
+  const state = await readSessionState();
+  return state.kind === "signed_in" ? state.session : null;
+}
+
+export type SaveOutcome = { saved: true } | { saved: false };
+
+/**
+ * Writes the cookie's own fields (the timers). Never throws for size: a cookie that no
+ * longer fits is reported and the old one stays; the store's rotation records still
+ * show every timer.
+ */
+export async function saveSessionCookie(session: SessionCookie): Promise<SaveOutcome> {
+  const cookie = cookieOf(session);
   // Saving what readSession would reject signs the user out silently on the next request.
-  if (!isStorable(session)) return { saved: false, reason: "unreadable" };
-  const seal = await sealSession(session, sessionPasswords());
-  if (cookieBytes(seal) > COOKIE_LIMIT_BYTES) return { saved: false, reason: "too_large" };
+  if (!isStorable(cookie)) return { saved: false };
+  const seal = await sealSession(cookie, sessionPasswords());
+  if (cookieBytes(seal) > COOKIE_LIMIT_BYTES) return { saved: false };
   (await cookies()).set(SESSION_COOKIE, seal, cookieOptions());
   return { saved: true };
 }
 
-export async function destroySession(): Promise<void> {
+type NewSession = { operatorKey: string; operatorId: number; operatorName: string; operatorCooldownUntil: number | null };
+
+/** Sign-in: a row holding the sealed key, and a cookie holding the key to it. */
+export async function openSession({ operatorKey, operatorId, operatorName, operatorCooldownUntil }: NewSession, now = Date.now()): Promise<SaveOutcome> {
+  const { id, sessionKey } = await createSessionRecord({ operatorId, operatorName, operatorKey, operatorKeyFingerprint: keyFingerprint(operatorKey) ?? "", now });
+  return saveSessionCookie({ sessionId: id, sessionKey: sessionKey.toString("base64url"), operatorCooldownUntil, agentCooldowns: [] });
+}
+
+/** Sign out: the row is deleted first, so a copy of the cookie opens nothing afterwards. */
+export async function closeSession(): Promise<void> {
+  const cookie = await readCookie();
+  if (cookie !== "none" && cookie !== null) await deleteSessionRecord(cookie.sessionId);
+  await clearSessionCookie();
+}
+
+export async function clearSessionCookie(): Promise<void> {
   (await cookies()).set(SESSION_COOKIE, "", { ...cookieOptions(), maxAge: 0 });
 }

@@ -18,6 +18,3 @@ function keyProblem(key: string): string | null {
   if (key.length < 10) return "That is too short to be an API key (10 characters at least).";
   return null;
 }
-
-export type SignInState = { message: string | null; fieldError: string | null };
-export const signedOutState: SignInState = { message: null, fieldError: null };

@@ -1,4 +1,3 @@
-import "server-only";
 import type { FaucetError } from "@/lib/faucet";
 import { failure, type ActionFailure } from "./action-result";
 
@@ -6,7 +5,7 @@ import { failure, type ActionFailure } from "./action-result";
 export function faucetFailure(error: FaucetError): ActionFailure {
   switch (error.kind) {
     case "invalid_key":
-      return failure("signed_out", "The faucet no longer accepts your operator key: it was rotated or revoked elsewhere. Sign in with the current key.");
+      return failure("key_invalid", "The faucet no longer accepts your operator key: it was rotated or revoked elsewhere. Sign in with the current key.");
     case "not_found":
       return failure("not_found", "The faucet has no such agent for this operator. It may have been deleted; the list is being refreshed.");
     case "rate_limited":

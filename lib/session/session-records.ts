@@ -1,0 +1,144 @@
+import "server-only";
+import { createHash, randomBytes } from "node:crypto";
+import { and, eq, isNotNull, lt, ne, or } from "drizzle-orm";
+import { envInteger } from "@/lib/config/env-number";
+import { getStore } from "@/lib/store/get-store";
+import { sessions } from "@/lib/store/schema";
+import { newSessionKey, openOperatorKey, sealOperatorKey } from "./operator-key-box";
+import type { SessionEndReason } from "./session-end-reasons";
+import { SESSION_TTL_SECONDS } from "./session-seal";
+
+/**
+ * The server-side half of a session: one row per signed-in browser, holding the operator
+ * key sealed under the per-session key that only the cookie carries. Deleting or ending
+ * the row ends the session for every copy of the cookie, which a cookie alone cannot do.
+ */
+
+/** Writing last_seen_at on every request would cost a write per page: once a minute is enough for a 30-minute idle limit. */
+const TOUCH_EVERY_MS = 60_000;
+/** Ended rows are kept this long so the sign-in page can say why; then they are pruned. */
+const ENDED_ROW_KEPT_MS = SESSION_TTL_SECONDS * 1000;
+
+export function sessionIdleMs(): number {
+  return envInteger("SESSION_IDLE_MINUTES", { fallback: 30, min: 1, max: 24 * 60 }) * 60_000;
+}
+
+/** A short, one-way name for a session, safe to show and to record: it cannot be turned back into the id. */
+export function sessionLabel(sessionId: string): string {
+  return createHash("sha256").update(sessionId).digest("hex").slice(0, 8);
+}
+
+export type LiveSessionRecord = {
+  id: string;
+  operatorId: number;
+  operatorName: string;
+  operatorKey: string;
+  operatorKeyFingerprint: string;
+};
+
+export type SessionLookup =
+  | { kind: "live"; record: LiveSessionRecord }
+  | { kind: "ended"; reason: SessionEndReason }
+  /** No such row (signed out, pruned) or a box that does not open with this cookie's key. */
+  | { kind: "missing" };
+
+type NewSession = { operatorId: number; operatorName: string; operatorKey: string; operatorKeyFingerprint: string; now: number };
+
+export async function createSessionRecord({ operatorId, operatorName, operatorKey, operatorKeyFingerprint, now }: NewSession) {
+  const { db } = await getStore();
+  const id = randomBytes(16).toString("base64url");
+  const sessionKey = newSessionKey();
+  await db.insert(sessions).values({
+    id,
+    operatorId,
+    operatorName,
+    sealedOperatorKey: sealOperatorKey(operatorKey, sessionKey, id),
+    operatorKeyFingerprint,
+    createdAt: new Date(now),
+    lastSeenAt: new Date(now),
+  });
+  return { id, sessionKey };
+}
+
+export async function lookupSessionRecord(id: string, sessionKey: Buffer, now: number): Promise<SessionLookup> {
+  const { db } = await getStore();
+  const [row] = await db.select().from(sessions).where(eq(sessions.id, id)).limit(1);
+  if (!row) return { kind: "missing" };
+  if (row.endedAt || !row.sealedOperatorKey) return { kind: "ended", reason: (row.endReason as SessionEndReason | null) ?? "signed_out" };
+  const timedOut = now - row.createdAt.getTime() >= SESSION_TTL_SECONDS * 1000 ? "expired" : now - row.lastSeenAt.getTime() >= sessionIdleMs() ? "idle" : null;
+  if (timedOut) {
+    await endSessionRecord(id, timedOut, now);
+    return { kind: "ended", reason: timedOut };
+  }
+  const operatorKey = openOperatorKey(row.sealedOperatorKey, sessionKey, id);
+  if (operatorKey === null) return { kind: "missing" };
+  if (now - row.lastSeenAt.getTime() >= TOUCH_EVERY_MS) {
+    await db.update(sessions).set({ lastSeenAt: new Date(now) }).where(eq(sessions.id, id));
+  }
+  return {
+    kind: "live",
+    record: { id, operatorId: row.operatorId, operatorName: row.operatorName, operatorKey, operatorKeyFingerprint: row.operatorKeyFingerprint },
+  };
+}
+
+/** Sign out: the row goes, so every copy of the cookie opens nothing from now on. */
+export async function deleteSessionRecord(id: string): Promise<void> {
+  const { db } = await getStore();
+  await db.delete(sessions).where(eq(sessions.id, id));
+}
+
+/** Ends a session but keeps a key-less row for a while, so its other tabs are told why. */
+export async function endSessionRecord(id: string, reason: SessionEndReason, now: number): Promise<void> {
+  const { db } = await getStore();
+  await db.update(sessions).set({ sealedOperatorKey: null, endedAt: new Date(now), endReason: reason }).where(eq(sessions.id, id));
+}
+
+/** "Sign out everywhere", and the end of every other session after an operator-key rotation. */
+export async function endOperatorSessions(operatorId: number, reason: SessionEndReason, now: number, { except }: { except?: string } = {}): Promise<number> {
+  const { db } = await getStore();
+  const ended = await db
+    .update(sessions)
+    .set({ sealedOperatorKey: null, endedAt: new Date(now), endReason: reason })
+    .where(and(eq(sessions.operatorId, operatorId), isNotNull(sessions.sealedOperatorKey), except ? ne(sessions.id, except) : undefined))
+    .returning({ id: sessions.id });
+  return ended.length;
+}
+
+/**
+ * After an operator-key rotation: this session switches to the new key and every other
+ * session of the operator ends (after a leak, whoever else holds a session is the threat).
+ * One transaction, so no instance ever sees the new key beside a still-open old session.
+ */
+export async function switchOperatorKey(id: string, sessionKey: Buffer, operatorId: number, newKey: string, fingerprint: string, now: number): Promise<void> {
+  const { db } = await getStore();
+  await db.transaction(async (tx) => {
+    await tx
+      .update(sessions)
+      .set({ sealedOperatorKey: sealOperatorKey(newKey, sessionKey, id), operatorKeyFingerprint: fingerprint, lastSeenAt: new Date(now) })
+      .where(eq(sessions.id, id));
+    await tx
+      .update(sessions)
+      .set({ sealedOperatorKey: null, endedAt: new Date(now), endReason: "operator_key_rotated" })
+      .where(and(eq(sessions.operatorId, operatorId), ne(sessions.id, id), isNotNull(sessions.sealedOperatorKey)));
+  });
+}
+
+/**
+ * The faucet refused the key a request used. End the session only if that key is still
+ * the session's key: if another tab switched it meanwhile, the request was merely stale,
+ * and ending the session would throw out the operator who just rotated.
+ */
+export async function endSessionIfKeyRefused(id: string, sessionKey: Buffer, refusedKey: string, now: number): Promise<"ended" | "superseded"> {
+  const lookup = await lookupSessionRecord(id, sessionKey, now);
+  if (lookup.kind === "live" && lookup.record.operatorKey !== refusedKey) return "superseded";
+  if (lookup.kind === "live") await endSessionRecord(id, "key_invalid", now);
+  return "ended";
+}
+
+/** Off the request path: ended rows past their notice period, and rows past the session lifetime. */
+export async function pruneSessionRecords(now: number): Promise<void> {
+  const { db } = await getStore();
+  await db
+    .delete(sessions)
+    .where(or(lt(sessions.endedAt, new Date(now - ENDED_ROW_KEPT_MS)), lt(sessions.createdAt, new Date(now - 2 * SESSION_TTL_SECONDS * 1000))));
+}
