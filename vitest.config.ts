@@ -1,6 +1,9 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
+/** The store's tests need a real PostgreSQL; only they pay for starting one. */
+const STORE_TESTS = ["lib/store/**/*.test.ts", "lib/security/store-rate-limiter.test.ts"];
+
 export default defineConfig({
   resolve: {
     alias: {
@@ -10,8 +13,17 @@ export default defineConfig({
     },
   },
   test: {
-    include: ["lib/**/*.test.ts", "components/**/*.test.ts", "app/**/*.test.ts"],
     environment: "node",
     testTimeout: 20_000,
+    projects: [
+      {
+        extends: true,
+        test: { name: "unit", include: ["lib/**/*.test.ts", "components/**/*.test.ts", "app/**/*.test.ts"], exclude: STORE_TESTS },
+      },
+      {
+        extends: true,
+        test: { name: "store", include: STORE_TESTS, globalSetup: ["e2e/support/store-postgres-setup.ts"] },
+      },
+    ],
   },
 });
