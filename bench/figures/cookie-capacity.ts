@@ -1,5 +1,5 @@
 import { withAgentCooldown } from "@/lib/session/cooldowns";
-import type { OperatorSession } from "@/lib/session/session-data";
+import type { SessionCookie } from "@/lib/session/session-data";
 import { cookieBytes, COOKIE_LIMIT_BYTES, sealSession } from "@/lib/session/session-seal";
 
 export type CookieCapacity = { emptyBytes: number; bytesPerCooldown: number; capacity: number };
@@ -7,17 +7,15 @@ export type CookieCapacity = { emptyBytes: number; bytesPerCooldown: number; cap
 /**
  * Figure 6, counted by sealing for real with the console's own session code: how many agent
  * cooldowns fit in the session cookie (name, value and attributes) under 4096 bytes, and what
- * each costs. Agent ids up to 16383 (2-byte varints, the common case); a real-length key and name.
+ * each costs. Agent ids up to 16383 (2-byte varints, the common case); the session id and the key to its row (the operator key lives in the store).
  */
 export async function measureCookieCapacity(): Promise<CookieCapacity> {
   const passwords = { "1": "bench-session-secret-0123456789-abcdefghijklmnop" };
   const now = Date.now();
-  let session: OperatorSession = {
-    operatorKey: `lf_${"0123456789abcdef".repeat(2)}`,
-    operatorId: 4242,
-    operatorName: "Bench Operator With A Longish Name",
+  let session: SessionCookie = {
+    sessionId: "AAAAAAAAAAAAAAAAAAAAAA",
+    sessionKey: Buffer.alloc(32, 7).toString("base64url"),
     operatorCooldownUntil: now + 3_600_000,
-    operatorKeyFingerprint: "cdef",
     agentCooldowns: [],
   };
   const emptyBytes = cookieBytes(await sealSession(session, passwords));

@@ -77,7 +77,7 @@ export function useRotationFlow({ onRotated, onFinished }: RotationFlowOptions) 
     if (result.ok) {
       const { apiKey, warning, ...outcome } = result.data;
       onRotated(target, outcome);
-      setState({ step: "reveal", revealed: { target, apiKey, cooldownUntil, warning } });
+      setState({ step: "reveal", revealed: { target, apiKey, cooldownUntil: outcome.cooldownUntil, warning } });
       return;
     }
     const signInPage = signInPageFor(result);

@@ -10,6 +10,7 @@ const row = (id: number, name: string, balanceSats: number, isActive = true, coo
   isActive,
   cooldownUntil,
   rotatedKeyFingerprint: null,
+  lastRotation: null,
 });
 const rows = [row(1, "agent-10", 500), row(2, "agent-2", 100, false), row(3, "Scraper", 900, true, 50), row(4, "alpha", 100)];
 const view = (overrides: object) => viewSchema.parse(overrides);

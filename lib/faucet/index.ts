@@ -17,6 +17,11 @@ export function isEmbeddedFaucet(): boolean {
   return faucetApiUrl() === undefined;
 }
 
+/** How long one faucet call may take (FAUCET_TIMEOUT_MS). */
+export function faucetTimeoutMs(): number {
+  return timeoutFromEnv();
+}
+
 function timeoutFromEnv(): number {
   const value = Number(process.env.FAUCET_TIMEOUT_MS);
   return Number.isFinite(value) && value > 0 ? value : DEFAULT_TIMEOUT_MS;

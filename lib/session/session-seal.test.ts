@@ -1,7 +1,7 @@
 import { sealData } from "iron-session";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { withAgentCooldown } from "./cooldowns";
-import type { OperatorSession } from "./session-data";
+import type { SessionCookie } from "./session-data";
 import { cookieBytes, COOKIE_LIMIT_BYTES, sealSession, SESSION_TTL_SECONDS, unsealSession } from "./session-seal";
 
 afterEach(() => {
@@ -12,18 +12,16 @@ const OLD = { "1": "o".repeat(32) };
 const ROTATED = { "2": "n".repeat(40), "1": "o".repeat(32) };
 const NOW = Date.UTC(2026, 10, 29, 12);
 
-const session: OperatorSession = {
-  operatorKey: "lf_0123456789abcdef0123456789abcdef",
-  operatorId: 1,
-  operatorName: "Demo Operator",
+const session: SessionCookie = {
+  sessionId: "AAAAAAAAAAAAAAAAAAAAAA",
+  sessionKey: Buffer.alloc(32, 7).toString("base64url"),
   operatorCooldownUntil: NOW + 3_600_000,
-  operatorKeyFingerprint: "cdef",
   agentCooldowns: [{ agentId: 4, until: NOW + 1_800_000, fingerprint: "9f3a" }],
 };
 
 /** How many distinct agent cooldowns fit in one cookie, counted by sealing for real. */
 async function capacity(): Promise<{ count: number; bytesPerCooldown: number }> {
-  let current = { ...session, agentCooldowns: [] as OperatorSession["agentCooldowns"] };
+  let current = { ...session, agentCooldowns: [] as SessionCookie["agentCooldowns"] };
   const empty = cookieBytes(await sealSession(current, OLD));
   for (let id = 1; ; id++) {
     const next = withAgentCooldown(current, { agentId: id, until: NOW + 1_800_000, fingerprint: "abcd" }, NOW);
@@ -34,6 +32,11 @@ async function capacity(): Promise<{ count: number; bytesPerCooldown: number }> 
 }
 
 describe("session seal", () => {
+  it("holds no faucet key: only the session id, the key to its row, and timers", async () => {
+    const seal = await sealSession(session, OLD);
+    expect(Object.keys((await unsealSession(seal, OLD)) ?? {}).sort()).toEqual(["agentCooldowns", "operatorCooldownUntil", "sessionId", "sessionKey"]);
+  });
+
   it("round-trips a session", async () => {
     expect(await unsealSession(await sealSession(session, OLD), OLD)).toEqual(session);
   });

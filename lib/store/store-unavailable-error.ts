@@ -77,3 +77,8 @@ export function toStoreUnavailableError(error: unknown): StoreUnavailableError |
 export function asStoreError(error: unknown): unknown {
   return toStoreUnavailableError(error) ?? error;
 }
+
+/** True for any error that means the database cannot be reached, wrapped by Drizzle or not. */
+export function isStoreUnavailable(error: unknown): boolean {
+  return toStoreUnavailableError(error) !== null;
+}
