@@ -1,3 +1,4 @@
+import { dirname, join, relative } from "node:path";
 import type { Browser } from "playwright-core";
 import { actionId, callAction } from "../lib/action-call";
 import { faucetCalls, faucetOk, setFaults } from "../lib/faucet-api";
@@ -53,7 +54,8 @@ export async function measureRotationOverhead(options: {
   await setFaults(faucetUrl, {});
   let cookie = await signIn(browser, consoleUrl, operator.operatorKey);
   const rotate = actionId(distDir, "lib/actions/rotate-agent-key.ts", "rotateAgentKey");
-  const floorRotate = actionId(floor.distDir, "app/rotate-agent-key.ts", "rotateAgentKey");
+  // The floor app's bundler root is "/" (see its next.config), so its manifest names files from there.
+  const floorRotate = actionId(floor.distDir, relative("/", join(dirname(floor.distDir), "app", "rotate-agent-key.ts")), "rotateAgentKey");
   let floorCookie = "";
 
   const viaConsole = async (agentId: number) => {
