@@ -1,18 +1,12 @@
-import { existsSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
 import { SERVERS, SHARED_SECRETS } from "./e2e/support/servers";
+import { testBrowserLaunchOptions } from "./scripts/test-browser";
 
 /**
- * Playwright cannot download its browsers here, so Debian's chromium is used where it is
- * installed (CI installs it); elsewhere Playwright's own browser.
+ * The chromium that `npm test`'s first step (scripts/ensure-test-browser.ts) found or installed:
+ * Playwright's own if it is on disk, else Debian's with its flags.
  */
-const DEBIAN_CHROMIUM = "/usr/bin/chromium";
-const launchOptions = existsSync(DEBIAN_CHROMIUM)
-  ? {
-      executablePath: DEBIAN_CHROMIUM,
-      args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    }
-  : {};
+const launchOptions = testBrowserLaunchOptions();
 
 export const dataRoot = process.env.E2E_DATA_DIR ?? `.data-e2e-${SERVERS.embedded.port}`;
 /** Each console's output goes to <dir>/server.log, where the secret-hygiene test searches it for keys. */

@@ -7,6 +7,8 @@ export const metadata: Metadata = {
   title: "Faucet Console",
   description: "Rotate the API keys of your Lightning Faucet agents, safely.",
   referrer: "strict-origin-when-cross-origin",
+  // An operator console must never be indexed (public/robots.txt disallows crawling too).
+  robots: { index: false, follow: false },
 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {

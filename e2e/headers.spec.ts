@@ -117,3 +117,17 @@ test("the session cookie is HttpOnly, SameSite=Lax, Secure, Path=/, host-only, a
   expect(hoursLeft).toBeGreaterThan(11.9);
   expect(hoursLeft).toBeLessThanOrEqual(12);
 });
+
+test("robots.txt disallows every path and the pages carry a noindex, nofollow robots meta", async ({ page, request }) => {
+  const robots = await request.get("/robots.txt");
+  expect(robots.status()).toBe(200);
+  const rules = (await robots.text())
+    .split("\n")
+    .map((line) => line.replace(/#.*/, "").trim())
+    .filter(Boolean);
+  expect(rules).toEqual(["User-agent: *", "Disallow: /"]);
+
+  await page.goto("/");
+  await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
+  await expect(page.locator('meta[name="robots"]')).toHaveAttribute("content", "noindex, nofollow");
+});

@@ -3,13 +3,34 @@ import type { SessionCookie } from "@/lib/session/session-data";
 import { cookieBytes, COOKIE_LIMIT_BYTES, sealSession } from "@/lib/session/session-seal";
 
 export type CookieCapacity = { emptyBytes: number; bytesPerCooldown: number; capacity: number };
+export type CookieCapacities = {
+  /** The largest id the bench assumes a faucet hands out (a 32-bit signed integer column). */
+  maxAgentId: number;
+  /** Ids spread evenly at random over 1…maxAgentId (fixed seed). */
+  typical: CookieCapacity;
+  /** The largest ids: maxAgentId, maxAgentId − 1, … (the longest varints). */
+  worst: CookieCapacity;
+};
+
+const MAX_AGENT_ID = 2 ** 31 - 1;
 
 /**
  * Figure 6, counted by sealing for real with the console's own session code: how many agent
  * cooldowns fit in the session cookie (name, value and attributes) under 4096 bytes, and what
- * each costs. Agent ids up to 16383 (2-byte varints, the common case); the session id and the key to its row (the operator key lives in the store).
+ * each costs, for agent ids spread over the whole id range and for the largest ids, beside the session id and the key
+ * to its row (the operator key itself lives in the store).
  */
-export async function measureCookieCapacity(): Promise<CookieCapacity> {
+export async function measureCookieCapacity(): Promise<CookieCapacities> {
+  const random = seededRandom(0x5eed);
+  const spread = () => 1 + Math.floor(random() * MAX_AGENT_ID);
+  return {
+    maxAgentId: MAX_AGENT_ID,
+    typical: await capacityFor(spread),
+    worst: await capacityFor((count) => MAX_AGENT_ID + 1 - count),
+  };
+}
+
+async function capacityFor(agentId: (count: number) => number): Promise<CookieCapacity> {
   const passwords = { "1": "bench-session-secret-0123456789-abcdefghijklmnop" };
   const now = Date.now();
   let session: SessionCookie = {
@@ -18,9 +39,13 @@ export async function measureCookieCapacity(): Promise<CookieCapacity> {
     operatorCooldownUntil: now + 3_600_000,
     agentCooldowns: [],
   };
+  const used = new Set<number>();
   const emptyBytes = cookieBytes(await sealSession(session, passwords));
   for (let count = 1; ; count++) {
-    const next = withAgentCooldown(session, { agentId: 1000 + count * 7, until: now + 1_800_000 + count * 1000, fingerprint: "9f3a" }, now);
+    let id = agentId(count);
+    while (used.has(id)) id = agentId(count);
+    used.add(id);
+    const next = withAgentCooldown(session, { agentId: id, until: now + 1_800_000 + count * 1000, fingerprint: "9f3a" }, now);
     const bytes = cookieBytes(await sealSession(next, passwords));
     if (bytes > COOKIE_LIMIT_BYTES) {
       const capacity = count - 1;
@@ -29,4 +54,16 @@ export async function measureCookieCapacity(): Promise<CookieCapacity> {
     }
     session = next;
   }
+}
+
+/** mulberry32: the same "random" ids on every run, so runs compare. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }

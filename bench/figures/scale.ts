@@ -6,19 +6,40 @@ export type SignedInConsole = { url: string; cookie: string };
 
 /**
  * Medians of two requests timed in alternation, so both see the same machine; `gapMs`
- * before each round (e.g. longer than the 2 s for which page requests reuse a list).
+ * before each round (e.g. longer than the 2 s for which page requests reuse a list); the
+ * first `warmUp` rounds are not counted.
  */
-export async function interleavedMedians(requests: [() => Promise<void>, () => Promise<void>], samples: number, gapMs = 0): Promise<[number, number]> {
+export async function interleavedMedians(requests: [() => Promise<number | void>, () => Promise<number | void>], samples: number, { gapMs = 0, warmUp = 3 } = {}): Promise<[number, number]> {
   const times: [number[], number[]] = [[], []];
-  const warmUp = gapMs > 0 ? 0 : 3;
   for (let index = 0; index < samples + warmUp; index++) {
     if (gapMs > 0) await new Promise((resolve) => setTimeout(resolve, gapMs));
     for (const [which, request] of requests.entries()) {
-      const { ms } = await timed(request);
-      if (index >= warmUp) times[which as 0 | 1].push(ms);
+      const { ms, value } = await timed(request);
+      // A request that returns a number times itself (e.g. to its first byte).
+      if (index >= warmUp) times[which as 0 | 1].push(typeof value === "number" ? value : ms);
     }
   }
   return [percentile(times[0], 50), percentile(times[1], 50)];
+}
+
+/**
+ * Time to first byte of a signed-in GET: from sending the request to the first chunk of the
+ * body (the shell Next.js flushes before anything it streams behind Suspense); the rest is read.
+ */
+export function signedInFirstByte({ url, cookie }: SignedInConsole, path: string): () => Promise<number> {
+  return async () => {
+    const start = performance.now();
+    const response = await fetch(`${url}${path}`, { headers: { cookie }, redirect: "manual" });
+    if (response.status !== 200 || !response.body) throw new Error(`${url}${path} answered HTTP ${response.status}`);
+    const reader = response.body.getReader();
+    const first = await reader.read();
+    const firstByteMs = performance.now() - start;
+    if (first.done) throw new Error(`${url}${path} answered an empty body`);
+    while (!(await reader.read()).done) {
+      // Read to the end, as a browser would.
+    }
+    return firstByteMs;
+  };
 }
 
 /** A GET with the session, read to the end; anything but 200 stops the bench. */

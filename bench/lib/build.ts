@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { runToCompletion } from "./processes";
 
@@ -47,18 +47,33 @@ const EMPTY_PAGE = `export default function Page() {
  * the same Next.js and bundler as the console, from this repo's node_modules (a symlink).
  */
 export async function buildEmptyApp(dir: string, logDir: string): Promise<void> {
+  await buildAppIn(dir, "empty app", logDir, () => {
+    mkdirSync(join(dir, "app"), { recursive: true });
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "bench-empty-app", private: true }, null, 2));
+    writeFileSync(join(dir, "app", "layout.tsx"), EMPTY_LAYOUT);
+    writeFileSync(join(dir, "app", "page.tsx"), EMPTY_PAGE);
+    // The symlink leads outside the app's directory: the bundler's root must include the repo.
+    writeFileSync(join(dir, "next.config.mjs"), `export default { turbopack: { root: ${JSON.stringify("/")} } };\n`);
+  });
+}
+
+/**
+ * The floor of figure 1: bench/floor-app (one server action that calls the faucet and sets
+ * one cookie), copied to `dir` and built there, so its build output stays out of the repo.
+ */
+export async function buildFloorApp(dir: string, logDir: string): Promise<void> {
+  await buildAppIn(dir, "floor app", logDir, () => cpSync(join(REPO, "bench", "floor-app"), dir, { recursive: true }));
+}
+
+async function buildAppIn(dir: string, name: string, logDir: string, writeSources: () => void): Promise<void> {
   if (process.env.BENCH_REUSE_BUILD === "1" && existsSync(join(dir, ".next", "BUILD_ID"))) return;
   rmSync(dir, { recursive: true, force: true });
-  mkdirSync(join(dir, "app"), { recursive: true });
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "bench-empty-app", private: true }, null, 2));
-  writeFileSync(join(dir, "app", "layout.tsx"), EMPTY_LAYOUT);
-  writeFileSync(join(dir, "app", "page.tsx"), EMPTY_PAGE);
-  // The symlink leads outside the app's directory: the bundler's root must include the repo.
-  writeFileSync(join(dir, "next.config.mjs"), `export default { turbopack: { root: ${JSON.stringify("/")} } };\n`);
+  mkdirSync(dir, { recursive: true });
+  writeSources();
   symlinkSync(join(REPO, "node_modules"), join(dir, "node_modules"), "dir");
-  await runToCompletion("next build (empty app)", NEXT_BIN, ["build"], {
+  await runToCompletion(`next build (${name})`, NEXT_BIN, ["build"], {
     cwd: dir,
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
-    logFile: join(logDir, "build-empty-app.log"),
+    logFile: join(logDir, `build-${name.replace(/ /g, "-")}.log`),
   });
 }

@@ -6,6 +6,9 @@ export type LoadResult = {
   requests: number;
   /** Connection errors, timeouts and non-2xx answers: each counts as an error. */
   errors: number;
+  /** The non-2xx answers among the errors. */
+  non2xx: number;
+  seconds: number;
 };
 
 /** Holds `connections` concurrent connections on one URL for `seconds` (autocannon). */
@@ -31,5 +34,7 @@ export async function holdLoad(options: {
     latencyMs: { p50: result.latency.p50, p99: result.latency.p99 },
     requests: result["2xx"] + result.non2xx,
     errors: result.errors + result.timeouts + result.non2xx,
+    non2xx: result.non2xx,
+    seconds: result.duration || options.seconds,
   };
 }

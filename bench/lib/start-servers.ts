@@ -75,11 +75,11 @@ export async function startConsole({ port, distDir, dataDir, faucetApiUrl, seedA
   return { ...server, url };
 }
 
-/** `next start` of any built Next app (the empty baseline of figure 2). */
-export async function startNextApp({ port, dir, logFile }: { port: number; dir: string; logFile: string }): Promise<Server> {
+/** `next start` of any built Next app (the empty baseline of figure 2, the floor of figure 1), with `env` added. */
+export async function startNextApp({ port, dir, logFile, env = {} }: { port: number; dir: string; logFile: string; env?: Record<string, string> }): Promise<Server> {
   const server = startProcess(`next app :${port}`, join(REPO, "node_modules", ".bin", "next"), ["start", "-H", "127.0.0.1", "-p", String(port)], {
     cwd: dir,
-    env: baseEnv(),
+    env: { ...baseEnv(), ...env },
     logFile,
   });
   const url = `http://127.0.0.1:${port}`;
