@@ -44,6 +44,13 @@ export default defineConfig({
       env: { PORT: String(SERVERS.faucet.port), FAUCET_DATA_DIR: `${dataRoot}/faucet`, FAUCET_TEST_CONTROL: "1" },
       ...common,
     },
+    {
+      // Consoles A and B share one PostgreSQL, as several instances behind a balancer do.
+      command: `npx tsx e2e/support/serve-postgres.ts ${SERVERS.postgres.port}`,
+      port: SERVERS.postgres.port,
+      gracefulShutdown: { signal: "SIGTERM" as const, timeout: 10_000 },
+      ...common,
+    },
     ...[SERVERS.remoteA, SERVERS.remoteB].map((server) => ({
       command: `rm -rf ${dataRoot}/remote-${server.port} && ${nextStart(server.port, `${dataRoot}/remote-${server.port}`)}`,
       url: `${server.url}/`,
@@ -51,6 +58,7 @@ export default defineConfig({
         FAUCET_API_URL: `${SERVERS.faucet.url}/ai-agents/api`,
         FAUCET_TIMEOUT_MS: "3000",
         CONSOLE_DATA_DIR: `${dataRoot}/remote-${server.port}`,
+        DATABASE_URL: SERVERS.postgres.url,
         ...SHARED_SECRETS,
         ...(server === SERVERS.remoteA ? limits : {}),
       },

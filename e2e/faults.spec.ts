@@ -3,7 +3,7 @@ import { dataRoot } from "../playwright.config";
 import { readRevealedKey, signIn } from "./support/console-page";
 import { FaucetApi } from "./support/faucet-api";
 import { OperatorFaucetControl } from "./support/operator-faucet-control";
-import { actionIds, callAction } from "./support/server-actions";
+import { actionIds, callAction, rotationArgs } from "./support/server-actions";
 import { FAUCET_API, SERVERS, SHARED_SECRETS } from "./support/servers";
 import { freePort, startConsole, type SpawnedConsole } from "./support/spawned-console";
 
@@ -217,7 +217,7 @@ test.describe("a faucet that refuses connections", () => {
 
     const cookie = (await page.context().cookies(url)).find((entry) => entry.name === "fc_session");
     expect(cookie).toBeDefined();
-    const reply = await callAction(request, url, actionIds().rotateAgentKey ?? "", JSON.stringify([{ agentId: agent.id, seenCooldownUntil: null }]), {
+    const reply = await callAction(request, url, actionIds().rotateAgentKey ?? "", JSON.stringify([rotationArgs({ agentId: agent.id })]), {
       cookie: `fc_session=${cookie?.value ?? ""}`,
     });
     // Refused before anything was sent: nothing can have changed, so this is not "outcome unknown".

@@ -55,26 +55,36 @@ function cookieArbitrary(validCookie: string) {
   );
 }
 
-/** Arguments that are not `{ agentId: positive int, seenCooldownUntil: int ≥ 0 | null }` and nothing else. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+
+/** A rotation confirmation's own fields: `{ attemptId: uuid, knownRotationAt: int ≥ 0 | null, ownAttemptId: uuid | null }`. */
+function isValidConfirmation(input: { attemptId?: unknown; knownRotationAt?: unknown; ownAttemptId?: unknown }): boolean {
+  return (
+    typeof input.attemptId === "string" &&
+    UUID.test(input.attemptId) &&
+    (input.knownRotationAt === null || (Number.isInteger(input.knownRotationAt) && (input.knownRotationAt as number) >= 0)) &&
+    (input.ownAttemptId === null || (typeof input.ownAttemptId === "string" && UUID.test(input.ownAttemptId)))
+  );
+}
+
+/** Arguments that are a valid agent confirmation (`agentId`: positive int) and nothing else. */
 function isValidRotateAgentInput(value: unknown): boolean {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  const keys = Object.keys(value).sort().join();
-  const input = value as { agentId?: unknown; seenCooldownUntil?: unknown };
+  const input = value as { agentId?: unknown };
   return (
-    keys === "agentId,seenCooldownUntil" &&
+    Object.keys(value).sort().join() === "agentId,attemptId,knownRotationAt,ownAttemptId" &&
     Number.isInteger(input.agentId) &&
     (input.agentId as number) > 0 &&
-    (input.seenCooldownUntil === null || (Number.isInteger(input.seenCooldownUntil) && (input.seenCooldownUntil as number) >= 0))
+    isValidConfirmation(value)
   );
 }
 
 function isValidRotateOperatorInput(value: unknown): boolean {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  const input = value as { seenCooldownUntil?: unknown };
-  return Object.keys(value).join() === "seenCooldownUntil" && (input.seenCooldownUntil === null || Number.isInteger(input.seenCooldownUntil));
+  return Object.keys(value).sort().join() === "attemptId,knownRotationAt,ownAttemptId" && isValidConfirmation(value);
 }
 
-const TYPED_CODES = ["session_expired", "invalid_input", "forbidden_origin", "rate_limited"];
+const TYPED_CODES = ["signed_out", "invalid_input", "forbidden_origin", "rate_limited"];
 
 async function signedInCookie(request: APIRequestContext, operatorKey: string): Promise<string> {
   const reply = await callSignIn(request, consoleUrl, ids.signIn!, operatorKey);
@@ -158,14 +168,14 @@ test("the sign-in action answers keys of every malformed shape with a specific m
     await checkAll(malformedKey, RUNS, async (key) => {
       const reply = await callSignIn(request, signInConsole.url, ids.signIn!, key);
       expect(reply.status).toBe(200);
-      const state = reply.result as { fieldError: string | null };
-      expect(state.fieldError).toMatch(/API key|too (long|short)|Enter the operator/);
+      const state = reply.result as { fieldErrors?: { operatorKey?: string } };
+      expect(state.fieldErrors?.operatorKey).toMatch(/API key|too (long|short)|Enter the operator/);
       expect(reply.setCookie ?? "").not.toContain("fc_session=Fe26");
     });
     expect(spy.calls(), "no faucet call for a malformed key").toBe(0);
     // The control: a well-formed key does reach the faucet, so the spy can see calls.
     const wellFormed = await callSignIn(request, signInConsole.url, ids.signIn!, "lf_0123456789abcdef0123456789abcdef");
-    expect(wellFormed.result).toMatchObject({ fieldError: expect.stringContaining("does not know this key") });
+    expect(wellFormed.result).toMatchObject({ fieldErrors: { operatorKey: expect.stringContaining("does not know this key") } });
     expect(spy.calls()).toBe(1);
   } finally {
     await signInConsole.stop();

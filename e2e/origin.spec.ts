@@ -42,7 +42,7 @@ test("sign-in refuses a foreign and a missing Origin without asking the faucet; 
     expectForeignRefused(await callSignIn(api, CONSOLE, signInId, operatorKey, { origin: EVIL }));
     const missing = await callSignIn(api, CONSOLE, signInId, operatorKey, { origin: null });
     expectNoSessionAndNoKey(missing);
-    expect(missing.result).toEqual({ message: "This sign-in did not come from the console's own page.", fieldError: null });
+    expect(missing.result).toEqual({ ok: false, code: "forbidden_origin", message: "This sign-in did not come from the console's own page." });
     expect(await control.calls("whoami")).toBe(0);
 
     const own = await callSignIn(api, CONSOLE, signInId, operatorKey);
@@ -64,9 +64,9 @@ test("agent and operator rotations refuse a foreign and a missing Origin with ze
     const cookie = sessionCookieFrom((await callSignIn(session, CONSOLE, ids.signIn ?? "", operatorKey)).setCookie);
     expect(cookie).toBeDefined();
     const rotateAgent = (origin: string | null | undefined) =>
-      callAction(api, CONSOLE, ids.rotateAgentKey ?? "", JSON.stringify([{ agentId: agent.id, seenCooldownUntil: null }]), { cookie, origin });
+      callAction(api, CONSOLE, ids.rotateAgentKey ?? "", JSON.stringify([rotationArgs({ agentId: agent.id })]), { cookie, origin });
     const rotateOperator = (origin: string | null) =>
-      callAction(api, CONSOLE, ids.rotateOperatorKey ?? "", JSON.stringify([{ seenCooldownUntil: null }]), { cookie, origin });
+      callAction(api, CONSOLE, ids.rotateOperatorKey ?? "", JSON.stringify([rotationArgs({})]), { cookie, origin });
 
     for (const call of [rotateAgent, rotateOperator]) {
       expectForeignRefused(await call(EVIL));

@@ -16,7 +16,7 @@ async function signInCookie(request: APIRequestContext, baseUrl: string, operato
 }
 
 async function rotate(request: APIRequestContext, baseUrl: string, cookie: string, agentId: number): Promise<{ reply: RotationReply; cookie: string }> {
-  const body = await encodeArguments([{ agentId, seenCooldownUntil: null }]);
+  const body = await encodeArguments([rotationArgs({ agentId })]);
   const response = await callAction(request, baseUrl, ids.rotateAgentKey!, body, { cookie });
   expect(response.status).toBe(200);
   return { reply: response.result as RotationReply, cookie: sessionCookieFrom(response.setCookie) ?? cookie };
@@ -29,10 +29,10 @@ test("sign-in attempts are limited per client, with a clear message and a retry 
   for (let attempt = 0; attempt < 11; attempt++) {
     results.push((await callSignIn(request, SERVERS.remoteB.url, ids.signIn!, "lf_00000000000000000000000000000000", { extraHeaders: { "x-forwarded-for": client } })).result);
   }
-  for (const result of results.slice(0, 10)) expect(result).toMatchObject({ fieldError: expect.stringContaining("does not know this key") });
+  for (const result of results.slice(0, 10)) expect(result).toMatchObject({ fieldErrors: { operatorKey: expect.stringContaining("does not know this key") } });
   expect(results[10]).toMatchObject({ message: expect.stringMatching(/^Too many sign-in attempts\. Try again in \d+ s\.$/) });
   const other = await callSignIn(request, SERVERS.remoteB.url, ids.signIn!, "lf_00000000000000000000000000000000", { extraHeaders: { "x-forwarded-for": "203.0.113.11" } });
-  expect(other.result, "another client is not limited").toMatchObject({ fieldError: expect.stringContaining("does not know this key") });
+  expect(other.result, "another client is not limited").toMatchObject({ fieldErrors: { operatorKey: expect.stringContaining("does not know this key") } });
 });
 
 test("rotations are limited per operator, with a clear message and a retry time", async ({ request }) => {

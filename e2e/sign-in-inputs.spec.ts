@@ -9,7 +9,7 @@ const url = SERVERS.embedded.url;
 async function fieldErrorFor(request: Parameters<typeof callSignIn>[0], key: string): Promise<string | null> {
   const reply = await callSignIn(request, url, ids.signIn!, key);
   expect(reply.status, "never a 5xx, whatever the key").toBe(200);
-  return (reply.result as { fieldError: string | null }).fieldError;
+  return (reply.result as { fieldErrors?: { operatorKey?: string } } | null)?.fieldErrors?.operatorKey ?? null;
 }
 
 test("each kind of wrong key gets its own message", async ({ request }) => {

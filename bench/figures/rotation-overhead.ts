@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { dirname, join, relative } from "node:path";
 import type { Browser } from "playwright-core";
 import { actionId, callAction } from "../lib/action-call";
@@ -59,7 +60,7 @@ export async function measureRotationOverhead(options: {
   let floorCookie = "";
 
   const viaConsole = async (agentId: number) => {
-    const reply = await callAction(`${consoleUrl}/agents`, rotate, [{ agentId, seenCooldownUntil: null }], cookie);
+    const reply = await callAction(`${consoleUrl}/agents`, rotate, [{ agentId, attemptId: randomUUID(), knownRotationAt: null, ownAttemptId: null }], cookie);
     const result = reply.result as { ok?: unknown; code?: unknown } | undefined;
     if (reply.status !== 200 || result?.ok !== true) throw new Error(`console rotation failed: HTTP ${reply.status}, ${JSON.stringify(result)}`);
     if (reply.sessionCookie) cookie = reply.sessionCookie;
@@ -72,7 +73,7 @@ export async function measureRotationOverhead(options: {
     floorCookie = reply.sessionCookie;
   };
   const refused = async () => {
-    const reply = await callAction(`${consoleUrl}/agents`, rotate, [{ agentId: 1, seenCooldownUntil: null }], cookie, null);
+    const reply = await callAction(`${consoleUrl}/agents`, rotate, [{ agentId: 1, attemptId: randomUUID(), knownRotationAt: null, ownAttemptId: null }], cookie, null);
     if ((reply.result as { code?: unknown } | undefined)?.code !== "forbidden_origin") throw new Error(`a missing Origin was not refused: ${JSON.stringify(reply.result)}`);
   };
   const direct = (agentId: number) => faucetOk(apiUrl, { action: "regenerate_agent_key", api_key: operator.operatorKey, agent_id: agentId });

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import type { APIRequestContext } from "@playwright/test";
 import { actionResultFromStream, readActionManifest } from "../../lib/testing/server-action-protocol";
@@ -17,6 +18,11 @@ export function actionIds(): Record<string, string> {
   const ids: Record<string, string> = {};
   for (const [id, entry] of Object.entries(readActionManifest(process.env.NEXT_DIST_DIR || ".next"))) if (entry.exportedName) ids[entry.exportedName] = id;
   return ids;
+}
+
+/** A rotation confirmation as the page sends it: a fresh attempt id, no earlier rotation known. */
+export function rotationArgs<Target extends object>(target: Target) {
+  return { ...target, attemptId: randomUUID(), knownRotationAt: null, ownAttemptId: null };
 }
 
 export type ActionReply = { status: number; result: unknown; body: unknown; setCookie: string | undefined };
@@ -59,7 +65,7 @@ export async function callSignIn(request: APIRequestContext, baseUrl: string, id
   // plain object would put the integer-like key "0" first.
   const form = new FormData();
   form.append("_1_operatorKey", operatorKey);
-  form.append("0", JSON.stringify([{ message: null, fieldError: null }, "$K1"]));
+  form.append("0", JSON.stringify([null, "$K1"]));
   const response = await request.post(`${baseUrl}/`, {
     headers: headersFor(id, baseUrl, options),
     multipart: form,

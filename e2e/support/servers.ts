@@ -13,6 +13,8 @@ export const SERVERS = {
   remoteB: { port: base + 2, url: `http://127.0.0.1:${base + 2}` },
   /** The console on an embedded faucet seeded with 10,000 agents. */
   large: { port: base + 3, url: `http://127.0.0.1:${base + 3}` },
+  /** The throwaway PostgreSQL that consoles A and B share (their store). */
+  postgres: { port: base + 20, url: `postgres://postgres@127.0.0.1:${base + 20}/postgres` },
   /** The stand-alone faucet with test controls (fault injection, call counts). */
   faucet: { port: base + 10, url: `http://127.0.0.1:${base + 10}` },
 } as const;
