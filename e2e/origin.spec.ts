@@ -1,7 +1,7 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { FaucetApi } from "./support/faucet-api";
 import { OperatorFaucetControl } from "./support/operator-faucet-control";
-import { actionIds, callAction, callSignIn, sessionCookieFrom, type ActionReply } from "./support/server-actions";
+import { actionIds, callAction, callSignIn, rotationArgs, sessionCookieFrom, type ActionReply } from "./support/server-actions";
 import { FAUCET_API, SERVERS } from "./support/servers";
 
 /**

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { FaucetApi } from "./support/faucet-api";
-import { actionIds, callAction, callSignIn, encodeArguments, sessionCookieFrom } from "./support/server-actions";
+import { actionIds, callAction, callSignIn, encodeArguments, rotationArgs, sessionCookieFrom } from "./support/server-actions";
 import { FAUCET_API, SERVERS } from "./support/servers";
 
 const ids = actionIds();
