@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 /** The store's tests need a real PostgreSQL; only they pay for starting one. */
-const STORE_TESTS = ["lib/store/**/*.test.ts", "lib/security/store-rate-limiter.test.ts"];
+const STORE_TESTS = ["lib/store/**/*.test.ts", "lib/security/store-rate-limiter.test.ts", "lib/keys/rotation-attempts.test.ts", "lib/session/session-records.test.ts"];
 
 export default defineConfig({
   resolve: {
@@ -22,7 +22,7 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: "store", include: STORE_TESTS, globalSetup: ["e2e/support/store-postgres-setup.ts"] },
+        test: { name: "store", include: STORE_TESTS, hookTimeout: 60_000, globalSetup: ["e2e/support/store-postgres-setup.ts"] },
       },
     ],
   },

@@ -1,0 +1,26 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { closeStore, getStore } from "@/lib/store/get-store";
+import { createDatabase } from "./test-stores";
+
+/**
+ * Points the process's one store (getStore()) at a fresh PGlite directory or a fresh
+ * database on the throwaway cluster, for tests of modules that use getStore() themselves.
+ * Returns a function that closes it and removes what it made.
+ */
+export async function useFreshProcessStore(engine: "pglite" | "postgres", clusterUrl: string): Promise<() => Promise<void>> {
+  await closeStore();
+  let dir: string | undefined;
+  if (engine === "postgres") {
+    process.env.DATABASE_URL = await createDatabase(clusterUrl);
+  } else {
+    delete process.env.DATABASE_URL;
+    dir = mkdtempSync("/tmp/faucet-console-process-store-");
+    process.env.CONSOLE_DATA_DIR = dir;
+  }
+  await getStore();
+  return async () => {
+    await closeStore();
+    delete process.env.DATABASE_URL;
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  };
+}

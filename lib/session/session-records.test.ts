@@ -1,0 +1,84 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { useFreshProcessStore } from "@/e2e/support/process-store";
+import { getStore } from "@/lib/store/get-store";
+import { newSessionKey } from "./operator-key-box";
+import {
+  createSessionRecord,
+  deleteSessionRecord,
+  endOperatorSessions,
+  endSessionIfKeyRefused,
+  lookupSessionRecord,
+  sessionIdleMs,
+  switchOperatorKey,
+} from "./session-records";
+
+const KEY = "lf_0123456789abcdef0123456789abcdef";
+const NEW_KEY = "lf_fedcba9876543210fedcba9876543210";
+let operatorCounter = 0;
+
+function open(operatorId: number, now = Date.now(), operatorKey = KEY) {
+  return createSessionRecord({ operatorId, operatorName: "Ada", operatorKey, operatorKeyFingerprint: "cdef", now });
+}
+
+describe.each(["pglite", "postgres"] as const)("session records on %s", (engine) => {
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => {
+    cleanup = await useFreshProcessStore(engine, inject("storeDatabaseUrl"));
+  });
+  afterAll(() => cleanup());
+
+  it("opens only with the cookie's key; signing out deletes the row so a copied cookie opens nothing", async () => {
+    const operatorId = 1 + operatorCounter++;
+    const { id, sessionKey } = await open(operatorId);
+    expect(await lookupSessionRecord(id, sessionKey, Date.now())).toMatchObject({ kind: "live", record: { operatorId, operatorKey: KEY } });
+    expect(await lookupSessionRecord(id, newSessionKey(), Date.now())).toEqual({ kind: "missing" });
+    await deleteSessionRecord(id);
+    expect(await lookupSessionRecord(id, sessionKey, Date.now())).toEqual({ kind: "missing" });
+  });
+
+  it("ends after the idle limit and after 12 hours, saying which", async () => {
+    const operatorId = 1 + operatorCounter++;
+    const start = Date.now();
+    const idle = await open(operatorId, start);
+    expect(await lookupSessionRecord(idle.id, idle.sessionKey, start + sessionIdleMs() + 1)).toEqual({ kind: "ended", reason: "idle" });
+    const longLived = await open(operatorId, start - 12 * 3_600_000);
+    expect(await lookupSessionRecord(longLived.id, longLived.sessionKey, start)).toEqual({ kind: "ended", reason: "expired" });
+  });
+
+  it("sign out everywhere ends every session of the operator and only that operator", async () => {
+    const operatorId = 1 + operatorCounter++;
+    const [a, b] = [await open(operatorId), await open(operatorId)];
+    const other = await open(operatorId + 10_000);
+    expect(await endOperatorSessions(operatorId, "signed_out_everywhere", Date.now())).toBe(2);
+    for (const session of [a, b]) expect(await lookupSessionRecord(session.id, session.sessionKey, Date.now())).toEqual({ kind: "ended", reason: "signed_out_everywhere" });
+    expect((await lookupSessionRecord(other.id, other.sessionKey, Date.now())).kind).toBe("live");
+  });
+
+  it("an operator-key rotation switches the rotating session and ends the others", async () => {
+    const operatorId = 1 + operatorCounter++;
+    const [rotating, other] = [await open(operatorId), await open(operatorId)];
+    await switchOperatorKey(rotating.id, rotating.sessionKey, operatorId, NEW_KEY, "3210", Date.now());
+    expect(await lookupSessionRecord(rotating.id, rotating.sessionKey, Date.now())).toMatchObject({ kind: "live", record: { operatorKey: NEW_KEY, operatorKeyFingerprint: "3210" } });
+    expect(await lookupSessionRecord(other.id, other.sessionKey, Date.now())).toEqual({ kind: "ended", reason: "operator_key_rotated" });
+  });
+
+  it("a refusal of a key the session no longer holds does not end it (a stale request)", async () => {
+    const operatorId = 1 + operatorCounter++;
+    const session = await open(operatorId);
+    await switchOperatorKey(session.id, session.sessionKey, operatorId, NEW_KEY, "3210", Date.now());
+    expect(await endSessionIfKeyRefused(session.id, session.sessionKey, KEY, Date.now())).toBe("superseded");
+    expect((await lookupSessionRecord(session.id, session.sessionKey, Date.now())).kind).toBe("live");
+    expect(await endSessionIfKeyRefused(session.id, session.sessionKey, NEW_KEY, Date.now())).toBe("ended");
+    expect(await lookupSessionRecord(session.id, session.sessionKey, Date.now())).toEqual({ kind: "ended", reason: "key_invalid" });
+  });
+
+  it("keeps no operator key in the clear in any column", async () => {
+    const operatorId = 1 + operatorCounter++;
+    await open(operatorId);
+    const { db } = await getStore();
+    const dump = JSON.stringify((await db.execute(sql`select * from sessions`)).rows);
+    expect(dump).not.toContain(KEY.slice(3));
+    expect(dump).not.toContain(NEW_KEY.slice(3));
+  });
+});
