@@ -1,0 +1,91 @@
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { FaucetError } from "@/lib/faucet/faucet-error";
+import type { OperatorSession } from "@/lib/session/session-data";
+
+/**
+ * rotate() against doubles of the faucet, the store and the cookie: what it promises about
+ * the order of things and about never hiding a key the faucet already issued.
+ */
+const doubles = vi.hoisted(() => ({
+  regenerateAgentKey: vi.fn(),
+  regenerateOperatorKey: vi.fn(),
+  take: vi.fn(),
+  begin: vi.fn(),
+  finish: vi.fn(),
+  switchOperatorKey: vi.fn(),
+  saveSessionCookie: vi.fn(),
+}));
+
+vi.mock("@/lib/faucet", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("@/lib/faucet")>()),
+  getFaucetClient: () => ({ regenerateAgentKey: doubles.regenerateAgentKey, regenerateOperatorKey: doubles.regenerateOperatorKey }),
+  faucetTimeoutMs: () => 10_000,
+}));
+vi.mock("@/lib/security/limits", () => ({ storeRateLimiter: () => ({ take: doubles.take }) }));
+vi.mock("./rotation-attempts", () => ({ beginRotationAttempt: doubles.begin, finishRotationAttempt: doubles.finish }));
+vi.mock("@/lib/session/session-records", () => ({ switchOperatorKey: doubles.switchOperatorKey }));
+vi.mock("@/lib/session/session-store", () => ({ saveSessionCookie: doubles.saveSessionCookie }));
+
+const { rotate } = await import("./rotate");
+
+const NEW_KEY = "agent_0123456789abcdef0123456789ab9f3a";
+const session: OperatorSession = {
+  sessionId: "AAAAAAAAAAAAAAAAAAAAAA",
+  sessionKey: Buffer.alloc(32, 1).toString("base64url"),
+  label: "3fa1c2d0",
+  operatorKey: "lf_0123456789abcdef0123456789abcdef",
+  operatorId: 7,
+  operatorName: "Ada",
+  operatorCooldownUntil: null,
+  operatorKeyFingerprint: "cdef",
+  agentCooldowns: [],
+};
+const request = { session, attemptId: "5b0f3c1e-3d4e-4f5a-8b6c-7d8e9fa0b1c2", knownRotationAt: null, ownAttemptId: null };
+
+beforeEach(() => {
+  vi.resetAllMocks();
+  doubles.take.mockResolvedValue({ allowed: true });
+  doubles.begin.mockResolvedValue({ kind: "begun" });
+  doubles.finish.mockResolvedValue(undefined);
+  doubles.saveSessionCookie.mockResolvedValue({ saved: true });
+  doubles.regenerateAgentKey.mockResolvedValue({ apiKey: NEW_KEY, cooldownUntil: null });
+  doubles.regenerateOperatorKey.mockResolvedValue({ apiKey: "lf_fedcba9876543210fedcba9876543210", cooldownUntil: null });
+});
+
+describe("rotate", () => {
+  it("shows the key the faucet issued even when saving the session throws afterwards, and says what was not saved", async () => {
+    doubles.saveSessionCookie.mockRejectedValue(new Error("cookie jar on fire"));
+    const result = await rotate({ ...request, subject: { kind: "agent", agentId: 4 } });
+    expect(result).toMatchObject({ ok: true, data: { apiKey: NEW_KEY, warning: expect.stringContaining("The faucet rotated the key") } });
+    expect(doubles.regenerateAgentKey).toHaveBeenCalledTimes(1);
+  });
+
+  it("shows a new operator key when the session cannot switch to it, and tells the operator to sign in with it", async () => {
+    doubles.switchOperatorKey.mockRejectedValue(new Error("store went away"));
+    const result = await rotate({ ...request, subject: { kind: "operator" } });
+    expect(result).toMatchObject({ ok: true, data: { apiKey: "lf_fedcba9876543210fedcba9876543210", warning: expect.stringContaining("sign in again with it") } });
+  });
+
+  it("shows the key when the rotation record cannot be finished either", async () => {
+    doubles.finish.mockRejectedValue(new Error("store went away"));
+    const result = await rotate({ ...request, subject: { kind: "agent", agentId: 4 } });
+    expect(result).toMatchObject({ ok: true, data: { apiKey: NEW_KEY, warning: expect.stringContaining("could not record") } });
+  });
+
+  it("makes no faucet call when the guard says it was rotated elsewhere, or the limit is reached", async () => {
+    doubles.begin.mockResolvedValue({ kind: "rotated_elsewhere", last: { attemptId: "x", at: 0, sessionLabel: "beef0001", instanceId: "i", keyFingerprint: null, cooldownUntil: null } });
+    expect(await rotate({ ...request, subject: { kind: "agent", agentId: 4 } })).toMatchObject({ ok: false, code: "rotated_elsewhere", lastRotation: { at: 0, sessionLabel: "beef0001" } });
+    doubles.take.mockResolvedValue({ allowed: false, retryAfterSeconds: 12 });
+    expect(await rotate({ ...request, subject: { kind: "agent", agentId: 4 } })).toMatchObject({ ok: false, code: "rate_limited", retryAfterSeconds: 12 });
+    expect(doubles.regenerateAgentKey).not.toHaveBeenCalled();
+  });
+
+  it("records 'outcome unknown' for a failure that may have committed, and 'refused' for one that did not", async () => {
+    doubles.regenerateAgentKey.mockRejectedValueOnce(new FaucetError("timeout", "The faucet did not answer within 10 s.", { mayHaveCommitted: true }));
+    expect(await rotate({ ...request, subject: { kind: "agent", agentId: 4 } })).toMatchObject({ ok: false, code: "outcome_unknown" });
+    expect(doubles.finish).toHaveBeenLastCalledWith(request.attemptId, { status: "outcome_unknown" });
+    doubles.regenerateAgentKey.mockRejectedValueOnce(new FaucetError("cooldown", "Locked."));
+    expect(await rotate({ ...request, subject: { kind: "agent", agentId: 4 } })).toMatchObject({ ok: false, code: "faucet_refused" });
+    expect(doubles.finish).toHaveBeenLastCalledWith(request.attemptId, { status: "refused" });
+  });
+});
