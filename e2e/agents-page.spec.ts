@@ -15,7 +15,7 @@ test("Sign out ends the session: no session cookie remains and /agents sends bac
   const { faucet, operatorKey } = await signInFreshOperator(page, request, baseURL, "Leaving Operator");
   await expect(page.getByRole("heading", { level: 1, name: "Leaving Operator" })).toBeVisible();
 
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page.getByLabel("Operator API key")).toBeVisible();
   await expect(page).toHaveURL(/\/$/);
   const session = (await context.cookies()).find((cookie) => cookie.name === "fc_session");

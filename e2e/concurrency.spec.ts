@@ -102,7 +102,7 @@ test("two sessions confirming the same agent at once: one reveal, the other told
     expect(losers).toHaveLength(1);
 
     const loser = losers[0]!.page;
-    await expect(loser.getByRole("alertdialog").getByRole("alert")).toHaveText(/^This key was just rotated elsewhere \(at \d\d:\d\d:\d\d UTC\)/);
+    await expect(loser.getByRole("alertdialog").getByRole("alert")).toHaveText(/^This key was rotated moments ago \(at \d\d:\d\d:\d\d UTC, from session [0-9a-f]{8}\)/);
     await expect(loser.getByRole("alertdialog").getByRole("button", { name: "Reload agents" })).toBeVisible();
 
     const key = await readRevealedKey(winners[0]!.page);

@@ -47,7 +47,7 @@ test("sign-in and sign-out work from the keyboard alone", async ({ page, request
   await page.keyboard.type(operatorKey);
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(/\/agents$/);
-  const signOut = page.getByRole("button", { name: "Sign out" });
+  const signOut = page.getByRole("button", { name: "Sign out", exact: true });
   await expect(signOut).toBeVisible();
   for (let presses = 0; presses < 10 && !(await signOut.evaluate((element) => element === document.activeElement)); presses++) {
     await page.keyboard.press("Tab");

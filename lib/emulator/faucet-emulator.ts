@@ -5,7 +5,7 @@ import { printDemoKeyOnce, readDemoKey, writeDemoKey } from "./demo-key";
 import { createFaultController, type Faults } from "./faults";
 import { hashSecret } from "./keys";
 import { createRateLimiter } from "./rate-limit";
-import { refusalReply, htmlErrorReply, internalErrorReply, jsonReply, shutDownReply, successReply, truncated, withoutKeys, type EmulatorReply } from "./replies";
+import { refusalReply, htmlErrorReply, internalErrorReply, jsonReply, shutDownReply, successReply, truncated, withoutCooldowns, withoutKeys, type EmulatorReply } from "./replies";
 import { parseRequest, type ParsedRequest } from "./request";
 import { seedState } from "./seed";
 import { emptyState, fromPersisted, toPersisted, type FaucetState } from "./state";
@@ -189,6 +189,7 @@ export function createFaucetEmulator(options: FaucetEmulatorOptions): FaucetEmul
     const reply = parsed.ok ? runAction(parsed) : refusalReply(parsed.refusal);
     if (active?.dropReplyAfterCommit) return { ...reply, dropped: true };
     if (active?.omitKey) return withoutKeys(reply);
+    if (active?.omitCooldowns) return withoutCooldowns(reply);
     if (active?.malformedJson) return truncated(reply);
     return reply;
   }

@@ -18,6 +18,11 @@ export const faultsSchema = z.strictObject({
    * worst case of a rotation (the old key is dead and the new one never arrives).
    */
   omitKey: z.boolean().optional(),
+  /**
+   * Process normally, then remove every `cooldown_until` from the reply (list_agents rows
+   * included), as the real faucet's contract does: the console must keep its own timers.
+   */
+  omitCooldowns: z.boolean().optional(),
   /** Reply this refusal without processing. */
   refuseWith: z.looseObject({ error_code: z.string().min(1), error: z.string().min(1) }).optional(),
   /** Only these actions are affected; default all (including bodies with no readable action). */

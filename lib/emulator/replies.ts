@@ -53,3 +53,14 @@ export function withoutKeys(reply: EmulatorReply): EmulatorReply {
   const kept = Object.fromEntries(Object.entries(payload).filter(([field]) => !KEY_FIELDS.includes(field)));
   return { ...reply, body: JSON.stringify(kept) };
 }
+
+/** The reply without any `cooldown_until`, at any depth (list_agents rows carry one each). */
+export function withoutCooldowns(reply: EmulatorReply): EmulatorReply {
+  let payload: unknown;
+  try {
+    payload = JSON.parse(reply.body);
+  } catch {
+    return reply;
+  }
+  return { ...reply, body: JSON.stringify(payload, (field, value: unknown) => (field === "cooldown_until" ? undefined : value)) };
+}

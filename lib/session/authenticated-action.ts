@@ -9,7 +9,7 @@ import { isSameOriginRequest } from "@/lib/security/same-origin";
 import { isStoreUnavailable, STORE_UNAVAILABLE_MESSAGE } from "@/lib/store/store-unavailable-error";
 import type { OperatorSession } from "./session-data";
 import { endSessionIfKeyRefused } from "./session-records";
-import { readSessionState } from "./session-store";
+import { clearSessionCookie, readSessionState } from "./session-store";
 
 type ActionContext<Input> = { session: OperatorSession; input: Input };
 
@@ -25,7 +25,10 @@ const KEY_SUPERSEDED = failure(
  */
 async function onKeyRefused(session: OperatorSession, refused: ActionFailure): Promise<ActionFailure> {
   const verdict = await endSessionIfKeyRefused(session.sessionId, Buffer.from(session.sessionKey, "base64url"), session.operatorKey, Date.now());
-  return verdict === "superseded" ? KEY_SUPERSEDED : refused;
+  if (verdict === "superseded") return KEY_SUPERSEDED;
+  // This browser's session is over: its cookie can go too (an action may write cookies; a page may not).
+  await clearSessionCookie();
+  return refused;
 }
 
 /**

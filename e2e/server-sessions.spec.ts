@@ -1,0 +1,218 @@
+import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
+import { Client } from "pg";
+import { readRevealedKey, signIn } from "./support/console-page";
+import { FaucetApi } from "./support/faucet-api";
+import { OperatorFaucetControl } from "./support/operator-faucet-control";
+import { actionIds, callAction, callSignIn, rotationArgs, sessionCookieFrom } from "./support/server-actions";
+import { FAUCET_API, SERVERS } from "./support/servers";
+
+/**
+ * Sessions kept in the store (issue: "sessions that sign-out really ends, and one rotation
+ * guard for every instance"), on consoles A and B: two instances sharing one PostgreSQL and
+ * one stand-alone faucet whose calls are counted per operator.
+ */
+const A = SERVERS.remoteA.url;
+const B = SERVERS.remoteB.url;
+const ROTATE = "regenerate_agent_key";
+
+async function freshOperator(request: APIRequestContext, name: string, agentNames = ["Alpha Bot", "Beta Bot"]) {
+  const faucet = new FaucetApi(request, FAUCET_API);
+  const operator = await faucet.newOperator(name, agentNames);
+  return { faucet, control: new OperatorFaucetControl(request, operator.operatorId), ...operator };
+}
+
+async function signedInPage(browser: Browser, operatorKey: string, url = A): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, operatorKey, url);
+  return page;
+}
+
+async function openConfirmation(page: Page, agentName: string) {
+  await page.getByRole("button", { name: `Rotate key for ${agentName}` }).click();
+  return page.getByRole("alertdialog", { name: `Rotate key for ${agentName}?` });
+}
+
+test("a cookie copied before Sign out opens nothing afterwards and rotates nothing", async ({ browser, request }) => {
+  const { operatorKey, agents, control } = await freshOperator(request, "Copied Cookie Operator");
+  const page = await signedInPage(browser, operatorKey);
+  const copied = await page.context().cookies(A);
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
+  await expect(page.getByLabel("Operator API key")).toBeVisible();
+
+  const thief = await browser.newContext();
+  await thief.addCookies(copied);
+  const thiefPage = await thief.newPage();
+  await thiefPage.goto(`${A}/agents`);
+  await expect(thiefPage).toHaveURL(`${A}/?reason=signed_out`);
+  await expect(thiefPage.getByRole("button", { name: "Rotate operator key" })).toHaveCount(0);
+
+  const cookie = copied.map((entry) => `${entry.name}=${entry.value}`).join("; ");
+  const reply = await callAction(request, A, actionIds().rotateAgentKey!, JSON.stringify([rotationArgs({ agentId: agents[0]!.id })]), { cookie });
+  expect(reply.result).toMatchObject({ ok: false, code: "signed_out" });
+  expect(await control.calls(ROTATE)).toBe(0);
+  expect(await control.calls("regenerate_operator_key")).toBe(0);
+  await Promise.all([page.context().close(), thief.close()]);
+});
+
+test("Sign out everywhere ends the operator's other sessions on their next request", async ({ browser, request }) => {
+  const { operatorKey } = await freshOperator(request, "Everywhere Operator");
+  const [first, second] = [await signedInPage(browser, operatorKey, A), await signedInPage(browser, operatorKey, B)];
+  await first.getByRole("button", { name: "Sign out everywhere" }).click();
+  await expect(first).toHaveURL(`${A}/?reason=signed_out_everywhere`);
+
+  await second.reload();
+  await expect(second).toHaveURL(`${B}/?reason=signed_out_everywhere`);
+  await expect(second.getByRole("status")).toContainText("“Sign out everywhere” was pressed");
+  await Promise.all([first.context().close(), second.context().close()]);
+});
+
+test("an operator-key rotation signs the operator's other sessions out with the reason; the rotating one stays on the new key", async ({ browser, request }) => {
+  const { operatorKey, faucet, operatorId } = await freshOperator(request, "Leaked Operator");
+  const [rotating, other] = [await signedInPage(browser, operatorKey, A), await signedInPage(browser, operatorKey, B)];
+
+  await rotating.getByRole("button", { name: "Rotate operator key" }).click();
+  await rotating.getByRole("alertdialog").getByRole("button", { name: "Rotate key" }).click();
+  await expect(rotating.getByRole("dialog", { name: "New operator API key" })).toBeVisible();
+  const newKey = await readRevealedKey(rotating);
+  await rotating.getByRole("dialog").getByRole("button", { name: "Done" }).click();
+  expect(await faucet.whoami(newKey)).toMatchObject({ success: true, type: "operator", id: operatorId });
+
+  await other.reload();
+  await expect(other).toHaveURL(`${B}/?reason=operator_key_rotated`);
+  await expect(other.getByRole("status")).toHaveText(/the operator key was rotated in another session/);
+
+  await rotating.reload();
+  await expect(rotating).toHaveURL(`${A}/agents`);
+  await expect(rotating.getByText(`Key lf_…${newKey.slice(-4)}`)).toBeVisible();
+  await Promise.all([rotating.context().close(), other.context().close()]);
+});
+
+test("a lost reply: 'Outcome unknown', then 'Rotate again' reveals a key the faucet accepts, in exactly 2 calls", async ({ browser, request }) => {
+  const { operatorKey, agents, control, faucet } = await freshOperator(request, "Lost Reply Operator");
+  const agent = agents[0]!;
+  // The real faucet's list_agents has no cooldown_until: only the console's own records know.
+  await control.setFaults({ omitCooldowns: true, actions: ["list_agents", "whoami"] });
+  try {
+    const page = await signedInPage(browser, operatorKey);
+    let dropped = 0;
+    await page.route(`${A}/agents`, async (route) => {
+      if (route.request().method() !== "POST" || !route.request().headers()["next-action"] || dropped > 0) return route.fallback();
+      dropped++;
+      await route.fetch(); // The console gets the faucet's answer…
+      await route.abort("connectionreset"); // …and the browser never does.
+    });
+    const confirm = await openConfirmation(page, agent.name);
+    await confirm.getByRole("button", { name: "Rotate key" }).click();
+    await expect(confirm.getByRole("alert")).toHaveText(/^Outcome unknown/);
+    await confirm.getByRole("button", { name: "Rotate again" }).click();
+    await expect(page.getByRole("dialog", { name: `New API key for ${agent.name}` })).toBeVisible();
+    const key = await readRevealedKey(page);
+    expect(await faucet.whoami(key)).toMatchObject({ success: true, type: "agent", id: agent.id });
+    expect(await control.calls(ROTATE)).toBe(2);
+    await page.context().close();
+  } finally {
+    await control.clearFaults();
+  }
+});
+
+test("two instances on one PostgreSQL: two sessions confirming the same agent at once make 1 faucet call", async ({ browser, request }) => {
+  const { operatorKey, agents, control } = await freshOperator(request, "Balanced Race Operator");
+  const agent = agents[0]!;
+  const pages = [await signedInPage(browser, operatorKey, A), await signedInPage(browser, operatorKey, B)];
+  const buttons = await Promise.all(pages.map(async (page) => (await openConfirmation(page, agent.name)).getByRole("button", { name: "Rotate key" })));
+  await Promise.all(buttons.map((button) => button.click()));
+
+  const outcomes = await Promise.all(
+    pages.map(async (page) => {
+      const reveal = page.getByRole("dialog", { name: `New API key for ${agent.name}` });
+      const elsewhere = page.getByRole("alertdialog").getByRole("alert");
+      await expect(reveal.or(elsewhere)).toBeVisible();
+      return reveal.isVisible();
+    }),
+  );
+  expect(outcomes.filter(Boolean)).toHaveLength(1);
+  const loser = pages[outcomes.indexOf(false)]!;
+  await expect(loser.getByRole("alertdialog").getByRole("alert")).toHaveText(/^This key was rotated moments ago/);
+  await expect(loser.getByRole("alertdialog").getByRole("button", { name: "Rotate anyway" })).toBeVisible();
+  expect(await control.calls(ROTATE)).toBe(1);
+  await Promise.all(pages.map((page) => page.context().close()));
+});
+
+test("two tabs rotating two different agents at once both keep their timers after a reload", async ({ browser, request }) => {
+  const { operatorKey, agents, control } = await freshOperator(request, "Two Tabs Timers Operator");
+  await control.setFaults({ omitCooldowns: true, actions: ["list_agents", "whoami"] });
+  try {
+    const first = await signedInPage(browser, operatorKey);
+    const second = await first.context().newPage();
+    await second.goto(`${A}/agents`);
+    const tabs = [
+      { page: first, agent: agents[0]! },
+      { page: second, agent: agents[1]! },
+    ];
+    const buttons = await Promise.all(tabs.map(async ({ page, agent }) => (await openConfirmation(page, agent.name)).getByRole("button", { name: "Rotate key" })));
+    await Promise.all(buttons.map((button) => button.click()));
+    for (const { page, agent } of tabs) {
+      const reveal = page.getByRole("dialog", { name: `New API key for ${agent.name}` });
+      await readRevealedKey(page);
+      await reveal.getByRole("button", { name: "Done" }).click();
+    }
+    await first.reload();
+    for (const { agent } of tabs) {
+      await expect(first.getByRole("row", { name: new RegExp(agent.name) }).getByRole("timer")).toHaveText(/Withdrawals locked (29|30):\d\d/);
+    }
+    await first.context().close();
+  } finally {
+    await control.clearFaults();
+  }
+});
+
+test("a page load and GET /api/agents with the pre-rotation cookie neither clear nor overwrite the new session", async ({ request }) => {
+  const { operatorKey, faucet } = await freshOperator(request, "Stale Cookie Operator");
+  const ids = actionIds();
+  const before = sessionCookieFrom((await callSignIn(request, A, ids.signIn!, operatorKey)).setCookie)!;
+  const rotation = await callAction(request, A, ids.rotateOperatorKey!, JSON.stringify([rotationArgs({})]), { cookie: before });
+  const newKey = (rotation.result as { data: { apiKey: string } }).data.apiKey;
+  const after = sessionCookieFrom(rotation.setCookie)!;
+  expect(after).not.toBe(before);
+
+  for (const path of ["/api/agents", "/agents"]) {
+    const response = await request.get(`${A}${path}`, { headers: { cookie: before }, maxRedirects: 0 });
+    expect(response.status(), path).toBe(200);
+    expect(response.headers()["set-cookie"], `${path} must not touch the cookie`).toBeUndefined();
+  }
+  // The new session still works, on the new key.
+  const list = await request.get(`${A}/api/agents`, { headers: { cookie: after } });
+  expect(list.status()).toBe(200);
+  expect(await faucet.whoami(newKey)).toMatchObject({ success: true, type: "operator" });
+});
+
+test("a canary dumps every table after sign-ins and rotations and finds no operator or agent key", async ({ browser, request }) => {
+  const { operatorKey, agents } = await freshOperator(request, "Canary Store Operator", ["Canary Bot"]);
+  const page = await signedInPage(browser, operatorKey, A);
+  const confirm = await openConfirmation(page, "Canary Bot");
+  await confirm.getByRole("button", { name: "Rotate key" }).click();
+  const agentKey = await readRevealedKey(page);
+  await page.getByRole("dialog").getByRole("button", { name: "Done" }).click();
+  await page.getByRole("button", { name: "Rotate operator key" }).click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Rotate key" }).click();
+  const newOperatorKey = await readRevealedKey(page);
+  await page.getByRole("dialog").getByRole("button", { name: "Done" }).click();
+  await signedInPage(browser, newOperatorKey, B);
+
+  const client = new Client({ connectionString: SERVERS.postgres.url });
+  await client.connect();
+  try {
+    const { rows: tables } = await client.query<{ name: string }>("select table_name as name from information_schema.tables where table_schema in ('public', 'drizzle')");
+    expect(tables.map((table) => table.name)).toContain("sessions");
+    const dump: string[] = [];
+    for (const { name } of tables) dump.push(JSON.stringify((await client.query(`select * from "${name}"`)).rows));
+    const everything = dump.join("\n");
+    for (const key of [operatorKey, agents[0]!.key, agentKey, newOperatorKey]) {
+      expect(everything.includes(key.replace(/^(lf|agent)_/, "")), "a key (or its hex part) in the store").toBe(false);
+    }
+  } finally {
+    await client.end();
+  }
+  await page.context().close();
+});
