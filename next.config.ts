@@ -8,6 +8,10 @@ const nextConfig: NextConfig = {
   // `npm run build` and `npm test`; Next's own pass over the same files would only repeat it.
   typescript: { ignoreBuildErrors: true },
   reactStrictMode: true,
+  // Loaded by Node from node_modules rather than bundled into each server layer: PGlite finds
+  // its wasm and data files next to its own module, and rate-limiter-flexible loads its
+  // optional back ends lazily. ("pg" is on Next's own list; named here to say the store needs it.)
+  serverExternalPackages: ["@electric-sql/pglite", "pg", "rate-limiter-flexible"],
   experimental: {
     serverActions: {
       // Large enough that a pasted 1 MB "key" reaches our validation and gets a clear
