@@ -1,3 +1,4 @@
+import { createServer } from "node:net";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPostgresCluster, type PostgresCluster } from "@/e2e/support/postgres-cluster";
@@ -78,6 +79,21 @@ describe("the store when PostgreSQL goes down and comes back", () => {
       await closeStore();
       if (saved === undefined) delete process.env.DATABASE_URL;
       else process.env.DATABASE_URL = saved;
+    }
+  });
+
+  it("fails fast against a server that accepts connections but never answers", async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const address = silent.address();
+    if (typeof address !== "object" || !address) throw new Error("no address");
+    try {
+      const store = await stores.open({ databaseUrl: `postgres://postgres@127.0.0.1:${address.port}/postgres` });
+      const { error, ms } = await failureOf(store.db.select().from(sessions));
+      expect(isStoreUnavailableError(asStoreError(error))).toBe(true);
+      expect(ms).toBeLessThan(FAILS_WITHIN_MS);
+    } finally {
+      silent.close();
     }
   });
 });
