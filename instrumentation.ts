@@ -1,9 +1,14 @@
 /**
  * Runs once when a server starts: a bad configuration stops start-up with a clear
- * message instead of failing on the first request.
+ * message instead of failing on the first request. The store is opened and migrated
+ * here too, so the first request does not pay for it; a database that cannot be
+ * reached is logged in one line by getStore() and does not stop the server: requests
+ * then refuse with "database cannot be reached", and each one tries the store again.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { checkConfiguration } = await import("./lib/config/check-configuration");
   checkConfiguration();
+  const { getStore } = await import("./lib/store/get-store");
+  await getStore().catch(() => undefined);
 }

@@ -22,7 +22,14 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: "store", include: STORE_TESTS, hookTimeout: 60_000, globalSetup: ["e2e/support/store-postgres-setup.ts"] },
+        test: {
+          name: "store",
+          include: STORE_TESTS,
+          globalSetup: ["e2e/support/store-postgres-setup.ts"],
+          // A new PGlite database takes ~3 s to create, several times that on a busy machine.
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
       },
     ],
   },

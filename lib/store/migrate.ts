@@ -6,6 +6,7 @@ import { migrate as migrateNodePg } from "drizzle-orm/node-postgres/migrator";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { Client } from "pg";
 import type { Store } from "./store";
 
 /**
@@ -15,10 +16,13 @@ import type { Store } from "./store";
 export const MIGRATIONS_FOLDER = path.join(process.cwd(), "lib", "store", "migrations");
 
 /** Any fixed 64-bit number, the same in every instance: the key of the migration lock. */
-const MIGRATION_LOCK_KEY = 7_246_107_501;
+export const MIGRATION_LOCK_KEY = 7_246_107_501;
 
-/** Long enough for another instance to finish migrating; a normal statement gets far less. */
-const MIGRATION_STATEMENT_TIMEOUT = "60s";
+/**
+ * Waiting for another instance to finish migrating may take longer than the pool allows a
+ * normal statement (see open-store.ts), so the migration has a connection of its own.
+ */
+const MIGRATION_TIMEOUT_MS = 60_000;
 
 type AnyPgDatabase = PgDatabase<PgQueryResultHKT, Record<string, unknown>>;
 
@@ -46,13 +50,14 @@ export async function migrateStore(store: Store, migrationsFolder: string = MIGR
     return;
   }
   // A pool would hand the lock and the migrations different connections: hold one for both.
-  const connection = await store.client.connect();
+  const connection = new Client({ ...store.client.options, statement_timeout: MIGRATION_TIMEOUT_MS, query_timeout: MIGRATION_TIMEOUT_MS + 1_000 });
+  // Without a listener, the server dropping this connection would crash the process.
+  connection.on("error", () => undefined);
+  await connection.connect();
   try {
     const db = drizzleNodePg({ client: connection });
-    await db.execute(sql`select set_config('statement_timeout', ${MIGRATION_STATEMENT_TIMEOUT}, false)`);
     await underMigrationLock(db, () => migrateNodePg(db, { migrationsFolder }));
   } finally {
-    // Destroyed rather than returned: it carries the longer statement timeout set above.
-    connection.release(true);
+    await connection.end().catch(() => undefined);
   }
 }

@@ -13,7 +13,7 @@ import type { Store } from "./store";
 export type StoreOptions = { databaseUrl: string } | { pgliteDir: string };
 
 /** DATABASE_URL when set; otherwise PGlite under `<CONSOLE_DATA_DIR or .data>/store`. */
-export function storeOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): StoreOptions {
+export function storeOptionsFromEnv(env: Record<string, string | undefined> = process.env): StoreOptions {
   const databaseUrl = env.DATABASE_URL?.trim();
   if (databaseUrl) return { databaseUrl };
   return { pgliteDir: path.join(consoleDataDir(), "store") };

@@ -1,7 +1,8 @@
 import { count, eq, sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/node-postgres";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { testStores } from "@/e2e/support/test-stores";
-import { migrateStore } from "./migrate";
+import { MIGRATION_LOCK_KEY, migrateStore } from "./migrate";
 import { sessions } from "./schema";
 import type { Store } from "./store";
 
@@ -79,6 +80,28 @@ describe("the store on PostgreSQL, several instances", () => {
     for (const store of instances) expect(await appliedMigrations(store)).toBe(1);
     const [first] = instances;
     expect(await first?.db.select({ n: count() }).from(sessions)).toEqual([{ n: 0 }]);
+  });
+
+  it("waits while another instance holds the migration lock, then finds its work to do", async () => {
+    const options = await stores.freshOptions();
+    const [holder, starting] = await Promise.all([stores.open(options), stores.open(options)]);
+    if (holder.engine !== "postgres") throw new Error("expected PostgreSQL");
+    const lockConnection = await holder.client.connect();
+    try {
+      const locking = drizzle({ client: lockConnection });
+      await locking.execute(sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`);
+      let settled = false;
+      const migrating = migrateStore(starting).finally(() => (settled = true));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(settled).toBe(false);
+      const before = await holder.db.execute<{ table: string | null }>(sql`select to_regclass('drizzle.__drizzle_migrations')::text as table`);
+      expect(before.rows).toEqual([{ table: null }]);
+      await locking.execute(sql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`);
+      await migrating;
+      expect(await appliedMigrations(holder)).toBe(1);
+    } finally {
+      lockConnection.release();
+    }
   });
 
   it("shows one instance's writes to another: they share the database", async () => {
