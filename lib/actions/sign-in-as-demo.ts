@@ -1,15 +1,15 @@
 "use server";
 
 import { redirect } from "next/navigation";
+import { isDemoMode } from "@/lib/config/faucet-mode";
 import { getEmbeddedFaucet } from "@/lib/emulator/embedded";
-import { isEmbeddedFaucet } from "@/lib/faucet";
 import { log } from "@/lib/log";
 import type { SignInState } from "./sign-in-schema";
 import { signInWithKey } from "./sign-in-with-key";
 
-/** Only the embedded faucet has a demo operator; against a real faucet this action refuses. */
+/** Only demo mode has a demo operator; otherwise this action refuses. */
 export async function signInAsDemo(_previous: unknown): Promise<SignInState> {
-  if (!isEmbeddedFaucet()) return { message: "There is no demo operator on a real faucet.", fieldError: null };
+  if (!isDemoMode()) return { message: "There is no demo operator: this console is not in demo mode.", fieldError: null };
   let key: string | null;
   try {
     key = getEmbeddedFaucet().demoOperatorKey();

@@ -2,7 +2,7 @@ import "server-only";
 import { getFaucetClient, isFaucetError } from "@/lib/faucet";
 import { log } from "@/lib/log";
 import { clientAddress, isSameOriginRequest } from "@/lib/security/same-origin";
-import { signInLimiter } from "@/lib/security/rate-limiter";
+import { takeSignInAttempt } from "@/lib/security/rate-limiter";
 import { keyFingerprint } from "@/lib/session/cooldown-codec";
 import { saveSession } from "@/lib/session/session-store";
 import type { SignInState } from "./sign-in-schema";
@@ -15,7 +15,7 @@ import { recordOperatorKey } from "./superseded-operator-keys";
  */
 export async function signInWithKey(key: string): Promise<SignInState | null> {
   if (!(await isSameOriginRequest())) return { message: "This sign-in did not come from the console's own page.", fieldError: null };
-  const verdict = signInLimiter().take(await clientAddress());
+  const verdict = takeSignInAttempt(await clientAddress());
   if (!verdict.allowed) {
     return { message: `Too many sign-in attempts. Try again in ${verdict.retryAfterSeconds} s.`, fieldError: null };
   }

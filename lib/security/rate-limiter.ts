@@ -1,3 +1,5 @@
+import { securitySettings } from "@/lib/config/security-settings";
+
 /**
  * A sliding-window limit per client, held in this instance's memory. Behind a load
  * balancer each instance counts on its own, so the effective limit is N × instances:
@@ -37,21 +39,33 @@ export function createRateLimiter({ limit, windowMs, now = Date.now }: { limit: 
 
 export type RateLimiter = ReturnType<typeof createRateLimiter>;
 
-function limitFromEnv(name: string, fallback: number): number {
-  const value = Number(process.env[name]);
-  return Number.isInteger(value) && value > 0 ? value : fallback;
-}
-
-const globalForLimits = globalThis as { signInLimiter?: RateLimiter; rotationLimiter?: RateLimiter };
+const globalForLimits = globalThis as { signInLimiter?: RateLimiter; globalSignInLimiter?: RateLimiter; rotationLimiter?: RateLimiter };
 
 /** Sign-in attempts per client address and minute (RATE_LIMIT_SIGN_INS, default 10). */
 export function signInLimiter(): RateLimiter {
-  globalForLimits.signInLimiter ??= createRateLimiter({ limit: limitFromEnv("RATE_LIMIT_SIGN_INS", 10), windowMs: 60_000 });
+  globalForLimits.signInLimiter ??= createRateLimiter({ limit: securitySettings().signInsPerClient, windowMs: 60_000 });
   return globalForLimits.signInLimiter;
+}
+
+/**
+ * Sign-in attempts from all clients together per minute and instance (RATE_LIMIT_SIGN_INS_GLOBAL,
+ * default 100): the backstop when the client address is wrong or forged, e.g. a proxy
+ * setting that trusts a header the client wrote.
+ */
+export function globalSignInLimiter(): RateLimiter {
+  globalForLimits.globalSignInLimiter ??= createRateLimiter({ limit: securitySettings().signInsPerInstance, windowMs: 60_000 });
+  return globalForLimits.globalSignInLimiter;
+}
+
+/** One sign-in attempt against both limits: the client's own first, so a refused client spends nothing of the shared budget. */
+export function takeSignInAttempt(client: string, limiters: { perClient: RateLimiter; perInstance: RateLimiter } = { perClient: signInLimiter(), perInstance: globalSignInLimiter() }): RateLimitVerdict {
+  const own = limiters.perClient.take(client);
+  if (!own.allowed) return own;
+  return limiters.perInstance.take("instance");
 }
 
 /** Rotations per operator and minute (RATE_LIMIT_ROTATIONS, default 20). */
 export function rotationLimiter(): RateLimiter {
-  globalForLimits.rotationLimiter ??= createRateLimiter({ limit: limitFromEnv("RATE_LIMIT_ROTATIONS", 20), windowMs: 60_000 });
+  globalForLimits.rotationLimiter ??= createRateLimiter({ limit: securitySettings().rotationsPerOperator, windowMs: 60_000 });
   return globalForLimits.rotationLimiter;
 }

@@ -1,12 +1,25 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { destroySession } from "@/lib/session/session-store";
+import { getFaucetClient, isFaucetError } from "@/lib/faucet";
+import { destroySession, readSession } from "@/lib/session/session-store";
 
 /**
- * Where a page sends the user when the faucet stopped accepting the session's key: pages
- * cannot clear cookies, route handlers can. Clearing is all it does, so a forged link to
- * it can at worst sign someone out.
+ * Where /agents sends the user when the faucet refused the session's key: pages cannot
+ * clear cookies, route handlers can. A GET any site can link to, so it is made harmless:
+ * it asks the faucet itself and clears the cookie only when the faucet refuses the key.
+ * A forged link to it costs one whoami and signs no one out whose key still works.
  */
 export async function GET(request: NextRequest) {
-  await destroySession();
-  return NextResponse.redirect(new URL("/?reason=key_invalid", request.url), { headers: { "cache-control": "no-store" } });
+  const to = (path: string) => NextResponse.redirect(new URL(path, request.url), { headers: { "cache-control": "no-store" } });
+  const session = await readSession();
+  if (!session) return to("/?reason=signed_out");
+  try {
+    await getFaucetClient().whoami(session.operatorKey);
+  } catch (error) {
+    if (isFaucetError(error) && error.kind === "invalid_key") {
+      await destroySession();
+      return to("/?reason=key_invalid");
+    }
+    // The faucet is down or misbehaving: that says nothing about the key. The agents page shows the outage.
+  }
+  return to("/agents");
 }
