@@ -19,7 +19,9 @@ export const dataRoot = process.env.E2E_DATA_DIR ?? `.data-e2e-${SERVERS.embedde
 const nextStart = (port: number, dir: string) => `mkdir -p ${dir} && exec npx next start -H 127.0.0.1 -p ${port} > ${dir}/server.log 2>&1`;
 const common = { reuseExistingServer: false, timeout: 60_000, stdout: "pipe" as const, stderr: "pipe" as const };
 // Generous limits for the test servers, except console B, which keeps the defaults for the rate-limit tests.
-const limits = { RATE_LIMIT_SIGN_INS: "1000", RATE_LIMIT_ROTATIONS: "1000" };
+const limits = { RATE_LIMIT_SIGN_INS: "1000", RATE_LIMIT_SIGN_INS_GLOBAL: "10000", RATE_LIMIT_ROTATIONS: "1000", FAUCET_DEMO_KEYLESS_CALLS: "100000" };
+// `next start` is production, where the embedded faucet's demo mode is on only on request.
+const demo = { FAUCET_DEMO: "1" };
 
 export default defineConfig({
   testDir: "./e2e",
@@ -41,7 +43,7 @@ export default defineConfig({
     {
       command: `rm -rf ${dataRoot}/embedded && ${nextStart(SERVERS.embedded.port, `${dataRoot}/embedded`)}`,
       url: `${SERVERS.embedded.url}/`,
-      env: { CONSOLE_DATA_DIR: `${dataRoot}/embedded`, FAUCET_DATA_DIR: `${dataRoot}/embedded/faucet`, ...limits },
+      env: { CONSOLE_DATA_DIR: `${dataRoot}/embedded`, FAUCET_DATA_DIR: `${dataRoot}/embedded/faucet`, ...demo, ...limits },
       ...common,
     },
     {
@@ -69,6 +71,7 @@ export default defineConfig({
         CONSOLE_DATA_DIR: `${dataRoot}/large`,
         FAUCET_DATA_DIR: `${dataRoot}/large/faucet`,
         FAUCET_SEED_AGENTS: "10000",
+        ...demo,
         ...limits,
       },
       ...common,

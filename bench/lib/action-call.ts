@@ -27,6 +27,6 @@ export async function callAction(pageUrl: string, id: string, args: unknown[], c
     redirect: "manual",
   });
   const body = await response.text();
-  const renewed = response.headers.getSetCookie().find((header) => header.startsWith("fc_session="));
+  const renewed = response.headers.getSetCookie().find((header) => header.startsWith("__Host-fc_session="));
   return { status: response.status, result: actionResultFromStream(body), sessionCookie: renewed ? (renewed.split(";")[0] ?? null) : null };
 }
