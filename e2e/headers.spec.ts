@@ -97,7 +97,7 @@ test("an injected inline script or handler does not run and is reported; the pag
   expect(flags).toEqual({ injected: undefined, handler: undefined, trusted: "ran", nextRuntime: "object" });
 });
 
-test("the session cookie is HttpOnly, SameSite=Lax, Secure, Path=/, host-only, and lasts 12 hours", async ({ page, context, request, baseURL }) => {
+test("the session cookie is __Host-fc_session: HttpOnly, SameSite=Lax, Secure, Path=/, no Domain, and lasts 12 hours", async ({ page, context, request, baseURL }) => {
   const { operatorKey } = await new FaucetApi(request, `${baseURL}/ai-agents/api`).newOperator("Cookie Operator");
   await page.goto("/");
   await page.getByLabel("Operator API key").fill(operatorKey);

@@ -1,4 +1,4 @@
-import { NextResponse, type NextRequest } from "next/server";
+import { NextResponse } from "next/server";
 import { getFaucetClient, isFaucetError } from "@/lib/faucet";
 import { destroySession, readSession } from "@/lib/session/session-store";
 
@@ -8,8 +8,10 @@ import { destroySession, readSession } from "@/lib/session/session-store";
  * it asks the faucet itself and clears the cookie only when the faucet refuses the key.
  * A forged link to it costs one whoami and signs no one out whose key still works.
  */
-export async function GET(request: NextRequest) {
-  const to = (path: string) => NextResponse.redirect(new URL(path, request.url), { headers: { "cache-control": "no-store" } });
+export async function GET() {
+  // A relative Location: request.url names the host Next listens as ("localhost"), not the
+  // one the browser used, and a redirect to another host would leave the cookie behind.
+  const to = (path: string) => new NextResponse(null, { status: 307, headers: { location: path, "cache-control": "no-store" } });
   const session = await readSession();
   if (!session) return to("/?reason=signed_out");
   try {
