@@ -75,6 +75,9 @@ test("random query strings on /agents answer 200 or a redirect, with and without
     if (signedIn) {
       expect(response.status(), "a valid session sees the page").toBe(200);
       signedInPages++;
+    } else if (response.status() === 200) {
+      // The page streams (app/agents/loading.tsx), so its redirect arrives in the body.
+      expect(await response.text()).toContain('http-equiv="refresh" content="1;url=/?reason=signed_out"');
     } else {
       expect(response.headers().location ?? "").toMatch(/\/\?reason=signed_out$/);
     }
