@@ -12,8 +12,11 @@ export const dataRoot = process.env.E2E_DATA_DIR ?? `.data-e2e-${SERVERS.embedde
 /** Each console's output goes to <dir>/server.log, where the secret-hygiene test searches it for keys. */
 const nextStart = (port: number, dir: string) => `mkdir -p ${dir} && exec npx next start -H 127.0.0.1 -p ${port} > ${dir}/server.log 2>&1`;
 const common = { reuseExistingServer: false, timeout: 60_000, stdout: "pipe" as const, stderr: "pipe" as const };
-// Generous limits for the test servers, except console B, which keeps the defaults for the rate-limit tests.
-const limits = { RATE_LIMIT_SIGN_INS: "1000", RATE_LIMIT_ROTATIONS: "1000" };
+// Generous limits for the test servers: limits are counted in each console's store, and A and B
+// share one, so the rate-limit tests use a console of their own with the defaults.
+const limits = { RATE_LIMIT_SIGN_INS: "1000", RATE_LIMIT_SIGN_INS_GLOBAL: "10000", RATE_LIMIT_ROTATIONS: "1000", FAUCET_DEMO_KEYLESS_CALLS: "100000" };
+// `next start` is production, where the embedded faucet's demo mode is on only on request.
+const demo = { FAUCET_DEMO: "1" };
 
 export default defineConfig({
   testDir: "./e2e",
@@ -35,7 +38,7 @@ export default defineConfig({
     {
       command: `rm -rf ${dataRoot}/embedded && ${nextStart(SERVERS.embedded.port, `${dataRoot}/embedded`)}`,
       url: `${SERVERS.embedded.url}/`,
-      env: { CONSOLE_DATA_DIR: `${dataRoot}/embedded`, FAUCET_DATA_DIR: `${dataRoot}/embedded/faucet`, ...limits },
+      env: { CONSOLE_DATA_DIR: `${dataRoot}/embedded`, FAUCET_DATA_DIR: `${dataRoot}/embedded/faucet`, ...demo, ...limits },
       ...common,
     },
     {
@@ -60,7 +63,7 @@ export default defineConfig({
         CONSOLE_DATA_DIR: `${dataRoot}/remote-${server.port}`,
         DATABASE_URL: SERVERS.postgres.url,
         ...SHARED_SECRETS,
-        ...(server === SERVERS.remoteA ? limits : {}),
+        ...limits,
       },
       ...common,
     })),
@@ -71,6 +74,7 @@ export default defineConfig({
         CONSOLE_DATA_DIR: `${dataRoot}/large`,
         FAUCET_DATA_DIR: `${dataRoot}/large/faucet`,
         FAUCET_SEED_AGENTS: "10000",
+        ...demo,
         ...limits,
       },
       ...common,

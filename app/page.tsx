@@ -1,6 +1,6 @@
 import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/session/sign-in-form";
-import { isEmbeddedFaucet } from "@/lib/faucet";
+import { isDemoMode } from "@/lib/config/faucet-mode";
 import { sessionEndNotice } from "@/lib/session/session-end-reasons";
 import { readSessionState } from "@/lib/session/session-store";
 import { isStoreUnavailable, STORE_UNAVAILABLE_MESSAGE } from "@/lib/store/store-unavailable-error";
@@ -26,7 +26,7 @@ export default async function SignInPage({ searchParams }: SignInPageProps) {
     <section className="mx-auto mt-16 w-full max-w-md rounded-lg border border-slate-200 bg-white p-8 shadow-sm">
       <h1 className="text-2xl font-semibold">Faucet Console</h1>
       <p className="mb-6 mt-1 text-sm text-slate-600">Sign in to rotate your agents&apos; Lightning Faucet keys.</p>
-      <SignInForm offerDemo={isEmbeddedFaucet()} notice={notice} />
+      <SignInForm offerDemo={isDemoMode()} notice={notice} />
     </section>
   );
 }

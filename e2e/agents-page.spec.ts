@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { signInFreshOperator } from "./support/signed-in-operator";
+import { SESSION_COOKIE } from "./support/session-cookie";
 
 test("an operator without agents sees the empty state", async ({ page, request, baseURL }) => {
   await signInFreshOperator(page, request, baseURL, "Lonely Operator", { agentNames: [] });
@@ -18,7 +19,7 @@ test("Sign out ends the session: no session cookie remains and /agents sends bac
   await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page.getByLabel("Operator API key")).toBeVisible();
   await expect(page).toHaveURL(/\/$/);
-  const session = (await context.cookies()).find((cookie) => cookie.name === "fc_session");
+  const session = (await context.cookies()).find((cookie) => cookie.name === SESSION_COOKIE);
   expect(session?.value ?? "").toBe("");
 
   await page.goto("/agents");

@@ -6,6 +6,7 @@ import { OperatorFaucetControl } from "./support/operator-faucet-control";
 import { actionIds, callAction, rotationArgs } from "./support/server-actions";
 import { FAUCET_API, SERVERS, SHARED_SECRETS } from "./support/servers";
 import { freePort, startConsole, type SpawnedConsole } from "./support/spawned-console";
+import { SESSION_COOKIE } from "./support/session-cookie";
 
 /**
  * Every way the faucet can fail a rotation, on console A (FAUCET_TIMEOUT_MS=3000) through
@@ -162,7 +163,7 @@ test("an operator key rotated behind the console's back signs the user out with 
   await confirmRotation(page);
   await expect(page).toHaveURL(`${CONSOLE}/?reason=key_invalid`);
   await expect(page.getByRole("status")).toHaveText(/^You were signed out: the faucet no longer accepts your operator key\. It was rotated or revoked elsewhere\./);
-  expect((await context.cookies(CONSOLE)).find((cookie) => cookie.name === "fc_session")).toBeUndefined();
+  expect((await context.cookies(CONSOLE)).find((cookie) => cookie.name === SESSION_COOKIE)).toBeUndefined();
   expect(await scoped.calls(ROTATE)).toBe(1);
 });
 
@@ -215,10 +216,10 @@ test.describe("a faucet that refuses connections", () => {
     const failure = page.getByRole("alert").filter({ hasText: "The agents could not be loaded" });
     await expect(failure).toContainText("The faucet cannot be reached. Check that it is running.");
 
-    const cookie = (await page.context().cookies(url)).find((entry) => entry.name === "fc_session");
+    const cookie = (await page.context().cookies(url)).find((entry) => entry.name === SESSION_COOKIE);
     expect(cookie).toBeDefined();
     const reply = await callAction(request, url, actionIds().rotateAgentKey ?? "", JSON.stringify([rotationArgs({ agentId: agent.id })]), {
-      cookie: `fc_session=${cookie?.value ?? ""}`,
+      cookie: `${SESSION_COOKIE}=${cookie?.value ?? ""}`,
     });
     // Refused before anything was sent: nothing can have changed, so this is not "outcome unknown".
     expect(reply.result).toEqual({ ok: false, code: "faucet_unavailable", message: "The faucet cannot be reached. Check that it is running." });

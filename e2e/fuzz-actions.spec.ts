@@ -6,6 +6,7 @@ import { OperatorFaucetControl } from "./support/operator-faucet-control";
 import { startConsole } from "./support/spawned-console";
 import { actionIds, callAction, callSignIn, encodeArguments, sessionCookieFrom } from "./support/server-actions";
 import { FAUCET_API, SERVERS } from "./support/servers";
+import { SESSION_COOKIE } from "./support/session-cookie";
 
 /**
  * Property-based abuse of every server action and route handler: random arguments, random
@@ -43,14 +44,14 @@ test.setTimeout(240_000);
 
 /** A real session plus broken variants of it: what a tampering client can send. */
 function cookieArbitrary(validCookie: string) {
-  const seal = validCookie.slice("fc_session=".length);
+  const seal = validCookie.slice(`${SESSION_COOKIE}=`.length);
   return fc.oneof(
     fc.constant(undefined),
-    fc.string({ maxLength: 300 }).map((value) => `fc_session=${encodeURIComponent(value)}`),
+    fc.string({ maxLength: 300 }).map((value) => `${SESSION_COOKIE}=${encodeURIComponent(value)}`),
     fc.nat({ max: seal.length - 1 }).chain((at) =>
-      fc.constantFrom("A", "z", "0", "*", "~").map((char) => `fc_session=${seal.slice(0, at)}${char === seal[at] ? "B" : char}${seal.slice(at + 1)}`),
+      fc.constantFrom("A", "z", "0", "*", "~").map((char) => `${SESSION_COOKIE}=${seal.slice(0, at)}${char === seal[at] ? "B" : char}${seal.slice(at + 1)}`),
     ),
-    fc.nat({ max: seal.length - 1 }).map((length) => `fc_session=${seal.slice(0, length)}`),
+    fc.nat({ max: seal.length - 1 }).map((length) => `${SESSION_COOKIE}=${seal.slice(0, length)}`),
     fc.constant(validCookie),
   );
 }
@@ -170,7 +171,7 @@ test("the sign-in action answers keys of every malformed shape with a specific m
       expect(reply.status).toBe(200);
       const state = reply.result as { fieldErrors?: { operatorKey?: string } };
       expect(state.fieldErrors?.operatorKey).toMatch(/API key|too (long|short)|Enter the operator/);
-      expect(reply.setCookie ?? "").not.toContain("fc_session=Fe26");
+      expect(reply.setCookie ?? "").not.toContain(`${SESSION_COOKIE}=Fe26`);
     });
     expect(spy.calls(), "no faucet call for a malformed key").toBe(0);
     // The control: a well-formed key does reach the faucet, so the spy can see calls.

@@ -1,6 +1,7 @@
 import { expect, test, type APIResponse } from "@playwright/test";
 import { signIn } from "./support/console-page";
 import { FaucetApi } from "./support/faucet-api";
+import { SESSION_COOKIE } from "./support/session-cookie";
 
 /**
  * The response headers of SECURITY.md on the embedded console (`next start`, so
@@ -96,7 +97,7 @@ test("an injected inline script or handler does not run and is reported; the pag
   expect(flags).toEqual({ injected: undefined, handler: undefined, trusted: "ran", nextRuntime: "object" });
 });
 
-test("the session cookie is HttpOnly, SameSite=Lax, Secure, Path=/, host-only, and lasts 12 hours", async ({ page, context, request, baseURL }) => {
+test("the session cookie is __Host-fc_session: HttpOnly, SameSite=Lax, Secure, Path=/, no Domain, and lasts 12 hours", async ({ page, context, request, baseURL }) => {
   const { operatorKey } = await new FaucetApi(request, `${baseURL}/ai-agents/api`).newOperator("Cookie Operator");
   await page.goto("/");
   await page.getByLabel("Operator API key").fill(operatorKey);
@@ -106,12 +107,12 @@ test("the session cookie is HttpOnly, SameSite=Lax, Secure, Path=/, host-only, a
   await expect(page).toHaveURL(/\/agents/);
 
   const attributes = setCookie.split(";").map((part) => part.trim());
-  expect(attributes[0]).toMatch(/^fc_session=\S{100,}/);
+  expect(attributes[0]).toMatch(new RegExp(`^${SESSION_COOKIE}=\\S{100,}`));
   const lower = attributes.slice(1).map((attribute) => attribute.toLowerCase());
   expect(lower).toEqual(expect.arrayContaining(["httponly", "samesite=lax", "secure", "path=/", "max-age=43200"]));
   expect(lower.filter((attribute) => attribute.startsWith("domain="))).toEqual([]);
 
-  const cookie = (await context.cookies()).find((entry) => entry.name === "fc_session");
+  const cookie = (await context.cookies()).find((entry) => entry.name === SESSION_COOKIE);
   expect(cookie).toMatchObject({ httpOnly: true, sameSite: "Lax", secure: true, path: "/", domain: "127.0.0.1" });
   const hoursLeft = ((cookie?.expires ?? 0) - Date.now() / 1000) / 3600;
   expect(hoursLeft).toBeGreaterThan(11.9);

@@ -3,6 +3,7 @@ import { FaucetApi } from "./support/faucet-api";
 import { OperatorFaucetControl } from "./support/operator-faucet-control";
 import { actionIds, callAction, callSignIn, rotationArgs, sessionCookieFrom, type ActionReply } from "./support/server-actions";
 import { FAUCET_API, SERVERS } from "./support/servers";
+import { SESSION_COOKIE } from "./support/session-cookie";
 
 /**
  * Server actions are public POST endpoints. Sign-in and rotation refuse a foreign Origin
@@ -46,7 +47,7 @@ test("sign-in refuses a foreign and a missing Origin without asking the faucet; 
     expect(await control.calls("whoami")).toBe(0);
 
     const own = await callSignIn(api, CONSOLE, signInId, operatorKey);
-    expect(sessionCookieFrom(own.setCookie)).toMatch(/^fc_session=\S+/);
+    expect(sessionCookieFrom(own.setCookie)).toMatch(new RegExp(`^${SESSION_COOKIE}=\\S+`));
     // Its whoami, and the agents page the redirect renders in the same response.
     expect(await control.calls("whoami")).toBeGreaterThanOrEqual(1);
   } finally {

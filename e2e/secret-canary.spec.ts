@@ -4,6 +4,7 @@ import { expect, test, type BrowserContext, type Page } from "@playwright/test";
 import { dataRoot } from "../playwright.config";
 import { readRevealedKey, rotateAgent } from "./support/console-page";
 import { browserTraces, signInFreshOperator } from "./support/signed-in-operator";
+import { SESSION_COOKIE } from "./support/session-cookie";
 
 /**
  * The canary: a freshly rotated key, once its dialog is closed, must be found nowhere the
@@ -119,7 +120,7 @@ test("a rotated operator key is only in the sealed cookie: never in plaintext, s
   const captured = await captureResponses(page, origin);
   const visited = trackVisits(page);
   const { faucet, operatorKey } = await signInFreshOperator(page, request, baseURL, "Operator Canary", { agentNames: ["Some Bot"] });
-  const cookieBefore = (await context.cookies()).find((cookie) => cookie.name === "fc_session")?.value;
+  const cookieBefore = (await context.cookies()).find((cookie) => cookie.name === SESSION_COOKIE)?.value;
 
   await page.getByRole("button", { name: "Rotate operator key" }).click();
   await page.getByRole("alertdialog").getByRole("button", { name: "Rotate key" }).click();
@@ -135,7 +136,7 @@ test("a rotated operator key is only in the sealed cookie: never in plaintext, s
   // The session switched to the new key (sealed into a new cookie), and the old key is dead.
   expect(await faucet.whoami(key)).toMatchObject({ success: true, type: "operator" });
   expect((await faucet.whoami(operatorKey)).error_code).toBe("invalid_key");
-  const cookieAfter = (await context.cookies()).find((cookie) => cookie.name === "fc_session")?.value;
+  const cookieAfter = (await context.cookies()).find((cookie) => cookie.name === SESSION_COOKIE)?.value;
   expect(cookieAfter).toBeDefined();
   expect(cookieAfter).not.toBe(cookieBefore);
 

@@ -2,14 +2,17 @@ import { spawn } from "node:child_process";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { FaucetApi } from "./support/faucet-api";
 import { actionIds, callAction, callSignIn, encodeArguments, rotationArgs, sessionCookieFrom } from "./support/server-actions";
-import { FAUCET_API, SERVERS } from "./support/servers";
+import { FAUCET_API, SERVERS, SHARED_SECRETS } from "./support/servers";
+import { SESSION_COOKIE } from "./support/session-cookie";
+import { startConsole, type SpawnedConsole } from "./support/spawned-console";
+import { dataRoot } from "../playwright.config";
 
 const ids = actionIds();
 
 type RotationReply = { ok: boolean; code?: string; message?: string; data?: { apiKey: string; cooldownUntil: number; warning: string | null } };
 
-async function signInCookie(request: APIRequestContext, baseUrl: string, operatorKey: string, forwardedFor?: string): Promise<string> {
-  const reply = await callSignIn(request, baseUrl, ids.signIn!, operatorKey, forwardedFor ? { extraHeaders: { "x-forwarded-for": forwardedFor } } : {});
+async function signInCookie(request: APIRequestContext, baseUrl: string, operatorKey: string): Promise<string> {
+  const reply = await callSignIn(request, baseUrl, ids.signIn!, operatorKey);
   const cookie = sessionCookieFrom(reply.setCookie);
   expect(cookie, "sign-in sets the session cookie").toBeTruthy();
   return cookie!;
@@ -22,34 +25,48 @@ async function rotate(request: APIRequestContext, baseUrl: string, cookie: strin
   return { reply: response.result as RotationReply, cookie: sessionCookieFrom(response.setCookie) ?? cookie };
 }
 
-test("sign-in attempts are limited per client, with a clear message and a retry time", async ({ request }) => {
-  // Console B keeps the default limit of 10 attempts a minute; this test has its own client address.
-  const client = "203.0.113.10";
-  const results: unknown[] = [];
-  for (let attempt = 0; attempt < 11; attempt++) {
-    results.push((await callSignIn(request, SERVERS.remoteB.url, ids.signIn!, "lf_00000000000000000000000000000000", { extraHeaders: { "x-forwarded-for": client } })).result);
-  }
-  for (const result of results.slice(0, 10)) expect(result).toMatchObject({ fieldErrors: { operatorKey: expect.stringContaining("does not know this key") } });
-  expect(results[10]).toMatchObject({ message: expect.stringMatching(/^Too many sign-in attempts\. Try again in \d+ s\.$/) });
-  const other = await callSignIn(request, SERVERS.remoteB.url, ids.signIn!, "lf_00000000000000000000000000000000", { extraHeaders: { "x-forwarded-for": "203.0.113.11" } });
-  expect(other.result, "another client is not limited").toMatchObject({ fieldErrors: { operatorKey: expect.stringContaining("does not know this key") } });
-});
+/**
+ * A console with the default limits and a store of its own: limits are counted in the store,
+ * so on the consoles the other tests share, their sign-ins would spend this test's budget.
+ */
+test.describe("rate limits with the default settings", () => {
+  test.describe.configure({ mode: "serial" });
+  let limited: SpawnedConsole | undefined;
+  test.beforeAll(async () => {
+    limited = await startConsole({ dataDir: `${dataRoot}/limits-console`, env: { FAUCET_API_URL: FAUCET_API, FAUCET_TIMEOUT_MS: "3000", ...SHARED_SECRETS } });
+  });
+  test.afterAll(async () => {
+    await limited?.stop();
+  });
 
-test("rotations are limited per operator, with a clear message and a retry time", async ({ request }) => {
-  const faucet = new FaucetApi(request, FAUCET_API);
-  const names = Array.from({ length: 21 }, (_, index) => `Limited ${index + 1}`);
-  const { operatorKey, agents } = await faucet.newOperator("Rate Limited Operator", names);
-  let cookie = await signInCookie(request, SERVERS.remoteB.url, operatorKey, "203.0.113.20");
-  const replies: RotationReply[] = [];
-  for (const agent of agents) {
-    const result = await rotate(request, SERVERS.remoteB.url, cookie, agent.id);
-    replies.push(result.reply);
-    cookie = result.cookie;
-  }
-  expect(replies.slice(0, 20).every((reply) => reply.ok)).toBe(true);
-  expect(replies[20]).toMatchObject({ ok: false, code: "rate_limited", message: expect.stringMatching(/^Too many rotations in a minute\. Try again in \d+ s\.$/) });
-  // The refused rotation did not happen: the agent's original key still works.
-  expect(await faucet.whoami(agents[20]!.key)).toMatchObject({ success: true, type: "agent" });
+  test("rotations are limited per operator, with a clear message and a retry time", async ({ request }) => {
+    const faucet = new FaucetApi(request, FAUCET_API);
+    const names = Array.from({ length: 21 }, (_, index) => `Limited ${index + 1}`);
+    const { operatorKey, agents } = await faucet.newOperator("Rate Limited Operator", names);
+    // First in this describe: the sign-in test after it spends the whole sign-in budget.
+    let cookie = await signInCookie(request, limited!.url, operatorKey);
+    const replies: RotationReply[] = [];
+    for (const agent of agents) {
+      const result = await rotate(request, limited!.url, cookie, agent.id);
+      replies.push(result.reply);
+      cookie = result.cookie;
+    }
+    expect(replies.slice(0, 20).every((reply) => reply.ok)).toBe(true);
+    expect(replies[20]).toMatchObject({ ok: false, code: "rate_limited", message: expect.stringMatching(/^Too many rotations in a minute\. Try again in \d+ s\.$/) });
+    // The refused rotation did not happen: the agent's original key still works.
+    expect(await faucet.whoami(agents[20]!.key)).toMatchObject({ success: true, type: "agent" });
+  });
+
+  test("with the default settings a changing X-Forwarded-For does not reset the sign-in limit", async ({ request }) => {
+    // The defaults: 10 attempts a minute, TRUSTED_PROXY_HOPS=0 (the header is ignored).
+    const results: unknown[] = [];
+    for (let attempt = 1; attempt <= 12; attempt++) {
+      const forged = { "x-forwarded-for": `203.0.113.${attempt}` };
+      results.push((await callSignIn(request, limited!.url, ids.signIn!, "lf_00000000000000000000000000000000", { extraHeaders: forged })).result);
+    }
+    for (const result of results.slice(0, 10)) expect(result).toMatchObject({ fieldErrors: { operatorKey: expect.stringContaining("does not know this key") } });
+    for (const result of results.slice(10)) expect(result).toMatchObject({ message: expect.stringMatching(/^Too many sign-in attempts\. Try again in \d+ s\.$/) });
+  });
 });
 
 test("the cookie holds at least 200 cooldowns; past its capacity the user is told and the store still shows every timer", async ({ request }) => {
@@ -87,7 +104,7 @@ test("a tampered or foreign session cookie reads as signed out, never an error p
   const faucet = new FaucetApi(request, `${SERVERS.embedded.url}/ai-agents/api`);
   const { operatorKey } = await faucet.newOperator("Tamper Operator", ["Tamper Bot"]);
   const cookie = await signInCookie(request, SERVERS.embedded.url, operatorKey);
-  const seal = cookie.slice("fc_session=".length);
+  const seal = cookie.slice(`${SESSION_COOKIE}=`.length);
   const variants = [
     seal.slice(0, 40) + (seal[40] === "x" ? "y" : "x") + seal.slice(41),
     seal.slice(0, seal.length - 10),
@@ -96,7 +113,8 @@ test("a tampered or foreign session cookie reads as signed out, never an error p
   ];
   for (const value of variants) {
     await context.clearCookies();
-    await context.addCookies([{ name: "fc_session", value, url: SERVERS.embedded.url }]);
+    // A __Host- cookie must be Secure with Path=/ and no Domain; Playwright's `url` form would set Secure from the http scheme.
+    await context.addCookies([{ name: SESSION_COOKIE, value, domain: new URL(SERVERS.embedded.url).hostname, path: "/", secure: true }]);
     const response = await page.goto(`${SERVERS.embedded.url}/agents`);
     expect(response?.status()).toBe(200);
     await expect(page).toHaveURL(/\/\?reason=signed_out$/);
@@ -106,7 +124,7 @@ test("a tampered or foreign session cookie reads as signed out, never an error p
   }
 });
 
-function startConsole(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+function runConsoleUntilExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn("npx", ["next", "start", "-H", "127.0.0.1", "-p", String(SERVERS.embedded.port + 9)], {
       env: { ...process.env, ...env },
@@ -125,10 +143,10 @@ function startConsole(env: Record<string, string>): Promise<{ code: number | nul
 
 test("a bad session secret stops start-up with a clear message", async () => {
   test.setTimeout(70_000);
-  const tooShort = await startConsole({ FAUCET_API_URL: FAUCET_API, SESSION_SECRET: "x".repeat(31) });
+  const tooShort = await runConsoleUntilExit({ FAUCET_API_URL: FAUCET_API, SESSION_SECRET: "x".repeat(31) });
   expect(tooShort.code).toBe(1);
   expect(tooShort.output).toContain("SESSION_SECRET is 31 characters; it must be at least 32");
-  const missing = await startConsole({ FAUCET_API_URL: FAUCET_API, SESSION_SECRET: "" });
+  const missing = await runConsoleUntilExit({ FAUCET_API_URL: FAUCET_API, SESSION_SECRET: "" });
   expect(missing.code).toBe(1);
   expect(missing.output).toContain("SESSION_SECRET is required when FAUCET_API_URL is set");
 });

@@ -1,5 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { consoleUrl, faucetOf, signInFreshOperator } from "./support/signed-in-operator";
+import { SESSION_COOKIE } from "./support/session-cookie";
 
 /** Submits a key and stays on the sign-in page (for the refusals). */
 async function submitKey(page: Page, key: string) {
@@ -34,7 +35,7 @@ test("an agent key is refused with a message to use the operator key", async ({ 
   await expect(page.getByLabel("Operator API key")).toHaveAccessibleDescription(/key of agent “Refused Bot”\. Sign in with the operator key/);
   await expect(page.getByLabel("Operator API key")).toHaveAttribute("aria-invalid", "true");
   await expect(page).toHaveURL(/\/$/);
-  expect((await page.context().cookies()).find((cookie) => cookie.name === "fc_session")?.value ?? "").toBe("");
+  expect((await page.context().cookies()).find((cookie) => cookie.name === SESSION_COOKIE)?.value ?? "").toBe("");
 });
 
 test("an unknown key is refused clearly", async ({ page }) => {
@@ -57,12 +58,12 @@ test("\"Use demo operator\" signs in as the demo operator", async ({ page }) => 
 test("the session cookie is HttpOnly, SameSite, expiring, and does not contain the key", async ({ page, context, request, baseURL }) => {
   const { operatorKey } = await signInFreshOperator(page, request, baseURL, "Cookie Operator");
 
-  const cookie = (await context.cookies()).find((candidate) => candidate.name === "fc_session");
+  const cookie = (await context.cookies()).find((candidate) => candidate.name === SESSION_COOKIE);
   expect(cookie).toBeDefined();
   expect(cookie!.httpOnly).toBe(true);
   expect(cookie!.sameSite).toBe("Lax");
   expect(cookie!.expires).toBeGreaterThan(Date.now() / 1000);
   expect(cookie!.value).not.toContain(operatorKey);
   expect(cookie!.value).not.toContain(operatorKey.slice(3));
-  expect(await page.evaluate(() => document.cookie)).not.toContain("fc_session");
+  expect(await page.evaluate(() => document.cookie)).not.toContain(SESSION_COOKIE);
 });

@@ -16,9 +16,9 @@ export type ActionReply = { status: number; result: unknown; sessionCookie: stri
  * Calls a server action over HTTP exactly as React does for plain arguments: a POST to the
  * page with the action's id, the arguments as a JSON array in text/plain, the page's Origin
  * and the session cookie. Returns the renewed cookie named `cookieName` (the console's session
- * by default), as a browser would keep it.
+ * in production by default), as a browser would keep it.
  */
-export async function callAction(pageUrl: string, id: string, args: unknown[], cookie: string, origin: string | null = new URL(pageUrl).origin, cookieName = "fc_session"): Promise<ActionReply> {
+export async function callAction(pageUrl: string, id: string, args: unknown[], cookie: string, origin: string | null = new URL(pageUrl).origin, cookieName = "__Host-fc_session"): Promise<ActionReply> {
   const headers: Record<string, string> = { "next-action": id, accept: "text/x-component", "content-type": "text/plain;charset=UTF-8", cookie };
   if (origin !== null) headers.origin = origin;
   const response = await fetch(pageUrl, {

@@ -4,6 +4,7 @@ import type { Browser, BrowserContext } from "playwright-core";
 export async function signedInContext(browser: Browser, baseUrl: string, cookie: string, viewport = { width: 1280, height: 800 }): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport });
   const [name, ...value] = cookie.split("=");
-  await context.addCookies([{ name: name ?? "fc_session", value: value.join("="), url: baseUrl }]);
+  // The production cookie is __Host-fc_session: Secure, Path=/, host-only (Playwright's `url` form would drop Secure on http).
+  await context.addCookies([{ name: name ?? "__Host-fc_session", value: value.join("="), domain: new URL(baseUrl).hostname, path: "/", secure: true }]);
   return context;
 }

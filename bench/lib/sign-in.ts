@@ -17,9 +17,9 @@ export async function signIn(browser: Browser, baseUrl: string, operatorKey: str
       await page.getByRole("button", { name: "Sign in" }).click();
     }
     await page.waitForURL(/\/agents/);
-    const session = (await context.cookies()).find((cookie) => cookie.name === "fc_session");
+    const session = (await context.cookies()).find((cookie) => cookie.name === "__Host-fc_session");
     if (!session) throw new Error(`signing in at ${baseUrl} set no session cookie`);
-    return `fc_session=${session.value}`;
+    return `__Host-fc_session=${session.value}`;
   } finally {
     await context.close();
   }

@@ -11,7 +11,7 @@ export const BENCH_SECRETS = {
 };
 
 /** Limits high enough that the bench measures work, not refusals. */
-const GENEROUS_LIMITS = { RATE_LIMIT_SIGN_INS: "100000", RATE_LIMIT_ROTATIONS: "100000" };
+const GENEROUS_LIMITS = { RATE_LIMIT_SIGN_INS: "100000", RATE_LIMIT_SIGN_INS_GLOBAL: "100000", RATE_LIMIT_ROTATIONS: "100000", FAUCET_DEMO_KEYLESS_CALLS: "100000" };
 
 /** Polls until the server answers at all (any status below 500). */
 export async function waitForHttp(url: string, timeoutMs = 90_000): Promise<void> {
@@ -63,7 +63,8 @@ type ConsoleOptions = {
 export async function startConsole({ port, distDir, dataDir, faucetApiUrl, seedAgents }: ConsoleOptions): Promise<Server> {
   const env: NodeJS.ProcessEnv = { ...baseEnv(), ...GENEROUS_LIMITS, NEXT_DIST_DIR: distDir, CONSOLE_DATA_DIR: dataDir };
   if (faucetApiUrl) Object.assign(env, { FAUCET_API_URL: faucetApiUrl, ...BENCH_SECRETS });
-  else env.FAUCET_DATA_DIR = join(dataDir, "faucet");
+  // A production console on the embedded faucet is demo mode, which production turns on only on request.
+  else Object.assign(env, { FAUCET_DATA_DIR: join(dataDir, "faucet"), FAUCET_DEMO: "1" });
   if (seedAgents !== undefined) env.FAUCET_SEED_AGENTS = String(seedAgents);
   const server = startProcess(`console :${port}`, join(REPO, "node_modules", ".bin", "next"), ["start", "-H", "127.0.0.1", "-p", String(port)], {
     cwd: REPO,

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import type { APIRequestContext } from "@playwright/test";
 import { actionResultFromStream, readActionManifest } from "../../lib/testing/server-action-protocol";
+import { SESSION_COOKIE } from "./session-cookie";
 
 const require = createRequire(import.meta.url);
 const { encodeReply } = require("next/dist/compiled/react-server-dom-webpack/client.node") as {
@@ -75,7 +76,7 @@ export async function callSignIn(request: APIRequestContext, baseUrl: string, id
   return { status: response.status(), result: actionResultFromStream(text), body: parseJson(text), setCookie: response.headers()["set-cookie"] };
 }
 
-/** "fc_session=<seal>" from a Set-Cookie header, for replaying a session. */
+/** "<session cookie>=<seal>" from a Set-Cookie header, for replaying a session. */
 export function sessionCookieFrom(setCookie: string | undefined): string | undefined {
-  return setCookie?.split(/\n|,(?=\s*\w+=)/).map((part) => part.trim()).find((part) => part.startsWith("fc_session="))?.split(";")[0];
+  return setCookie?.split(/\n|,(?=\s*[\w-]+=)/).map((part) => part.trim()).find((part) => part.startsWith(`${SESSION_COOKIE}=`))?.split(";")[0];
 }

@@ -1,15 +1,15 @@
 "use server";
 
 import { redirect } from "next/navigation";
+import { isDemoMode } from "@/lib/config/faucet-mode";
 import { getEmbeddedFaucet } from "@/lib/emulator/embedded";
-import { isEmbeddedFaucet } from "@/lib/faucet";
 import { log } from "@/lib/log";
 import { failure } from "@/lib/results/action-result";
 import { signInWithKey, type SignInResult } from "@/lib/session/sign-in-with-key";
 
-/** Only the embedded faucet has a demo operator; against a real faucet this action refuses. */
+/** Only demo mode has a demo operator; otherwise this action refuses. */
 export async function signInAsDemo(_previous: unknown): Promise<SignInResult> {
-  if (!isEmbeddedFaucet()) return failure("faucet_refused", "There is no demo operator on a real faucet.");
+  if (!isDemoMode()) return failure("faucet_refused", "There is no demo operator: this console is not in demo mode.");
   let key: string | null;
   try {
     key = getEmbeddedFaucet().demoOperatorKey();

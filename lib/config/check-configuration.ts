@@ -1,12 +1,15 @@
 import { ConfigError, resolveSessionPasswords } from "@/lib/session/session-secret";
 import { consoleDataDir } from "./data-dir";
+import { checkFaucetMode, describeFaucetMode } from "./faucet-mode";
+import { readSecuritySettings } from "./security-settings";
 
 export function checkConfiguration(): void {
   try {
     resolveSessionPasswords(process.env, consoleDataDir());
-    const url = process.env.FAUCET_API_URL?.trim();
-    if (url && !/^https?:\/\//.test(url)) throw new ConfigError(`FAUCET_API_URL must be an http(s) URL; got "${url}".`);
-    if (url && process.env.NODE_ENV === "production" && !process.env.NEXT_SERVER_ACTIONS_ENCRYPTION_KEY) {
+    const mode = checkFaucetMode(process.env);
+    readSecuritySettings(process.env);
+    console.info(`Faucet Console: ${describeFaucetMode(mode)}.`);
+    if (mode.kind === "remote" && process.env.NODE_ENV === "production" && !process.env.NEXT_SERVER_ACTIONS_ENCRYPTION_KEY) {
       // Fine for one instance; behind a load balancer every instance needs the same key.
       console.warn("Faucet Console: NEXT_SERVER_ACTIONS_ENCRYPTION_KEY is not set. Set the same value on every instance when running several.");
     }

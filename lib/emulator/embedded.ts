@@ -1,5 +1,6 @@
 import "server-only";
 import { resolve } from "node:path";
+import { securitySettings } from "@/lib/config/security-settings";
 import { DEFAULT_DATA_DIR, wholeNumberFromEnv } from "./env";
 import { createFaucetEmulator, type FaucetEmulator } from "./faucet-emulator";
 
@@ -21,6 +22,9 @@ export function getEmbeddedFaucet(): FaucetEmulator {
     dataDir: resolve(/*turbopackIgnore: true*/ process.cwd(), process.env.FAUCET_DATA_DIR || DEFAULT_DATA_DIR),
     seedAgents: wholeNumberFromEnv("FAUCET_SEED_AGENTS"),
     printDemoKey: true,
+    // Anyone who reaches a demo console reaches this faucet: keep its state bounded.
+    maxOperators: securitySettings().demoMaxOperators,
+    maxAgentsPerOperator: securitySettings().demoMaxAgentsPerOperator,
   });
   holder[INSTANCE] = created;
   return created;

@@ -4,6 +4,7 @@ import type { Caller, KeyLookup, RateLimitInfo } from "./actions/define";
 import { printDemoKeyOnce, readDemoKey, writeDemoKey } from "./demo-key";
 import { createFaultController, type Faults } from "./faults";
 import { hashSecret } from "./keys";
+import type { Refusal } from "./refusal";
 import { createRateLimiter } from "./rate-limit";
 import { refusalReply, htmlErrorReply, internalErrorReply, jsonReply, shutDownReply, successReply, truncated, withoutCooldowns, withoutKeys, type EmulatorReply } from "./replies";
 import { parseRequest, type ParsedRequest } from "./request";
@@ -29,6 +30,13 @@ export type FaucetEmulatorOptions = {
   printDemoKey?: boolean;
   /** Refuse with rate_limited past 60 requests/minute per key. Off by default; counting is always on. */
   enforceRateLimit?: boolean;
+  /**
+   * Caps for a demo console's embedded faucet, which anyone who reaches the console can
+   * call: register and create_agent past them are refused. Seeding does not count against
+   * them. Unset means no cap (the stand-alone test faucet).
+   */
+  maxOperators?: number;
+  maxAgentsPerOperator?: number;
 };
 
 export type EmulatorRequest = {
@@ -126,6 +134,22 @@ export function createFaucetEmulator(options: FaucetEmulatorOptions): FaucetEmul
     }
   }
 
+  /** A clear refusal when this call would grow the state past the demo caps; null otherwise. */
+  function capRefusal(action: string, key: KeyLookup): Refusal | null {
+    if (action === "register" && options.maxOperators !== undefined && state.operators.size >= options.maxOperators) {
+      return { error_code: "limit_reached", error: `This demo faucet holds at most ${options.maxOperators} operators and is full; no more can register.`, extra: {} };
+    }
+    if (action === "create_agent" && options.maxAgentsPerOperator !== undefined && key.kind === "found" && key.caller.role === "operator") {
+      const operatorId = key.caller.operator.id;
+      let owned = 0;
+      for (const agent of state.agents.values()) if (agent.operatorId === operatorId) owned++;
+      if (owned >= options.maxAgentsPerOperator) {
+        return { error_code: "limit_reached", error: `This demo faucet allows at most ${options.maxAgentsPerOperator} agents per operator; this operator has ${owned}.`, extra: {} };
+      }
+    }
+    return null;
+  }
+
   /** Synchronous from auth to commit, so no other request can interleave with a change. */
   function runAction(parsed: Extract<ParsedRequest, { ok: true }>): EmulatorReply {
     const definition = ACTIONS.get(parsed.action);
@@ -145,6 +169,8 @@ export function createFaucetEmulator(options: FaucetEmulatorOptions): FaucetEmul
         });
       }
     }
+    const capped = capRefusal(parsed.action, key);
+    if (capped) return refusalReply(capped);
     const result = definition.execute({ state, now: at, key, body: parsed.body, rateLimit });
     if (!result.ok) return refusalReply(result.refusal);
     if (definition.mutates) commit();

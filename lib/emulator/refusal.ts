@@ -14,7 +14,9 @@ export type ErrorCode =
   | "unknown_action"
   | "insufficient_balance"
   | "inactive"
-  | "budget_exceeded";
+  | "budget_exceeded"
+  // Emulator-only: a demo console's embedded faucet caps how many operators and agents it holds.
+  | "limit_reached";
 
 export type Refusal = { error_code: ErrorCode; error: string; extra: Record<string, unknown> };
 

@@ -28,7 +28,7 @@ function kindFromWording(text: string): FaucetErrorKind {
 }
 
 function kindOf(refusal: Refusal): FaucetErrorKind {
-  if (refusal.error_code && refusal.error_code in KNOWN_CODES) return KNOWN_CODES[refusal.error_code] ?? "invalid_request";
+  if (refusal.error_code && Object.hasOwn(KNOWN_CODES, refusal.error_code)) return KNOWN_CODES[refusal.error_code] ?? "invalid_request";
   if (refusal.cooldown_until || refusal.seconds_remaining !== undefined) return "cooldown";
   if (refusal.retry_after !== undefined) return "rate_limited";
   return kindFromWording(refusal.error ?? "");

@@ -20,3 +20,8 @@ export function forwardedClient(forwardedFor: string | null, hops: number): stri
   return entries[Math.max(0, entries.length - hops)] ?? null;
 }
 
+
+/** The client address for rate limits: see clientAddress() in same-origin.ts. "direct" when no trusted proxy named one. */
+export function clientAddressOf(requestHeaders: Headers, hops: number): string {
+  return forwardedClient(requestHeaders.get("x-forwarded-for"), hops) ?? "direct";
+}

@@ -1,7 +1,9 @@
+import { securitySettings } from "@/lib/config/security-settings";
+
 /**
- * A sliding-window limit per client, held in this instance's memory. Behind a load
- * balancer each instance counts on its own, so the effective limit is N × instances:
- * a shared store would be needed to make it exact, and the faucet limits too.
+ * A sliding-window limit held in this instance's memory: the per-instance sign-in backstop.
+ * The limits that must hold across instances (per client, per operator) are counted in the
+ * store instead (store-rate-limiter.ts, limits.ts).
  */
 export type RateLimitVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
@@ -37,21 +39,24 @@ export function createRateLimiter({ limit, windowMs, now = Date.now }: { limit: 
 
 export type RateLimiter = ReturnType<typeof createRateLimiter>;
 
-function limitFromEnv(name: string, fallback: number): number {
-  const value = Number(process.env[name]);
-  return Number.isInteger(value) && value > 0 ? value : fallback;
+const globalForLimits = globalThis as { globalSignInLimiter?: RateLimiter };
+
+/**
+ * Sign-in attempts from all clients together per minute and instance (RATE_LIMIT_SIGN_INS_GLOBAL,
+ * default 100): the backstop when the client address is wrong or forged, e.g. a proxy
+ * setting that trusts a header the client wrote. Per instance on purpose: it guards this
+ * process's faucet calls, and needs no store to answer.
+ */
+export function globalSignInLimiter(): RateLimiter {
+  globalForLimits.globalSignInLimiter ??= createRateLimiter({ limit: securitySettings().signInsPerInstance, windowMs: 60_000 });
+  return globalForLimits.globalSignInLimiter;
 }
 
-const globalForLimits = globalThis as { signInLimiter?: RateLimiter; rotationLimiter?: RateLimiter };
+type ClientLimiter = { take(client: string): RateLimitVerdict | Promise<RateLimitVerdict> };
 
-/** Sign-in attempts per client address and minute (RATE_LIMIT_SIGN_INS, default 10). */
-export function signInLimiter(): RateLimiter {
-  globalForLimits.signInLimiter ??= createRateLimiter({ limit: limitFromEnv("RATE_LIMIT_SIGN_INS", 10), windowMs: 60_000 });
-  return globalForLimits.signInLimiter;
-}
-
-/** Rotations per operator and minute (RATE_LIMIT_ROTATIONS, default 20). */
-export function rotationLimiter(): RateLimiter {
-  globalForLimits.rotationLimiter ??= createRateLimiter({ limit: limitFromEnv("RATE_LIMIT_ROTATIONS", 20), windowMs: 60_000 });
-  return globalForLimits.rotationLimiter;
+/** One sign-in attempt against both limits: the client's own first, so a refused client spends nothing of the shared budget. */
+export async function takeSignInAttempt(client: string, limiters: { perClient: ClientLimiter; perInstance: RateLimiter }): Promise<RateLimitVerdict> {
+  const own = await limiters.perClient.take(client);
+  if (!own.allowed) return own;
+  return limiters.perInstance.take("instance");
 }

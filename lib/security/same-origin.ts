@@ -1,6 +1,7 @@
 import "server-only";
 import { headers } from "next/headers";
-import { forwardedClient, originMatchesHost, requestHost } from "./origin";
+import { securitySettings } from "@/lib/config/security-settings";
+import { clientAddressOf, originMatchesHost, requestHost } from "./origin";
 
 /**
  * Next.js rejects a server action whose Origin differs from the host, but only warns when
@@ -14,17 +15,12 @@ export async function isSameOriginRequest(): Promise<boolean> {
 
 /**
  * Who is asking, for rate limits. Next.js does not expose the socket's address, so this
- * trusts X-Forwarded-For as far as TRUSTED_PROXY_HOPS (default 1) proxies wrote it: the
- * entry the nearest trusted proxy appended, counted from the right. Entries further left
- * are the client's own words and could be forged to dodge the limit. Without any proxy
- * every caller shares one bucket: deploy behind one (see README).
+ * trusts X-Forwarded-For only as far as TRUSTED_PROXY_HOPS (default 0) proxies wrote it:
+ * the entry the nearest trusted proxy appended, counted from the right. Entries further
+ * left are the client's own words. With the default the header is ignored, so a client
+ * without a proxy in front cannot choose its own address; every caller then shares one
+ * bucket: set TRUSTED_PROXY_HOPS behind a proxy (see README).
  */
 export async function clientAddress(): Promise<string> {
-  const requestHeaders = await headers();
-  return forwardedClient(requestHeaders.get("x-forwarded-for"), trustedProxyHops()) ?? "direct";
-}
-
-function trustedProxyHops(): number {
-  const value = Number(process.env.TRUSTED_PROXY_HOPS ?? 1);
-  return Number.isInteger(value) && value >= 0 ? value : 1;
+  return clientAddressOf(await headers(), securitySettings().trustedProxyHops);
 }

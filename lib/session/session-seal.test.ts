@@ -76,3 +76,12 @@ describe("session seal", () => {
     expect(bytesPerCooldown).toBeLessThan(15);
   });
 });
+
+describe("session cookie name", () => {
+  it("carries the __Host- prefix in production only", async () => {
+    const { sessionCookieName } = await import("./session-seal");
+    expect(sessionCookieName("production")).toBe("__Host-fc_session");
+    expect(sessionCookieName("development")).toBe("fc_session");
+    expect(sessionCookieName("test")).toBe("fc_session");
+  });
+});

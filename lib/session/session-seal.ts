@@ -2,7 +2,16 @@ import { sealData, unsealData } from "iron-session";
 import { fromSealed, toSealed, type SessionCookie } from "./session-data";
 import type { SessionPasswords } from "./session-secret";
 
-export const SESSION_COOKIE = "fc_session";
+/**
+ * In production the name carries the `__Host-` prefix: browsers then accept the cookie
+ * only with Secure, Path=/ and no Domain, so a sibling subdomain cannot plant or shadow
+ * a session. Plain `next dev` over http keeps the bare name (the prefix needs Secure).
+ */
+export function sessionCookieName(nodeEnv: string | undefined = process.env.NODE_ENV): string {
+  return nodeEnv === "production" ? "__Host-fc_session" : "fc_session";
+}
+
+export const SESSION_COOKIE = sessionCookieName();
 /** Hours, never 0: the cookie is a bearer token and must expire. */
 export const SESSION_TTL_SECONDS = 12 * 60 * 60;
 /** Browsers drop a Set-Cookie over 4096 bytes; this counts name, value and attributes. */

@@ -3,6 +3,7 @@ import { getFaucetClient, isFaucetError } from "@/lib/faucet";
 import { log } from "@/lib/log";
 import { failure, type ActionFailure } from "@/lib/results/action-result";
 import { storeRateLimiter } from "@/lib/security/limits";
+import { globalSignInLimiter, takeSignInAttempt } from "@/lib/security/rate-limiter";
 import { clientAddress, isSameOriginRequest } from "@/lib/security/same-origin";
 import { isStoreUnavailable, STORE_UNAVAILABLE_MESSAGE } from "@/lib/store/store-unavailable-error";
 import { pruneSessionRecords } from "./session-records";
@@ -22,7 +23,7 @@ export async function signInWithKey(key: string): Promise<SignInResult> {
   if (!(await isSameOriginRequest())) return failure("forbidden_origin", "This sign-in did not come from the console's own page.");
   try {
     // The limiter lives in the store: a store that is down refuses here, before any faucet call.
-    const verdict = await storeRateLimiter("sign-ins").take(await clientAddress());
+    const verdict = await takeSignInAttempt(await clientAddress(), { perClient: storeRateLimiter("sign-ins"), perInstance: globalSignInLimiter() });
     if (!verdict.allowed) {
       return failure("rate_limited", `Too many sign-in attempts. Try again in ${verdict.retryAfterSeconds} s.`, { retryAfterSeconds: verdict.retryAfterSeconds });
     }

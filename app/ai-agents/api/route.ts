@@ -1,21 +1,38 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { isDemoMode } from "@/lib/config/faucet-mode";
+import { securitySettings } from "@/lib/config/security-settings";
 import { getEmbeddedFaucet } from "@/lib/emulator/embedded";
-import { isEmbeddedFaucet } from "@/lib/faucet";
 import { log } from "@/lib/log";
+import { demoKeylessLimiter, isJsonContentType, isKeylessCall } from "@/lib/security/demo-endpoint";
+import { clientAddressOf } from "@/lib/security/origin";
 
 const MAX_BODY_BYTES = 64 * 1024;
 
 /**
  * The embedded faucet over HTTP, at the real faucet's path, so agents and scripts can use
- * a demo console's faucet as they would the real one. Absent when FAUCET_API_URL is set.
- * It never exposes fault injection: that exists only on the stand-alone test faucet.
+ * a demo console's faucet as they would the real one. Present only in demo mode (see
+ * lib/config/faucet-mode.ts). It never exposes fault injection: that exists only on the
+ * stand-alone test faucet.
  */
 export async function POST(request: NextRequest) {
-  if (!isEmbeddedFaucet()) return NextResponse.json({ success: false, error: "Not found" }, { status: 404 });
+  if (!isDemoMode()) return NextResponse.json({ success: false, error: "Not found" }, { status: 404 });
+  if (!isJsonContentType(request.headers.get("content-type"))) {
+    return NextResponse.json({ success: false, error: "Content-Type must be application/json" }, { status: 415 });
+  }
   const declared = Number(request.headers.get("content-length") ?? 0);
   if (declared > MAX_BODY_BYTES) return NextResponse.json({ success: false, error: "Request body too large" }, { status: 413 });
   const bodyText = await readCapped(request, MAX_BODY_BYTES);
   if (bodyText === null) return NextResponse.json({ success: false, error: "Request body too large" }, { status: 413 });
+  const settings = securitySettings();
+  if (isKeylessCall(bodyText, request.headers)) {
+    const verdict = demoKeylessLimiter(settings.demoKeylessCallsPerClient).take(clientAddressOf(request.headers, settings.trustedProxyHops));
+    if (!verdict.allowed) {
+      return NextResponse.json(
+        { success: false, error_code: "rate_limited", error: `Too many calls without a key from this address; retry in ${verdict.retryAfterSeconds} s.`, retry_after: verdict.retryAfterSeconds },
+        { status: 429, headers: { "retry-after": String(verdict.retryAfterSeconds) } },
+      );
+    }
+  }
   let faucet;
   try {
     faucet = getEmbeddedFaucet();

@@ -27,6 +27,8 @@ export type RawContext = {
 export type ActionDefinition = {
   /** True when a successful run changes state, so the dispatcher must persist before replying. */
   mutates: boolean;
+  /** True for the actions anyone may call without a key (register, recover, get_info). */
+  keyless?: boolean;
   execute(context: RawContext): ActionResult;
 };
 
@@ -91,7 +93,7 @@ export function keyedAction<P>(options: Options<Caller, P>): ActionDefinition {
 
 /** No key needed; a key that was sent anyway (even an unknown one) is ignored. */
 export function publicAction<P>(options: Options<null, P>): ActionDefinition {
-  return { mutates: options.mutates, execute: (context) => withParams(options, context, null) };
+  return { mutates: options.mutates, keyless: true, execute: (context) => withParams(options, context, null) };
 }
 
 /** The caller's own agent, or null for unknown ids and other operators' agents alike. */

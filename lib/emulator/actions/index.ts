@@ -29,3 +29,9 @@ export const ACTIONS: ReadonlyMap<string, ActionDefinition> = new Map([
   ...Object.entries(core),
   ["get_info", getInfo([...Object.keys(core), "get_info"])],
 ]);
+
+/** Whether anyone may call this action without a key; unknown names count as keyless. */
+export function isKeylessAction(name: string): boolean {
+  const definition = ACTIONS.get(name);
+  return definition === undefined || definition.keyless === true;
+}
