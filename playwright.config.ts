@@ -49,7 +49,8 @@ export default defineConfig({
     },
     {
       // Consoles A and B share one PostgreSQL, as several instances behind a balancer do.
-      command: `npx tsx e2e/support/serve-postgres.ts ${SERVERS.postgres.port}`,
+      // node itself, not the npx/tsx wrappers: the SIGTERM must reach the script so it can delete the cluster.
+      command: `node --import tsx e2e/support/serve-postgres.ts ${SERVERS.postgres.port}`,
       port: SERVERS.postgres.port,
       gracefulShutdown: { signal: "SIGTERM" as const, timeout: 10_000 },
       ...common,

@@ -200,7 +200,8 @@ test.describe("a faucet that refuses connections", () => {
     const deadFaucet = await freePort();
     refusedConsole = await startConsole({
       dataDir: `${dataRoot}/refused-faucet-console`,
-      env: { FAUCET_API_URL: `http://127.0.0.1:${deadFaucet}/ai-agents/api`, FAUCET_TIMEOUT_MS: "3000", ...SHARED_SECRETS },
+      // A's store too, as another instance of the same deployment: the session opened on A is one it knows.
+      env: { FAUCET_API_URL: `http://127.0.0.1:${deadFaucet}/ai-agents/api`, FAUCET_TIMEOUT_MS: "3000", DATABASE_URL: SERVERS.postgres.url, ...SHARED_SECRETS },
     });
   });
   test.afterAll(async () => {
@@ -211,7 +212,7 @@ test.describe("a faucet that refuses connections", () => {
     const url = refusedConsole?.url ?? "";
     const { operatorKey, agent } = await signedInOperator(page, request, "Unreachable Operator");
 
-    // The session opened on A is valid here too (same secret, cookies shared across ports).
+    // The session opened on A is valid here too (same secret and store, cookies shared across ports).
     await page.goto(`${url}/agents`);
     const failure = page.getByRole("alert").filter({ hasText: "The agents could not be loaded" });
     await expect(failure).toContainText("The faucet cannot be reached. Check that it is running.");

@@ -80,7 +80,9 @@ test("agent and operator rotations refuse a foreign and a missing Origin with ze
     expect((await faucet.whoami(agent.key)).success).toBe(true);
 
     const own = await rotateAgent(undefined);
-    expect(own.result).toMatchObject({ ok: true, data: { agentId: agent.id, apiKey: expect.stringMatching(/^agent_[0-9a-f]{32}$/) } });
+    expect(own.result).toMatchObject({ ok: true, data: { apiKey: expect.stringMatching(/^agent_[0-9a-f]{32}$/) } });
+    const newKey = (own.result as { data: { apiKey: string } }).data.apiKey;
+    expect(await faucet.whoami(newKey)).toMatchObject({ success: true, type: "agent", id: agent.id });
     expect(await control.calls("regenerate_agent_key")).toBe(1);
     expect((await faucet.whoami(agent.key)).error_code).toBe("invalid_key");
   } finally {

@@ -203,10 +203,12 @@ test("a canary dumps every table after sign-ins and rotations and finds no opera
   const client = new Client({ connectionString: SERVERS.postgres.url });
   await client.connect();
   try {
-    const { rows: tables } = await client.query<{ name: string }>("select table_name as name from information_schema.tables where table_schema in ('public', 'drizzle')");
-    expect(tables.map((table) => table.name)).toContain("sessions");
+    const { rows: tables } = await client.query<{ schema: string; name: string }>(
+      "select table_schema as schema, table_name as name from information_schema.tables where table_schema in ('public', 'drizzle')",
+    );
+    expect(tables.map((table) => table.name)).toEqual(expect.arrayContaining(["sessions", "key_rotations", "rate_limits"]));
     const dump: string[] = [];
-    for (const { name } of tables) dump.push(JSON.stringify((await client.query(`select * from "${name}"`)).rows));
+    for (const { schema, name } of tables) dump.push(JSON.stringify((await client.query(`select * from "${schema}"."${name}"`)).rows));
     const everything = dump.join("\n");
     for (const key of [operatorKey, agents[0]!.key, agentKey, newOperatorKey]) {
       expect(everything.includes(key.replace(/^(lf|agent)_/, "")), "a key (or its hex part) in the store").toBe(false);

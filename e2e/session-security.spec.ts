@@ -26,28 +26,30 @@ async function rotate(request: APIRequestContext, baseUrl: string, cookie: strin
 }
 
 /**
- * A console with the default limits and a store of its own: limits are counted in the store,
- * so on the consoles the other tests share, their sign-ins would spend this test's budget.
+ * Consoles with the default limits and a store of their own each: limits are counted in the
+ * store, so on the consoles the other tests share, their sign-ins would spend these budgets.
  */
-test.describe("rate limits with the default settings", () => {
-  test.describe.configure({ mode: "serial" });
-  let limited: SpawnedConsole | undefined;
+function withDefaultLimits(name: string) {
+  const holder: { console?: SpawnedConsole } = {};
   test.beforeAll(async () => {
-    limited = await startConsole({ dataDir: `${dataRoot}/limits-console`, env: { FAUCET_API_URL: FAUCET_API, FAUCET_TIMEOUT_MS: "3000", ...SHARED_SECRETS } });
+    holder.console = await startConsole({ dataDir: `${dataRoot}/${name}`, env: { FAUCET_API_URL: FAUCET_API, FAUCET_TIMEOUT_MS: "3000", ...SHARED_SECRETS } });
   });
   test.afterAll(async () => {
-    await limited?.stop();
+    await holder.console?.stop();
   });
+  return () => holder.console!.url;
+}
 
+test.describe("the rotation limit with the default settings", () => {
+  const limitedUrl = withDefaultLimits("rotation-limit-console");
   test("rotations are limited per operator, with a clear message and a retry time", async ({ request }) => {
     const faucet = new FaucetApi(request, FAUCET_API);
     const names = Array.from({ length: 21 }, (_, index) => `Limited ${index + 1}`);
     const { operatorKey, agents } = await faucet.newOperator("Rate Limited Operator", names);
-    // First in this describe: the sign-in test after it spends the whole sign-in budget.
-    let cookie = await signInCookie(request, limited!.url, operatorKey);
+    let cookie = await signInCookie(request, limitedUrl(), operatorKey);
     const replies: RotationReply[] = [];
     for (const agent of agents) {
-      const result = await rotate(request, limited!.url, cookie, agent.id);
+      const result = await rotate(request, limitedUrl(), cookie, agent.id);
       replies.push(result.reply);
       cookie = result.cookie;
     }
@@ -56,13 +58,16 @@ test.describe("rate limits with the default settings", () => {
     // The refused rotation did not happen: the agent's original key still works.
     expect(await faucet.whoami(agents[20]!.key)).toMatchObject({ success: true, type: "agent" });
   });
+});
 
+test.describe("the sign-in limit with the default settings", () => {
+  const limitedUrl = withDefaultLimits("sign-in-limit-console");
   test("with the default settings a changing X-Forwarded-For does not reset the sign-in limit", async ({ request }) => {
     // The defaults: 10 attempts a minute, TRUSTED_PROXY_HOPS=0 (the header is ignored).
     const results: unknown[] = [];
     for (let attempt = 1; attempt <= 12; attempt++) {
       const forged = { "x-forwarded-for": `203.0.113.${attempt}` };
-      results.push((await callSignIn(request, limited!.url, ids.signIn!, "lf_00000000000000000000000000000000", { extraHeaders: forged })).result);
+      results.push((await callSignIn(request, limitedUrl(), ids.signIn!, "lf_00000000000000000000000000000000", { extraHeaders: forged })).result);
     }
     for (const result of results.slice(0, 10)) expect(result).toMatchObject({ fieldErrors: { operatorKey: expect.stringContaining("does not know this key") } });
     for (const result of results.slice(10)) expect(result).toMatchObject({ message: expect.stringMatching(/^Too many sign-in attempts\. Try again in \d+ s\.$/) });

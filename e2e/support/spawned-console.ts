@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, openSync, closeSync } from "node:fs";
+import { mkdirSync, openSync, closeSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 
@@ -26,6 +26,8 @@ export type SpawnedConsole = { url: string; stop(): Promise<void> };
 export async function startConsole(options: { env: Record<string, string>; dataDir: string }): Promise<SpawnedConsole> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  // A fresh data dir each start: a store left by an earlier run would carry its rate-limit counts over.
+  rmSync(options.dataDir, { recursive: true, force: true });
   mkdirSync(options.dataDir, { recursive: true });
   const log = openSync(path.join(options.dataDir, "server.log"), "w");
   const child: ChildProcess = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "-p", String(port)], {
