@@ -23,7 +23,6 @@ export type AgentsPage = {
   serverNow: number;
   operator: OperatorSummary;
   agents: AgentRow[];
-  offset: number;
   /** Agents matching the search and filter. */
   matching: number;
   /** All of the operator's agents. */

@@ -53,7 +53,6 @@ export async function loadAgentsPage(
       keyFingerprint: session.operatorKeyFingerprint,
     },
     agents: shaped.slice(request.offset, request.offset + request.limit),
-    offset: request.offset,
     matching: shaped.length,
     total: rows.length,
   };
