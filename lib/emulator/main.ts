@@ -1,5 +1,6 @@
 import { createFaucetEmulator } from "./faucet-emulator";
-import { DEFAULT_DATA_DIR, wholeNumberFromEnv } from "./env";
+import { envInteger } from "../config/env-number";
+import { DEFAULT_DATA_DIR, seedAgentsFromEnv } from "./env";
 import { startFaucetServer } from "./http-server";
 
 /**
@@ -15,11 +16,11 @@ import { startFaucetServer } from "./http-server";
  */
 
 async function main(): Promise<void> {
-  const port = wholeNumberFromEnv("PORT", 4010) ?? 4010;
+  const port = envInteger("PORT", { fallback: 4010, max: 65_535 });
   const dataDir = process.env.FAUCET_DATA_DIR || DEFAULT_DATA_DIR;
   const testControl = process.env.FAUCET_TEST_CONTROL === "1";
 
-  const emulator = createFaucetEmulator({ dataDir, seedAgents: wholeNumberFromEnv("FAUCET_SEED_AGENTS"), printDemoKey: true });
+  const emulator = createFaucetEmulator({ dataDir, seedAgents: seedAgentsFromEnv(), printDemoKey: true });
   let server: Awaited<ReturnType<typeof startFaucetServer>>;
   try {
     server = await startFaucetServer({ emulator, port, host: "127.0.0.1", testControl });
