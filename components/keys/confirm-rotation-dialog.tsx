@@ -3,6 +3,7 @@
 import * as AlertDialog from "@radix-ui/react-alert-dialog";
 import type { ActionFailure } from "@/lib/actions/action-result";
 import { Button } from "@/components/ui/button";
+import { AGENT_COOLDOWN_MS, formatCooldownLength, OPERATOR_COOLDOWN_MS } from "@/lib/keys/cooldowns";
 import type { RotationTarget } from "./rotation-target";
 
 type ConfirmRotationDialogProps = {
@@ -16,8 +17,8 @@ type ConfirmRotationDialogProps = {
 
 function consequence(target: RotationTarget): string {
   return target.kind === "agent"
-    ? `The current key of ${target.name} stops working immediately, and withdrawals for this agent are locked for 30 minutes.`
-    : "Your current operator key stops working immediately, and withdrawals are locked for 60 minutes. This console switches to the new key, so you stay signed in.";
+    ? `The current key of ${target.name} stops working immediately, and withdrawals for this agent are locked for ${formatCooldownLength(AGENT_COOLDOWN_MS)}.`
+    : `Your current operator key stops working immediately, and withdrawals are locked for ${formatCooldownLength(OPERATOR_COOLDOWN_MS)}. This console switches to the new key, so you stay signed in.`;
 }
 
 /** Failures after which the same button would do something different: say so on the button. */
