@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import type { APIRequestContext } from "@playwright/test";
-import { actionResultFromStream, readActionManifest } from "../../lib/testing/server-action-protocol";
+import { actionResultFromStream, readActionManifest } from "./server-action-protocol";
 
 const require = createRequire(import.meta.url);
 const { encodeReply } = require("next/dist/compiled/react-server-dom-webpack/client.node") as {
