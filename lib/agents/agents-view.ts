@@ -42,7 +42,3 @@ export type AgentsViewState = {
 };
 
 export const DEFAULT_VIEW: AgentsViewState = { q: "", sort: "name", dir: "asc", filter: "all" };
-
-export function agentsPageKey(view: AgentsViewState, pageIndex: number) {
-  return ["agents", view, pageIndex] as const;
-}
