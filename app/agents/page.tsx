@@ -1,34 +1,59 @@
 import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { Suspense } from "react";
 import { AgentsScreen } from "@/components/agents/agents-screen";
-import { agentsPageKey, PAGE_SIZE } from "@/lib/agents/agents-view";
+import { AgentsSkeleton } from "@/components/agents/agents-skeleton";
+import { agentsPageQuery } from "@/lib/agents/agents-page-query";
+import { PAGE_SIZE, type AgentsViewState } from "@/lib/agents/agents-view";
 import { loadAgentsPage } from "@/lib/agents/load-agents-page";
 import { parseViewState } from "@/lib/agents/view-params";
 import { isFaucetError } from "@/lib/faucet";
 import { getQueryClient } from "@/lib/query/get-query-client";
+import type { OperatorSession } from "@/lib/session/session-data";
 import { readSession } from "@/lib/session/session-store";
 
 type AgentsPageProps = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
+/**
+ * The shell goes out at once; the first page of agents streams in behind the skeleton. The
+ * faucet's list grows with the operator's agents (10,000 take a while), and nothing else on
+ * the page should wait for it.
+ */
 export default async function AgentsPage({ searchParams }: AgentsPageProps) {
   const session = await readSession();
   if (!session) redirect("/?reason=signed_out");
   const view = parseViewState(await searchParams);
+  return (
+    <Suspense fallback={<AgentsSkeleton />}>
+      <AgentsWithFirstPage session={session} view={view} />
+    </Suspense>
+  );
+}
+
+async function AgentsWithFirstPage({ session, view }: { session: OperatorSession; view: AgentsViewState }) {
   const queryClient = getQueryClient();
   // The request's time, sent with the data so the browser's timers can correct its clock.
   // This component renders once per request (dynamic), so reading the clock here is pure enough.
   // eslint-disable-next-line react-hooks/purity
   const now = Date.now();
-  // A server action that renews the session cookie (a rotation) makes Next render this page
-  // again into the action's reply. That render needs no data: the browser's query cache
-  // holds the list and the action's result patches the row. Loading it would ask the faucet
-  // twice more per rotation (measured: 3 faucet calls instead of 1, ~2.4× the latency).
+  // A server action that sets a cookie (a rotation renews the session) makes Next render this
+  // page again into the action's reply, Suspense boundaries included. That render needs no
+  // data: the browser's query cache holds the list and the action's result patches the row.
+  // Loading it would ask the faucet twice more per rotation (measured: 3 faucet calls instead
+  // of 1, ~2.4× the latency). Next 16 has no public way to tell that render from a page
+  // request, nor to set a cookie without it (an opt-out, `cookies().set(…, { revalidate:
+  // false })`, is only proposed: vercel/next.js discussion #98059), so this reads the
+  // `Next-Action` request header that Next's own client sends with every action call. If a
+  // Next upgrade renames it, the cost is those two extra faucet calls, which e2e/faults.spec.ts
+  // and e2e/concurrency.spec.ts count.
   const isActionReply = (await headers()).has("next-action");
   if (!isActionReply) {
+    const fromFaucet = (pageView: AgentsViewState, pageIndex: number) =>
+      loadAgentsPage(session, { ...pageView, offset: pageIndex * PAGE_SIZE, limit: PAGE_SIZE }, now);
     try {
-      const page = await loadAgentsPage(session, { ...view, offset: 0, limit: PAGE_SIZE }, now);
-      queryClient.setQueryData(agentsPageKey(view, 0), page);
+      // No retry on the server: the browser retries on its own, with the error state on screen.
+      await queryClient.fetchQuery({ ...agentsPageQuery(view, 0, fromFaucet), retry: false });
     } catch (error) {
       // A key the faucet refuses ends the session (a page cannot clear cookies; that route can).
       if (isFaucetError(error) && error.kind === "invalid_key") redirect("/api/session/expired");
