@@ -31,6 +31,23 @@ export default async function AgentsPage({ searchParams }: AgentsPageProps) {
   );
 }
 
+/**
+ * Event-loop turns React and Next take to hand the shell to the socket (Flight, then Fizz,
+ * then the response stream; React's Node build moves on with setImmediate at each step).
+ */
+const SHELL_FLUSH_TURNS = 3;
+
+/**
+ * Waits until the shell is on its way. Loading the list is one unbroken chain of microtasks
+ * with the embedded faucet (and, with any faucet, its parsing and sorting at 10,000 agents),
+ * so started at once it runs ahead of the shell's flush and holds the first byte back for
+ * as long as it takes. Measured on /agents, time to first byte at 10,000 agents against 10:
+ * 4.1× with no wait, 1.2–1.3× with two or three turns.
+ */
+async function afterShellFlush(): Promise<void> {
+  for (let turn = 0; turn < SHELL_FLUSH_TURNS; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
 async function AgentsWithFirstPage({ session, view }: { session: OperatorSession; view: AgentsViewState }) {
   const queryClient = getQueryClient();
   // The request's time, sent with the data so the browser's timers can correct its clock.
@@ -49,6 +66,7 @@ async function AgentsWithFirstPage({ session, view }: { session: OperatorSession
   // and e2e/concurrency.spec.ts count.
   const isActionReply = (await headers()).has("next-action");
   if (!isActionReply) {
+    await afterShellFlush();
     const fromFaucet = (pageView: AgentsViewState, pageIndex: number) =>
       loadAgentsPage(session, { ...pageView, offset: pageIndex * PAGE_SIZE, limit: PAGE_SIZE }, now);
     try {
