@@ -4,9 +4,6 @@ const nextConfig: NextConfig = {
   // Lets test runs and benchmarks build side by side without overwriting each other's output.
   distDir: process.env.NEXT_DIST_DIR || ".next",
   poweredByHeader: false,
-  // Type-checking runs once over the whole project (tests included) with `tsc`, in both
-  // `npm run build` and `npm test`; Next's own pass over the same files would only repeat it.
-  typescript: { ignoreBuildErrors: true },
   reactStrictMode: true,
   // Loaded by Node from node_modules rather than bundled into each server layer: PGlite finds
   // its wasm and data files next to its own module, and rate-limiter-flexible loads its

@@ -8,8 +8,9 @@ export default defineConfig({
   resolve: {
     alias: {
       "@": fileURLToPath(new URL(".", import.meta.url)),
-      // "server-only" throws outside a React Server environment; unit tests run the server code directly.
-      "server-only": fileURLToPath(new URL("./lib/testing/server-only-stub.ts", import.meta.url)),
+      // "server-only" throws outside a React Server environment; unit tests run the server code
+      // directly, so they get the empty module the package itself gives React Server Components.
+      "server-only": fileURLToPath(new URL("./node_modules/server-only/empty.js", import.meta.url)),
     },
   },
   test: {

@@ -20,6 +20,19 @@ async function freshOperator(request: APIRequestContext, name: string) {
   return { ...operator, agent, control: new OperatorFaucetControl(request, operator.operatorId) };
 }
 
+/**
+ * Counts the server-action calls the page sends from now on (React posts each with a
+ * `Next-Action` header). The faucet count alone would not prove the browser-side guard: the
+ * server's guard also stops a second rotation. This count does.
+ */
+function countActionCalls(page: Page): () => number {
+  let calls = 0;
+  page.on("request", (request) => {
+    if (request.method() === "POST" && request.headers()["next-action"] !== undefined) calls += 1;
+  });
+  return () => calls;
+}
+
 function openConfirmation(page: Page) {
   return page
     .getByRole("button", { name: `Rotate key for ${AGENT}` })
@@ -30,6 +43,7 @@ function openConfirmation(page: Page) {
 test("twenty clicks on Rotate key, dispatched before React can re-render, make one faucet call", async ({ page, request }) => {
   const { operatorKey, control } = await freshOperator(request, "Click Storm Operator");
   await signIn(page, operatorKey, CONSOLE);
+  const actionCalls = countActionCalls(page);
   const confirm = await openConfirmation(page);
   const button = confirm.getByRole("button", { name: "Rotate key" });
   await expect(button).toBeEnabled();
@@ -40,7 +54,8 @@ test("twenty clicks on Rotate key, dispatched before React can re-render, make o
   });
   await expect(page.getByRole("dialog", { name: `New API key for ${AGENT}` })).toBeVisible();
   expect(await control.calls(ROTATE)).toBe(1);
-  // The other nineteen clicks did not reach the server either: none came back "rotated elsewhere".
+  // The other nineteen clicks never left the browser.
+  expect(actionCalls()).toBe(1);
   await expect(page.getByRole("alertdialog")).toBeHidden();
 });
 
@@ -49,6 +64,7 @@ test("twenty real mouse clicks in a tight loop make one faucet call", async ({ p
   await signIn(page, operatorKey, CONSOLE);
   // A slow faucet keeps the confirmation on screen, so every click lands on the same button.
   await control.setFaults({ latencyMs: 1_000, actions: [ROTATE], times: 1 });
+  const actionCalls = countActionCalls(page);
   const confirm = await openConfirmation(page);
   const box = await confirm.getByRole("button", { name: "Rotate key" }).boundingBox();
   if (!box) throw new Error("the Rotate key button has no box");
@@ -57,6 +73,7 @@ test("twenty real mouse clicks in a tight loop make one faucet call", async ({ p
   for (let click = 0; click < 20; click++) await page.mouse.click(x, y);
   await expect(page.getByRole("dialog", { name: `New API key for ${AGENT}` })).toBeVisible();
   expect(await control.calls(ROTATE)).toBe(1);
+  expect(actionCalls()).toBe(1);
   await expect(page.getByRole("alertdialog")).toBeHidden();
 });
 
@@ -64,6 +81,7 @@ test("twenty Enter presses on the focused Rotate key button make one faucet call
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   const { operatorKey, control } = await freshOperator(request, "Enter Storm Operator");
   await signIn(page, operatorKey, CONSOLE);
+  const actionCalls = countActionCalls(page);
   const confirm = await openConfirmation(page);
   await confirm.getByRole("button", { name: "Rotate key" }).focus();
 
@@ -71,6 +89,7 @@ test("twenty Enter presses on the focused Rotate key button make one faucet call
   const reveal = page.getByRole("dialog", { name: `New API key for ${AGENT}` });
   await expect(reveal).toBeVisible();
   expect(await control.calls(ROTATE)).toBe(1);
+  expect(actionCalls()).toBe(1);
   // The presses after the reveal opened hit its focused Copy key button, never a second rotation.
   await expect(reveal.getByRole("button", { name: "Copy key" })).toBeFocused();
 });
@@ -82,6 +101,7 @@ test("two sessions confirming the same agent at once: one reveal, the other told
   try {
     const pages = await Promise.all(contexts.map((context) => context.newPage()));
     for (const page of pages) await signIn(page, operatorKey, CONSOLE);
+    const actionCalls = pages.map(countActionCalls);
     const confirms = await Promise.all(pages.map(openConfirmation));
     const buttons = confirms.map((confirm) => confirm.getByRole("button", { name: "Rotate key" }));
     for (const button of buttons) await expect(button).toBeEnabled();
@@ -107,6 +127,8 @@ test("two sessions confirming the same agent at once: one reveal, the other told
 
     const key = await readRevealedKey(winners[0]!.page);
     expect(await control.calls(ROTATE)).toBe(1);
+    // Each page asked once; the server's guard, not the browser's, turned the second away.
+    expect(actionCalls.map((count) => count())).toEqual([1, 1]);
     expect(await faucet.whoami(key)).toMatchObject({ success: true, type: "agent", id: agent.id });
     expect((await faucet.whoami(agent.key)).error_code).toBe("invalid_key");
   } finally {

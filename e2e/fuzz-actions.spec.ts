@@ -1,6 +1,7 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import fc from "fast-check";
 import { createServer, type Server } from "node:http";
+import { envInteger } from "../lib/config/env-number";
 import { FaucetApi } from "./support/faucet-api";
 import { OperatorFaucetControl } from "./support/operator-faucet-control";
 import { startConsole } from "./support/spawned-console";
@@ -15,7 +16,7 @@ import { SESSION_COOKIE } from "./support/session-cookie";
  */
 const RUNS = 1000;
 /** Requests in flight at once: the server, not the generator, is the slow part. */
-const CONCURRENCY = Number(process.env.FUZZ_CONCURRENCY ?? 4);
+const CONCURRENCY = envInteger("FUZZ_CONCURRENCY", { fallback: 4, min: 1, max: 64 });
 
 /**
  * Runs `check` on `runs` random samples, CONCURRENCY at a time. Unlike fc.assert this does

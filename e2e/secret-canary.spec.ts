@@ -9,7 +9,7 @@ import { SESSION_COOKIE } from "./support/session-cookie";
 /**
  * The canary: a freshly rotated key, once its dialog is closed, must be found nowhere the
  * browser or the server keeps things — cookies, storage, history, the HTML, the server-
- * rendered payloads, the agents JSON (what react-query caches) and the server's log.
+ * rendered payloads, the agents JSON, react-query's cache itself and the server's log.
  * The one legitimate place, the rotation action's own response, is checked to hold it,
  * which proves the search would see a leak.
  */
@@ -60,12 +60,42 @@ async function historyTraces(page: Page, visited: string[]) {
   );
 }
 
+/**
+ * Everything in the page's react-query cache (queries and mutations), read from the live
+ * QueryClient. The app does not expose it, so this finds it the way React DevTools does: up
+ * the React tree from a DOM node to the QueryClientProvider. A cache that cannot be found
+ * fails the test.
+ */
+async function queryCacheTrace(page: Page): Promise<string> {
+  const trace = await page.evaluate(() => {
+    type Fiber = { return: Fiber | null; memoizedProps?: { client?: unknown } };
+    type CacheLike = { getAll(): { queryKey?: unknown; state: unknown }[] };
+    type Client = { getQueryCache(): CacheLike; getMutationCache(): CacheLike };
+    const node = document.querySelector("main");
+    const fiberKey = node && Object.keys(node).find((name) => name.startsWith("__reactFiber$"));
+    let fiber = fiberKey ? ((node as unknown as Record<string, Fiber>)[fiberKey] ?? null) : null;
+    while (fiber) {
+      const client = fiber.memoizedProps?.client as Partial<Client> | undefined;
+      if (client && typeof client.getQueryCache === "function" && typeof client.getMutationCache === "function") {
+        const queries = client.getQueryCache().getAll().map(({ queryKey, state }) => ({ queryKey, state }));
+        const mutations = client.getMutationCache().getAll().map(({ state }) => ({ state }));
+        return JSON.stringify({ queries, mutations });
+      }
+      fiber = fiber.return;
+    }
+    return null;
+  });
+  if (trace === null) throw new Error("the page's react-query client was not found");
+  return trace;
+}
+
 async function everyTrace(page: Page, context: BrowserContext, visited: string[], captured: () => Promise<Captured[]>) {
   const reads = (await captured()).filter((response) => response.method === "GET");
   return {
     ...(await browserTraces(page, context)),
     ...Object.fromEntries(Object.entries(await historyTraces(page, visited)).map(([name, text]) => [`history ${name}`, text])),
     ...Object.fromEntries(reads.map((response, index) => [`response ${index} GET ${response.url}`, response.body])),
+    "react-query cache": await queryCacheTrace(page),
     "server log": readFileSync(SERVER_LOG, "utf8"),
   };
 }
@@ -103,7 +133,10 @@ test("a rotated agent key, after Copy and Done, is nowhere in the browser, the r
   await reveal.getByRole("button", { name: "Done" }).click();
   await expect(reveal).toBeHidden();
   await refetched;
-  expect(findings(await everyTrace(page, context, visited, captured), key)).toEqual([]);
+  const traces = await everyTrace(page, context, visited, captured);
+  expect(findings(traces, key)).toEqual([]);
+  // The control for the cache: what was searched is the agents list the table shows.
+  expect(traces["react-query cache"]).toContain('"name":"Canary Bot"');
 
   await page.reload();
   await expect(page.getByRole("rowheader", { name: "Canary Bot" })).toBeVisible();

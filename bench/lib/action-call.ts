@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { actionResultFromStream, readActionManifest } from "../../lib/testing/server-action-protocol";
+import { actionResultFromStream, readActionManifest } from "../../e2e/support/server-action-protocol";
 import { REPO } from "./build";
 
 /** A server action's id in a build (a dist dir in the repo, or an absolute one), by file and exported name (ids change with every build). */

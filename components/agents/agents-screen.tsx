@@ -91,13 +91,8 @@ function AgentsConsole({ initialView }: { initialView: AgentsViewState }) {
     [startRotation],
   );
 
-  // While a new search, sort or filter loads, the previous first page keeps the panel and
-  // toolbar on screen: falling back to the skeleton unmounted the search box, losing its
-  // focus and whatever was typed meanwhile (and a sort picked within the search delay
-  // dropped the search).
-  const [lastFirstPage, setLastFirstPage] = useState(firstPage);
-  if (firstPage && firstPage !== lastFirstPage) setLastFirstPage(firstPage);
-  const shownPage = firstPage ?? lastFirstPage;
+  // While a new view loads this is still the previous view's first page (keepPreviousData).
+  const shownPage = firstPage;
 
   if (!shownPage) {
     if (error) {

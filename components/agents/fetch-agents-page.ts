@@ -10,9 +10,7 @@ export class SignedOutError extends Error {
   }
 }
 
-/** An error whose message is ours and safe to show. */
-export class AgentsLoadError extends Error {}
-
+/** One page from /api/agents. Its errors carry messages of ours, safe to show as they are. */
 export async function fetchAgentsPage(view: AgentsViewState, pageIndex: number, signal: AbortSignal): Promise<AgentsPage> {
   const params = new URLSearchParams({ ...view, offset: String(pageIndex * PAGE_SIZE), limit: String(PAGE_SIZE) });
   let response: Response;
@@ -20,14 +18,14 @@ export async function fetchAgentsPage(view: AgentsViewState, pageIndex: number, 
     response = await fetch(`/api/agents?${params}`, { signal, cache: "no-store", headers: { accept: "application/json" } });
   } catch (error) {
     if (signal.aborted) throw error;
-    throw new AgentsLoadError("The console cannot be reached. Check your connection.");
+    throw new Error("The console cannot be reached. Check your connection.");
   }
   const body: unknown = await response.json().catch(() => null);
   const reason = (body as { reason?: unknown } | null)?.reason;
   const message = (body as { message?: unknown } | null)?.message;
   if (response.status === 401) throw new SignedOutError(typeof reason === "string" ? reason : "signed_out");
   if (!response.ok || body === null) {
-    throw new AgentsLoadError(typeof message === "string" ? message : `The console answered HTTP ${response.status}.`);
+    throw new Error(typeof message === "string" ? message : `The console answered HTTP ${response.status}.`);
   }
   return body as AgentsPage;
 }

@@ -2,8 +2,9 @@
 
 import * as AlertDialog from "@radix-ui/react-alert-dialog";
 import type { ActionFailure } from "@/lib/results/action-result";
-import { formatUtcTime } from "@/lib/time/format-utc";
+import { formatUtcTime } from "@/lib/time/format-utc-time";
 import { Button } from "@/components/ui/button";
+import { AGENT_COOLDOWN_MS, formatCooldownLength, OPERATOR_COOLDOWN_MS } from "@/lib/keys/cooldowns";
 import type { RotationTarget } from "./rotation-target";
 
 type ConfirmRotationDialogProps = {
@@ -18,8 +19,8 @@ type ConfirmRotationDialogProps = {
 
 function consequence(target: RotationTarget): string {
   return target.kind === "agent"
-    ? `The current key of ${target.name} stops working immediately, and withdrawals for this agent are locked for 30 minutes.`
-    : "Your current operator key stops working immediately, and withdrawals are locked for 60 minutes. This console switches to the new key, so you stay signed in; every other session of this operator is signed out.";
+    ? `The current key of ${target.name} stops working immediately, and withdrawals for this agent are locked for ${formatCooldownLength(AGENT_COOLDOWN_MS)}.`
+    : `Your current operator key stops working immediately, and withdrawals are locked for ${formatCooldownLength(OPERATOR_COOLDOWN_MS)}. This console switches to the new key, so you stay signed in; every other session of this operator is signed out.`;
 }
 
 /** Failures after which the same button would do something different: say so on the button. */
@@ -41,7 +42,7 @@ export function ConfirmRotationDialog({ target, pending, failure, onConfirm, onC
               <AlertDialog.Description className="mt-2 text-sm text-slate-700">{consequence(target)}</AlertDialog.Description>
               {target.lastRotation && !rotatedElsewhere && (
                 <p className="mt-2 text-sm text-slate-600">
-                  Last rotated at {formatUtcTime(target.lastRotation.at)} from session <code className="font-mono">{target.lastRotation.sessionLabel}</code>.
+                  Last rotated at {formatUtcTime(target.lastRotation.at, { seconds: true })} from session <code className="font-mono">{target.lastRotation.sessionLabel}</code>.
                 </p>
               )}
               {failure && (

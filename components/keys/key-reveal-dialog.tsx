@@ -4,6 +4,7 @@ import * as AlertDialog from "@radix-ui/react-alert-dialog";
 import * as Dialog from "@radix-ui/react-dialog";
 import { useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
+import { formatUtcTime } from "@/lib/time/format-utc-time";
 import { maskKey } from "./mask-key";
 import type { RevealedKey } from "./rotation-target";
 import { useBeforeUnloadGuard } from "./use-before-unload-guard";
@@ -14,10 +15,6 @@ type KeyRevealDialogProps = {
   /** Where focus goes on close; Radix would otherwise fall back to the page's top. */
   returnFocusTo?: () => HTMLElement | null;
 };
-
-function utcTime(ms: number): string {
-  return new Date(ms).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: "UTC" }) + " UTC";
-}
 
 /**
  * Shows a new key exactly once. The key lives in this dialog's props and state only;
@@ -90,7 +87,7 @@ export function KeyRevealDialog({ revealed, onClose, returnFocusTo }: KeyRevealD
             </span>
           </div>
           <p className="mt-4 text-sm text-slate-700">
-            Withdrawals {target.kind === "agent" ? "for this agent" : ""} are locked until {utcTime(revealed.cooldownUntil)}.
+            Withdrawals {target.kind === "agent" ? "for this agent" : ""} are locked until {formatUtcTime(revealed.cooldownUntil)}.
           </p>
           {revealed.warning && (
             <p role="alert" className="mt-2 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">

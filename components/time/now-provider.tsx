@@ -65,14 +65,8 @@ export function NowProvider({ serverNow, children }: { serverNow: number; childr
 
 function useClock(): Clock {
   const clock = useContext(ClockContext);
-  if (!clock) throw new Error("useNow needs a <NowProvider> above it");
+  if (!clock) throw new Error("The page clock needs a <NowProvider> above it");
   return clock;
-}
-
-/** The server-corrected time in epoch ms, updated once a second while anything listens. */
-export function useNow(): number {
-  const clock = useClock();
-  return useSyncExternalStore(clock.subscribe, clock.now, clock.now);
 }
 
 /** True once the server-corrected time reaches `at`; re-renders only when that flips, not on every tick. */

@@ -52,13 +52,6 @@ export class FaucetControl {
     await this.setFaults({});
   }
 
-  /** Calls of every action so far, for "no faucet call at all" checks. */
-  async totalCalls(): Promise<number> {
-    const response = await this.request.get(`${this.baseUrl}/__test/stats`);
-    const stats = (await response.json()) as { calls: Record<string, number> };
-    return Object.values(stats.calls).reduce((sum, count) => sum + count, 0);
-  }
-
   async calls(action: string): Promise<number> {
     const response = await this.request.get(`${this.baseUrl}/__test/stats`);
     const stats = (await response.json()) as { calls: Record<string, number> };

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import type { APIRequestContext } from "@playwright/test";
-import { actionResultFromStream, readActionManifest } from "../../lib/testing/server-action-protocol";
+import { actionResultFromStream, readActionManifest } from "./server-action-protocol";
 import { SESSION_COOKIE } from "./session-cookie";
 
 const require = createRequire(import.meta.url);

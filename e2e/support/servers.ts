@@ -1,8 +1,11 @@
+import { envInteger } from "../../lib/config/env-number";
+
 /**
  * The servers an e2e run starts, on loopback only. Ports come from E2E_PORT_BASE so two
  * runs (or a run and a benchmark) can share a machine.
  */
-const base = Number(process.env.E2E_PORT_BASE ?? 3100);
+// Up to base + 10 is used below.
+const base = envInteger("E2E_PORT_BASE", { fallback: 3100, min: 1024, max: 65_525 });
 
 export const SERVERS = {
   /** The console on its embedded faucet, as `npm run dev` runs it. */

@@ -29,7 +29,6 @@ export type AgentsPage = {
   serverNow: number;
   operator: OperatorSummary;
   agents: AgentRow[];
-  offset: number;
   /** Agents matching the search and filter. */
   matching: number;
   /** All of the operator's agents. */
@@ -49,7 +48,3 @@ export type AgentsViewState = {
 };
 
 export const DEFAULT_VIEW: AgentsViewState = { q: "", sort: "name", dir: "asc", filter: "all" };
-
-export function agentsPageKey(view: AgentsViewState, pageIndex: number) {
-  return ["agents", view, pageIndex] as const;
-}

@@ -71,7 +71,6 @@ export async function loadAgentsPage(
       lastRotation: lastRotationOf(recorded.get("operator")),
     },
     agents: shaped.slice(request.offset, request.offset + request.limit),
-    offset: request.offset,
     matching: shaped.length,
     total: rows.length,
   };

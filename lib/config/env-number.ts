@@ -1,4 +1,5 @@
-import { ConfigError } from "@/lib/session/session-secret";
+// Relative, not "@/…": the stand-alone faucet and the e2e support code import this too.
+import { ConfigError } from "./config-error";
 
 type EnvIntegerOptions = { fallback: number; min?: number; max?: number };
 
@@ -8,7 +9,7 @@ type EnvIntegerOptions = { fallback: number; min?: number; max?: number };
  * (`RATE_LIMIT_ROTATIONS=2O`) stops start-up instead of silently meaning the default.
  * checkConfiguration() reads every such variable once at start-up, so requests never throw.
  */
-export function envInteger(name: string, { fallback, min = 0, max = Number.MAX_SAFE_INTEGER }: EnvIntegerOptions, env: NodeJS.ProcessEnv = process.env): number {
+export function envInteger(name: string, { fallback, min = 0, max = Number.MAX_SAFE_INTEGER }: EnvIntegerOptions, env: Readonly<Record<string, string | undefined>> = process.env): number {
   const raw = env[name]?.trim();
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);

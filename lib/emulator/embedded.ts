@@ -1,7 +1,7 @@
 import "server-only";
 import { resolve } from "node:path";
 import { securitySettings } from "@/lib/config/security-settings";
-import { DEFAULT_DATA_DIR, wholeNumberFromEnv } from "./env";
+import { DEFAULT_DATA_DIR, seedAgentsFromEnv } from "./env";
 import { createFaucetEmulator, type FaucetEmulator } from "./faucet-emulator";
 
 /**
@@ -20,7 +20,7 @@ export function getEmbeddedFaucet(): FaucetEmulator {
   const created = createFaucetEmulator({
     // The data dir is chosen at run time; the comment keeps the bundler from tracing the whole project.
     dataDir: resolve(/*turbopackIgnore: true*/ process.cwd(), process.env.FAUCET_DATA_DIR || DEFAULT_DATA_DIR),
-    seedAgents: wholeNumberFromEnv("FAUCET_SEED_AGENTS"),
+    seedAgents: seedAgentsFromEnv(),
     printDemoKey: true,
     // Anyone who reaches a demo console reaches this faucet: keep its state bounded.
     maxOperators: securitySettings().demoMaxOperators,

@@ -5,7 +5,7 @@ import { printDemoKeyOnce, readDemoKey, writeDemoKey } from "./demo-key";
 import { createFaultController, type Faults } from "./faults";
 import { hashSecret } from "./keys";
 import type { Refusal } from "./refusal";
-import { createRateLimiter } from "./rate-limit";
+import { createFaucetRateLimiter } from "./faucet-rate-limit";
 import { refusalReply, htmlErrorReply, internalErrorReply, jsonReply, shutDownReply, successReply, truncated, withoutCooldowns, withoutKeys, type EmulatorReply } from "./replies";
 import { parseRequest, type ParsedRequest } from "./request";
 import { seedState } from "./seed";
@@ -82,7 +82,7 @@ export function createFaucetEmulator(options: FaucetEmulatorOptions): FaucetEmul
   if (options.printDemoKey && demoKey) printDemoKeyOnce(demoKey);
 
   const faults = createFaultController();
-  const limiter = createRateLimiter();
+  const limiter = createFaucetRateLimiter();
   let calls: Record<string, number> = {};
   let callsByOperator = new Map<number, Record<string, number>>();
   // Every key hash seen while valid, with its operator: a call made later with a retired

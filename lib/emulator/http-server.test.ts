@@ -1,5 +1,6 @@
 import { request } from "node:http";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import type { EmulatorReply } from "./faucet-emulator";
 import { makeTempDir, num, startHarness, str, type Harness, type Json } from "./test-support";
 
 /** The HTTP layer: paths, methods, body limits, test-control routes and every fault kind. */
@@ -81,15 +82,32 @@ describe("faults", () => {
 
   it("a client that gives up during the latency changes nothing", async () => {
     const before = await balance();
-    await setFaults({ latencyMs: 300, actions: ["fund_agent"] });
-    await expect(
-      fetch(faucet.url, {
-        method: "POST",
-        body: JSON.stringify({ action: "fund_agent", api_key: demoKey, agent_id: 1, amount_sats: 10 }),
-        signal: AbortSignal.timeout(50),
-      }),
-    ).rejects.toThrow();
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    // Long enough that only the client's disconnect can end it within the test's timeout.
+    await setFaults({ latencyMs: 10_000, actions: ["fund_agent"] });
+    const client = new AbortController();
+    // The client gives up once its request is inside the emulator, so it is surely during the
+    // latency; the test then waits for the emulator's own verdict on it, not for a fixed time.
+    let handled: Promise<EmulatorReply> | undefined;
+    const handle = faucet.emulator.handle;
+    const spy = vi.spyOn(faucet.emulator, "handle").mockImplementation((request) => {
+      handled = handle(request);
+      client.abort();
+      return handled;
+    });
+    try {
+      await expect(
+        fetch(faucet.url, {
+          method: "POST",
+          body: JSON.stringify({ action: "fund_agent", api_key: demoKey, agent_id: 1, amount_sats: 10 }),
+          signal: client.signal,
+        }),
+      ).rejects.toThrow();
+      // The fetch failed only through abort(), which runs after `handled` is set.
+      expect(handled).toBeDefined();
+      expect(await handled).toMatchObject({ dropped: true });
+    } finally {
+      spy.mockRestore();
+    }
     faucet.emulator.clearFaults();
     expect(await balance()).toBe(before);
   });

@@ -1,26 +1,29 @@
 import { createFaucetEmulator } from "./faucet-emulator";
-import { DEFAULT_DATA_DIR, wholeNumberFromEnv } from "./env";
+import { envInteger } from "../config/env-number";
+import { DEFAULT_DATA_DIR, seedAgentsFromEnv } from "./env";
 import { startFaucetServer } from "./http-server";
 
 /**
  * `npm run faucet`: the stand-alone faucet. Runs under plain tsx, so nothing it imports
  * may import "server-only" (which throws outside React Server Components).
  *
- * Env: PORT (4010), HOST (127.0.0.1), FAUCET_DATA_DIR (.data/faucet),
+ * Listens on 127.0.0.1 only: with FAUCET_TEST_CONTROL it takes fault injection from anyone
+ * who reaches it, so no setting makes it listen further.
+ *
+ * Env: PORT (4010), FAUCET_DATA_DIR (.data/faucet),
  * FAUCET_SEED_AGENTS (N generated agents instead of the demo six),
  * FAUCET_TEST_CONTROL=1 (enables the /__test/* fault and stats routes).
  */
 
 async function main(): Promise<void> {
-  const port = wholeNumberFromEnv("PORT", 4010) ?? 4010;
-  const host = process.env.HOST || "127.0.0.1";
+  const port = envInteger("PORT", { fallback: 4010, max: 65_535 });
   const dataDir = process.env.FAUCET_DATA_DIR || DEFAULT_DATA_DIR;
   const testControl = process.env.FAUCET_TEST_CONTROL === "1";
 
-  const emulator = createFaucetEmulator({ dataDir, seedAgents: wholeNumberFromEnv("FAUCET_SEED_AGENTS"), printDemoKey: true });
+  const emulator = createFaucetEmulator({ dataDir, seedAgents: seedAgentsFromEnv(), printDemoKey: true });
   let server: Awaited<ReturnType<typeof startFaucetServer>>;
   try {
-    server = await startFaucetServer({ emulator, port, host, testControl });
+    server = await startFaucetServer({ emulator, port, host: "127.0.0.1", testControl });
   } catch (error) {
     emulator.close();
     throw error;

@@ -1,4 +1,5 @@
 import "server-only";
+import { envInteger } from "@/lib/config/env-number";
 import { createEmbeddedTransport } from "./embedded-transport";
 import { createFaucetClient, DEFAULT_TIMEOUT_MS, type FaucetClient } from "./faucet-client";
 import { createHttpTransport } from "./http-transport";
@@ -23,8 +24,7 @@ export function faucetTimeoutMs(): number {
 }
 
 function timeoutFromEnv(): number {
-  const value = Number(process.env.FAUCET_TIMEOUT_MS);
-  return Number.isFinite(value) && value > 0 ? value : DEFAULT_TIMEOUT_MS;
+  return envInteger("FAUCET_TIMEOUT_MS", { fallback: DEFAULT_TIMEOUT_MS, min: 1 });
 }
 
 const globalForFaucet = globalThis as { faucetClient?: FaucetClient };

@@ -1,5 +1,6 @@
 import { FaucetError, type FaucetErrorKind } from "./faucet-error";
 import { parseInstant, type Refusal } from "./schemas";
+import { formatUtcTime } from "@/lib/time/format-utc-time";
 
 const KNOWN_CODES: Record<string, FaucetErrorKind> = {
   invalid_key: "invalid_key",
@@ -32,10 +33,6 @@ function kindOf(refusal: Refusal): FaucetErrorKind {
   if (refusal.cooldown_until || refusal.seconds_remaining !== undefined) return "cooldown";
   if (refusal.retry_after !== undefined) return "rate_limited";
   return kindFromWording(refusal.error ?? "");
-}
-
-function formatUtcTime(ms: number): string {
-  return new Date(ms).toISOString().slice(11, 16) + " UTC";
 }
 
 export function refusalToError(refusal: Refusal, now: number): FaucetError {

@@ -1,6 +1,6 @@
 import "server-only";
 import { agentListMemo } from "@/lib/agents/agent-list-memo";
-import { formatUtcTime } from "@/lib/time/format-utc";
+import { formatUtcTime } from "@/lib/time/format-utc-time";
 import { instanceId } from "@/lib/config/instance-id";
 import { faucetTimeoutMs, getFaucetClient, isFaucetError, type Rotation } from "@/lib/faucet";
 import { log } from "@/lib/log";
@@ -67,7 +67,7 @@ async function finishQuietly(attemptId: string, outcome: AttemptOutcome): Promis
 function rotatedElsewhere(last: RecordedRotation) {
   return failure(
     "rotated_elsewhere",
-    `This key was rotated moments ago (at ${formatUtcTime(last.at)}, from session ${last.sessionLabel}), before this page knew of it. That rotation's key was shown there. Rotate anyway only if that key is lost.`,
+    `This key was rotated moments ago (at ${formatUtcTime(last.at, { seconds: true })}, from session ${last.sessionLabel}), before this page knew of it. That rotation's key was shown there. Rotate anyway only if that key is lost.`,
     { lastRotation: { at: last.at, sessionLabel: last.sessionLabel } },
   );
 }

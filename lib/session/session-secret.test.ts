@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseSessionSecret, resolveSessionPasswords } from "./session-secret";
+import { ConfigError } from "@/lib/config/config-error";
+import { parseSessionSecret, resolveSessionPasswords } from "./session-secret";
 
 describe("session secret", () => {
   it("refuses a 31-character secret with a clear message", () => {

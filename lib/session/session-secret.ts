@@ -1,18 +1,15 @@
 import { randomBytes } from "node:crypto";
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { ConfigError } from "@/lib/config/config-error";
+
+// Kept only until lib/config/check-configuration.ts imports ConfigError from lib/config.
+export { ConfigError };
 
 export const MIN_SECRET_LENGTH = 32;
 
 /** iron-session's password map: the highest id seals, every id unseals (secret rotation). */
 export type SessionPasswords = Record<string, string>;
-
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ConfigError";
-  }
-}
 
 /**
  * SESSION_SECRET is either one secret or, to rotate it without signing everyone out,

@@ -2,7 +2,7 @@ import { generateOperatorKey, generateRecoveryCode, hashSecret } from "../keys";
 import { MAX_PAYMENT_SATS, MIN_PAYMENT_SATS, noParams, registerParams } from "../params";
 import { succeed } from "../refusal";
 import { activeCooldown, isoOrNull, type OperatorRecord } from "../state";
-import { keyedAction, publicAction, type ActionDefinition } from "./define";
+import { defineKeyedAction, definePublicAction, type ActionDefinition } from "./define";
 
 /**
  * Emulator-only: the real faucet starts new operators at 0 and expects a Lightning
@@ -13,7 +13,7 @@ export const NEW_OPERATOR_BALANCE_SATS = 10_000;
 
 export const EMULATOR_VERSION = "1.0.0-emulator";
 
-export const register = publicAction({
+export const register = definePublicAction({
   params: registerParams,
   mutates: true,
   run({ state, now, params }) {
@@ -36,7 +36,7 @@ export const register = publicAction({
   },
 });
 
-export const whoami = keyedAction({
+export const whoami = defineKeyedAction({
   params: noParams,
   mutates: false,
   run({ state, now, caller }) {
@@ -67,14 +67,14 @@ export const whoami = keyedAction({
   },
 });
 
-export const getBalance = keyedAction({
+export const getBalance = defineKeyedAction({
   params: noParams,
   mutates: false,
   run: ({ caller }) => succeed({ balance_sats: caller.role === "operator" ? caller.operator.balanceSats : caller.agent.balanceSats }),
 });
 
 export function getInfo(supportedActions: readonly string[]): ActionDefinition {
-  return publicAction({
+  return definePublicAction({
     params: noParams,
     mutates: false,
     run: () =>
@@ -89,7 +89,7 @@ export function getInfo(supportedActions: readonly string[]): ActionDefinition {
   });
 }
 
-export const getRateLimits = keyedAction({
+export const getRateLimits = defineKeyedAction({
   params: noParams,
   mutates: false,
   run({ rateLimit, now }) {

@@ -2,14 +2,14 @@ import { generateAgentKey, hashSecret } from "../keys";
 import { agentIdParams, createAgentParams, listAgentsParams, optionalAgentIdParams, updateAgentParams } from "../params";
 import { agentNotFound, refuse, succeed } from "../refusal";
 import { activeCooldown, isoOrNull, type AgentRecord } from "../state";
-import { findOwnedAgent, keyedAction, operatorAction } from "./define";
+import { defineKeyedAction, defineOperatorAction, findOwnedAgent } from "./define";
 
 /** The contract sends "no budget" as 0 or null; both are stored as null (unlimited). */
 function normaliseBudget(limit: number | null | undefined): number | null {
   return limit ? limit : null;
 }
 
-export const listAgents = operatorAction({
+export const listAgents = defineOperatorAction({
   params: listAgentsParams,
   mutates: false,
   run({ state, now, caller, params }) {
@@ -34,7 +34,7 @@ export const listAgents = operatorAction({
   },
 });
 
-export const createAgent = operatorAction({
+export const createAgent = defineOperatorAction({
   params: createAgentParams,
   mutates: true,
   run({ state, now, caller, params }) {
@@ -59,7 +59,7 @@ export const createAgent = operatorAction({
   },
 });
 
-export const updateAgent = operatorAction({
+export const updateAgent = defineOperatorAction({
   params: updateAgentParams,
   mutates: true,
   run({ state, caller, params }) {
@@ -72,7 +72,7 @@ export const updateAgent = operatorAction({
   },
 });
 
-export const getBudgetStatus = keyedAction({
+export const getBudgetStatus = defineKeyedAction({
   params: optionalAgentIdParams,
   mutates: false,
   run({ state, caller, params }) {
@@ -98,7 +98,7 @@ export const getBudgetStatus = keyedAction({
   },
 });
 
-export const deleteAgent = operatorAction({
+export const deleteAgent = defineOperatorAction({
   params: agentIdParams,
   mutates: true,
   run({ state, caller, params }) {

@@ -55,7 +55,7 @@ function isCaller(value: Caller | ActionResult): value is Caller {
   return "role" in value;
 }
 
-export function operatorAction<P>(options: Options<OperatorRecord, P>): ActionDefinition {
+export function defineOperatorAction<P>(options: Options<OperatorRecord, P>): ActionDefinition {
   return {
     mutates: options.mutates,
     execute(context) {
@@ -67,7 +67,7 @@ export function operatorAction<P>(options: Options<OperatorRecord, P>): ActionDe
   };
 }
 
-export function agentAction<P>(options: Options<AgentRecord, P>): ActionDefinition {
+export function defineAgentAction<P>(options: Options<AgentRecord, P>): ActionDefinition {
   return {
     mutates: options.mutates,
     execute(context) {
@@ -80,7 +80,7 @@ export function agentAction<P>(options: Options<AgentRecord, P>): ActionDefiniti
 }
 
 /** Either kind of key; the action branches on `caller.role`. */
-export function keyedAction<P>(options: Options<Caller, P>): ActionDefinition {
+export function defineKeyedAction<P>(options: Options<Caller, P>): ActionDefinition {
   return {
     mutates: options.mutates,
     execute(context) {
@@ -92,7 +92,7 @@ export function keyedAction<P>(options: Options<Caller, P>): ActionDefinition {
 }
 
 /** No key needed; a key that was sent anyway (even an unknown one) is ignored. */
-export function publicAction<P>(options: Options<null, P>): ActionDefinition {
+export function definePublicAction<P>(options: Options<null, P>): ActionDefinition {
   return { mutates: options.mutates, keyless: true, execute: (context) => withParams(options, context, null) };
 }
 

@@ -2,15 +2,13 @@ import { generateAgentKey, generateOperatorKey, hashSecret } from "../keys";
 import { agentIdParams, noParams, recoverParams } from "../params";
 import { agentNotFound, refuse, type ActionResult } from "../refusal";
 import type { FaucetState, OperatorRecord } from "../state";
-import { findOwnedAgent, operatorAction, publicAction } from "./define";
+import { FAUCET_AGENT_COOLDOWN_MS, FAUCET_OPERATOR_COOLDOWN_MS } from "../faucet-cooldowns";
+import { defineOperatorAction, definePublicAction, findOwnedAgent } from "./define";
 
 /**
  * Key rotation and account recovery. Invariant: the old key's hash leaves the index in
  * the same synchronous step that adds the new one, so there is no instant where both work.
  */
-
-export const OPERATOR_COOLDOWN_MS = 60 * 60_000;
-export const AGENT_COOLDOWN_MS = 30 * 60_000;
 
 /** Recovery codes are often retyped by hand: case, spaces and dashes do not matter. */
 export function normaliseRecoveryCode(code: string): string {
@@ -23,11 +21,11 @@ function issueOperatorKey(state: FaucetState, operator: OperatorRecord, now: num
   operator.keyHash = hashSecret(apiKey);
   state.keyIndex.set(operator.keyHash, { role: "operator", id: operator.id });
   // Never shorten a cooldown that is already running.
-  operator.cooldownUntil = Math.max(operator.cooldownUntil ?? 0, now + OPERATOR_COOLDOWN_MS);
+  operator.cooldownUntil = Math.max(operator.cooldownUntil ?? 0, now + FAUCET_OPERATOR_COOLDOWN_MS);
   return { apiKey, cooldownUntil: operator.cooldownUntil };
 }
 
-export const regenerateOperatorKey = operatorAction({
+export const regenerateOperatorKey = defineOperatorAction({
   params: noParams,
   mutates: true,
   run({ state, now, caller }): ActionResult {
@@ -40,7 +38,7 @@ export const regenerateOperatorKey = operatorAction({
   },
 });
 
-export const recover = publicAction({
+export const recover = definePublicAction({
   params: recoverParams,
   mutates: true,
   run({ state, now, params }): ActionResult {
@@ -57,7 +55,7 @@ export const recover = publicAction({
   },
 });
 
-export const regenerateAgentKey = operatorAction({
+export const regenerateAgentKey = defineOperatorAction({
   params: agentIdParams,
   mutates: true,
   run({ state, now, caller, params }) {
@@ -67,7 +65,7 @@ export const regenerateAgentKey = operatorAction({
     state.keyIndex.delete(agent.keyHash);
     agent.keyHash = hashSecret(apiKey);
     state.keyIndex.set(agent.keyHash, { role: "agent", id: agent.id });
-    agent.cooldownUntil = Math.max(agent.cooldownUntil ?? 0, now + AGENT_COOLDOWN_MS);
+    agent.cooldownUntil = Math.max(agent.cooldownUntil ?? 0, now + FAUCET_AGENT_COOLDOWN_MS);
     return {
       ok: true,
       fields: {

@@ -3,14 +3,14 @@ import { paymentParams } from "../params";
 import { cooldownRefusal, insufficientBalance, refuse, succeed } from "../refusal";
 import { activeCooldown } from "../state";
 import { randomBytes } from "node:crypto";
-import { agentAction, operatorAction } from "./define";
+import { defineAgentAction, defineOperatorAction } from "./define";
 
 /**
  * Outgoing Lightning payments. The emulator has no Lightning node: any non-empty
  * invoice "settles" instantly at the requested amount with zero fees.
  */
 
-export const withdraw = operatorAction({
+export const withdraw = defineOperatorAction({
   params: paymentParams,
   mutates: true,
   run({ now, caller, params }) {
@@ -30,7 +30,7 @@ export const withdraw = operatorAction({
   },
 });
 
-export const payInvoice = agentAction({
+export const payInvoice = defineAgentAction({
   params: paymentParams,
   mutates: true,
   run({ now, caller: agent, params }) {

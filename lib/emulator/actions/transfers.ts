@@ -1,11 +1,11 @@
 import { fundAgentParams, withdrawFromAgentParams } from "../params";
 import { agentNotFound, cooldownRefusal, insufficientBalance, succeed } from "../refusal";
 import { activeCooldown } from "../state";
-import { findOwnedAgent, operatorAction } from "./define";
+import { defineOperatorAction, findOwnedAgent } from "./define";
 
 /** Moves between an operator and its own agents; sats never leave the faucet here. */
 
-export const fundAgent = operatorAction({
+export const fundAgent = defineOperatorAction({
   params: fundAgentParams,
   mutates: true,
   run({ state, caller, params }) {
@@ -23,7 +23,7 @@ export const fundAgent = operatorAction({
   },
 });
 
-export const withdrawFromAgent = operatorAction({
+export const withdrawFromAgent = defineOperatorAction({
   params: withdrawFromAgentParams,
   mutates: true,
   run({ state, now, caller, params }) {

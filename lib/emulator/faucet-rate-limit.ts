@@ -10,9 +10,9 @@ export const REQUESTS_PER_MINUTE = 60;
 const WINDOW_MS = 60_000;
 const PRUNE_THRESHOLD = 10_000;
 
-export type RateLimiter = { hit(keyHash: string, now: number): RateLimitInfo & { limited: boolean } };
+export type FaucetRateLimiter = { hit(keyHash: string, now: number): RateLimitInfo & { limited: boolean } };
 
-export function createRateLimiter(): RateLimiter {
+export function createFaucetRateLimiter(): FaucetRateLimiter {
   const windows = new Map<string, { start: number; count: number }>();
 
   function prune(now: number): void {

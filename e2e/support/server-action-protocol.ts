@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 
 /**
- * How tests and benchmarks call a server action over raw HTTP, the way React does: shared
- * by e2e/support and bench/lib. Not used by the app itself.
+ * How tests and benchmarks call a server action over raw HTTP, the way React does: used by
+ * e2e/support/server-actions.ts and bench/lib/action-call.ts. Not used by the app itself.
  */
 type ActionManifest = { node: Record<string, { exportedName?: string; filename?: string }> };
 

@@ -1,2 +1,0 @@
-// Empty on purpose: see vitest.config.ts.
-export {};
