@@ -65,7 +65,7 @@ const SHELL_FLUSH_TURNS = 3;
  * with the embedded faucet (and, with any faucet, its parsing and sorting at 10,000 agents),
  * so started at once it runs ahead of the shell's flush and holds the first byte back for
  * as long as it takes. Measured on /agents, time to first byte at 10,000 agents against 10:
- * 4.1× with no wait, 1.2–1.3× with two or three turns.
+ * 4.1× with no wait; 1.04–1.4× with three turns (three runs, on a machine under varying load).
  */
 async function afterShellFlush(): Promise<void> {
   for (let turn = 0; turn < SHELL_FLUSH_TURNS; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
