@@ -1,4 +1,4 @@
-import { withAgentCooldown } from "@/lib/session/cooldowns";
+import { withAgentCooldown } from "@/lib/session/cookie-cooldowns";
 import type { SessionCookie } from "@/lib/session/session-data";
 import { cookieBytes, COOKIE_LIMIT_BYTES, sealSession } from "@/lib/session/session-seal";
 

@@ -1,7 +1,7 @@
 import "server-only";
 import { getFaucetClient } from "@/lib/faucet";
 import { latestRotations, type RecordedRotation } from "@/lib/keys/rotation-attempts";
-import { agentCooldownMap } from "@/lib/session/cooldowns";
+import { agentCooldownMap } from "@/lib/session/cookie-cooldowns";
 import type { OperatorSession } from "@/lib/session/session-data";
 import { agentListMemo } from "./agent-list-memo";
 import type { AgentRow, AgentsPage } from "./agents-view";

@@ -1,4 +1,4 @@
-import { ConfigError } from "@/lib/session/session-secret";
+import { ConfigError } from "./config-error";
 
 /**
  * Which faucet the console talks to. Demo mode is the embedded faucet with its demo

@@ -1,11 +1,12 @@
 import "server-only";
-import { envInteger } from "@/lib/config/env-number";
 import { createEmbeddedTransport } from "./embedded-transport";
-import { createFaucetClient, DEFAULT_TIMEOUT_MS, type FaucetClient } from "./faucet-client";
+import { createFaucetClient, type FaucetClient } from "./faucet-client";
+import { faucetTimeoutMs } from "./faucet-timeout";
 import { createHttpTransport } from "./http-transport";
 
 export { FaucetError, isFaucetError, type FaucetErrorKind } from "./faucet-error";
 export type { FaucetClient } from "./faucet-client";
+export { faucetTimeoutMs } from "./faucet-timeout";
 export type { FaucetAgent, Rotation, WhoAmI } from "./schemas";
 
 /** Set FAUCET_API_URL to talk to a real (or stand-alone) faucet; unset means the embedded one. */
@@ -18,14 +19,6 @@ export function isEmbeddedFaucet(): boolean {
   return faucetApiUrl() === undefined;
 }
 
-/** How long one faucet call may take (FAUCET_TIMEOUT_MS). */
-export function faucetTimeoutMs(): number {
-  return timeoutFromEnv();
-}
-
-function timeoutFromEnv(): number {
-  return envInteger("FAUCET_TIMEOUT_MS", { fallback: DEFAULT_TIMEOUT_MS, min: 1 });
-}
 
 const globalForFaucet = globalThis as { faucetClient?: FaucetClient };
 
@@ -34,7 +27,7 @@ export function getFaucetClient(): FaucetClient {
     const url = faucetApiUrl();
     globalForFaucet.faucetClient = createFaucetClient({
       transport: url ? createHttpTransport(url) : createEmbeddedTransport(),
-      timeoutMs: timeoutFromEnv(),
+      timeoutMs: faucetTimeoutMs(),
     });
   }
   return globalForFaucet.faucetClient;

@@ -6,7 +6,7 @@ import { faucetTimeoutMs, getFaucetClient, isFaucetError, type Rotation } from "
 import { log } from "@/lib/log";
 import { storeRateLimiter } from "@/lib/security/limits";
 import { keyFingerprint } from "@/lib/session/cooldown-codec";
-import { withAgentCooldown, withoutExpired } from "@/lib/session/cooldowns";
+import { withAgentCooldown, withoutExpired } from "@/lib/session/cookie-cooldowns";
 import type { OperatorSession } from "@/lib/session/session-data";
 import { switchOperatorKey } from "@/lib/session/session-records";
 import { saveSessionCookie } from "@/lib/session/session-store";

@@ -1,6 +1,6 @@
 import { sealData } from "iron-session";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { withAgentCooldown } from "./cooldowns";
+import { withAgentCooldown } from "./cookie-cooldowns";
 import type { SessionCookie } from "./session-data";
 import { cookieBytes, COOKIE_LIMIT_BYTES, sealSession, SESSION_TTL_SECONDS, unsealSession } from "./session-seal";
 

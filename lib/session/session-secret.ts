@@ -3,8 +3,6 @@ import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "no
 import path from "node:path";
 import { ConfigError } from "@/lib/config/config-error";
 
-// Kept only until lib/config/check-configuration.ts imports ConfigError from lib/config.
-export { ConfigError };
 
 export const MIN_SECRET_LENGTH = 32;
 
