@@ -1,5 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
-import { SERVERS, SHARED_SECRETS } from "./e2e/support/servers";
+import { GENEROUS_LIMITS, SERVERS, SHARED_SECRETS } from "./e2e/support/servers";
 import { testBrowserLaunchOptions } from "./scripts/test-browser";
 
 /**
@@ -14,7 +14,7 @@ const nextStart = (port: number, dir: string) => `mkdir -p ${dir} && exec npx ne
 const common = { reuseExistingServer: false, timeout: 60_000, stdout: "pipe" as const, stderr: "pipe" as const };
 // Generous limits for the test servers: limits are counted in each console's store, and A and B
 // share one, so the rate-limit tests use a console of their own with the defaults.
-const limits = { RATE_LIMIT_SIGN_INS: "1000", RATE_LIMIT_SIGN_INS_GLOBAL: "10000", RATE_LIMIT_ROTATIONS: "1000", FAUCET_DEMO_KEYLESS_CALLS: "100000" };
+const limits = GENEROUS_LIMITS;
 // `next start` is production, where the embedded faucet's demo mode is on only on request.
 const demo = { FAUCET_DEMO: "1" };
 

@@ -4,7 +4,7 @@ import { readRevealedKey, signIn } from "./support/console-page";
 import { FaucetApi } from "./support/faucet-api";
 import { OperatorFaucetControl } from "./support/operator-faucet-control";
 import { actionIds, callAction, rotationArgs } from "./support/server-actions";
-import { FAUCET_API, SERVERS, SHARED_SECRETS } from "./support/servers";
+import { FAUCET_API, GENEROUS_LIMITS, SERVERS, SHARED_SECRETS } from "./support/servers";
 import { freePort, startConsole, type SpawnedConsole } from "./support/spawned-console";
 import { SESSION_COOKIE } from "./support/session-cookie";
 
@@ -201,7 +201,7 @@ test.describe("a faucet that refuses connections", () => {
     refusedConsole = await startConsole({
       dataDir: `${dataRoot}/refused-faucet-console`,
       // A's store too, as another instance of the same deployment: the session opened on A is one it knows.
-      env: { FAUCET_API_URL: `http://127.0.0.1:${deadFaucet}/ai-agents/api`, FAUCET_TIMEOUT_MS: "3000", DATABASE_URL: SERVERS.postgres.url, ...SHARED_SECRETS },
+      env: { FAUCET_API_URL: `http://127.0.0.1:${deadFaucet}/ai-agents/api`, FAUCET_TIMEOUT_MS: "3000", DATABASE_URL: SERVERS.postgres.url, ...SHARED_SECRETS, ...GENEROUS_LIMITS },
     });
   });
   test.afterAll(async () => {

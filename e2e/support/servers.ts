@@ -29,3 +29,6 @@ export const SHARED_SECRETS = {
   SESSION_SECRET: "e2e-session-secret-0123456789-abcdefghijklmnop",
   NEXT_SERVER_ACTIONS_ENCRYPTION_KEY: "3q2+7w8zVd6Rk2d3Yp1mQm3y6Z0uNw9kQm1nZ1o2Z3Q=",
 };
+
+/** Generous limits for consoles the tests share: limits are counted in the store, across tests. */
+export const GENEROUS_LIMITS = { RATE_LIMIT_SIGN_INS: "1000", RATE_LIMIT_SIGN_INS_GLOBAL: "10000", RATE_LIMIT_ROTATIONS: "1000", FAUCET_DEMO_KEYLESS_CALLS: "100000" };
