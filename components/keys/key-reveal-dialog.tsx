@@ -1,10 +1,10 @@
 "use client";
 
-import * as AlertDialog from "@radix-ui/react-alert-dialog";
 import * as Dialog from "@radix-ui/react-dialog";
 import { useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { formatUtcTime } from "@/lib/time/format-utc-time";
+import { CloseWithoutSavingDialog } from "./close-without-saving-dialog";
 import { maskKey } from "./mask-key";
 import type { RevealedKey } from "./rotation-target";
 import { useBeforeUnloadGuard } from "./use-before-unload-guard";
@@ -99,27 +99,13 @@ export function KeyRevealDialog({ revealed, onClose, returnFocusTo }: KeyRevealD
               Done
             </Button>
           </div>
-          <AlertDialog.Root open={confirmingClose} onOpenChange={setConfirmingClose}>
-            <AlertDialog.Portal>
-              <AlertDialog.Overlay className="fixed inset-0 z-50 bg-slate-900/40" />
-              <AlertDialog.Content className="fixed left-1/2 top-1/2 z-[60] w-[min(28rem,90vw)] -translate-x-1/2 -translate-y-1/2 rounded-lg bg-white p-6 shadow-xl">
-                <AlertDialog.Title className="text-lg font-semibold text-slate-900">Close without saving the key?</AlertDialog.Title>
-                <AlertDialog.Description className="mt-2 text-sm text-slate-700">
-                  You have not copied or shown the new key. It will never be shown again: without it you must rotate again.
-                </AlertDialog.Description>
-                <div className="mt-6 flex justify-end gap-3">
-                  <AlertDialog.Cancel asChild>
-                    <Button variant="secondary">Keep it open</Button>
-                  </AlertDialog.Cancel>
-                  <AlertDialog.Action asChild>
-                    <Button variant="danger" onClick={onClose}>
-                      Close anyway
-                    </Button>
-                  </AlertDialog.Action>
-                </div>
-              </AlertDialog.Content>
-            </AlertDialog.Portal>
-          </AlertDialog.Root>
+          <CloseWithoutSavingDialog
+            open={confirmingClose}
+            onOpenChange={setConfirmingClose}
+            what="the key"
+            description="You have not copied or shown the new key. It will never be shown again: without it you must rotate again."
+            onCloseAnyway={onClose}
+          />
         </Dialog.Content>
       </Dialog.Portal>
     </Dialog.Root>
