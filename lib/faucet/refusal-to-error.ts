@@ -24,7 +24,7 @@ function invalidRequestMessage(refusal: Refusal): string {
   if (code === "insufficient_balance" || /insufficient|not enough/i.test(text)) {
     return "The faucet refused: the balance is too small for this amount.";
   }
-  if (code === "budget_exceeded" || /budget/i.test(text)) return "The faucet refused: the payment would exceed the agent's budget.";
+  if (code === "budget_exceeded" || /exceeds?.*budget|budget.*exceeded/i.test(text)) return "The faucet refused: the payment would exceed the agent's budget.";
   if (code === "inactive" || /deactivated|inactive/i.test(text)) return "The faucet refused: the agent is deactivated.";
   if (/amount/i.test(text)) return "The faucet refused the amount as invalid.";
   return "The faucet refused the request as invalid.";
