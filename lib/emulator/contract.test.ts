@@ -60,8 +60,11 @@ describe("operator account", () => {
   it("get_balance, get_info and get_rate_limits", async () => {
     expect(await faucet.call("get_balance", operatorKey)).toEqual({ success: true, balance_sats: 10_000 });
     const info = await faucet.call("get_info");
-    expect(info).toMatchObject({ success: true, status: "ok", max_payment_sats: 100_000, min_payment_sats: 1 });
-    expect(info.supported_features).toContain("regenerate_agent_key");
+    // As the real service answers: feature names, not action names (faucet-api.md §9).
+    expect(info).toMatchObject({ success: true, status: "operational", api_version: "1.0", max_payment_sats: 100_000, min_payment_sats: 1 });
+    expect(info.supported_features).toEqual(["agents", "keysend", "l402", "webhooks"]);
+    // Our extension: the actions this emulator speaks.
+    expect(info.supported_actions).toEqual(expect.arrayContaining(["regenerate_agent_key", "set_budget", "transfer_between_agents"]));
     // A key is optional for get_info, and even a wrong one is not held against it.
     expect((await faucet.call("get_info", "lf_bogus")).success).toBe(true);
     const first = await faucet.call("get_rate_limits", operatorKey);
@@ -95,10 +98,12 @@ describe("agents", () => {
     }
   });
 
-  it("list_agents shows the agent, with our cooldown_until extension", async () => {
+  it("list_agents shows the agent, with our cooldown_until, budget_limit_sats and description extensions", async () => {
     expect(await faucet.call("list_agents", operatorKey)).toEqual({
       success: true,
-      agents: [{ id: agentId, name: "Alpha", balance_sats: 0, is_active: true, created_at: iso(START), cooldown_until: null }],
+      agents: [
+        { id: agentId, name: "Alpha", balance_sats: 0, is_active: true, created_at: iso(START), cooldown_until: null, budget_limit_sats: 2000, description: "test" },
+      ],
       total: 1,
     });
   });
@@ -145,7 +150,7 @@ describe("agents", () => {
   });
 
   it("withdraw_from_agent moves sats back", async () => {
-    expect(await faucet.call("withdraw_from_agent", operatorKey, { agent_id: agentId, amount_sats: 1000, sweep: true })).toEqual({
+    expect(await faucet.call("withdraw_from_agent", operatorKey, { agent_id: agentId, amount_sats: 1000 })).toEqual({
       success: true,
       amount_transferred: 1000,
       new_operator_balance: 6000,
@@ -157,11 +162,23 @@ describe("agents", () => {
     expectRefusal(await faucet.call("withdraw_from_agent", operatorKey, { agent_id: agentId }), "invalid_request");
   });
 
-  it("pay_invoice spends from the agent's budget", async () => {
-    const paid = await faucet.call("pay_invoice", agentKey, { invoice: "lnbc15u1test", amount_sats: 1500 });
+  it("pay_invoice refuses an invoice without an amount unless amount_sats is sent, and one whose amount_sats disagrees", async () => {
+    const bare = await faucet.call("pay_invoice", agentKey, { invoice: "lnbc1pvjluezpp5qqqsyqcyq5rqwzqf" });
+    expectRefusal(bare, "invalid_request");
+    expect(bare.error).toMatch(/amount_sats/);
+    const mismatch = await faucet.call("pay_invoice", agentKey, { invoice: "lnbc15u1test", amount_sats: 10 });
+    expectRefusal(mismatch, "invalid_request");
+    expect(mismatch.error).toMatch(/1500/);
+    expectRefusal(await faucet.call("pay_invoice", agentKey, { invoice: "lnbc1n1test" }), "invalid_request");
+    expectRefusal(await faucet.call("pay_invoice", agentKey, { invoice: "lnbc2m1test" }), "invalid_request"); // 200,000 sats > max_payment_sats
+    expect(await faucet.call("get_balance", agentKey)).toMatchObject({ balance_sats: 4000 });
+  });
+
+  it("pay_invoice charges the invoice's own amount and spends from the agent's budget", async () => {
+    const paid = await faucet.call("pay_invoice", agentKey, { invoice: "lnbc15u1test" });
     expect(paid).toMatchObject({ success: true, amount_sats: 1500, routing_fee_sats: 0, platform_fee_sats: 0, total_cost: 1500, new_balance: 2500 });
     expect(str(paid, "payment_hash")).toMatch(/^[0-9a-f]{64}$/);
-    const over = await faucet.call("pay_invoice", agentKey, { invoice: "lnbc6u1test", amount_sats: 600 });
+    const over = await faucet.call("pay_invoice", agentKey, { invoice: "lnbc6u1test" });
     expectRefusal(over, "budget_exceeded");
     expect(over).toMatchObject({ budget_limit_sats: 2000, total_spent_sats: 1500, remaining_sats: 500 });
     expectRefusal(await faucet.call("pay_invoice", operatorKey, { invoice: "lnbc1" }), "wrong_role");
@@ -177,15 +194,14 @@ describe("agents", () => {
     expectRefusal(await faucet.call("get_budget_status", agentKey, { agent_id: agentId + 1000 }), "not_found");
   });
 
-  it("update_agent changes the budget (0 or null = unlimited) and the active flag", async () => {
+  it("update_agent changes the budget (0 = unlimited) and the active flag", async () => {
     expect(await faucet.call("update_agent", operatorKey, { agent_id: agentId, updates: { budget_limit_sats: 0 } })).toMatchObject({
       success: true,
       message: expect.any(String),
     });
     expect(await faucet.call("get_budget_status", agentKey)).toMatchObject({ budget_limit_sats: null, remaining_sats: null, has_budget: false });
     await faucet.call("update_agent", operatorKey, { agent_id: agentId, updates: { budget_limit_sats: 9000 } });
-    await faucet.call("update_agent", operatorKey, { agent_id: agentId, updates: { budget_limit_sats: null } });
-    expect(await faucet.call("whoami", agentKey)).toMatchObject({ budget_limit_sats: null });
+    expect(await faucet.call("whoami", agentKey)).toMatchObject({ budget_limit_sats: 9000 });
 
     await faucet.call("update_agent", operatorKey, { agent_id: agentId, updates: { is_active: false } });
     expect(await faucet.call("list_agents", operatorKey)).toMatchObject({ agents: [{ id: agentId, is_active: false }] });
@@ -194,6 +210,16 @@ describe("agents", () => {
     expect((await faucet.call("fund_agent", operatorKey, { agent_id: agentId, amount_sats: 500 })).success).toBe(true);
     await faucet.call("update_agent", operatorKey, { agent_id: agentId, updates: { is_active: true } });
     expect((await faucet.call("pay_invoice", agentKey, { invoice: "lnbc", amount_sats: 1 })).success).toBe(true);
+  });
+
+  it("update_agent refuses budget_limit_sats: null, as the real service did, and changes nothing", async () => {
+    // Our choice (faucet-api.md §9): faithful to the real update_agent, so a console that
+    // would send null for "unlimited" on the fallback path fails here, not in production.
+    const reply = await faucet.call("update_agent", operatorKey, { agent_id: agentId, updates: { budget_limit_sats: null } });
+    expectRefusal(reply, "invalid_request");
+    expect(reply.error).toMatch(/null.*0 for unlimited/);
+    expect(await faucet.call("whoami", agentKey)).toMatchObject({ budget_limit_sats: 9000 });
+    await faucet.call("update_agent", operatorKey, { agent_id: agentId, updates: { budget_limit_sats: 0 } });
   });
 
   it("update_agent rejects empty, unknown and mistyped updates", async () => {
@@ -255,12 +281,14 @@ describe("key rotation and cooldowns", () => {
 
     clock += 61 * MINUTE;
     const balance = num(await faucet.call("get_balance", operatorKey), "balance_sats");
-    const paid = await faucet.call("withdraw", operatorKey, { invoice: "lnbc1000" });
+    const paid = await faucet.call("withdraw", operatorKey, { invoice: "lnbc10u1pwithdraw" });
     expect(paid).toMatchObject({ success: true, amount_sats: 1000, routing_fee_sats: 0, platform_fee_sats: 0, total_cost: 1000, new_balance: balance - 1000 });
     expect(str(paid, "payment_hash")).toMatch(/^[0-9a-f]{64}$/);
     const short = await faucet.call("withdraw", operatorKey, { invoice: "lnbc", amount_sats: balance });
     expectRefusal(short, "insufficient_balance");
     expectRefusal(await faucet.call("withdraw", operatorKey, {}), "invalid_request");
+    expectRefusal(await faucet.call("withdraw", operatorKey, { invoice: "lnbc1pnoamount" }), "invalid_request");
+    expect(await faucet.call("withdraw", operatorKey, { invoice: "lnbc1pnoamount", amount_sats: 10 })).toMatchObject({ success: true, amount_sats: 10 });
   });
 
   it("recover issues a new key and a 60-minute cooldown; the code keeps working", async () => {
@@ -352,5 +380,97 @@ describe("deleting an agent", () => {
       amount_transferred: 777,
       new_agent_balance: 0,
     });
+  });
+});
+
+describe("agent lifecycle, as newer clients call it", () => {
+  let first = 0;
+  let second = 0;
+
+  beforeAll(async () => {
+    first = num(await faucet.call("create_agent", operatorKey, { name: "Gamma" }), "agent_id");
+    second = num(await faucet.call("create_agent", operatorKey, { name: "Delta" }), "agent_id");
+    await faucet.call("fund_agent", operatorKey, { agent_id: first, amount_sats: 900 });
+  });
+
+  it("set_budget sets a limit, and null or 0 makes it unlimited", async () => {
+    expect(await faucet.call("set_budget", operatorKey, { agent_id: first, budget_limit_sats: 300 })).toMatchObject({
+      success: true,
+      agent_id: first,
+      budget_limit_sats: 300,
+    });
+    expect(await faucet.call("get_budget_status", operatorKey, { agent_id: first })).toMatchObject({ budget_limit_sats: 300, remaining_sats: 300 });
+    expect(await faucet.call("list_agents", operatorKey)).toMatchObject({ agents: expect.arrayContaining([expect.objectContaining({ id: first, budget_limit_sats: 300 })]) });
+    for (const unlimited of [null, 0]) {
+      await faucet.call("set_budget", operatorKey, { agent_id: first, budget_limit_sats: 300 });
+      expect(await faucet.call("set_budget", operatorKey, { agent_id: first, budget_limit_sats: unlimited })).toMatchObject({ success: true, budget_limit_sats: null });
+      expect(await faucet.call("get_budget_status", operatorKey, { agent_id: first })).toMatchObject({ budget_limit_sats: null, has_budget: false });
+    }
+  });
+
+  it("set_budget refuses a missing or bad limit, an agent key and another operator's agent", async () => {
+    for (const params of [{ agent_id: first }, { agent_id: first, budget_limit_sats: -1 }, { agent_id: first, budget_limit_sats: "5" }]) {
+      const reply = await faucet.call("set_budget", operatorKey, params);
+      expectRefusal(reply, "invalid_request");
+      expect(reply.error).toContain("budget_limit_sats");
+    }
+    const agentOwnKey = str(await faucet.call("regenerate_agent_key", operatorKey, { agent_id: second }), "api_key");
+    expectRefusal(await faucet.call("set_budget", agentOwnKey, { agent_id: second, budget_limit_sats: 1 }), "wrong_role");
+    const other = str(await faucet.call("register", null, { name: "Eve" }), "api_key");
+    expectRefusal(await faucet.call("set_budget", other, { agent_id: first, budget_limit_sats: 1 }), "not_found");
+    expect(await faucet.call("get_budget_status", operatorKey, { agent_id: first })).toMatchObject({ budget_limit_sats: null });
+  });
+
+  it("transfer_between_agents moves sats between two of the operator's agents", async () => {
+    clock += 31 * MINUTE; // past the rotation of `second` above
+    expect(await faucet.call("transfer_between_agents", operatorKey, { from_agent_id: first, to_agent_id: second, amount_sats: 400 })).toEqual({
+      success: true,
+      amount_transferred: 400,
+      from_balance: 500,
+      to_balance: 400,
+    });
+    const short = await faucet.call("transfer_between_agents", operatorKey, { from_agent_id: first, to_agent_id: second, amount_sats: 501 });
+    expectRefusal(short, "insufficient_balance");
+    expect(short).toMatchObject({ required: 501, available: 500 });
+    expectRefusal(await faucet.call("transfer_between_agents", operatorKey, { from_agent_id: first, to_agent_id: first, amount_sats: 1 }), "invalid_request");
+    expectRefusal(await faucet.call("transfer_between_agents", operatorKey, { from_agent_id: first, to_agent_id: 999_999, amount_sats: 1 }), "not_found");
+    const missing = await faucet.call("transfer_between_agents", operatorKey, { from_agent_id: first, amount_sats: 1 });
+    expectRefusal(missing, "invalid_request");
+    expect(missing.error).toContain("to_agent_id");
+  });
+
+  it("transfer_between_agents out of an agent in cooldown is refused as a cooldown", async () => {
+    await faucet.call("regenerate_agent_key", operatorKey, { agent_id: second });
+    const locked = await faucet.call("transfer_between_agents", operatorKey, { from_agent_id: second, to_agent_id: first, amount_sats: 1 });
+    expectRefusal(locked, "cooldown");
+    expect(locked).toMatchObject({ seconds_remaining: 1800 });
+    // Into it is fine: incoming sats are never the risk.
+    expect((await faucet.call("transfer_between_agents", operatorKey, { from_agent_id: first, to_agent_id: second, amount_sats: 1 })).success).toBe(true);
+  });
+
+  it("the public client's sweep (amount_sats 999999999, sweep true) is refused during the cooldown, then moves the whole balance", async () => {
+    const sweepAll = { agent_id: second, amount_sats: 999_999_999, sweep: true };
+    expectRefusal(await faucet.call("withdraw_from_agent", operatorKey, sweepAll), "cooldown");
+    clock += 31 * MINUTE;
+    const operatorBefore = num(await faucet.call("get_balance", operatorKey), "balance_sats");
+    expect(await faucet.call("withdraw_from_agent", operatorKey, sweepAll)).toEqual({
+      success: true,
+      amount_transferred: 401,
+      new_operator_balance: operatorBefore + 401,
+      new_agent_balance: 0,
+    });
+    // An empty agent sweeps to nothing rather than being refused.
+    expect(await faucet.call("withdraw_from_agent", operatorKey, sweepAll)).toMatchObject({ success: true, amount_transferred: 0, new_agent_balance: 0 });
+    // Without sweep, the same amount is still an amount, and refused.
+    expectRefusal(await faucet.call("withdraw_from_agent", operatorKey, { agent_id: first, amount_sats: 999_999_999 }), "insufficient_balance");
+  });
+
+  it("a deactivated agent's payment is refused; delete_agent gives its balance back", async () => {
+    const agentOwnKey = str(await faucet.call("regenerate_agent_key", operatorKey, { agent_id: first }), "api_key");
+    clock += 31 * MINUTE;
+    await faucet.call("update_agent", operatorKey, { agent_id: first, updates: { is_active: false } });
+    expectRefusal(await faucet.call("pay_invoice", agentOwnKey, { invoice: "lnbc1u1test" }), "inactive");
+    expect(await faucet.call("get_balance", agentOwnKey)).toMatchObject({ balance_sats: 499 });
+    expect(await faucet.call("delete_agent", operatorKey, { agent_id: first })).toMatchObject({ success: true, balance_returned: 499 });
   });
 });

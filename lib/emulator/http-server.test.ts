@@ -240,7 +240,7 @@ describe("test control disabled", () => {
       expect((await fetch(`${base}/__test/faults`, { method: "POST", body: JSON.stringify({ failWithStatus: 502 }) })).status).toBe(404);
       expect((await fetch(`${base}/__test/stats`)).status).toBe(404);
       expect((await fetch(`${base}/__test/reset-stats`, { method: "POST" })).status).toBe(404);
-      expect(str(await plain.call("get_info"), "status")).toBe("ok");
+      expect(str(await plain.call("get_info"), "status")).toBe("operational");
     } finally {
       await plain.close();
       other.cleanup();

@@ -9,7 +9,6 @@ import { z } from "zod";
 
 export const MAX_PAYMENT_SATS = 100_000;
 export const MIN_PAYMENT_SATS = 1;
-const DEFAULT_PAYMENT_SATS = 1000;
 
 type IssueLike = { input?: unknown; code?: string; keys?: string[] };
 
@@ -41,6 +40,13 @@ function text(field: string, min: number, max: number) {
 
 const agentId = wholeNumber("agent_id", 1, Number.MAX_SAFE_INTEGER);
 const budgetLimit = sats("budget_limit_sats").nullable();
+// The real update_agent refused budget_limit_sats: null (faucet-api.md §9); 0 means unlimited there.
+const updateBudgetLimit = z
+  .unknown()
+  .refine((value) => value !== null, {
+    error: "updates.budget_limit_sats must not be null: send 0 for unlimited, or use set_budget",
+  })
+  .pipe(sats("updates.budget_limit_sats"));
 
 export const registerParams = z.object({
   name: text("name", 1, 100).default("AI Agent Operator"),
@@ -69,13 +75,27 @@ export const updateAgentParams = z.object({
   agent_id: agentId,
   updates: z
     .strictObject(
-      { is_active: z.boolean(describe("updates.is_active", "true or false")).optional(), budget_limit_sats: budgetLimit.optional() },
+      { is_active: z.boolean(describe("updates.is_active", "true or false")).optional(), budget_limit_sats: updateBudgetLimit.optional() },
       describe("updates", "an object with is_active and/or budget_limit_sats"),
     )
     .refine((u) => u.is_active !== undefined || u.budget_limit_sats !== undefined, {
       error: "updates must contain is_active and/or budget_limit_sats",
     }),
 });
+
+export const setBudgetParams = z.object({
+  agent_id: agentId,
+  // Required, but null is a value here: null or 0 = unlimited (faucet-api.md §9).
+  budget_limit_sats: z.unknown().refine((value) => value !== undefined, { error: "budget_limit_sats is required (null or 0 = unlimited)" }).pipe(budgetLimit),
+});
+
+export const transferBetweenAgentsParams = z
+  .object({
+    from_agent_id: wholeNumber("from_agent_id", 1, Number.MAX_SAFE_INTEGER),
+    to_agent_id: wholeNumber("to_agent_id", 1, Number.MAX_SAFE_INTEGER),
+    amount_sats: sats("amount_sats", 1),
+  })
+  .refine((p) => p.from_agent_id !== p.to_agent_id, { error: "from_agent_id and to_agent_id must be different agents" });
 
 export const fundAgentParams = z.object({ agent_id: agentId, amount_sats: sats("amount_sats", 1) });
 
@@ -91,7 +111,8 @@ export const withdrawFromAgentParams = z
 
 export const paymentParams = z.object({
   invoice: text("invoice", 1, 4096),
-  amount_sats: sats("amount_sats", MIN_PAYMENT_SATS, MAX_PAYMENT_SATS).default(DEFAULT_PAYMENT_SATS),
+  // Only needed for an invoice without an amount; see resolvePaymentAmount.
+  amount_sats: sats("amount_sats", MIN_PAYMENT_SATS, MAX_PAYMENT_SATS).optional(),
 });
 
 export const noParams = z.object({});

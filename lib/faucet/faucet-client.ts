@@ -3,11 +3,18 @@ import { abortable } from "./abortable";
 import { FaucetError } from "./faucet-error";
 import { refusalToError } from "./refusal-to-error";
 import {
+  acknowledgedSchema,
+  budgetStatusSchema,
+  createdAgentSchema,
+  deleteAgentSchema,
   envelopeSchema,
+  fundAgentSchema,
   listAgentsSchema,
+  sweepSchema,
   refusalSchema,
   rotationSchema,
   whoamiSchema,
+  type BudgetStatus,
   type FaucetAgent,
   type Rotation,
   type WhoAmI,
@@ -15,6 +22,14 @@ import {
 import { TransportError, type FaucetRequestBody, type FaucetTransport } from "./transport";
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** What the public client sends as amount_sats for "sweep all"; the faucet moves the whole balance. */
+export const SWEEP_ALL_SATS = 999_999_999;
+
+export type CreatedAgent = { agentId: number; apiKey: string | null; name: string };
+export type AgentBudget = { agentId: number; budgetLimitSats: number | null; via: "set_budget" | "update_agent" };
+export type Sweep = { movedSats: number; agentBalanceSats: number; operatorBalanceSats: number | null };
+export type Funding = { agentBalanceSats: number; operatorBalanceSats: number | null };
 
 export type FaucetClientOptions = {
   transport: FaucetTransport;
@@ -27,7 +42,25 @@ export type FaucetClient = {
   listAgents(operatorKey: string): Promise<FaucetAgent[]>;
   regenerateAgentKey(operatorKey: string, agentId: number): Promise<Rotation>;
   regenerateOperatorKey(operatorKey: string): Promise<Rotation>;
+  createAgent(
+    operatorKey: string,
+    agent: { name: string; description?: string; budgetLimitSats?: number | null },
+  ): Promise<CreatedAgent>;
+  setAgentActive(operatorKey: string, agentId: number, isActive: boolean): Promise<{ agentId: number; isActive: boolean }>;
+  /** null = unlimited. */
+  setAgentBudget(operatorKey: string, agentId: number, budgetLimitSats: number | null): Promise<AgentBudget>;
+  sweepAgent(operatorKey: string, agentId: number): Promise<Sweep>;
+  fundAgent(operatorKey: string, agentId: number, amountSats: number): Promise<Funding>;
+  deleteAgent(operatorKey: string, agentId: number): Promise<{ returnedSats: number }>;
+  getBudgetStatus(operatorKey: string, agentId: number): Promise<BudgetStatus>;
 };
+
+/** Checked before anything is sent, so a bad amount never reaches the faucet. */
+function requireSats(value: number, field: string, min: number): void {
+  if (!Number.isSafeInteger(value) || value < min) {
+    throw new FaucetError("invalid_request", `${field} must be a whole number of sats, at least ${min}.`);
+  }
+}
 
 /**
  * The typed Lightning Faucet client. Every call is sent exactly once: a call that
@@ -98,5 +131,56 @@ export function createFaucetClient({ transport, timeoutMs = DEFAULT_TIMEOUT_MS, 
     regenerateAgentKey: (operatorKey, agentId) =>
       call({ action: "regenerate_agent_key", api_key: operatorKey, agent_id: agentId }, rotationSchema, true),
     regenerateOperatorKey: (operatorKey) => call({ action: "regenerate_operator_key", api_key: operatorKey }, rotationSchema, true),
+
+    async createAgent(operatorKey, { name, description, budgetLimitSats }) {
+      if (budgetLimitSats != null) requireSats(budgetLimitSats, "The budget", 0);
+      const body: FaucetRequestBody = { action: "create_agent", api_key: operatorKey, name };
+      if (description !== undefined) body.description = description;
+      // Unlimited (null or 0) is the faucet's default: the field is left out rather than sent as null.
+      if (budgetLimitSats) body.budget_limit_sats = budgetLimitSats;
+      const created = await call(body, createdAgentSchema, true);
+      return { agentId: created.agentId, apiKey: created.apiKey, name: created.name ?? name };
+    },
+
+    async setAgentActive(operatorKey, agentId, isActive) {
+      await call({ action: "update_agent", api_key: operatorKey, agent_id: agentId, updates: { is_active: isActive } }, acknowledgedSchema, true);
+      return { agentId, isActive };
+    },
+
+    async setAgentBudget(operatorKey, agentId, budgetLimitSats) {
+      if (budgetLimitSats !== null) requireSats(budgetLimitSats, "The budget", 0);
+      const limit = budgetLimitSats ? budgetLimitSats : null;
+      try {
+        // set_budget takes null for unlimited (faucet-api.md §9).
+        await call({ action: "set_budget", api_key: operatorKey, agent_id: agentId, budget_limit_sats: limit }, acknowledgedSchema, true);
+        return { agentId, budgetLimitSats: limit, via: "set_budget" };
+      } catch (error) {
+        // The one place a confirmation may cost two calls: only when the faucet refused
+        // set_budget as an unknown action (an older release), a refusal that certainly
+        // changed nothing. Any other failure, a lost reply above all, is passed on as is.
+        if (!(error instanceof FaucetError) || error.kind !== "unknown_action") throw error;
+      }
+      // The real update_agent refused budget_limit_sats: null; 0 means unlimited there too.
+      await call(
+        { action: "update_agent", api_key: operatorKey, agent_id: agentId, updates: { budget_limit_sats: limit ?? 0 } },
+        acknowledgedSchema,
+        true,
+      );
+      return { agentId, budgetLimitSats: limit, via: "update_agent" };
+    },
+
+    sweepAgent: (operatorKey, agentId) =>
+      // As the public client's "sweep all": sweep wins over the amount on the faucet's side.
+      call({ action: "withdraw_from_agent", api_key: operatorKey, agent_id: agentId, amount_sats: SWEEP_ALL_SATS, sweep: true }, sweepSchema, true),
+
+    async fundAgent(operatorKey, agentId, amountSats) {
+      requireSats(amountSats, "The amount", 1);
+      return call({ action: "fund_agent", api_key: operatorKey, agent_id: agentId, amount_sats: amountSats }, fundAgentSchema, true);
+    },
+
+    deleteAgent: (operatorKey, agentId) => call({ action: "delete_agent", api_key: operatorKey, agent_id: agentId }, deleteAgentSchema, true),
+
+    getBudgetStatus: (operatorKey, agentId) =>
+      call({ action: "get_budget_status", api_key: operatorKey, agent_id: agentId }, budgetStatusSchema, false),
   };
 }

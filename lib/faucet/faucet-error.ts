@@ -9,6 +9,8 @@ export type FaucetErrorKind =
   | "cooldown"
   | "rate_limited"
   | "invalid_request"
+  /** The faucet does not know the action (an older or newer release): certainly nothing changed. */
+  | "unknown_action"
   | "upstream_unavailable"
   | "timeout"
   | "bad_response";

@@ -5,9 +5,9 @@ import { faucetTimeoutMs } from "./faucet-timeout";
 import { createHttpTransport } from "./http-transport";
 
 export { FaucetError, isFaucetError, type FaucetErrorKind } from "./faucet-error";
-export type { FaucetClient } from "./faucet-client";
+export type { AgentBudget, CreatedAgent, FaucetClient, Funding, Sweep } from "./faucet-client";
 export { faucetTimeoutMs } from "./faucet-timeout";
-export type { FaucetAgent, Rotation, WhoAmI } from "./schemas";
+export type { BudgetStatus, FaucetAgent, Rotation, WhoAmI } from "./schemas";
 
 /** Set FAUCET_API_URL to talk to a real (or stand-alone) faucet; unset means the embedded one. */
 export function faucetApiUrl(): string | undefined {

@@ -11,8 +11,24 @@ const KNOWN_CODES: Record<string, FaucetErrorKind> = {
   cooldown: "cooldown",
   rate_limited: "rate_limited",
   invalid_request: "invalid_request",
-  unknown_action: "invalid_request",
+  unknown_action: "unknown_action",
+  insufficient_balance: "invalid_request",
+  budget_exceeded: "invalid_request",
+  inactive: "invalid_request",
 };
+
+/** Our own words for the refusals that share kind "invalid_request", keyed by what the faucet said. */
+function invalidRequestMessage(refusal: Refusal): string {
+  const code = refusal.error_code ?? "";
+  const text = refusal.error ?? "";
+  if (code === "insufficient_balance" || /insufficient|not enough/i.test(text)) {
+    return "The faucet refused: the balance is too small for this amount.";
+  }
+  if (code === "budget_exceeded" || /exceeds?.*budget|budget.*exceeded/i.test(text)) return "The faucet refused: the payment would exceed the agent's budget.";
+  if (code === "inactive" || /deactivated|inactive/i.test(text)) return "The faucet refused: the agent is deactivated.";
+  if (/amount/i.test(text)) return "The faucet refused the amount as invalid.";
+  return "The faucet refused the request as invalid.";
+}
 
 /**
  * The real faucet's error strings are undocumented (faucet-api.md §6): when no
@@ -20,6 +36,7 @@ const KNOWN_CODES: Record<string, FaucetErrorKind> = {
  * may mention the key, so the specific signals are checked first.
  */
 function kindFromWording(text: string): FaucetErrorKind {
+  if (/unknown action|unsupported action|invalid action/i.test(text)) return "unknown_action";
   if (/cool\s?down|locked/i.test(text)) return "cooldown";
   if (/rate.?limit|too many/i.test(text)) return "rate_limited";
   if (/(requires?|only).*(operator|agent)|operator key|agent key|not allowed|permission/i.test(text)) return "wrong_role";
@@ -57,7 +74,9 @@ export function refusalToError(refusal: Refusal, now: number): FaucetError {
         retryAfterSeconds,
       });
     }
+    case "unknown_action":
+      return new FaucetError(kind, "This faucet does not support that action.");
     default:
-      return new FaucetError("invalid_request", "The faucet refused the request as invalid.");
+      return new FaucetError("invalid_request", invalidRequestMessage(refusal));
   }
 }

@@ -13,6 +13,7 @@ export function faucetFailure(error: FaucetError): ActionFailure {
     case "cooldown":
     case "wrong_role":
     case "invalid_request":
+    case "unknown_action":
       return failure("faucet_refused", error.message);
     case "timeout":
     case "upstream_unavailable":

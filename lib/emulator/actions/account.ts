@@ -73,6 +73,13 @@ export const getBalance = defineKeyedAction({
   run: ({ caller }) => succeed({ balance_sats: caller.role === "operator" ? caller.operator.balanceSats : caller.agent.balanceSats }),
 });
 
+/**
+ * Feature names as the real service answers them (faucet-api.md §9). They describe the
+ * service the emulator stands in for: the emulator itself implements only the `agents`
+ * part, and lists the actions it does speak in `supported_actions` (an extension).
+ */
+export const SUPPORTED_FEATURES = ["agents", "keysend", "l402", "webhooks"] as const;
+
 export function getInfo(supportedActions: readonly string[]): ActionDefinition {
   return definePublicAction({
     params: noParams,
@@ -80,11 +87,12 @@ export function getInfo(supportedActions: readonly string[]): ActionDefinition {
     run: () =>
       succeed({
         version: EMULATOR_VERSION,
-        api_version: "1",
-        status: "ok",
+        api_version: "1.0",
+        status: "operational",
         max_payment_sats: MAX_PAYMENT_SATS,
         min_payment_sats: MIN_PAYMENT_SATS,
-        supported_features: [...supportedActions].sort(),
+        supported_features: [...SUPPORTED_FEATURES],
+        supported_actions: [...supportedActions].sort(),
       }),
   });
 }

@@ -1,5 +1,5 @@
 import { generateAgentKey, hashSecret } from "../keys";
-import { agentIdParams, createAgentParams, listAgentsParams, optionalAgentIdParams, updateAgentParams } from "../params";
+import { agentIdParams, createAgentParams, listAgentsParams, optionalAgentIdParams, setBudgetParams, updateAgentParams } from "../params";
 import { agentNotFound, refuse, succeed } from "../refusal";
 import { activeCooldown, isoOrNull, type AgentRecord } from "../state";
 import { defineKeyedAction, defineOperatorAction, findOwnedAgent } from "./define";
@@ -25,6 +25,9 @@ export const listAgents = defineOperatorAction({
         balance_sats: agent.balanceSats,
         is_active: agent.isActive,
         created_at: new Date(agent.createdAt).toISOString(),
+        // Extensions of ours: the console's details view reads them without a call per row.
+        budget_limit_sats: agent.budgetLimitSats,
+        description: agent.description,
         // Extension of ours (not in the public contract): lets the console show a
         // locked agent without one get_budget_status/whoami call per row.
         cooldown_until: isoOrNull(activeCooldown(agent.cooldownUntil, now)),
@@ -69,6 +72,18 @@ export const updateAgent = defineOperatorAction({
     if (is_active !== undefined) agent.isActive = is_active;
     if (budget_limit_sats !== undefined) agent.budgetLimitSats = normaliseBudget(budget_limit_sats);
     return succeed({ message: `Agent ${agent.id} updated` });
+  },
+});
+
+/** Newer clients' budget call (faucet-api.md §9); unlike update_agent it takes null for unlimited. */
+export const setBudget = defineOperatorAction({
+  params: setBudgetParams,
+  mutates: true,
+  run({ state, caller, params }) {
+    const agent = findOwnedAgent(state, caller.id, params.agent_id);
+    if (!agent) return agentNotFound(params.agent_id);
+    agent.budgetLimitSats = normaliseBudget(params.budget_limit_sats);
+    return succeed({ message: `Budget of agent ${agent.id} updated`, agent_id: agent.id, budget_limit_sats: agent.budgetLimitSats });
   },
 });
 

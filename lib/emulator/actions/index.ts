@@ -1,9 +1,9 @@
 import { getBalance, getInfo, getRateLimits, register, whoami } from "./account";
-import { createAgent, deleteAgent, getBudgetStatus, listAgents, updateAgent } from "./agents";
+import { createAgent, deleteAgent, getBudgetStatus, listAgents, setBudget, updateAgent } from "./agents";
 import type { ActionDefinition } from "./define";
 import { recover, regenerateAgentKey, regenerateOperatorKey } from "./keys";
 import { payInvoice, withdraw } from "./payments";
-import { fundAgent, withdrawFromAgent } from "./transfers";
+import { fundAgent, transferBetweenAgents, withdrawFromAgent } from "./transfers";
 
 /** Every action the emulator speaks, by its wire name. */
 const core: Record<string, ActionDefinition> = {
@@ -15,10 +15,12 @@ const core: Record<string, ActionDefinition> = {
   list_agents: listAgents,
   create_agent: createAgent,
   update_agent: updateAgent,
+  set_budget: setBudget,
   get_budget_status: getBudgetStatus,
   delete_agent: deleteAgent,
   fund_agent: fundAgent,
   withdraw_from_agent: withdrawFromAgent,
+  transfer_between_agents: transferBetweenAgents,
   regenerate_agent_key: regenerateAgentKey,
   regenerate_operator_key: regenerateOperatorKey,
   withdraw,

@@ -1,4 +1,4 @@
-import { fundAgentParams, withdrawFromAgentParams } from "../params";
+import { fundAgentParams, transferBetweenAgentsParams, withdrawFromAgentParams } from "../params";
 import { agentNotFound, cooldownRefusal, insufficientBalance, succeed } from "../refusal";
 import { activeCooldown } from "../state";
 import { defineOperatorAction, findOwnedAgent } from "./define";
@@ -32,8 +32,9 @@ export const withdrawFromAgent = defineOperatorAction({
     // Cooldown before balance, so a refusal during a cooldown always says why.
     const cooldown = activeCooldown(agent.cooldownUntil, now);
     if (cooldown !== null) return cooldownRefusal(`Withdrawals from agent ${agent.id}`, cooldown, now);
-    // An explicit amount wins; sweep alone means "everything" (older clients send both).
-    const amount = params.amount_sats ?? agent.balanceSats;
+    // sweep moves the whole balance whatever amount_sats says: the public client's
+    // "sweep all" sends amount_sats 999999999 with sweep true.
+    const amount = params.sweep === true ? agent.balanceSats : (params.amount_sats ?? agent.balanceSats);
     if (agent.balanceSats < amount) return insufficientBalance("agent", amount, agent.balanceSats);
     agent.balanceSats -= amount;
     caller.balanceSats += amount;
@@ -42,5 +43,23 @@ export const withdrawFromAgent = defineOperatorAction({
       new_operator_balance: caller.balanceSats,
       new_agent_balance: agent.balanceSats,
     });
+  },
+});
+
+export const transferBetweenAgents = defineOperatorAction({
+  params: transferBetweenAgentsParams,
+  mutates: true,
+  run({ state, now, caller, params }) {
+    const from = findOwnedAgent(state, caller.id, params.from_agent_id);
+    if (!from) return agentNotFound(params.from_agent_id);
+    const to = findOwnedAgent(state, caller.id, params.to_agent_id);
+    if (!to) return agentNotFound(params.to_agent_id);
+    // Taking sats out of an agent in cooldown is refused as withdraw_from_agent is; cooldown before balance.
+    const cooldown = activeCooldown(from.cooldownUntil, now);
+    if (cooldown !== null) return cooldownRefusal(`Transfers from agent ${from.id}`, cooldown, now);
+    if (from.balanceSats < params.amount_sats) return insufficientBalance("agent", params.amount_sats, from.balanceSats);
+    from.balanceSats -= params.amount_sats;
+    to.balanceSats += params.amount_sats;
+    return succeed({ amount_transferred: params.amount_sats, from_balance: from.balanceSats, to_balance: to.balanceSats });
   },
 });
