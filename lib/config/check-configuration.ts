@@ -1,4 +1,5 @@
 import { ConfigError, resolveSessionPasswords } from "@/lib/session/session-secret";
+import { auditRetentionDays } from "./audit-retention-days";
 import { consoleDataDir } from "./data-dir";
 import { checkFaucetMode, describeFaucetMode } from "./faucet-mode";
 import { readSecuritySettings } from "./security-settings";
@@ -8,6 +9,7 @@ export function checkConfiguration(): void {
     resolveSessionPasswords(process.env, consoleDataDir());
     const mode = checkFaucetMode(process.env);
     readSecuritySettings(process.env);
+    auditRetentionDays(process.env);
     console.info(`Faucet Console: ${describeFaucetMode(mode)}.`);
     if (mode.kind === "remote" && process.env.NODE_ENV === "production" && !process.env.NEXT_SERVER_ACTIONS_ENCRYPTION_KEY) {
       // Fine for one instance; behind a load balancer every instance needs the same key.
