@@ -11,4 +11,7 @@ export async function register() {
   checkConfiguration();
   const { getStore } = await import("./lib/store/get-store");
   await getStore().catch(() => undefined);
+  // Audit retention: pruned by an unref'd timer, never on a request.
+  const { startAuditPruning } = await import("./lib/audit/audit-retention");
+  startAuditPruning();
 }

@@ -1,6 +1,8 @@
 "use server";
 
 import { redirect } from "next/navigation";
+import { auditActor } from "@/lib/audit/audit-actor";
+import { recordAuditEventQuietly } from "@/lib/audit/record-audit-event";
 import { log } from "@/lib/log";
 import { isSameOriginRequest } from "@/lib/security/same-origin";
 import { endOperatorSessions } from "@/lib/session/session-records";
@@ -8,10 +10,16 @@ import { clearSessionCookie, closeSession, readSession } from "@/lib/session/ses
 
 /** Sign out: this session's row is deleted, so any copy of its cookie opens nothing. */
 export async function signOut(): Promise<void> {
-  // A forged sign-out is harmless but still refused, like every other state change.
-  if (!(await isSameOriginRequest())) redirect("/");
+  // A forged sign-out is harmless but still refused (and audited, with no operator), like every other state change.
+  if (!(await isSameOriginRequest())) {
+    await recordAuditEventQuietly(await auditActor({ operatorId: null }), { action: "sign_out", target: "operator", outcome: "refused", refusal: "forbidden_origin" });
+    redirect("/");
+  }
   try {
+    // Read first: once the row is gone there is no one to name in the audit log.
+    const session = await readSession();
     await closeSession();
+    if (session) await recordAuditEventQuietly(await auditActor(session), { action: "sign_out", target: "operator", outcome: "ok" });
   } catch (error) {
     // The browser's copy goes anyway; the user must know the row may still be open.
     log.error("sign-out could not reach the store", error);
@@ -23,10 +31,16 @@ export async function signOut(): Promise<void> {
 
 /** Ends every session of the operator, in every browser and on every instance. */
 export async function signOutEverywhere(): Promise<void> {
-  if (!(await isSameOriginRequest())) redirect("/");
+  if (!(await isSameOriginRequest())) {
+    await recordAuditEventQuietly(await auditActor({ operatorId: null }), { action: "sign_out_everywhere", target: "operator", outcome: "refused", refusal: "forbidden_origin" });
+    redirect("/");
+  }
   try {
     const session = await readSession();
-    if (session) await endOperatorSessions(session.operatorId, "signed_out_everywhere", Date.now());
+    if (session) {
+      await endOperatorSessions(session.operatorId, "signed_out_everywhere", Date.now());
+      await recordAuditEventQuietly(await auditActor(session), { action: "sign_out_everywhere", target: "operator", outcome: "ok" });
+    }
     await clearSessionCookie();
   } catch (error) {
     log.error("sign out everywhere could not reach the store", error);

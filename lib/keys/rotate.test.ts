@@ -14,6 +14,9 @@ const doubles = vi.hoisted(() => ({
   finish: vi.fn(),
   switchOperatorKey: vi.fn(),
   saveSessionCookie: vi.fn(),
+  beginAudit: vi.fn(),
+  finishAudit: vi.fn(),
+  recordAudit: vi.fn(),
 }));
 
 vi.mock("@/lib/faucet", async (importOriginal) => ({
@@ -25,6 +28,8 @@ vi.mock("@/lib/security/limits", () => ({ storeRateLimiter: () => ({ take: doubl
 vi.mock("./rotation-attempts", () => ({ beginRotationAttempt: doubles.begin, finishRotationAttempt: doubles.finish }));
 vi.mock("@/lib/session/session-records", () => ({ switchOperatorKey: doubles.switchOperatorKey }));
 vi.mock("@/lib/session/session-store", () => ({ saveSessionCookie: doubles.saveSessionCookie }));
+vi.mock("@/lib/audit/audit-actor", () => ({ auditActor: async () => ({ operatorId: 7, sessionLabel: "3fa1c2d0", clientAddress: "127.0.0.1", userAgent: "test", instanceId: "i" }) }));
+vi.mock("@/lib/audit/record-audit-event", () => ({ beginAuditEvent: doubles.beginAudit, finishAuditEvent: doubles.finishAudit, recordAuditEventQuietly: doubles.recordAudit }));
 
 const { rotate } = await import("./rotate");
 
@@ -47,6 +52,9 @@ beforeEach(() => {
   doubles.take.mockResolvedValue({ allowed: true });
   doubles.begin.mockResolvedValue({ kind: "begun" });
   doubles.finish.mockResolvedValue(undefined);
+  doubles.beginAudit.mockResolvedValue({ id: "audit-1", action: "rotate_agent_key", target: "agent:4" });
+  doubles.finishAudit.mockResolvedValue(undefined);
+  doubles.recordAudit.mockResolvedValue(true);
   doubles.saveSessionCookie.mockResolvedValue({ saved: true });
   doubles.regenerateAgentKey.mockResolvedValue({ apiKey: NEW_KEY, cooldownUntil: null });
   doubles.regenerateOperatorKey.mockResolvedValue({ apiKey: "lf_fedcba9876543210fedcba9876543210", cooldownUntil: null });
@@ -87,5 +95,53 @@ describe("rotate", () => {
     doubles.regenerateAgentKey.mockRejectedValueOnce(new FaucetError("cooldown", "Locked."));
     expect(await rotate({ ...request, subject: { kind: "agent", agentId: 4 } })).toMatchObject({ ok: false, code: "faucet_refused" });
     expect(doubles.finish).toHaveBeenLastCalledWith(request.attemptId, { status: "refused" });
+  });
+
+  it("audits a rotation: pending before the faucet call, then ok with the new key's label and never the key", async () => {
+    const order: string[] = [];
+    doubles.beginAudit.mockImplementation(async () => {
+      order.push("audit pending");
+      return { id: "audit-1" };
+    });
+    doubles.regenerateAgentKey.mockImplementation(async () => {
+      order.push("faucet");
+      return { apiKey: NEW_KEY, cooldownUntil: null };
+    });
+    await rotate({ ...request, subject: { kind: "agent", agentId: 4 } });
+    expect(order).toEqual(["audit pending", "faucet"]);
+    expect(doubles.beginAudit).toHaveBeenCalledWith(expect.objectContaining({ operatorId: 7 }), { action: "rotate_agent_key", target: "agent:4" });
+    expect(doubles.finishAudit).toHaveBeenCalledWith({ id: "audit-1" }, { outcome: "ok", keyFingerprint: "agent_…9f3a" });
+    expect(JSON.stringify(doubles.finishAudit.mock.calls)).not.toContain(NEW_KEY);
+  });
+
+  it("makes no faucet call when the pending audit event cannot be written, and releases the guard", async () => {
+    doubles.beginAudit.mockRejectedValue(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }));
+    expect(await rotate({ ...request, subject: { kind: "operator" } })).toMatchObject({ ok: false, code: "store_unavailable" });
+    expect(doubles.regenerateOperatorKey).not.toHaveBeenCalled();
+    expect(doubles.finish).toHaveBeenCalledWith(request.attemptId, { status: "refused" });
+  });
+
+  it("still shows the key when the audit event cannot be completed, and says it shows as unknown", async () => {
+    doubles.finishAudit.mockRejectedValue(new Error("store went away"));
+    const result = await rotate({ ...request, subject: { kind: "agent", agentId: 4 } });
+    expect(result).toMatchObject({ ok: true, data: { apiKey: NEW_KEY, warning: expect.stringContaining("audit log could not record") } });
+  });
+
+  it("audits refusals: the rate limit and the guard before any call, the faucet's kind, outcome unknown and a missing key", async () => {
+    doubles.take.mockResolvedValueOnce({ allowed: false, retryAfterSeconds: 3 });
+    await rotate({ ...request, subject: { kind: "agent", agentId: 4 } });
+    expect(doubles.recordAudit).toHaveBeenLastCalledWith(expect.anything(), { action: "rotate_agent_key", target: "agent:4", outcome: "refused", refusal: "rate_limited" });
+    doubles.begin.mockResolvedValueOnce({ kind: "rotated_elsewhere", last: { attemptId: "x", at: 0, sessionLabel: "beef0001", instanceId: "i", keyFingerprint: null, cooldownUntil: null } });
+    await rotate({ ...request, subject: { kind: "operator" } });
+    expect(doubles.recordAudit).toHaveBeenLastCalledWith(expect.anything(), { action: "rotate_operator_key", target: "operator", outcome: "refused", refusal: "rotated_elsewhere" });
+    doubles.regenerateAgentKey.mockRejectedValueOnce(new FaucetError("cooldown", "Locked."));
+    await rotate({ ...request, subject: { kind: "agent", agentId: 4 } });
+    expect(doubles.finishAudit).toHaveBeenLastCalledWith(expect.anything(), { outcome: "refused", refusal: "cooldown" });
+    doubles.regenerateAgentKey.mockRejectedValueOnce(new FaucetError("timeout", "No answer.", { mayHaveCommitted: true }));
+    await rotate({ ...request, subject: { kind: "agent", agentId: 4 } });
+    expect(doubles.finishAudit).toHaveBeenLastCalledWith(expect.anything(), { outcome: "outcome_unknown" });
+    doubles.regenerateAgentKey.mockResolvedValueOnce({ apiKey: "", cooldownUntil: null });
+    await rotate({ ...request, subject: { kind: "agent", agentId: 4 } });
+    expect(doubles.finishAudit).toHaveBeenLastCalledWith(expect.anything(), { outcome: "key_missing" });
   });
 });

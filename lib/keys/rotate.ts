@@ -1,5 +1,8 @@
 import "server-only";
 import { agentListMemo } from "@/lib/agents/agent-list-memo";
+import { auditActor, type AuditActor } from "@/lib/audit/audit-actor";
+import type { AuditAction } from "@/lib/audit/audit-vocabulary";
+import { beginAuditEvent, finishAuditEvent, recordAuditEventQuietly, type AuditEventEnd, type AuditEventHandle } from "@/lib/audit/record-audit-event";
 import { formatUtcTime } from "@/lib/time/format-utc-time";
 import { instanceId } from "@/lib/config/instance-id";
 import { faucetTimeoutMs, getFaucetClient, isFaucetError, type Rotation } from "@/lib/faucet";
@@ -12,6 +15,7 @@ import { switchOperatorKey } from "@/lib/session/session-records";
 import { saveSessionCookie } from "@/lib/session/session-store";
 import { failure, type ActionResult } from "@/lib/results/action-result";
 import { faucetFailure } from "@/lib/results/faucet-failure";
+import { isStoreUnavailable, STORE_UNAVAILABLE_MESSAGE } from "@/lib/store/store-unavailable-error";
 import { AGENT_COOLDOWN_MS, OPERATOR_COOLDOWN_MS } from "./cooldowns";
 import { keyLabel } from "./key-label";
 import { beginRotationAttempt, finishRotationAttempt, type AttemptOutcome, type RecordedRotation, type RotationTargetKey } from "./rotation-attempts";
@@ -47,6 +51,26 @@ function targetKey(subject: RotationSubject): RotationTargetKey {
   return subject.kind === "agent" ? `agent:${subject.agentId}` : "operator";
 }
 
+function auditAction(subject: RotationSubject): AuditAction {
+  return subject.kind === "agent" ? "rotate_agent_key" : "rotate_operator_key";
+}
+
+/** A refusal before any faucet call: recorded, but a log that cannot record it does not change the answer. */
+function recordRefusal(actor: AuditActor, subject: RotationSubject, refusal: string): Promise<boolean> {
+  return recordAuditEventQuietly(actor, { action: auditAction(subject), target: targetKey(subject), outcome: "refused", refusal });
+}
+
+/** After the faucet answered, the answer stands: a log that cannot record it is logged, not shown as a failure. */
+async function finishAuditQuietly(handle: AuditEventHandle, end: AuditEventEnd): Promise<boolean> {
+  try {
+    await finishAuditEvent(handle, end);
+    return true;
+  } catch (error) {
+    log.error("a rotation's audit event could not be completed; it stays pending (shown as unknown)", error);
+    return false;
+  }
+}
+
 function callFaucet({ session, subject }: RotateRequest): Promise<Rotation> {
   const faucet = getFaucetClient();
   return subject.kind === "agent" ? faucet.regenerateAgentKey(session.operatorKey, subject.agentId) : faucet.regenerateOperatorKey(session.operatorKey);
@@ -74,14 +98,17 @@ function rotatedElsewhere(last: RecordedRotation) {
 
 /**
  * Every key rotation, agent or operator, goes through here and nowhere else:
- * rate limit → the shared guard → exactly one faucet call → the attempt's outcome
- * recorded → the session updated. Never retries. Once the faucet has answered with a
- * key, nothing that fails afterwards may hide it: the key is returned with a warning.
+ * rate limit → the shared guard → the pending audit event → exactly one faucet call →
+ * the attempt's outcome and the audit event completed → the session updated. Never
+ * retries. Once the faucet has answered with a key, nothing that fails afterwards may
+ * hide it: the key is returned with a warning. Refusals before the call are audited too.
  */
 export async function rotate(request: RotateRequest): Promise<ActionResult<Rotated>> {
   const { session, subject } = request;
+  const actor = await auditActor(session);
   const limit = await storeRateLimiter("rotations").take(`operator:${session.operatorId}`);
   if (!limit.allowed) {
+    await recordRefusal(actor, subject, "rate_limited");
     return failure("rate_limited", `Too many rotations in a minute. Try again in ${limit.retryAfterSeconds} s.`, { retryAfterSeconds: limit.retryAfterSeconds });
   }
   const verdict = await beginRotationAttempt({
@@ -94,11 +121,25 @@ export async function rotate(request: RotateRequest): Promise<ActionResult<Rotat
     ownAttemptId: request.ownAttemptId,
     abandonedAfterMs: faucetTimeoutMs() + 5_000,
   });
-  if (verdict.kind === "rotated_elsewhere") return rotatedElsewhere(verdict.last);
+  if (verdict.kind === "rotated_elsewhere") {
+    await recordRefusal(actor, subject, "rotated_elsewhere");
+    return rotatedElsewhere(verdict.last);
+  }
   if (verdict.kind === "duplicate") {
+    await recordRefusal(actor, subject, "duplicate");
     return failure("outcome_unknown", "This confirmation reached the console twice; the second copy was not sent to the faucet. Rotate again if no key was shown.");
   }
   const { attemptId } = request;
+
+  // An attempt the audit log cannot record is not made: no faucet call without its pending event.
+  let audit: AuditEventHandle;
+  try {
+    audit = await beginAuditEvent(actor, { action: auditAction(subject), target: targetKey(subject) });
+  } catch (error) {
+    await finishQuietly(attemptId, { status: "refused" });
+    if (isStoreUnavailable(error)) return failure("store_unavailable", STORE_UNAVAILABLE_MESSAGE);
+    throw error;
+  }
 
   let rotation: Rotation;
   try {
@@ -106,6 +147,7 @@ export async function rotate(request: RotateRequest): Promise<ActionResult<Rotat
   } catch (error) {
     const mayHaveCommitted = !isFaucetError(error) || error.mayHaveCommitted;
     await finishQuietly(attemptId, { status: mayHaveCommitted ? "outcome_unknown" : "refused" });
+    await finishAuditQuietly(audit, mayHaveCommitted ? { outcome: "outcome_unknown" } : { outcome: "refused", refusal: isFaucetError(error) ? error.kind : "refused" });
     if (!mayHaveCommitted && isFaucetError(error)) return faucetFailure(error);
     if (!isFaucetError(error)) log.error("rotation call failed", error);
     const reason = isFaucetError(error) ? error.message : "The console lost track of the faucet's answer.";
@@ -120,16 +162,23 @@ export async function rotate(request: RotateRequest): Promise<ActionResult<Rotat
 
   if (!rotation.apiKey) {
     await finishQuietly(attemptId, { status: "key_missing" });
+    await finishAuditQuietly(audit, { outcome: "key_missing" });
     return failure(
       "key_missing",
       "The faucet says it rotated the key but sent no new key. The old key is probably invalid already and the new one was never shown. Rotate again to get a key you can use.",
     );
   }
-  return recordRotation(request, attemptId, rotation.apiKey, rotation.cooldownUntil);
+  return recordRotation(request, attemptId, audit, rotation.apiKey, rotation.cooldownUntil);
 }
 
 /** After the faucet committed: record it, update the session, and return the key whatever fails. */
-async function recordRotation({ session, subject }: RotateRequest, attemptId: string, apiKey: string, reportedCooldownUntil: number | null): Promise<ActionResult<Rotated>> {
+async function recordRotation(
+  { session, subject }: RotateRequest,
+  attemptId: string,
+  audit: AuditEventHandle,
+  apiKey: string,
+  reportedCooldownUntil: number | null,
+): Promise<ActionResult<Rotated>> {
   const now = Date.now();
   const cooldownUntil = reportedCooldownUntil ?? now + (subject.kind === "agent" ? AGENT_COOLDOWN_MS : OPERATOR_COOLDOWN_MS);
   const fingerprint = keyFingerprint(apiKey);
@@ -139,6 +188,9 @@ async function recordRotation({ session, subject }: RotateRequest, attemptId: st
   } catch (error) {
     log.error("a committed rotation could not be recorded", error);
     problems.push("The console could not record this rotation, so other tabs may not show its timer.");
+  }
+  if (!(await finishAuditQuietly(audit, { outcome: "ok", keyFingerprint: keyLabel(apiKey) }))) {
+    problems.push("The audit log could not record this rotation's outcome; it shows there as unknown.");
   }
   try {
     if (subject.kind === "operator") {

@@ -90,10 +90,11 @@ export async function saveSessionCookie(session: SessionCookie): Promise<SaveOut
 
 type NewSession = { operatorKey: string; operatorId: number; operatorName: string; operatorCooldownUntil: number | null };
 
-/** Sign-in: a row holding the sealed key, and a cookie holding the key to it. */
-export async function openSession({ operatorKey, operatorId, operatorName, operatorCooldownUntil }: NewSession, now = Date.now()): Promise<SaveOutcome> {
+/** Sign-in: a row holding the sealed key, and a cookie holding the key to it. Returns the new session's label too, for the audit log. */
+export async function openSession({ operatorKey, operatorId, operatorName, operatorCooldownUntil }: NewSession, now = Date.now()): Promise<SaveOutcome & { label: string }> {
   const { id, sessionKey } = await createSessionRecord({ operatorId, operatorName, operatorKey, operatorKeyFingerprint: keyFingerprint(operatorKey) ?? "", now });
-  return saveSessionCookie({ sessionId: id, sessionKey: sessionKey.toString("base64url"), operatorCooldownUntil, agentCooldowns: [] });
+  const saved = await saveSessionCookie({ sessionId: id, sessionKey: sessionKey.toString("base64url"), operatorCooldownUntil, agentCooldowns: [] });
+  return { ...saved, label: sessionLabel(id) };
 }
 
 /** Sign out: the row is deleted first, so a copy of the cookie opens nothing afterwards. */

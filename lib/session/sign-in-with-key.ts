@@ -1,5 +1,8 @@
 import "server-only";
+import { auditActor } from "@/lib/audit/audit-actor";
+import { recordAuditEventQuietly } from "@/lib/audit/record-audit-event";
 import { getFaucetClient, isFaucetError } from "@/lib/faucet";
+import { keyLabel } from "@/lib/keys/key-label";
 import { log } from "@/lib/log";
 import { failure, type ActionFailure } from "@/lib/results/action-result";
 import { storeRateLimiter } from "@/lib/security/limits";
@@ -15,40 +18,69 @@ export type SignInResult = ActionFailure | null;
 const wrongKey = (message: string) => failure("invalid_input", message, { fieldErrors: { operatorKey: message } });
 
 /**
+ * What the audit log keeps of one attempt. A refused key names no operator: its event goes
+ * to the anonymous chain. The key itself never: an accepted one by its label only.
+ */
+type SignInAudit = { operatorId: number | null; sessionLabel: string | null; refusal: string | null; keyFingerprint: string | null };
+
+const refusedAs = (refusal: string, operatorId: number | null = null): SignInAudit => ({ operatorId, sessionLabel: null, refusal, keyFingerprint: null });
+
+/**
  * Checks a key with whoami and, for an operator key, opens a session: the key is sealed
  * into the session's row, and only the key to that seal goes into the cookie. Returns the
- * failure to show, or null when the caller should go on to the agents page.
+ * failure to show, or null when the caller should go on to the agents page. Every attempt
+ * is audited, accepted or refused and why, unless the store itself is down.
  */
 export async function signInWithKey(key: string): Promise<SignInResult> {
-  if (!(await isSameOriginRequest())) return failure("forbidden_origin", "This sign-in did not come from the console's own page.");
+  const { result, audit } = await attemptSignIn(key);
+  if (audit) {
+    const actor = await auditActor({ operatorId: audit.operatorId, sessionLabel: audit.sessionLabel });
+    await recordAuditEventQuietly(actor, {
+      action: "sign_in",
+      target: "operator",
+      ...(audit.refusal ? { outcome: "refused", refusal: audit.refusal } : { outcome: "ok", keyFingerprint: audit.keyFingerprint }),
+    });
+  }
+  return result;
+}
+
+async function attemptSignIn(key: string): Promise<{ result: SignInResult; audit: SignInAudit | null }> {
+  if (!(await isSameOriginRequest())) return { result: failure("forbidden_origin", "This sign-in did not come from the console's own page."), audit: refusedAs("forbidden_origin") };
   try {
     // The limiter lives in the store: a store that is down refuses here, before any faucet call.
     const verdict = await takeSignInAttempt(await clientAddress(), { perClient: storeRateLimiter("sign-ins"), perInstance: globalSignInLimiter() });
     if (!verdict.allowed) {
-      return failure("rate_limited", `Too many sign-in attempts. Try again in ${verdict.retryAfterSeconds} s.`, { retryAfterSeconds: verdict.retryAfterSeconds });
+      return {
+        result: failure("rate_limited", `Too many sign-in attempts. Try again in ${verdict.retryAfterSeconds} s.`, { retryAfterSeconds: verdict.retryAfterSeconds }),
+        audit: refusedAs("rate_limited"),
+      };
     }
     const identity = await getFaucetClient().whoami(key);
-    if (identity.type !== "operator") return wrongKey(`That is the key of agent “${identity.name}”. Sign in with the operator key (it starts with lf_).`);
+    if (identity.type !== "operator") {
+      return { result: wrongKey(`That is the key of agent “${identity.name}”. Sign in with the operator key (it starts with lf_).`), audit: refusedAs("agent_key") };
+    }
     const now = Date.now();
     const saved = await openSession({ operatorKey: key, operatorId: identity.id, operatorName: identity.name, operatorCooldownUntil: identity.cooldownUntil }, now);
-    if (!saved.saved) return failure("internal", "This operator's details are too large for a session cookie.");
+    if (!saved.saved) return { result: failure("internal", "This operator's details are too large for a session cookie."), audit: refusedAs("session_too_large", identity.id) };
     pruneSessionRecords(now).catch((error: unknown) => log.warn("pruning ended sessions failed", error));
-    return null;
+    return { result: null, audit: { operatorId: identity.id, sessionLabel: saved.label, refusal: null, keyFingerprint: keyLabel(key) } };
   } catch (error) {
-    if (isStoreUnavailable(error)) return failure("store_unavailable", `${STORE_UNAVAILABLE_MESSAGE} Your key was not checked.`);
+    // Nothing can be recorded in a store that cannot be reached.
+    if (isStoreUnavailable(error)) return { result: failure("store_unavailable", `${STORE_UNAVAILABLE_MESSAGE} Your key was not checked.`), audit: null };
     if (!isFaucetError(error)) {
       log.error("sign-in failed", error);
-      return failure("internal", "The console hit an unexpected error. Try again.");
+      return { result: failure("internal", "The console hit an unexpected error. Try again."), audit: refusedAs("internal") };
     }
+    const audit = refusedAs(error.kind);
     switch (error.kind) {
       case "invalid_key":
-        return wrongKey("The faucet does not know this key. Check it, or use the key from the latest rotation.");
+        return { result: wrongKey("The faucet does not know this key. Check it, or use the key from the latest rotation."), audit };
       case "timeout":
       case "upstream_unavailable":
       case "bad_response":
-        return failure("faucet_unavailable", `${error.message} Your key was not checked; try again when the faucet is back.`);
+        return { result: failure("faucet_unavailable", `${error.message} Your key was not checked; try again when the faucet is back.`), audit };
       default:
-        return failure("faucet_refused", error.message);
+        return { result: failure("faucet_refused", error.message), audit };
     }
   }
 }

@@ -1,4 +1,5 @@
-import { bigint, index, integer, pgTable, text, timestamp, uuid, varchar } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { bigint, bigserial, index, integer, pgTable, text, timestamp, uniqueIndex, uuid, varchar } from "drizzle-orm/pg-core";
 
 /**
  * The one source of truth for the console's tables, on both engines (PGlite, PostgreSQL).
@@ -62,4 +63,70 @@ export const rateLimits = pgTable("rate_limits", {
   key: varchar("key", { length: 255 }).primaryKey(),
   points: integer("points").notNull().default(0),
   expire: bigint("expire", { mode: "number" }),
+});
+
+/**
+ * The audit log: every state-changing attempt, append-only. A faucet call writes a `pending`
+ * row first and a second row (`completes` = the pending row's id) with its outcome after;
+ * one-shot events (sign-in, sign-out) are one row. No row is ever updated by the app.
+ *
+ * Each row belongs to one chain ("operator:<id>", or "anonymous" for refused sign-ins with no
+ * known operator) at a gap-free `position`, and stores the SHA-256 of its own canonical fields
+ * and of the previous row of its chain (lib/audit/audit-hash.ts), so an edited, deleted or
+ * reordered row breaks the chain that `npm run audit:verify` walks.
+ */
+export const auditEvents = pgTable(
+  "audit_events",
+  {
+    id: uuid("id").primaryKey(),
+    /** Insertion order across all chains: the keyset of the /audit list and the CSV export. */
+    seq: bigserial("seq", { mode: "number" }).notNull(),
+    chain: text("chain").notNull(),
+    position: bigint("position", { mode: "number" }).notNull(),
+    at: moment("at").notNull(),
+    /** Null only for a refused sign-in whose key named no operator. */
+    operatorId: integer("operator_id"),
+    /** sign_in | sign_out | sign_out_everywhere | rotate_agent_key | rotate_operator_key | create_agent | … */
+    action: text("action").notNull(),
+    /** "agent:<id>" or "operator". */
+    target: text("target").notNull(),
+    /** pending | ok | refused | outcome_unknown | key_missing */
+    outcome: text("outcome").notNull(),
+    /** With "refused": why (the refusal's kind: rate_limited, invalid_key, rotated_elsewhere, …). */
+    refusal: text("refusal"),
+    /** prefix…last4 of the key the event produced; never the key. */
+    keyFingerprint: text("key_fingerprint"),
+    sessionLabel: text("session_label"),
+    clientAddress: text("client_address"),
+    userAgent: text("user_agent"),
+    instanceId: text("instance_id").notNull(),
+    /** Incident mode's bulk runs: every event of one run shares it. */
+    batchId: uuid("batch_id"),
+    /** On a completion row: the pending row it completes (at most one completion each). */
+    completes: uuid("completes"),
+    prevHash: text("prev_hash").notNull(),
+    hash: text("hash").notNull(),
+  },
+  (table) => [
+    uniqueIndex("audit_events_chain_position_idx").on(table.chain, table.position),
+    uniqueIndex("audit_events_completes_idx").on(table.completes),
+    uniqueIndex("audit_events_seq_idx").on(table.seq),
+    index("audit_events_operator_seq_idx").on(table.operatorId, table.seq.desc()).where(sql`${table.completes} is null`),
+    index("audit_events_operator_target_idx").on(table.operatorId, table.target, table.seq.desc()),
+    index("audit_events_at_idx").on(table.at),
+  ],
+);
+
+/**
+ * One row per audit chain: its head (the last appended row, so a deleted tail is noticed)
+ * and, once retention pruned its oldest rows, its anchor (the position and hash of the last
+ * pruned row, where the retained chain begins).
+ */
+export const auditChains = pgTable("audit_chains", {
+  chain: text("chain").primaryKey(),
+  headPosition: bigint("head_position", { mode: "number" }).notNull(),
+  headHash: text("head_hash").notNull(),
+  anchorPosition: bigint("anchor_position", { mode: "number" }).notNull().default(0),
+  anchorHash: text("anchor_hash"),
+  anchoredAt: moment("anchored_at"),
 });

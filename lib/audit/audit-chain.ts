@@ -1,0 +1,44 @@
+import "server-only";
+import { eq, sql } from "drizzle-orm";
+import { auditChains, auditEvents } from "@/lib/store/schema";
+import type { StoreDatabase } from "@/lib/store/store";
+import { auditRowHash, GENESIS_HASH, type HashedAuditFields } from "./audit-hash";
+
+/** A row as the recorder hands it over: the chain assigns position, prev_hash and hash. */
+export type NewAuditRow = Omit<HashedAuditFields, "position" | "prevHash">;
+
+export type AppendedAuditRow = HashedAuditFields & { hash: string };
+
+/**
+ * One lock per chain, held to the end of the insert's transaction: two instances appending
+ * to the same operator's chain take turns, so they can never both link to the same row
+ * (the unique (chain, position) index would refuse the second anyway).
+ */
+export function chainLock(chain: string) {
+  return sql`select pg_advisory_xact_lock(hashtext(${`audit-chain:${chain}`}))`;
+}
+
+/**
+ * Appends one row to its chain: reads the chain's head under the chain's lock, links the row
+ * to it, and moves the head, in one transaction. Returns null when the row completes a
+ * pending event that another row completed already (completions are never replaced).
+ */
+export async function appendAuditRow(db: StoreDatabase, row: NewAuditRow): Promise<AppendedAuditRow | null> {
+  return db.transaction(async (tx) => {
+    await tx.execute(chainLock(row.chain));
+    const [head] = await tx.select().from(auditChains).where(eq(auditChains.chain, row.chain)).limit(1);
+    const linked: HashedAuditFields = { ...row, position: (head?.headPosition ?? 0) + 1, prevHash: head?.headHash ?? GENESIS_HASH };
+    const hash = auditRowHash(linked);
+    const inserted = await tx
+      .insert(auditEvents)
+      .values({ ...linked, hash })
+      .onConflictDoNothing({ target: auditEvents.completes })
+      .returning({ id: auditEvents.id });
+    if (inserted.length === 0) return null;
+    await tx
+      .insert(auditChains)
+      .values({ chain: row.chain, headPosition: linked.position, headHash: hash })
+      .onConflictDoUpdate({ target: auditChains.chain, set: { headPosition: linked.position, headHash: hash } });
+    return { ...linked, hash };
+  });
+}

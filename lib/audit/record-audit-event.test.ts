@@ -1,0 +1,106 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { useFreshProcessStore } from "@/e2e/support/process-store";
+import { getStore } from "@/lib/store/get-store";
+import type { AuditActor } from "./audit-actor";
+import { listAuditEntries, listKeyHistory } from "./audit-query";
+import { beginAuditEvent, finishAuditEvent, recordAuditEvent } from "./record-audit-event";
+import { verifyAuditChains } from "./verify-audit-chains";
+
+const KEY = "agent_0123456789abcdef0123456789ab9f3a";
+
+let operatorCounter = 100;
+function actor(operatorId: number | null = operatorCounter++): AuditActor {
+  return { operatorId, sessionLabel: "3fa1c2d0", clientAddress: "127.0.0.1", userAgent: "vitest", instanceId: "test-1" };
+}
+
+describe.each(["pglite", "postgres"] as const)("recording audit events on %s", (engine) => {
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => {
+    cleanup = await useFreshProcessStore(engine, inject("storeDatabaseUrl"));
+  });
+  afterAll(() => cleanup());
+
+  const list = (operatorId: number, staleBefore = Date.now() - 60_000, filters = {}) => listAuditEntries({ operatorId, filters, cursor: null, limit: 100, staleBefore });
+
+  it("shows a pending event as pending, then completes it with a second row without touching the first", async () => {
+    const who = actor();
+    const operatorId = who.operatorId ?? 0;
+    const handle = await beginAuditEvent(who, { action: "rotate_agent_key", target: "agent:4" });
+    expect((await list(operatorId)).entries).toMatchObject([{ id: handle.id, outcome: "pending", neverCompleted: true }]);
+    // A console killed mid-call leaves it pending: once no call can still be running, it reads "unknown".
+    expect((await list(operatorId, Date.now() + 1)).entries).toMatchObject([{ id: handle.id, outcome: "unknown", neverCompleted: true }]);
+    await finishAuditEvent(handle, { outcome: "ok", keyFingerprint: "agent_…9f3a" });
+    const [entry] = (await list(operatorId)).entries;
+    expect(entry).toMatchObject({ id: handle.id, outcome: "ok", keyFingerprint: "agent_…9f3a", sessionLabel: "3fa1c2d0", clientAddress: "127.0.0.1", userAgent: "vitest", instanceId: "test-1" });
+    expect(entry?.finishedAt).toEqual(expect.any(Number));
+    expect(await verifyAuditChains((await getStore()).db)).toMatchObject({ ok: true });
+  });
+
+  it("keeps one outcome per event: a second completion is ignored", async () => {
+    const who = actor();
+    const handle = await beginAuditEvent(who, { action: "rotate_operator_key", target: "operator" });
+    await finishAuditEvent(handle, { outcome: "refused", refusal: "cooldown" });
+    await finishAuditEvent(handle, { outcome: "ok", keyFingerprint: "lf_…abcd" });
+    expect((await list(who.operatorId ?? 0)).entries).toMatchObject([{ outcome: "refused", refusal: "cooldown", keyFingerprint: null }]);
+  });
+
+  it("never stores a key: a fingerprint that is not a label is dropped, a refusal that is not a kind becomes 'other'", async () => {
+    const who = actor();
+    await recordAuditEvent(who, { action: "rotate_agent_key", target: "agent:1", outcome: "ok", keyFingerprint: KEY });
+    await recordAuditEvent(who, { action: "sign_in", target: "operator", outcome: "refused", refusal: `bad key ${KEY}` });
+    const { db } = await getStore();
+    const dump = JSON.stringify((await db.execute(`select * from audit_events`)).rows);
+    expect(dump).not.toContain("0123456789abcdef");
+    expect((await list(who.operatorId ?? 0)).entries).toMatchObject([
+      { action: "sign_in", refusal: "other" },
+      { action: "rotate_agent_key", keyFingerprint: null },
+    ]);
+  });
+
+  it("filters by agent, action, outcome, day and batch, and pages by keyset without gaps", async () => {
+    const who = actor();
+    const operatorId = who.operatorId ?? 0;
+    const batchId = randomUUID();
+    for (let i = 0; i < 25; i++) {
+      await recordAuditEvent(who, { action: i % 2 ? "rotate_agent_key" : "sign_in", target: i % 2 ? `agent:${i % 5}` : "operator", outcome: i % 3 ? "ok" : "refused", refusal: "rate_limited", batchId: i < 5 ? batchId : null });
+    }
+    const all: string[] = [];
+    let cursor: number | null = null;
+    do {
+      const page = await listAuditEntries({ operatorId, filters: {}, cursor, limit: 7, staleBefore: 0 });
+      all.push(...page.entries.map((entry) => entry.id));
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+    expect(new Set(all).size).toBe(25);
+    expect((await list(operatorId, 0, { agent: 3 })).entries.every((entry) => entry.target === "agent:3")).toBe(true);
+    expect((await list(operatorId, 0, { action: "sign_in" })).entries).toHaveLength(13);
+    expect((await list(operatorId, 0, { outcome: "refused" })).entries.every((entry) => entry.outcome === "refused" && entry.refusal === "rate_limited")).toBe(true);
+    expect((await list(operatorId, 0, { batch: batchId })).entries).toHaveLength(5);
+    const today = new Date().toISOString().slice(0, 10);
+    expect((await list(operatorId, 0, { from: today, to: today })).entries).toHaveLength(25);
+    expect((await list(operatorId, 0, { to: "2001-01-01" })).entries).toHaveLength(0);
+  });
+
+  it("gives an agent's key history newest first and marks the current key", async () => {
+    const who = actor();
+    const operatorId = who.operatorId ?? 0;
+    const first = await beginAuditEvent(who, { action: "rotate_agent_key", target: "agent:9" });
+    await finishAuditEvent(first, { outcome: "ok", keyFingerprint: "agent_…1111" });
+    const second = await beginAuditEvent(who, { action: "rotate_agent_key", target: "agent:9" });
+    await finishAuditEvent(second, { outcome: "ok", keyFingerprint: "agent_…2222" });
+    const third = await beginAuditEvent(who, { action: "rotate_agent_key", target: "agent:9" });
+    await finishAuditEvent(third, { outcome: "refused", refusal: "cooldown" });
+    await recordAuditEvent(who, { action: "rotate_agent_key", target: "agent:10", outcome: "ok", keyFingerprint: "agent_…3333" });
+    const history = await listKeyHistory(operatorId, 9, 0);
+    expect(history.entries.map((entry) => entry.keyFingerprint)).toEqual([null, "agent_…2222", "agent_…1111"]);
+    expect(history.currentId).toBe(second.id);
+  });
+
+  it("puts a refused sign-in that named no operator in a chain of its own", async () => {
+    await recordAuditEvent(actor(null), { action: "sign_in", target: "operator", outcome: "refused", refusal: "invalid_key" });
+    const { db } = await getStore();
+    const rows = (await db.execute(`select chain, operator_id from audit_events where operator_id is null`)).rows;
+    expect(rows).toContainEqual({ chain: "anonymous", operator_id: null });
+  });
+});

@@ -1,0 +1,117 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { log } from "@/lib/log";
+import { getStore } from "@/lib/store/get-store";
+import { asStoreError } from "@/lib/store/store-unavailable-error";
+import type { AuditActor } from "./audit-actor";
+import { appendAuditRow, type NewAuditRow } from "./audit-chain";
+import { chainOf, type AuditAction, type AuditOutcome, type AuditTarget, type StoredAuditOutcome } from "./audit-vocabulary";
+
+export type AuditEventStart = { action: AuditAction; target: AuditTarget; batchId?: string | null };
+
+/** A pending event, to be completed once with finishAuditEvent(). */
+export type AuditEventHandle = AuditEventStart & { id: string; actor: AuditActor; startedAt: number };
+
+export type AuditEventEnd = {
+  outcome: AuditOutcome;
+  /** With "refused": the refusal's kind (rate_limited, invalid_key, rotated_elsewhere, …), never a message. */
+  refusal?: string | null;
+  /** keyLabel() of the key the event produced (prefix…last4). */
+  keyFingerprint?: string | null;
+};
+
+/** A refusal is a short machine word: free text could carry anything, a key included. */
+const REFUSAL_PATTERN = /^[a-z][a-z0-9_]{0,47}$/;
+/** keyLabel()'s shape: an optional letters-and-underscore prefix, an ellipsis, at most four characters. */
+const FINGERPRINT_PATTERN = /^(?:[A-Za-z]{1,16}_)?…[A-Za-z0-9_-]{0,4}$/u;
+
+function checkedRefusal(refusal: string | null | undefined): string | null {
+  if (!refusal) return null;
+  if (REFUSAL_PATTERN.test(refusal)) return refusal;
+  log.warn("an audit refusal that is not a kind was recorded as 'other'");
+  return "other";
+}
+
+/** The last line of defence against a key in the log: anything but a label is dropped. */
+function checkedFingerprint(fingerprint: string | null | undefined): string | null {
+  if (!fingerprint) return null;
+  if (FINGERPRINT_PATTERN.test(fingerprint)) return fingerprint;
+  log.warn("an audit key fingerprint that is not a prefix…last4 label was dropped");
+  return null;
+}
+
+function row(actor: AuditActor, start: AuditEventStart, outcome: StoredAuditOutcome, fields: Partial<NewAuditRow> = {}): NewAuditRow {
+  return {
+    id: randomUUID(),
+    chain: chainOf(actor.operatorId),
+    at: new Date(),
+    operatorId: actor.operatorId,
+    action: start.action,
+    target: start.target,
+    outcome,
+    refusal: null,
+    keyFingerprint: null,
+    sessionLabel: actor.sessionLabel,
+    clientAddress: actor.clientAddress,
+    userAgent: actor.userAgent,
+    instanceId: actor.instanceId,
+    batchId: start.batchId ?? null,
+    completes: null,
+    ...fields,
+  };
+}
+
+async function append(newRow: NewAuditRow) {
+  try {
+    const { db } = await getStore();
+    return await appendAuditRow(db, newRow);
+  } catch (error) {
+    throw asStoreError(error);
+  }
+}
+
+/**
+ * Writes the `pending` event before a faucet call. If it throws (the store is down), the
+ * caller must refuse without calling the faucet: an action the log cannot record is not made.
+ */
+export async function beginAuditEvent(actor: AuditActor, start: AuditEventStart): Promise<AuditEventHandle> {
+  const pending = row(actor, start, "pending");
+  await append(pending);
+  return { ...start, batchId: start.batchId ?? null, id: pending.id, actor, startedAt: pending.at.getTime() };
+}
+
+/**
+ * Completes a pending event with a second, linked row (`completes` = the pending row's id):
+ * the pending row is never edited, so its hash and every hash after it stay valid. A second
+ * completion of the same event is ignored (a unique index allows one).
+ */
+export async function finishAuditEvent(handle: AuditEventHandle, end: AuditEventEnd): Promise<void> {
+  await append(
+    row(handle.actor, handle, end.outcome, {
+      refusal: end.outcome === "refused" ? checkedRefusal(end.refusal ?? "refused") : null,
+      keyFingerprint: checkedFingerprint(end.keyFingerprint),
+      completes: handle.id,
+    }),
+  );
+}
+
+/** A one-shot event (sign-in, sign-out, a refusal before any faucet call): one row, already finished. */
+export async function recordAuditEvent(actor: AuditActor, event: AuditEventStart & AuditEventEnd): Promise<void> {
+  await append(
+    row(actor, event, event.outcome, {
+      refusal: event.outcome === "refused" ? checkedRefusal(event.refusal ?? "refused") : null,
+      keyFingerprint: checkedFingerprint(event.keyFingerprint),
+    }),
+  );
+}
+
+/** For callers that must not fail because the log did (after the faucet has answered, a sign-out): logs instead. */
+export async function recordAuditEventQuietly(actor: AuditActor, event: AuditEventStart & AuditEventEnd): Promise<boolean> {
+  try {
+    await recordAuditEvent(actor, event);
+    return true;
+  } catch (error) {
+    log.error(`the audit event ${event.action} could not be recorded`, error);
+    return false;
+  }
+}
