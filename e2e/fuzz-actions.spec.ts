@@ -69,12 +69,15 @@ function isValidConfirmation(input: { attemptId?: unknown; knownRotationAt?: unk
   );
 }
 
-/** Arguments that are a valid agent confirmation (`agentId`: positive int) and nothing else. */
+/** Arguments that are a valid agent confirmation (`agentId`: positive int, optional `batchId`: uuid) and nothing else. */
 function isValidRotateAgentInput(value: unknown): boolean {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  const input = value as { agentId?: unknown };
+  const input = value as { agentId?: unknown; batchId?: unknown };
+  const keys = Object.keys(value).sort().join();
+  const batchOk = !("batchId" in input) || (typeof input.batchId === "string" && UUID.test(input.batchId));
   return (
-    Object.keys(value).sort().join() === "agentId,attemptId,knownRotationAt,ownAttemptId" &&
+    (keys === "agentId,attemptId,knownRotationAt,ownAttemptId" || keys === "agentId,attemptId,batchId,knownRotationAt,ownAttemptId") &&
+    batchOk &&
     Number.isInteger(input.agentId) &&
     (input.agentId as number) > 0 &&
     isValidConfirmation(value)

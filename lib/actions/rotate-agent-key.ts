@@ -7,6 +7,8 @@ import { rotationConfirmationSchema } from "@/lib/keys/rotation-confirmation";
 
 const rotateAgentKeySchema = rotationConfirmationSchema.extend({
   agentId: z.number().int().positive().max(2_147_483_647),
+  /** One bulk run's id (incident mode), made by the page; absent for a single rotation. */
+  batchId: z.uuid().optional(),
 });
 
 /**
@@ -15,5 +17,5 @@ const rotateAgentKeySchema = rotationConfirmationSchema.extend({
  * the key's fingerprint.
  */
 export const rotateAgentKey = authenticatedAction(rotateAgentKeySchema, ({ session, input }) =>
-  rotate({ session, subject: { kind: "agent", agentId: input.agentId }, attemptId: input.attemptId, knownRotationAt: input.knownRotationAt, ownAttemptId: input.ownAttemptId }),
+  rotate({ session, subject: { kind: "agent", agentId: input.agentId }, attemptId: input.attemptId, knownRotationAt: input.knownRotationAt, ownAttemptId: input.ownAttemptId, batchId: input.batchId ?? null }),
 );

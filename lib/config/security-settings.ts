@@ -12,6 +12,8 @@ export type SecuritySettings = {
   /** The per-instance backstop for sign-ins from all clients together. */
   signInsPerInstance: number;
   rotationsPerOperator: number;
+  /** Rotations of bulk runs per operator and minute: an incident rotates many keys at once. */
+  bulkRotationsPerOperator: number;
   /** Demo mode: calls to the embedded faucet's HTTP endpoint without a key, per client address and minute. */
   demoKeylessCallsPerClient: number;
   demoMaxOperators: number;
@@ -24,6 +26,7 @@ export function readSecuritySettings(env: NodeJS.ProcessEnv = process.env): Secu
     signInsPerClient: envInteger("RATE_LIMIT_SIGN_INS", { fallback: 10, min: 1 }, env),
     signInsPerInstance: envInteger("RATE_LIMIT_SIGN_INS_GLOBAL", { fallback: 100, min: 1 }, env),
     rotationsPerOperator: envInteger("RATE_LIMIT_ROTATIONS", { fallback: 20, min: 1 }, env),
+    bulkRotationsPerOperator: envInteger("RATE_LIMIT_BULK_ROTATIONS", { fallback: 600, min: 1 }, env),
     demoKeylessCallsPerClient: envInteger("FAUCET_DEMO_KEYLESS_CALLS", { fallback: 20, min: 1 }, env),
     demoMaxOperators: envInteger("FAUCET_DEMO_MAX_OPERATORS", { fallback: 1000, min: 1 }, env),
     demoMaxAgentsPerOperator: envInteger("FAUCET_DEMO_MAX_AGENTS", { fallback: 1000, min: 1 }, env),

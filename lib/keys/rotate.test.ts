@@ -24,7 +24,7 @@ vi.mock("@/lib/faucet", async (importOriginal) => ({
   getFaucetClient: () => ({ regenerateAgentKey: doubles.regenerateAgentKey, regenerateOperatorKey: doubles.regenerateOperatorKey }),
   faucetTimeoutMs: () => 10_000,
 }));
-vi.mock("@/lib/security/limits", () => ({ storeRateLimiter: () => ({ take: doubles.take }) }));
+vi.mock("@/lib/security/limits", () => ({ storeRateLimiter: (name: string) => ({ take: (client: string) => doubles.take(name, client) }) }));
 vi.mock("./rotation-attempts", () => ({ beginRotationAttempt: doubles.begin, finishRotationAttempt: doubles.finish }));
 vi.mock("@/lib/session/session-records", () => ({ switchOperatorKey: doubles.switchOperatorKey }));
 vi.mock("@/lib/session/session-store", () => ({ saveSessionCookie: doubles.saveSessionCookie }));
@@ -88,6 +88,16 @@ describe("rotate", () => {
     expect(doubles.regenerateAgentKey).not.toHaveBeenCalled();
   });
 
+  it("counts a bulk run's rotation against the bulk limit and writes no cookie: its timer comes from the store", async () => {
+    const result = await rotate({ ...request, batchId: "9c0f3c1e-3d4e-4f5a-8b6c-7d8e9fa0b1c2", subject: { kind: "agent", agentId: 4 } });
+    expect(result).toMatchObject({ ok: true, data: { apiKey: NEW_KEY, warning: null } });
+    expect(doubles.take).toHaveBeenCalledWith("bulk-rotations", "operator:7");
+    expect(doubles.saveSessionCookie).not.toHaveBeenCalled();
+    await rotate({ ...request, subject: { kind: "agent", agentId: 4 } });
+    expect(doubles.take).toHaveBeenLastCalledWith("rotations", "operator:7");
+    expect(doubles.saveSessionCookie).toHaveBeenCalledTimes(1);
+  });
+
   it("records 'outcome unknown' for a failure that may have committed, and 'refused' for one that did not", async () => {
     doubles.regenerateAgentKey.mockRejectedValueOnce(new FaucetError("timeout", "The faucet did not answer within 10 s.", { mayHaveCommitted: true }));
     expect(await rotate({ ...request, subject: { kind: "agent", agentId: 4 } })).toMatchObject({ ok: false, code: "outcome_unknown" });
@@ -109,7 +119,7 @@ describe("rotate", () => {
     });
     await rotate({ ...request, subject: { kind: "agent", agentId: 4 } });
     expect(order).toEqual(["audit pending", "faucet"]);
-    expect(doubles.beginAudit).toHaveBeenCalledWith(expect.objectContaining({ operatorId: 7 }), { action: "rotate_agent_key", target: "agent:4" });
+    expect(doubles.beginAudit).toHaveBeenCalledWith(expect.objectContaining({ operatorId: 7 }), { action: "rotate_agent_key", target: "agent:4", batchId: null });
     expect(doubles.finishAudit).toHaveBeenCalledWith({ id: "audit-1" }, { outcome: "ok", keyFingerprint: "agent_…9f3a" });
     expect(JSON.stringify(doubles.finishAudit.mock.calls)).not.toContain(NEW_KEY);
   });
@@ -130,10 +140,10 @@ describe("rotate", () => {
   it("audits refusals: the rate limit and the guard before any call, the faucet's kind, outcome unknown and a missing key", async () => {
     doubles.take.mockResolvedValueOnce({ allowed: false, retryAfterSeconds: 3 });
     await rotate({ ...request, subject: { kind: "agent", agentId: 4 } });
-    expect(doubles.recordAudit).toHaveBeenLastCalledWith(expect.anything(), { action: "rotate_agent_key", target: "agent:4", outcome: "refused", refusal: "rate_limited" });
+    expect(doubles.recordAudit).toHaveBeenLastCalledWith(expect.anything(), { action: "rotate_agent_key", target: "agent:4", batchId: null, outcome: "refused", refusal: "rate_limited" });
     doubles.begin.mockResolvedValueOnce({ kind: "rotated_elsewhere", last: { attemptId: "x", at: 0, sessionLabel: "beef0001", instanceId: "i", keyFingerprint: null, cooldownUntil: null } });
     await rotate({ ...request, subject: { kind: "operator" } });
-    expect(doubles.recordAudit).toHaveBeenLastCalledWith(expect.anything(), { action: "rotate_operator_key", target: "operator", outcome: "refused", refusal: "rotated_elsewhere" });
+    expect(doubles.recordAudit).toHaveBeenLastCalledWith(expect.anything(), { action: "rotate_operator_key", target: "operator", batchId: null, outcome: "refused", refusal: "rotated_elsewhere" });
     doubles.regenerateAgentKey.mockRejectedValueOnce(new FaucetError("cooldown", "Locked."));
     await rotate({ ...request, subject: { kind: "agent", agentId: 4 } });
     expect(doubles.finishAudit).toHaveBeenLastCalledWith(expect.anything(), { outcome: "refused", refusal: "cooldown" });

@@ -31,6 +31,8 @@ export type RotateRequest = {
   knownRotationAt: number | null;
   /** After "outcome unknown", the attempt that got no answer: "Rotate again" must not be refused because of it. */
   ownAttemptId: string | null;
+  /** Set when this rotation is one of a bulk run (incident mode): its audit events carry it. */
+  batchId?: string | null;
 };
 
 export type Rotated = {
@@ -56,8 +58,8 @@ function auditAction(subject: RotationSubject): AuditAction {
 }
 
 /** A refusal before any faucet call: recorded, but a log that cannot record it does not change the answer. */
-function recordRefusal(actor: AuditActor, subject: RotationSubject, refusal: string): Promise<boolean> {
-  return recordAuditEventQuietly(actor, { action: auditAction(subject), target: targetKey(subject), outcome: "refused", refusal });
+function recordRefusal(actor: AuditActor, { subject, batchId }: RotateRequest, refusal: string): Promise<boolean> {
+  return recordAuditEventQuietly(actor, { action: auditAction(subject), target: targetKey(subject), batchId: batchId ?? null, outcome: "refused", refusal });
 }
 
 /** After the faucet answered, the answer stands: a log that cannot record it is logged, not shown as a failure. */
@@ -106,9 +108,11 @@ function rotatedElsewhere(last: RecordedRotation) {
 export async function rotate(request: RotateRequest): Promise<ActionResult<Rotated>> {
   const { session, subject } = request;
   const actor = await auditActor(session);
-  const limit = await storeRateLimiter("rotations").take(`operator:${session.operatorId}`);
+  // A bulk run has a budget of its own: at the single-rotation pace an incident of a thousand
+  // agents would wait most of an hour on the console's own limit.
+  const limit = await storeRateLimiter(request.batchId ? "bulk-rotations" : "rotations").take(`operator:${session.operatorId}`);
   if (!limit.allowed) {
-    await recordRefusal(actor, subject, "rate_limited");
+    await recordRefusal(actor, request, "rate_limited");
     return failure("rate_limited", `Too many rotations in a minute. Try again in ${limit.retryAfterSeconds} s.`, { retryAfterSeconds: limit.retryAfterSeconds });
   }
   const verdict = await beginRotationAttempt({
@@ -122,11 +126,11 @@ export async function rotate(request: RotateRequest): Promise<ActionResult<Rotat
     abandonedAfterMs: faucetTimeoutMs() + 5_000,
   });
   if (verdict.kind === "rotated_elsewhere") {
-    await recordRefusal(actor, subject, "rotated_elsewhere");
+    await recordRefusal(actor, request, "rotated_elsewhere");
     return rotatedElsewhere(verdict.last);
   }
   if (verdict.kind === "duplicate") {
-    await recordRefusal(actor, subject, "duplicate");
+    await recordRefusal(actor, request, "duplicate");
     return failure("outcome_unknown", "This confirmation reached the console twice; the second copy was not sent to the faucet. Rotate again if no key was shown.");
   }
   const { attemptId } = request;
@@ -134,7 +138,7 @@ export async function rotate(request: RotateRequest): Promise<ActionResult<Rotat
   // An attempt the audit log cannot record is not made: no faucet call without its pending event.
   let audit: AuditEventHandle;
   try {
-    audit = await beginAuditEvent(actor, { action: auditAction(subject), target: targetKey(subject) });
+    audit = await beginAuditEvent(actor, { action: auditAction(subject), target: targetKey(subject), batchId: request.batchId ?? null });
   } catch (error) {
     await finishQuietly(attemptId, { status: "refused" });
     if (isStoreUnavailable(error)) return failure("store_unavailable", STORE_UNAVAILABLE_MESSAGE);
@@ -173,7 +177,7 @@ export async function rotate(request: RotateRequest): Promise<ActionResult<Rotat
 
 /** After the faucet committed: record it, update the session, and return the key whatever fails. */
 async function recordRotation(
-  { session, subject }: RotateRequest,
+  { session, subject, batchId }: RotateRequest,
   attemptId: string,
   audit: AuditEventHandle,
   apiKey: string,
@@ -198,7 +202,9 @@ async function recordRotation(
       await switchOperatorKey(session.sessionId, Buffer.from(session.sessionKey, "base64url"), session.operatorId, apiKey, fingerprint ?? "", now);
       const saved = await saveSessionCookie({ ...withoutExpired(session, now), operatorCooldownUntil: cooldownUntil });
       if (!saved.saved) await saveSessionCookie({ ...session, operatorCooldownUntil: cooldownUntil, agentCooldowns: [] });
-    } else {
+    } else if (!batchId) {
+      // A bulk run writes no cookie: its timers come from the store's records, and a cookie per
+      // rotation would re-render the page into every reply of a thousand-agent run.
       const saved = await saveSessionCookie(withAgentCooldown(session, { agentId: subject.agentId, until: cooldownUntil, fingerprint }, now));
       if (!saved.saved) problems.push("Your session cookie is full, so this browser keeps no copy of the timer; the console's records still show it.");
     }

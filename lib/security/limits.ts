@@ -11,6 +11,8 @@ const LIMITS = {
   "sign-ins": "signInsPerClient",
   /** Rotations per operator and minute (RATE_LIMIT_ROTATIONS). */
   rotations: "rotationsPerOperator",
+  /** Rotations of a bulk run (incident mode) per operator and minute (RATE_LIMIT_BULK_ROTATIONS). */
+  "bulk-rotations": "bulkRotationsPerOperator",
 } as const satisfies Record<string, keyof SecuritySettings>;
 
 export type LimitName = keyof typeof LIMITS;
