@@ -5,6 +5,7 @@ import { Suspense } from "react";
 import { AgentsScreen } from "@/components/agents/agents-screen";
 import { AgentsSkeleton } from "@/components/agents/agents-skeleton";
 import { onListKeyRefused } from "@/lib/agents/agents-request-session";
+import { bulkConcurrency } from "@/lib/config/bulk-concurrency";
 import { agentsPageQuery } from "@/lib/agents/agents-page-query";
 import { PAGE_SIZE, type AgentsViewState } from "@/lib/agents/agents-view";
 import { loadAgentsPage } from "@/lib/agents/load-agents-page";
@@ -107,7 +108,7 @@ async function AgentsWithFirstPage({ session, view }: { session: OperatorSession
   }
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
-      <AgentsScreen initialView={view} initialServerNow={now} />
+      <AgentsScreen initialView={view} initialServerNow={now} bulkConcurrency={bulkConcurrency()} />
     </HydrationBoundary>
   );
 }

@@ -1,7 +1,7 @@
 "use client";
 
 import { useQueryClient } from "@tanstack/react-query";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { PAGE_SIZE, type AgentRow, type AgentsPage, type AgentsViewState, type LastRotation } from "@/lib/agents/agents-view";
 import { ConfirmRotationDialog } from "@/components/keys/confirm-rotation-dialog";
 import { KeyRevealDialog } from "@/components/keys/key-reveal-dialog";
@@ -9,7 +9,9 @@ import type { RotationTarget } from "@/components/keys/rotation-target";
 import { useRotationFlow } from "@/components/keys/use-rotation-flow";
 import { NowProvider, useSyncClock } from "@/components/time/now-provider";
 import { Button } from "@/components/ui/button";
-import { AgentsTable } from "./agents-table";
+import { IncidentPanel } from "@/components/incident/incident-panel";
+import { isSelected, NOTHING_SELECTED, toggled, type Selection } from "@/components/incident/selection";
+import { AgentsTable, type TableSelection } from "./agents-table";
 import { AgentsToolbar } from "./agents-toolbar";
 import { AgentsSkeleton } from "./agents-skeleton";
 import { OperatorPanel } from "./operator-panel";
@@ -17,12 +19,12 @@ import { StaleDataBanner } from "./stale-data-banner";
 import { useAgentPages } from "./use-agent-pages";
 import { useViewInUrl } from "./use-view-in-url";
 
-type AgentsScreenProps = { initialView: AgentsViewState; initialServerNow: number };
+type AgentsScreenProps = { initialView: AgentsViewState; initialServerNow: number; bulkConcurrency: number };
 
-export function AgentsScreen({ initialView, initialServerNow }: AgentsScreenProps) {
+export function AgentsScreen({ initialView, initialServerNow, bulkConcurrency }: AgentsScreenProps) {
   return (
     <NowProvider serverNow={initialServerNow}>
-      <AgentsConsole initialView={initialView} />
+      <AgentsConsole initialView={initialView} bulkConcurrency={bulkConcurrency} />
     </NowProvider>
   );
 }
@@ -44,11 +46,12 @@ function patchPages(page: AgentsPage | undefined, target: RotationTarget, { cool
   };
 }
 
-function AgentsConsole({ initialView }: { initialView: AgentsViewState }) {
+function AgentsConsole({ initialView, bulkConcurrency }: { initialView: AgentsViewState; bulkConcurrency: number }) {
   const queryClient = useQueryClient();
   const syncClock = useSyncClock();
   const [view, setView] = useViewInUrl(initialView);
   const [pageIndexes, setPageIndexes] = useState<number[]>([0]);
+  const [selection, setSelection] = useState<Selection>(NOTHING_SELECTED);
 
   const rotation = useRotationFlow({
     onRotated: (target, { rotatedAt, cooldownUntil, fingerprint, sessionLabel, serverNow }) => {
@@ -70,6 +73,8 @@ function AgentsConsole({ initialView }: { initialView: AgentsViewState }) {
   const changeView = useCallback(
     (next: AgentsViewState) => {
       setPageIndexes([0]);
+      // "All matching" belongs to the view it was made in; ticked agents stay ticked.
+      setSelection((current) => (current.kind === "all" ? NOTHING_SELECTED : current));
       setView(next);
     },
     [setView],
@@ -93,6 +98,17 @@ function AgentsConsole({ initialView }: { initialView: AgentsViewState }) {
 
   // While a new view loads this is still the previous view's first page (keepPreviousData).
   const shownPage = firstPage;
+  const matching = shownPage?.matching ?? 0;
+  const tableSelection = useMemo<TableSelection>(
+    () => ({
+      isSelected: (agentId) => isSelected(selection, agentId),
+      toggle: (agent) => setSelection((current) => toggled(current, agent)),
+      allMatching: selection.kind === "all",
+      toggleAllMatching: () =>
+        setSelection((current) => (current.kind === "all" ? NOTHING_SELECTED : { kind: "all", view, matching, except: new Set() })),
+    }),
+    [selection, view, matching],
+  );
 
   if (!shownPage) {
     if (error) {
@@ -118,6 +134,13 @@ function AgentsConsole({ initialView }: { initialView: AgentsViewState }) {
       />
       {error && <StaleDataBanner message={error.message} updatedAt={updatedAt} />}
       <AgentsToolbar view={view} onChange={changeView} matching={shownPage.matching} total={shownPage.total} />
+      <IncidentPanel
+        selection={selection}
+        onClearSelection={() => setSelection(NOTHING_SELECTED)}
+        concurrency={bulkConcurrency}
+        deactivateCall={null}
+        onChanged={() => void queryClient.invalidateQueries({ queryKey: ["agents"] })}
+      />
       {shownPage.total === 0 ? (
         <p className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-700">
           This operator has no agents yet. Agents created with the faucet&apos;s <code>create_agent</code> appear here.
@@ -132,6 +155,7 @@ function AgentsConsole({ initialView }: { initialView: AgentsViewState }) {
           rowAt={rowAt}
           onVisibleRangeChange={onVisibleRangeChange}
           onRotate={startAgentRotation}
+          selection={tableSelection}
         />
       )}
       <ConfirmRotationDialog

@@ -10,11 +10,20 @@ import { formatSats } from "./format-sats";
 
 const ROW_HEIGHT = 57;
 
+/** Incident mode's selection, as the table shows it: a checkbox per row and one for "all matching". */
+export type TableSelection = {
+  isSelected: (agentId: number) => boolean;
+  toggle: (agent: AgentRow) => void;
+  allMatching: boolean;
+  toggleAllMatching: () => void;
+};
+
 type AgentsTableProps = {
   rowCount: number;
   rowAt: (index: number) => AgentRow | undefined;
   onVisibleRangeChange: (first: number, last: number) => void;
   onRotate: (agent: AgentRow) => void;
+  selection: TableSelection;
 };
 
 /**
@@ -22,7 +31,7 @@ type AgentsTableProps = {
  * are in the DOM, with spacer rows standing in for the rest, so 10,000 agents scroll as
  * lightly as 10 and screen readers still get table semantics.
  */
-export function AgentsTable({ rowCount, rowAt, onVisibleRangeChange, onRotate }: AgentsTableProps) {
+export function AgentsTable({ rowCount, rowAt, onVisibleRangeChange, onRotate, selection }: AgentsTableProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: rowCount,
@@ -44,6 +53,7 @@ export function AgentsTable({ rowCount, rowAt, onVisibleRangeChange, onRotate }:
       <table className="w-full min-w-[64rem] table-fixed border-collapse text-left text-sm">
         <caption className="sr-only">Agents of this operator</caption>
         <colgroup>
+          <col className="w-12" />
           <col />
           <col className="w-24" />
           <col className="w-36" />
@@ -54,6 +64,15 @@ export function AgentsTable({ rowCount, rowAt, onVisibleRangeChange, onRotate }:
         </colgroup>
         <thead className="sticky top-0 z-10 whitespace-nowrap bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
           <tr>
+            <th scope="col" className="pl-4">
+              <input
+                type="checkbox"
+                className="size-4 align-middle"
+                aria-label={`Select all ${rowCount.toLocaleString("en")} matching`}
+                checked={selection.allMatching}
+                onChange={selection.toggleAllMatching}
+              />
+            </th>
             <th scope="col" className="px-4 py-3">Name</th>
             <th scope="col" className="px-4 py-3">ID</th>
             <th scope="col" className="px-4 py-3 text-right">Balance</th>
@@ -68,10 +87,10 @@ export function AgentsTable({ rowCount, rowAt, onVisibleRangeChange, onRotate }:
           {items.map((item) => {
             const agent = rowAt(item.index);
             return agent ? (
-              <AgentTableRow key={agent.id} agent={agent} onRotate={onRotate} />
+              <AgentTableRow key={agent.id} agent={agent} onRotate={onRotate} selected={selection.isSelected(agent.id)} onToggle={selection.toggle} />
             ) : (
               <tr key={`loading-${item.index}`} className="h-[57px] border-t border-slate-100" aria-busy="true">
-                <td colSpan={7} className="px-4">
+                <td colSpan={8} className="px-4">
                   <span className="block h-3 w-1/3 animate-pulse rounded bg-slate-200" />
                   <span className="sr-only">Loading…</span>
                 </td>
@@ -85,9 +104,14 @@ export function AgentsTable({ rowCount, rowAt, onVisibleRangeChange, onRotate }:
   );
 }
 
-function AgentTableRow({ agent, onRotate }: { agent: AgentRow; onRotate: (agent: AgentRow) => void }) {
+type AgentTableRowProps = { agent: AgentRow; onRotate: (agent: AgentRow) => void; selected: boolean; onToggle: (agent: AgentRow) => void };
+
+function AgentTableRow({ agent, onRotate, selected, onToggle }: AgentTableRowProps) {
   return (
     <tr className="h-[57px] border-t border-slate-100" data-agent-id={agent.id}>
+      <td className="pl-4">
+        <input type="checkbox" className="size-4 align-middle" aria-label={`Select ${agent.name}`} checked={selected} onChange={() => onToggle(agent)} />
+      </td>
       <th scope="row" className="truncate px-4 font-medium text-slate-900" title={agent.name}>
         {agent.name}
       </th>

@@ -1,7 +1,8 @@
 "use client";
 
 import * as Dialog from "@radix-ui/react-dialog";
-import { useState } from "react";
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { useRef, useState } from "react";
 import { CloseWithoutSavingDialog } from "@/components/keys/close-without-saving-dialog";
 import { maskKey } from "@/components/keys/mask-key";
 import { useBeforeUnloadGuard } from "@/components/keys/use-before-unload-guard";
@@ -74,27 +75,7 @@ export function BatchRevealDialog({ rows, onClose }: BatchRevealDialogProps) {
           <p role="status" className="mt-2 min-h-5 text-sm text-slate-700">
             {status}
           </p>
-          <div className="mt-2 min-h-0 flex-1 overflow-y-auto rounded-md border border-slate-200">
-            <table className="w-full text-left text-sm">
-              <caption className="sr-only">New keys of this batch</caption>
-              <thead className="sticky top-0 bg-slate-50 text-slate-700">
-                <tr>
-                  <th scope="col" className="px-3 py-2 font-medium">Agent</th>
-                  <th scope="col" className="px-3 py-2 font-medium">ID</th>
-                  <th scope="col" className="px-3 py-2 font-medium">New key</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((row) => (
-                  <tr key={row.agentId} className="border-t border-slate-100">
-                    <th scope="row" className="px-3 py-1.5 font-normal text-slate-900">{row.name}</th>
-                    <td className="px-3 py-1.5 tabular-nums text-slate-700">{row.agentId}</td>
-                    <td className="px-3 py-1.5 font-mono text-xs break-all text-slate-900">{shown ? row.apiKey : maskKey(row.apiKey)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <SheetTable rows={rows} shown={shown} />
           <div className="mt-4 flex justify-end">
             <Button variant="secondary" onClick={requestClose}>
               Done
@@ -110,5 +91,49 @@ export function BatchRevealDialog({ rows, onClose }: BatchRevealDialogProps) {
         </Dialog.Content>
       </Dialog.Portal>
     </Dialog.Root>
+  );
+}
+
+const SHEET_ROW_HEIGHT = 33;
+
+/** The sheet's rows, virtualised: a batch of 1,000 keys puts a screenful in the DOM, not 1,000 rows. */
+function SheetTable({ rows, shown }: { rows: readonly SheetRow[]; shown: boolean }) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => SHEET_ROW_HEIGHT, overscan: 10 });
+  const items = virtualizer.getVirtualItems();
+  const paddingTop = items[0]?.start ?? 0;
+  const paddingBottom = virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0);
+  return (
+    <div ref={scroller} className="mt-2 max-h-[50vh] min-h-0 flex-1 overflow-y-auto rounded-md border border-slate-200">
+      <table className="w-full table-fixed text-left text-sm">
+        <caption className="sr-only">New keys of this batch</caption>
+        <colgroup>
+          <col />
+          <col className="w-20" />
+          <col className="w-[55%]" />
+        </colgroup>
+        <thead className="sticky top-0 bg-slate-50 text-slate-700">
+          <tr>
+            <th scope="col" className="px-3 py-2 font-medium">Agent</th>
+            <th scope="col" className="px-3 py-2 font-medium">ID</th>
+            <th scope="col" className="px-3 py-2 font-medium">New key</th>
+          </tr>
+        </thead>
+        <tbody>
+          {paddingTop > 0 && <tr aria-hidden="true" style={{ height: paddingTop }} />}
+          {items.map((item) => {
+            const row = rows[item.index];
+            return row ? (
+              <tr key={row.agentId} className="h-[33px] border-t border-slate-100">
+                <th scope="row" className="truncate px-3 font-normal text-slate-900">{row.name}</th>
+                <td className="px-3 tabular-nums text-slate-700">{row.agentId}</td>
+                <td className="truncate px-3 font-mono text-xs text-slate-900">{shown ? row.apiKey : maskKey(row.apiKey)}</td>
+              </tr>
+            ) : null;
+          })}
+          {paddingBottom > 0 && <tr aria-hidden="true" style={{ height: paddingBottom }} />}
+        </tbody>
+      </table>
+    </div>
   );
 }

@@ -149,6 +149,13 @@ export function createBulkRun({ items, concurrency, call, onChange = () => undef
     }
   }
 
+  function resume() {
+    paused = false;
+    for (const wake of resumeWaiters) wake();
+    resumeWaiters = [];
+    onChange();
+  }
+
   return {
     async start(): Promise<BulkProgress> {
       startedAt = clock.now();
@@ -161,16 +168,11 @@ export function createBulkRun({ items, concurrency, call, onChange = () => undef
       paused = true;
       onChange();
     },
-    resume() {
-      paused = false;
-      for (const wake of resumeWaiters) wake();
-      resumeWaiters = [];
-      onChange();
-    },
+    resume,
     /** No call starts after this; the ones in flight finish and are reported. */
     cancel() {
       cancelled.abort();
-      this.resume();
+      resume();
     },
     progress,
     states: () => states,

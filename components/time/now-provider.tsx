@@ -92,3 +92,8 @@ export function useSyncClock(): (serverNow: number) => void {
   const clock = useClock();
   return useCallback((serverNow: number) => clock.syncWithServer(serverNow), [clock]);
 }
+
+/** The server-corrected time, read when called (in an event handler), with no re-render on ticks. */
+export function useNowReader(): () => number {
+  return useClock().now;
+}

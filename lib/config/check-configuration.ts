@@ -3,6 +3,7 @@ import { resolveSessionPasswords } from "@/lib/session/session-secret";
 import { storeOptionsFromEnv } from "@/lib/store/open-store";
 import { ConfigError } from "./config-error";
 import { auditRetentionDays } from "./audit-retention-days";
+import { bulkConcurrency } from "./bulk-concurrency";
 import { consoleDataDir } from "./data-dir";
 import { checkFaucetMode, describeFaucetMode } from "./faucet-mode";
 import { readSecuritySettings } from "./security-settings";
@@ -15,6 +16,7 @@ export function checkConfiguration(): void {
     storeOptionsFromEnv();
     faucetTimeoutMs();
     auditRetentionDays(process.env);
+    bulkConcurrency(process.env);
     console.info(`Faucet Console: ${describeFaucetMode(mode)}.`);
     if (mode.kind === "remote" && process.env.NODE_ENV === "production" && !process.env.NEXT_SERVER_ACTIONS_ENCRYPTION_KEY) {
       // Fine for one instance; behind a load balancer every instance needs the same key.

@@ -1,0 +1,165 @@
+"use client";
+
+import { useState } from "react";
+import { useBeforeUnloadGuard } from "@/components/keys/use-before-unload-guard";
+import { useNowReader } from "@/components/time/now-provider";
+import { Button } from "@/components/ui/button";
+import { BatchRevealDialog } from "./batch-reveal-dialog";
+import { BulkConfirmDialog } from "./bulk-confirm-dialog";
+import { BulkProgress } from "./bulk-progress";
+import type { SheetRow } from "./key-sheet";
+import { resolveSelection, selectedCount, type SelectedAgent, type Selection } from "./selection";
+import { rotateCall, useBulkRun, type BulkCall, type BulkKind } from "./use-bulk-run";
+
+type IncidentPanelProps = {
+  selection: Selection;
+  onClearSelection: () => void;
+  /** BULK_CONCURRENCY: calls in flight at once. */
+  concurrency: number;
+  /** The single-agent deactivation, when the console offers it. */
+  deactivateCall: BulkCall | null;
+  /** The run changed agents: the list may refetch (never while keys are on screen). */
+  onChanged: () => void;
+};
+
+type Confirming = { kind: BulkKind; agents: SelectedAgent[] | null; again: boolean; error: string | null; now: number };
+type Summary = { kind: BulkKind; done: number; cancelled: number; unknown: SelectedAgent[]; refused: { agent: SelectedAgent; message: string }[] };
+
+/**
+ * Incident mode: a bulk action over the selection, from one confirmation to one sheet of
+ * new keys. The keys live in the run (this tab's memory) until the sheet closes; what stays
+ * on screen afterwards is names and outcomes only.
+ */
+export function IncidentPanel({ selection, onClearSelection, concurrency, deactivateCall, onChanged }: IncidentPanelProps) {
+  const bulk = useBulkRun(concurrency);
+  const [confirming, setConfirming] = useState<Confirming | null>(null);
+  const [summary, setSummary] = useState<Summary | null>(null);
+  const readNow = useNowReader();
+  const count = selectedCount(selection);
+  const current = bulk.current;
+  const running = current !== null && !current.progress.finished;
+  const sheet: SheetRow[] = [];
+  if (current?.progress.finished && current.kind === "rotate") {
+    for (const [agentId, state] of current.run.states()) {
+      const agent = current.agents.get(agentId);
+      if (agent && state.status === "done" && state.apiKey) sheet.push({ agentId, name: agent.name, apiKey: state.apiKey });
+    }
+  }
+  useBeforeUnloadGuard(running);
+
+  async function ask(kind: BulkKind, again = false, agents?: SelectedAgent[]) {
+    setSummary(null);
+    const now = readNow();
+    setConfirming({ kind, agents: agents ?? null, again, error: null, now });
+    if (agents) return;
+    try {
+      setConfirming({ kind, agents: await resolveSelection(selection), again, error: null, now });
+    } catch (error) {
+      setConfirming({ kind, agents: [], again, error: error instanceof Error ? error.message : "The selection could not be loaded.", now });
+    }
+  }
+
+  async function confirm() {
+    if (!confirming?.agents) return;
+    const { kind, agents, again } = confirming;
+    const call = kind === "rotate" ? rotateCall : deactivateCall;
+    if (!call) return;
+    setConfirming(null);
+    await bulk.start(kind, agents, call, { again });
+    onClearSelection();
+  }
+
+  /** Ends the run: the keys go with it; names and outcomes stay for "Rotate again". */
+  function finish() {
+    if (!current) return;
+    const unknown: SelectedAgent[] = [];
+    const refused: Summary["refused"] = [];
+    for (const [agentId, state] of current.run.states()) {
+      const agent = current.agents.get(agentId);
+      if (!agent) continue;
+      if (state.status === "unknown") unknown.push(agent);
+      if (state.status === "refused") refused.push({ agent, message: state.message });
+    }
+    setSummary({ kind: current.kind, done: current.progress.done, cancelled: current.progress.cancelled, unknown, refused });
+    bulk.clear();
+    onChanged();
+  }
+
+  const finishedWithoutSheet = current?.progress.finished && sheet.length === 0;
+  return (
+    <div className="flex flex-col gap-3">
+      {count > 0 && !current && (
+        <div role="toolbar" aria-label="Bulk actions" className="flex flex-wrap items-center gap-3 rounded-lg border border-slate-200 bg-white p-3 text-sm">
+          <span className="font-medium">{count.toLocaleString("en")} selected</span>
+          {deactivateCall && (
+            <Button variant="secondary" onClick={() => void ask("deactivate")}>
+              Deactivate selected
+            </Button>
+          )}
+          <Button variant="danger" onClick={() => void ask("rotate")}>
+            Rotate selected keys
+          </Button>
+          <Button variant="ghost" onClick={onClearSelection}>
+            Clear selection
+          </Button>
+        </div>
+      )}
+      {current && (
+        <BulkProgress kind={current.kind} progress={current.progress} total={current.agents.size} onPause={current.run.pause} onResume={current.run.resume} onCancel={() => current.run.cancel()} />
+      )}
+      {finishedWithoutSheet && (
+        <div className="flex justify-end">
+          <Button onClick={finish}>Close progress</Button>
+        </div>
+      )}
+      {summary && <RunSummary summary={summary} onRotateAgain={(agents) => void ask("rotate", true, agents)} onDismiss={() => setSummary(null)} />}
+      {confirming && <BulkConfirmDialog {...confirming} onConfirm={() => void confirm()} onCancel={() => setConfirming(null)} />}
+      {sheet.length > 0 && <BatchRevealDialog rows={sheet} onClose={finish} />}
+    </div>
+  );
+}
+
+function RunSummary({ summary, onRotateAgain, onDismiss }: { summary: Summary; onRotateAgain: (agents: SelectedAgent[]) => void; onDismiss: () => void }) {
+  const verb = summary.kind === "rotate" ? "rotated" : "deactivated";
+  return (
+    <section aria-label="Bulk run result" className="rounded-lg border border-slate-200 bg-white p-4 text-sm">
+      <p>
+        {summary.done} {verb}
+        {summary.refused.length > 0 ? `, ${summary.refused.length} refused` : ""}
+        {summary.unknown.length > 0 ? `, ${summary.unknown.length} with an unknown outcome` : ""}
+        {summary.cancelled > 0 ? `, ${summary.cancelled} not sent (cancelled)` : ""}.
+      </p>
+      {summary.unknown.length > 0 && (
+        <div className="mt-3 rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-900">
+          <p className="font-medium">Outcome unknown: the faucet may have changed these agents, and was not asked again.</p>
+          <ul className="mt-1 list-disc pl-5">
+            {summary.unknown.map((agent) => (
+              <li key={agent.id}>
+                {agent.name} (#{agent.id})
+              </li>
+            ))}
+          </ul>
+          {summary.kind === "rotate" && (
+            <Button className="mt-2" variant="danger" onClick={() => onRotateAgain(summary.unknown)}>
+              Rotate again
+            </Button>
+          )}
+        </div>
+      )}
+      {summary.refused.length > 0 && (
+        <ul className="mt-3 list-disc pl-5 text-slate-700">
+          {summary.refused.slice(0, 50).map(({ agent, message }) => (
+            <li key={agent.id}>
+              {agent.name}: {message}
+            </li>
+          ))}
+        </ul>
+      )}
+      <div className="mt-3 flex justify-end">
+        <Button variant="ghost" onClick={onDismiss}>
+          Dismiss
+        </Button>
+      </div>
+    </section>
+  );
+}

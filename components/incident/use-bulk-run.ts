@@ -1,0 +1,77 @@
+"use client";
+
+import { useCallback, useReducer, useRef, useState } from "react";
+import { rotateAgentKey } from "@/lib/actions/rotate-agent-key";
+import type { ActionResult } from "@/lib/results/action-result";
+import { createBulkRun, type BulkItem, type BulkProgress, type BulkRun, type CallResult } from "./bulk-run";
+import type { SelectedAgent } from "./selection";
+
+export type BulkKind = "rotate" | "deactivate";
+
+/** A bulk run's call for one agent; `ownAttemptId` is set when the run is a "Rotate again". */
+export type BulkCall = (agent: SelectedAgent, context: { batchId: string; attemptId: string; ownAttemptId: string | null }) => Promise<ActionResult<{ apiKey?: string }>>;
+
+/** Every failure that may have changed the agent; all else changed nothing. */
+const MAY_HAVE_COMMITTED = new Set(["outcome_unknown", "key_missing"]);
+
+export function toCallResult(result: ActionResult<{ apiKey?: string }>): CallResult {
+  if (result.ok) return { ok: true, apiKey: result.data.apiKey ?? null };
+  if (result.code === "rate_limited") return { ok: false, kind: "rate_limited", retryAfterSeconds: result.retryAfterSeconds ?? 5, message: result.message };
+  return { ok: false, kind: MAY_HAVE_COMMITTED.has(result.code) ? "unknown" : "refused", message: result.message };
+}
+
+export const rotateCall: BulkCall = (agent, { batchId, attemptId, ownAttemptId }) =>
+  rotateAgentKey({ agentId: agent.id, attemptId, knownRotationAt: agent.lastRotation?.at ?? null, ownAttemptId, batchId });
+
+export type FinishedRun = { kind: BulkKind; batchId: string; agents: ReadonlyMap<number, SelectedAgent>; run: BulkRun; progress: BulkProgress };
+
+/**
+ * One bulk run at a time, driven from this tab through the single-agent server actions.
+ * The new keys stay in the run's memory (this hook's state) until the sheet closes and
+ * `clear()` drops the run; nothing here writes them anywhere.
+ */
+export function useBulkRun(concurrency: number) {
+  const [, rerender] = useReducer((count: number) => count + 1, 0);
+  const [current, setCurrent] = useState<{ kind: BulkKind; batchId: string; agents: Map<number, SelectedAgent>; run: BulkRun } | null>(null);
+  // The attempt each agent was last sent with: "Rotate again" names it as the agent's own.
+  const attempts = useRef(new Map<number, string>());
+  const starting = useRef(false);
+
+  const start = useCallback(
+    async (kind: BulkKind, agents: readonly SelectedAgent[], call: BulkCall, { again = false }: { again?: boolean } = {}) => {
+      // A ref, not state: twenty clicks can land before React re-renders once.
+      if (starting.current) return;
+      starting.current = true;
+      const batchId = crypto.randomUUID();
+      const byId = new Map(agents.map((agent) => [agent.id, agent]));
+      const items: BulkItem[] = agents.map(({ id, name }) => ({ agentId: id, name }));
+      const run = createBulkRun({
+        items,
+        concurrency,
+        onChange: rerender,
+        call: async (item) => {
+          const agent = byId.get(item.agentId);
+          if (!agent) return { ok: false, kind: "refused", message: "Not in this run." };
+          const attemptId = crypto.randomUUID();
+          const ownAttemptId = again ? (attempts.current.get(agent.id) ?? null) : null;
+          attempts.current.set(agent.id, attemptId);
+          return toCallResult(await call(agent, { batchId, attemptId, ownAttemptId }));
+        },
+      });
+      setCurrent({ kind, batchId, agents: byId, run });
+      try {
+        await run.start();
+      } finally {
+        starting.current = false;
+      }
+    },
+    [concurrency],
+  );
+
+  return {
+    current: current ? { ...current, progress: current.run.progress() } : null,
+    start,
+    /** Drops the run and, with it, every key it holds. */
+    clear: useCallback(() => setCurrent(null), []),
+  };
+}
