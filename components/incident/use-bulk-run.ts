@@ -1,7 +1,6 @@
 "use client";
 
 import { useCallback, useReducer, useRef, useState } from "react";
-import { rotateAgentKey } from "@/lib/actions/rotate-agent-key";
 import type { ActionResult } from "@/lib/results/action-result";
 import { createBulkRun, type BulkItem, type BulkProgress, type BulkRun, type CallResult } from "./bulk-run";
 import type { SelectedAgent } from "./selection";
@@ -20,8 +19,20 @@ export function toCallResult(result: ActionResult<{ apiKey?: string }>): CallRes
   return { ok: false, kind: MAY_HAVE_COMMITTED.has(result.code) ? "unknown" : "refused", message: result.message };
 }
 
+/**
+ * Sends one single-agent call of a bulk run as a plain JSON POST (see lib/http/json-action-route.ts:
+ * Next's client would queue server actions one at a time). A reply that never comes is thrown,
+ * and the run counts it as "outcome unknown".
+ */
+export async function postBulkCall(path: string, input: object): Promise<ActionResult<{ apiKey?: string }>> {
+  const response = await fetch(path, { method: "POST", headers: { "content-type": "application/json", accept: "application/json" }, body: JSON.stringify(input), cache: "no-store" });
+  const body = (await response.json().catch(() => null)) as ActionResult<{ apiKey?: string }> | null;
+  if (!body || typeof body !== "object" || typeof body.ok !== "boolean") throw new Error(`The console answered HTTP ${response.status} without a result.`);
+  return body;
+}
+
 export const rotateCall: BulkCall = (agent, { batchId, attemptId, ownAttemptId }) =>
-  rotateAgentKey({ agentId: agent.id, attemptId, knownRotationAt: agent.lastRotation?.at ?? null, ownAttemptId, batchId });
+  postBulkCall("/api/bulk/rotate-agent-key", { agentId: agent.id, attemptId, knownRotationAt: agent.lastRotation?.at ?? null, ownAttemptId, batchId });
 
 export type FinishedRun = { kind: BulkKind; batchId: string; agents: ReadonlyMap<number, SelectedAgent>; run: BulkRun; progress: BulkProgress };
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isJsonContentType, isKeylessCall } from "./demo-endpoint";
+import { isJsonContentType } from "@/lib/http/json-content-type";
+import { isKeylessCall } from "./demo-endpoint";
 
 describe("demo endpoint rules", () => {
   it("accepts only application/json, refusing what a cross-site form or simple fetch can send", () => {

@@ -7,14 +7,6 @@ import { createRateLimiter, type RateLimiter } from "./rate-limiter";
  * writes the state file) are limited per client address.
  */
 
-/**
- * Only JSON, which a cross-site page cannot send without a CORS preflight the console
- * never grants: a form or a `text/plain` fetch from another site is refused here.
- */
-export function isJsonContentType(contentType: string | null): boolean {
-  return contentType?.split(";")[0]?.trim().toLowerCase() === "application/json";
-}
-
 /** A call counts as keyed only when it names a key and an action that needs one; junk and public actions are keyless. */
 export function isKeylessCall(bodyText: string, headers: Headers): boolean {
   let body: unknown;

@@ -2,8 +2,10 @@ import { NextResponse, type NextRequest } from "next/server";
 import { isDemoMode } from "@/lib/config/faucet-mode";
 import { securitySettings } from "@/lib/config/security-settings";
 import { getEmbeddedFaucet } from "@/lib/emulator/embedded";
+import { readCappedBody } from "@/lib/http/read-capped-body";
 import { log } from "@/lib/log";
-import { demoKeylessLimiter, isJsonContentType, isKeylessCall } from "@/lib/security/demo-endpoint";
+import { isJsonContentType } from "@/lib/http/json-content-type";
+import { demoKeylessLimiter, isKeylessCall } from "@/lib/security/demo-endpoint";
 import { clientAddressOf } from "@/lib/security/origin";
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -19,9 +21,7 @@ export async function POST(request: NextRequest) {
   if (!isJsonContentType(request.headers.get("content-type"))) {
     return NextResponse.json({ success: false, error: "Content-Type must be application/json" }, { status: 415 });
   }
-  const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > MAX_BODY_BYTES) return NextResponse.json({ success: false, error: "Request body too large" }, { status: 413 });
-  const bodyText = await readCapped(request, MAX_BODY_BYTES);
+  const bodyText = await readCappedBody(request, MAX_BODY_BYTES);
   if (bodyText === null) return NextResponse.json({ success: false, error: "Request body too large" }, { status: 413 });
   const settings = securitySettings();
   if (isKeylessCall(bodyText, request.headers)) {
@@ -45,23 +45,4 @@ export async function POST(request: NextRequest) {
     headers: { authorization: request.headers.get("authorization") ?? undefined, "x-api-key": request.headers.get("x-api-key") ?? undefined },
   });
   return new NextResponse(reply.body, { status: reply.status, headers: { "content-type": reply.contentType, "cache-control": "no-store" } });
-}
-
-/** The body as text, or null past `limit` bytes; stops reading there instead of buffering it all. */
-async function readCapped(request: NextRequest, limit: number): Promise<string | null> {
-  if (!request.body) return "";
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = request.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
 }
