@@ -138,6 +138,39 @@ test("rotation actions answer random arguments and cookies with typed errors and
   expect(await control.allCalls(), "no faucet call for rejected input").toEqual(before);
 });
 
+test("the bulk rotation route answers random bodies, content types and cookies with typed JSON and no faucet call", async ({ request }) => {
+  const faucet = new FaucetApi(request, FAUCET_API);
+  const { operatorKey, operatorId } = await faucet.newOperator("Bulk Fuzz Operator", ["Bulk Fuzz Target"]);
+  const control = new OperatorFaucetControl(request, operatorId);
+  const validCookie = await signedInCookie(request, operatorKey);
+  const before = await control.allCalls();
+  await checkAll(
+    fc.tuple(
+      fc.oneof(
+        fc.jsonValue().filter((value) => !isValidRotateAgentInput(value)).map((value) => JSON.stringify(value)),
+        fc.string({ maxLength: 200 }),
+        fc.constant("x".repeat(20_000)),
+      ),
+      fc.constantFrom("application/json", "application/json; charset=utf-8", "text/plain", "application/x-www-form-urlencoded"),
+      cookieArbitrary(validCookie),
+    ),
+    RUNS,
+    async ([body, contentType, cookie]) => {
+      const response = await request.post(`${consoleUrl}/api/bulk/rotate-agent-key`, {
+        headers: { "content-type": contentType, origin: consoleUrl, ...(cookie ? { cookie } : {}) },
+        data: body,
+        maxRedirects: 0,
+      });
+      expect(response.status()).toBeLessThan(500);
+      expect(response.headers()["cache-control"]).toBe("no-store");
+      const result = (await response.json()) as { ok: boolean; code: string };
+      expect(result.ok).toBe(false);
+      expect(TYPED_CODES).toContain(result.code);
+    },
+  );
+  expect(await control.allCalls(), "no faucet call for rejected input").toEqual(before);
+});
+
 /** A faucet that only counts what reaches it and refuses every key: a spy for "no call at all". */
 function startSpyFaucet(): Promise<{ server: Server; url: string; calls: () => number }> {
   let calls = 0;
