@@ -2,7 +2,6 @@ import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { createPostgresCluster } from "../e2e/support/postgres-cluster";
-import { createDatabase } from "../e2e/support/test-stores";
 import { measureCookieCapacity } from "./figures/cookie-capacity";
 import { lockAll, measureCountdowns, viewportForRows } from "./figures/countdowns";
 import { measureFirstLoadJs } from "./figures/first-load-js";
@@ -15,6 +14,7 @@ import { buildConsole, buildEmptyApp, buildFloorApp, REPO } from "./lib/build";
 import { launchChromium } from "./lib/chromium";
 import { faucetOk, newOperator } from "./lib/faucet-api";
 import { runScript, stopAll, stopAllOnExit } from "./lib/processes";
+import { createBenchDatabase } from "./lib/postgres-database";
 import { ms, printTable, ratio, writeJson, type Row } from "./lib/report";
 import { signIn } from "./lib/sign-in";
 import { BENCH_SECRETS, startConsole, startFaucet, startNextApp } from "./lib/start-servers";
@@ -28,8 +28,7 @@ import { BENCH_SECRETS, startConsole, startFaucet, startNextApp } from "./lib/st
  */
 const DIST_DIR = process.env.BENCH_DIST_DIR ?? ".next-bench";
 const DATA = join(REPO, ".data-bench");
-const EMPTY_APP = "/tmp/bench-empty-app";
-const FLOOR_APP = "/tmp/bench-floor-app";
+
 /** Ten ports from BENCH_PORT_BASE: two benches on one machine need bases ten apart. */
 const PORT_BASE = Number(process.env.BENCH_PORT_BASE ?? 4400);
 const PORTS = {
@@ -44,6 +43,9 @@ const PORTS = {
   idlePglite: PORT_BASE + 8,
   idlePostgres: PORT_BASE + 9,
 };
+// Per port base, so two benches on one machine never build into each other's apps.
+const EMPTY_APP = `/tmp/bench-empty-app-${PORT_BASE}`;
+const FLOOR_APP = `/tmp/bench-floor-app-${PORT_BASE}`;
 const LOOKUP_SAMPLES = 2_000;
 const LOOKUP_HTTP_SAMPLES = 300;
 const ROTATIONS = 60;
@@ -70,7 +72,7 @@ async function main() {
 
   step("9: resident memory of idle consoles on PGlite and on PostgreSQL, a bare node, a bare node with PGlite");
   const idlePglite = await startConsole({ port: PORTS.idlePglite, distDir: DIST_DIR, dataDir: join(DATA, "idle-pglite"), faucetApiUrl });
-  const idlePostgres = await startConsole({ port: PORTS.idlePostgres, distDir: DIST_DIR, dataDir: join(DATA, "idle-postgres"), faucetApiUrl, databaseUrl: await createDatabase(cluster.url) });
+  const idlePostgres = await startConsole({ port: PORTS.idlePostgres, distDir: DIST_DIR, dataDir: join(DATA, "idle-postgres"), faucetApiUrl, databaseUrl: await createBenchDatabase(cluster.url) });
   const memory = await measureStoreMemory({
     consolePglite: idlePglite,
     consolePostgres: idlePostgres,
@@ -83,13 +85,13 @@ async function main() {
   step(`8: the session lookup in process, ${LOOKUP_SAMPLES} samples per engine`);
   mkdirSync(join(DATA, "lookup-pglite"), { recursive: true });
   const lookupPglite = await measureLookupInProcess({ CONSOLE_DATA_DIR: join(DATA, "lookup-pglite") }, LOOKUP_SAMPLES);
-  const lookupPostgres = await measureLookupInProcess({ DATABASE_URL: await createDatabase(cluster.url) }, LOOKUP_SAMPLES);
+  const lookupPostgres = await measureLookupInProcess({ DATABASE_URL: await createBenchDatabase(cluster.url) }, LOOKUP_SAMPLES);
 
   step("starting four consoles (one on PostgreSQL), the empty app and the floor app");
   const seededFaucet = await startFaucet({ port: PORTS.seededFaucet, dataDir: join(DATA, "faucet-10k"), logFile: join(DATA, "faucet-10k.log"), seedAgents: 10_000 });
   const seededFaucetApiUrl = `${seededFaucet.url}/ai-agents/api`;
   const remote = await startConsole({ port: PORTS.remote, distDir: DIST_DIR, dataDir: join(DATA, "remote"), faucetApiUrl });
-  const remotePostgres = await startConsole({ port: PORTS.remotePostgres, distDir: DIST_DIR, dataDir: join(DATA, "remote-postgres"), faucetApiUrl, databaseUrl: await createDatabase(cluster.url) });
+  const remotePostgres = await startConsole({ port: PORTS.remotePostgres, distDir: DIST_DIR, dataDir: join(DATA, "remote-postgres"), faucetApiUrl, databaseUrl: await createBenchDatabase(cluster.url) });
   const large = await startConsole({ port: PORTS.large, distDir: DIST_DIR, dataDir: join(DATA, "large"), seedAgents: 10_000 });
   const small = await startConsole({ port: PORTS.small, distDir: DIST_DIR, dataDir: join(DATA, "small"), seedAgents: 10 });
   const empty = await startNextApp({ port: PORTS.empty, dir: EMPTY_APP, logFile: join(DATA, "empty-app.log") });
