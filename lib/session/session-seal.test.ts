@@ -66,6 +66,11 @@ describe("session seal", () => {
     expect(await unsealSession(seal, { "1": "x".repeat(32) })).toBeNull();
   });
 
+  it("reads a cookie of the previous shape (v 2, absolute cooldown packing) as signed out, not as garbage cooldowns", async () => {
+    const v2 = { v: 2, id: session.sessionId, sk: session.sessionKey, ac: Buffer.from([1, 0x69, 0x2b, 0x9d, 0x60, 0xab, 0xcd]).toString("base64url") };
+    expect(await unsealSession(await sealData(v2, { password: OLD, ttl: SESSION_TTL_SECONDS }), OLD)).toBeNull();
+  });
+
   it("expires with its ttl: a copied cookie stops working after 12 hours", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(NOW);
