@@ -47,8 +47,9 @@ ${IDLE}`;
 
 /**
  * Figure 9: the resident memory the embedded store adds to the console, beside PGlite's own
- * floor. `consoles` are two idle consoles, one on PGlite and one on PostgreSQL, each of which
- * has answered one request; `pgliteStoreDir` is the PGlite console's store, copied (the
+ * floor. The consoles are two idle consoles, one on PGlite and one on PostgreSQL, each started
+ * on a store that exists already (a first start on a new PGlite directory also runs initdb,
+ * whose memory the process keeps until it restarts: reported apart) and each having answered one request; `pgliteStoreDir` is the PGlite console's store, copied (the
  * original stays locked by its console) for the bare process to open.
  */
 export async function measureStoreMemory(options: { consolePglite: Tracked; consolePostgres: Tracked; pgliteStoreDir: string; scratchDir: string }): Promise<StoreMemory> {
