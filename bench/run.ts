@@ -1,31 +1,53 @@
-import { readFileSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
+import { createPostgresCluster } from "../e2e/support/postgres-cluster";
 import { measureCookieCapacity } from "./figures/cookie-capacity";
 import { lockAll, measureCountdowns, viewportForRows } from "./figures/countdowns";
 import { measureFirstLoadJs } from "./figures/first-load-js";
 import { AGENTS_PER_ROUND, measureRotationOverhead } from "./figures/rotation-overhead";
+import { measureLookupInProcess, measureLookupOverHttp } from "./figures/session-lookup";
+import { measureStoreMemory, settledRssMb } from "./figures/store-memory";
 import { interleavedMedians, rowsVisibleMs, scrollRows, signedInFirstByte, signedInGet, type SignedInConsole } from "./figures/scale";
 import { measureThroughput } from "./figures/throughput";
 import { buildConsole, buildEmptyApp, buildFloorApp, REPO } from "./lib/build";
 import { launchChromium } from "./lib/chromium";
 import { faucetOk, newOperator } from "./lib/faucet-api";
-import { runScript, stopAllOnExit } from "./lib/processes";
+import { runScript, stopAll, stopAllOnExit } from "./lib/processes";
+import { createBenchDatabase } from "./lib/postgres-database";
 import { ms, printTable, ratio, writeJson, type Row } from "./lib/report";
 import { signIn } from "./lib/sign-in";
-import { startConsole, startFaucet, startNextApp } from "./lib/start-servers";
+import { BENCH_SECRETS, startConsole, startFaucet, startNextApp } from "./lib/start-servers";
 
 /**
  * `npm run bench`: builds the console, an empty Next.js app and the floor app of figure 1,
- * starts everything on loopback ports 4400–4406, measures the seven figures of issue 5 side by side in one run,
+ * starts everything on loopback ports BENCH_PORT_BASE (4400) to +9 and a throwaway PostgreSQL cluster, measures the figures of
+ * issue 5 and the store's (8: session lookup, 1 per engine, 9: memory) side by side in one run,
  * prints them as a table and writes them to bench/results/latest.json. Every process it
  * starts is stopped at the end, also on failure or Ctrl-C.
  */
 const DIST_DIR = process.env.BENCH_DIST_DIR ?? ".next-bench";
 const DATA = join(REPO, ".data-bench");
-const EMPTY_APP = "/tmp/bench-empty-app";
-const FLOOR_APP = "/tmp/bench-floor-app";
-const PORTS = { faucet: 4400, remote: 4401, large: 4402, small: 4403, empty: 4404, seededFaucet: 4405, floor: 4406 };
+
+/** Ten ports from BENCH_PORT_BASE: two benches on one machine need bases ten apart. */
+const PORT_BASE = Number(process.env.BENCH_PORT_BASE ?? 4400);
+const PORTS = {
+  faucet: PORT_BASE,
+  remote: PORT_BASE + 1,
+  large: PORT_BASE + 2,
+  small: PORT_BASE + 3,
+  empty: PORT_BASE + 4,
+  seededFaucet: PORT_BASE + 5,
+  floor: PORT_BASE + 6,
+  remotePostgres: PORT_BASE + 7,
+  idlePglite: PORT_BASE + 8,
+  idlePostgres: PORT_BASE + 9,
+};
+// Per port base, so two benches on one machine never build into each other's apps.
+const EMPTY_APP = `/tmp/bench-empty-app-${PORT_BASE}`;
+const FLOOR_APP = `/tmp/bench-floor-app-${PORT_BASE}`;
+const LOOKUP_SAMPLES = 2_000;
+const LOOKUP_HTTP_SAMPLES = 300;
 const ROTATIONS = 60;
 const THROUGHPUT_AGENTS = 100;
 const RESULTS = join(REPO, "bench", "results", "latest.json");
@@ -42,17 +64,49 @@ async function main() {
   step("6: cookie capacity");
   const cookie = await measureCookieCapacity();
 
-  step("starting the faucet, three consoles, the empty app and the floor app");
+  step("starting a throwaway PostgreSQL cluster and the faucet");
+  const cluster = await createPostgresCluster();
+  process.once("exit", () => cluster.destroy());
   const faucet = await startFaucet({ port: PORTS.faucet, dataDir: join(DATA, "faucet"), logFile: join(DATA, "faucet.log") });
   const faucetApiUrl = `${faucet.url}/ai-agents/api`;
+
+  step("9: resident memory of idle consoles on PGlite and on PostgreSQL, a bare node, a bare node with PGlite");
+  // Each console starts twice: the first start creates and migrates its store (PGlite's initdb
+  // runs then, once in a data dir's life), the second is a console as it restarts every day.
+  const idleConsole = async (port: number, dataDir: string, databaseUrl?: string) => {
+    const first = await startConsole({ port, distDir: DIST_DIR, dataDir, faucetApiUrl, databaseUrl });
+    const firstStartMb = await settledRssMb(first.pid);
+    await first.stop();
+    return { server: await startConsole({ port, distDir: DIST_DIR, dataDir, faucetApiUrl, databaseUrl }), firstStartMb };
+  };
+  const { server: idlePglite, firstStartMb: firstStartPgliteMb } = await idleConsole(PORTS.idlePglite, join(DATA, "idle-pglite"));
+  const { server: idlePostgres, firstStartMb: firstStartPostgresMb } = await idleConsole(PORTS.idlePostgres, join(DATA, "idle-postgres"), await createBenchDatabase(cluster.url));
+  const memory = await measureStoreMemory({
+    consolePglite: idlePglite,
+    consolePostgres: idlePostgres,
+    pgliteStoreDir: join(DATA, "idle-pglite", "store"),
+    scratchDir: join(DATA, "memory"),
+  });
+  await idlePglite.stop();
+  await idlePostgres.stop();
+
+  step(`8: the session lookup in process, ${LOOKUP_SAMPLES} samples per engine`);
+  mkdirSync(join(DATA, "lookup-pglite"), { recursive: true });
+  const lookupPglite = await measureLookupInProcess({ CONSOLE_DATA_DIR: join(DATA, "lookup-pglite") }, LOOKUP_SAMPLES);
+  const lookupPostgres = await measureLookupInProcess({ DATABASE_URL: await createBenchDatabase(cluster.url) }, LOOKUP_SAMPLES);
+
+  step("starting four consoles (one on PostgreSQL), the empty app and the floor app");
   const seededFaucet = await startFaucet({ port: PORTS.seededFaucet, dataDir: join(DATA, "faucet-10k"), logFile: join(DATA, "faucet-10k.log"), seedAgents: 10_000 });
   const seededFaucetApiUrl = `${seededFaucet.url}/ai-agents/api`;
   const remote = await startConsole({ port: PORTS.remote, distDir: DIST_DIR, dataDir: join(DATA, "remote"), faucetApiUrl });
+  const remotePostgres = await startConsole({ port: PORTS.remotePostgres, distDir: DIST_DIR, dataDir: join(DATA, "remote-postgres"), faucetApiUrl, databaseUrl: await createBenchDatabase(cluster.url) });
   const large = await startConsole({ port: PORTS.large, distDir: DIST_DIR, dataDir: join(DATA, "large"), seedAgents: 10_000 });
   const small = await startConsole({ port: PORTS.small, distDir: DIST_DIR, dataDir: join(DATA, "small"), seedAgents: 10 });
   const empty = await startNextApp({ port: PORTS.empty, dir: EMPTY_APP, logFile: join(DATA, "empty-app.log") });
   // The floor app acts for one operator, named in its environment: the one figure 1 rotates for.
-  const rotationOperator = await newOperator(faucetApiUrl, "Bench rotation operator", AGENTS_PER_ROUND * (ROTATIONS + 5));
+  // Agents for two runs of figure 1 (PGlite, then PostgreSQL): each rotation needs its own agent.
+  const rotationAgents = AGENTS_PER_ROUND * (ROTATIONS + 5);
+  const rotationOperator = await newOperator(faucetApiUrl, "Bench rotation operator", 2 * rotationAgents);
   const floor = await startNextApp({
     port: PORTS.floor,
     dir: FLOOR_APP,
@@ -61,16 +115,23 @@ async function main() {
   });
   const browser = await launchChromium();
   try {
-    step(`1: rotation overhead (${ROTATIONS} rotations each way: console, floor app, direct; 50 ms added latency)`);
-    const rotation = await measureRotationOverhead({
-      browser,
-      consoleUrl: remote.url,
-      faucetUrl: faucet.url,
-      distDir: DIST_DIR,
-      floor: { url: floor.url, distDir: join(FLOOR_APP, ".next") },
-      operator: rotationOperator,
-      rotations: ROTATIONS,
-    });
+    step(`1: rotation overhead (${ROTATIONS} rotations each way: console, floor app, direct; 50 ms added latency), on PGlite then PostgreSQL`);
+    const rotationOn = (consoleUrl: string, agentIds: number[]) =>
+      measureRotationOverhead({
+        browser,
+        consoleUrl,
+        faucetUrl: faucet.url,
+        distDir: DIST_DIR,
+        floor: { url: floor.url, distDir: join(FLOOR_APP, ".next") },
+        operator: { operatorKey: rotationOperator.operatorKey, agentIds },
+        rotations: ROTATIONS,
+      });
+    const rotation = await rotationOn(remote.url, rotationOperator.agentIds.slice(0, rotationAgents));
+    const rotationPostgres = await rotationOn(remotePostgres.url, rotationOperator.agentIds.slice(rotationAgents));
+
+    step(`8: the session read over HTTP (no cookie ÷ a session with no row, ${LOOKUP_HTTP_SAMPLES} rounds per engine)`);
+    const lookupHttpPglite = await measureLookupOverHttp(remote.url, BENCH_SECRETS.SESSION_SECRET, LOOKUP_HTTP_SAMPLES);
+    const lookupHttpPostgres = await measureLookupOverHttp(remotePostgres.url, BENCH_SECRETS.SESSION_SECRET, LOOKUP_HTTP_SAMPLES);
 
     step("signing in on the 10,000- and 10-agent consoles");
     const tenThousand: SignedInConsole = { url: large.url, cookie: await signIn(browser, large.url, "demo") };
@@ -124,13 +185,25 @@ async function main() {
 
     const jsRatio = consoleJs.gzipBytes / emptyJs.gzipBytes;
     const rows: Row[] = [
-      { figure: "1 rotation overhead p50 (console ÷ direct)", measured: `${ratio(rotation.ratio.p50)} (${ms(rotation.actionMs.p50)} ÷ ${ms(rotation.directMs.p50)})`, target: "≤ 1.10", pass: rotation.ratio.p50 <= 1.1 },
-      { figure: "1 rotation overhead p95 (console ÷ direct)", measured: `${ratio(rotation.ratio.p95)} (${ms(rotation.actionMs.p95)} ÷ ${ms(rotation.directMs.p95)})`, target: "≤ 1.10", pass: rotation.ratio.p95 <= 1.1 },
-      { figure: "1 rotation overhead p50 (console ÷ floor app)", measured: `${ratio(rotation.ratioToFloor.p50)} (${ms(rotation.actionMs.p50)} ÷ ${ms(rotation.floorMs.p50)})`, target: "≤ 1.05", pass: rotation.ratioToFloor.p50 <= 1.05 },
-      { figure: "1 rotation overhead p95 (console ÷ floor app)", measured: `${ratio(rotation.ratioToFloor.p95)} (${ms(rotation.actionMs.p95)} ÷ ${ms(rotation.floorMs.p95)})`, target: "≤ 1.05", pass: rotation.ratioToFloor.p95 <= 1.05 },
+      ...(
+        [
+          ["PGlite", rotation],
+          ["PostgreSQL", rotationPostgres],
+        ] as const
+      ).flatMap(([engine, figure]) => [
+        { figure: `1 rotation overhead p50 (console ÷ direct), ${engine}`, measured: `${ratio(figure.ratio.p50)} (${ms(figure.actionMs.p50)} ÷ ${ms(figure.directMs.p50)})`, target: "≤ 1.10", pass: figure.ratio.p50 <= 1.1 },
+        { figure: `1 rotation overhead p95 (console ÷ direct), ${engine}`, measured: `${ratio(figure.ratio.p95)} (${ms(figure.actionMs.p95)} ÷ ${ms(figure.directMs.p95)})`, target: "≤ 1.10", pass: figure.ratio.p95 <= 1.1 },
+        { figure: `1 rotation overhead p50 (console ÷ floor app), ${engine}`, measured: `${ratio(figure.ratioToFloor.p50)} (${ms(figure.actionMs.p50)} ÷ ${ms(figure.floorMs.p50)})`, target: "≤ 1.05", pass: figure.ratioToFloor.p50 <= 1.05 },
+        { figure: `1 rotation overhead p95 (console ÷ floor app), ${engine}`, measured: `${ratio(figure.ratioToFloor.p95)} (${ms(figure.actionMs.p95)} ÷ ${ms(figure.floorMs.p95)})`, target: "≤ 1.05", pass: figure.ratioToFloor.p95 <= 1.05 },
+      ]),
       { figure: "1 (in it: the floor app ÷ direct, Next.js's own share)", measured: `p50 ${ratio(rotation.floorMs.p50 / rotation.directMs.p50)}, p95 ${ratio(rotation.floorMs.p95 / rotation.directMs.p95)}`, target: "reported", pass: null },
       { figure: "1 (in it: an action refused at once, no faucet call)", measured: `p50 ${ms(rotation.refusedMs.p50)}, p95 ${ms(rotation.refusedMs.p95)}`, target: "reported", pass: null },
-      { figure: "1 faucet calls per console rotation", measured: rotation.faucetCallsPerAction.toFixed(2), target: "1", pass: rotation.faucetCallsPerAction === 1 },
+      {
+        figure: "1 faucet calls per console rotation (PGlite ÷ PostgreSQL)",
+        measured: `${rotation.faucetCallsPerAction.toFixed(2)} ÷ ${rotationPostgres.faucetCallsPerAction.toFixed(2)}`,
+        target: "1",
+        pass: rotation.faucetCallsPerAction === 1 && rotationPostgres.faucetCallsPerAction === 1,
+      },
       { figure: "2 first-load JS gzip (/agents ÷ empty app)", measured: `${ratio(jsRatio)} (${kb(consoleJs.gzipBytes)} ÷ ${kb(emptyJs.gzipBytes)})`, target: "≤ 1.40", pass: jsRatio <= 1.4 },
       { figure: "3 HTML of /agents, 10,000 ÷ 10 agents", measured: `${ratio(html10k / html10)} (${ms(html10k)} ÷ ${ms(html10)})`, target: "≤ 3×", pass: html10k / html10 <= 3 },
       { figure: "3 time to first byte of /agents, 10,000 ÷ 10", measured: `${ratio(ttfb10k / ttfb10)} (${ms(ttfb10k)} ÷ ${ms(ttfb10)})`, target: "≤ 1.5×", pass: ttfb10k / ttfb10 <= 1.5 },
@@ -148,9 +221,38 @@ async function main() {
           { figure: `5 main-thread time: ${where}`, measured: `${countdowns.mainThreadMsPerSecond.toFixed(2)} ms/s (script ${countdowns.scriptMsPerSecond.toFixed(2)})`, target: judged ? "≤ 5 ms/s" : "reported", pass: judged ? countdowns.mainThreadMsPerSecond <= 5 : null },
         ];
       }),
-      { figure: "6 cookie bytes per stored cooldown (typical ÷ worst ids)", measured: `${cookie.typical.bytesPerCooldown.toFixed(2)} B ÷ ${cookie.worst.bytesPerCooldown.toFixed(2)} B (empty session ${cookie.worst.emptyBytes} B)`, target: "reported", pass: null },
+      { figure: "6 cookie bytes per stored cooldown (typical ÷ worst ids)", measured: `${cookie.typical.bytesPerCooldown.toFixed(2)} B ÷ ${cookie.worst.bytesPerCooldown.toFixed(2)} B (largest ids ${cookie.largest.bytesPerCooldown.toFixed(2)} B, ${cookie.largest.capacity} fit; empty session ${cookie.worst.emptyBytes} B)`, target: "reported", pass: null },
       { figure: `6 cooldowns under 4 KB, typical (ids spread over 1–${cookie.maxAgentId})`, measured: String(cookie.typical.capacity), target: "≥ 200", pass: cookie.typical.capacity >= 200 },
-      { figure: `6 cooldowns under 4 KB, worst (the largest ids, to ${cookie.maxAgentId})`, measured: String(cookie.worst.capacity), target: "≥ 200", pass: cookie.worst.capacity >= 200 },
+      { figure: "6 cooldowns under 4 KB, worst (ids 2^21 apart: 4-byte deltas; 2-byte end offsets)", measured: String(cookie.worst.capacity), target: "≥ 200", pass: cookie.worst.capacity >= 200 },
+      ...[lookupPglite, lookupPostgres].map((lookup) => ({
+        figure: `8 session lookup in process p50, ${lookup.engine === "pglite" ? "PGlite" : "PostgreSQL"} (${lookup.samples} samples)`,
+        measured: `${lookup.p50.toFixed(3)} ms (p95 ${lookup.p95.toFixed(3)}, p99 ${lookup.p99.toFixed(3)})`,
+        target: "≤ 1 ms",
+        pass: lookup.p50 <= 1,
+      })),
+      ...(
+        [
+          ["PGlite", lookupHttpPglite],
+          ["PostgreSQL", lookupHttpPostgres],
+        ] as const
+      ).map(([engine, lookup]) => ({
+        figure: `8 session read over HTTP, added p50 (a session with no row − no cookie, 401 both), ${engine}`,
+        measured: `${lookup.addedP50Ms.toFixed(2)} ms (${ms(lookup.unknownSessionMs.p50)} − ${ms(lookup.noCookieMs.p50)}; ${lookup.samples} rounds)`,
+        target: "reported (≤ 1 ms)",
+        pass: null,
+      })),
+      {
+        figure: "9 resident memory the embedded store adds ÷ PGlite's own floor",
+        measured: `${ratio(memory.ratio)} (${memory.storeAddsMb.toFixed(0)} MB = console on PGlite ${memory.consolePgliteMb.toFixed(0)} − on PostgreSQL ${memory.consolePostgresMb.toFixed(0)}; floor ${memory.pgliteFloorMb.toFixed(0)} MB = bare node + PGlite ${memory.bareNodePgliteMb.toFixed(0)} − bare node ${memory.bareNodeMb.toFixed(0)})`,
+        target: "≤ 1.10× (nothing beyond PGlite's own, ±10% noise)",
+        pass: memory.ratio <= 1.1,
+      },
+      {
+        figure: "9 (in it: a console's first start on a new store, PGlite ÷ PostgreSQL)",
+        measured: `${firstStartPgliteMb.toFixed(0)} MB ÷ ${firstStartPostgresMb.toFixed(0)} MB (PGlite's initdb runs then; until the next restart)`,
+        target: "reported",
+        pass: null,
+      },
       {
         figure: `7 req/s /api/agents ÷ faucet list_agents (the same ${THROUGHPUT_AGENTS} agents, interleaved)`,
         measured: `${ratio(throughput.ratio)} (${throughput.console.requestsPerSecond.toFixed(0)} ÷ ${throughput.faucet.requestsPerSecond.toFixed(0)} req/s; errors incl. non-2xx ${throughput.console.errors}/${throughput.faucet.errors})`,
@@ -165,7 +267,9 @@ async function main() {
       machine: { cpus: cpus().length, node: process.version, loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadavg() },
       table: rows,
       figures: {
-        rotationOverhead: rotation,
+        rotationOverhead: { pglite: rotation, postgres: rotationPostgres },
+        sessionLookup: { inProcess: { pglite: lookupPglite, postgres: lookupPostgres }, overHttp: { pglite: lookupHttpPglite, postgres: lookupHttpPostgres } },
+        storeMemory: { ...memory, firstStartPgliteMb, firstStartPostgresMb },
         firstLoadJs: { console: consoleJs, emptyApp: emptyJs, ratio: jsRatio },
         scale: {
           htmlMs: { tenThousand: html10k, ten: html10 },
@@ -185,6 +289,8 @@ async function main() {
     return rows.every((row) => row.pass !== false);
   } finally {
     await browser.close();
+    await stopAll();
+    cluster.destroy();
   }
 }
 

@@ -8,8 +8,14 @@ export type CookieCapacities = {
   maxAgentId: number;
   /** Ids spread evenly at random over 1…maxAgentId (fixed seed). */
   typical: CookieCapacity;
-  /** The largest ids: maxAgentId, maxAgentId − 1, … (the longest varints). */
+  /**
+   * The densest packing's worst case: ids 2^21 apart, so every id delta takes a 4-byte varint
+   * (at most 7 of 200+ deltas over 2^31 can take 5), and every end's offset from the
+   * earliest takes 2 bytes (the earliest at 1 min, the rest at the full 30 min).
+   */
   worst: CookieCapacity;
+  /** The largest ids (maxAgentId, maxAgentId − 1, …): neighbouring ids, 1-byte deltas. Reported. */
+  largest: CookieCapacity;
 };
 
 const MAX_AGENT_ID = 2 ** 31 - 1;
@@ -17,7 +23,7 @@ const MAX_AGENT_ID = 2 ** 31 - 1;
 /**
  * Figure 6, counted by sealing for real with the console's own session code: how many agent
  * cooldowns fit in the session cookie (name, value and attributes) under 4096 bytes, and what
- * each costs, for agent ids spread over the whole id range and for the largest ids, beside the session id and the key
+ * each costs, for agent ids spread over the whole id range, for the ids that pack worst and for the largest ids, beside the session id and the key
  * to its row (the operator key itself lives in the store).
  */
 export async function measureCookieCapacity(): Promise<CookieCapacities> {
@@ -25,12 +31,14 @@ export async function measureCookieCapacity(): Promise<CookieCapacities> {
   const spread = () => 1 + Math.floor(random() * MAX_AGENT_ID);
   return {
     maxAgentId: MAX_AGENT_ID,
-    typical: await capacityFor(spread),
-    worst: await capacityFor((count) => MAX_AGENT_ID + 1 - count),
+    typical: await capacityFor(spread, (count) => 1_800_000 + count * 1000),
+    worst: await capacityFor((count) => count * 2 ** 21, (count) => (count === 1 ? 60_000 : 1_800_000)),
+    largest: await capacityFor((count) => MAX_AGENT_ID + 1 - count, (count) => 1_800_000 + count * 1000),
   };
 }
 
-async function capacityFor(agentId: (count: number) => number): Promise<CookieCapacity> {
+/** `agentId(n)` and `endsIn(n)` (ms from now) give the n-th cooldown added. */
+async function capacityFor(agentId: (count: number) => number, endsIn: (count: number) => number): Promise<CookieCapacity> {
   const passwords = { "1": "bench-session-secret-0123456789-abcdefghijklmnop" };
   const now = Date.now();
   let session: SessionCookie = {
@@ -45,7 +53,7 @@ async function capacityFor(agentId: (count: number) => number): Promise<CookieCa
     let id = agentId(count);
     while (used.has(id)) id = agentId(count);
     used.add(id);
-    const next = withAgentCooldown(session, { agentId: id, until: now + 1_800_000 + count * 1000, fingerprint: "9f3a" }, now);
+    const next = withAgentCooldown(session, { agentId: id, until: now + endsIn(count), fingerprint: "9f3a" }, now);
     const bytes = cookieBytes(await sealSession(next, passwords));
     if (bytes > COOKIE_LIMIT_BYTES) {
       const capacity = count - 1;

@@ -32,7 +32,7 @@ export async function waitForHttp(url: string, timeoutMs = 90_000): Promise<void
 function baseEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" };
   // Settings from the caller's shell must not leak in: each server gets exactly its own.
-  for (const name of ["FAUCET_API_URL", "NEXT_DIST_DIR", "FAUCET_SEED_AGENTS", "FAUCET_DATA_DIR", "CONSOLE_DATA_DIR", "SESSION_SECRET"]) delete env[name];
+  for (const name of ["FAUCET_API_URL", "NEXT_DIST_DIR", "FAUCET_SEED_AGENTS", "FAUCET_DATA_DIR", "CONSOLE_DATA_DIR", "SESSION_SECRET", "DATABASE_URL"]) delete env[name];
   return env;
 }
 
@@ -57,11 +57,14 @@ type ConsoleOptions = {
   /** The stand-alone faucet's API URL; unset runs the console on its embedded faucet. */
   faucetApiUrl?: string;
   seedAgents?: number;
+  /** A PostgreSQL database for the console's store; unset, it opens PGlite under dataDir. */
+  databaseUrl?: string;
 };
 
 /** `next start` of the bench's build, on loopback. */
-export async function startConsole({ port, distDir, dataDir, faucetApiUrl, seedAgents }: ConsoleOptions): Promise<Server> {
+export async function startConsole({ port, distDir, dataDir, faucetApiUrl, seedAgents, databaseUrl }: ConsoleOptions): Promise<Server> {
   const env: NodeJS.ProcessEnv = { ...baseEnv(), ...GENEROUS_LIMITS, NEXT_DIST_DIR: distDir, CONSOLE_DATA_DIR: dataDir };
+  if (databaseUrl) env.DATABASE_URL = databaseUrl;
   if (faucetApiUrl) Object.assign(env, { FAUCET_API_URL: faucetApiUrl, ...BENCH_SECRETS });
   // A production console on the embedded faucet is demo mode, which production turns on only on request.
   else Object.assign(env, { FAUCET_DATA_DIR: join(dataDir, "faucet"), FAUCET_DEMO: "1" });

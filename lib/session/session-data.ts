@@ -30,8 +30,10 @@ export type OperatorSession = SessionCookie & {
  * and the cookie must hold 200+ cooldowns under 4 KB. Times are epoch numbers because
  * the seal is JSON: a Date would come back as a string.
  */
+// v 3: the cooldowns' packed format 1 (sorted id deltas, offsets from one base). A v 2
+// cookie reads as signed out: its packing could start with a byte that looks like format 1.
 const sealedCookieSchema = z.object({
-  v: z.literal(2),
+  v: z.literal(3),
   id: z.string().regex(/^[A-Za-z0-9_-]{22}$/),
   sk: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
   oc: z.number().int().positive().optional(),
@@ -41,7 +43,7 @@ type SealedCookie = z.infer<typeof sealedCookieSchema>;
 
 export function toSealed(cookie: SessionCookie): SealedCookie {
   return {
-    v: 2,
+    v: 3,
     id: cookie.sessionId,
     sk: cookie.sessionKey,
     ...(cookie.operatorCooldownUntil ? { oc: cookie.operatorCooldownUntil } : {}),

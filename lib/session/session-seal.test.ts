@@ -19,17 +19,24 @@ const session: SessionCookie = {
   agentCooldowns: [{ agentId: 4, until: NOW + 1_800_000, fingerprint: "9f3a" }],
 };
 
-/** How many distinct agent cooldowns fit in one cookie, counted by sealing for real. */
-async function capacity(): Promise<{ count: number; bytesPerCooldown: number }> {
+/**
+ * How many distinct agent cooldowns fit in one cookie, counted by sealing for real, for the
+ * ids `agentId(n)` gives the n-th cooldown (distinct ones).
+ */
+async function capacity(agentId: (n: number) => number): Promise<{ count: number; bytesPerCooldown: number }> {
   let current = { ...session, agentCooldowns: [] as SessionCookie["agentCooldowns"] };
   const empty = cookieBytes(await sealSession(current, OLD));
-  for (let id = 1; ; id++) {
-    const next = withAgentCooldown(current, { agentId: id, until: NOW + 1_800_000, fingerprint: "abcd" }, NOW);
+  for (let n = 1; ; n++) {
+    const next = withAgentCooldown(current, { agentId: agentId(n), until: NOW + 1_800_000 + n * 1000, fingerprint: "abcd" }, NOW);
     const bytes = cookieBytes(await sealSession(next, OLD));
-    if (bytes > COOKIE_LIMIT_BYTES) return { count: id - 1, bytesPerCooldown: (bytes - empty) / id };
+    if (bytes > COOKIE_LIMIT_BYTES) return { count: n - 1, bytesPerCooldown: (bytes - empty) / n };
     current = next;
   }
 }
+
+const MAX_AGENT_ID = 2 ** 31 - 1;
+/** Ids spread over the whole id range by a fixed-step walk (distinct for the first thousands; a repeat would only lower the count). */
+const spreadId = (n: number) => 1 + ((n * 1_234_567_891) % (MAX_AGENT_ID - 1));
 
 describe("session seal", () => {
   it("holds no faucet key: only the session id, the key to its row, and timers", async () => {
@@ -59,6 +66,11 @@ describe("session seal", () => {
     expect(await unsealSession(seal, { "1": "x".repeat(32) })).toBeNull();
   });
 
+  it("reads a cookie of the previous shape (v 2, absolute cooldown packing) as signed out, not as garbage cooldowns", async () => {
+    const v2 = { v: 2, id: session.sessionId, sk: session.sessionKey, ac: Buffer.from([1, 0x69, 0x2b, 0x9d, 0x60, 0xab, 0xcd]).toString("base64url") };
+    expect(await unsealSession(await sealData(v2, { password: OLD, ttl: SESSION_TTL_SECONDS }), OLD)).toBeNull();
+  });
+
   it("expires with its ttl: a copied cookie stops working after 12 hours", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(NOW);
@@ -70,10 +82,12 @@ describe("session seal", () => {
     expect(await unsealSession(seal, OLD)).toBeNull();
   });
 
-  it("fits at least 200 agent cooldowns in one cookie", async () => {
-    const { count, bytesPerCooldown } = await capacity();
-    expect(count).toBeGreaterThanOrEqual(200);
-    expect(bytesPerCooldown).toBeLessThan(15);
+  it("fits at least 200 agent cooldowns in one cookie, for ids spread over 1…2^31−1 and for the largest ids", async () => {
+    const spread = await capacity(spreadId);
+    expect(spread.count).toBeGreaterThanOrEqual(200);
+    expect(spread.bytesPerCooldown).toBeLessThan(19);
+    const largest = await capacity((n) => MAX_AGENT_ID + 1 - n);
+    expect(largest.count).toBeGreaterThanOrEqual(200);
   });
 });
 
