@@ -5,6 +5,7 @@ import { createPostgresCluster } from "../e2e/support/postgres-cluster";
 import { measureCookieCapacity } from "./figures/cookie-capacity";
 import { lockAll, measureCountdowns, viewportForRows } from "./figures/countdowns";
 import { measureFirstLoadJs } from "./figures/first-load-js";
+import { measureIncidentRun } from "./figures/incident-run";
 import { AGENTS_PER_ROUND, measureRotationOverhead } from "./figures/rotation-overhead";
 import { measureLookupInProcess, measureLookupOverHttp } from "./figures/session-lookup";
 import { measureStoreMemory, settledRssMb } from "./figures/store-memory";
@@ -50,6 +51,7 @@ const LOOKUP_SAMPLES = 2_000;
 const LOOKUP_HTTP_SAMPLES = 300;
 const ROTATIONS = 60;
 const THROUGHPUT_AGENTS = 100;
+const INCIDENT_AGENTS = 1_000;
 const RESULTS = join(REPO, "bench", "results", "latest.json");
 
 async function main() {
@@ -183,6 +185,10 @@ async function main() {
     });
     const throughputErrors = throughput.console.errors + throughput.faucet.errors;
 
+    step(`10: incident mode, a bulk rotation of ${INCIDENT_AGENTS} agents at 50 ms faucet latency, concurrency 4, against direct calls`);
+    const incident = await measureIncidentRun({ browser, consoleUrl: remote.url, faucetUrl: faucet.url, faucetApiUrl, agents: INCIDENT_AGENTS, latencyMs: 50, concurrency: 4 });
+    const incidentRatio = incident.wallMs / incident.idealMs;
+
     const jsRatio = consoleJs.gzipBytes / emptyJs.gzipBytes;
     const rows: Row[] = [
       ...(
@@ -259,6 +265,19 @@ async function main() {
         target: "ratio reported; 0 errors",
         pass: throughputErrors === 0,
       },
+      {
+        figure: `10 incident run wall time ÷ (${INCIDENT_AGENTS} × direct call ÷ ${incident.concurrency})`,
+        measured: `${ratio(incidentRatio)} (${ms(incident.wallMs)} ÷ ${ms(incident.idealMs)}; direct call ${ms(incident.directMs)})`,
+        target: "≤ 1.15",
+        pass: incidentRatio <= 1.15,
+      },
+      {
+        figure: "10 long tasks over 50 ms during the run",
+        measured: `${incident.longTasks} (longest ${ms(incident.longestTaskMs)})`,
+        target: "0",
+        pass: incident.longTasks === 0,
+      },
+      { figure: "10 table rows in the DOM during the run (most)", measured: String(incident.maxRowsInDom), target: "≤ 200", pass: incident.maxRowsInDom <= 200 },
     ];
     console.log();
     printTable(rows);
@@ -283,6 +302,7 @@ async function main() {
         countdowns: { inView: countdownsInView, allMounted: countdownsAll },
         cookie,
         throughput,
+        incident,
       },
     });
     console.log(`\nWritten to ${RESULTS}`);

@@ -26,7 +26,7 @@ export function readSecuritySettings(env: NodeJS.ProcessEnv = process.env): Secu
     signInsPerClient: envInteger("RATE_LIMIT_SIGN_INS", { fallback: 10, min: 1 }, env),
     signInsPerInstance: envInteger("RATE_LIMIT_SIGN_INS_GLOBAL", { fallback: 100, min: 1 }, env),
     rotationsPerOperator: envInteger("RATE_LIMIT_ROTATIONS", { fallback: 20, min: 1 }, env),
-    bulkRotationsPerOperator: envInteger("RATE_LIMIT_BULK_ROTATIONS", { fallback: 600, min: 1 }, env),
+    bulkRotationsPerOperator: envInteger("RATE_LIMIT_BULK_ROTATIONS", { fallback: 6000, min: 1 }, env),
     demoKeylessCallsPerClient: envInteger("FAUCET_DEMO_KEYLESS_CALLS", { fallback: 20, min: 1 }, env),
     demoMaxOperators: envInteger("FAUCET_DEMO_MAX_OPERATORS", { fallback: 1000, min: 1 }, env),
     demoMaxAgentsPerOperator: envInteger("FAUCET_DEMO_MAX_AGENTS", { fallback: 1000, min: 1 }, env),
