@@ -1,14 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
 import { dataRoot } from "../playwright.config";
-import { auditEventsWhere, runAuditVerify, withDatabase, type AuditEventRow } from "./support/audit-store";
+import { auditEventsWhere, createAuditDatabase, runAuditVerify, withDatabase, type AuditEventRow } from "./support/audit-store";
 import { readRevealedKey } from "./support/console-page";
 import { FaucetApi } from "./support/faucet-api";
 import { OperatorFaucetControl } from "./support/operator-faucet-control";
 import { actionIds, callAction, callSignIn, rotationArgs, sessionCookieFrom } from "./support/server-actions";
 import { FAUCET_API, SERVERS, SHARED_SECRETS } from "./support/servers";
 import { startConsole } from "./support/spawned-console";
-import { createDatabase } from "./support/test-stores";
 
 /**
  * The audit log on consoles A and B (one PostgreSQL, the stand-alone faucet with fault
@@ -246,7 +245,8 @@ test("refusals before the faucet is called are audited: the console's rotation a
 
     // On A (faucet timeout 3 s), the entry reads "pending" while a call could still be running, then "unknown".
     const { page } = await taggedPage(browser);
-    await page.context().addCookies([{ name: cookie.split("=")[0]!, value: cookie.slice(cookie.indexOf("=") + 1), url: A }]);
+    await signInThroughForm(page, operatorKey);
+    await expect(page).toHaveURL(`${A}/agents`);
     await expect(async () => {
       await page.goto(`${A}/audit?agent=${agents[1]!.id}&outcome=unknown`);
       await expect(page.locator(`tr[data-event-id="${left!.id}"]`)).toContainText("unknown", { timeout: 1_000 });
@@ -295,7 +295,7 @@ test("audit:verify exits non-zero naming an edited row, and a deleted one", asyn
     expect(reply.result).toMatchObject({ ok: true });
   }
   // The events are copied into a database of their own, so tampering cannot disturb the other tests.
-  const own = await createDatabase(SERVERS.postgres.url);
+  const own = await createAuditDatabase(SERVERS.postgres.url);
   const first = await runAuditVerify(own);
   expect(first).toMatchObject({ code: 0 });
   const chain = `operator:${operatorId}`;

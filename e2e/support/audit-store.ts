@@ -43,6 +43,17 @@ export function auditEventsWhere(where: string, params: unknown[]): Promise<Audi
   return withDatabase(SERVERS.postgres.url, async (client) => (await client.query<AuditEventRow>(`${LOGICAL_EVENTS} and ${where} order by e.seq`, params)).rows);
 }
 
+let databaseCounter = 0;
+
+/** A new, empty database on the shared cluster (for a test that must not touch the shared store). */
+export async function createAuditDatabase(serverUrl: string): Promise<string> {
+  const name = `audit_e2e_${process.pid}_${Date.now()}_${databaseCounter++}`;
+  await withDatabase(serverUrl, (client) => client.query(`create database "${name}"`));
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
 export type VerifyRun = { code: number; stdout: string; stderr: string };
 
 /** `npm run audit:verify` against a database, as an operator would run it. */
