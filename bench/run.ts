@@ -1,6 +1,7 @@
 import { readFileSync, rmSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
+import { AUDIT_BIG, measureAuditFigures } from "./figures/audit-log";
 import { measureCookieCapacity } from "./figures/cookie-capacity";
 import { lockAll, measureCountdowns, viewportForRows } from "./figures/countdowns";
 import { measureFirstLoadJs } from "./figures/first-load-js";
@@ -17,7 +18,7 @@ import { startConsole, startFaucet, startNextApp } from "./lib/start-servers";
 
 /**
  * `npm run bench`: builds the console, an empty Next.js app and the floor app of figure 1,
- * starts everything on loopback ports 4400–4406, measures the seven figures of issue 5 side by side in one run,
+ * starts everything on loopback ports 4400–4408, measures the seven figures of issue 5 and the audit log's figure 8 side by side in one run,
  * prints them as a table and writes them to bench/results/latest.json. Every process it
  * starts is stopped at the end, also on failure or Ctrl-C.
  */
@@ -25,7 +26,7 @@ const DIST_DIR = process.env.BENCH_DIST_DIR ?? ".next-bench";
 const DATA = join(REPO, ".data-bench");
 const EMPTY_APP = "/tmp/bench-empty-app";
 const FLOOR_APP = "/tmp/bench-floor-app";
-const PORTS = { faucet: 4400, remote: 4401, large: 4402, small: 4403, empty: 4404, seededFaucet: 4405, floor: 4406 };
+const PORTS = { faucet: 4400, remote: 4401, large: 4402, small: 4403, empty: 4404, seededFaucet: 4405, floor: 4406, auditBig: 4407, auditSmall: 4408 };
 const ROTATIONS = 60;
 const THROUGHPUT_AGENTS = 100;
 const RESULTS = join(REPO, "bench", "results", "latest.json");
@@ -122,6 +123,9 @@ async function main() {
     });
     const throughputErrors = throughput.console.errors + throughput.faucet.errors;
 
+    step(`8: /audit with ${AUDIT_BIG.toLocaleString("en")} events against 100 (first rows), and their CSV export (server memory)`);
+    const audit = await measureAuditFigures({ browser, distDir: DIST_DIR, dataRoot: DATA, ports: [PORTS.auditBig, PORTS.auditSmall] });
+
     const jsRatio = consoleJs.gzipBytes / emptyJs.gzipBytes;
     const rows: Row[] = [
       { figure: "1 rotation overhead p50 (console ÷ direct)", measured: `${ratio(rotation.ratio.p50)} (${ms(rotation.actionMs.p50)} ÷ ${ms(rotation.directMs.p50)})`, target: "≤ 1.10", pass: rotation.ratio.p50 <= 1.1 },
@@ -157,6 +161,7 @@ async function main() {
         target: "ratio reported; 0 errors",
         pass: throughputErrors === 0,
       },
+      ...audit.rows,
     ];
     console.log();
     printTable(rows);
@@ -179,6 +184,7 @@ async function main() {
         countdowns: { inView: countdownsInView, allMounted: countdownsAll },
         cookie,
         throughput,
+        auditLog: audit.json,
       },
     });
     console.log(`\nWritten to ${RESULTS}`);

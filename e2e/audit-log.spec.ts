@@ -282,7 +282,7 @@ test("two instances write one operator's events at once and audit:verify stays c
   const verify = await runAuditVerify(SERVERS.postgres.url);
   expect(verify.stderr).toBe("");
   expect(verify.code).toBe(0);
-  expect(verify.stdout).toMatch(/^audit:verify: ok, \d+ chains?, \d+ events?/);
+  expect(verify.stdout).toMatch(/^audit:verify: ok, \d+ chains?, \d+ rows?/);
 });
 
 test("audit:verify exits non-zero naming an edited row, and a deleted one", async ({ request }) => {
@@ -316,7 +316,7 @@ test("audit:verify exits non-zero naming an edited row, and a deleted one", asyn
     });
   const events = await copy();
   expect(events).toHaveLength(7);
-  expect(await runAuditVerify(own)).toMatchObject({ code: 0, stdout: expect.stringContaining(`1 chain, ${events.length} events`) });
+  expect(await runAuditVerify(own)).toMatchObject({ code: 0, stdout: expect.stringContaining(`1 chain, ${events.length} rows`) });
 
   const edited = events[2]!;
   await withDatabase(own, (client) => client.query("update audit_events set outcome = 'refused' where id = $1", [edited.id]));
