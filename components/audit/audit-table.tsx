@@ -63,7 +63,15 @@ export function AuditTable({ firstPage, filtersQuery }: AuditTableProps) {
   }
   return (
     <div className="flex flex-col gap-2">
-      <div ref={scroller} className="max-h-[70vh] overflow-auto rounded-lg border border-slate-200 bg-white" data-testid="audit-scroller">
+      {/* The rows hold nothing focusable, so the scroller itself takes the focus: keyboard users scroll it with the arrow keys. */}
+      <div
+        ref={scroller}
+        tabIndex={0}
+        role="region"
+        aria-label="Audit events"
+        className="max-h-[70vh] overflow-auto rounded-lg border border-slate-200 bg-white focus-visible:outline-2 focus-visible:outline-blue-600"
+        data-testid="audit-scroller"
+      >
         <table className="w-full min-w-[72rem] table-fixed border-collapse text-left text-sm">
           <caption className="sr-only">Audit events, newest first</caption>
           <colgroup>
