@@ -29,7 +29,8 @@ export function OperatorPanel({ operator, onRotate }: OperatorPanelProps) {
         <Button variant="secondary" onClick={onRotate}>
           Rotate operator key
         </Button>
-        <Link href="/audit" className={buttonClass("ghost")}>
+        {/* Not prefetched: the agents page should not read the audit log on every visit. */}
+        <Link href="/audit" prefetch={false} className={buttonClass("ghost")}>
           Audit log
         </Link>
         <SignOutButtons />
