@@ -201,7 +201,8 @@ test.describe("a faucet that refuses connections", () => {
     refusedConsole = await startConsole({
       dataDir: `${dataRoot}/refused-faucet-console`,
       // A's store too, as another instance of the same deployment: the session opened on A is one it knows.
-      env: { FAUCET_API_URL: `http://127.0.0.1:${deadFaucet}/ai-agents/api`, FAUCET_TIMEOUT_MS: "3000", DATABASE_URL: SERVERS.postgres.url, ...SHARED_SECRETS },
+      // A's limits too: sign-ins count per address in the shared store, and the default 10 a minute is soon spent by the other specs' sign-ins on A and B.
+      env: { FAUCET_API_URL: `http://127.0.0.1:${deadFaucet}/ai-agents/api`, FAUCET_TIMEOUT_MS: "3000", DATABASE_URL: SERVERS.postgres.url, ...SHARED_SECRETS, RATE_LIMIT_SIGN_INS: "1000" },
     });
   });
   test.afterAll(async () => {
