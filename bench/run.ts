@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { createPostgresCluster } from "../e2e/support/postgres-cluster";
+import { AUDIT_BIG, measureAuditFigures } from "./figures/audit-log";
 import { measureCookieCapacity } from "./figures/cookie-capacity";
 import { lockAll, measureCountdowns, viewportForRows } from "./figures/countdowns";
 import { measureFirstLoadJs } from "./figures/first-load-js";
@@ -22,15 +23,15 @@ import { BENCH_SECRETS, startConsole, startFaucet, startNextApp } from "./lib/st
 
 /**
  * `npm run bench`: builds the console, an empty Next.js app and the floor app of figure 1,
- * starts everything on loopback ports BENCH_PORT_BASE (4400) to +9 and a throwaway PostgreSQL cluster, measures the figures of
- * issue 5 and the store's (8: session lookup, 1 per engine, 9: memory) side by side in one run,
+ * starts everything on loopback ports BENCH_PORT_BASE (4400) to +11 and a throwaway PostgreSQL cluster, measures the figures of
+ * issue 5, the store's (8: session lookup, 1 per engine, 9: memory), incident mode's (10) and the audit log's (11) side by side in one run,
  * prints them as a table and writes them to bench/results/latest.json. Every process it
  * starts is stopped at the end, also on failure or Ctrl-C.
  */
 const DIST_DIR = process.env.BENCH_DIST_DIR ?? ".next-bench";
 const DATA = join(REPO, ".data-bench");
 
-/** Ten ports from BENCH_PORT_BASE: two benches on one machine need bases ten apart. */
+/** Twelve ports from BENCH_PORT_BASE: two benches on one machine need bases twelve apart. */
 const PORT_BASE = Number(process.env.BENCH_PORT_BASE ?? 4400);
 const PORTS = {
   faucet: PORT_BASE,
@@ -43,6 +44,8 @@ const PORTS = {
   remotePostgres: PORT_BASE + 7,
   idlePglite: PORT_BASE + 8,
   idlePostgres: PORT_BASE + 9,
+  auditBig: PORT_BASE + 10,
+  auditSmall: PORT_BASE + 11,
 };
 // Per port base, so two benches on one machine never build into each other's apps.
 const EMPTY_APP = `/tmp/bench-empty-app-${PORT_BASE}`;
@@ -188,6 +191,8 @@ async function main() {
     step(`10: incident mode, a bulk rotation of ${INCIDENT_AGENTS} agents at 50 ms faucet latency, concurrency 4, against direct calls`);
     const incident = await measureIncidentRun({ browser, consoleUrl: remote.url, faucetUrl: faucet.url, faucetApiUrl, agents: INCIDENT_AGENTS, latencyMs: 50, concurrency: 4 });
     const incidentRatio = incident.wallMs / incident.idealMs;
+    step(`11: /audit with ${AUDIT_BIG.toLocaleString("en")} events against 100 (first rows), and their CSV export (server memory)`);
+    const audit = await measureAuditFigures({ browser, distDir: DIST_DIR, dataRoot: DATA, ports: [PORTS.auditBig, PORTS.auditSmall] });
 
     const jsRatio = consoleJs.gzipBytes / emptyJs.gzipBytes;
     const rows: Row[] = [
@@ -278,6 +283,7 @@ async function main() {
         pass: incident.longTasks === 0,
       },
       { figure: "10 table rows in the DOM during the run (most)", measured: String(incident.maxRowsInDom), target: "≤ 200", pass: incident.maxRowsInDom <= 200 },
+      ...audit.rows,
     ];
     console.log();
     printTable(rows);
@@ -303,6 +309,7 @@ async function main() {
         cookie,
         throughput,
         incident,
+        auditLog: audit.json,
       },
     });
     console.log(`\nWritten to ${RESULTS}`);

@@ -46,3 +46,18 @@ test("the confirmation, the reveal and the close question have no axe violations
   await expect(page.getByRole("alertdialog", { name: "Close without saving the key?" })).toBeVisible();
   await expectNoViolations(page, "the close question");
 });
+
+test("the audit log and an agent's key history have no axe violations", async ({ page, request, baseURL }) => {
+  const { agents } = await signInFreshOperator(page, request, baseURL, "Axe Audit Operator");
+  const reveal = await rotateAgent(page, agents[0]!.name);
+  await readRevealedKey(page);
+  await reveal.getByRole("button", { name: "Done" }).click();
+  await page.getByRole("link", { name: "Audit log" }).click();
+  await expect(page.locator("tbody tr[data-event-id]")).toHaveCount(2);
+  await expectNoViolations(page, "the audit log");
+
+  await page.goto("/agents");
+  await page.getByRole("link", { name: `Key history for ${agents[0]!.name}` }).click();
+  await expect(page.getByRole("heading", { name: `Key history for ${agents[0]!.name}` })).toBeVisible();
+  await expectNoViolations(page, "the key history");
+});

@@ -8,15 +8,17 @@ import { SERVERS } from "./support/servers";
 /**
  * SECURITY.md: any query string on any page answers 200 or a redirect, never a 5xx.
  * `?reason=constructor` once answered 500: the notice was looked up on a plain object.
- * (There is no /audit page yet; add it to PAGES when it exists.)
+ * /audit, its next-page route and its CSV export parse their filters the same way.
  */
 const RUNS = 1000;
 const url = SERVERS.embedded.url;
 const PROTOTYPE_NAMES = ["constructor", "__proto__", "toString", "valueOf", "hasOwnProperty", "prototype", "isPrototypeOf", "__defineGetter__", "toLocaleString", "then"];
+/** The audit log's filters and some of their values, good and nearly good. */
+const AUDIT_WORDS = ["agent", "action", "outcome", "from", "to", "batch", "cursor", "sign_in", "rotate_agent_key", "unknown", "pending", "key_missing", "2026-11-30", "2026-02-30", "0000-00-00", "9999-12-31", "00000000-0000-4000-8000-000000000000", "9007199254740993", "1.5", "-0"];
 const KNOWN_NAMES = ["reason", "q", "sort", "dir", "filter", "offset", "limit", "key_invalid", "signed_out", "name", "balance", "cooldown", "asc", "desc", "all", "active", "inactive"];
 
 const text = fc.oneof(
-  fc.constantFrom(...PROTOTYPE_NAMES, ...KNOWN_NAMES, "", "-1", "1e309", "NaN", "null", "undefined", "[]", "{}"),
+  fc.constantFrom(...PROTOTYPE_NAMES, ...KNOWN_NAMES, ...AUDIT_WORDS, "", "-1", "1e309", "NaN", "null", "undefined", "[]", "{}"),
   fc.string({ maxLength: 40 }),
   fc.string({ unit: "grapheme", maxLength: 40 }),
   fc.string({ unit: "binary", maxLength: 40 }),
@@ -24,7 +26,7 @@ const text = fc.oneof(
   fc.string({ minLength: 1000, maxLength: 3000 }),
 );
 /** Names as a browser or a hand-edited link may send them: plain, bracketed (arrays), repeated. */
-const name = fc.oneof(fc.constantFrom(...PROTOTYPE_NAMES, ...KNOWN_NAMES), fc.string({ maxLength: 12 }), fc.constantFrom("reason[]", "reason[0]", "q[]", "__proto__[x]", "constructor[prototype]"));
+const name = fc.oneof(fc.constantFrom(...PROTOTYPE_NAMES, ...KNOWN_NAMES, ...AUDIT_WORDS), fc.string({ maxLength: 12 }), fc.constantFrom("reason[]", "reason[0]", "q[]", "__proto__[x]", "constructor[prototype]"));
 const encodedPair = fc.tuple(name, text).map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`);
 /** Raw fragments a percent-decoder may choke on. */
 const rawPair = fc.constantFrom("reason=%", "reason=%zz", "q=%E0%A4%A", "%=%", "&&&", "reason", "=x", "reason=a&reason=b", "q=%00", "sort=%C0%AF");
@@ -83,4 +85,30 @@ test("random query strings on /agents answer 200 or a redirect, with and without
     }
   });
   expect(signedInPages, "both halves ran").toBeGreaterThan(RUNS / 4);
+});
+
+test("random query strings on /audit answer 200 or a redirect, with and without a session", async ({ request, playwright }) => {
+  const cookie = await sessionCookie(request, () => playwright.request.newContext(), "Query Fuzz Audit");
+  let signedInPages = 0;
+  await checkAll(fc.tuple(queryString, fc.boolean()), RUNS, async ([query, signedIn]) => {
+    const response = await request.get(`${url}/audit?${query}`, { maxRedirects: 0, headers: signedIn ? { cookie } : {} });
+    expectOkOrRedirect(response.status(), `/audit?${query}`);
+    if (signedIn) {
+      expect(response.status(), "a valid session sees the page").toBe(200);
+      signedInPages++;
+    } else {
+      expect(response.headers().location ?? "").toMatch(/\/\?reason=signed_out$/);
+    }
+  });
+  expect(signedInPages, "both halves ran").toBeGreaterThan(RUNS / 4);
+});
+
+test("random query strings on /audit's next-page route and CSV export answer 200 (or 401 signed out), never a 5xx", async ({ request, playwright }) => {
+  const cookie = await sessionCookie(request, () => playwright.request.newContext(), "Query Fuzz Audit Routes");
+  await checkAll(fc.tuple(queryString, fc.boolean(), fc.constantFrom("/audit/events", "/audit/export")), RUNS / 2, async ([query, signedIn, path]) => {
+    const response = await request.get(`${url}${path}?${query}`, { maxRedirects: 0, headers: signedIn ? { cookie } : {} });
+    expect(response.status(), `${path}?${query}`).toBe(signedIn ? 200 : 401);
+    if (signedIn && path === "/audit/export") expect((await response.text()).startsWith("time_utc,")).toBe(true);
+    if (signedIn && path === "/audit/events") expect(await response.json()).toMatchObject({ entries: expect.any(Array) });
+  });
 });

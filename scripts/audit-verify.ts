@@ -24,7 +24,7 @@ async function main(): Promise<number> {
     await migrateStore(store);
     const report = await verifyAuditChains(store.db);
     if (report.ok) {
-      console.log(`audit:verify: ok, ${report.chains} chain${report.chains === 1 ? "" : "s"}, ${report.events} event${report.events === 1 ? "" : "s"}, no edit, deletion or reordering found`);
+      console.log(`audit:verify: ok, ${report.chains} chain${report.chains === 1 ? "" : "s"}, ${report.events} row${report.events === 1 ? "" : "s"}, no edit, deletion or reordering found`);
       return 0;
     }
     console.error(`audit:verify: FAILED: ${describeChainProblem(report.problem)}`);

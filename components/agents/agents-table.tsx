@@ -1,6 +1,7 @@
 "use client";
 
 import { useVirtualizer } from "@tanstack/react-virtual";
+import Link from "next/link";
 import { useEffect, useRef } from "react";
 import type { AgentRow } from "@/lib/agents/agents-view";
 import { CooldownTimer } from "@/components/time/cooldown-timer";
@@ -50,7 +51,7 @@ export function AgentsTable({ rowCount, rowAt, onVisibleRangeChange, onRotate, s
   return (
     <div ref={scroller} className="max-h-[70vh] overflow-auto rounded-lg border border-slate-200 bg-white" data-testid="agents-scroller">
       {/* Fixed column widths: a timer or fingerprint appearing in one row must not shift every column. */}
-      <table className="w-full min-w-[64rem] table-fixed border-collapse text-left text-sm">
+      <table className="w-full min-w-[68rem] table-fixed border-collapse text-left text-sm">
         <caption className="sr-only">Agents of this operator</caption>
         <colgroup>
           <col className="w-12" />
@@ -60,7 +61,7 @@ export function AgentsTable({ rowCount, rowAt, onVisibleRangeChange, onRotate, s
           <col className="w-28" />
           <col className="w-56" />
           <col className="w-36" />
-          <col className="w-32" />
+          <col className="w-48" />
         </colgroup>
         <thead className="sticky top-0 z-10 whitespace-nowrap bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
           <tr>
@@ -124,7 +125,11 @@ function AgentTableRow({ agent, onRotate, selected, onToggle }: AgentTableRowPro
       </td>
       <td className="px-4">{agent.cooldownUntil && <CooldownTimer until={agent.cooldownUntil} durationMs={AGENT_COOLDOWN_MS} />}</td>
       <td className="px-4 font-mono text-xs text-slate-700">{agent.rotatedKeyFingerprint ? `agent_…${agent.rotatedKeyFingerprint}` : ""}</td>
-      <td className="px-4 text-right">
+      <td className="whitespace-nowrap px-4 text-right">
+        {/* prefetch off: a 10,000-row table must not prefetch a page per visible row. */}
+        <Link href={`/agents/${agent.id}/keys`} prefetch={false} aria-label={`Key history for ${agent.name}`} className="mr-3 text-sm text-blue-700 underline-offset-2 hover:underline">
+          History
+        </Link>
         <Button variant="secondary" onClick={() => onRotate(agent)} aria-label={`Rotate key for ${agent.name}`}>
           Rotate key
         </Button>

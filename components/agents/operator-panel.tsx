@@ -1,8 +1,9 @@
 "use client";
 
+import Link from "next/link";
 import type { OperatorSummary } from "@/lib/agents/agents-view";
 import { CooldownTimer } from "@/components/time/cooldown-timer";
-import { Button } from "@/components/ui/button";
+import { Button, buttonClass } from "@/components/ui/button";
 import { SignOutButtons } from "@/components/session/sign-out-buttons";
 import { OPERATOR_COOLDOWN_MS } from "@/lib/keys/cooldowns";
 import { formatSats } from "./format-sats";
@@ -28,6 +29,10 @@ export function OperatorPanel({ operator, onRotate }: OperatorPanelProps) {
         <Button variant="secondary" onClick={onRotate}>
           Rotate operator key
         </Button>
+        {/* Not prefetched: the agents page should not read the audit log on every visit. */}
+        <Link href="/audit" prefetch={false} className={buttonClass("ghost")}>
+          Audit log
+        </Link>
         <SignOutButtons />
       </div>
     </header>

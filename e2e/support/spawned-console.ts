@@ -16,7 +16,12 @@ export function freePort(): Promise<number> {
   });
 }
 
-export type SpawnedConsole = { url: string; stop(): Promise<void> };
+export type SpawnedConsole = {
+  url: string;
+  stop(): Promise<void>;
+  /** SIGKILL: the process dies mid-request, as a crashed or OOM-killed instance does. */
+  kill(): Promise<void>;
+};
 
 /**
  * One more `next start` of the build under test, for a test that needs a console the
@@ -40,12 +45,16 @@ export async function startConsole(options: { env: Record<string, string>; dataD
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
     await exited;
   };
+  const kill = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    await exited;
+  };
 
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the extra console exited with ${child.exitCode}; see ${options.dataDir}/server.log`);
     try {
-      if ((await fetch(`${url}/`, { redirect: "manual" })).status < 500) return { url, stop };
+      if ((await fetch(`${url}/`, { redirect: "manual" })).status < 500) return { url, stop, kill };
     } catch {
       // Not listening yet.
     }

@@ -30,6 +30,9 @@ export type AuditEntry = {
   batchId: string | null;
 };
 
+/** Rows per page of the /audit list (the first comes with the page, the rest from /audit/events). */
+export const AUDIT_PAGE_SIZE = 100;
+
 export type AuditPage = { entries: AuditEntry[]; nextCursor: number | null };
 
 export const OUTCOME_LABELS: Record<AuditDisplayOutcome, string> = {

@@ -1,8 +1,10 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { count, eq, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-postgres";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { testStores } from "@/e2e/support/test-stores";
-import { MIGRATION_LOCK_KEY, migrateStore } from "./migrate";
+import { MIGRATION_LOCK_KEY, MIGRATIONS_FOLDER, migrateStore } from "./migrate";
 import { sessions } from "./schema";
 import type { Store } from "./store";
 
@@ -14,6 +16,9 @@ const engines = [
 afterEach(async () => {
   await Promise.all(engines.map(({ stores }) => stores.cleanup()));
 });
+
+/** Every checked-in migration, as drizzle-kit's journal lists them. */
+const MIGRATION_COUNT = (JSON.parse(readFileSync(path.join(MIGRATIONS_FOLDER, "meta", "_journal.json"), "utf8")) as { entries: unknown[] }).entries.length;
 
 function aSession(id: string) {
   const now = new Date("2026-01-02T03:04:05.678Z");
@@ -33,7 +38,7 @@ describe.each(engines)("the store on $engine", ({ engine, stores }) => {
     const tables = await store.db.execute<{ name: string }>(
       sql`select table_name as name from information_schema.tables where table_schema = 'public' order by table_name`,
     );
-    expect(tables.rows.map((row) => row.name)).toEqual(["key_rotations", "rate_limits", "sessions"]);
+    expect(tables.rows.map((row) => row.name)).toEqual(["audit_chains", "audit_events", "key_rotations", "rate_limits", "sessions"]);
   });
 
   it("migrates idempotently: a second run applies nothing and keeps the data", async () => {
@@ -41,7 +46,7 @@ describe.each(engines)("the store on $engine", ({ engine, stores }) => {
     await migrateStore(store);
     await store.db.insert(sessions).values(aSession("kept"));
     await migrateStore(store);
-    expect(await appliedMigrations(store)).toBe(1);
+    expect(await appliedMigrations(store)).toBe(MIGRATION_COUNT);
     expect(await store.db.select({ id: sessions.id }).from(sessions)).toEqual([{ id: "kept" }]);
   });
 
@@ -77,7 +82,7 @@ describe("the store on PostgreSQL, several instances", () => {
     const options = await stores.freshOptions();
     const instances = await Promise.all([stores.open(options), stores.open(options), stores.open(options)]);
     await Promise.all(instances.map((store) => migrateStore(store)));
-    for (const store of instances) expect(await appliedMigrations(store)).toBe(1);
+    for (const store of instances) expect(await appliedMigrations(store)).toBe(MIGRATION_COUNT);
     const [first] = instances;
     expect(await first?.db.select({ n: count() }).from(sessions)).toEqual([{ n: 0 }]);
   });
@@ -98,7 +103,7 @@ describe("the store on PostgreSQL, several instances", () => {
       expect(before.rows).toEqual([{ table: null }]);
       await locking.execute(sql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`);
       await migrating;
-      expect(await appliedMigrations(holder)).toBe(1);
+      expect(await appliedMigrations(holder)).toBe(MIGRATION_COUNT);
     } finally {
       lockConnection.release();
     }
