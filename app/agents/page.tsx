@@ -4,6 +4,7 @@ import { redirect } from "next/navigation";
 import { Suspense } from "react";
 import { AgentsScreen } from "@/components/agents/agents-screen";
 import { AgentsSkeleton } from "@/components/agents/agents-skeleton";
+import { StoreDownNotice } from "@/components/session/store-down-notice";
 import { onListKeyRefused } from "@/lib/agents/agents-request-session";
 import { bulkConcurrency } from "@/lib/config/bulk-concurrency";
 import { agentsPageQuery } from "@/lib/agents/agents-page-query";
@@ -14,7 +15,7 @@ import { isFaucetError } from "@/lib/faucet";
 import { getQueryClient } from "@/lib/query/get-query-client";
 import type { OperatorSession } from "@/lib/session/session-data";
 import { readSessionState, type SessionState } from "@/lib/session/session-store";
-import { isStoreUnavailable, STORE_UNAVAILABLE_MESSAGE } from "@/lib/store/store-unavailable-error";
+import { isStoreUnavailable } from "@/lib/store/store-unavailable-error";
 
 type AgentsPageProps = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -34,17 +35,7 @@ async function sessionOrNull(): Promise<SessionState | null> {
 
 export default async function AgentsPage({ searchParams }: AgentsPageProps) {
   const state = await sessionOrNull();
-  if (state === null) {
-    return (
-      <div role="alert" className="flex flex-col items-start gap-3 rounded-lg border border-red-300 bg-red-50 p-6 text-red-900">
-        <h1 className="text-lg font-semibold">The console cannot open your session</h1>
-        <p className="text-sm">{STORE_UNAVAILABLE_MESSAGE}</p>
-        <a href="/agents" className="rounded-md bg-blue-700 px-3 py-2 text-sm font-medium text-white">
-          Retry
-        </a>
-      </div>
-    );
-  }
+  if (state === null) return <StoreDownNotice title="The console cannot open your session" retryHref="/agents" />;
   if (state.kind === "signed_out") redirect(`/?reason=${state.reason ?? "signed_out"}`);
   const { session } = state;
   const view = parseViewState(await searchParams);

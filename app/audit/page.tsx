@@ -8,22 +8,15 @@ import { auditFiltersQuery, parseAuditFilters, type AuditFilters } from "@/lib/a
 import { listAuditEntries } from "@/lib/audit/audit-query";
 import { pendingStaleBefore } from "@/lib/audit/stale-pending";
 import { readSessionState } from "@/lib/session/session-store";
-import { isStoreUnavailable, STORE_UNAVAILABLE_MESSAGE } from "@/lib/store/store-unavailable-error";
+import { isStoreUnavailable } from "@/lib/store/store-unavailable-error";
+import { StoreDownNotice } from "@/components/session/store-down-notice";
 
 export const metadata = { title: "Audit log · Faucet Console" };
 
 type AuditPageProps = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 function StoreDown() {
-  return (
-    <div role="alert" className="flex flex-col items-start gap-3 rounded-lg border border-red-300 bg-red-50 p-6 text-red-900">
-      <h1 className="text-lg font-semibold">The audit log cannot be read</h1>
-      <p className="text-sm">{STORE_UNAVAILABLE_MESSAGE}</p>
-      <a href="/audit" className="rounded-md bg-blue-700 px-3 py-2 text-sm font-medium text-white">
-        Retry
-      </a>
-    </div>
-  );
+  return <StoreDownNotice title="The audit log cannot be read" retryHref="/audit" />;
 }
 
 type Loaded = { kind: "store_down" } | { kind: "loaded"; operatorName: string; first: AuditPage };
