@@ -19,6 +19,7 @@ describe("security settings", () => {
       signInsPerClient: 10,
       signInsPerInstance: 100,
       rotationsPerOperator: 20,
+      agentChangesPerOperator: 60,
       demoKeylessCallsPerClient: 20,
       demoMaxOperators: 1000,
       demoMaxAgentsPerOperator: 1000,

@@ -11,6 +11,8 @@ const LIMITS = {
   "sign-ins": "signInsPerClient",
   /** Rotations per operator and minute (RATE_LIMIT_ROTATIONS). */
   rotations: "rotationsPerOperator",
+  /** Agent lifecycle changes (create, activate, budget, sweep, fund, delete) per operator and minute (RATE_LIMIT_AGENT_CHANGES). */
+  "agent-changes": "agentChangesPerOperator",
 } as const satisfies Record<string, keyof SecuritySettings>;
 
 export type LimitName = keyof typeof LIMITS;
