@@ -81,7 +81,7 @@ export async function changeAgent<Reply, Output = Reply>(change: AgentChange<Rep
   }
 
   const outcome = change.outcome ? change.outcome(reply) : { audit: { outcome: "ok" as const }, result: { ok: true as const, data: reply as unknown as Output } };
-  const recorded = await finishAuditQuietly(outcome.auditTarget ? { ...audit, target: outcome.auditTarget } : audit, outcome.audit);
-  if (!recorded) log.warn(`${action} succeeded at the faucet but its audit completion is missing`);
+  // The completion of a create names the agent it made; the pending row could not.
+  await finishAuditQuietly(outcome.auditTarget ? { ...audit, target: outcome.auditTarget } : audit, outcome.audit);
   return outcome.result;
 }
