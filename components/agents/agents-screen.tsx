@@ -5,11 +5,14 @@ import { useCallback, useEffect, useState } from "react";
 import { PAGE_SIZE, type AgentRow, type AgentsPage, type AgentsViewState, type LastRotation } from "@/lib/agents/agents-view";
 import { ConfirmRotationDialog } from "@/components/keys/confirm-rotation-dialog";
 import { KeyRevealDialog } from "@/components/keys/key-reveal-dialog";
-import type { RotationTarget } from "@/components/keys/rotation-target";
+import type { RevealedKey, RotationTarget } from "@/components/keys/rotation-target";
 import { useRotationFlow } from "@/components/keys/use-rotation-flow";
 import { NowProvider, useSyncClock } from "@/components/time/now-provider";
 import { Button } from "@/components/ui/button";
 import { AgentsTable } from "./agents-table";
+import { AgentChangeDialog, type AgentChangeRequest } from "./lifecycle/agent-change-dialog";
+import type { AgentChangeKind, RowChange } from "./lifecycle/agent-change-kinds";
+import { CreateAgentDialog, type CreatedAgent } from "./lifecycle/create-agent-dialog";
 import { AgentsToolbar } from "./agents-toolbar";
 import { AgentsSkeleton } from "./agents-skeleton";
 import { OperatorPanel } from "./operator-panel";
@@ -44,6 +47,13 @@ function patchPages(page: AgentsPage | undefined, target: RotationTarget, { cool
   };
 }
 
+/** A lifecycle change shows in the row at once; a deleted agent leaves the list (the refetch recounts). */
+function patchRow(page: AgentsPage | undefined, agentId: number, change: RowChange): AgentsPage | undefined {
+  if (!page) return page;
+  if ("deleted" in change) return { ...page, agents: page.agents.filter((agent) => agent.id !== agentId) };
+  return { ...page, agents: page.agents.map((agent) => (agent.id === agentId ? { ...agent, ...change.patch } : agent)) };
+}
+
 function AgentsConsole({ initialView }: { initialView: AgentsViewState }) {
   const queryClient = useQueryClient();
   const syncClock = useSyncClock();
@@ -61,7 +71,23 @@ function AgentsConsole({ initialView }: { initialView: AgentsViewState }) {
     onFinished: () => void queryClient.invalidateQueries({ queryKey: ["agents"] }),
   });
 
-  const { pages, firstPage, error, isFetching, updatedAt, refetch } = useAgentPages(view, pageIndexes, rotation.revealed !== null);
+  const [creating, setCreating] = useState(false);
+  // A new agent's first key, held here only until its reveal closes, like a rotation's.
+  const [createdKey, setCreatedKey] = useState<RevealedKey | null>(null);
+  const [changeRequest, setChangeRequest] = useState<AgentChangeRequest | null>(null);
+  const refreshAgents = useCallback(() => void queryClient.invalidateQueries({ queryKey: ["agents"] }), [queryClient]);
+  const onCreated = (created: CreatedAgent) => {
+    setCreating(false);
+    setCreatedKey({ target: { kind: "agent", agentId: created.agentId, name: created.name, lastRotation: null }, apiKey: created.apiKey, cooldownUntil: null, warning: null });
+  };
+  const onChanged = (agentId: number, change: RowChange) => {
+    // Cancelled first: a refetch already under way must not put the old state back.
+    void queryClient.cancelQueries({ queryKey: ["agents"] });
+    queryClient.setQueriesData<AgentsPage>({ queryKey: ["agents"] }, (page) => patchRow(page, agentId, change));
+  };
+  const startChange = useCallback((kind: AgentChangeKind, agent: AgentRow) => setChangeRequest({ kind, agent }), []);
+
+  const { pages, firstPage, error, isFetching, updatedAt, refetch } = useAgentPages(view, pageIndexes, rotation.revealed !== null || createdKey !== null);
   useEffect(() => {
     if (firstPage) syncClock(firstPage.serverNow);
   }, [firstPage, syncClock]);
@@ -117,10 +143,13 @@ function AgentsConsole({ initialView }: { initialView: AgentsViewState }) {
         onRotate={() => rotation.start({ kind: "operator", name: operator.name, lastRotation: operator.lastRotation })}
       />
       {error && <StaleDataBanner message={error.message} updatedAt={updatedAt} />}
+      <div className="flex justify-end">
+        <Button onClick={() => setCreating(true)}>New agent</Button>
+      </div>
       <AgentsToolbar view={view} onChange={changeView} matching={shownPage.matching} total={shownPage.total} />
       {shownPage.total === 0 ? (
         <p className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-700">
-          This operator has no agents yet. Agents created with the faucet&apos;s <code>create_agent</code> appear here.
+          This operator has no agents yet. Press <strong>New agent</strong> to create one; agents created with the faucet&apos;s <code>create_agent</code> appear here too.
         </p>
       ) : shownPage.matching === 0 ? (
         <p className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-700">No agents match this search and filter.</p>
@@ -132,6 +161,7 @@ function AgentsConsole({ initialView }: { initialView: AgentsViewState }) {
           rowAt={rowAt}
           onVisibleRangeChange={onVisibleRangeChange}
           onRotate={startAgentRotation}
+          onAction={startChange}
         />
       )}
       <ConfirmRotationDialog
@@ -144,6 +174,36 @@ function AgentsConsole({ initialView }: { initialView: AgentsViewState }) {
         onReload={() => {
           rotation.cancel();
           void queryClient.invalidateQueries({ queryKey: ["agents"] });
+        }}
+      />
+      <CreateAgentDialog
+        open={creating}
+        onOpenChange={setCreating}
+        onCreated={onCreated}
+        onReload={() => {
+          setCreating(false);
+          refreshAgents();
+        }}
+      />
+      {createdKey && (
+        <KeyRevealDialog
+          revealed={createdKey}
+          onClose={() => {
+            setCreatedKey(null);
+            refreshAgents();
+          }}
+        />
+      )}
+      <AgentChangeDialog
+        request={changeRequest}
+        onChanged={onChanged}
+        onClose={() => {
+          setChangeRequest(null);
+          refreshAgents();
+        }}
+        onReload={() => {
+          setChangeRequest(null);
+          refreshAgents();
         }}
       />
       {rotation.revealed && <KeyRevealDialog revealed={rotation.revealed} onClose={rotation.finish} returnFocusTo={rotation.returnFocusTo} />}
