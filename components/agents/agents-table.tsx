@@ -142,7 +142,7 @@ const AgentCard = memo(function AgentCard({ agent, onRotate, onAction }: { agent
       </div>
       <div className="flex justify-between gap-2 text-slate-600">
         <span className="tabular-nums">ID {agent.id}</span>
-        <span className="tabular-nums text-slate-900">{formatSats(agent.balanceSats)} sats</span>
+        <span className="tabular-nums text-slate-900">{formatSats(agent.balanceSats)}</span>
       </div>
       <div className="flex min-h-6 items-center justify-between gap-2 font-mono text-xs text-slate-700">
         <CooldownCell agent={agent} />

@@ -65,10 +65,10 @@ function DetailsView({ details: { agent, budget, keyFingerprint } }: { details: 
   const cooling = agent.cooldownUntil !== null && agent.cooldownUntil > now;
   const rows: [string, string][] = [
     ["State", agent.isActive ? "Active" : "Inactive"],
-    ["Balance", `${formatSats(agent.balanceSats)} sats`],
-    ["Budget limit", budget.budgetLimitSats === null ? "Unlimited" : `${formatSats(budget.budgetLimitSats)} sats`],
-    ["Spent", `${formatSats(budget.spentSats)} sats`],
-    ["Remaining", budget.remainingSats === null ? "Unlimited" : `${formatSats(budget.remainingSats)} sats`],
+    ["Balance", formatSats(agent.balanceSats)],
+    ["Budget limit", budget.budgetLimitSats === null ? "Unlimited" : formatSats(budget.budgetLimitSats)],
+    ["Spent", formatSats(budget.spentSats)],
+    ["Remaining", budget.remainingSats === null ? "Unlimited" : formatSats(budget.remainingSats)],
     ["Created", agent.createdAt === null ? "Unknown" : `${new Date(agent.createdAt).toISOString().slice(0, 10)} ${formatUtcTime(agent.createdAt)}`],
     ["Cooldown", cooling ? `Withdrawals locked until ${formatUtcTime(agent.cooldownUntil as number)}` : "None"],
     ["Current key", keyFingerprint ?? "Not recorded by this console"],

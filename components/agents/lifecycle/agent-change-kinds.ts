@@ -38,7 +38,7 @@ async function mapped<T>(call: Promise<ActionResult<T>>, done: (data: T) => Done
   return result.ok ? { ok: true, data: done(result.data) } : result;
 }
 
-const sats = (value: number) => `${formatSats(value)} sats`;
+const sats = formatSats;
 
 export const AGENT_CHANGES: Record<AgentChangeKind, AgentChangeSpec> = {
   deactivate: {
