@@ -24,8 +24,8 @@ export function RowActionsMenu({ agent, onAction }: RowActionsMenuProps) {
       <DropdownMenu.Trigger className={buttonClass("ghost", "px-2")} aria-label={`More actions for ${agent.name}`}>
         <span aria-hidden="true">⋯</span>
       </DropdownMenu.Trigger>
-      <DropdownMenu.Portal>
-        <DropdownMenu.Content align="end" sideOffset={4} className="z-30 min-w-48 rounded-md border border-slate-200 bg-white p-1 shadow-lg">
+      {/* No portal: the menu stays inside the page's main landmark (Radix positions it fixed, so the scroller does not clip it). */}
+      <DropdownMenu.Content align="end" sideOffset={4} className="z-30 min-w-48 rounded-md border border-slate-200 bg-white p-1 shadow-lg">
           <DropdownMenu.Item asChild className={itemClass}>
             <Link href={`/agents/${agent.id}`}>Details</Link>
           </DropdownMenu.Item>
@@ -35,8 +35,7 @@ export function RowActionsMenu({ agent, onAction }: RowActionsMenuProps) {
           {item("fund", "Fund agent")}
           <DropdownMenu.Separator className="my-1 h-px bg-slate-200" />
           {item("delete", "Delete agent", true)}
-        </DropdownMenu.Content>
-      </DropdownMenu.Portal>
+      </DropdownMenu.Content>
     </DropdownMenu.Root>
   );
 }
