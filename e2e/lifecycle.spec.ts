@@ -48,6 +48,8 @@ test("New agent creates it with one call and reveals a first key the faucet acce
   await dialog.getByRole("button", { name: "Create agent" }).click();
   const reveal = page.getByRole("dialog", { name: "New API key for Fresh Bot" });
   await expect(reveal).toBeVisible();
+  // A new agent has no rotation cooldown: the reveal does not claim one.
+  await expect(reveal).not.toContainText("locked until");
   const key = await readRevealedKey(page);
   expect(await control.calls("create_agent")).toBe(2);
   const who = await faucet.whoami(key);
@@ -169,4 +171,26 @@ test("Details shows budget, spent, balance, state, cooldown and links to the key
     expect(response?.status(), bad).toBeLessThan(500);
     await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
   }
+});
+
+test("the menu and a change work from the keyboard alone, focus returns to the row's menu button, and a double click is one call", async ({ page, request }) => {
+  const { agent, control } = await signedIn(page, request, "Keyboard Life Operator");
+  const trigger = page.getByRole("button", { name: `More actions for ${AGENT}` });
+  await trigger.focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("menu")).toBeVisible();
+  // Details is first; Fund agent is four items down (Deactivate, Edit budget, Sweep balance, Fund agent).
+  for (let step = 0; step < 4; step++) await page.keyboard.press("ArrowDown");
+  await expect(page.getByRole("menuitem", { name: "Fund agent" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  const dialog = page.getByRole("alertdialog", { name: `Fund ${AGENT}` });
+  await expect(dialog).toBeVisible();
+  await page.keyboard.type("50");
+  await dialog.getByRole("button", { name: "Fund agent" }).dblclick();
+  await expect(dialog.getByRole("status")).toHaveText(`Sent 50 sats. ${AGENT} now holds 50 sats.`);
+  expect(await control.calls("fund_agent")).toBe(1);
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+  await expect(trigger).toBeFocused();
+  await expect(agentRow(page, agent.id)).toContainText("50 sats");
 });

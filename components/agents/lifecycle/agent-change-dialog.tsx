@@ -1,7 +1,7 @@
 "use client";
 
 import * as AlertDialog from "@radix-ui/react-alert-dialog";
-import { useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import type { AgentRow } from "@/lib/agents/agents-view";
 import type { ActionFailure } from "@/lib/results/action-result";
@@ -21,12 +21,36 @@ type AgentChangeDialogProps = {
 };
 
 /** Every row action's confirmation: its consequence, an optional field, one server action per click. */
+function rowMenuButton(agentId: number): HTMLElement | null {
+  return document.querySelector<HTMLElement>(`[data-agent-id="${agentId}"] [data-row-menu]`);
+}
+
 export function AgentChangeDialog({ request, onChanged, onClose, onReload }: AgentChangeDialogProps) {
+  // Kept past the close (request is null by then): where focus returns.
+  const lastAgentId = useRef<number | null>(null);
+  useEffect(() => {
+    if (request) lastAgentId.current = request.agent.id;
+  }, [request]);
   return (
     <AlertDialog.Root open={request !== null} onOpenChange={(open) => !open && onClose()}>
       <AlertDialog.Portal>
         <AlertDialog.Overlay className="fixed inset-0 z-40 bg-slate-900/50" />
-        <AlertDialog.Content className="fixed left-1/2 top-1/2 z-50 max-h-[92vh] w-[min(32rem,92vw)] -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-lg bg-white p-6 shadow-xl">
+        <AlertDialog.Content
+          // The menu item that opened it is gone by now: focus goes back to the row's menu button, if the row still exists.
+          // A dialog with a field starts in it; one without starts on Cancel (Radix's default for an alert), the harmless button.
+          onOpenAutoFocus={(event) => {
+            const field = document.getElementById("agent-change-field");
+            if (!field) return;
+            event.preventDefault();
+            field.focus();
+          }}
+          onCloseAutoFocus={(event) => {
+            const trigger = lastAgentId.current === null ? null : rowMenuButton(lastAgentId.current);
+            if (!trigger) return;
+            event.preventDefault();
+            trigger.focus();
+          }}
+          className="fixed left-1/2 top-1/2 z-50 max-h-[92vh] w-[min(32rem,92vw)] -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-lg bg-white p-6 shadow-xl">
           {/* Keyed: a new request starts with an empty field and no message. */}
           {request && <ChangeForm key={`${request.kind}:${request.agent.id}`} request={request} spec={AGENT_CHANGES[request.kind]} onChanged={onChanged} onReload={onReload} />}
         </AlertDialog.Content>

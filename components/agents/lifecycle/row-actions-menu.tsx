@@ -21,7 +21,7 @@ export function RowActionsMenu({ agent, onAction }: RowActionsMenuProps) {
   return (
     // Not modal: a dialog opened from an item must get the page back unlocked.
     <DropdownMenu.Root modal={false}>
-      <DropdownMenu.Trigger className={buttonClass("ghost", "px-2")} aria-label={`More actions for ${agent.name}`}>
+      <DropdownMenu.Trigger className={buttonClass("ghost", "px-2")} aria-label={`More actions for ${agent.name}`} data-row-menu="">
         <span aria-hidden="true">⋯</span>
       </DropdownMenu.Trigger>
       {/* No portal: the menu stays inside the page's main landmark (Radix positions it fixed, so the scroller does not clip it). */}
