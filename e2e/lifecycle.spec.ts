@@ -194,3 +194,19 @@ test("the menu and a change work from the keyboard alone, focus returns to the r
   await expect(trigger).toBeFocused();
   await expect(agentRow(page, agent.id)).toContainText("50 sats");
 });
+
+test("Edit budget falls back to update_agent when the faucet does not know set_budget", async ({ page, request }) => {
+  const { faucet, agent, control } = await signedIn(page, request, "Old Faucet Budget Operator");
+  await control.setFaults({ refuseWith: { error_code: "unknown_action", error: "Unknown action: set_budget" }, actions: ["set_budget"], times: 1 });
+  try {
+    const dialog = await openRowAction(page, AGENT, "Edit budget");
+    await dialog.getByLabel("Budget (sats)").fill("321");
+    await dialog.getByRole("button", { name: "Save budget" }).click();
+    await expect(dialog.getByRole("status")).toHaveText(`${AGENT}'s budget is 321 sats now.`);
+    expect(await faucet.ok({ action: "get_budget_status", api_key: agent.key })).toMatchObject({ budget_limit_sats: 321 });
+    expect(await control.calls("set_budget")).toBe(1);
+    expect(await control.calls("update_agent")).toBe(1);
+  } finally {
+    await control.clearFaults();
+  }
+});
