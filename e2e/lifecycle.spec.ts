@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { readRevealedKey, signIn } from "./support/console-page";
+import { readRevealedKey, rotateAgent, signIn } from "./support/console-page";
 import { FaucetApi } from "./support/faucet-api";
 import { agentRow, openRowAction } from "./support/lifecycle-page";
 import { OperatorFaucetControl } from "./support/operator-faucet-control";
@@ -209,4 +209,15 @@ test("Edit budget falls back to update_agent when the faucet does not know set_b
   } finally {
     await control.clearFaults();
   }
+});
+
+test("Details names the current key by the label of the last rotation", async ({ page, request }) => {
+  const { agent } = await signedIn(page, request, "Details Key Operator");
+  const reveal = await rotateAgent(page, AGENT);
+  const key = await readRevealedKey(page);
+  await reveal.getByRole("button", { name: "Done" }).click();
+  await page.goto(`${CONSOLE}/agents/${agent.id}`);
+  const details = page.locator("dl");
+  await expect(details).toContainText(`Current keyagent_…${key.slice(-4)}`);
+  await expect(details).toContainText(/CooldownWithdrawals locked until \d\d:\d\d UTC/);
 });
