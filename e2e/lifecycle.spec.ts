@@ -87,6 +87,7 @@ test("Deactivate stops the agent's payments at once; Reactivate lets it pay agai
 test("Edit budget shows in get_budget_status, and empty means unlimited", async ({ page, request }) => {
   const { faucet, agent, control } = await signedIn(page, request, "Budget Operator");
   let dialog = await openRowAction(page, AGENT, "Edit budget");
+  await expect(dialog).toContainText("Now: unlimited.");
   await dialog.getByLabel("Budget (sats)").fill("-1");
   await dialog.getByRole("button", { name: "Save budget" }).click();
   await expect(dialog.getByText("The budget cannot be negative.")).toBeVisible();
@@ -98,6 +99,7 @@ test("Edit budget shows in get_budget_status, and empty means unlimited", async 
 
   await dialog.getByRole("button", { name: "Close" }).click();
   dialog = await openRowAction(page, AGENT, "Edit budget");
+  await expect(dialog).toContainText("Now: 1,234 sats.");
   await dialog.getByRole("button", { name: "Save budget" }).click();
   await expect(dialog.getByRole("status")).toHaveText(`${AGENT} has no budget limit now.`);
   expect(await faucet.ok({ action: "get_budget_status", api_key: agent.key })).toMatchObject({ budget_limit_sats: null });

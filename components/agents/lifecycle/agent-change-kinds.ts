@@ -67,7 +67,8 @@ export const AGENT_CHANGES: Record<AgentChangeKind, AgentChangeSpec> = {
   },
   budget: {
     title: (agent) => `Edit budget for ${agent.name}`,
-    consequence: () => "The most this agent may spend in total. Payments beyond it are refused.",
+    consequence: (agent) =>
+      `The most this agent may spend in total; payments beyond it are refused. Now: ${agent.budgetLimitSats === null ? "unlimited" : sats(agent.budgetLimitSats)}.`,
     confirmLabel: () => "Save budget",
     danger: false,
     field: { label: "Budget (sats)", hint: "Leave empty for unlimited.", numeric: true, check: (value) => firstIssue(budgetFieldSchema.safeParse(value)) },
@@ -77,7 +78,7 @@ export const AGENT_CHANGES: Record<AgentChangeKind, AgentChangeSpec> = {
       const budgetLimitSats = limit === 0 ? null : limit;
       return mapped(setAgentBudget({ agentId: agent.id, budgetLimitSats }), (budget) => ({
         message: budget.budgetLimitSats === null ? `${agent.name} has no budget limit now.` : `${agent.name}'s budget is ${sats(budget.budgetLimitSats)} now.`,
-        row: { patch: {} },
+        row: { patch: { budgetLimitSats: budget.budgetLimitSats } },
       }));
     },
   },
