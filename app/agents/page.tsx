@@ -38,6 +38,8 @@ export default async function AgentsPage({ searchParams }: AgentsPageProps) {
       <div role="alert" className="flex flex-col items-start gap-3 rounded-lg border border-red-300 bg-red-50 p-6 text-red-900">
         <h1 className="text-lg font-semibold">The console cannot open your session</h1>
         <p className="text-sm">{STORE_UNAVAILABLE_MESSAGE}</p>
+        {/* A full reload on purpose: the session is read again from scratch. (The rule fires since /agents/[id] exists.) */}
+        {/* eslint-disable-next-line @next/next/no-html-link-for-pages */}
         <a href="/agents" className="rounded-md bg-blue-700 px-3 py-2 text-sm font-medium text-white">
           Retry
         </a>
