@@ -110,7 +110,7 @@ test.afterEach(async () => {
 });
 
 /** A fresh operator with one agent holding 400 sats, signed in on `url`. */
-async function signedIn(page: Page, request: APIRequestContext, name: string, url = CONSOLE) {
+async function signedIn(page: Page, request: APIRequestContext, name: string, url: string = CONSOLE) {
   const faucet = new FaucetApi(request, FAUCET_API);
   const operator = await faucet.newOperator(name, [AGENT]);
   const agent = operator.agents[0]!;
@@ -206,5 +206,36 @@ test.describe("a faucet that is down", () => {
       await page.keyboard.press("Escape");
       await expect(dialog).toBeHidden();
     }
+  });
+});
+
+test.describe("the console's own limit", () => {
+  let limitedConsole: SpawnedConsole | undefined;
+  test.beforeAll(async () => {
+    test.setTimeout(120_000);
+    limitedConsole = await startConsole({
+      dataDir: `${dataRoot}/lifecycle-limited-console`,
+      // A's faucet, store and secrets, but only two agent changes per operator and minute.
+      env: { FAUCET_API_URL: FAUCET_API, FAUCET_TIMEOUT_MS: "3000", DATABASE_URL: SERVERS.postgres.url, ...SHARED_SECRETS, ...GENEROUS_LIMITS, RATE_LIMIT_AGENT_CHANGES: "2" },
+    });
+  });
+  test.afterAll(async () => {
+    await limitedConsole?.stop();
+  });
+
+  test("a change over RATE_LIMIT_AGENT_CHANGES is refused with the wait and no faucet call", async ({ page, request }) => {
+    const { control: scoped } = await signedIn(page, request, "Limited Changes Operator", limitedConsole?.url ?? "");
+    for (const expected of ["Deactivate", "Reactivate"]) {
+      const dialog = await openRowAction(page, AGENT, expected);
+      await dialog.getByRole("button", { name: expected }).click();
+      await expect(dialog.getByRole("status")).toBeVisible();
+      await page.keyboard.press("Escape");
+      await expect(dialog).toBeHidden();
+    }
+    expect(await scoped.calls("update_agent")).toBe(2);
+    const dialog = await openRowAction(page, AGENT, "Deactivate");
+    await dialog.getByRole("button", { name: "Deactivate" }).click();
+    await expect(dialog.getByRole("alert")).toHaveText(/^Too many agent changes in a minute\. Try again in \d+ s\.$/);
+    expect(await scoped.calls("update_agent")).toBe(2);
   });
 });
