@@ -171,6 +171,20 @@ test("sweep: a cooldown refusal says the rotation's cooldown blocks it and to sw
   expect((list.agents as { id: number; balance_sats: number }[]).find((row) => row.id === agent.id)?.balance_sats).toBe(400);
 });
 
+test("create: an agent created without its key is 'key missing', says to rotate, and offers no second create", async ({ page, request }) => {
+  const { faucet, operator, control: scoped } = await signedIn(page, request, "Keyless Create Operator");
+  await scoped.setFaults({ omitKey: true, actions: ["create_agent"], times: 1 });
+  const dialog = await STEPS[0]!.confirm(page);
+  await expect(dialog.getByRole("alert")).toHaveText(/^The faucet created Maybe Bot \(agent \d+\) but sent no key, so its only key was never shown\. Rotate its key/);
+  await expect(dialog.getByRole("button", { name: "Create agent" })).toHaveCount(0);
+  await expect(page.getByRole("dialog", { name: /New API key/ })).toHaveCount(0);
+  expect(await scoped.calls("create_agent")).toBe(2); // newOperator's own, then this one
+  const list = await faucet.ok({ action: "list_agents", api_key: operator.operatorKey });
+  expect((list.agents as { name: string }[]).map((agent) => agent.name)).toContain("Maybe Bot");
+  await dialog.getByRole("button", { name: "Reload agents" }).click();
+  await expect(page.getByRole("button", { name: "Rotate key for Maybe Bot" })).toBeVisible();
+});
+
 test.describe("a faucet that is down", () => {
   let downConsole: SpawnedConsole | undefined;
   test.beforeAll(async () => {
