@@ -180,9 +180,13 @@ test("the menu and a change work from the keyboard alone, focus returns to the r
   const trigger = page.getByRole("button", { name: `More actions for ${AGENT}` });
   await trigger.focus();
   await page.keyboard.press("Enter");
-  await expect(page.getByRole("menu")).toBeVisible();
-  // Details is first; Fund agent is four items down (Deactivate, Edit budget, Sweep balance, Fund agent).
-  for (let step = 0; step < 4; step++) await page.keyboard.press("ArrowDown");
+  // Opened from the keyboard, the menu focuses its first item; the arrows count from there.
+  await expect(page.getByRole("menuitem", { name: "Details" })).toBeFocused();
+  // Fund agent is four items down (Deactivate, Edit budget, Sweep balance, Fund agent).
+  for (const item of ["Deactivate", "Edit budget", "Sweep balance", "Fund agent"]) {
+    await page.keyboard.press("ArrowDown");
+    await expect(page.getByRole("menuitem", { name: item, exact: true })).toBeFocused();
+  }
   await expect(page.getByRole("menuitem", { name: "Fund agent" })).toBeFocused();
   await page.keyboard.press("Enter");
   const dialog = page.getByRole("alertdialog", { name: `Fund ${AGENT}` });
