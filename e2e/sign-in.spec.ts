@@ -21,9 +21,11 @@ test("an operator key signs in and lands on /agents with the operator and every 
   for (const agent of agents) {
     const row = page.getByRole("row").filter({ has: page.getByRole("rowheader", { name: agent.name, exact: true }) });
     const cells = row.getByRole("cell");
-    await expect(cells.nth(0)).toHaveText(String(agent.id));
-    await expect(cells.nth(1)).toHaveText("0 sats");
-    await expect(cells.nth(2)).toHaveText("Active");
+    // The first cell is incident mode's "Select {name}" checkbox.
+    await expect(cells.nth(0).getByRole("checkbox", { name: `Select ${agent.name}` })).toBeVisible();
+    await expect(cells.nth(1)).toHaveText(String(agent.id));
+    await expect(cells.nth(2)).toHaveText("0 sats");
+    await expect(cells.nth(3)).toHaveText("Active");
     await expect(row.getByRole("button", { name: `Rotate key for ${agent.name}` })).toBeVisible();
   }
 });

@@ -5,13 +5,16 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { PAGE_SIZE, type AgentRow, type AgentsPage, type AgentsViewState, type LastRotation } from "@/lib/agents/agents-view";
 import { ConfirmRotationDialog } from "@/components/keys/confirm-rotation-dialog";
 import { KeyRevealDialog } from "@/components/keys/key-reveal-dialog";
-import type { RotationTarget } from "@/components/keys/rotation-target";
+import type { RevealedKey, RotationTarget } from "@/components/keys/rotation-target";
 import { useRotationFlow } from "@/components/keys/use-rotation-flow";
 import { NowProvider, useSyncClock } from "@/components/time/now-provider";
 import { Button } from "@/components/ui/button";
 import { IncidentPanel } from "@/components/incident/incident-panel";
 import { isSelected, NOTHING_SELECTED, toggled, type Selection } from "@/components/incident/selection";
 import { AgentsTable, type TableSelection } from "./agents-table";
+import { AgentChangeDialog, type AgentChangeRequest } from "./lifecycle/agent-change-dialog";
+import type { AgentChangeKind, RowChange } from "./lifecycle/agent-change-kinds";
+import { CreateAgentDialog, type CreatedAgent } from "./lifecycle/create-agent-dialog";
 import { AgentsToolbar } from "./agents-toolbar";
 import { AgentsSkeleton } from "./agents-skeleton";
 import { OperatorPanel } from "./operator-panel";
@@ -46,6 +49,13 @@ function patchPages(page: AgentsPage | undefined, target: RotationTarget, { cool
   };
 }
 
+/** A lifecycle change shows in the row at once; a deleted agent leaves the list (the refetch recounts). */
+function patchRow(page: AgentsPage | undefined, agentId: number, change: RowChange): AgentsPage | undefined {
+  if (!page) return page;
+  if ("deleted" in change) return { ...page, agents: page.agents.filter((agent) => agent.id !== agentId) };
+  return { ...page, agents: page.agents.map((agent) => (agent.id === agentId ? { ...agent, ...change.patch } : agent)) };
+}
+
 function AgentsConsole({ initialView, bulkConcurrency }: { initialView: AgentsViewState; bulkConcurrency: number }) {
   const queryClient = useQueryClient();
   const syncClock = useSyncClock();
@@ -64,7 +74,23 @@ function AgentsConsole({ initialView, bulkConcurrency }: { initialView: AgentsVi
     onFinished: () => void queryClient.invalidateQueries({ queryKey: ["agents"] }),
   });
 
-  const { pages, firstPage, error, isFetching, updatedAt, refetch } = useAgentPages(view, pageIndexes, rotation.revealed !== null);
+  const [creating, setCreating] = useState(false);
+  // A new agent's first key, held here only until its reveal closes, like a rotation's.
+  const [createdKey, setCreatedKey] = useState<RevealedKey | null>(null);
+  const [changeRequest, setChangeRequest] = useState<AgentChangeRequest | null>(null);
+  const refreshAgents = useCallback(() => void queryClient.invalidateQueries({ queryKey: ["agents"] }), [queryClient]);
+  const onCreated = (created: CreatedAgent) => {
+    setCreating(false);
+    setCreatedKey({ target: { kind: "agent", agentId: created.agentId, name: created.name, lastRotation: null }, apiKey: created.apiKey, cooldownUntil: null, warning: null });
+  };
+  const onChanged = (agentId: number, change: RowChange) => {
+    // Cancelled first: a refetch already under way must not put the old state back.
+    void queryClient.cancelQueries({ queryKey: ["agents"] });
+    queryClient.setQueriesData<AgentsPage>({ queryKey: ["agents"] }, (page) => patchRow(page, agentId, change));
+  };
+  const startChange = useCallback((kind: AgentChangeKind, agent: AgentRow) => setChangeRequest({ kind, agent }), []);
+
+  const { pages, firstPage, error, isFetching, updatedAt, refetch } = useAgentPages(view, pageIndexes, rotation.revealed !== null || createdKey !== null);
   useEffect(() => {
     if (firstPage) syncClock(firstPage.serverNow);
   }, [firstPage, syncClock]);
@@ -99,10 +125,11 @@ function AgentsConsole({ initialView, bulkConcurrency }: { initialView: AgentsVi
   // While a new view loads this is still the previous view's first page (keepPreviousData).
   const shownPage = firstPage;
   const matching = shownPage?.matching ?? 0;
+  // Stable, so a tick re-renders only the rows whose box changed (rows are memoised).
+  const toggleAgent = useCallback((agent: AgentRow) => setSelection((current) => toggled(current, agent)), []);
   const tableSelection = useMemo<TableSelection>(
     () => ({
       isSelected: (agentId) => isSelected(selection, agentId),
-      toggle: (agent) => setSelection((current) => toggled(current, agent)),
       allMatching: selection.kind === "all",
       toggleAllMatching: () =>
         setSelection((current) => (current.kind === "all" ? NOTHING_SELECTED : { kind: "all", view, matching, except: new Set() })),
@@ -133,17 +160,19 @@ function AgentsConsole({ initialView, bulkConcurrency }: { initialView: AgentsVi
         onRotate={() => rotation.start({ kind: "operator", name: operator.name, lastRotation: operator.lastRotation })}
       />
       {error && <StaleDataBanner message={error.message} updatedAt={updatedAt} />}
+      <div className="flex justify-end">
+        <Button onClick={() => setCreating(true)}>New agent</Button>
+      </div>
       <AgentsToolbar view={view} onChange={changeView} matching={shownPage.matching} total={shownPage.total} />
       <IncidentPanel
         selection={selection}
         onClearSelection={() => setSelection(NOTHING_SELECTED)}
         concurrency={bulkConcurrency}
-        deactivateCall={null}
         onChanged={() => void queryClient.invalidateQueries({ queryKey: ["agents"] })}
       />
       {shownPage.total === 0 ? (
         <p className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-700">
-          This operator has no agents yet. Agents created with the faucet&apos;s <code>create_agent</code> appear here.
+          This operator has no agents yet. Press <strong>New agent</strong> to create one; agents created with the faucet&apos;s <code>create_agent</code> appear here too.
         </p>
       ) : shownPage.matching === 0 ? (
         <p className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-700">No agents match this search and filter.</p>
@@ -156,6 +185,8 @@ function AgentsConsole({ initialView, bulkConcurrency }: { initialView: AgentsVi
           onVisibleRangeChange={onVisibleRangeChange}
           onRotate={startAgentRotation}
           selection={tableSelection}
+          onToggle={toggleAgent}
+          onAction={startChange}
         />
       )}
       <ConfirmRotationDialog
@@ -168,6 +199,36 @@ function AgentsConsole({ initialView, bulkConcurrency }: { initialView: AgentsVi
         onReload={() => {
           rotation.cancel();
           void queryClient.invalidateQueries({ queryKey: ["agents"] });
+        }}
+      />
+      <CreateAgentDialog
+        open={creating}
+        onOpenChange={setCreating}
+        onCreated={onCreated}
+        onReload={() => {
+          setCreating(false);
+          refreshAgents();
+        }}
+      />
+      {createdKey && (
+        <KeyRevealDialog
+          revealed={createdKey}
+          onClose={() => {
+            setCreatedKey(null);
+            refreshAgents();
+          }}
+        />
+      )}
+      <AgentChangeDialog
+        request={changeRequest}
+        onChanged={onChanged}
+        onClose={() => {
+          setChangeRequest(null);
+          refreshAgents();
+        }}
+        onReload={() => {
+          setChangeRequest(null);
+          refreshAgents();
         }}
       />
       {rotation.revealed && <KeyRevealDialog revealed={rotation.revealed} onClose={rotation.finish} returnFocusTo={rotation.returnFocusTo} />}

@@ -9,15 +9,13 @@ import { BulkConfirmDialog } from "./bulk-confirm-dialog";
 import { BulkProgress } from "./bulk-progress";
 import type { SheetRow } from "./key-sheet";
 import { resolveSelection, selectedCount, type SelectedAgent, type Selection } from "./selection";
-import { rotateCall, useBulkRun, type BulkCall, type BulkKind } from "./use-bulk-run";
+import { deactivateCall, rotateCall, useBulkRun, type BulkKind } from "./use-bulk-run";
 
 type IncidentPanelProps = {
   selection: Selection;
   onClearSelection: () => void;
   /** BULK_CONCURRENCY: calls in flight at once. */
   concurrency: number;
-  /** The single-agent deactivation, when the console offers it. */
-  deactivateCall: BulkCall | null;
   /** The run changed agents: the list may refetch (never while keys are on screen). */
   onChanged: () => void;
 };
@@ -30,7 +28,7 @@ type Summary = { kind: BulkKind; done: number; cancelled: number; unknown: Selec
  * new keys. The keys live in the run (this tab's memory) until the sheet closes; what stays
  * on screen afterwards is names and outcomes only.
  */
-export function IncidentPanel({ selection, onClearSelection, concurrency, deactivateCall, onChanged }: IncidentPanelProps) {
+export function IncidentPanel({ selection, onClearSelection, concurrency, onChanged }: IncidentPanelProps) {
   const bulk = useBulkRun(concurrency);
   const [confirming, setConfirming] = useState<Confirming | null>(null);
   const [summary, setSummary] = useState<Summary | null>(null);
@@ -63,7 +61,6 @@ export function IncidentPanel({ selection, onClearSelection, concurrency, deacti
     if (!confirming?.agents) return;
     const { kind, agents, again } = confirming;
     const call = kind === "rotate" ? rotateCall : deactivateCall;
-    if (!call) return;
     setConfirming(null);
     await bulk.start(kind, agents, call, { again });
     onClearSelection();
@@ -91,11 +88,9 @@ export function IncidentPanel({ selection, onClearSelection, concurrency, deacti
       {count > 0 && !current && (
         <div role="toolbar" aria-label="Bulk actions" className="flex flex-wrap items-center gap-3 rounded-lg border border-slate-200 bg-white p-3 text-sm">
           <span className="font-medium">{count.toLocaleString("en")} selected</span>
-          {deactivateCall && (
-            <Button variant="secondary" onClick={() => void ask("deactivate")}>
-              Deactivate selected
-            </Button>
-          )}
+          <Button variant="secondary" onClick={() => void ask("deactivate")}>
+            Deactivate selected
+          </Button>
           <Button variant="danger" onClick={() => void ask("rotate")}>
             Rotate selected keys
           </Button>

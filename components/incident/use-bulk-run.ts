@@ -34,6 +34,8 @@ export async function postBulkCall(path: string, input: object): Promise<ActionR
 export const rotateCall: BulkCall = (agent, { batchId, attemptId, ownAttemptId }) =>
   postBulkCall("/api/bulk/rotate-agent-key", { agentId: agent.id, attemptId, knownRotationAt: agent.lastRotation?.at ?? null, ownAttemptId, batchId });
 
+export const deactivateCall: BulkCall = (agent, { batchId }) => postBulkCall("/api/bulk/set-agent-active", { agentId: agent.id, isActive: false, batchId });
+
 export type FinishedRun = { kind: BulkKind; batchId: string; agents: ReadonlyMap<number, SelectedAgent>; run: BulkRun; progress: BulkProgress };
 
 /**

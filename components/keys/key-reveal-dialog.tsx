@@ -86,9 +86,11 @@ export function KeyRevealDialog({ revealed, onClose, returnFocusTo }: KeyRevealD
               {copyStatus === "copied" ? "Copied to the clipboard." : copyStatus === "failed" ? "Copying failed: use Show key and copy it by hand." : ""}
             </span>
           </div>
-          <p className="mt-4 text-sm text-slate-700">
-            Withdrawals {target.kind === "agent" ? "for this agent" : ""} are locked until {formatUtcTime(revealed.cooldownUntil)}.
-          </p>
+          {revealed.cooldownUntil !== null && (
+            <p className="mt-4 text-sm text-slate-700">
+              Withdrawals {target.kind === "agent" ? "for this agent" : ""} are locked until {formatUtcTime(revealed.cooldownUntil)}.
+            </p>
+          )}
           {revealed.warning && (
             <p role="alert" className="mt-2 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
               {revealed.warning}

@@ -9,6 +9,7 @@ export type RotationTarget =
 export type RevealedKey = {
   target: RotationTarget;
   apiKey: string;
-  cooldownUntil: number;
+  /** Null for a new agent's first key: no rotation, so no withdrawal lock. */
+  cooldownUntil: number | null;
   warning: string | null;
 };

@@ -4,6 +4,8 @@ export type AgentRow = {
   name: string;
   balanceSats: number;
   isActive: boolean;
+  /** The agent's spending limit in sats, or null for unlimited (shown in the budget dialog). */
+  budgetLimitSats: number | null;
   /** Epoch ms while withdrawals are locked, else null. */
   cooldownUntil: number | null;
   /** Tail of the key made by the last rotation while its cooldown lasts, e.g. "9f3a". */

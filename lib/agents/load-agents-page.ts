@@ -54,6 +54,7 @@ export async function loadAgentsPage(
       name: agent.name,
       balanceSats: agent.balanceSats,
       isActive: agent.isActive,
+      budgetLimitSats: agent.budgetLimitSats,
       cooldownUntil: activeUntil(now, agent.cooldownUntil, rotation?.until, record?.cooldownUntil),
       rotatedKeyFingerprint: recordedTail(record, now) ?? rotation?.fingerprint ?? null,
       lastRotation: lastRotationOf(record),

@@ -6,6 +6,7 @@ import { viewSchema } from "./view-params";
 const row = (id: number, name: string, balanceSats: number, isActive = true, cooldownUntil: number | null = null): AgentRow => ({
   id,
   name,
+  budgetLimitSats: null,
   balanceSats,
   isActive,
   cooldownUntil,

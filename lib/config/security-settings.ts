@@ -12,8 +12,9 @@ export type SecuritySettings = {
   /** The per-instance backstop for sign-ins from all clients together. */
   signInsPerInstance: number;
   rotationsPerOperator: number;
-  /** Rotations of bulk runs per operator and minute: an incident rotates many keys at once. */
-  bulkRotationsPerOperator: number;
+  /** Calls of bulk runs per operator and minute: an incident rotates or freezes many agents at once. */
+  bulkCallsPerOperator: number;
+  agentChangesPerOperator: number;
   /** Demo mode: calls to the embedded faucet's HTTP endpoint without a key, per client address and minute. */
   demoKeylessCallsPerClient: number;
   demoMaxOperators: number;
@@ -26,7 +27,8 @@ export function readSecuritySettings(env: NodeJS.ProcessEnv = process.env): Secu
     signInsPerClient: envInteger("RATE_LIMIT_SIGN_INS", { fallback: 10, min: 1 }, env),
     signInsPerInstance: envInteger("RATE_LIMIT_SIGN_INS_GLOBAL", { fallback: 100, min: 1 }, env),
     rotationsPerOperator: envInteger("RATE_LIMIT_ROTATIONS", { fallback: 20, min: 1 }, env),
-    bulkRotationsPerOperator: envInteger("RATE_LIMIT_BULK_ROTATIONS", { fallback: 6000, min: 1 }, env),
+    bulkCallsPerOperator: envInteger("RATE_LIMIT_BULK_CALLS", { fallback: 6000, min: 1 }, env),
+    agentChangesPerOperator: envInteger("RATE_LIMIT_AGENT_CHANGES", { fallback: 60, min: 1 }, env),
     demoKeylessCallsPerClient: envInteger("FAUCET_DEMO_KEYLESS_CALLS", { fallback: 20, min: 1 }, env),
     demoMaxOperators: envInteger("FAUCET_DEMO_MAX_OPERATORS", { fallback: 1000, min: 1 }, env),
     demoMaxAgentsPerOperator: envInteger("FAUCET_DEMO_MAX_AGENTS", { fallback: 1000, min: 1 }, env),

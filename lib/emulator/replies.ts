@@ -39,7 +39,8 @@ export function truncated(reply: EmulatorReply): EmulatorReply {
   return { ...reply, body: reply.body.slice(0, Math.max(1, Math.floor(reply.body.length / 2))) };
 }
 
-const KEY_FIELDS = ["api_key", "new_api_key"];
+// create_agent sends its key twice (api_key and the CLI's agent_api_key): "every key field" means both.
+const KEY_FIELDS = ["api_key", "new_api_key", "agent_api_key"];
 
 /** The same reply without the fields that carry a key; other replies pass through unchanged. */
 export function withoutKeys(reply: EmulatorReply): EmulatorReply {

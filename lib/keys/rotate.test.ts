@@ -91,7 +91,7 @@ describe("rotate", () => {
   it("counts a bulk run's rotation against the bulk limit and writes no cookie: its timer comes from the store", async () => {
     const result = await rotate({ ...request, batchId: "9c0f3c1e-3d4e-4f5a-8b6c-7d8e9fa0b1c2", subject: { kind: "agent", agentId: 4 } });
     expect(result).toMatchObject({ ok: true, data: { apiKey: NEW_KEY, warning: null } });
-    expect(doubles.take).toHaveBeenCalledWith("bulk-rotations", "operator:7");
+    expect(doubles.take).toHaveBeenCalledWith("bulk-calls", "operator:7");
     expect(doubles.saveSessionCookie).not.toHaveBeenCalled();
     await rotate({ ...request, subject: { kind: "agent", agentId: 4 } });
     expect(doubles.take).toHaveBeenLastCalledWith("rotations", "operator:7");

@@ -110,7 +110,7 @@ export async function rotate(request: RotateRequest): Promise<ActionResult<Rotat
   const actor = await auditActor(session);
   // A bulk run has a budget of its own: at the single-rotation pace an incident of a thousand
   // agents would wait most of an hour on the console's own limit.
-  const limit = await storeRateLimiter(request.batchId ? "bulk-rotations" : "rotations").take(`operator:${session.operatorId}`);
+  const limit = await storeRateLimiter(request.batchId ? "bulk-calls" : "rotations").take(`operator:${session.operatorId}`);
   if (!limit.allowed) {
     await recordRefusal(actor, request, "rate_limited");
     return failure("rate_limited", `Too many rotations in a minute. Try again in ${limit.retryAfterSeconds} s.`, { retryAfterSeconds: limit.retryAfterSeconds });

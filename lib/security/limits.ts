@@ -11,8 +11,10 @@ const LIMITS = {
   "sign-ins": "signInsPerClient",
   /** Rotations per operator and minute (RATE_LIMIT_ROTATIONS). */
   rotations: "rotationsPerOperator",
-  /** Rotations of a bulk run (incident mode) per operator and minute (RATE_LIMIT_BULK_ROTATIONS). */
-  "bulk-rotations": "bulkRotationsPerOperator",
+  /** Calls of bulk runs (incident mode: rotations, deactivations) per operator and minute (RATE_LIMIT_BULK_CALLS). */
+  "bulk-calls": "bulkCallsPerOperator",
+  /** Agent lifecycle changes (create, activate, budget, sweep, fund, delete) per operator and minute (RATE_LIMIT_AGENT_CHANGES). */
+  "agent-changes": "agentChangesPerOperator",
 } as const satisfies Record<string, keyof SecuritySettings>;
 
 export type LimitName = keyof typeof LIMITS;

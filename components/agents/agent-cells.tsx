@@ -1,0 +1,105 @@
+"use client";
+
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { CooldownTimer } from "@/components/time/cooldown-timer";
+import { Button } from "@/components/ui/button";
+import type { AgentRow } from "@/lib/agents/agents-view";
+import { AGENT_COOLDOWN_MS } from "@/lib/keys/cooldowns";
+import { formatSats } from "./format-sats";
+import type { AgentChangeKind } from "./lifecycle/agent-change-kinds";
+import { RowActionsMenu } from "./lifecycle/row-actions-menu";
+
+/** What a row can start; one object so a new row action is one new field. */
+export type RowHandlers = {
+  onRotate: (agent: AgentRow) => void;
+  onAction: (kind: AgentChangeKind, agent: AgentRow) => void;
+  /** Incident mode: tick or untick the agent. */
+  onToggle: (agent: AgentRow) => void;
+};
+
+type CellProps = { agent: AgentRow; handlers: RowHandlers; selected: boolean };
+
+/** What a column's header may depend on: the select-all checkbox needs the count and the selection. */
+export type HeaderContext = { rowCount: number; allMatching: boolean; toggleAllMatching: () => void };
+
+/**
+ * One column of the agents list: its header, its width and its cell. The table and the
+ * phone cards render the same cells, so a new column (a selection checkbox) is one entry here.
+ */
+export type AgentColumn = {
+  key: string;
+  header: ReactNode | ((context: HeaderContext) => ReactNode);
+  /** Tailwind width for the <col>; none = the rest. */
+  width?: string;
+  headerClass?: string;
+  cellClass: string;
+  /** The row's header cell (<th scope="row">) rather than a <td>. */
+  rowHeader?: boolean;
+  Cell: (props: CellProps) => ReactNode;
+};
+
+export function StateBadge({ agent }: { agent: AgentRow }) {
+  return (
+    <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${agent.isActive ? "bg-emerald-100 text-emerald-900" : "bg-slate-200 text-slate-700"}`}>
+      {agent.isActive ? "Active" : "Inactive"}
+    </span>
+  );
+}
+
+export function CooldownCell({ agent }: { agent: AgentRow }) {
+  return agent.cooldownUntil ? <CooldownTimer until={agent.cooldownUntil} durationMs={AGENT_COOLDOWN_MS} /> : null;
+}
+
+export function LastRotationCell({ agent }: { agent: AgentRow }) {
+  return agent.rotatedKeyFingerprint ? <>agent_…{agent.rotatedKeyFingerprint}</> : null;
+}
+
+export function SelectCell({ agent, handlers, selected }: CellProps) {
+  return <input type="checkbox" className="size-4 align-middle" aria-label={`Select ${agent.name}`} checked={selected} onChange={() => handlers.onToggle(agent)} />;
+}
+
+function SelectAllHeader({ rowCount, allMatching, toggleAllMatching }: HeaderContext) {
+  return (
+    <input
+      type="checkbox"
+      className="size-4 align-middle"
+      aria-label={`Select all ${rowCount.toLocaleString("en")} matching`}
+      checked={allMatching}
+      onChange={toggleAllMatching}
+    />
+  );
+}
+
+export function RowActionsCell({ agent, handlers }: Omit<CellProps, "selected">) {
+  return (
+    <div className="flex items-center justify-end gap-1">
+      {/* prefetch off: a 10,000-row table must not prefetch a page per visible row. */}
+      <Link href={`/agents/${agent.id}/keys`} prefetch={false} aria-label={`Key history for ${agent.name}`} className="mr-2 text-sm text-blue-700 underline-offset-2 hover:underline">
+        History
+      </Link>
+      <Button variant="secondary" onClick={() => handlers.onRotate(agent)} aria-label={`Rotate key for ${agent.name}`}>
+        Rotate key
+      </Button>
+      <RowActionsMenu agent={agent} onAction={handlers.onAction} />
+    </div>
+  );
+}
+
+export const AGENT_COLUMNS: readonly AgentColumn[] = [
+  { key: "select", header: SelectAllHeader, width: "w-12", headerClass: "pl-4 pr-0", cellClass: "pl-4", Cell: SelectCell },
+  { key: "name", header: "Name", cellClass: "truncate px-4 font-medium text-slate-900", rowHeader: true, Cell: ({ agent }) => agent.name },
+  { key: "id", header: "ID", width: "w-24", cellClass: "px-4 tabular-nums text-slate-600", Cell: ({ agent }) => agent.id },
+  {
+    key: "balance",
+    header: "Balance",
+    width: "w-36",
+    headerClass: "text-right",
+    cellClass: "px-4 text-right tabular-nums",
+    Cell: ({ agent }) => formatSats(agent.balanceSats),
+  },
+  { key: "state", header: "State", width: "w-28", cellClass: "px-4", Cell: StateBadge },
+  { key: "cooldown", header: "Cooldown", width: "w-56", cellClass: "px-4", Cell: CooldownCell },
+  { key: "last-rotation", header: "Last rotation", width: "w-36", cellClass: "px-4 font-mono text-xs text-slate-700", Cell: LastRotationCell },
+  { key: "actions", header: <span className="sr-only">Actions</span>, width: "w-60", cellClass: "px-4 text-right", Cell: RowActionsCell },
+];

@@ -1,0 +1,41 @@
+"use client";
+
+import * as DropdownMenu from "@radix-ui/react-dropdown-menu";
+import Link from "next/link";
+import { buttonClass } from "@/components/ui/button";
+import type { AgentRow } from "@/lib/agents/agents-view";
+import type { AgentChangeKind } from "./agent-change-kinds";
+
+type RowActionsMenuProps = { agent: AgentRow; onAction: (kind: AgentChangeKind, agent: AgentRow) => void };
+
+const itemClass =
+  "cursor-pointer rounded px-3 py-2 text-sm text-slate-900 outline-none data-[highlighted]:bg-slate-100 data-[highlighted]:text-slate-950";
+
+/** The row's other actions; Radix gives it arrow keys, typeahead, Escape and focus return. */
+export function RowActionsMenu({ agent, onAction }: RowActionsMenuProps) {
+  const item = (kind: AgentChangeKind, label: string, danger = false) => (
+    <DropdownMenu.Item className={`${itemClass} ${danger ? "text-red-800" : ""}`} onSelect={() => onAction(kind, agent)}>
+      {label}
+    </DropdownMenu.Item>
+  );
+  return (
+    // Not modal: a dialog opened from an item must get the page back unlocked.
+    <DropdownMenu.Root modal={false}>
+      <DropdownMenu.Trigger className={buttonClass("ghost", "px-2")} aria-label={`More actions for ${agent.name}`} data-row-menu="">
+        <span aria-hidden="true">⋯</span>
+      </DropdownMenu.Trigger>
+      {/* No portal: the menu stays inside the page's main landmark (Radix positions it fixed, so the scroller does not clip it). */}
+      <DropdownMenu.Content align="end" sideOffset={4} className="z-30 min-w-48 rounded-md border border-slate-200 bg-white p-1 shadow-lg">
+          <DropdownMenu.Item asChild className={itemClass}>
+            <Link href={`/agents/${agent.id}`}>Details</Link>
+          </DropdownMenu.Item>
+          {agent.isActive ? item("deactivate", "Deactivate", true) : item("reactivate", "Reactivate")}
+          {item("budget", "Edit budget")}
+          {item("sweep", "Sweep balance")}
+          {item("fund", "Fund agent")}
+          <DropdownMenu.Separator className="my-1 h-px bg-slate-200" />
+          {item("delete", "Delete agent", true)}
+      </DropdownMenu.Content>
+    </DropdownMenu.Root>
+  );
+}

@@ -1,0 +1,255 @@
+import { expect, test, type APIRequestContext, type Locator, type Page } from "@playwright/test";
+import { dataRoot } from "../playwright.config";
+import { signIn } from "./support/console-page";
+import { FaucetApi } from "./support/faucet-api";
+import { openRowAction } from "./support/lifecycle-page";
+import { OperatorFaucetControl } from "./support/operator-faucet-control";
+import { FAUCET_API, GENEROUS_LIMITS, SERVERS, SHARED_SECRETS } from "./support/servers";
+import { freePort, startConsole, type SpawnedConsole } from "./support/spawned-console";
+
+/**
+ * Every lifecycle step under each way the faucet can fail it, on console A
+ * (FAUCET_TIMEOUT_MS=3000) through the stand-alone faucet's fault injection, scoped to each
+ * test's operator: each failure has its own message and costs exactly one faucet call,
+ * never a retry. Serial: the timeouts lean on timing that two at once on two cores would blur.
+ */
+test.describe.configure({ mode: "serial" });
+
+const CONSOLE = SERVERS.remoteA.url;
+const AGENT = "Fault Life Bot";
+
+type Step = {
+  name: string;
+  faucetAction: string;
+  /** Opens the step's dialog, fills it and confirms once; returns the dialog. */
+  confirm: (page: Page) => Promise<Locator>;
+  /** The button that confirms it (gone after an unknown outcome). */
+  button: string;
+  /** What "outcome unknown" says this step may have done. */
+  unknown: RegExp;
+};
+
+const STEPS: Step[] = [
+  {
+    name: "create",
+    faucetAction: "create_agent",
+    button: "Create agent",
+    unknown: /may have created the agent anyway.*two agents/,
+    confirm: async (page) => {
+      await page.getByRole("button", { name: "New agent" }).click();
+      const dialog = page.getByRole("dialog", { name: "New agent" });
+      await dialog.getByLabel("Name").fill("Maybe Bot");
+      await dialog.getByRole("button", { name: "Create agent" }).click();
+      return dialog;
+    },
+  },
+  {
+    name: "deactivate",
+    faucetAction: "update_agent",
+    button: "Deactivate",
+    unknown: /may not have been deactivated: its key may still pay/,
+    confirm: async (page) => {
+      const dialog = await openRowAction(page, AGENT, "Deactivate");
+      await dialog.getByRole("button", { name: "Deactivate" }).click();
+      return dialog;
+    },
+  },
+  {
+    name: "budget",
+    faucetAction: "set_budget",
+    button: "Save budget",
+    unknown: /budget may have changed anyway/,
+    confirm: async (page) => {
+      const dialog = await openRowAction(page, AGENT, "Edit budget");
+      await dialog.getByLabel("Budget (sats)").fill("500");
+      await dialog.getByRole("button", { name: "Save budget" }).click();
+      return dialog;
+    },
+  },
+  {
+    name: "sweep",
+    faucetAction: "withdraw_from_agent",
+    button: "Sweep 400 sats",
+    unknown: /sats may have been moved anyway/,
+    confirm: async (page) => {
+      const dialog = await openRowAction(page, AGENT, "Sweep balance");
+      await dialog.getByRole("button", { name: "Sweep 400 sats" }).click();
+      return dialog;
+    },
+  },
+  {
+    name: "fund",
+    faucetAction: "fund_agent",
+    button: "Fund agent",
+    unknown: /sats may have been sent anyway.*funding again/,
+    confirm: async (page) => {
+      const dialog = await openRowAction(page, AGENT, "Fund agent");
+      await dialog.getByLabel("Amount (sats)").fill("100");
+      await dialog.getByRole("button", { name: "Fund agent" }).click();
+      return dialog;
+    },
+  },
+  {
+    name: "delete",
+    faucetAction: "delete_agent",
+    button: "Delete agent",
+    unknown: /agent may have been deleted anyway/,
+    confirm: async (page) => {
+      const dialog = await openRowAction(page, AGENT, "Delete agent");
+      await dialog.getByLabel("Agent name").fill(AGENT);
+      await dialog.getByRole("button", { name: "Delete agent" }).click();
+      return dialog;
+    },
+  },
+];
+
+let control: OperatorFaucetControl | undefined;
+test.afterEach(async () => {
+  await control?.clearFaults();
+  control = undefined;
+});
+
+/** A fresh operator with one agent holding 400 sats, signed in on `url`. */
+async function signedIn(page: Page, request: APIRequestContext, name: string, url: string = CONSOLE) {
+  const faucet = new FaucetApi(request, FAUCET_API);
+  const operator = await faucet.newOperator(name, [AGENT]);
+  const agent = operator.agents[0]!;
+  await faucet.ok({ action: "fund_agent", api_key: operator.operatorKey, agent_id: agent.id, amount_sats: 400 });
+  control = new OperatorFaucetControl(request, operator.operatorId);
+  await signIn(page, operator.operatorKey, CONSOLE);
+  if (url !== CONSOLE) await page.goto(`${url}/agents`);
+  return { faucet, operator, agent, control };
+}
+
+for (const step of STEPS) {
+  test(`${step.name}: a faucet slower than the timeout is 'outcome unknown' after one call, with no blind retry`, async ({ page, request }) => {
+    const { control: scoped } = await signedIn(page, request, `Slow ${step.name} Operator`);
+    const before = await scoped.calls(step.faucetAction);
+    await scoped.setFaults({ latencyMs: 5_000, actions: [step.faucetAction], times: 1 });
+    const dialog = await step.confirm(page);
+    const alert = dialog.getByRole("alert");
+    await expect(alert).toHaveText(/^Outcome unknown: The faucet did not answer within 3 s\./);
+    await expect(alert).toHaveText(step.unknown);
+    await expect(dialog.getByRole("button", { name: step.button })).toHaveCount(0);
+    await expect(dialog.getByRole("button", { name: "Reload agents" })).toBeVisible();
+    expect(await scoped.calls(step.faucetAction)).toBe(before + 1);
+  });
+
+  test(`${step.name}: a 5xx is 'outcome unknown' naming the status, after one call`, async ({ page, request }) => {
+    const { control: scoped } = await signedIn(page, request, `5xx ${step.name} Operator`);
+    const before = await scoped.calls(step.faucetAction);
+    await scoped.setFaults({ failWithStatus: 500, actions: [step.faucetAction], times: 1 });
+    const dialog = await step.confirm(page);
+    const alert = dialog.getByRole("alert");
+    await expect(alert).toHaveText(/^Outcome unknown: The faucet failed \(HTTP 500\)\./);
+    await expect(alert).toHaveText(step.unknown);
+    expect(await scoped.calls(step.faucetAction)).toBe(before + 1);
+  });
+
+  test(`${step.name}: a refusal says so, changes nothing and leaves the button to try again`, async ({ page, request }) => {
+    const { control: scoped } = await signedIn(page, request, `Refused ${step.name} Operator`);
+    const before = await scoped.calls(step.faucetAction);
+    await scoped.setFaults({ refuseWith: { error_code: "rate_limited", error: "Slow down", retry_after: 30 }, actions: [step.faucetAction], times: 1 });
+    const dialog = await step.confirm(page);
+    await expect(dialog.getByRole("alert")).toHaveText("The faucet is limiting requests. Try again in 30 s.");
+    await expect(dialog.getByRole("button", { name: step.button })).toBeEnabled();
+    expect(await scoped.calls(step.faucetAction)).toBe(before + 1);
+  });
+}
+
+test("sweep: a cooldown refusal says the rotation's cooldown blocks it and to sweep before rotating", async ({ page, request }) => {
+  const { faucet, operator, agent, control: scoped } = await signedIn(page, request, "Cooldown Sweep Operator");
+  await faucet.ok({ action: "regenerate_agent_key", api_key: operator.operatorKey, agent_id: agent.id });
+  await page.reload();
+  const dialog = await openRowAction(page, AGENT, "Sweep balance");
+  await dialog.getByRole("button", { name: "Sweep 400 sats" }).click();
+  await expect(dialog.getByRole("alert")).toHaveText(
+    /^The faucet refused the sweep: this agent's withdrawals are locked until \d\d:\d\d UTC by the cooldown of its last key rotation\. Nothing was moved\. In an incident, sweep before rotating/,
+  );
+  expect(await scoped.calls("withdraw_from_agent")).toBe(1);
+  const list = await faucet.ok({ action: "list_agents", api_key: operator.operatorKey });
+  expect((list.agents as { id: number; balance_sats: number }[]).find((row) => row.id === agent.id)?.balance_sats).toBe(400);
+});
+
+test("create: an agent created without its key is 'key missing', says to rotate, and offers no second create", async ({ page, request }) => {
+  const { faucet, operator, control: scoped } = await signedIn(page, request, "Keyless Create Operator");
+  await scoped.setFaults({ omitKey: true, actions: ["create_agent"], times: 1 });
+  const dialog = await STEPS[0]!.confirm(page);
+  await expect(dialog.getByRole("alert")).toHaveText(/^The faucet created Maybe Bot \(agent \d+\) but sent no key, so its only key was never shown\. Rotate its key/);
+  await expect(dialog.getByRole("button", { name: "Create agent" })).toHaveCount(0);
+  await expect(page.getByRole("dialog", { name: /New API key/ })).toHaveCount(0);
+  expect(await scoped.calls("create_agent")).toBe(2); // newOperator's own, then this one
+  const list = await faucet.ok({ action: "list_agents", api_key: operator.operatorKey });
+  expect((list.agents as { name: string }[]).map((agent) => agent.name)).toContain("Maybe Bot");
+  await dialog.getByRole("button", { name: "Reload agents" }).click();
+  await expect(page.getByRole("button", { name: "Rotate key for Maybe Bot" })).toBeVisible();
+});
+
+test.describe("a faucet that is down", () => {
+  let downConsole: SpawnedConsole | undefined;
+  test.beforeAll(async () => {
+    test.setTimeout(120_000);
+    const deadFaucet = await freePort();
+    downConsole = await startConsole({
+      dataDir: `${dataRoot}/lifecycle-down-faucet-console`,
+      // A's store and secrets: the session opened on A is one this instance knows.
+      env: { FAUCET_API_URL: `http://127.0.0.1:${deadFaucet}/ai-agents/api`, FAUCET_TIMEOUT_MS: "3000", DATABASE_URL: SERVERS.postgres.url, ...SHARED_SECRETS, ...GENEROUS_LIMITS },
+    });
+  });
+  test.afterAll(async () => {
+    await downConsole?.stop();
+  });
+
+  test("every step says the faucet cannot be reached, never 'outcome unknown', and keeps its button", async ({ page, request }) => {
+    const url = downConsole?.url ?? "";
+    // The list comes from A's page (this console cannot load it); the actions go to the dead faucet.
+    await signedIn(page, request, "Down Faucet Operator");
+    await page.goto(`${CONSOLE}/agents`);
+    const rows = page.getByRole("button", { name: `More actions for ${AGENT}` });
+    await expect(rows).toBeVisible();
+    // Server actions are posted to the page's own origin: route them to the console whose faucet is down.
+    await page.route(`${CONSOLE}/agents**`, async (route) => {
+      if (route.request().method() !== "POST") return route.continue();
+      const response = await route.fetch({ url: route.request().url().replace(CONSOLE, url), headers: { ...route.request().headers(), origin: url } });
+      await route.fulfill({ response });
+    });
+    for (const step of STEPS) {
+      const dialog = await step.confirm(page);
+      await expect(dialog.getByRole("alert"), step.name).toHaveText("The faucet cannot be reached. Check that it is running.");
+      await expect(dialog.getByRole("button", { name: step.button })).toBeEnabled();
+      await page.keyboard.press("Escape");
+      await expect(dialog).toBeHidden();
+    }
+  });
+});
+
+test.describe("the console's own limit", () => {
+  let limitedConsole: SpawnedConsole | undefined;
+  test.beforeAll(async () => {
+    test.setTimeout(120_000);
+    limitedConsole = await startConsole({
+      dataDir: `${dataRoot}/lifecycle-limited-console`,
+      // A's faucet, store and secrets, but only two agent changes per operator and minute.
+      env: { FAUCET_API_URL: FAUCET_API, FAUCET_TIMEOUT_MS: "3000", DATABASE_URL: SERVERS.postgres.url, ...SHARED_SECRETS, ...GENEROUS_LIMITS, RATE_LIMIT_AGENT_CHANGES: "2" },
+    });
+  });
+  test.afterAll(async () => {
+    await limitedConsole?.stop();
+  });
+
+  test("a change over RATE_LIMIT_AGENT_CHANGES is refused with the wait and no faucet call", async ({ page, request }) => {
+    const { control: scoped } = await signedIn(page, request, "Limited Changes Operator", limitedConsole?.url ?? "");
+    for (const expected of ["Deactivate", "Reactivate"]) {
+      const dialog = await openRowAction(page, AGENT, expected);
+      await dialog.getByRole("button", { name: expected }).click();
+      await expect(dialog.getByRole("status")).toBeVisible();
+      await page.keyboard.press("Escape");
+      await expect(dialog).toBeHidden();
+    }
+    expect(await scoped.calls("update_agent")).toBe(2);
+    const dialog = await openRowAction(page, AGENT, "Deactivate");
+    await dialog.getByRole("button", { name: "Deactivate" }).click();
+    await expect(dialog.getByRole("alert")).toHaveText(/^Too many agent changes in a minute\. Try again in \d+ s\.$/);
+    expect(await scoped.calls("update_agent")).toBe(2);
+  });
+});

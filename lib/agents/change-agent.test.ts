@@ -1,0 +1,136 @@
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { FaucetError } from "@/lib/faucet/faucet-error";
+import type { OperatorSession } from "@/lib/session/session-data";
+import { StoreUnavailableError } from "@/lib/store/store-unavailable-error";
+
+/** The lifecycle runner against doubles of the faucet, the limit and the audit log: order, one call, honest results. */
+const doubles = vi.hoisted(() => ({
+  faucet: {
+    createAgent: vi.fn(),
+    setAgentActive: vi.fn(),
+    sweepAgent: vi.fn(),
+    deleteAgent: vi.fn(),
+  },
+  take: vi.fn(),
+  beginAudit: vi.fn(),
+  finishAudit: vi.fn(),
+  recordAudit: vi.fn(),
+  forget: vi.fn(),
+  order: [] as string[],
+}));
+
+vi.mock("@/lib/faucet", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("@/lib/faucet")>()),
+  getFaucetClient: () => doubles.faucet,
+}));
+vi.mock("@/lib/security/limits", () => ({ storeRateLimiter: () => ({ take: doubles.take }) }));
+vi.mock("@/lib/audit/audit-actor", () => ({ auditActor: async () => ({ operatorId: 7, sessionLabel: "3fa1c2d0", clientAddress: "127.0.0.1", userAgent: "test", instanceId: "i" }) }));
+vi.mock("@/lib/audit/record-audit-event", () => ({ beginAuditEvent: doubles.beginAudit, finishAuditEvent: doubles.finishAudit, recordAuditEventQuietly: doubles.recordAudit }));
+vi.mock("./agent-list-memo", () => ({ agentListMemo: () => ({ forget: doubles.forget }) }));
+
+const { createAgent, setAgentActive, sweepAgent, deleteAgent } = await import("./agent-changes");
+
+const NEW_KEY = "agent_0123456789abcdef0123456789ab9f3a";
+const session: OperatorSession = {
+  sessionId: "AAAAAAAAAAAAAAAAAAAAAA",
+  sessionKey: Buffer.alloc(32, 1).toString("base64url"),
+  label: "3fa1c2d0",
+  operatorKey: "lf_0123456789abcdef0123456789abcdef",
+  operatorId: 7,
+  operatorName: "Ada",
+  operatorCooldownUntil: null,
+  operatorKeyFingerprint: "cdef",
+  agentCooldowns: [],
+};
+const fields = { name: "scout", description: undefined, budget: 500 };
+
+beforeEach(() => {
+  vi.resetAllMocks();
+  doubles.order.length = 0;
+  doubles.take.mockImplementation(async () => (doubles.order.push("limit"), { allowed: true }));
+  doubles.beginAudit.mockImplementation(async (_actor, start) => (doubles.order.push("audit:begin"), { id: "audit-1", ...start }));
+  doubles.finishAudit.mockImplementation(async () => void doubles.order.push("audit:finish"));
+  doubles.recordAudit.mockResolvedValue(true);
+  doubles.faucet.setAgentActive.mockImplementation(async (_key, agentId, isActive) => (doubles.order.push("faucet"), { agentId, isActive }));
+  doubles.faucet.createAgent.mockResolvedValue({ agentId: 42, apiKey: NEW_KEY, name: "scout" });
+});
+
+describe("changeAgent", () => {
+  it("limits, records the pending event, calls the faucet once, then completes the event", async () => {
+    const result = await setAgentActive(session, 4, false);
+    expect(result).toEqual({ ok: true, data: { agentId: 4, isActive: false } });
+    expect(doubles.order).toEqual(["limit", "audit:begin", "faucet", "audit:finish"]);
+    expect(doubles.beginAudit).toHaveBeenCalledWith(expect.anything(), { action: "deactivate_agent", target: "agent:4" });
+    expect(doubles.finishAudit).toHaveBeenCalledWith(expect.objectContaining({ id: "audit-1" }), { outcome: "ok" });
+    expect(doubles.forget).toHaveBeenCalledWith(7);
+  });
+
+  it("refuses over the limit without a faucet call, and records the refusal", async () => {
+    doubles.take.mockResolvedValue({ allowed: false, retryAfterSeconds: 12 });
+    const result = await setAgentActive(session, 4, true);
+    expect(result).toMatchObject({ ok: false, code: "rate_limited", retryAfterSeconds: 12 });
+    expect(doubles.faucet.setAgentActive).not.toHaveBeenCalled();
+    expect(doubles.recordAudit).toHaveBeenCalledWith(expect.anything(), expect.objectContaining({ action: "reactivate_agent", outcome: "refused", refusal: "rate_limited" }));
+  });
+
+  it("makes no faucet call when the pending event cannot be written", async () => {
+    doubles.beginAudit.mockRejectedValue(new StoreUnavailableError({ cause: new Error("down") }));
+    const result = await deleteAgent(session, 4);
+    expect(result).toMatchObject({ ok: false, code: "store_unavailable" });
+    expect(doubles.faucet.deleteAgent).not.toHaveBeenCalled();
+  });
+
+  it("reports outcome unknown, once, when the answer was lost", async () => {
+    doubles.faucet.deleteAgent.mockRejectedValue(new FaucetError("timeout", "The faucet did not answer within 10 s.", { mayHaveCommitted: true }));
+    const result = await deleteAgent(session, 4);
+    expect(result).toMatchObject({ ok: false, code: "outcome_unknown" });
+    expect(!result.ok && result.message).toMatch(/^Outcome unknown: The faucet did not answer within 10 s\. The agent may have been deleted anyway/);
+    expect(doubles.faucet.deleteAgent).toHaveBeenCalledTimes(1);
+    expect(doubles.finishAudit).toHaveBeenCalledWith(expect.anything(), { outcome: "outcome_unknown" });
+  });
+
+  it("passes a refusal on with its kind in the log", async () => {
+    doubles.faucet.deleteAgent.mockRejectedValue(new FaucetError("not_found", "no such agent"));
+    const result = await deleteAgent(session, 4);
+    expect(result).toMatchObject({ ok: false, code: "not_found" });
+    expect(doubles.finishAudit).toHaveBeenCalledWith(expect.anything(), { outcome: "refused", refusal: "not_found" });
+  });
+
+  it("says that a sweep refused by a cooldown is blocked by the rotation", async () => {
+    const until = Date.UTC(2026, 0, 1, 12, 30);
+    doubles.faucet.sweepAgent.mockRejectedValue(new FaucetError("cooldown", "Withdrawals are locked.", { cooldownUntil: until }));
+    const result = await sweepAgent(session, 4);
+    expect(result).toMatchObject({ ok: false, code: "faucet_refused" });
+    expect(!result.ok && result.message).toMatch(/locked until .*12:30.* by the cooldown of its last key rotation\. Nothing was moved\. In an incident, sweep before rotating/);
+  });
+
+  it("keeps the answer when the audit completion fails", async () => {
+    doubles.finishAudit.mockRejectedValue(new StoreUnavailableError({ cause: new Error("down") }));
+    expect(await setAgentActive(session, 4, false)).toMatchObject({ ok: true });
+  });
+});
+
+describe("createAgent", () => {
+  it("returns the first key and logs only its label, under the new agent", async () => {
+    const result = await createAgent(session, fields);
+    expect(result).toEqual({ ok: true, data: { agentId: 42, name: "scout", apiKey: NEW_KEY } });
+    expect(doubles.faucet.createAgent).toHaveBeenCalledWith(session.operatorKey, { name: "scout", description: undefined, budgetLimitSats: 500 });
+    expect(doubles.beginAudit).toHaveBeenCalledWith(expect.anything(), { action: "create_agent", target: "operator" });
+    expect(doubles.finishAudit).toHaveBeenCalledWith(expect.objectContaining({ target: "agent:42" }), { outcome: "ok", keyFingerprint: "agent_…9f3a" });
+    expect(JSON.stringify(doubles.finishAudit.mock.calls)).not.toContain(NEW_KEY);
+  });
+
+  it("is key_missing when the faucet created the agent but sent no key", async () => {
+    doubles.faucet.createAgent.mockResolvedValue({ agentId: 42, apiKey: null, name: "scout" });
+    const result = await createAgent(session, fields);
+    expect(result).toMatchObject({ ok: false, code: "key_missing" });
+    expect(doubles.finishAudit).toHaveBeenCalledWith(expect.anything(), { outcome: "key_missing" });
+  });
+
+  it("warns that creating again after a lost answer may make a second agent", async () => {
+    doubles.faucet.createAgent.mockRejectedValue(new FaucetError("upstream_unavailable", "The faucet failed (HTTP 502).", { mayHaveCommitted: true }));
+    const result = await createAgent(session, fields);
+    expect(!result.ok && result.message).toMatch(/may have created the agent anyway.*two agents/);
+    expect(doubles.faucet.createAgent).toHaveBeenCalledTimes(1);
+  });
+});
