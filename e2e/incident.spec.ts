@@ -148,7 +148,8 @@ test("Cancel in the middle: no call after Cancel, and the finished ones are reve
   await control.clearFaults();
 });
 
-test("twenty clicks on the confirm button start one run", async ({ page, request }) => {
+test("twenty clicks on the confirm button start one run, whose events the audit log finds by its batch", async ({ page, context, request }) => {
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   const { operatorKey, control } = await operatorWithAgents(request, "Storm Incident Operator", 6);
   await signIn(page, operatorKey, CONSOLE);
   const button = await selectAllAndConfirm(page, 6);
@@ -157,6 +158,33 @@ test("twenty clicks on the confirm button start one run", async ({ page, request
   });
   await expect(page.getByRole("dialog", { name: "New API keys" })).toBeVisible();
   expect(await control.calls(ROTATE)).toBe(6);
+  await copiedEnv(page);
+  await page.getByRole("dialog", { name: "New API keys" }).getByRole("button", { name: "Done" }).click();
+
+  await page.getByRole("link", { name: "Audit log of this run" }).click();
+  await expect(page).toHaveURL(/\/audit\?batch=[0-9a-f-]{36}$/);
+  const events = page.getByRole("region", { name: "Audit events" });
+  await expect(events.getByRole("row").filter({ hasText: "Rotate agent key" })).toHaveCount(6);
+});
+
+test("Deactivate selected freezes exactly the ticked agents: their keys stop paying", async ({ page, request }) => {
+  const { faucet, operatorKey, agents, control } = await operatorWithAgents(request, "Freeze Incident Operator", 8);
+  await signIn(page, operatorKey, CONSOLE);
+  const frozen = agents.slice(0, 3);
+  for (const agent of frozen) await page.getByRole("checkbox", { name: `Select ${agent.name}` }).check();
+  await expect(page.getByRole("toolbar", { name: "Bulk actions" })).toContainText("3 selected");
+  await page.getByRole("button", { name: "Deactivate selected" }).click();
+  const confirm = page.getByRole("alertdialog", { name: "Deactivate 3 agents?" });
+  await expect(confirm).toContainText("The keys of 3 agents stop paying at once; their balances stay.");
+  await confirm.getByRole("button", { name: "Deactivate 3 agents" }).click();
+  await expect(page.getByText("Done 3 · Refused 0 · Outcome unknown 0 · Remaining 0")).toBeVisible();
+  expect(await control.calls("update_agent")).toBe(3);
+  expect(await control.calls(ROTATE)).toBe(0);
+  const listed = await faucet.ok({ action: "list_agents", api_key: operatorKey });
+  const active = new Map((listed.agents as { id: number; is_active: boolean }[]).map((agent) => [agent.id, agent.is_active]));
+  for (const agent of agents) expect(active.get(agent.id), agent.name).toBe(!frozen.includes(agent));
+  await page.getByRole("button", { name: "Close progress" }).click();
+  await expect(page.getByRole("region", { name: "Bulk run result" })).toContainText("3 deactivated");
 });
 
 test("closing the tab during a run triggers the beforeunload guard", async ({ page, request }) => {

@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useState } from "react";
 import { useBeforeUnloadGuard } from "@/components/keys/use-before-unload-guard";
 import { useNowReader } from "@/components/time/now-provider";
@@ -21,7 +22,7 @@ type IncidentPanelProps = {
 };
 
 type Confirming = { kind: BulkKind; agents: SelectedAgent[] | null; again: boolean; error: string | null; now: number };
-type Summary = { kind: BulkKind; done: number; cancelled: number; unknown: SelectedAgent[]; refused: { agent: SelectedAgent; message: string }[] };
+type Summary = { kind: BulkKind; batchId: string; done: number; cancelled: number; unknown: SelectedAgent[]; refused: { agent: SelectedAgent; message: string }[] };
 
 /**
  * Incident mode: a bulk action over the selection, from one confirmation to one sheet of
@@ -77,7 +78,7 @@ export function IncidentPanel({ selection, onClearSelection, concurrency, onChan
       if (state.status === "unknown") unknown.push(agent);
       if (state.status === "refused") refused.push({ agent, message: state.message });
     }
-    setSummary({ kind: current.kind, done: current.progress.done, cancelled: current.progress.cancelled, unknown, refused });
+    setSummary({ kind: current.kind, batchId: current.batchId, done: current.progress.done, cancelled: current.progress.cancelled, unknown, refused });
     bulk.clear();
     onChanged();
   }
@@ -150,7 +151,10 @@ function RunSummary({ summary, onRotateAgain, onDismiss }: { summary: Summary; o
           ))}
         </ul>
       )}
-      <div className="mt-3 flex justify-end">
+      <div className="mt-3 flex items-center justify-end gap-3">
+        <Link href={`/audit?batch=${summary.batchId}`} className="text-sm text-blue-700 underline-offset-2 hover:underline">
+          Audit log of this run
+        </Link>
         <Button variant="ghost" onClick={onDismiss}>
           Dismiss
         </Button>
