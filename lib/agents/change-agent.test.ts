@@ -23,7 +23,7 @@ vi.mock("@/lib/faucet", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/lib/faucet")>()),
   getFaucetClient: () => doubles.faucet,
 }));
-vi.mock("@/lib/security/limits", () => ({ storeRateLimiter: () => ({ take: doubles.take }) }));
+vi.mock("@/lib/security/limits", () => ({ storeRateLimiter: (name: string) => ({ take: (client: string) => doubles.take(name, client) }) }));
 vi.mock("@/lib/audit/audit-actor", () => ({ auditActor: async () => ({ operatorId: 7, sessionLabel: "3fa1c2d0", clientAddress: "127.0.0.1", userAgent: "test", instanceId: "i" }) }));
 vi.mock("@/lib/audit/record-audit-event", () => ({ beginAuditEvent: doubles.beginAudit, finishAuditEvent: doubles.finishAudit, recordAuditEventQuietly: doubles.recordAudit }));
 vi.mock("./agent-list-memo", () => ({ agentListMemo: () => ({ forget: doubles.forget }) }));
@@ -60,9 +60,17 @@ describe("changeAgent", () => {
     const result = await setAgentActive(session, 4, false);
     expect(result).toEqual({ ok: true, data: { agentId: 4, isActive: false } });
     expect(doubles.order).toEqual(["limit", "audit:begin", "faucet", "audit:finish"]);
-    expect(doubles.beginAudit).toHaveBeenCalledWith(expect.anything(), { action: "deactivate_agent", target: "agent:4" });
+    expect(doubles.beginAudit).toHaveBeenCalledWith(expect.anything(), { action: "deactivate_agent", target: "agent:4", batchId: null });
     expect(doubles.finishAudit).toHaveBeenCalledWith(expect.objectContaining({ id: "audit-1" }), { outcome: "ok" });
     expect(doubles.forget).toHaveBeenCalledWith(7);
+    expect(doubles.take).toHaveBeenCalledWith("agent-changes", "operator:7");
+  });
+
+  it("counts a bulk run's change against the bulk limit and tags its audit events with the batch", async () => {
+    const batchId = "9c0f3c1e-3d4e-4f5a-8b6c-7d8e9fa0b1c2";
+    expect(await setAgentActive(session, 4, false, batchId)).toEqual({ ok: true, data: { agentId: 4, isActive: false } });
+    expect(doubles.take).toHaveBeenCalledWith("bulk-calls", "operator:7");
+    expect(doubles.beginAudit).toHaveBeenCalledWith(expect.anything(), { action: "deactivate_agent", target: "agent:4", batchId });
   });
 
   it("refuses over the limit without a faucet call, and records the refusal", async () => {
@@ -115,7 +123,7 @@ describe("createAgent", () => {
     const result = await createAgent(session, fields);
     expect(result).toEqual({ ok: true, data: { agentId: 42, name: "scout", apiKey: NEW_KEY } });
     expect(doubles.faucet.createAgent).toHaveBeenCalledWith(session.operatorKey, { name: "scout", description: undefined, budgetLimitSats: 500 });
-    expect(doubles.beginAudit).toHaveBeenCalledWith(expect.anything(), { action: "create_agent", target: "operator" });
+    expect(doubles.beginAudit).toHaveBeenCalledWith(expect.anything(), { action: "create_agent", target: "operator", batchId: null });
     expect(doubles.finishAudit).toHaveBeenCalledWith(expect.objectContaining({ target: "agent:42" }), { outcome: "ok", keyFingerprint: "agent_…9f3a" });
     expect(JSON.stringify(doubles.finishAudit.mock.calls)).not.toContain(NEW_KEY);
   });
