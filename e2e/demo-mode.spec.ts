@@ -1,8 +1,7 @@
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import { dataRoot } from "../playwright.config";
-import { freePort, startConsole, type SpawnedConsole } from "./support/spawned-console";
+import { refusedStart as startRefused, startConsole, type SpawnedConsole } from "./support/spawned-console";
 import { SERVERS, SHARED_SECRETS } from "./support/servers";
 
 /**
@@ -11,24 +10,7 @@ import { SERVERS, SHARED_SECRETS } from "./support/servers";
  * client address, operators and agents are capped, and the endpoint takes only JSON.
  */
 
-/** Starts `next start` expecting it to refuse: its exit code and everything it printed. */
-async function refusedStart(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const port = await freePort();
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "-p", String(port)], {
-      env: { ...process.env, CONSOLE_DATA_DIR: `${dataRoot}/refused-${port}`, FAUCET_DATA_DIR: `${dataRoot}/refused-${port}/faucet`, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
-}
+const refusedStart = (env: Record<string, string>) => startRefused(env, `${dataRoot}/refused-${Date.now()}`);
 
 test("in production without FAUCET_API_URL or FAUCET_DEMO=1 the console refuses to start, saying what to set", async () => {
   test.setTimeout(60_000);

@@ -2,6 +2,7 @@ import { expect, test, type APIRequestContext } from "@playwright/test";
 import fc from "fast-check";
 import { createServer, type Server } from "node:http";
 import { envInteger } from "../lib/config/env-number";
+import { checkAll as checkSamples } from "./support/check-all";
 import { FaucetApi } from "./support/faucet-api";
 import { OperatorFaucetControl } from "./support/operator-faucet-control";
 import { startConsole } from "./support/spawned-console";
@@ -18,24 +19,9 @@ const RUNS = 1000;
 /** Requests in flight at once: the server, not the generator, is the slow part. */
 const CONCURRENCY = envInteger("FUZZ_CONCURRENCY", { fallback: 4, min: 1, max: 64 });
 
-/**
- * Runs `check` on `runs` random samples, CONCURRENCY at a time. Unlike fc.assert this does
- * not shrink a failure, so the failing input is reported as generated.
- */
-async function checkAll<T>(arbitrary: fc.Arbitrary<T>, runs: number, check: (value: T) => Promise<void>): Promise<void> {
-  const samples = fc.sample(arbitrary, runs);
-  let next = 0;
-  const worker = async () => {
-    while (next < samples.length) {
-      const sample = samples[next++] as T;
-      try {
-        await check(sample);
-      } catch (error) {
-        throw new Error(`failed for input ${fc.stringify(sample)}: ${(error as Error).message}`);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+/** fast-check samples checked CONCURRENCY at a time (e2e/support/check-all.ts). */
+function checkAll<T>(arbitrary: fc.Arbitrary<T>, runs: number, check: (value: T) => Promise<void>): Promise<void> {
+  return checkSamples(arbitrary, runs, check, CONCURRENCY);
 }
 const consoleUrl = SERVERS.remoteA.url;
 const ids = actionIds();

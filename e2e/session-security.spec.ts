@@ -1,10 +1,9 @@
-import { spawn } from "node:child_process";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { FaucetApi } from "./support/faucet-api";
 import { actionIds, callAction, callSignIn, encodeArguments, rotationArgs, sessionCookieFrom } from "./support/server-actions";
 import { FAUCET_API, SERVERS, SHARED_SECRETS } from "./support/servers";
 import { SESSION_COOKIE } from "./support/session-cookie";
-import { startConsole, type SpawnedConsole } from "./support/spawned-console";
+import { refusedStart, startConsole, type SpawnedConsole } from "./support/spawned-console";
 import { dataRoot } from "../playwright.config";
 
 const ids = actionIds();
@@ -130,22 +129,7 @@ test("a tampered or foreign session cookie reads as signed out, never an error p
   }
 });
 
-function runConsoleUntilExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn("npx", ["next", "start", "-H", "127.0.0.1", "-p", String(SERVERS.embedded.port + 9)], {
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
-}
+const runConsoleUntilExit = (env: Record<string, string>) => refusedStart(env, `${dataRoot}/bad-secret-${Date.now()}`);
 
 test("a bad session secret stops start-up with a clear message", async () => {
   test.setTimeout(70_000);

@@ -65,3 +65,25 @@ export async function startConsole(options: { env: Record<string, string>; dataD
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
+
+/**
+ * Starts `next start` expecting it to refuse (a bad configuration): its exit code and
+ * everything it printed. Killed after 30 s if it does not exit by itself.
+ */
+export async function refusedStart(env: Record<string, string>, dataDir: string): Promise<{ code: number | null; output: string }> {
+  const port = await freePort();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "-p", String(port)], {
+      env: { ...process.env, CONSOLE_DATA_DIR: dataDir, FAUCET_DATA_DIR: path.join(dataDir, "faucet"), ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
