@@ -54,10 +54,13 @@ test("the audit log and an agent's key history have no axe violations", async ({
   await reveal.getByRole("button", { name: "Done" }).click();
   await page.getByRole("link", { name: "Audit log" }).click();
   await expect(page.locator("tbody tr[data-event-id]")).toHaveCount(2);
+  await expect(page).toHaveTitle("Audit log · Faucet Console");
   await expectNoViolations(page, "the audit log");
 
   await page.goto("/agents");
   await page.getByRole("link", { name: `Key history for ${agents[0]!.name}` }).click();
   await expect(page.getByRole("heading", { name: `Key history for ${agents[0]!.name}` })).toBeVisible();
+  // A client-side navigation sets the new title after the content (Next streams metadata).
+  await expect(page).toHaveTitle("Key history · Faucet Console");
   await expectNoViolations(page, "the key history");
 });

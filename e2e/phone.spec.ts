@@ -127,6 +127,8 @@ test("the new dialogs and the menu fit a phone and have no axe violations", asyn
   await page.getByRole("button", { name: `More actions for ${name}` }).click();
   await page.getByRole("menuitem", { name: "Details" }).click();
   await expect(page.getByRole("heading", { name })).toBeVisible();
+  // A client-side navigation sets the new title after the content (Next streams metadata).
+  await expect(page).toHaveTitle("Agent details · Faucet Console");
   await expectNoViolations(page, "the details page");
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(WIDTH);
 });

@@ -30,6 +30,8 @@ function Problem({ title, message }: { title: string; message: string }) {
   );
 }
 
+export const metadata = { title: "Agent details · Faucet Console" };
+
 export default async function AgentDetailsPage({ params }: AgentDetailsPageProps) {
   const agentId = parseAgentId((await params).id);
   if (agentId === null) notFound();

@@ -46,6 +46,8 @@ async function loadKeyHistory(agentId: number): Promise<Loaded> {
 }
 
 /** "Key history for {name}": every key the agent has had, from which session, with what outcome. */
+export const metadata = { title: "Key history · Faucet Console" };
+
 export default async function KeyHistoryPage({ params }: KeyHistoryPageProps) {
   const parsed = agentIdSchema.safeParse((await params).id);
   if (!parsed.success) notFound();
