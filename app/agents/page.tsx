@@ -14,7 +14,7 @@ import { parseViewState } from "@/lib/agents/view-params";
 import { isFaucetError } from "@/lib/faucet";
 import { getQueryClient } from "@/lib/query/get-query-client";
 import type { OperatorSession } from "@/lib/session/session-data";
-import { readSessionState, type SessionState } from "@/lib/session/session-store";
+import { pageSession } from "@/lib/session/page-session";
 import { isStoreUnavailable } from "@/lib/store/store-unavailable-error";
 
 type AgentsPageProps = { searchParams: Promise<Record<string, string | string[] | undefined>> };
@@ -24,20 +24,9 @@ type AgentsPageProps = { searchParams: Promise<Record<string, string | string[] 
  * faucet's list grows with the operator's agents (10,000 take a while), and nothing else on
  * the page should wait for it.
  */
-async function sessionOrNull(): Promise<SessionState | null> {
-  try {
-    return await readSessionState();
-  } catch (error) {
-    if (isStoreUnavailable(error)) return null;
-    throw error;
-  }
-}
-
 export default async function AgentsPage({ searchParams }: AgentsPageProps) {
-  const state = await sessionOrNull();
-  if (state === null) return <StoreDownNotice title="The console cannot open your session" retryHref="/agents" />;
-  if (state.kind === "signed_out") redirect(`/?reason=${state.reason ?? "signed_out"}`);
-  const { session } = state;
+  const session = await pageSession();
+  if (session === null) return <StoreDownNotice title="The console cannot open your session" retryHref="/agents" />;
   const view = parseViewState(await searchParams);
   return (
     <Suspense fallback={<AgentsSkeleton />}>

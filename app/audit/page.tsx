@@ -1,5 +1,4 @@
 import Link from "next/link";
-import { redirect } from "next/navigation";
 import { AuditFilterForm } from "@/components/audit/audit-filter-form";
 import { AuditTable } from "@/components/audit/audit-table";
 import { buttonClass } from "@/components/ui/button";
@@ -7,7 +6,7 @@ import { AUDIT_PAGE_SIZE, type AuditPage } from "@/lib/audit/audit-entry";
 import { auditFiltersQuery, parseAuditFilters, type AuditFilters } from "@/lib/audit/audit-filters";
 import { listAuditEntries } from "@/lib/audit/audit-query";
 import { pendingStaleBefore } from "@/lib/audit/stale-pending";
-import { readSessionState } from "@/lib/session/session-store";
+import { pageSession } from "@/lib/session/page-session";
 import { isStoreUnavailable } from "@/lib/store/store-unavailable-error";
 import { StoreDownNotice } from "@/components/session/store-down-notice";
 
@@ -23,10 +22,10 @@ type Loaded = { kind: "store_down" } | { kind: "loaded"; operatorName: string; f
 
 async function loadFirstPage(filters: AuditFilters): Promise<Loaded> {
   try {
-    const state = await readSessionState();
-    if (state.kind === "signed_out") redirect(`/?reason=${state.reason ?? "signed_out"}`);
-    const first = await listAuditEntries({ operatorId: state.session.operatorId, filters, cursor: null, limit: AUDIT_PAGE_SIZE, staleBefore: pendingStaleBefore(Date.now()) });
-    return { kind: "loaded", operatorName: state.session.operatorName, first };
+    const session = await pageSession();
+    if (session === null) return { kind: "store_down" };
+    const first = await listAuditEntries({ operatorId: session.operatorId, filters, cursor: null, limit: AUDIT_PAGE_SIZE, staleBefore: pendingStaleBefore(Date.now()) });
+    return { kind: "loaded", operatorName: session.operatorName, first };
   } catch (error) {
     if (isStoreUnavailable(error)) return { kind: "store_down" };
     throw error;

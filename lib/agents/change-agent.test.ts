@@ -25,7 +25,7 @@ vi.mock("@/lib/faucet", async (importOriginal) => ({
 }));
 vi.mock("@/lib/security/limits", () => ({ storeRateLimiter: (name: string) => ({ take: (client: string) => doubles.take(name, client) }) }));
 vi.mock("@/lib/audit/audit-actor", () => ({ auditActor: async () => ({ operatorId: 7, sessionLabel: "3fa1c2d0", clientAddress: "127.0.0.1", userAgent: "test", instanceId: "i" }) }));
-vi.mock("@/lib/audit/record-audit-event", () => ({ beginAuditEvent: doubles.beginAudit, finishAuditEvent: doubles.finishAudit, recordAuditEventQuietly: doubles.recordAudit }));
+vi.mock("@/lib/audit/record-audit-event", () => ({ beginAuditEvent: doubles.beginAudit, finishAuditEvent: doubles.finishAudit, recordAuditEventQuietly: doubles.recordAudit, finishAuditEventQuietly: (handle: unknown, end: unknown) => Promise.resolve(doubles.finishAudit(handle, end)).then(() => true, () => false) }));
 vi.mock("./agent-list-memo", () => ({ agentListMemo: () => ({ forget: doubles.forget }) }));
 
 const { createAgent, setAgentActive, sweepAgent, deleteAgent } = await import("./agent-changes");

@@ -1,7 +1,7 @@
 import "server-only";
 import { auditActor } from "@/lib/audit/audit-actor";
 import type { AuditAction, AuditTarget } from "@/lib/audit/audit-vocabulary";
-import { beginAuditEvent, finishAuditEvent, recordAuditEventQuietly, type AuditEventEnd, type AuditEventHandle } from "@/lib/audit/record-audit-event";
+import { beginAuditEvent, finishAuditEventQuietly, recordAuditEventQuietly, type AuditEventEnd, type AuditEventHandle } from "@/lib/audit/record-audit-event";
 import { getFaucetClient, isFaucetError, type FaucetClient, type FaucetError } from "@/lib/faucet";
 import { log } from "@/lib/log";
 import { failure, type ActionFailure, type ActionResult } from "@/lib/results/action-result";
@@ -30,17 +30,6 @@ export type AgentChange<Reply, Output> = {
   /** Set when the change is one of a bulk run (incident mode): its audit events carry it, and it counts against the bulk limit. */
   batchId?: string | null;
 };
-
-/** After the faucet answered, the answer stands: a log that cannot record it is logged, not shown as a failure. */
-async function finishAuditQuietly(handle: AuditEventHandle, end: AuditEventEnd): Promise<boolean> {
-  try {
-    await finishAuditEvent(handle, end);
-    return true;
-  } catch (error) {
-    log.error(`a ${handle.action} audit event could not be completed; it stays pending (shown as unknown)`, error);
-    return false;
-  }
-}
 
 /**
  * Every agent lifecycle step (create, deactivate, reactivate, budget, sweep, fund, delete)
@@ -73,7 +62,7 @@ export async function changeAgent<Reply, Output = Reply>(change: AgentChange<Rep
     reply = await change.call(getFaucetClient(), session.operatorKey);
   } catch (error) {
     const mayHaveCommitted = !isFaucetError(error) || error.mayHaveCommitted;
-    await finishAuditQuietly(audit, mayHaveCommitted ? { outcome: "outcome_unknown" } : { outcome: "refused", refusal: isFaucetError(error) ? error.kind : "refused" });
+    await finishAuditEventQuietly(audit, mayHaveCommitted ? { outcome: "outcome_unknown" } : { outcome: "refused", refusal: isFaucetError(error) ? error.kind : "refused" });
     if (!mayHaveCommitted && isFaucetError(error)) return change.refusal?.(error) ?? faucetFailure(error);
     if (!isFaucetError(error)) log.error(`${action} call failed`, error);
     const reason = isFaucetError(error) ? error.message : "The console lost track of the faucet's answer.";
@@ -85,6 +74,6 @@ export async function changeAgent<Reply, Output = Reply>(change: AgentChange<Rep
 
   const outcome = change.outcome ? change.outcome(reply) : { audit: { outcome: "ok" as const }, result: { ok: true as const, data: reply as unknown as Output } };
   // The completion of a create names the agent it made; the pending row could not.
-  await finishAuditQuietly(outcome.auditTarget ? { ...audit, target: outcome.auditTarget } : audit, outcome.audit);
+  await finishAuditEventQuietly(outcome.auditTarget ? { ...audit, target: outcome.auditTarget } : audit, outcome.audit);
   return outcome.result;
 }

@@ -26,22 +26,15 @@ function recordedTail(recorded: RecordedRotation | undefined, now: number): stri
 }
 
 /**
- * One page of the agents table: the faucet's list merged with the timers of this
- * browser's cookie and with every rotation the store recorded for the operator, so a
- * rotation made in another tab, browser or instance shows its timer here too.
- * Throws FaucetError; callers decide whether that means "signed out" or "faucet down".
- * `reuseRecentList` lets a page request use a list fetched in the last seconds (see
- * agent-list-memo.ts); whoami is always asked, so a revoked key still ends the session.
+ * The operator's agents as the table shows them: the faucet's list merged with the timers
+ * of this browser's cookie and with every rotation the store recorded for the operator, so
+ * a rotation made in another tab, browser or instance shows its timer here too. Also the
+ * recorded rotations, for the operator's own row. Throws FaucetError.
+ * `reuseRecentList` lets a request use a list fetched in the last seconds (agent-list-memo.ts).
  */
-export async function loadAgentsPage(
-  session: OperatorSession,
-  request: AgentsPageRequest,
-  now = Date.now(),
-  { reuseRecentList = false }: { reuseRecentList?: boolean } = {},
-): Promise<AgentsPage> {
+export async function loadAgentRows(session: OperatorSession, now: number, { reuseRecentList = false }: { reuseRecentList?: boolean } = {}) {
   const faucet = getFaucetClient();
-  const [whoami, agents, recorded] = await Promise.all([
-    faucet.whoami(session.operatorKey),
+  const [agents, recorded] = await Promise.all([
     agentListMemo().get(session.operatorId, session.operatorKey, () => faucet.listAgents(session.operatorKey), { fresh: !reuseRecentList }),
     latestRotations(session.operatorId),
   ]);
@@ -60,6 +53,21 @@ export async function loadAgentsPage(
       lastRotation: lastRotationOf(record),
     };
   });
+  return { rows, recorded };
+}
+
+/**
+ * One page of the agents table (see loadAgentRows) with the operator's summary. Callers
+ * decide whether a FaucetError means "signed out" or "faucet down"; whoami is always asked,
+ * so a revoked key still ends the session even when the list is reused.
+ */
+export async function loadAgentsPage(
+  session: OperatorSession,
+  request: AgentsPageRequest,
+  now = Date.now(),
+  options: { reuseRecentList?: boolean } = {},
+): Promise<AgentsPage> {
+  const [whoami, { rows, recorded }] = await Promise.all([getFaucetClient().whoami(session.operatorKey), loadAgentRows(session, now, options)]);
   const shaped = shapeAgents(rows, request);
   return {
     serverNow: now,

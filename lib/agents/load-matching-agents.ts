@@ -1,7 +1,8 @@
 import "server-only";
 import type { OperatorSession } from "@/lib/session/session-data";
 import type { AgentsViewState, LastRotation } from "./agents-view";
-import { loadAgentsPage } from "./load-agents-page";
+import { loadAgentRows } from "./load-agents-page";
+import { shapeAgents } from "./shape-agents";
 
 /** What a bulk action needs of each agent in a selection: never a key, never a balance. */
 export type SelectableAgent = { id: number; name: string; isActive: boolean; lastRotation: LastRotation | null };
@@ -11,6 +12,8 @@ export type SelectableAgent = { id: number; name: string; isActive: boolean; las
  * mode, across 10,000 agents, without the browser ever holding more than a screen of rows.
  */
 export async function loadMatchingAgents(session: OperatorSession, view: AgentsViewState, now = Date.now()): Promise<{ agents: SelectableAgent[]; serverNow: number }> {
-  const page = await loadAgentsPage(session, { ...view, offset: 0, limit: Number.MAX_SAFE_INTEGER }, now, { reuseRecentList: true });
-  return { agents: page.agents.map(({ id, name, isActive, lastRotation }) => ({ id, name, isActive, lastRotation })), serverNow: page.serverNow };
+  // The list and the records only: the operator's summary (whoami) is the table's, not the selection's.
+  const { rows } = await loadAgentRows(session, now, { reuseRecentList: true });
+  const matching = shapeAgents(rows, view);
+  return { agents: matching.map(({ id, name, isActive, lastRotation }) => ({ id, name, isActive, lastRotation })), serverNow: now };
 }

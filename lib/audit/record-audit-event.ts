@@ -115,3 +115,18 @@ export async function recordAuditEventQuietly(actor: AuditActor, event: AuditEve
     return false;
   }
 }
+
+/**
+ * Completes an event after the faucet answered. The answer stands whatever happens here: a
+ * log that cannot take the completion is logged (the event stays pending, read as unknown)
+ * and reported as false, never thrown.
+ */
+export async function finishAuditEventQuietly(handle: AuditEventHandle, end: AuditEventEnd): Promise<boolean> {
+  try {
+    await finishAuditEvent(handle, end);
+    return true;
+  } catch (error) {
+    log.error(`a ${handle.action} audit event could not be completed; it stays pending (shown as unknown)`, error);
+    return false;
+  }
+}

@@ -29,7 +29,7 @@ vi.mock("./rotation-attempts", () => ({ beginRotationAttempt: doubles.begin, fin
 vi.mock("@/lib/session/session-records", () => ({ switchOperatorKey: doubles.switchOperatorKey }));
 vi.mock("@/lib/session/session-store", () => ({ saveSessionCookie: doubles.saveSessionCookie }));
 vi.mock("@/lib/audit/audit-actor", () => ({ auditActor: async () => ({ operatorId: 7, sessionLabel: "3fa1c2d0", clientAddress: "127.0.0.1", userAgent: "test", instanceId: "i" }) }));
-vi.mock("@/lib/audit/record-audit-event", () => ({ beginAuditEvent: doubles.beginAudit, finishAuditEvent: doubles.finishAudit, recordAuditEventQuietly: doubles.recordAudit }));
+vi.mock("@/lib/audit/record-audit-event", () => ({ beginAuditEvent: doubles.beginAudit, finishAuditEvent: doubles.finishAudit, recordAuditEventQuietly: doubles.recordAudit, finishAuditEventQuietly: (handle: unknown, end: unknown) => Promise.resolve(doubles.finishAudit(handle, end)).then(() => true, () => false) }));
 
 const { rotate } = await import("./rotate");
 

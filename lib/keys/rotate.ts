@@ -2,7 +2,7 @@ import "server-only";
 import { agentListMemo } from "@/lib/agents/agent-list-memo";
 import { auditActor, type AuditActor } from "@/lib/audit/audit-actor";
 import type { AuditAction } from "@/lib/audit/audit-vocabulary";
-import { beginAuditEvent, finishAuditEvent, recordAuditEventQuietly, type AuditEventEnd, type AuditEventHandle } from "@/lib/audit/record-audit-event";
+import { beginAuditEvent, finishAuditEventQuietly, recordAuditEventQuietly, type AuditEventHandle } from "@/lib/audit/record-audit-event";
 import { formatUtcTime } from "@/lib/time/format-utc-time";
 import { instanceId } from "@/lib/config/instance-id";
 import { faucetTimeoutMs, getFaucetClient, isFaucetError, type Rotation } from "@/lib/faucet";
@@ -60,17 +60,6 @@ function auditAction(subject: RotationSubject): AuditAction {
 /** A refusal before any faucet call: recorded, but a log that cannot record it does not change the answer. */
 function recordRefusal(actor: AuditActor, { subject, batchId }: RotateRequest, refusal: string): Promise<boolean> {
   return recordAuditEventQuietly(actor, { action: auditAction(subject), target: targetKey(subject), batchId: batchId ?? null, outcome: "refused", refusal });
-}
-
-/** After the faucet answered, the answer stands: a log that cannot record it is logged, not shown as a failure. */
-async function finishAuditQuietly(handle: AuditEventHandle, end: AuditEventEnd): Promise<boolean> {
-  try {
-    await finishAuditEvent(handle, end);
-    return true;
-  } catch (error) {
-    log.error("a rotation's audit event could not be completed; it stays pending (shown as unknown)", error);
-    return false;
-  }
 }
 
 function callFaucet({ session, subject }: RotateRequest): Promise<Rotation> {
@@ -151,7 +140,7 @@ export async function rotate(request: RotateRequest): Promise<ActionResult<Rotat
   } catch (error) {
     const mayHaveCommitted = !isFaucetError(error) || error.mayHaveCommitted;
     await finishQuietly(attemptId, { status: mayHaveCommitted ? "outcome_unknown" : "refused" });
-    await finishAuditQuietly(audit, mayHaveCommitted ? { outcome: "outcome_unknown" } : { outcome: "refused", refusal: isFaucetError(error) ? error.kind : "refused" });
+    await finishAuditEventQuietly(audit, mayHaveCommitted ? { outcome: "outcome_unknown" } : { outcome: "refused", refusal: isFaucetError(error) ? error.kind : "refused" });
     if (!mayHaveCommitted && isFaucetError(error)) return faucetFailure(error);
     if (!isFaucetError(error)) log.error("rotation call failed", error);
     const reason = isFaucetError(error) ? error.message : "The console lost track of the faucet's answer.";
@@ -166,7 +155,7 @@ export async function rotate(request: RotateRequest): Promise<ActionResult<Rotat
 
   if (!rotation.apiKey) {
     await finishQuietly(attemptId, { status: "key_missing" });
-    await finishAuditQuietly(audit, { outcome: "key_missing" });
+    await finishAuditEventQuietly(audit, { outcome: "key_missing" });
     return failure(
       "key_missing",
       "The faucet says it rotated the key but sent no new key. The old key is probably invalid already and the new one was never shown. Rotate again to get a key you can use.",
@@ -193,7 +182,7 @@ async function recordRotation(
     log.error("a committed rotation could not be recorded", error);
     problems.push("The console could not record this rotation, so other tabs may not show its timer.");
   }
-  if (!(await finishAuditQuietly(audit, { outcome: "ok", keyFingerprint: keyLabel(apiKey) }))) {
+  if (!(await finishAuditEventQuietly(audit, { outcome: "ok", keyFingerprint: keyLabel(apiKey) }))) {
     problems.push("The audit log could not record this rotation's outcome; it shows there as unknown.");
   }
   try {

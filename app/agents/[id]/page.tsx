@@ -5,8 +5,9 @@ import { onListKeyRefused } from "@/lib/agents/agents-request-session";
 import { agentIdSchema } from "@/lib/agents/agent-change-schemas";
 import { loadAgentDetails, type AgentDetails } from "@/lib/agents/load-agent-details";
 import { isFaucetError } from "@/lib/faucet";
-import { readSessionState } from "@/lib/session/session-store";
-import { isStoreUnavailable, STORE_UNAVAILABLE_MESSAGE } from "@/lib/store/store-unavailable-error";
+import { isStoreUnavailable } from "@/lib/store/store-unavailable-error";
+import { pageSession } from "@/lib/session/page-session";
+import { StoreDownNotice } from "@/components/session/store-down-notice";
 import { formatUtcTime } from "@/lib/time/format-utc-time";
 
 type AgentDetailsPageProps = { params: Promise<{ id: string }> };
@@ -35,15 +36,8 @@ export const metadata = { title: "Agent details · Faucet Console" };
 export default async function AgentDetailsPage({ params }: AgentDetailsPageProps) {
   const agentId = parseAgentId((await params).id);
   if (agentId === null) notFound();
-  let state;
-  try {
-    state = await readSessionState();
-  } catch (error) {
-    if (isStoreUnavailable(error)) return <Problem title="The console cannot open your session" message={STORE_UNAVAILABLE_MESSAGE} />;
-    throw error;
-  }
-  if (state.kind === "signed_out") redirect(`/?reason=${state.reason ?? "signed_out"}`);
-  const { session } = state;
+  const session = await pageSession();
+  if (session === null) return <StoreDownNotice title="The console cannot open your session" retryHref={`/agents/${agentId}`} />;
 
   let details: AgentDetails | null;
   try {
@@ -53,7 +47,7 @@ export default async function AgentDetailsPage({ params }: AgentDetailsPageProps
       redirect((await onListKeyRefused(session)) === "key_invalid" ? "/?reason=key_invalid" : `/agents/${agentId}`);
     }
     if (isFaucetError(error)) return <Problem title="The agent's details could not be loaded" message={error.message} />;
-    if (isStoreUnavailable(error)) return <Problem title="The agent's details could not be loaded" message={STORE_UNAVAILABLE_MESSAGE} />;
+    if (isStoreUnavailable(error)) return <StoreDownNotice title="The agent's details could not be loaded" retryHref={`/agents/${agentId}`} />;
     throw error;
   }
   if (!details) notFound();

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { notFound, redirect } from "next/navigation";
+import { notFound } from "next/navigation";
 import { z } from "zod";
 import { KeyHistoryTable } from "@/components/audit/key-history-table";
 import { buttonClass } from "@/components/ui/button";
@@ -9,8 +9,9 @@ import { pendingStaleBefore } from "@/lib/audit/stale-pending";
 import { getFaucetClient } from "@/lib/faucet";
 import { log } from "@/lib/log";
 import type { OperatorSession } from "@/lib/session/session-data";
-import { readSessionState } from "@/lib/session/session-store";
-import { isStoreUnavailable, STORE_UNAVAILABLE_MESSAGE } from "@/lib/store/store-unavailable-error";
+import { isStoreUnavailable } from "@/lib/store/store-unavailable-error";
+import { StoreDownNotice } from "@/components/session/store-down-notice";
+import { pageSession } from "@/lib/session/page-session";
 
 type KeyHistoryPageProps = { params: Promise<{ id: string }> };
 
@@ -32,9 +33,8 @@ type Loaded = { kind: "store_down" } | { kind: "loaded"; name: string; history: 
 
 async function loadKeyHistory(agentId: number): Promise<Loaded> {
   try {
-    const state = await readSessionState();
-    if (state.kind === "signed_out") redirect(`/?reason=${state.reason ?? "signed_out"}`);
-    const { session } = state;
+    const session = await pageSession();
+    if (session === null) return { kind: "store_down" };
     const [history, name] = await Promise.all([listKeyHistory(session.operatorId, agentId, pendingStaleBefore(Date.now())), agentName(session, agentId)]);
     // A deleted agent keeps its history; an id that never had an agent or an event is not found.
     if (name === "absent" && history.entries.length === 0) notFound();
@@ -54,12 +54,7 @@ export default async function KeyHistoryPage({ params }: KeyHistoryPageProps) {
   const agentId = parsed.data;
   const loaded = await loadKeyHistory(agentId);
   if (loaded.kind === "store_down") {
-    return (
-      <div role="alert" className="rounded-lg border border-red-300 bg-red-50 p-6 text-red-900">
-        <h1 className="text-lg font-semibold">The key history cannot be read</h1>
-        <p className="text-sm">{STORE_UNAVAILABLE_MESSAGE}</p>
-      </div>
-    );
+    return <StoreDownNotice title="The key history cannot be read" retryHref={`/agents/${agentId}/keys`} />;
   }
   const { name, history } = loaded;
   return (
