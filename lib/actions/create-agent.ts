@@ -1,19 +1,43 @@
 "use server";
 
-import { createAgent as runCreateAgent } from "@/lib/agents/agent-changes";
 import { createAgentFieldsSchema, createAgentFormSchema, fieldErrorsOf } from "@/lib/agents/agent-change-schemas";
+import { changeAction } from "@/lib/changes/change-action";
+import { keyLabel } from "@/lib/keys/key-label";
 import { failure } from "@/lib/results/action-result";
-import { authenticatedAction } from "@/lib/session/authenticated-action";
+
+const RELOAD_FIRST = "Reload the list and look for it before creating it again, or the operator will have two agents.";
 
 /**
  * Creates an agent. Its first key goes back in this response and nowhere else, like a
- * rotation's. The form's strings are checked here again, field by field, so a bad name or
- * budget gets its own message and never reaches the faucet.
+ * rotation's; the log keeps its label. The form's strings are checked here again, field by
+ * field, so a bad name or budget gets its own message and never reaches the faucet.
  */
-export const createAgent = authenticatedAction(createAgentFormSchema, ({ session, input }) => {
-  const fields = createAgentFieldsSchema.safeParse(input);
-  if (!fields.success) {
-    return Promise.resolve(failure("invalid_input", "Check the highlighted fields.", { fieldErrors: fieldErrorsOf(fields.error) }));
-  }
-  return runCreateAgent(session, fields.data);
+export const createAgent = changeAction(createAgentFormSchema, (form) => {
+  const parsed = createAgentFieldsSchema.safeParse(form);
+  if (!parsed.success) return failure("invalid_input", "Check the highlighted fields.", { fieldErrors: fieldErrorsOf(parsed.error) });
+  const fields = parsed.data;
+  return {
+    action: "create_agent",
+    target: "operator",
+    limit: { name: "agent-changes", tooMany: "Too many agent changes in a minute." },
+    call: (faucet, key) => faucet.createAgent(key, { name: fields.name, description: fields.description, budgetLimitSats: fields.budget }),
+    unknownConsequence: `The faucet may have created the agent anyway, and its key would then never be shown. ${RELOAD_FIRST}`,
+    settle: (created) => {
+      if (!created.apiKey) {
+        return {
+          auditTarget: `agent:${created.agentId}`,
+          audit: { outcome: "key_missing" },
+          result: failure(
+            "key_missing",
+            `The faucet created ${created.name} (agent ${created.agentId}) but sent no key, so its only key was never shown. Rotate its key to get one it can use.`,
+          ),
+        };
+      }
+      return {
+        auditTarget: `agent:${created.agentId}`,
+        audit: { outcome: "ok", keyFingerprint: keyLabel(created.apiKey) },
+        result: { ok: true, data: { agentId: created.agentId, name: created.name, apiKey: created.apiKey } },
+      };
+    },
+  };
 });

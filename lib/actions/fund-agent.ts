@@ -1,8 +1,13 @@
 "use server";
 
-import { fundAgent as runFundAgent } from "@/lib/agents/agent-changes";
 import { fundAgentSchema } from "@/lib/agents/agent-change-schemas";
-import { authenticatedAction } from "@/lib/session/authenticated-action";
+import { changeAction } from "@/lib/changes/change-action";
 
 /** Moves sats from the operator to the agent. */
-export const fundAgent = authenticatedAction(fundAgentSchema, ({ session, input }) => runFundAgent(session, input.agentId, input.amountSats));
+export const fundAgent = changeAction(fundAgentSchema, ({ agentId, amountSats }) => ({
+  action: "fund_agent",
+  target: `agent:${agentId}`,
+  limit: { name: "agent-changes", tooMany: "Too many agent changes in a minute." },
+  call: (faucet, key) => faucet.fundAgent(key, agentId, amountSats),
+  unknownConsequence: "The sats may have been sent anyway. Reload the list and check the agent's balance before funding again, or it may be funded twice.",
+}));

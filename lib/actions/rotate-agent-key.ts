@@ -1,13 +1,13 @@
 "use server";
 
 import { z } from "zod";
-import { rotate } from "@/lib/keys/rotate";
-import { authenticatedAction } from "@/lib/session/authenticated-action";
+import { changeAction } from "@/lib/changes/change-action";
+import { rotationChange } from "@/lib/keys/rotate";
 import { rotationConfirmationSchema } from "@/lib/keys/rotation-confirmation";
 
 const rotateAgentKeySchema = rotationConfirmationSchema.extend({
   agentId: z.number().int().positive().max(2_147_483_647),
-  /** One bulk run's id (incident mode), made by the page; absent for a single rotation. */
+  /** A bulk run's id: it labels the audit events. Only /api/bulk/rotate-agent-key spends the bulk budget. */
   batchId: z.uuid().optional(),
 });
 
@@ -16,6 +16,6 @@ const rotateAgentKeySchema = rotationConfirmationSchema.extend({
  * the session keeps the operator's key (never an agent's), and the records keep only
  * the key's fingerprint.
  */
-export const rotateAgentKey = authenticatedAction(rotateAgentKeySchema, ({ session, input }) =>
-  rotate({ session, subject: { kind: "agent", agentId: input.agentId }, attemptId: input.attemptId, knownRotationAt: input.knownRotationAt, ownAttemptId: input.ownAttemptId, batchId: input.batchId ?? null }),
+export const rotateAgentKey = changeAction(rotateAgentKeySchema, (input, context) =>
+  rotationChange(context, { subject: { kind: "agent", agentId: input.agentId }, attemptId: input.attemptId, knownRotationAt: input.knownRotationAt, ownAttemptId: input.ownAttemptId }),
 );

@@ -1,14 +1,15 @@
 "use server";
 
-import { rotate } from "@/lib/keys/rotate";
+import { changeAction } from "@/lib/changes/change-action";
+import { rotationChange } from "@/lib/keys/rotate";
 import { rotationConfirmationSchema } from "@/lib/keys/rotation-confirmation";
-import { authenticatedAction } from "@/lib/session/authenticated-action";
 
 /**
- * Rotates the operator's own key. This session switches to the new key, so the operator
- * stays signed in; every other session of the operator ends. The reveal dialog gets the
- * key once so the operator can store it elsewhere.
+ * Rotates the operator's own key. This browser gets a new session (new id, new per-session
+ * key) on the new key, so the operator stays signed in; every earlier session of the operator,
+ * and every copy of this browser's old cookie, ends. The reveal dialog gets the key once so the
+ * operator can store it elsewhere.
  */
-export const rotateOperatorKey = authenticatedAction(rotationConfirmationSchema, ({ session, input }) =>
-  rotate({ session, subject: { kind: "operator" }, attemptId: input.attemptId, knownRotationAt: input.knownRotationAt, ownAttemptId: input.ownAttemptId }),
+export const rotateOperatorKey = changeAction(rotationConfirmationSchema, (input, context) =>
+  rotationChange(context, { subject: { kind: "operator" }, attemptId: input.attemptId, knownRotationAt: input.knownRotationAt, ownAttemptId: input.ownAttemptId }),
 );

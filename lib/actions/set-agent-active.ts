@@ -1,8 +1,15 @@
 "use server";
 
-import { setAgentActive as runSetAgentActive } from "@/lib/agents/agent-changes";
 import { setAgentActiveSchema } from "@/lib/agents/agent-change-schemas";
-import { authenticatedAction } from "@/lib/session/authenticated-action";
+import { changeAction } from "@/lib/changes/change-action";
 
 /** The kill switch: an inactive agent's key stops paying at once; its balance stays. */
-export const setAgentActive = authenticatedAction(setAgentActiveSchema, ({ session, input }) => runSetAgentActive(session, input.agentId, input.isActive, input.batchId ?? null));
+export const setAgentActive = changeAction(setAgentActiveSchema, ({ agentId, isActive }) => ({
+  action: isActive ? "reactivate_agent" : "deactivate_agent",
+  target: `agent:${agentId}`,
+  limit: { name: "agent-changes", tooMany: "Too many agent changes in a minute." },
+  call: (faucet, key) => faucet.setAgentActive(key, agentId, isActive),
+  unknownConsequence: isActive
+    ? "The agent may have been reactivated anyway. Reload the list to see its state before trying again."
+    : "The agent may not have been deactivated: its key may still pay. Reload the list to see its state, and deactivate again if it is still active.",
+}));

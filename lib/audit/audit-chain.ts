@@ -24,7 +24,15 @@ export function chainLock(chain: string) {
  * pending event that another row completed already (completions are never replaced).
  */
 export async function appendAuditRow(db: StoreDatabase, row: NewAuditRow): Promise<AppendedAuditRow | null> {
-  return db.transaction(async (tx) => {
+  return db.transaction((tx) => appendAuditRowIn(tx, row));
+}
+
+/**
+ * appendAuditRow() inside the caller's transaction (lib/changes writes a pending event in the
+ * same transaction as the rotation guard): the chain's lock is held until that transaction ends.
+ */
+export async function appendAuditRowIn(tx: StoreDatabase, row: NewAuditRow): Promise<AppendedAuditRow | null> {
+  {
     await tx.execute(chainLock(row.chain));
     const [head] = await tx.select().from(auditChains).where(eq(auditChains.chain, row.chain)).limit(1);
     const linked: HashedAuditFields = { ...row, position: (head?.headPosition ?? 0) + 1, prevHash: head?.headHash ?? GENESIS_HASH };
@@ -40,5 +48,5 @@ export async function appendAuditRow(db: StoreDatabase, row: NewAuditRow): Promi
       .values({ chain: row.chain, headPosition: linked.position, headHash: hash })
       .onConflictDoUpdate({ target: auditChains.chain, set: { headPosition: linked.position, headHash: hash } });
     return { ...linked, hash };
-  });
+  }
 }

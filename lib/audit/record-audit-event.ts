@@ -4,7 +4,8 @@ import { log } from "@/lib/log";
 import { getStore } from "@/lib/store/get-store";
 import { asStoreError } from "@/lib/store/store-unavailable-error";
 import type { AuditActor } from "./audit-actor";
-import { appendAuditRow, type NewAuditRow } from "./audit-chain";
+import { appendAuditRow, appendAuditRowIn, type NewAuditRow } from "./audit-chain";
+import type { StoreDatabase } from "@/lib/store/store";
 import { chainOf, type AuditAction, type AuditOutcome, type AuditTarget, type StoredAuditOutcome } from "./audit-vocabulary";
 
 export type AuditEventStart = { action: AuditAction; target: AuditTarget; batchId?: string | null };
@@ -70,14 +71,52 @@ async function append(newRow: NewAuditRow) {
   }
 }
 
+/** The pending event as a row, for beginAuditEventIn(); its handle completes it later. */
+function pendingEvent(actor: AuditActor, start: AuditEventStart): { row: NewAuditRow; handle: AuditEventHandle } {
+  const pending = row(actor, start, "pending");
+  return { row: pending, handle: { ...start, batchId: start.batchId ?? null, id: pending.id, actor, startedAt: pending.at.getTime() } };
+}
+
+function completion(handle: AuditEventHandle, end: AuditEventEnd): NewAuditRow {
+  return row(handle.actor, handle, end.outcome, {
+    refusal: end.outcome === "refused" ? checkedRefusal(end.refusal ?? "refused") : null,
+    keyFingerprint: checkedFingerprint(end.keyFingerprint),
+    completes: handle.id,
+  });
+}
+
+function oneShot(actor: AuditActor, event: AuditEventStart & AuditEventEnd): NewAuditRow {
+  return row(actor, event, event.outcome, {
+    refusal: event.outcome === "refused" ? checkedRefusal(event.refusal ?? "refused") : null,
+    keyFingerprint: checkedFingerprint(event.keyFingerprint),
+  });
+}
+
+/** beginAuditEvent() inside the caller's transaction (lib/changes: beside the rotation guard's claim). */
+export async function beginAuditEventIn(tx: StoreDatabase, actor: AuditActor, start: AuditEventStart): Promise<AuditEventHandle> {
+  const { row: pending, handle } = pendingEvent(actor, start);
+  await appendAuditRowIn(tx, pending);
+  return handle;
+}
+
+/** finishAuditEvent() inside the caller's transaction (lib/changes: beside the rotation record). */
+export async function finishAuditEventIn(tx: StoreDatabase, handle: AuditEventHandle, end: AuditEventEnd): Promise<void> {
+  await appendAuditRowIn(tx, completion(handle, end));
+}
+
+/** recordAuditEvent() inside the caller's transaction (a refusal decided inside it). */
+export async function recordAuditEventIn(tx: StoreDatabase, actor: AuditActor, event: AuditEventStart & AuditEventEnd): Promise<void> {
+  await appendAuditRowIn(tx, oneShot(actor, event));
+}
+
 /**
  * Writes the `pending` event before a faucet call. If it throws (the store is down), the
  * caller must refuse without calling the faucet: an action the log cannot record is not made.
  */
 export async function beginAuditEvent(actor: AuditActor, start: AuditEventStart): Promise<AuditEventHandle> {
-  const pending = row(actor, start, "pending");
+  const { row: pending, handle } = pendingEvent(actor, start);
   await append(pending);
-  return { ...start, batchId: start.batchId ?? null, id: pending.id, actor, startedAt: pending.at.getTime() };
+  return handle;
 }
 
 /**
@@ -86,23 +125,12 @@ export async function beginAuditEvent(actor: AuditActor, start: AuditEventStart)
  * completion of the same event is ignored (a unique index allows one).
  */
 export async function finishAuditEvent(handle: AuditEventHandle, end: AuditEventEnd): Promise<void> {
-  await append(
-    row(handle.actor, handle, end.outcome, {
-      refusal: end.outcome === "refused" ? checkedRefusal(end.refusal ?? "refused") : null,
-      keyFingerprint: checkedFingerprint(end.keyFingerprint),
-      completes: handle.id,
-    }),
-  );
+  await append(completion(handle, end));
 }
 
 /** A one-shot event (sign-in, sign-out, a refusal before any faucet call): one row, already finished. */
 export async function recordAuditEvent(actor: AuditActor, event: AuditEventStart & AuditEventEnd): Promise<void> {
-  await append(
-    row(actor, event, event.outcome, {
-      refusal: event.outcome === "refused" ? checkedRefusal(event.refusal ?? "refused") : null,
-      keyFingerprint: checkedFingerprint(event.keyFingerprint),
-    }),
-  );
+  await append(oneShot(actor, event));
 }
 
 /** For callers that must not fail because the log did (after the faucet has answered, a sign-out): logs instead. */

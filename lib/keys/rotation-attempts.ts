@@ -1,7 +1,8 @@
 import "server-only";
-import { and, desc, eq, gt, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, or, sql } from "drizzle-orm";
 import { getStore } from "@/lib/store/get-store";
 import { keyRotations } from "@/lib/store/schema";
+import type { StoreDatabase } from "@/lib/store/store";
 
 /**
  * The rotation guard every instance shares, kept in the store's key_rotations table.
@@ -66,58 +67,73 @@ function lockKey(operatorId: number, target: string) {
   return sql`pg_advisory_xact_lock(hashtext(${`key-rotation:${operatorId}:${target}`}))`;
 }
 
+export type ClaimVerdict = AttemptVerdict | { kind: "wait" };
+
 /**
- * Claims the target for one faucet call, or says who rotated it a moment ago.
+ * Claims the target for one faucet call, or says who rotated it a moment ago, inside the
+ * caller's transaction (lib/changes writes the pending audit event in the same one, so the
+ * claim and the event commit or vanish together). "wait": another attempt on the target is in
+ * flight; nothing was written, and the caller tries again in a moment.
  *
  * Refused only when another attempt on the same target committed in the last 15 s, after
  * the rotation the page knew of, and is not the confirmer's own. Keyed on attempts, not
- * sessions: tabs share a session. While another attempt is in flight, this waits for it,
- * so of two confirmations at the same instant exactly one calls the faucet.
+ * sessions: tabs share a session. The lock is one per operator and target, so of two
+ * confirmations at the same instant on any instances exactly one calls the faucet.
  */
-export async function beginRotationAttempt(request: AttemptRequest): Promise<AttemptVerdict> {
+export async function claimRotationTarget(tx: StoreDatabase, request: AttemptRequest): Promise<ClaimVerdict> {
   const now = request.now ?? Date.now;
+  await tx.execute(sql`select ${lockKey(request.operatorId, request.target)}`);
+  const scope = and(eq(keyRotations.operatorId, request.operatorId), eq(keyRotations.target, request.target));
+  // One read for both questions: an attempt in flight, and the last committed rotation.
+  const recent = await tx
+    .select()
+    .from(keyRotations)
+    .where(
+      and(
+        scope,
+        or(
+          and(eq(keyRotations.status, "pending"), gt(keyRotations.startedAt, new Date(now() - request.abandonedAfterMs))),
+          and(eq(keyRotations.status, "committed"), gt(keyRotations.finishedAt, new Date(now() - ROTATED_ELSEWHERE_WINDOW_MS))),
+        ),
+      ),
+    )
+    .orderBy(desc(keyRotations.finishedAt))
+    .limit(2);
+  if (recent.some((row) => row.status === "pending")) return { kind: "wait" };
+  const last = recent.find((row) => row.status === "committed");
+  if (last?.finishedAt) {
+    const at = last.finishedAt.getTime();
+    const unknownToPage = request.knownRotationAt === null || at > request.knownRotationAt;
+    if (unknownToPage && last.id !== request.ownAttemptId) return { kind: "rotated_elsewhere", last: toRecorded(last) };
+  }
+  const inserted = await tx
+    .insert(keyRotations)
+    .values({
+      id: request.attemptId,
+      operatorId: request.operatorId,
+      target: request.target,
+      sessionLabel: request.sessionLabel,
+      instanceId: request.instanceId,
+      status: "pending",
+      startedAt: new Date(now()),
+    })
+    .onConflictDoNothing()
+    .returning({ id: keyRotations.id });
+  return inserted.length === 1 ? { kind: "begun" } : { kind: "duplicate" };
+}
+
+/** claimRotationTarget() in a transaction of its own, waiting while another attempt is in flight. */
+export async function beginRotationAttempt(request: AttemptRequest): Promise<AttemptVerdict> {
   const { db } = await getStore();
   for (;;) {
-    const verdict = await db.transaction(async (tx) => {
-      await tx.execute(sql`select ${lockKey(request.operatorId, request.target)}`);
-      const scope = and(eq(keyRotations.operatorId, request.operatorId), eq(keyRotations.target, request.target));
-      const [inFlight] = await tx
-        .select({ id: keyRotations.id })
-        .from(keyRotations)
-        .where(and(scope, eq(keyRotations.status, "pending"), gt(keyRotations.startedAt, new Date(now() - request.abandonedAfterMs))))
-        .limit(1);
-      if (inFlight) return { kind: "wait" as const };
-      const [last] = await tx
-        .select()
-        .from(keyRotations)
-        .where(and(scope, eq(keyRotations.status, "committed")))
-        .orderBy(desc(keyRotations.finishedAt))
-        .limit(1);
-      if (last?.finishedAt) {
-        const at = last.finishedAt.getTime();
-        const recent = at > now() - ROTATED_ELSEWHERE_WINDOW_MS;
-        const unknownToPage = request.knownRotationAt === null || at > request.knownRotationAt;
-        if (recent && unknownToPage && last.id !== request.ownAttemptId) return { kind: "rotated_elsewhere" as const, last: toRecorded(last) };
-      }
-      const inserted = await tx
-        .insert(keyRotations)
-        .values({
-        id: request.attemptId,
-        operatorId: request.operatorId,
-        target: request.target,
-        sessionLabel: request.sessionLabel,
-        instanceId: request.instanceId,
-        status: "pending",
-        startedAt: new Date(now()),
-      })
-        .onConflictDoNothing()
-        .returning({ id: keyRotations.id });
-      return inserted.length === 1 ? { kind: "begun" as const } : { kind: "duplicate" as const };
-    });
+    const verdict = await db.transaction((tx) => claimRotationTarget(tx, request));
     if (verdict.kind !== "wait") return verdict;
     await new Promise((resolve) => setTimeout(resolve, WAIT_STEP_MS));
   }
 }
+
+/** How long the caller of claimRotationTarget() waits before trying again after "wait". */
+export const CLAIM_WAIT_STEP_MS = WAIT_STEP_MS;
 
 export type AttemptOutcome =
   | { status: "committed"; keyFingerprint: string; cooldownUntil: number }
@@ -125,7 +141,12 @@ export type AttemptOutcome =
 
 export async function finishRotationAttempt(attemptId: string, outcome: AttemptOutcome, now = Date.now()): Promise<void> {
   const { db } = await getStore();
-  await db
+  await finishRotationAttemptIn(db, attemptId, outcome, now);
+}
+
+/** The attempt's outcome, written in the caller's transaction (lib/changes: beside the audit completion). */
+export async function finishRotationAttemptIn(tx: StoreDatabase, attemptId: string, outcome: AttemptOutcome, now = Date.now()): Promise<void> {
+  await tx
     .update(keyRotations)
     .set({
       status: outcome.status,

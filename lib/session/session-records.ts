@@ -4,6 +4,7 @@ import { and, eq, isNotNull, lt, ne, or } from "drizzle-orm";
 import { envInteger } from "@/lib/config/env-number";
 import { getStore } from "@/lib/store/get-store";
 import { sessions } from "@/lib/store/schema";
+import type { StoreDatabase } from "@/lib/store/store";
 import { newSessionKey, openOperatorKey, sealOperatorKey } from "./operator-key-box";
 import type { SessionEndReason } from "./session-end-reasons";
 import { SESSION_TTL_SECONDS } from "./session-seal";
@@ -104,23 +105,41 @@ export async function endOperatorSessions(operatorId: number, reason: SessionEnd
   return ended.length;
 }
 
+export type ReplacedSession = { id: string; sessionKey: Buffer };
+
 /**
- * After an operator-key rotation: this session switches to the new key and every other
- * session of the operator ends (after a leak, whoever else holds a session is the threat).
- * One transaction, so no instance ever sees the new key beside a still-open old session.
+ * After an operator-key rotation: the rotating session is replaced by a new one (new id, new
+ * per-session key) holding the new key, and every session of the operator, the rotating one
+ * included, ends with the reason "operator_key_rotated". After a leak, the rotation is exactly
+ * when every earlier copy of a cookie must die; the old rows lose their sealed key at once
+ * and stay key-less only so that a copied cookie lands on the sign-in page with the reason.
+ * Runs in the caller's transaction (lib/changes: beside the rotation record), so no instance
+ * ever sees the new key beside a still-open old session. Null when the rotating session had
+ * ended meanwhile (signed out everywhere): then no new session is made.
  */
-export async function switchOperatorKey(id: string, sessionKey: Buffer, operatorId: number, newKey: string, fingerprint: string, now: number): Promise<void> {
-  const { db } = await getStore();
-  await db.transaction(async (tx) => {
-    await tx
-      .update(sessions)
-      .set({ sealedOperatorKey: sealOperatorKey(newKey, sessionKey, id), operatorKeyFingerprint: fingerprint, lastSeenAt: new Date(now) })
-      .where(eq(sessions.id, id));
-    await tx
-      .update(sessions)
-      .set({ sealedOperatorKey: null, endedAt: new Date(now), endReason: "operator_key_rotated" })
-      .where(and(eq(sessions.operatorId, operatorId), ne(sessions.id, id), isNotNull(sessions.sealedOperatorKey)));
+export async function replaceSessionIn(
+  tx: StoreDatabase,
+  { id, operatorId, operatorName, newKey, fingerprint, now }: { id: string; operatorId: number; operatorName: string; newKey: string; fingerprint: string; now: number },
+): Promise<ReplacedSession | null> {
+  const ended = await tx
+    .update(sessions)
+    .set({ sealedOperatorKey: null, endedAt: new Date(now), endReason: "operator_key_rotated" })
+    .where(and(eq(sessions.operatorId, operatorId), isNotNull(sessions.sealedOperatorKey)))
+    .returning({ id: sessions.id, createdAt: sessions.createdAt });
+  const own = ended.find((row) => row.id === id);
+  if (!own) return null;
+  const next = { id: randomBytes(16).toString("base64url"), sessionKey: newSessionKey() };
+  // The new session keeps the old one's start: a rotation does not stretch the 12-hour limit.
+  await tx.insert(sessions).values({
+    id: next.id,
+    operatorId,
+    operatorName,
+    sealedOperatorKey: sealOperatorKey(newKey, next.sessionKey, next.id),
+    operatorKeyFingerprint: fingerprint,
+    createdAt: own.createdAt,
+    lastSeenAt: new Date(now),
   });
+  return next;
 }
 
 /**
@@ -131,6 +150,9 @@ export async function switchOperatorKey(id: string, sessionKey: Buffer, operator
 export async function endSessionIfKeyRefused(id: string, sessionKey: Buffer, refusedKey: string, now: number): Promise<"ended" | "superseded"> {
   const lookup = await lookupSessionRecord(id, sessionKey, now);
   if (lookup.kind === "live" && lookup.record.operatorKey !== refusedKey) return "superseded";
+  // A request that started before this session's operator-key rotation: the browser may hold
+  // the new session's cookie by now, which clearing this one's would sign out.
+  if (lookup.kind === "ended" && lookup.reason === "operator_key_rotated") return "superseded";
   if (lookup.kind === "live") await endSessionRecord(id, "key_invalid", now);
   return "ended";
 }

@@ -130,3 +130,26 @@ export const auditChains = pgTable("audit_chains", {
   anchorHash: text("anchor_hash"),
   anchoredAt: moment("anchored_at"),
 });
+
+/**
+ * Incident mode's bulk runs, issued by the server when a run starts (POST /api/bulk/runs). Only
+ * a live run of the calling operator opens the bulk budget (RATE_LIMIT_BULK_CALLS) on
+ * /api/bulk/*, and for at most `size` calls that passed the rate limit: a browser cannot mint one.
+ */
+export const bulkRuns = pgTable(
+  "bulk_runs",
+  {
+    /** The batch id its audit events carry. */
+    id: uuid("id").primaryKey(),
+    operatorId: integer("operator_id").notNull(),
+    /** rotate | deactivate */
+    kind: text("kind").notNull(),
+    /** How many agents the run was started for. */
+    size: integer("size").notNull(),
+    /** Calls made under it so far (each passed the rate limit); never more than size. */
+    used: integer("used").notNull().default(0),
+    createdAt: moment("created_at").notNull(),
+    expiresAt: moment("expires_at").notNull(),
+  },
+  (table) => [index("bulk_runs_operator_idx").on(table.operatorId, table.createdAt)],
+);
