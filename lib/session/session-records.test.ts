@@ -10,7 +10,7 @@ import {
   endSessionIfKeyRefused,
   lookupSessionRecord,
   sessionIdleMs,
-  switchOperatorKey,
+  replaceSessionIn,
 } from "./session-records";
 
 const KEY = "lf_0123456789abcdef0123456789abcdef";
@@ -55,22 +55,43 @@ describe.each(["pglite", "postgres"] as const)("session records on %s", (engine)
     expect((await lookupSessionRecord(other.id, other.sessionKey, Date.now())).kind).toBe("live");
   });
 
-  it("an operator-key rotation switches the rotating session and ends the others", async () => {
+  // Issue 19, finding 3: this test asserted that the rotating session kept its id and switched
+  // to the new key in place; a copy of its cookie then opened the new key. Now it is replaced.
+  it("an operator-key rotation replaces the rotating session with a new one and ends every earlier session, with the reason", async () => {
     const operatorId = 1 + operatorCounter++;
     const [rotating, other] = [await open(operatorId), await open(operatorId)];
-    await switchOperatorKey(rotating.id, rotating.sessionKey, operatorId, NEW_KEY, "3210", Date.now());
-    expect(await lookupSessionRecord(rotating.id, rotating.sessionKey, Date.now())).toMatchObject({ kind: "live", record: { operatorKey: NEW_KEY, operatorKeyFingerprint: "3210" } });
+    const { db } = await getStore();
+    const replaced = await db.transaction((tx) => replaceSessionIn(tx, { id: rotating.id, operatorId, operatorName: "Ada", newKey: NEW_KEY, fingerprint: "3210", now: Date.now() }));
+    expect(replaced).not.toBeNull();
+    expect(replaced!.id).not.toBe(rotating.id);
+    expect(replaced!.sessionKey.equals(rotating.sessionKey)).toBe(false);
+    expect(await lookupSessionRecord(replaced!.id, replaced!.sessionKey, Date.now())).toMatchObject({ kind: "live", record: { operatorKey: NEW_KEY, operatorKeyFingerprint: "3210" } });
+    // A copy of the rotating browser's old cookie opens nothing and is told why.
+    expect(await lookupSessionRecord(rotating.id, rotating.sessionKey, Date.now())).toEqual({ kind: "ended", reason: "operator_key_rotated" });
     expect(await lookupSessionRecord(other.id, other.sessionKey, Date.now())).toEqual({ kind: "ended", reason: "operator_key_rotated" });
+    // The old row keeps no sealed key at all.
+    const rows = (await db.execute(sql`select sealed_operator_key from sessions where id = ${rotating.id}`)).rows as { sealed_operator_key: string | null }[];
+    expect(rows).toEqual([{ sealed_operator_key: null }]);
+  });
+
+  it("makes no new session when the rotating one had ended meanwhile", async () => {
+    const operatorId = 1 + operatorCounter++;
+    const rotating = await open(operatorId);
+    await endOperatorSessions(operatorId, "signed_out_everywhere", Date.now());
+    const { db } = await getStore();
+    expect(await db.transaction((tx) => replaceSessionIn(tx, { id: rotating.id, operatorId, operatorName: "Ada", newKey: NEW_KEY, fingerprint: "3210", now: Date.now() }))).toBeNull();
   });
 
   it("a refusal of a key the session no longer holds does not end it (a stale request)", async () => {
     const operatorId = 1 + operatorCounter++;
     const session = await open(operatorId);
-    await switchOperatorKey(session.id, session.sessionKey, operatorId, NEW_KEY, "3210", Date.now());
+    const { db } = await getStore();
+    const replaced = (await db.transaction((tx) => replaceSessionIn(tx, { id: session.id, operatorId, operatorName: "Ada", newKey: NEW_KEY, fingerprint: "3210", now: Date.now() })))!;
+    // A request that began before the rotation, on the old session: the browser may hold the new cookie now.
     expect(await endSessionIfKeyRefused(session.id, session.sessionKey, KEY, Date.now())).toBe("superseded");
-    expect((await lookupSessionRecord(session.id, session.sessionKey, Date.now())).kind).toBe("live");
-    expect(await endSessionIfKeyRefused(session.id, session.sessionKey, NEW_KEY, Date.now())).toBe("ended");
-    expect(await lookupSessionRecord(session.id, session.sessionKey, Date.now())).toEqual({ kind: "ended", reason: "key_invalid" });
+    expect((await lookupSessionRecord(replaced.id, replaced.sessionKey, Date.now())).kind).toBe("live");
+    expect(await endSessionIfKeyRefused(replaced.id, replaced.sessionKey, NEW_KEY, Date.now())).toBe("ended");
+    expect(await lookupSessionRecord(replaced.id, replaced.sessionKey, Date.now())).toEqual({ kind: "ended", reason: "key_invalid" });
   });
 
   it("keeps no operator key in the clear in any column", async () => {

@@ -2,8 +2,10 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { FaucetError } from "@/lib/faucet/faucet-error";
 import type { OperatorSession } from "@/lib/session/session-data";
 import { StoreUnavailableError } from "@/lib/store/store-unavailable-error";
+import type { ActionResult } from "@/lib/results/action-result";
+import type { ChangeAction } from "./change-action";
 
-/** The lifecycle runner against doubles of the faucet, the limit and the audit log: order, one call, honest results. */
+/** The pipeline running the lifecycle changes (declared in lib/actions/) against doubles of the faucet, the limit and the audit log: order, one call, honest results. */
 const doubles = vi.hoisted(() => ({
   faucet: {
     createAgent: vi.fn(),
@@ -16,6 +18,7 @@ const doubles = vi.hoisted(() => ({
   finishAudit: vi.fn(),
   recordAudit: vi.fn(),
   forget: vi.fn(),
+  claimBulkCall: vi.fn(),
   order: [] as string[],
 }));
 
@@ -24,11 +27,41 @@ vi.mock("@/lib/faucet", async (importOriginal) => ({
   getFaucetClient: () => doubles.faucet,
 }));
 vi.mock("@/lib/security/limits", () => ({ storeRateLimiter: (name: string) => ({ take: (client: string) => doubles.take(name, client) }) }));
+vi.mock("@/lib/store/get-store", () => ({ getStore: async () => ({ db: { transaction: async (body: (tx: object) => Promise<unknown>) => body({}) } }) }));
 vi.mock("@/lib/audit/audit-actor", () => ({ auditActor: async () => ({ operatorId: 7, sessionLabel: "3fa1c2d0", clientAddress: "127.0.0.1", userAgent: "test", instanceId: "i" }) }));
-vi.mock("@/lib/audit/record-audit-event", () => ({ beginAuditEvent: doubles.beginAudit, finishAuditEvent: doubles.finishAudit, recordAuditEventQuietly: doubles.recordAudit, finishAuditEventQuietly: (handle: unknown, end: unknown) => Promise.resolve(doubles.finishAudit(handle, end)).then(() => true, () => false) }));
-vi.mock("./agent-list-memo", () => ({ agentListMemo: () => ({ forget: doubles.forget }) }));
+vi.mock("@/lib/audit/record-audit-event", () => ({
+  beginAuditEventIn: (_tx: object, actor: unknown, start: unknown) => doubles.beginAudit(actor, start),
+  finishAuditEventIn: (_tx: object, handle: unknown, end: unknown) => doubles.finishAudit(handle, end),
+  recordAuditEventIn: (_tx: object, actor: unknown, event: unknown) => doubles.recordAudit(actor, event),
+  recordAuditEventQuietly: doubles.recordAudit,
+}));
+vi.mock("@/lib/agents/agent-list-memo", () => ({ agentListMemo: () => ({ forget: doubles.forget }) }));
+vi.mock("./bulk-runs", async (importOriginal) => ({ ...(await importOriginal<typeof import("./bulk-runs")>()), claimBulkCall: doubles.claimBulkCall }));
 
-const { createAgent, setAgentActive, sweepAgent, deleteAgent } = await import("./agent-changes");
+const { runChange } = await import("./run-change");
+const actions = {
+  createAgent: (await import("@/lib/actions/create-agent")).createAgent,
+  setAgentActive: (await import("@/lib/actions/set-agent-active")).setAgentActive,
+  sweepAgent: (await import("@/lib/actions/sweep-agent")).sweepAgent,
+  deleteAgent: (await import("@/lib/actions/delete-agent")).deleteAgent,
+};
+
+/** One declared change, run as its action would run it (or as /api/bulk/* would, with `bulk`). */
+function run<Output>(
+  action: ChangeAction<Output>,
+  input: object,
+  { batchId = null, bulk = null }: { batchId?: string | null; bulk?: "rotate" | "deactivate" | null } = {},
+): Promise<ActionResult<Output>> {
+  const context = { session, batchId, bulk };
+  const declared = action.declaration.declare(input as never, context);
+  return "ok" in declared ? Promise.resolve(declared) : runChange(context, declared);
+}
+
+const createAgent = (_session: OperatorSession, form: { name: string; description: string; budget: string }) => run(actions.createAgent, form);
+const setAgentActive = (_session: OperatorSession, agentId: number, isActive: boolean, batchId: string | null = null, bulk: "deactivate" | null = null) =>
+  run(actions.setAgentActive, { agentId, isActive }, { batchId, bulk });
+const sweepAgent = (_session: OperatorSession, agentId: number) => run(actions.sweepAgent, { agentId });
+const deleteAgent = (_session: OperatorSession, agentId: number) => run(actions.deleteAgent, { agentId });
 
 const NEW_KEY = "agent_0123456789abcdef0123456789ab9f3a";
 const session: OperatorSession = {
@@ -42,7 +75,7 @@ const session: OperatorSession = {
   operatorKeyFingerprint: "cdef",
   agentCooldowns: [],
 };
-const fields = { name: "scout", description: undefined, budget: 500 };
+const fields = { name: "scout", description: "", budget: "500" };
 
 beforeEach(() => {
   vi.resetAllMocks();
@@ -53,9 +86,10 @@ beforeEach(() => {
   doubles.recordAudit.mockResolvedValue(true);
   doubles.faucet.setAgentActive.mockImplementation(async (_key, agentId, isActive) => (doubles.order.push("faucet"), { agentId, isActive }));
   doubles.faucet.createAgent.mockResolvedValue({ agentId: 42, apiKey: NEW_KEY, name: "scout" });
+  doubles.claimBulkCall.mockResolvedValue(true);
 });
 
-describe("changeAgent", () => {
+describe("runChange with a lifecycle change", () => {
   it("limits, records the pending event, calls the faucet once, then completes the event", async () => {
     const result = await setAgentActive(session, 4, false);
     expect(result).toEqual({ ok: true, data: { agentId: 4, isActive: false } });
@@ -68,9 +102,27 @@ describe("changeAgent", () => {
 
   it("counts a bulk run's change against the bulk limit and tags its audit events with the batch", async () => {
     const batchId = "9c0f3c1e-3d4e-4f5a-8b6c-7d8e9fa0b1c2";
-    expect(await setAgentActive(session, 4, false, batchId)).toEqual({ ok: true, data: { agentId: 4, isActive: false } });
+    expect(await setAgentActive(session, 4, false, batchId, "deactivate")).toEqual({ ok: true, data: { agentId: 4, isActive: false } });
     expect(doubles.take).toHaveBeenCalledWith("bulk-calls", "operator:7");
+    expect(doubles.claimBulkCall).toHaveBeenCalledWith(expect.anything(), expect.objectContaining({ batchId, operatorId: 7, kind: "deactivate" }));
     expect(doubles.beginAudit).toHaveBeenCalledWith(expect.anything(), { action: "deactivate_agent", target: "agent:4", batchId });
+  });
+
+  it("counts the plain action's change against the agent-change limit even with a batchId, which only labels its events", async () => {
+    const batchId = "9c0f3c1e-3d4e-4f5a-8b6c-7d8e9fa0b1c2";
+    expect(await setAgentActive(session, 4, false, batchId)).toEqual({ ok: true, data: { agentId: 4, isActive: false } });
+    expect(doubles.take).toHaveBeenCalledWith("agent-changes", "operator:7");
+    expect(doubles.claimBulkCall).not.toHaveBeenCalled();
+    expect(doubles.beginAudit).toHaveBeenCalledWith(expect.anything(), { action: "deactivate_agent", target: "agent:4", batchId });
+  });
+
+  it("refuses a bulk change whose run the server did not issue, before any faucet call", async () => {
+    doubles.claimBulkCall.mockResolvedValue(false);
+    const result = await setAgentActive(session, 4, false, "9c0f3c1e-3d4e-4f5a-8b6c-7d8e9fa0b1c2", "deactivate");
+    expect(result).toMatchObject({ ok: false, code: "invalid_input" });
+    expect(doubles.faucet.setAgentActive).not.toHaveBeenCalled();
+    expect(doubles.beginAudit).not.toHaveBeenCalled();
+    expect(doubles.recordAudit).toHaveBeenCalledWith(expect.anything(), expect.objectContaining({ outcome: "refused", refusal: "unknown_batch" }));
   });
 
   it("refuses over the limit without a faucet call, and records the refusal", async () => {

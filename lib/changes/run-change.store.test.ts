@@ -1,0 +1,233 @@
+import { randomUUID } from "node:crypto";
+import { eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, vi } from "vitest";
+import { useFreshProcessStore } from "@/e2e/support/process-store";
+import { verifyAuditChains } from "@/lib/audit/verify-audit-chains";
+import type { OperatorSession } from "@/lib/session/session-data";
+import { getStore } from "@/lib/store/get-store";
+import { bulkRuns, keyRotations } from "@/lib/store/schema";
+import type { Store } from "@/lib/store/store";
+
+/**
+ * The pipeline on a real store, both engines: what one rotation costs the store, the budget that
+ * follows the route, server-issued batch ids, and a guard claim that goes with a failed pending event.
+ */
+
+/**
+ * Statements one agent rotation may send (see the README): 1 for the rate limit (rate-limiter-flexible's
+ * own upsert), then 9 in the first transaction (begin, the guard's lock, read and insert, the chain's
+ * lock, head, event and new head, commit) and 7 in the closing one (begin, the attempt's outcome, the
+ * chain's lock, head, event and new head, commit). Before lib/changes it was 20 in 5 round trips.
+ */
+const MAX_STATEMENTS_PER_AGENT_ROTATION = 17;
+/** An operator-key rotation adds its new session (2 statements) to the closing transaction. */
+const MAX_STATEMENTS_PER_OPERATOR_ROTATION = MAX_STATEMENTS_PER_AGENT_ROTATION + 2;
+
+const doubles = vi.hoisted(() => ({
+  regenerateAgentKey: vi.fn(),
+  regenerateOperatorKey: vi.fn(),
+  saveSessionCookie: vi.fn(),
+  failNextAppend: false,
+}));
+
+vi.mock("@/lib/faucet", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("@/lib/faucet")>()),
+  getFaucetClient: () => ({ regenerateAgentKey: doubles.regenerateAgentKey, regenerateOperatorKey: doubles.regenerateOperatorKey }),
+  faucetTimeoutMs: () => 10_000,
+}));
+vi.mock("@/lib/session/session-store", () => ({ saveSessionCookie: doubles.saveSessionCookie }));
+vi.mock("@/lib/audit/audit-chain", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("@/lib/audit/audit-chain")>();
+  return {
+    ...actual,
+    appendAuditRowIn: (...args: Parameters<typeof actual.appendAuditRowIn>) => {
+      if (!doubles.failNextAppend) return actual.appendAuditRowIn(...args);
+      doubles.failNextAppend = false;
+      return Promise.reject(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }));
+    },
+  };
+});
+
+const { rotate } = await import("@/lib/keys/rotate");
+const { issueBulkRun } = await import("./bulk-runs");
+const { createSessionRecord } = await import("@/lib/session/session-records");
+
+let operatorCounter = 5_000;
+
+async function signedIn(): Promise<OperatorSession> {
+  const operatorId = operatorCounter++;
+  const operatorKey = "lf_0123456789abcdef0123456789abcdef";
+  const { id, sessionKey } = await createSessionRecord({ operatorId, operatorName: "Ada", operatorKey, operatorKeyFingerprint: "cdef", now: Date.now() });
+  return {
+    sessionId: id,
+    sessionKey: sessionKey.toString("base64url"),
+    label: "3fa1c2d0",
+    operatorKey,
+    operatorId,
+    operatorName: "Ada",
+    operatorCooldownUntil: null,
+    operatorKeyFingerprint: "cdef",
+    agentCooldowns: [],
+  };
+}
+
+function confirmation(agentId = 4) {
+  return { subject: { kind: "agent" as const, agentId }, attemptId: randomUUID(), knownRotationAt: null, ownAttemptId: null };
+}
+
+type Query = { query: (...args: unknown[]) => unknown; exec?: (...args: unknown[]) => unknown };
+
+/**
+ * Counts every statement the store's client is sent, both engines alike: each query (and
+ * PGlite exec) call, and a transaction's BEGIN and COMMIT (PGlite sends those itself).
+ */
+function countStatements(store: Store) {
+  const sent: string[] = [];
+  const text = (statement: unknown) => (typeof statement === "string" ? statement : String((statement as { text?: string }).text));
+  const wrap = (target: Query) => {
+    for (const name of ["query", "exec"] as const) {
+      const original = target[name];
+      if (!original || (original as { counted?: boolean }).counted) continue;
+      const counted = (...args: unknown[]) => {
+        sent.push(text(args[0]));
+        return original.apply(target, args);
+      };
+      target[name] = Object.assign(counted, { counted: true });
+    }
+  };
+  if (store.engine === "pglite") {
+    const client = store.client as unknown as Query & { transaction: (body: (tx: Query) => Promise<unknown>) => Promise<unknown> };
+    wrap(client);
+    const transaction = client.transaction.bind(client);
+    client.transaction = (body) => {
+      sent.push("BEGIN");
+      return transaction((tx) => {
+        wrap(tx);
+        return body(tx);
+      }).finally(() => sent.push("COMMIT"));
+    };
+  } else {
+    // Pool.query checks out a client too: counting the clients' queries counts everything once.
+    const pool = store.client as unknown as { connect: (...args: unknown[]) => unknown };
+    const connect = pool.connect.bind(pool);
+    pool.connect = (...args: unknown[]) => {
+      const callback = args[0];
+      if (typeof callback === "function") {
+        return connect((error: unknown, client: Query | undefined, release: unknown) => {
+          if (client) wrap(client);
+          callback(error, client, release);
+        });
+      }
+      return (connect() as Promise<Query>).then((client) => (wrap(client), client));
+    };
+  }
+  return {
+    take(): string[] {
+      return sent.splice(0, sent.length);
+    },
+  };
+}
+
+describe.each(["pglite", "postgres"] as const)("the audited faucet-call pipeline on %s", (engine) => {
+  let cleanup: () => Promise<void>;
+  let counter: ReturnType<typeof countStatements>;
+  beforeAll(async () => {
+    cleanup = await useFreshProcessStore(engine, inject("storeDatabaseUrl"));
+    counter = countStatements(await getStore());
+  });
+  afterAll(() => cleanup());
+  beforeEach(() => {
+    vi.clearAllMocks();
+    doubles.failNextAppend = false;
+    doubles.saveSessionCookie.mockResolvedValue({ saved: true });
+    doubles.regenerateAgentKey.mockImplementation(async () => ({ apiKey: `agent_${randomUUID().replaceAll("-", "")}`, cooldownUntil: null }));
+    doubles.regenerateOperatorKey.mockImplementation(async () => ({ apiKey: `lf_${randomUUID().replaceAll("-", "")}`, cooldownUntil: null }));
+  });
+
+  it(`one agent rotation sends at most ${MAX_STATEMENTS_PER_AGENT_ROTATION} statements: the rate limit, then two transactions`, async () => {
+    const session = await signedIn();
+    // Warm: the first use of the limiter table and the operator's chain costs nothing extra, but be fair to both.
+    await rotate({ session, batchId: null, bulk: null }, confirmation(3));
+    counter.take();
+
+    const result = await rotate({ session, batchId: null, bulk: null }, confirmation(4));
+    const sent = counter.take();
+    expect(result).toMatchObject({ ok: true, data: { warning: null } });
+    expect(doubles.regenerateAgentKey).toHaveBeenCalledTimes(2);
+    const transactions = sent.filter((statement) => /^\s*begin\b/i.test(statement));
+    expect(transactions, sent.join("\n")).toHaveLength(2);
+    expect(sent.length, sent.join("\n")).toBeLessThanOrEqual(MAX_STATEMENTS_PER_AGENT_ROTATION);
+    console.info(`${engine}: one agent rotation sent ${sent.length} statements in ${transactions.length} transactions + the rate limit`);
+  });
+
+  it(`one operator-key rotation sends at most ${MAX_STATEMENTS_PER_OPERATOR_ROTATION} statements, and makes a new session`, async () => {
+    const session = await signedIn();
+    counter.take();
+    const result = await rotate({ session, batchId: null, bulk: null }, { subject: { kind: "operator" }, attemptId: randomUUID(), knownRotationAt: null, ownAttemptId: null });
+    const sent = counter.take();
+    expect(result).toMatchObject({ ok: true, data: { warning: null } });
+    expect(sent.filter((statement) => /^\s*begin\b/i.test(statement))).toHaveLength(2);
+    expect(sent.length, sent.join("\n")).toBeLessThanOrEqual(MAX_STATEMENTS_PER_OPERATOR_ROTATION);
+    const cookie = doubles.saveSessionCookie.mock.calls[0]?.[0] as { sessionId: string } | undefined;
+    expect(cookie?.sessionId).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(cookie?.sessionId).not.toBe(session.sessionId);
+  });
+
+  it("counts the plain action's rotations against RATE_LIMIT_ROTATIONS even with a batchId; only the bulk route's run spends the bulk budget", async () => {
+    const session = await signedIn();
+    const label = randomUUID();
+    // RATE_LIMIT_ROTATIONS is 20 a minute by default; the bulk budget is 6,000.
+    for (let agentId = 1; agentId <= 20; agentId++) {
+      expect(await rotate({ session, batchId: label, bulk: null }, confirmation(agentId))).toMatchObject({ ok: true });
+    }
+    expect(await rotate({ session, batchId: label, bulk: null }, confirmation(21))).toMatchObject({ ok: false, code: "rate_limited" });
+    expect(doubles.regenerateAgentKey).toHaveBeenCalledTimes(20);
+    // The same operator in a run the server issued still has its bulk budget.
+    const run = await issueBulkRun(session.operatorId, "rotate", 1);
+    expect(await rotate({ session, batchId: run.batchId, bulk: "rotate" }, confirmation(21))).toMatchObject({ ok: true });
+  });
+
+  it("accepts on the bulk route only a live run issued to this operator for this kind, for at most its size", async () => {
+    const session = await signedIn();
+    const other = await signedIn();
+    const bulk = (batchId: string, agentId: number, kind: "rotate" | "deactivate" = "rotate") => rotate({ session, batchId, bulk: kind }, confirmation(agentId));
+    const refused = { ok: false, code: "invalid_input", message: expect.stringContaining("not started by the console") };
+
+    expect(await bulk(randomUUID(), 1), "a made-up batch id").toMatchObject(refused);
+    const others = await issueBulkRun(other.operatorId, "rotate", 5);
+    expect(await bulk(others.batchId, 2), "another operator's run").toMatchObject(refused);
+    const expired = await issueBulkRun(session.operatorId, "rotate", 5, Date.now() - 2 * 60 * 60_000);
+    expect(await bulk(expired.batchId, 3), "an expired run").toMatchObject(refused);
+    const deactivation = await issueBulkRun(session.operatorId, "deactivate", 5);
+    expect(await bulk(deactivation.batchId, 4), "a run of another kind").toMatchObject(refused);
+    expect(doubles.regenerateAgentKey).not.toHaveBeenCalled();
+
+    const run = await issueBulkRun(session.operatorId, "rotate", 2);
+    expect(await bulk(run.batchId, 5)).toMatchObject({ ok: true });
+    expect(await bulk(run.batchId, 6)).toMatchObject({ ok: true });
+    expect(await bulk(run.batchId, 7), "a third call in a run of two").toMatchObject(refused);
+    expect(doubles.regenerateAgentKey).toHaveBeenCalledTimes(2);
+    const { db } = await getStore();
+    expect(await db.select({ used: bulkRuns.used }).from(bulkRuns).where(eq(bulkRuns.id, run.batchId))).toEqual([{ used: 2 }]);
+    const refusals = (await db.execute(sql`select count(*)::int as n from audit_events where operator_id = ${session.operatorId} and refusal = 'unknown_batch'`)).rows as { n: number }[];
+    expect(refusals).toEqual([{ n: 5 }]);
+  });
+
+  it("releases the guard with the pending event it could not write: no faucet call, no attempt left, the next confirmation begins at once", async () => {
+    const session = await signedIn();
+    const first = confirmation(9);
+    doubles.failNextAppend = true;
+    expect(await rotate({ session, batchId: null, bulk: null }, first)).toMatchObject({ ok: false, code: "store_unavailable" });
+    expect(doubles.regenerateAgentKey).not.toHaveBeenCalled();
+    const { db } = await getStore();
+    expect(await db.select().from(keyRotations).where(eq(keyRotations.id, first.attemptId))).toEqual([]);
+    // A claim left pending would make this wait for it to be abandoned (15 s) and then say "rotated elsewhere".
+    const started = Date.now();
+    expect(await rotate({ session, batchId: null, bulk: null }, confirmation(9))).toMatchObject({ ok: true });
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it("leaves every audit chain it wrote valid", async () => {
+    expect(await verifyAuditChains((await getStore()).db)).toMatchObject({ ok: true });
+  });
+});
