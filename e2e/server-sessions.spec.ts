@@ -167,8 +167,11 @@ test("two tabs rotating two different agents at once both keep their timers afte
   }
 });
 
-test("a page load and GET /api/agents with the pre-rotation cookie neither clear nor overwrite the new session", async ({ request }) => {
-  const { operatorKey, faucet } = await freshOperator(request, "Stale Cookie Operator");
+// Issue 19, finding 3: this test used to assert that the pre-rotation cookie still opened the
+// session (200 on /agents and /api/agents), because the rotating session kept its id and key.
+// Now an operator-key rotation makes a new session, and a copy of the old cookie opens nothing.
+test("a cookie copied before an operator-key rotation opens nothing afterwards (sign-in page with the reason) and never clears or overwrites the new session", async ({ browser, request }) => {
+  const { operatorKey, faucet, agents, control } = await freshOperator(request, "Stale Cookie Operator");
   const ids = actionIds();
   const before = sessionCookieFrom((await callSignIn(request, A, ids.signIn!, operatorKey)).setCookie)!;
   const rotation = await callAction(request, A, ids.rotateOperatorKey!, JSON.stringify([rotationArgs({})]), { cookie: before });
@@ -176,11 +179,27 @@ test("a page load and GET /api/agents with the pre-rotation cookie neither clear
   const after = sessionCookieFrom(rotation.setCookie)!;
   expect(after).not.toBe(before);
 
-  for (const path of ["/api/agents", "/agents"]) {
-    const response = await request.get(`${A}${path}`, { headers: { cookie: before }, maxRedirects: 0 });
-    expect(response.status(), path).toBe(200);
-    expect(response.headers()["set-cookie"], `${path} must not touch the cookie`).toBeUndefined();
-  }
+  const api = await request.get(`${A}/api/agents`, { headers: { cookie: before }, maxRedirects: 0 });
+  expect(api.status()).toBe(401);
+  expect(await api.json()).toMatchObject({ reason: "operator_key_rotated" });
+  const page = await request.get(`${A}/agents`, { headers: { cookie: before }, maxRedirects: 0 });
+  expect(page.status()).toBe(307);
+  expect(page.headers()["location"]).toMatch(/\/\?reason=operator_key_rotated$/);
+  for (const response of [api, page]) expect(response.headers()["set-cookie"], `${response.url()} must not touch the cookie`).toBeUndefined();
+  const stolen = await callAction(request, A, ids.rotateAgentKey!, JSON.stringify([rotationArgs({ agentId: agents[0]!.id })]), { cookie: before });
+  expect(stolen.result).toMatchObject({ ok: false, code: "signed_out", reason: "operator_key_rotated" });
+  expect(await control.calls(ROTATE)).toBe(0);
+
+  // In a browser, the copy lands on the sign-in page, which says why.
+  const thief = await browser.newContext();
+  const [name, ...value] = before.split("=");
+  await thief.addCookies([{ name: name!, value: value.join("="), url: A }]);
+  const thiefPage = await thief.newPage();
+  await thiefPage.goto(`${A}/agents`);
+  await expect(thiefPage).toHaveURL(`${A}/?reason=operator_key_rotated`);
+  await expect(thiefPage.getByRole("status")).toHaveText(/the operator key was rotated in another session/);
+  await thief.close();
+
   // The new session still works, on the new key.
   const list = await request.get(`${A}/api/agents`, { headers: { cookie: after } });
   expect(list.status()).toBe(200);

@@ -63,7 +63,9 @@ export function IncidentPanel({ selection, onClearSelection, concurrency, onChan
     const { kind, agents, again } = confirming;
     const call = kind === "rotate" ? rotateCall : deactivateCall;
     setConfirming(null);
-    await bulk.start(kind, agents, call, { again });
+    const problem = await bulk.start(kind, agents, call, { again });
+    // The console would not issue the run: nothing was sent; say why where it was confirmed.
+    if (problem) return setConfirming({ kind, agents, again, error: problem, now: readNow() });
     onClearSelection();
   }
 

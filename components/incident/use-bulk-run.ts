@@ -31,6 +31,21 @@ export async function postBulkCall(path: string, input: object): Promise<ActionR
   return body;
 }
 
+/**
+ * Asks the console for a run's batch id. The server issues it (for this operator, this kind and
+ * this many agents, for a limited time), and /api/bulk/* accepts no other: a browser cannot
+ * choose its way onto the bulk budget. Returns the id, or the message to show instead.
+ */
+export async function startBulkRun(kind: BulkKind, size: number): Promise<{ batchId: string } | { message: string }> {
+  try {
+    const result = (await postBulkCall("/api/bulk/runs", { kind, size })) as ActionResult<{ batchId?: unknown }>;
+    if (!result.ok) return { message: result.message };
+    return typeof result.data.batchId === "string" ? { batchId: result.data.batchId } : { message: "The console did not start the run. Try again." };
+  } catch (error) {
+    return { message: error instanceof Error ? error.message : "The console did not answer. Try again." };
+  }
+}
+
 export const rotateCall: BulkCall = (agent, { batchId, attemptId, ownAttemptId }) =>
   postBulkCall("/api/bulk/rotate-agent-key", { agentId: agent.id, attemptId, knownRotationAt: agent.lastRotation?.at ?? null, ownAttemptId, batchId });
 
@@ -50,12 +65,18 @@ export function useBulkRun(concurrency: number) {
   const attempts = useRef(new Map<number, string>());
   const starting = useRef(false);
 
+  /** Starts a run and resolves when it ends; resolves with a message instead if the console would not start it. */
   const start = useCallback(
-    async (kind: BulkKind, agents: readonly SelectedAgent[], call: BulkCall, { again = false }: { again?: boolean } = {}) => {
+    async (kind: BulkKind, agents: readonly SelectedAgent[], call: BulkCall, { again = false }: { again?: boolean } = {}): Promise<string | null> => {
       // A ref, not state: twenty clicks can land before React re-renders once.
-      if (starting.current) return;
+      if (starting.current) return null;
       starting.current = true;
-      const batchId = crypto.randomUUID();
+      const issued = await startBulkRun(kind, agents.length);
+      if ("message" in issued) {
+        starting.current = false;
+        return issued.message;
+      }
+      const { batchId } = issued;
       const byId = new Map(agents.map((agent) => [agent.id, agent]));
       const items: BulkItem[] = agents.map(({ id, name }) => ({ agentId: id, name }));
       const run = createBulkRun({
@@ -77,6 +98,7 @@ export function useBulkRun(concurrency: number) {
       } finally {
         starting.current = false;
       }
+      return null;
     },
     [concurrency],
   );
