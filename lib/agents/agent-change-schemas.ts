@@ -87,7 +87,7 @@ export function fieldErrorsOf(error: z.ZodError): FieldErrors {
 export const setAgentActiveSchema = z.object({
   agentId: agentIdSchema,
   isActive: z.boolean(),
-  /** One bulk run's id (incident mode's "Deactivate selected"), made by the page. */
+  /** A bulk run's id (incident mode's "Deactivate selected"), issued by POST /api/bulk/runs; it labels the audit events. */
   batchId: z.uuid().optional(),
 });
 /** null = unlimited. */

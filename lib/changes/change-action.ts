@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { failure, type ActionFailure, type ActionResult } from "@/lib/results/action-result";
+import { storeRateLimiter } from "@/lib/security/limits";
 import { authenticatedAction } from "@/lib/session/authenticated-action";
 import { BULK_RUN_MAX_SIZE, issueBulkRun, type BulkKind, type IssuedBulkRun } from "./bulk-runs";
 import { runChange, type Change, type ChangeContext } from "./run-change";
@@ -56,8 +57,9 @@ export function bulkChangeRoute<Output>(kind: BulkKind, action: ChangeAction<Out
 
 const startBulkRunSchema = z.strictObject({ kind: z.enum(["rotate", "deactivate"]), size: z.number().int().min(1).max(BULK_RUN_MAX_SIZE) });
 
-/** POST /api/bulk/runs: a run's batch id, issued when incident mode starts it. */
-export const startBulkRun = authenticatedAction(startBulkRunSchema, async ({ session, input }): Promise<ActionResult<IssuedBulkRun>> => ({
-  ok: true,
-  data: await issueBulkRun(session.operatorId, input.kind, input.size),
-}));
+/** POST /api/bulk/runs: a run's batch id, issued when incident mode starts it. Each costs one call of the bulk budget, so runs cannot be minted without end. */
+export const startBulkRun = authenticatedAction(startBulkRunSchema, async ({ session, input }): Promise<ActionResult<IssuedBulkRun>> => {
+  const limit = await storeRateLimiter("bulk-calls").take(`operator:${session.operatorId}`);
+  if (!limit.allowed) return failure("rate_limited", `Too many bulk calls in a minute. Try again in ${limit.retryAfterSeconds} s.`, { retryAfterSeconds: limit.retryAfterSeconds });
+  return { ok: true, data: await issueBulkRun(session.operatorId, input.kind, input.size) };
+});
