@@ -54,8 +54,8 @@ export function peerAddressOf(requestHeaders: Headers): string | null {
 }
 
 /**
- * Once per process: the console is about to count every client as one for rate limits
- * because no peer address reached it and no proxy is declared. Production only.
+ * Once per process, in production: the console counts every client as one for rate limits
+ * because no peer address reaches it and no proxy is declared.
  */
 export function warnClientsIndistinguishable(): void {
   if (globalForPeer.consolePeerWarned || process.env.NODE_ENV !== "production") return;
@@ -65,3 +65,15 @@ export function warnClientsIndistinguishable(): void {
 
 export const INDISTINGUISHABLE_WARNING =
   "Faucet Console: the console cannot tell clients apart (no TCP peer address reaches it and TRUSTED_PROXY_HOPS=0), so every client shares one sign-in limit and anyone can exhaust it. Behind a reverse proxy set TRUSTED_PROXY_HOPS to the number of proxies that append to X-Forwarded-For; otherwise run the console with `next start`.";
+
+/**
+ * Start-up (instrumentation's register()): installs the wrapper, and says so at once when
+ * the console will not be able to tell clients apart. Requests that reached the server
+ * while Next.js was still starting carry no peer header and count as "direct".
+ */
+export function startPeerAddresses(): void {
+  if (installPeerAddressHeader()) return;
+  // A bad TRUSTED_PROXY_HOPS is checkConfiguration's to report; here it only means "no proxy known".
+  const hops = Number(process.env.TRUSTED_PROXY_HOPS?.trim() || 0);
+  if (!(hops > 0)) warnClientsIndistinguishable();
+}

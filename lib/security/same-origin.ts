@@ -2,7 +2,7 @@ import "server-only";
 import { headers } from "next/headers";
 import { securitySettings } from "@/lib/config/security-settings";
 import { clientAddressOf, isOwnOrigin } from "./origin";
-import { warnClientsIndistinguishable } from "./peer-address";
+import { peerHeaderName, warnClientsIndistinguishable } from "./peer-address";
 
 /**
  * Next.js rejects a server action whose Origin differs from the host, but only warns when
@@ -25,6 +25,7 @@ export async function isSameOriginRequest(): Promise<boolean> {
 export async function clientAddress(): Promise<string> {
   const { trustedProxyHops } = securitySettings();
   const address = clientAddressOf(await headers(), trustedProxyHops);
-  if (address === "direct" && trustedProxyHops === 0) warnClientsIndistinguishable();
+  // Without the wrapper (not `next start`, e.g. a custom server) no request will ever carry a peer.
+  if (address === "direct" && trustedProxyHops === 0 && peerHeaderName() === null) warnClientsIndistinguishable();
   return address;
 }

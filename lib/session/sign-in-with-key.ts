@@ -6,7 +6,7 @@ import { keyLabel } from "@/lib/keys/key-label";
 import { log } from "@/lib/log";
 import { failure, type ActionFailure } from "@/lib/results/action-result";
 import { storeRateLimiter } from "@/lib/security/limits";
-import { globalSignInLimiter, takeSignInAttempt } from "@/lib/security/rate-limiter";
+import { globalSignInLimiter, isKnownSignInKey, rememberSignInKey, signInKeyFingerprint, takeSignInAttempt } from "@/lib/security/rate-limiter";
 import { clientAddress, isSameOriginRequest } from "@/lib/security/same-origin";
 import { isStoreUnavailable, STORE_UNAVAILABLE_MESSAGE } from "@/lib/store/store-unavailable-error";
 import { pruneSessionRecords } from "./session-records";
@@ -48,7 +48,11 @@ async function attemptSignIn(key: string): Promise<{ result: SignInResult; audit
   if (!(await isSameOriginRequest())) return { result: failure("forbidden_origin", "This sign-in did not come from the console's own page."), audit: refusedAs("forbidden_origin") };
   try {
     // The limiter lives in the store: a store that is down refuses here, before any faucet call.
-    const verdict = await takeSignInAttempt(await clientAddress(), { perClient: storeRateLimiter("sign-ins"), perInstance: globalSignInLimiter() });
+    const limitKey = signInKeyFingerprint(key);
+    const verdict = await takeSignInAttempt(
+      { client: await clientAddress(), keyFingerprint: limitKey, knownKey: isKnownSignInKey(limitKey) },
+      { perClient: storeRateLimiter("sign-ins"), perKey: storeRateLimiter("sign-in-keys"), perInstance: globalSignInLimiter() },
+    );
     if (!verdict.allowed) {
       return {
         result: failure("rate_limited", `Too many sign-in attempts. Try again in ${verdict.retryAfterSeconds} s.`, { retryAfterSeconds: verdict.retryAfterSeconds }),
@@ -60,6 +64,7 @@ async function attemptSignIn(key: string): Promise<{ result: SignInResult; audit
       return { result: wrongKey(`That is the key of agent “${identity.name}”. Sign in with the operator key (it starts with lf_).`), audit: refusedAs("agent_key") };
     }
     const now = Date.now();
+    rememberSignInKey(limitKey);
     const saved = await openSession({ operatorKey: key, operatorId: identity.id, operatorName: identity.name, operatorCooldownUntil: identity.cooldownUntil }, now);
     if (!saved.saved) return { result: failure("internal", "This operator's details are too large for a session cookie."), audit: refusedAs("session_too_large", identity.id) };
     pruneSessionRecords(now).catch((error: unknown) => log.warn("pruning ended sessions failed", error));
