@@ -5,6 +5,7 @@ import { getFaucetClient, isFaucetError } from "@/lib/faucet";
 import { keyLabel } from "@/lib/keys/key-label";
 import { log } from "@/lib/log";
 import { failure, type ActionFailure } from "@/lib/results/action-result";
+import { recordAnonymousRefusal } from "@/lib/security/anonymous-refusals";
 import { storeRateLimiter } from "@/lib/security/limits";
 import { globalSignInLimiter, isKnownSignInKey, rememberSignInKey, signInKeyFingerprint, takeSignInAttempt } from "@/lib/security/rate-limiter";
 import { clientAddress, isSameOriginRequest } from "@/lib/security/same-origin";
@@ -26,6 +27,13 @@ type SignInAudit = { operatorId: number | null; sessionLabel: string | null; ref
 const refusedAs = (refusal: string, operatorId: number | null = null): SignInAudit => ({ operatorId, sessionLabel: null, refusal, keyFingerprint: null });
 
 /**
+ * Refusals that cost the client nothing (no faucet call, no limit spent): recorded as one
+ * row per address, kind and minute, the rest counted (anonymous-refusals.ts). A refusal
+ * after the limit (an unknown key, the faucet down) is a row each: the limit bounds them.
+ */
+const FREE_REFUSALS = new Set(["forbidden_origin", "rate_limited"]);
+
+/**
  * Checks a key with whoami and, for an operator key, opens a session: the key is sealed
  * into the session's row, and only the key to that seal goes into the cookie. Returns the
  * failure to show, or null when the caller should go on to the agents page. Every attempt
@@ -33,7 +41,9 @@ const refusedAs = (refusal: string, operatorId: number | null = null): SignInAud
  */
 export async function signInWithKey(key: string): Promise<SignInResult> {
   const { result, audit } = await attemptSignIn(key);
-  if (audit) {
+  if (audit?.operatorId === null && audit.refusal !== null && FREE_REFUSALS.has(audit.refusal)) {
+    await recordAnonymousRefusal({ action: "sign_in", refusal: audit.refusal });
+  } else if (audit) {
     const actor = await auditActor({ operatorId: audit.operatorId, sessionLabel: audit.sessionLabel });
     await recordAuditEventQuietly(actor, {
       action: "sign_in",
