@@ -7,6 +7,9 @@
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  // Client addresses for rate limits: the TCP peer, set in a header no client can forge.
+  const { startPeerAddresses } = await import("./lib/security/peer-address");
+  startPeerAddresses();
   const { checkConfiguration } = await import("./lib/config/check-configuration");
   checkConfiguration();
   const { getStore } = await import("./lib/store/get-store");

@@ -11,9 +11,9 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ["@electric-sql/pglite", "pg", "rate-limiter-flexible"],
   experimental: {
     serverActions: {
-      // Large enough that a pasted 1 MB "key" reaches our validation and gets a clear
-      // message, instead of being cut off by the framework with a generic error.
-      bodySizeLimit: "2mb",
+      // ACTION_BODY_MAX_BYTES (lib/security/body-limits.ts): twice the largest real action.
+      // proxy.ts refuses a larger one first with a typed 413; this is the framework's backstop.
+      bodySizeLimit: "16kb",
     },
   },
 };

@@ -1,16 +1,24 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { securitySettings } from "@/lib/config/security-settings";
+import { readCappedBody } from "@/lib/http/read-capped-body";
+import { ACTION_BODY_MAX_BYTES, REQUEST_BODY_MAX_BYTES } from "@/lib/security/body-limits";
 import { contentSecurityPolicy } from "@/lib/security/content-security-policy";
-import { originMatchesHost, requestHost } from "@/lib/security/origin";
+import { isOwnOrigin } from "@/lib/security/origin";
 
 /**
  * Security headers on every response, and a fresh CSP nonce per request. Authorisation
  * is not done here: every page, route and action checks the session itself.
  */
 export async function proxy(request: NextRequest) {
+  // Before anything else, and before any session or store is consulted: no body larger than
+  // the console could need is read by anyone.
+  if (declaredLength(request) > (isActionCall(request) ? ACTION_BODY_MAX_BYTES : REQUEST_BODY_MAX_BYTES)) return tooLarge();
   if (isForeignActionCall(request)) {
     return NextResponse.json({ ok: false, code: "forbidden_origin", message: "This request did not come from the console's own page." }, { status: 403 });
   }
-  if (await isMalformedActionCall(request)) {
+  const actionBody = await checkActionBody(request);
+  if (actionBody === "too_large") return tooLarge();
+  if (actionBody === "malformed") {
     return NextResponse.json({ ok: false, code: "invalid_input", message: "The request was malformed." }, { status: 400 });
   }
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
@@ -35,29 +43,48 @@ export async function proxy(request: NextRequest) {
   return response;
 }
 
-/**
- * Next.js refuses an action whose Origin names another host, but with a 500. A plain 403
- * says what happened. (A missing Origin is refused by the actions themselves.)
- */
-function isForeignActionCall(request: NextRequest): boolean {
-  if (request.method !== "POST" || !request.headers.has("next-action")) return false;
-  const origin = request.headers.get("origin");
-  return origin !== null && !originMatchesHost(origin, requestHost(request.headers));
+const isActionCall = (request: NextRequest) => request.method === "POST" && request.headers.has("next-action");
+
+/** The declared body length; 0 when none is declared (a chunked body is capped while it is read). */
+function declaredLength(request: NextRequest): number {
+  const declared = Number(request.headers.get("content-length") ?? 0);
+  return Number.isFinite(declared) ? declared : Number.MAX_SAFE_INTEGER;
+}
+
+function tooLarge() {
+  return NextResponse.json({ ok: false, code: "invalid_input", message: "The request is too large for the console." }, { status: 413, headers: { "cache-control": "no-store" } });
 }
 
 /**
- * Next.js answers a server-action call whose body is not a JSON array with a 500. Actions
- * are public endpoints, so garbage gets a plain 400 here instead; the action and its own
- * validation never see it.
+ * Next.js refuses an action whose Origin names another host, but with a 500. A plain 403
+ * says what happened. (A missing Origin is refused by the actions themselves.) Host, or
+ * X-Forwarded-Host only behind declared proxies, or CONSOLE_ORIGIN when set.
  */
-async function isMalformedActionCall(request: NextRequest): Promise<boolean> {
-  if (request.method !== "POST" || !request.headers.has("next-action")) return false;
-  if (!request.headers.get("content-type")?.startsWith("text/plain")) return false;
+function isForeignActionCall(request: NextRequest): boolean {
+  if (!isActionCall(request)) return false;
+  const origin = request.headers.get("origin");
+  return origin !== null && !isOwnOrigin(origin, request.headers, securitySettings());
+}
+
+/**
+ * An action's body, read at most to ACTION_BODY_MAX_BYTES: one sent without a length
+ * (chunked) and running past it is "too_large", read no further. Next.js answers a call
+ * whose text body is not a JSON array with a 500; actions are public endpoints, so garbage
+ * is "malformed" (a plain 400) and the action never sees it.
+ */
+async function checkActionBody(request: NextRequest): Promise<"ok" | "too_large" | "malformed"> {
+  if (!isActionCall(request)) return "ok";
+  const isText = request.headers.get("content-type")?.startsWith("text/plain") ?? false;
+  // A declared length was checked above; only a text body needs reading then.
+  if (!isText && request.headers.has("content-length")) return "ok";
+  const text = await readCappedBody(request.clone(), ACTION_BODY_MAX_BYTES);
+  if (text === null) return "too_large";
+  if (!isText) return "ok";
   try {
     // React encodes an action's arguments as a JSON array; anything else is not a real call.
-    return !Array.isArray(JSON.parse(await request.clone().text()));
+    return Array.isArray(JSON.parse(text)) ? "ok" : "malformed";
   } catch {
-    return true;
+    return "malformed";
   }
 }
 

@@ -16,9 +16,13 @@ test("each kind of wrong key gets its own message", async ({ request }) => {
   const { agents } = await faucetOf(request, url).newOperator("Inputs Operator", ["Inputs Bot"]);
   expect(await fieldErrorFor(request, "")).toBe("Enter the operator API key.");
   expect(await fieldErrorFor(request, "   \n\t ")).toBe("Enter the operator API key.");
-  expect(await fieldErrorFor(request, "lf_" + "a".repeat(1024 * 1024))).toBe(
-    "That is 1,048,579 characters: too long to be an API key (200 at most). Check what was pasted.",
+  expect(await fieldErrorFor(request, "lf_" + "a".repeat(12_000))).toBe(
+    "That is 12,003 characters: too long to be an API key (200 at most). Check what was pasted.",
   );
+  // Past the action body limit (16 KB) the proxy refuses before any action runs: typed, never a 5xx.
+  const huge = await callSignIn(request, url, ids.signIn!, "lf_" + "a".repeat(1024 * 1024));
+  expect(huge.status).toBe(413);
+  expect(huge.body).toEqual({ ok: false, code: "invalid_input", message: "The request is too large for the console." });
   expect(await fieldErrorFor(request, "lf_ключ_операторa")).toBe(
     "An API key uses only plain letters, digits, “_” and “-”; this one has other characters.",
   );

@@ -1,9 +1,8 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { auditActor } from "@/lib/audit/audit-actor";
-import { recordAuditEventQuietly } from "@/lib/audit/record-audit-event";
 import { failure } from "@/lib/results/action-result";
+import { recordAnonymousRefusal } from "@/lib/security/anonymous-refusals";
 import { operatorKeySchema } from "@/lib/session/operator-key-schema";
 import { signInWithKey, type SignInResult } from "@/lib/session/sign-in-with-key";
 
@@ -16,7 +15,7 @@ export async function signIn(_previous: unknown, formData: unknown): Promise<Sig
   const parsed = operatorKeySchema.safeParse(typeof value === "string" ? value : "");
   if (!parsed.success) {
     const message = parsed.error.issues[0]?.message ?? "Enter the operator API key.";
-    await recordAuditEventQuietly(await auditActor({ operatorId: null }), { action: "sign_in", target: "operator", outcome: "refused", refusal: "invalid_input" });
+    await recordAnonymousRefusal({ action: "sign_in", refusal: "invalid_input" });
     return failure("invalid_input", message, { fieldErrors: { operatorKey: message } });
   }
   const problem = await signInWithKey(parsed.data);

@@ -4,15 +4,17 @@ import { redirect } from "next/navigation";
 import { auditActor } from "@/lib/audit/audit-actor";
 import { recordAuditEventQuietly } from "@/lib/audit/record-audit-event";
 import { log } from "@/lib/log";
+import { recordAnonymousRefusal } from "@/lib/security/anonymous-refusals";
 import { isSameOriginRequest } from "@/lib/security/same-origin";
 import { endOperatorSessions } from "@/lib/session/session-records";
 import { clearSessionCookie, closeSession, readSession } from "@/lib/session/session-store";
 
 /** Sign out: this session's row is deleted, so any copy of its cookie opens nothing. */
 export async function signOut(): Promise<void> {
-  // A forged sign-out is harmless but still refused (and audited, with no operator), like every other state change.
+  // A forged sign-out is harmless but still refused (and audited, with no operator, one row
+  // per address and minute: anonymous-refusals.ts), like every other state change.
   if (!(await isSameOriginRequest())) {
-    await recordAuditEventQuietly(await auditActor({ operatorId: null }), { action: "sign_out", target: "operator", outcome: "refused", refusal: "forbidden_origin" });
+    await recordAnonymousRefusal({ action: "sign_out", refusal: "forbidden_origin" });
     redirect("/");
   }
   try {
@@ -32,7 +34,7 @@ export async function signOut(): Promise<void> {
 /** Ends every session of the operator, in every browser and on every instance. */
 export async function signOutEverywhere(): Promise<void> {
   if (!(await isSameOriginRequest())) {
-    await recordAuditEventQuietly(await auditActor({ operatorId: null }), { action: "sign_out_everywhere", target: "operator", outcome: "refused", refusal: "forbidden_origin" });
+    await recordAnonymousRefusal({ action: "sign_out_everywhere", refusal: "forbidden_origin" });
     redirect("/");
   }
   try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkFaucetMode, checkFaucetUrl, faucetMode } from "./faucet-mode";
+import { checkFaucetMode, checkFaucetUrl, describeFaucetMode, faucetMode, printableFaucetUrl } from "./faucet-mode";
 
 const env = (values: Record<string, string>) => values as NodeJS.ProcessEnv;
 
@@ -39,6 +39,35 @@ describe("FAUCET_API_URL", () => {
   it("refuses what is not an http(s) URL", () => {
     for (const url of ["ftp://127.0.0.1/api", "lightningfaucet.com/api", "javascript:alert(1)"]) {
       expect(() => checkFaucetUrl(url), url).toThrow(/FAUCET_API_URL must be an https:\/\/ URL/);
+    }
+  });
+});
+
+describe("printing FAUCET_API_URL", () => {
+  const secretUrl = "https://user:pa55word@faucet.example:8443/ai-agents/api?token=s3cret#frag";
+
+  it("prints origin and path only: no credentials, query or fragment", () => {
+    expect(printableFaucetUrl(secretUrl)).toBe("https://faucet.example:8443/ai-agents/api");
+    expect(describeFaucetMode({ kind: "remote", url: secretUrl })).toBe("faucet at https://faucet.example:8443/ai-agents/api");
+  });
+
+  it("never echoes a value it cannot parse", () => {
+    expect(printableFaucetUrl("lf_0123456789abcdef not a url")).toBe("(not a URL)");
+    expect(printableFaucetUrl("javascript:lf_0123456789abcdef")).toBe("(not an http(s) URL)");
+  });
+
+  it("keeps secrets out of start-up's refusals too", () => {
+    for (const url of ["http://user:pa55word@faucet.example/api?token=s3cret", "ftp://user:pa55word@127.0.0.1/api?token=s3cret", "user:pa55word s3cret"]) {
+      const refusal = (() => {
+        try {
+          checkFaucetUrl(url);
+          return "";
+        } catch (error) {
+          return (error as Error).message;
+        }
+      })();
+      expect(refusal, url).toMatch(/^FAUCET_API_URL must/);
+      expect(refusal, url).not.toMatch(/pa55word|s3cret|user/);
     }
   });
 });

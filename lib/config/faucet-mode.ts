@@ -24,20 +24,34 @@ function isLoopbackHost(hostname: string): boolean {
   return host === "localhost" || host.endsWith(".localhost") || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
+/**
+ * A faucet URL as it may be printed: origin and path only. Credentials (user:password@),
+ * a query (?token=…) or a fragment could carry a secret, so they are never shown; an
+ * unparseable value is not echoed at all.
+ */
+export function printableFaucetUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return parsed.origin === "null" ? "(not an http(s) URL)" : `${parsed.origin}${parsed.pathname}`;
+  } catch {
+    return "(not a URL)";
+  }
+}
+
 /** FAUCET_API_URL carries operator keys: https only, except to a faucet on this machine. */
 export function checkFaucetUrl(url: string): void {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new ConfigError(`FAUCET_API_URL must be an https:// URL; got "${url}".`);
+    throw new ConfigError(`FAUCET_API_URL must be an https:// URL; got ${printableFaucetUrl(url)}.`);
   }
   if (parsed.protocol === "https:") return;
   if (parsed.protocol === "http:" && isLoopbackHost(parsed.hostname)) return;
   if (parsed.protocol === "http:") {
-    throw new ConfigError(`FAUCET_API_URL must use https:// (operator keys travel in it); plain http is accepted only for a loopback address. Got "${url}".`);
+    throw new ConfigError(`FAUCET_API_URL must use https:// (operator keys travel in it); plain http is accepted only for a loopback address. Got "${printableFaucetUrl(url)}".`);
   }
-  throw new ConfigError(`FAUCET_API_URL must be an https:// URL; got "${url}".`);
+  throw new ConfigError(`FAUCET_API_URL must be an https:// URL; got ${printableFaucetUrl(url)}.`);
 }
 
 /** Start-up's verdict on the faucet settings: the mode to announce, or a ConfigError. */
@@ -53,6 +67,6 @@ export function checkFaucetMode(env: NodeJS.ProcessEnv = process.env): FaucetMod
 }
 
 export function describeFaucetMode(mode: FaucetMode): string {
-  if (mode.kind === "remote") return `faucet at ${mode.url}`;
+  if (mode.kind === "remote") return `faucet at ${printableFaucetUrl(mode.url)}`;
   return "DEMO MODE: embedded faucet with a public demo operator and HTTP endpoint (keyless calls rate-limited, operators and agents capped)";
 }

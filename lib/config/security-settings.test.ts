@@ -16,6 +16,7 @@ describe("security settings", () => {
   it("has sane defaults", () => {
     expect(readSecuritySettings(env({}))).toEqual({
       trustedProxyHops: 0,
+      consoleOrigin: null,
       signInsPerClient: 10,
       signInsPerInstance: 100,
       rotationsPerOperator: 20,

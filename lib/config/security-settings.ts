@@ -1,3 +1,4 @@
+import { readConsoleOrigin } from "./console-origin";
 import { envInteger } from "./env-number";
 
 /**
@@ -8,6 +9,8 @@ import { envInteger } from "./env-number";
 export type SecuritySettings = {
   /** Proxies in front of the console that append to X-Forwarded-For; 0 ignores the header. */
   trustedProxyHops: number;
+  /** CONSOLE_ORIGIN: the public origin an Origin header must equal; null compares with Host instead. */
+  consoleOrigin: string | null;
   signInsPerClient: number;
   /** The per-instance backstop for sign-ins from all clients together. */
   signInsPerInstance: number;
@@ -24,6 +27,7 @@ export type SecuritySettings = {
 export function readSecuritySettings(env: NodeJS.ProcessEnv = process.env): SecuritySettings {
   return {
     trustedProxyHops: envInteger("TRUSTED_PROXY_HOPS", { fallback: 0, max: 10 }, env),
+    consoleOrigin: readConsoleOrigin(env),
     signInsPerClient: envInteger("RATE_LIMIT_SIGN_INS", { fallback: 10, min: 1 }, env),
     signInsPerInstance: envInteger("RATE_LIMIT_SIGN_INS_GLOBAL", { fallback: 100, min: 1 }, env),
     rotationsPerOperator: envInteger("RATE_LIMIT_ROTATIONS", { fallback: 20, min: 1 }, env),

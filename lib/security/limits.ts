@@ -9,6 +9,8 @@ import { createStoreRateLimiter, type StoreRateLimiter } from "./store-rate-limi
 const LIMITS = {
   /** Sign-in attempts per client address and minute (RATE_LIMIT_SIGN_INS). */
   "sign-ins": "signInsPerClient",
+  /** Sign-in attempts per key tried (by its hash) and minute (RATE_LIMIT_SIGN_INS too). */
+  "sign-in-keys": "signInsPerClient",
   /** Rotations per operator and minute (RATE_LIMIT_ROTATIONS). */
   rotations: "rotationsPerOperator",
   /** Calls of bulk runs (incident mode: rotations, deactivations) per operator and minute (RATE_LIMIT_BULK_CALLS). */

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { securitySettings } from "@/lib/config/security-settings";
 
 /**
@@ -54,9 +55,62 @@ export function globalSignInLimiter(): RateLimiter {
 
 type ClientLimiter = { take(client: string): RateLimitVerdict | Promise<RateLimitVerdict> };
 
-/** One sign-in attempt against both limits: the client's own first, so a refused client spends nothing of the shared budget. */
-export async function takeSignInAttempt(client: string, limiters: { perClient: ClientLimiter; perInstance: RateLimiter }): Promise<RateLimitVerdict> {
-  const own = await limiters.perClient.take(client);
+export type SignInLimiters = {
+  /** Attempts per client address (the TCP peer, or what trusted proxies wrote). */
+  perClient: ClientLimiter;
+  /** Attempts per key tried, by signInKeyFingerprint(): junk keys each spend only their own budget. */
+  perKey: ClientLimiter;
+  perInstance: RateLimiter;
+};
+
+/**
+ * The name a tried key is counted under: a one-way hash, so the rate-limit table holds no
+ * key. Faucet keys are 128 random bits, so the hash cannot be searched back to a key.
+ */
+export function signInKeyFingerprint(key: string): string {
+  return `key:${createHash("sha256").update("faucet-console sign-in limit\0").update(key).digest("base64url")}`;
+}
+
+/**
+ * One sign-in attempt against every limit, cheapest refusal first; a refused attempt spends
+ * nothing of the later budgets. The address limit stops one client; the key limit stops
+ * guessing at one key from many addresses; the per-instance backstop protects the faucet
+ * from many addresses together, but never refuses a key that has signed in on this
+ * instance before (knownKey), so a flood of junk cannot lock a real operator out.
+ */
+export async function takeSignInAttempt(
+  attempt: { client: string; keyFingerprint: string; knownKey: boolean },
+  limiters: SignInLimiters,
+): Promise<RateLimitVerdict> {
+  const own = await limiters.perClient.take(attempt.client);
   if (!own.allowed) return own;
+  const key = await limiters.perKey.take(attempt.keyFingerprint);
+  if (!key.allowed) return key;
+  if (attempt.knownKey) return { allowed: true };
   return limiters.perInstance.take("instance");
+}
+
+/** Keys remembered as having signed in on this instance (by fingerprint), most recent last. */
+const MAX_KNOWN_KEYS = 10_000;
+const globalForKnown = globalThis as { signedInKeyFingerprints?: Set<string> };
+
+function knownKeys(): Set<string> {
+  globalForKnown.signedInKeyFingerprints ??= new Set();
+  return globalForKnown.signedInKeyFingerprints;
+}
+
+export function isKnownSignInKey(fingerprint: string): boolean {
+  return knownKeys().has(fingerprint);
+}
+
+/** Called after the faucet accepted the key as an operator's. */
+export function rememberSignInKey(fingerprint: string): void {
+  const keys = knownKeys();
+  keys.delete(fingerprint);
+  keys.add(fingerprint);
+  while (keys.size > MAX_KNOWN_KEYS) {
+    const oldest = keys.values().next().value;
+    if (oldest === undefined) break;
+    keys.delete(oldest);
+  }
 }

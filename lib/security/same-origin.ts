@@ -1,26 +1,31 @@
 import "server-only";
 import { headers } from "next/headers";
 import { securitySettings } from "@/lib/config/security-settings";
-import { clientAddressOf, originMatchesHost, requestHost } from "./origin";
+import { clientAddressOf, isOwnOrigin } from "./origin";
+import { peerHeaderName, warnClientsIndistinguishable } from "./peer-address";
 
 /**
  * Next.js rejects a server action whose Origin differs from the host, but only warns when
  * Origin is missing. For the paths that sign in or rotate keys we require it outright:
- * every browser sends Origin on a POST, so only a forged request lacks it.
+ * every browser sends Origin on a POST, so only a forged request lacks it. The host is
+ * Host, or X-Forwarded-Host only behind declared proxies, or CONSOLE_ORIGIN when set.
  */
 export async function isSameOriginRequest(): Promise<boolean> {
   const requestHeaders = await headers();
-  return originMatchesHost(requestHeaders.get("origin"), requestHost(requestHeaders));
+  return isOwnOrigin(requestHeaders.get("origin"), requestHeaders, securitySettings());
 }
 
 /**
- * Who is asking, for rate limits. Next.js does not expose the socket's address, so this
- * trusts X-Forwarded-For only as far as TRUSTED_PROXY_HOPS (default 0) proxies wrote it:
- * the entry the nearest trusted proxy appended, counted from the right. Entries further
- * left are the client's own words. With the default the header is ignored, so a client
- * without a proxy in front cannot choose its own address; every caller then shares one
- * bucket: set TRUSTED_PROXY_HOPS behind a proxy (see README).
+ * Who is asking, for rate limits. Behind TRUSTED_PROXY_HOPS proxies, the X-Forwarded-For
+ * entry the nearest trusted proxy appended, counted from the right (entries further left are
+ * the client's own words). With the default of 0 the header is ignored and the TCP peer's
+ * address counts, which no header can forge (peer-address.ts). If neither is known every
+ * caller shares one bucket, and production says so once in the log.
  */
 export async function clientAddress(): Promise<string> {
-  return clientAddressOf(await headers(), securitySettings().trustedProxyHops);
+  const { trustedProxyHops } = securitySettings();
+  const address = clientAddressOf(await headers(), trustedProxyHops);
+  // Without the wrapper (not `next start`, e.g. a custom server) no request will ever carry a peer.
+  if (address === "direct" && trustedProxyHops === 0 && peerHeaderName() === null) warnClientsIndistinguishable();
+  return address;
 }

@@ -5,8 +5,9 @@ import { getFaucetClient, isFaucetError } from "@/lib/faucet";
 import { keyLabel } from "@/lib/keys/key-label";
 import { log } from "@/lib/log";
 import { failure, type ActionFailure } from "@/lib/results/action-result";
+import { recordAnonymousRefusal } from "@/lib/security/anonymous-refusals";
 import { storeRateLimiter } from "@/lib/security/limits";
-import { globalSignInLimiter, takeSignInAttempt } from "@/lib/security/rate-limiter";
+import { globalSignInLimiter, isKnownSignInKey, rememberSignInKey, signInKeyFingerprint, takeSignInAttempt } from "@/lib/security/rate-limiter";
 import { clientAddress, isSameOriginRequest } from "@/lib/security/same-origin";
 import { isStoreUnavailable, STORE_UNAVAILABLE_MESSAGE } from "@/lib/store/store-unavailable-error";
 import { pruneSessionRecords } from "./session-records";
@@ -26,6 +27,13 @@ type SignInAudit = { operatorId: number | null; sessionLabel: string | null; ref
 const refusedAs = (refusal: string, operatorId: number | null = null): SignInAudit => ({ operatorId, sessionLabel: null, refusal, keyFingerprint: null });
 
 /**
+ * Refusals that cost the client nothing (no faucet call, no limit spent): recorded as one
+ * row per address, kind and minute, the rest counted (anonymous-refusals.ts). A refusal
+ * after the limit (an unknown key, the faucet down) is a row each: the limit bounds them.
+ */
+const FREE_REFUSALS = new Set(["forbidden_origin", "rate_limited"]);
+
+/**
  * Checks a key with whoami and, for an operator key, opens a session: the key is sealed
  * into the session's row, and only the key to that seal goes into the cookie. Returns the
  * failure to show, or null when the caller should go on to the agents page. Every attempt
@@ -33,7 +41,9 @@ const refusedAs = (refusal: string, operatorId: number | null = null): SignInAud
  */
 export async function signInWithKey(key: string): Promise<SignInResult> {
   const { result, audit } = await attemptSignIn(key);
-  if (audit) {
+  if (audit?.operatorId === null && audit.refusal !== null && FREE_REFUSALS.has(audit.refusal)) {
+    await recordAnonymousRefusal({ action: "sign_in", refusal: audit.refusal });
+  } else if (audit) {
     const actor = await auditActor({ operatorId: audit.operatorId, sessionLabel: audit.sessionLabel });
     await recordAuditEventQuietly(actor, {
       action: "sign_in",
@@ -48,7 +58,11 @@ async function attemptSignIn(key: string): Promise<{ result: SignInResult; audit
   if (!(await isSameOriginRequest())) return { result: failure("forbidden_origin", "This sign-in did not come from the console's own page."), audit: refusedAs("forbidden_origin") };
   try {
     // The limiter lives in the store: a store that is down refuses here, before any faucet call.
-    const verdict = await takeSignInAttempt(await clientAddress(), { perClient: storeRateLimiter("sign-ins"), perInstance: globalSignInLimiter() });
+    const limitKey = signInKeyFingerprint(key);
+    const verdict = await takeSignInAttempt(
+      { client: await clientAddress(), keyFingerprint: limitKey, knownKey: isKnownSignInKey(limitKey) },
+      { perClient: storeRateLimiter("sign-ins"), perKey: storeRateLimiter("sign-in-keys"), perInstance: globalSignInLimiter() },
+    );
     if (!verdict.allowed) {
       return {
         result: failure("rate_limited", `Too many sign-in attempts. Try again in ${verdict.retryAfterSeconds} s.`, { retryAfterSeconds: verdict.retryAfterSeconds }),
@@ -60,6 +74,7 @@ async function attemptSignIn(key: string): Promise<{ result: SignInResult; audit
       return { result: wrongKey(`That is the key of agent “${identity.name}”. Sign in with the operator key (it starts with lf_).`), audit: refusedAs("agent_key") };
     }
     const now = Date.now();
+    rememberSignInKey(limitKey);
     const saved = await openSession({ operatorKey: key, operatorId: identity.id, operatorName: identity.name, operatorCooldownUntil: identity.cooldownUntil }, now);
     if (!saved.saved) return { result: failure("internal", "This operator's details are too large for a session cookie."), audit: refusedAs("session_too_large", identity.id) };
     pruneSessionRecords(now).catch((error: unknown) => log.warn("pruning ended sessions failed", error));
