@@ -19,7 +19,7 @@ import type { OperatorSession } from "@/lib/session/session-data";
 import { getStore } from "@/lib/store/get-store";
 import type { StoreDatabase } from "@/lib/store/store";
 import { asStoreError, isStoreUnavailable, STORE_UNAVAILABLE_MESSAGE } from "@/lib/store/store-unavailable-error";
-import { claimBulkCall, type BulkKind } from "./bulk-runs";
+import { claimBulkCall, releaseBulkCall, type BulkKind } from "./bulk-runs";
 
 /**
  * The one audited faucet-call pipeline. Every state-changing faucet call (a key rotation of an
@@ -162,9 +162,11 @@ export async function runChange<Reply, Output = Reply>(context: ChangeContext, c
     reply = await change.call(getFaucetClient(), session.operatorKey);
   } catch (error) {
     const mayHaveCommitted = !isFaucetError(error) || error.mayHaveCommitted;
-    await close(audit, mayHaveCommitted ? { outcome: "outcome_unknown" } : { outcome: "refused", refusal: isFaucetError(error) ? error.kind : "refused" }, (tx) =>
-      change.recordFailure ? change.recordFailure(tx, mayHaveCommitted ? "outcome_unknown" : "refused") : Promise.resolve(),
-    );
+    await close(audit, mayHaveCommitted ? { outcome: "outcome_unknown" } : { outcome: "refused", refusal: isFaucetError(error) ? error.kind : "refused" }, async (tx) => {
+      await change.recordFailure?.(tx, mayHaveCommitted ? "outcome_unknown" : "refused");
+      // Nothing was changed: the run may send this agent again (after the faucet's rate limit, say).
+      if (context.bulk && context.batchId && !mayHaveCommitted) await releaseBulkCall(tx, context.batchId);
+    });
     if (!mayHaveCommitted && isFaucetError(error)) return change.refusal?.(error) ?? faucetFailure(error);
     if (!isFaucetError(error)) log.error(`${change.action} call failed`, error);
     const reason = isFaucetError(error) ? error.message : "The console lost track of the faucet's answer.";
