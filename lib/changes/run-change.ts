@@ -78,6 +78,10 @@ export type Change<Reply, Output> = {
   recordFailure?: (tx: StoreDatabase, status: "outcome_unknown" | "refused") => Promise<void>;
 };
 
+/** The budgets of single changes: rotations (RATE_LIMIT_ROTATIONS) and lifecycle changes (RATE_LIMIT_AGENT_CHANGES). */
+export const ROTATION_LIMIT = { name: "rotations", tooMany: "Too many rotations in a minute." } as const;
+export const AGENT_CHANGE_LIMIT = { name: "agent-changes", tooMany: "Too many agent changes in a minute." } as const;
+
 /** How long to wait before asking the guard again while another attempt on its target is in flight. */
 const GUARD_WAIT_MS = 100;
 
