@@ -2,6 +2,7 @@
 
 import { createAgentFieldsSchema, createAgentFormSchema, fieldErrorsOf } from "@/lib/agents/agent-change-schemas";
 import { changeAction } from "@/lib/changes/change-action";
+import { AGENT_CHANGE_LIMIT } from "@/lib/changes/run-change";
 import { keyLabel } from "@/lib/keys/key-label";
 import { failure } from "@/lib/results/action-result";
 
@@ -19,7 +20,7 @@ export const createAgent = changeAction(createAgentFormSchema, (form) => {
   return {
     action: "create_agent",
     target: "operator",
-    limit: { name: "agent-changes", tooMany: "Too many agent changes in a minute." },
+    limit: AGENT_CHANGE_LIMIT,
     call: (faucet, key) => faucet.createAgent(key, { name: fields.name, description: fields.description, budgetLimitSats: fields.budget }),
     unknownConsequence: `The faucet may have created the agent anyway, and its key would then never be shown. ${RELOAD_FIRST}`,
     settle: (created) => {

@@ -2,6 +2,7 @@
 
 import { agentOnlySchema } from "@/lib/agents/agent-change-schemas";
 import { changeAction } from "@/lib/changes/change-action";
+import { AGENT_CHANGE_LIMIT } from "@/lib/changes/run-change";
 import { failure } from "@/lib/results/action-result";
 import { formatUtcTime } from "@/lib/time/format-utc-time";
 
@@ -9,7 +10,7 @@ import { formatUtcTime } from "@/lib/time/format-utc-time";
 export const sweepAgent = changeAction(agentOnlySchema, ({ agentId }) => ({
   action: "sweep_agent",
   target: `agent:${agentId}`,
-  limit: { name: "agent-changes", tooMany: "Too many agent changes in a minute." },
+  limit: AGENT_CHANGE_LIMIT,
   call: (faucet, key) => faucet.sweepAgent(key, agentId),
   unknownConsequence: "The sats may have been moved anyway. Reload the list and check the agent's balance before sweeping again.",
   // A sweep refused by a cooldown is blocked by the last rotation: say so, and what to do instead.

@@ -42,3 +42,15 @@ export async function claimBulkCall(tx: StoreDatabase, { batchId, operatorId, ki
     .returning({ id: bulkRuns.id });
   return claimed.length === 1;
 }
+
+/**
+ * Gives a call back to its run, in the closing transaction of a call the faucet refused without
+ * committing anything (its own rate limit above all): the run sends that agent again, and the
+ * retry must fit in the run's size.
+ */
+export async function releaseBulkCall(tx: StoreDatabase, batchId: string): Promise<void> {
+  await tx
+    .update(bulkRuns)
+    .set({ used: sql`greatest(${bulkRuns.used} - 1, 0)` })
+    .where(eq(bulkRuns.id, batchId));
+}

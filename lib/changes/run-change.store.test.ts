@@ -3,6 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, vi } from "vitest";
 import { useFreshProcessStore } from "@/e2e/support/process-store";
 import { verifyAuditChains } from "@/lib/audit/verify-audit-chains";
+import { FaucetError } from "@/lib/faucet/faucet-error";
 import type { OperatorSession } from "@/lib/session/session-data";
 import { getStore } from "@/lib/store/get-store";
 import { bulkRuns, keyRotations } from "@/lib/store/schema";
@@ -211,6 +212,20 @@ describe.each(["pglite", "postgres"] as const)("the audited faucet-call pipeline
     expect(await db.select({ used: bulkRuns.used }).from(bulkRuns).where(eq(bulkRuns.id, run.batchId))).toEqual([{ used: 2 }]);
     const refusals = (await db.execute(sql`select count(*)::int as n from audit_events where operator_id = ${session.operatorId} and refusal = 'unknown_batch'`)).rows as { n: number }[];
     expect(refusals).toEqual([{ n: 5 }]);
+  });
+
+  it("gives a bulk call the faucet refused (committing nothing) back to its run, so the run's retry fits in its size", async () => {
+    const session = await signedIn();
+    const run = await issueBulkRun(session.operatorId, "rotate", 1);
+    doubles.regenerateAgentKey.mockRejectedValueOnce(new FaucetError("rate_limited", "Too many requests.", { retryAfterSeconds: 1 }));
+    expect(await rotate({ session, batchId: run.batchId, bulk: "rotate" }, confirmation(1))).toMatchObject({ ok: false, code: "rate_limited" });
+    expect(await rotate({ session, batchId: run.batchId, bulk: "rotate" }, confirmation(1))).toMatchObject({ ok: true });
+    expect(await rotate({ session, batchId: run.batchId, bulk: "rotate" }, confirmation(2))).toMatchObject({ ok: false, code: "invalid_input" });
+    // A call that may have committed keeps its claim.
+    const unknown = await issueBulkRun(session.operatorId, "rotate", 1);
+    doubles.regenerateAgentKey.mockRejectedValueOnce(new FaucetError("timeout", "No answer.", { mayHaveCommitted: true }));
+    expect(await rotate({ session, batchId: unknown.batchId, bulk: "rotate" }, confirmation(3))).toMatchObject({ ok: false, code: "outcome_unknown" });
+    expect(await rotate({ session, batchId: unknown.batchId, bulk: "rotate" }, confirmation(3))).toMatchObject({ ok: false, code: "invalid_input" });
   });
 
   it("releases the guard with the pending event it could not write: no faucet call, no attempt left, the next confirmation begins at once", async () => {

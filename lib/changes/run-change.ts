@@ -19,7 +19,7 @@ import type { OperatorSession } from "@/lib/session/session-data";
 import { getStore } from "@/lib/store/get-store";
 import type { StoreDatabase } from "@/lib/store/store";
 import { asStoreError, isStoreUnavailable, STORE_UNAVAILABLE_MESSAGE } from "@/lib/store/store-unavailable-error";
-import { claimBulkCall, type BulkKind } from "./bulk-runs";
+import { claimBulkCall, releaseBulkCall, type BulkKind } from "./bulk-runs";
 
 /**
  * The one audited faucet-call pipeline. Every state-changing faucet call (a key rotation of an
@@ -77,6 +77,10 @@ export type Change<Reply, Output> = {
   /** Rotations only: what the closing transaction records for a call that failed. */
   recordFailure?: (tx: StoreDatabase, status: "outcome_unknown" | "refused") => Promise<void>;
 };
+
+/** The budgets of single changes: rotations (RATE_LIMIT_ROTATIONS) and lifecycle changes (RATE_LIMIT_AGENT_CHANGES). */
+export const ROTATION_LIMIT = { name: "rotations", tooMany: "Too many rotations in a minute." } as const;
+export const AGENT_CHANGE_LIMIT = { name: "agent-changes", tooMany: "Too many agent changes in a minute." } as const;
 
 /** How long to wait before asking the guard again while another attempt on its target is in flight. */
 const GUARD_WAIT_MS = 100;
@@ -162,9 +166,11 @@ export async function runChange<Reply, Output = Reply>(context: ChangeContext, c
     reply = await change.call(getFaucetClient(), session.operatorKey);
   } catch (error) {
     const mayHaveCommitted = !isFaucetError(error) || error.mayHaveCommitted;
-    await close(audit, mayHaveCommitted ? { outcome: "outcome_unknown" } : { outcome: "refused", refusal: isFaucetError(error) ? error.kind : "refused" }, (tx) =>
-      change.recordFailure ? change.recordFailure(tx, mayHaveCommitted ? "outcome_unknown" : "refused") : Promise.resolve(),
-    );
+    await close(audit, mayHaveCommitted ? { outcome: "outcome_unknown" } : { outcome: "refused", refusal: isFaucetError(error) ? error.kind : "refused" }, async (tx) => {
+      await change.recordFailure?.(tx, mayHaveCommitted ? "outcome_unknown" : "refused");
+      // Nothing was changed: the run may send this agent again (after the faucet's rate limit, say).
+      if (context.bulk && context.batchId && !mayHaveCommitted) await releaseBulkCall(tx, context.batchId);
+    });
     if (!mayHaveCommitted && isFaucetError(error)) return change.refusal?.(error) ?? faucetFailure(error);
     if (!isFaucetError(error)) log.error(`${change.action} call failed`, error);
     const reason = isFaucetError(error) ? error.message : "The console lost track of the faucet's answer.";

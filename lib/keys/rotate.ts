@@ -1,6 +1,6 @@
 import "server-only";
 import type { AuditAction } from "@/lib/audit/audit-vocabulary";
-import { runChange, type Change, type ChangeContext, type GuardVerdict } from "@/lib/changes/run-change";
+import { ROTATION_LIMIT, runChange, type Change, type ChangeContext, type GuardVerdict } from "@/lib/changes/run-change";
 import { instanceId } from "@/lib/config/instance-id";
 import { faucetTimeoutMs, type Rotation } from "@/lib/faucet";
 import { log } from "@/lib/log";
@@ -95,7 +95,7 @@ export function rotationChange(context: ChangeContext, request: RotateRequest): 
   return {
     action: auditAction(subject),
     target: targetKey(subject),
-    limit: { name: "rotations", tooMany: "Too many rotations in a minute." },
+    limit: ROTATION_LIMIT,
     guard: guard(session, request),
     call: (faucet, operatorKey) => (subject.kind === "agent" ? faucet.regenerateAgentKey(operatorKey, subject.agentId) : faucet.regenerateOperatorKey(operatorKey)),
     unknownConsequence: UNKNOWN_CONSEQUENCE,

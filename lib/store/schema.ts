@@ -146,7 +146,7 @@ export const bulkRuns = pgTable(
     kind: text("kind").notNull(),
     /** How many agents the run was started for. */
     size: integer("size").notNull(),
-    /** Calls made under it so far (each passed the rate limit); never more than size. */
+    /** Calls made under it that passed the rate limit and were not refused by the faucet; never more than size. */
     used: integer("used").notNull().default(0),
     createdAt: moment("created_at").notNull(),
     expiresAt: moment("expires_at").notNull(),
