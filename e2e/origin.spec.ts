@@ -55,6 +55,20 @@ test("sign-in refuses a foreign and a missing Origin without asking the faucet; 
   }
 });
 
+test("a foreign Origin with a forged X-Forwarded-Host naming it is refused: without declared proxies the header is not trusted", async ({ playwright, request }) => {
+  const { operatorKey, control } = await freshOperator(request, "Forwarded Host Operator");
+  const api = await playwright.request.newContext();
+  try {
+    const forged = await callSignIn(api, CONSOLE, actionIds().signIn ?? "", operatorKey, { origin: EVIL, extraHeaders: { "x-forwarded-host": new URL(EVIL).host } });
+    expectNoSessionAndNoKey(forged);
+    expect(forged.status).toBe(403);
+    expect(forged.body).toEqual({ ok: false, code: "forbidden_origin", message: "This request did not come from the console's own page." });
+    expect(await control.calls("whoami")).toBe(0);
+  } finally {
+    await api.dispose();
+  }
+});
+
 test("agent and operator rotations refuse a foreign and a missing Origin with zero faucet calls; a same-origin call rotates", async ({ playwright, request }) => {
   const { operatorKey, agent, control } = await freshOperator(request, "Origin Rotation Operator");
   const faucet = new FaucetApi(request, FAUCET_API);

@@ -11,7 +11,9 @@ export async function readCappedBody(request: Request, limit: number): Promise<s
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
-      await reader.cancel();
+      // Not awaited: on a clone (a tee'd stream) cancel() settles only once the other branch
+      // is cancelled too, which the caller's reply does. Awaiting it here would hang.
+      reader.cancel().catch(() => undefined);
       return null;
     }
     chunks.push(value);
