@@ -5,6 +5,8 @@ import { getStore } from "@/lib/store/get-store";
 import { asStoreError } from "@/lib/store/store-unavailable-error";
 import type { AuditActor } from "./audit-actor";
 import { appendAuditRow, type NewAuditRow } from "./audit-chain";
+import { noteAuditAppend } from "./audit-checkpoints";
+import { auditKeyring } from "./audit-keys";
 import { chainOf, type AuditAction, type AuditOutcome, type AuditTarget, type StoredAuditOutcome } from "./audit-vocabulary";
 
 export type AuditEventStart = { action: AuditAction; target: AuditTarget; batchId?: string | null };
@@ -64,7 +66,9 @@ function row(actor: AuditActor, start: AuditEventStart, outcome: StoredAuditOutc
 async function append(newRow: NewAuditRow) {
   try {
     const { db } = await getStore();
-    return await appendAuditRow(db, newRow);
+    const appended = await appendAuditRow(db, newRow, auditKeyring().current);
+    noteAuditAppend();
+    return appended;
   } catch (error) {
     throw asStoreError(error);
   }
