@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { ConfigError } from "@/lib/config/config-error";
 import { consoleDataDir } from "@/lib/config/data-dir";
-import { MIN_SECRET_LENGTH, parseSessionSecret, resolveSessionPasswords } from "@/lib/session/session-secret";
+import { parseSessionSecret, resolveSessionPasswords } from "@/lib/session/session-secret";
 
 /**
  * The audit log's keys, none of them in the database: an HMAC-SHA256 key that links each
