@@ -297,6 +297,11 @@ describe.each(["pglite", "postgres"] as const)("the audit chain on %s", (engine)
       // Without the checkpoint as well: an unsigned anchor before keyed events is never accepted.
       const report = await verify({ files: [] });
       expect(report).toMatchObject({ ok: false, problem: { chain, position: 1, damage: "deleted" } });
+      // Every event deleted and the anchor moved to the head: nothing is left to vouch for an unsigned anchor.
+      await store.db.execute(sql`delete from audit_events where chain = ${chain}`);
+      const [head] = await store.db.select().from(auditChains).where(eq(auditChains.chain, chain));
+      await store.db.update(auditChains).set({ anchorPosition: head?.headPosition ?? 0, anchorHash: head?.headHash ?? "" }).where(eq(auditChains.chain, chain));
+      expect(await verify({ files: [] })).toMatchObject({ ok: false, problem: { chain, position: 1, damage: "deleted" } });
       // A MAC and key id copied from somewhere else do not help either.
       await store.db.update(auditChains).set({ anchorKeyId: KEY.id, anchorMac: "0".repeat(64) }).where(eq(auditChains.chain, chain));
       await expectDamage("deleted", null, 1, chain);

@@ -178,6 +178,10 @@ async function verifyChain(
     if (rows.length < BATCH) break;
   }
   const lastPosition = expectedPosition - 1;
+  // An anchor from before audit keys stands only in front of unkeyed rows: with none after it, nothing shows it is old.
+  if (unsignedAnchor && events === 0) {
+    return problem(null, unprovenFrom, "deleted", `retention's anchor (position ${anchorPosition}) is not signed by the audit key and no event follows it: the chain's events were deleted and the anchor moved`);
+  }
   if (meta && meta.headPosition > lastPosition) {
     const missing = meta.headPosition - lastPosition;
     return problem(null, expectedPosition, "deleted", `the last ${missing === 1 ? "event" : `${missing} events`} of the chain (from position ${expectedPosition}) are missing`);
