@@ -14,6 +14,8 @@ import { dataRoot } from "../playwright.config";
 test.describe("the idle timeout with the agents page left open", () => {
   let spawned: SpawnedConsole | undefined;
   test.beforeAll(async () => {
+    // A console of its own opens a fresh PGlite store: slow on a loaded machine.
+    test.setTimeout(120_000);
     spawned = await startConsole({
       dataDir: `${dataRoot}/idle-console`,
       env: { FAUCET_API_URL: FAUCET_API, FAUCET_TIMEOUT_MS: "3000", SESSION_IDLE_MINUTES: "2", ...SHARED_SECRETS },
