@@ -17,4 +17,7 @@ export async function register() {
   // Audit retention: pruned by an unref'd timer, never on a request.
   const { startAuditPruning } = await import("./lib/audit/audit-retention");
   startAuditPruning();
+  // Signed checkpoints of every chain's head, appended outside the store on unref'd timers.
+  const { startAuditCheckpoints } = await import("./lib/audit/audit-checkpoints");
+  startAuditCheckpoints();
 }

@@ -2,13 +2,15 @@
  * Seeds an operator's audit chain directly through the store, for the bench's /audit figures:
  * `tsx --conditions=react-server bench/seed-audit-events.ts <console data dir> <operator id> <events>`.
  * The console must be stopped (PGlite locks its directory). Events continue the chain from its
- * head, hashed like the app's own, so audit:verify stays clean: a third are one-shot sign-ins,
+ * head, hashed like the app's own (HMAC under the console's audit key, resolved from the same
+ * environment and data dir), so audit:verify stays clean: a third are one-shot sign-ins,
  * the rest rotations (a pending row and its completion), spread over the last 300 days.
  */
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { eq } from "drizzle-orm";
-import { auditRowHash, GENESIS_HASH, type HashedAuditFields } from "@/lib/audit/audit-hash";
+import { GENESIS_HASH, keyedAuditRowHash, type HashedAuditFields } from "@/lib/audit/audit-hash";
+import { resolveAuditKeyring } from "@/lib/audit/audit-keys";
 import { migrateStore } from "@/lib/store/migrate";
 import { openStore } from "@/lib/store/open-store";
 import { auditChains, auditEvents } from "@/lib/store/schema";
@@ -25,6 +27,7 @@ const BATCH = 1_000;
 const SPAN_MS = 300 * 86_400_000;
 const chain = `operator:${operatorId}`;
 
+const key = resolveAuditKeyring(process.env, dataDir).current;
 const store = await openStore({ pgliteDir: path.join(dataDir, "store") });
 try {
   await migrateStore(store);
@@ -36,11 +39,11 @@ try {
   let made = 0;
   while (made < count) {
     const rows: (HashedAuditFields & { hash: string })[] = [];
-    const link = (fields: Omit<HashedAuditFields, "position" | "prevHash" | "chain" | "operatorId" | "sessionLabel" | "clientAddress" | "userAgent" | "instanceId" | "batchId">) => {
-      const row: HashedAuditFields = { ...fields, chain, operatorId, position: ++position, prevHash, sessionLabel: "be9c1a00", clientAddress: "192.0.2.7", userAgent: "bench-seeder", instanceId: "bench", batchId: null };
-      const hash = auditRowHash(row);
+    const link = (fields: Omit<HashedAuditFields, "position" | "prevHash" | "chain" | "operatorId" | "sessionLabel" | "clientAddress" | "userAgent" | "instanceId" | "batchId" | "keyId">) => {
+      const unhashed = { ...fields, chain, operatorId, position: ++position, prevHash, sessionLabel: "be9c1a00", clientAddress: "192.0.2.7", userAgent: "bench-seeder", instanceId: "bench", batchId: null };
+      const { keyId, hash } = keyedAuditRowHash(unhashed, key);
       prevHash = hash;
-      rows.push({ ...row, hash });
+      rows.push({ ...unhashed, keyId, hash });
     };
     for (let i = 0; i < BATCH && made < count; i++, made++) {
       const at = new Date(Math.floor(start + made * step));

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
 import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
 import { dataRoot } from "../playwright.config";
 import { auditEventsWhere, createAuditDatabase, runAuditVerify, withDatabase, type AuditEventRow } from "./support/audit-store";
@@ -279,10 +280,13 @@ test("two instances write one operator's events at once and audit:verify stays c
   );
   expect(positions).toEqual(Array.from({ length: positions.length }, (_, i) => i + 1));
 
-  const verify = await runAuditVerify(SERVERS.postgres.url);
+  // Each console appends its own signed checkpoints (the first ten seconds after it starts): verify takes both files.
+  const checkpointFiles = [SERVERS.remoteA, SERVERS.remoteB].map((server) => `${dataRoot}/remote-${server.port}/audit-checkpoints.jsonl`);
+  await expect.poll(() => checkpointFiles.every((file) => existsSync(file)), { timeout: 20_000 }).toBe(true);
+  const verify = await runAuditVerify(SERVERS.postgres.url, checkpointFiles);
   expect(verify.stderr).toBe("");
   expect(verify.code).toBe(0);
-  expect(verify.stdout).toMatch(/^audit:verify: ok, \d+ chains?, \d+ rows?/);
+  expect(verify.stdout).toMatch(/^audit:verify: ok, \d+ chains?, \d+ rows?, [1-9]\d* checkpoints?/);
 });
 
 test("audit:verify exits non-zero naming an edited row, and a deleted one", async ({ request }) => {

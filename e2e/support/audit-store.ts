@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { Client } from "pg";
-import { SERVERS } from "./servers";
+import { SERVERS, SHARED_SECRETS } from "./servers";
 
 /** One logical audit event as the tests compare it: the pending row joined with its completion. */
 export type AuditEventRow = {
@@ -56,13 +56,16 @@ export async function createAuditDatabase(serverUrl: string): Promise<string> {
 
 export type VerifyRun = { code: number; stdout: string; stderr: string };
 
-/** `npm run audit:verify` against a database, as an operator would run it. */
-export function runAuditVerify(databaseUrl: string): Promise<VerifyRun> {
+/**
+ * `npm run audit:verify` against a database, as an operator would run it: with the consoles'
+ * SESSION_SECRET (their audit key derives from it) and the checkpoint files given.
+ */
+export function runAuditVerify(databaseUrl: string, checkpointFiles: string[] = []): Promise<VerifyRun> {
   return new Promise((resolve) => {
     execFile(
       "npm",
-      ["run", "-s", "audit:verify"],
-      { env: { ...process.env, DATABASE_URL: databaseUrl }, timeout: 60_000 },
+      ["run", "-s", "audit:verify", "--", ...checkpointFiles],
+      { env: { ...process.env, DATABASE_URL: databaseUrl, SESSION_SECRET: SHARED_SECRETS.SESSION_SECRET, CONSOLE_DATA_DIR: "/nonexistent/audit-verify" }, timeout: 60_000 },
       (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : 99) : 0, stdout, stderr }),
     );
   });

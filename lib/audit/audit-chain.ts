@@ -2,10 +2,11 @@ import "server-only";
 import { eq, sql } from "drizzle-orm";
 import { auditChains, auditEvents } from "@/lib/store/schema";
 import type { StoreDatabase } from "@/lib/store/store";
-import { auditRowHash, GENESIS_HASH, type HashedAuditFields } from "./audit-hash";
+import { GENESIS_HASH, keyedAuditRowHash, type HashedAuditFields } from "./audit-hash";
+import type { AuditKey } from "./audit-keys";
 
-/** A row as the recorder hands it over: the chain assigns position, prev_hash and hash. */
-export type NewAuditRow = Omit<HashedAuditFields, "position" | "prevHash">;
+/** A row as the recorder hands it over: the chain assigns position, prev_hash, the key and hash. */
+export type NewAuditRow = Omit<HashedAuditFields, "position" | "prevHash" | "keyId">;
 
 export type AppendedAuditRow = HashedAuditFields & { hash: string };
 
@@ -20,23 +21,25 @@ export function chainLock(chain: string) {
 
 /**
  * Appends one row to its chain: reads the chain's head under the chain's lock, links the row
- * to it, and moves the head, in one transaction. Returns null when the row completes a
- * pending event that another row completed already (completions are never replaced).
+ * to it, hashes it with the audit key (HMAC-SHA256), and moves the head, in one transaction.
+ * Returns null when the row completes a pending event that another row completed already
+ * (completions are never replaced).
  */
-export async function appendAuditRow(db: StoreDatabase, row: NewAuditRow): Promise<AppendedAuditRow | null> {
-  return db.transaction((tx) => appendAuditRowIn(tx, row));
+export async function appendAuditRow(db: StoreDatabase, row: NewAuditRow, key: AuditKey): Promise<AppendedAuditRow | null> {
+  return db.transaction((tx) => appendAuditRowIn(tx, row, key));
 }
 
 /**
  * appendAuditRow() inside the caller's transaction (lib/changes writes a pending event in the
  * same transaction as the rotation guard): the chain's lock is held until that transaction ends.
  */
-export async function appendAuditRowIn(tx: StoreDatabase, row: NewAuditRow): Promise<AppendedAuditRow | null> {
+export async function appendAuditRowIn(tx: StoreDatabase, row: NewAuditRow, key: AuditKey): Promise<AppendedAuditRow | null> {
   {
     await tx.execute(chainLock(row.chain));
     const [head] = await tx.select().from(auditChains).where(eq(auditChains.chain, row.chain)).limit(1);
-    const linked: HashedAuditFields = { ...row, position: (head?.headPosition ?? 0) + 1, prevHash: head?.headHash ?? GENESIS_HASH };
-    const hash = auditRowHash(linked);
+    const unhashed = { ...row, position: (head?.headPosition ?? 0) + 1, prevHash: head?.headHash ?? GENESIS_HASH };
+    const { keyId, hash } = keyedAuditRowHash(unhashed, key);
+    const linked: HashedAuditFields = { ...unhashed, keyId };
     const inserted = await tx
       .insert(auditEvents)
       .values({ ...linked, hash })

@@ -18,15 +18,20 @@ export const AUDIT_CSV_COLUMNS = [
   "event_id",
 ] as const;
 
+/** What a spreadsheet runs as a formula when it opens a cell, or a part of one split at `;` or `|`. */
+const FORMULA_TRIGGER = /(^|[;|])(?=[=+\-@\t\r])/g;
+
 /**
- * One CSV field (RFC 4180). A field a spreadsheet would run as a formula (=, +, -, @, tab,
- * CR) gets a leading apostrophe: the user agent and the like are the client's own words.
+ * One CSV field (RFC 4180). Every text field is quoted, whatever it holds: the user agent and
+ * the like are the client's own words, and a bare field is read by some spreadsheets as a
+ * formula or split at `;`. A formula trigger (= + - @ tab CR) at the start of the field, or
+ * right after a `;` or `|` (where a spreadsheet splitting on them would start a cell), gets
+ * an apostrophe before it. Numbers and booleans are ours and stay bare; null is empty.
  */
 export function csvField(value: string | number | boolean | null): string {
   if (value === null) return "";
-  let text = String(value);
-  if (typeof value === "string" && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n']/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  if (typeof value !== "string") return String(value);
+  return `"${value.replace(FORMULA_TRIGGER, "$1'").replaceAll('"', '""')}"`;
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());

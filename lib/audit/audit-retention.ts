@@ -1,11 +1,13 @@
 import "server-only";
-import { and, asc, eq, lte, max, sql } from "drizzle-orm";
+import { and, asc, eq, lte, max } from "drizzle-orm";
 import { auditRetentionDays } from "@/lib/config/audit-retention-days";
 import { log } from "@/lib/log";
 import { getStore } from "@/lib/store/get-store";
 import { auditChains, auditEvents } from "@/lib/store/schema";
 import type { StoreDatabase } from "@/lib/store/store";
 import { chainLock } from "./audit-chain";
+import { auditAnchorMac } from "./audit-hash";
+import { auditKeyring, type AuditKey } from "./audit-keys";
 
 const DAY_MS = 86_400_000;
 /** Rows deleted per transaction: pruning a large backlog never holds a chain's lock for long. */
@@ -18,9 +20,11 @@ const FIRST_PRUNE_AFTER_MS = 60_000;
  * Deletes each chain's events older than `before`, oldest first, and moves the chain's
  * anchor to the last deleted event (its position and hash) in the same transaction, under
  * the chain's lock: the retained chain then begins where the anchor says, and verify stays
- * clean. Returns how many events went.
+ * clean. The anchor (position, hash, cut-off, time) is MACed with the audit key, so nobody
+ * without it can delete a chain's first events and move the anchor as pruning would.
+ * Returns how many events went.
  */
-export async function pruneAuditLog(db: StoreDatabase, before: Date): Promise<number> {
+export async function pruneAuditLog(db: StoreDatabase, before: Date, key: AuditKey): Promise<number> {
   const chains = await db.select({ chain: auditChains.chain }).from(auditChains);
   let pruned = 0;
   for (const { chain } of chains) {
@@ -51,7 +55,12 @@ export async function pruneAuditLog(db: StoreDatabase, before: Date): Promise<nu
           .delete(auditEvents)
           .where(and(eq(auditEvents.chain, chain), lte(auditEvents.position, upTo)))
           .returning({ id: auditEvents.id });
-        await tx.update(auditChains).set({ anchorPosition: upTo, anchorHash: anchor.hash, anchoredAt: sql`now()` }).where(eq(auditChains.chain, chain));
+        const anchoredAt = new Date();
+        const anchorMac = auditAnchorMac({ chain, position: upTo, hash: anchor.hash, before, anchoredAt }, key);
+        await tx
+          .update(auditChains)
+          .set({ anchorPosition: upTo, anchorHash: anchor.hash, anchoredAt, anchorBefore: before, anchorKeyId: key.id, anchorMac })
+          .where(eq(auditChains.chain, chain));
         return gone.length;
       });
       pruned += deleted;
@@ -76,7 +85,7 @@ export function startAuditPruning(): void {
   const run = async () => {
     try {
       const { db } = await getStore();
-      const pruned = await pruneAuditLog(db, new Date(Date.now() - days * DAY_MS));
+      const pruned = await pruneAuditLog(db, new Date(Date.now() - days * DAY_MS), auditKeyring().current);
       if (pruned > 0) log.info(`Audit log: ${pruned} events older than ${days} days pruned; each chain's anchor records where it now begins`);
     } catch (error) {
       log.warn("pruning the audit log failed; the next run tries again", error);

@@ -3,11 +3,14 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { useFreshProcessStore } from "@/e2e/support/process-store";
 import { getStore } from "@/lib/store/get-store";
 import type { AuditActor } from "./audit-actor";
+import { auditKeyring } from "./audit-keys";
 import { listAuditEntries, listKeyHistory } from "./audit-query";
 import { beginAuditEvent, finishAuditEvent, recordAuditEvent } from "./record-audit-event";
 import { verifyAuditChains } from "./verify-audit-chains";
 
 const KEY = "agent_0123456789abcdef0123456789ab9f3a";
+// The recorder's audit key (the process keyring reads it once); never derived from a generated secret here.
+process.env.AUDIT_KEY = "record-audit-event-test-audit-key-0123456789";
 
 let operatorCounter = 100;
 function actor(operatorId: number | null = operatorCounter++): AuditActor {
@@ -34,7 +37,7 @@ describe.each(["pglite", "postgres"] as const)("recording audit events on %s", (
     const [entry] = (await list(operatorId)).entries;
     expect(entry).toMatchObject({ id: handle.id, outcome: "ok", keyFingerprint: "agent_…9f3a", sessionLabel: "3fa1c2d0", clientAddress: "127.0.0.1", userAgent: "vitest", instanceId: "test-1" });
     expect(entry?.finishedAt).toEqual(expect.any(Number));
-    expect(await verifyAuditChains((await getStore()).db)).toMatchObject({ ok: true });
+    expect(await verifyAuditChains((await getStore()).db, { keyring: auditKeyring() })).toMatchObject({ ok: true, unkeyed: 0 });
   });
 
   it("keeps one outcome per event: a second completion is ignored", async () => {

@@ -4,8 +4,10 @@ import { log } from "@/lib/log";
 import { getStore } from "@/lib/store/get-store";
 import { asStoreError } from "@/lib/store/store-unavailable-error";
 import type { AuditActor } from "./audit-actor";
-import { appendAuditRow, appendAuditRowIn, type NewAuditRow } from "./audit-chain";
 import type { StoreDatabase } from "@/lib/store/store";
+import { appendAuditRow, appendAuditRowIn, type NewAuditRow } from "./audit-chain";
+import { noteAuditAppend } from "./audit-checkpoints";
+import { auditKeyring } from "./audit-keys";
 import { chainOf, type AuditAction, type AuditOutcome, type AuditTarget, type StoredAuditOutcome } from "./audit-vocabulary";
 
 export type AuditEventStart = { action: AuditAction; target: AuditTarget; batchId?: string | null };
@@ -65,10 +67,19 @@ function row(actor: AuditActor, start: AuditEventStart, outcome: StoredAuditOutc
 async function append(newRow: NewAuditRow) {
   try {
     const { db } = await getStore();
-    return await appendAuditRow(db, newRow);
+    const appended = await appendAuditRow(db, newRow, auditKeyring().current);
+    noteAuditAppend();
+    return appended;
   } catch (error) {
     throw asStoreError(error);
   }
+}
+
+/** append() inside the caller's transaction: the chain's lock is held until that transaction ends. */
+async function appendIn(tx: StoreDatabase, newRow: NewAuditRow) {
+  const appended = await appendAuditRowIn(tx, newRow, auditKeyring().current);
+  noteAuditAppend();
+  return appended;
 }
 
 /** The pending event as a row, for beginAuditEventIn(); its handle completes it later. */
@@ -95,18 +106,18 @@ function oneShot(actor: AuditActor, event: AuditEventStart & AuditEventEnd): New
 /** beginAuditEvent() inside the caller's transaction (lib/changes: beside the rotation guard's claim). */
 export async function beginAuditEventIn(tx: StoreDatabase, actor: AuditActor, start: AuditEventStart): Promise<AuditEventHandle> {
   const { row: pending, handle } = pendingEvent(actor, start);
-  await appendAuditRowIn(tx, pending);
+  await appendIn(tx, pending);
   return handle;
 }
 
 /** finishAuditEvent() inside the caller's transaction (lib/changes: beside the rotation record). */
 export async function finishAuditEventIn(tx: StoreDatabase, handle: AuditEventHandle, end: AuditEventEnd): Promise<void> {
-  await appendAuditRowIn(tx, completion(handle, end));
+  await appendIn(tx, completion(handle, end));
 }
 
 /** recordAuditEvent() inside the caller's transaction (a refusal decided inside it). */
 export async function recordAuditEventIn(tx: StoreDatabase, actor: AuditActor, event: AuditEventStart & AuditEventEnd): Promise<void> {
-  await appendAuditRowIn(tx, oneShot(actor, event));
+  await appendIn(tx, oneShot(actor, event));
 }
 
 /**

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, vi } from "vitest";
 import { useFreshProcessStore } from "@/e2e/support/process-store";
+import { auditKeyring } from "@/lib/audit/audit-keys";
 import { verifyAuditChains } from "@/lib/audit/verify-audit-chains";
 import { FaucetError } from "@/lib/faucet/faucet-error";
 import type { OperatorSession } from "@/lib/session/session-data";
@@ -243,6 +244,6 @@ describe.each(["pglite", "postgres"] as const)("the audited faucet-call pipeline
   });
 
   it("leaves every audit chain it wrote valid", async () => {
-    expect(await verifyAuditChains((await getStore()).db)).toMatchObject({ ok: true });
+    expect(await verifyAuditChains((await getStore()).db, { keyring: auditKeyring() })).toMatchObject({ ok: true, unkeyed: 0 });
   });
 });

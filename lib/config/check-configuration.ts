@@ -1,3 +1,4 @@
+import { resolveAuditKeyring } from "@/lib/audit/audit-keys";
 import { faucetTimeoutMs } from "@/lib/faucet/faucet-timeout";
 import { resolveSessionPasswords } from "@/lib/session/session-secret";
 import { storeOptionsFromEnv } from "@/lib/store/open-store";
@@ -11,6 +12,7 @@ import { readSecuritySettings } from "./security-settings";
 export function checkConfiguration(): void {
   try {
     resolveSessionPasswords(process.env, consoleDataDir());
+    resolveAuditKeyring(process.env, consoleDataDir());
     const mode = checkFaucetMode(process.env);
     readSecuritySettings(process.env);
     storeOptionsFromEnv();

@@ -46,6 +46,19 @@ describe.each(["pglite", "postgres"] as const)("session records on %s", (engine)
     expect(await lookupSessionRecord(longLived.id, longLived.sessionKey, start)).toEqual({ kind: "ended", reason: "expired" });
   });
 
+  it("a background poll does not count as activity: polled every 30 s, an untouched session still goes idle; a person's request keeps it", async () => {
+    const idleMs = sessionIdleMs();
+    const start = Date.now();
+    const polled = await open(1 + operatorCounter++, start);
+    const used = await open(1 + operatorCounter++, start);
+    for (let at = start + 30_000; at < start + idleMs; at += 30_000) {
+      expect((await lookupSessionRecord(polled.id, polled.sessionKey, at, { touch: false })).kind).toBe("live");
+      expect((await lookupSessionRecord(used.id, used.sessionKey, at)).kind).toBe("live");
+    }
+    expect(await lookupSessionRecord(polled.id, polled.sessionKey, start + idleMs, { touch: false })).toEqual({ kind: "ended", reason: "idle" });
+    expect((await lookupSessionRecord(used.id, used.sessionKey, start + idleMs)).kind).toBe("live");
+  });
+
   it("sign out everywhere ends every session of the operator and only that operator", async () => {
     const operatorId = 1 + operatorCounter++;
     const [a, b] = [await open(operatorId), await open(operatorId)];

@@ -61,7 +61,11 @@ export async function createSessionRecord({ operatorId, operatorName, operatorKe
   return { id, sessionKey };
 }
 
-export async function lookupSessionRecord(id: string, sessionKey: Buffer, now: number): Promise<SessionLookup> {
+/**
+ * `touch: false` (a background poll) reads the session without counting as activity, so a
+ * tab left open still reaches the idle limit.
+ */
+export async function lookupSessionRecord(id: string, sessionKey: Buffer, now: number, { touch = true }: { touch?: boolean } = {}): Promise<SessionLookup> {
   const { db } = await getStore();
   const [row] = await db.select().from(sessions).where(eq(sessions.id, id)).limit(1);
   if (!row) return { kind: "missing" };
@@ -73,7 +77,7 @@ export async function lookupSessionRecord(id: string, sessionKey: Buffer, now: n
   }
   const operatorKey = openOperatorKey(row.sealedOperatorKey, sessionKey, id);
   if (operatorKey === null) return { kind: "missing" };
-  if (now - row.lastSeenAt.getTime() >= TOUCH_EVERY_MS) {
+  if (touch && now - row.lastSeenAt.getTime() >= TOUCH_EVERY_MS) {
     await db.update(sessions).set({ lastSeenAt: new Date(now) }).where(eq(sessions.id, id));
   }
   return {

@@ -1,6 +1,7 @@
 import "server-only";
-import { cookies } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { consoleDataDir } from "@/lib/config/data-dir";
+import { isBackgroundRequest } from "./background-request";
 import { keyFingerprint } from "./cooldown-codec";
 import { cookieOf, isStorable, type OperatorSession, type SessionCookie } from "./session-data";
 import type { SessionEndReason } from "./session-end-reasons";
@@ -43,13 +44,15 @@ async function readCookie(): Promise<SessionCookie | null | "none"> {
 /**
  * The cookie joined with its row. A tampered cookie, a deleted row (signed out) and a
  * cookie whose key does not open the row all read as signed out; a row ended elsewhere
- * says why. Throws StoreUnavailableError when the store cannot be reached.
+ * says why. A request marked as background polling does not count as activity for the idle
+ * timeout. Throws StoreUnavailableError when the store cannot be reached.
  */
 export async function readSessionState(now = Date.now()): Promise<SessionState> {
   const cookie = await readCookie();
   if (cookie === "none") return { kind: "signed_out", reason: null };
   if (cookie === null) return { kind: "signed_out", reason: "signed_out" };
-  const lookup = await lookupSessionRecord(cookie.sessionId, Buffer.from(cookie.sessionKey, "base64url"), now);
+  const touch = !isBackgroundRequest(await headers());
+  const lookup = await lookupSessionRecord(cookie.sessionId, Buffer.from(cookie.sessionKey, "base64url"), now, { touch });
   if (lookup.kind === "missing") return { kind: "signed_out", reason: "signed_out" };
   if (lookup.kind === "ended") return { kind: "signed_out", reason: lookup.reason };
   const { record } = lookup;

@@ -71,9 +71,10 @@ export const rateLimits = pgTable("rate_limits", {
  * one-shot events (sign-in, sign-out) are one row. No row is ever updated by the app.
  *
  * Each row belongs to one chain ("operator:<id>", or "anonymous" for refused sign-ins with no
- * known operator) at a gap-free `position`, and stores the SHA-256 of its own canonical fields
- * and of the previous row of its chain (lib/audit/audit-hash.ts), so an edited, deleted or
- * reordered row breaks the chain that `npm run audit:verify` walks.
+ * known operator) at a gap-free `position`, and stores the HMAC-SHA256 (under the audit key,
+ * which is not in the database) of its own canonical fields and of the previous row of its
+ * chain (lib/audit/audit-hash.ts), so an edited, deleted or reordered row breaks the chain
+ * that `npm run audit:verify` walks; signed checkpoints outside the store catch a cut tail.
  */
 export const auditEvents = pgTable(
   "audit_events",
@@ -106,6 +107,8 @@ export const auditEvents = pgTable(
     completes: uuid("completes"),
     prevHash: text("prev_hash").notNull(),
     hash: text("hash").notNull(),
+    /** The audit key of `hash` (HMAC-SHA256); null for a row written before audit keys (plain SHA-256). */
+    keyId: text("key_id"),
   },
   (table) => [
     uniqueIndex("audit_events_chain_position_idx").on(table.chain, table.position),
@@ -129,6 +132,11 @@ export const auditChains = pgTable("audit_chains", {
   anchorPosition: bigint("anchor_position", { mode: "number" }).notNull().default(0),
   anchorHash: text("anchor_hash"),
   anchoredAt: moment("anchored_at"),
+  /** The cut-off retention pruned before (events older than it went). */
+  anchorBefore: moment("anchor_before"),
+  /** HMAC of the anchor under the audit key `anchor_key_id`: null for an anchor set before audit keys. */
+  anchorKeyId: text("anchor_key_id"),
+  anchorMac: text("anchor_mac"),
 });
 
 /**

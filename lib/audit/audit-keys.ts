@@ -1,0 +1,86 @@
+import "server-only";
+import { createPrivateKey, createPublicKey, hkdfSync, type KeyObject } from "node:crypto";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { ConfigError } from "@/lib/config/config-error";
+import { consoleDataDir } from "@/lib/config/data-dir";
+import { parseSessionSecret, resolveSessionPasswords } from "@/lib/session/session-secret";
+
+/**
+ * The audit log's keys, none of them in the database: an HMAC-SHA256 key that links each
+ * chain's rows and signs retention's anchors, and an Ed25519 key that signs the checkpoints
+ * written outside the store. Both are derived with HKDF-SHA256, each under its own label,
+ * from AUDIT_KEY or, when it is unset, from SESSION_SECRET (so a console that has a session
+ * secret, the embedded faucet's generated one included, needs nothing more).
+ *
+ * Every secret of a map (AUDIT_KEY or SESSION_SECRET as {"2":"new","1":"old"}) gives a key
+ * with its own id; the highest id of the source in use writes, every id verifies. Rows,
+ * anchors and checkpoints name the key id they were made with.
+ */
+export type AuditKey = {
+  /** "audit-<n>" from AUDIT_KEY's entry n, "session-<n>" derived from SESSION_SECRET's entry n. */
+  id: string;
+  mac: Buffer;
+  signing: KeyObject;
+  verifying: KeyObject;
+};
+
+export type AuditKeyring = { current: AuditKey; byId: ReadonlyMap<string, AuditKey> };
+
+const MAC_LABEL = "faucet-console audit chain hmac-sha256 v1";
+const SIGNING_LABEL = "faucet-console audit checkpoint ed25519 v1";
+/** PKCS#8 DER header of an Ed25519 private key; the 32-byte seed follows. */
+const ED25519_PKCS8_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
+
+function derive(secret: string, label: string): Buffer {
+  return Buffer.from(hkdfSync("sha256", Buffer.from(secret, "utf8"), Buffer.alloc(0), label, 32));
+}
+
+export function auditKeyFromSecret(id: string, secret: string): AuditKey {
+  const signing = createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, derive(secret, SIGNING_LABEL)]), format: "der", type: "pkcs8" });
+  return { id, mac: derive(secret, MAC_LABEL), signing, verifying: createPublicKey(signing) };
+}
+
+/** AUDIT_KEY: one secret of at least 32 characters, or a JSON map of numeric ids to secrets (rotation). */
+export function parseAuditKey(value: string): Record<string, string> {
+  try {
+    return parseSessionSecret(value);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new ConfigError(error.message.replaceAll("SESSION_SECRET", "AUDIT_KEY"));
+    throw error;
+  }
+}
+
+function keysOf(prefix: "audit" | "session", secrets: Record<string, string>): AuditKey[] {
+  return Object.entries(secrets)
+    .sort(([a], [b]) => Number(b) - Number(a))
+    .map(([id, secret]) => auditKeyFromSecret(`${prefix}-${id}`, secret));
+}
+
+/**
+ * The keyring. With AUDIT_KEY set it writes with AUDIT_KEY's highest id and still verifies
+ * what was written under SESSION_SECRET's keys before AUDIT_KEY was set; without it, it
+ * writes with SESSION_SECRET's (generated once into the data dir for the embedded faucet,
+ * unless `verifyOnly`: audit:verify never creates a secret).
+ */
+export function resolveAuditKeyring(env: Record<string, string | undefined>, dataDir: string, { verifyOnly = false } = {}): AuditKeyring {
+  const generated = path.join(dataDir, "session-secret");
+  const hasSessionSecret = Boolean(env.SESSION_SECRET?.trim()) || existsSync(generated) || (!verifyOnly && !env.FAUCET_API_URL?.trim());
+  // A generated secret is read (or made) as the session store does, whatever FAUCET_API_URL says.
+  const sessionKeys = () => (hasSessionSecret ? keysOf("session", resolveSessionPasswords({ ...env, FAUCET_API_URL: env.SESSION_SECRET?.trim() ? env.FAUCET_API_URL : undefined }, dataDir)) : []);
+  const audit = env.AUDIT_KEY?.trim() ? keysOf("audit", parseAuditKey(env.AUDIT_KEY)) : [];
+  const session = sessionKeys();
+  const [current] = audit.length > 0 ? audit : session;
+  if (!current) {
+    throw new ConfigError(`no audit key: set AUDIT_KEY (or SESSION_SECRET) as the console has it, or CONSOLE_DATA_DIR to the console's data dir (there is no ${generated})`);
+  }
+  return { current, byId: new Map([...session, ...audit].map((key) => [key.id, key])) };
+}
+
+const globalForAudit = globalThis as { auditKeyring?: AuditKeyring };
+
+/** The process's keyring, resolved once (start-up has already checked the configuration). */
+export function auditKeyring(): AuditKeyring {
+  globalForAudit.auditKeyring ??= resolveAuditKeyring(process.env, consoleDataDir());
+  return globalForAudit.auditKeyring;
+}
