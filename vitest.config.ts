@@ -32,6 +32,12 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        extends: true,
+        // The fuzz properties: the console's actions and routes called in-process, 1,000 inputs each,
+        // on an in-memory PGlite store (fuzz/support/in-process-console.ts).
+        test: { name: "fuzz", include: ["fuzz/**/*.test.ts"], testTimeout: 120_000, hookTimeout: 60_000 },
+      },
     ],
   },
 });
