@@ -34,9 +34,9 @@ export default defineConfig({
       },
       {
         extends: true,
-        // The fuzz properties: the console's actions and routes called in-process, 1,000 inputs each,
-        // on an in-memory PGlite store (fuzz/support/in-process-console.ts).
-        test: { name: "fuzz", include: ["fuzz/**/*.test.ts"], testTimeout: 120_000, hookTimeout: 60_000 },
+        // The console's actions, routes and pages called in-process (the fuzz properties: 1,000 inputs each),
+        // on an in-memory PGlite store (in-process/support/in-process-console.ts).
+        test: { name: "in-process", include: ["in-process/**/*.test.ts"], testTimeout: 120_000, hookTimeout: 60_000 },
       },
     ],
   },

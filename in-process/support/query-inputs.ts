@@ -2,7 +2,7 @@ import fc from "fast-check";
 
 /**
  * Query strings for the pages and the audit routes, shared by the in-process properties
- * (fuzz/pages.fuzz.test.ts, fuzz/routes.fuzz.test.ts) and their HTTP sample (e2e/query-fuzz.spec.ts).
+ * (in-process/pages.fuzz.test.ts, in-process/routes.fuzz.test.ts) and their HTTP sample (e2e/query-fuzz.spec.ts).
  */
 export const PROTOTYPE_NAMES = ["constructor", "__proto__", "toString", "valueOf", "hasOwnProperty", "prototype", "isPrototypeOf", "__defineGetter__", "toLocaleString", "then"];
 /** The audit log's filters and some of their values, good and nearly good. */
