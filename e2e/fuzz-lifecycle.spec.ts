@@ -25,7 +25,7 @@ const RUNS = 50;
 const consoleUrl = SERVERS.remoteA.url;
 const ids = actionIds();
 
-test.describe.configure({ mode: "serial" });
+// Each test has its own operator (and faucet counts scoped to it): they run in parallel.
 test.setTimeout(120_000);
 
 async function signedInCookie(request: APIRequestContext, operatorKey: string): Promise<string> {

@@ -17,7 +17,7 @@ import { PROTOTYPE_NAMES, queryString } from "../in-process/support/query-inputs
 const RUNS = 50;
 const url = SERVERS.embedded.url;
 
-test.describe.configure({ mode: "serial" });
+// Each test has its own operator (and faucet counts scoped to it): they run in parallel.
 
 /** A session cookie, signed in from a context of its own so the fixture's cookie jar stays empty. */
 async function sessionCookie(request: APIRequestContext, newContext: () => Promise<APIRequestContext>, operatorName: string): Promise<string> {
