@@ -68,17 +68,5 @@ export default defineConfig({
       },
       ...common,
     })),
-    {
-      command: `rm -rf ${dataRoot}/large && ${nextStart(SERVERS.large.port, `${dataRoot}/large`)}`,
-      url: `${SERVERS.large.url}/`,
-      env: {
-        CONSOLE_DATA_DIR: `${dataRoot}/large`,
-        FAUCET_DATA_DIR: `${dataRoot}/large/faucet`,
-        FAUCET_SEED_AGENTS: "10000",
-        ...demo,
-        ...limits,
-      },
-      ...common,
-    },
   ],
 });

@@ -32,6 +32,12 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        extends: true,
+        // The console's actions, routes and pages called in-process (the fuzz properties: 1,000 inputs each),
+        // on an in-memory PGlite store (in-process/support/in-process-console.ts).
+        test: { name: "in-process", include: ["in-process/**/*.test.ts"], testTimeout: 120_000, hookTimeout: 60_000 },
+      },
     ],
   },
 });

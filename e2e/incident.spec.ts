@@ -1,6 +1,6 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { signIn } from "./support/console-page";
-import { FaucetApi } from "./support/faucet-api";
+import { FaucetApi, seedOperator } from "./support/faucet-api";
 import { OperatorFaucetControl } from "./support/operator-faucet-control";
 import { actionIds, callSignIn, rotationArgs, sessionCookieFrom } from "./support/server-actions";
 import { expectKeyNowhere } from "./support/signed-in-operator";
@@ -13,17 +13,11 @@ import { FAUCET_API, SERVERS } from "./support/servers";
 const CONSOLE = SERVERS.remoteA.url;
 const ROTATE = "regenerate_agent_key";
 
+/** A fresh operator with `count` agents "Fleet 0001"…, seeded in one write on the stand-alone faucet. */
 async function operatorWithAgents(request: APIRequestContext, name: string, count: number) {
   const faucet = new FaucetApi(request, FAUCET_API);
-  const registered = await faucet.ok({ action: "register", name });
-  const operatorKey = String(registered.api_key);
-  const operatorId = Number(registered.operator_id);
-  const agents: { id: number; name: string; key: string }[] = [];
   const names = Array.from({ length: count }, (_, index) => `Fleet ${String(index + 1).padStart(4, "0")}`);
-  for (let start = 0; start < names.length; start += 8) {
-    const created = await Promise.all(names.slice(start, start + 8).map((agentName) => faucet.ok({ action: "create_agent", api_key: operatorKey, name: agentName })));
-    created.forEach((reply, offset) => agents.push({ id: Number(reply.agent_id), name: names[start + offset]!, key: String(reply.api_key) }));
-  }
+  const { operatorKey, operatorId, agents } = await seedOperator(request, name, names);
   return { faucet, operatorKey, operatorId, agents, control: new OperatorFaucetControl(request, operatorId) };
 }
 

@@ -1,14 +1,15 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, type Page } from "@playwright/test";
 import { readRevealedKey, rotateAgent } from "./support/console-page";
-import { AGENT_ROW, agentNames, agentsTable, byName, firstNames, largeConsoleFaucet, ROWS_IN_DOM, signInAsDemo, type FaucetAgentRow } from "./support/large-console";
-import { SERVERS } from "./support/servers";
+import { AGENT_ROW, agentNames, agentsTable, byName, firstNames, largeConsoleFaucet, ROWS_IN_DOM, signInAsDemo, test, type FaucetAgentRow } from "./support/large-console";
 
 /**
  * The console on an embedded faucet seeded with 10,000 agents. Only this file uses that
  * console; every assertion is checked against the faucet's own list_agents, and the tests
  * that rotate tolerate each other's rotations, so they hold in any order.
  */
-test.use({ baseURL: SERVERS.large.url });
+// In order, in one worker: the spec starts that console itself (see `test` in
+// support/large-console.ts), once per worker, and one is enough.
+test.describe.configure({ mode: "default" });
 
 const TOTAL = "10,000";
 

@@ -1,12 +1,45 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { expect, type APIRequestContext, type Page } from "@playwright/test";
+import { test as base, expect, type APIRequestContext, type Page } from "@playwright/test";
 import { dataRoot } from "../../playwright.config";
 import { FaucetApi } from "./faucet-api";
-import { SERVERS } from "./servers";
+import { GENEROUS_LIMITS } from "./servers";
+import { startConsole } from "./spawned-console";
 
 /** An agent as the faucet's list_agents returns it: the oracle the table is checked against. */
 export type FaucetAgentRow = { id: number; name: string; balance_sats: number; is_active: boolean; cooldown_until: string | null };
+
+type LargeConsole = { url: string; dataDir: string };
+/** This worker's 10,000-agent console, once the fixture below has started it. */
+let current: LargeConsole | null = null;
+
+function largeConsole(): LargeConsole {
+  if (!current) throw new Error("the 10,000-agent console is not running: use `test` from e2e/support/large-console.ts");
+  return current;
+}
+
+/**
+ * `test` for large-list.spec.ts: its console on an embedded faucet seeded with 10,000
+ * agents, started by the spec itself (no other spec needs it) once per worker, and the
+ * baseURL pointing at it. The spec runs its tests in one worker, so one console starts.
+ */
+export const test = base.extend<object, { largeConsole: LargeConsole }>({
+  largeConsole: [
+    async ({}, provide, workerInfo) => {
+      const dataDir = `${dataRoot}/large-${workerInfo.workerIndex}`;
+      const started = await startConsole({
+        dataDir,
+        env: { FAUCET_DATA_DIR: `${dataDir}/faucet`, FAUCET_SEED_AGENTS: "10000", FAUCET_DEMO: "1", ...GENEROUS_LIMITS },
+      });
+      current = { url: started.url, dataDir };
+      await provide(current);
+      current = null;
+      await started.stop();
+    },
+    { scope: "worker", timeout: 120_000 },
+  ],
+  baseURL: async ({ largeConsole }, provide) => provide(largeConsole.url),
+});
 
 /**
  * The 10,000-agent console's demo operator, read from its embedded faucet's demo key file.
@@ -14,10 +47,11 @@ export type FaucetAgentRow = { id: number; name: string; balance_sats: number; i
  * file stays valid for the whole run.
  */
 export async function largeConsoleFaucet(request: APIRequestContext) {
-  const api = new FaucetApi(request, `${SERVERS.large.url}/ai-agents/api`);
+  const { url, dataDir } = largeConsole();
+  const api = new FaucetApi(request, `${url}/ai-agents/api`);
   // The embedded faucet starts (and seeds, writing the key file) on its first request.
   await api.call({ action: "get_info" });
-  const operatorKey = readFileSync(join(dataRoot, "large", "faucet", "demo-operator.key"), "utf8").trim();
+  const operatorKey = readFileSync(join(dataDir, "faucet", "demo-operator.key"), "utf8").trim();
   return {
     operatorKey,
     async listAgents(): Promise<FaucetAgentRow[]> {
@@ -37,7 +71,7 @@ const collator = new Intl.Collator("en", { numeric: true });
 export const byName = (a: FaucetAgentRow, b: FaucetAgentRow) => collator.compare(a.name, b.name) || a.id - b.id;
 
 export async function signInAsDemo(page: Page) {
-  await page.goto(`${SERVERS.large.url}/`);
+  await page.goto(`${largeConsole().url}/`);
   await page.getByRole("button", { name: "Use demo operator" }).click();
   await expect(page).toHaveURL(/\/agents/);
   await expect(agentNames(page).first()).toBeVisible();

@@ -14,8 +14,6 @@ export const SERVERS = {
   remoteA: { port: base + 1, url: `http://127.0.0.1:${base + 1}` },
   /** A second console instance with the same secrets, for the load-balancer test. */
   remoteB: { port: base + 2, url: `http://127.0.0.1:${base + 2}` },
-  /** The console on an embedded faucet seeded with 10,000 agents. */
-  large: { port: base + 3, url: `http://127.0.0.1:${base + 3}` },
   /** The throwaway PostgreSQL that consoles A and B share (their store). */
   postgres: { port: base + 20, url: `postgres://postgres@127.0.0.1:${base + 20}/postgres` },
   /** The stand-alone faucet with test controls (fault injection, call counts). */

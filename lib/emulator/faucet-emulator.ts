@@ -8,7 +8,8 @@ import type { Refusal } from "./refusal";
 import { createFaucetRateLimiter } from "./faucet-rate-limit";
 import { refusalReply, htmlErrorReply, internalErrorReply, jsonReply, shutDownReply, successReply, truncated, withoutCooldowns, withoutKeys, type EmulatorReply } from "./replies";
 import { parseRequest, type ParsedRequest } from "./request";
-import { seedState } from "./seed";
+import { NEW_OPERATOR_BALANCE_SATS } from "./actions/account";
+import { seedOperator, seedState, type SeededOperator } from "./seed";
 import { emptyState, fromPersisted, toPersisted, type FaucetState } from "./state";
 import { openStore, type Store } from "./store";
 
@@ -57,6 +58,8 @@ export type FaucetEmulator = {
   stats(operatorId?: number): { calls: Record<string, number> };
   resetStats(): void;
   demoOperatorKey(): string | null;
+  /** Test control: an operator with these agents in one write (see seedOperator in seed.ts); not counted as calls. */
+  seedOperator(seed: { name: string; agentNames: readonly string[] }): SeededOperator;
   close(): void;
 };
 
@@ -238,6 +241,12 @@ export function createFaucetEmulator(options: FaucetEmulatorOptions): FaucetEmul
       callsByOperator = new Map();
     },
     demoOperatorKey: () => demoKey,
+    seedOperator: (seed) => {
+      if (closed || broken) throw new Error("the faucet emulator is closed or broken");
+      const seeded = seedOperator(state, now(), { ...seed, balanceSats: NEW_OPERATOR_BALANCE_SATS });
+      commit();
+      return seeded;
+    },
     close: () => {
       if (closed) return;
       closed = true;

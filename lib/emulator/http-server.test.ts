@@ -231,6 +231,41 @@ describe("operator scope", () => {
   });
 });
 
+describe("seed", () => {
+  const seed = async (body: unknown) => {
+    const response = await fetch(`${faucet.base}/__test/seed`, { method: "POST", body: JSON.stringify(body) });
+    return { status: response.status, body: (await response.json()) as Json };
+  };
+
+  it("creates an operator with N agents in one write, as register and create_agent would leave them", async () => {
+    faucet.emulator.resetStats();
+    const { status, body } = await seed({ name: "Fleet Operator", agentCount: 1000, agentNamePrefix: "Fleet " });
+    expect(status).toBe(200);
+    const agents = body.agents as { agent_id: number; name: string; api_key: string }[];
+    expect(agents).toHaveLength(1000);
+    expect(agents[0]!.name).toBe("Fleet 0001");
+    expect(agents[999]!.name).toBe("Fleet 1000");
+    expect(faucet.emulator.stats(), "seeding is not a call").toEqual({ calls: {} });
+    const operatorKey = str(body, "api_key");
+    expect(await faucet.call("whoami", operatorKey)).toMatchObject({ success: true, type: "operator", id: body.operator_id, name: "Fleet Operator", agent_count: 1000, balance_sats: 10_000 });
+    const listed = (await faucet.call("list_agents", operatorKey)).agents as { id: number; name: string; is_active: boolean; balance_sats: number }[];
+    expect(listed.map((agent) => agent.id).sort((a, b) => a - b)).toEqual(agents.map((agent) => agent.agent_id));
+    expect(listed.every((agent) => agent.is_active && agent.balance_sats === 0)).toBe(true);
+    expect(await faucet.call("whoami", agents[500]!.api_key)).toMatchObject({ success: true, type: "agent", id: agents[500]!.agent_id, operator_id: body.operator_id });
+    // The operator's key works like any other: it rotates an agent's key.
+    expect((await faucet.call("regenerate_agent_key", operatorKey, { agent_id: agents[0]!.agent_id })).success).toBe(true);
+  });
+
+  it("takes agent names too, and refuses a bad seed with a 400", async () => {
+    const { body } = await seed({ name: "Named Operator", agentNames: ["Alpha Bot", "Beta Bot"] });
+    expect((body.agents as { name: string }[]).map((agent) => agent.name)).toEqual(["Alpha Bot", "Beta Bot"]);
+    for (const bad of [{}, { name: "" }, { name: "x", agentCount: 10_001, agentNamePrefix: "a" }, { name: "x", agentNames: [""] }, { name: "x", agentNames: [], extra: 1 }]) {
+      expect((await seed(bad)).status, JSON.stringify(bad)).toBe(400);
+    }
+    expect((await fetch(`${faucet.base}/__test/seed`)).status).toBe(405);
+  });
+});
+
 describe("test control disabled", () => {
   it("404s every /__test route", async () => {
     const other = makeTempDir("http-off");
@@ -240,6 +275,7 @@ describe("test control disabled", () => {
       expect((await fetch(`${base}/__test/faults`, { method: "POST", body: JSON.stringify({ failWithStatus: 502 }) })).status).toBe(404);
       expect((await fetch(`${base}/__test/stats`)).status).toBe(404);
       expect((await fetch(`${base}/__test/reset-stats`, { method: "POST" })).status).toBe(404);
+      expect((await fetch(`${base}/__test/seed`, { method: "POST", body: JSON.stringify({ name: "x", agentNames: [] }) })).status).toBe(404);
       expect(str(await plain.call("get_info"), "status")).toBe("operational");
     } finally {
       await plain.close();

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { FaucetEmulator } from "./faucet-emulator";
+import { z } from "zod";
 import { faultsSchema } from "./faults";
 import type { EmulatorReply } from "./replies";
 
@@ -104,7 +105,47 @@ async function testControl(emulator: FaucetEmulator, path: string, req: Incoming
     emulator.setFaults(parsed.data);
     return send(res, 200, { success: true, faults: parsed.data });
   }
+  if (path === "/__test/seed") {
+    if (req.method !== "POST") return methodNotAllowed(res, "POST");
+    const body = await readBody(req, res);
+    if (!body.ok) return;
+    let json: unknown;
+    try {
+      json = JSON.parse(body.text);
+    } catch {
+      return send(res, 400, { success: false, error: "Seed body must be JSON", error_code: "invalid_request" });
+    }
+    const parsed = seedSchema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return send(res, 400, { success: false, error: `Invalid seed: ${issue ? `${issue.path.join(".") || "(root)"}: ${issue.message}` : "invalid"}`, error_code: "invalid_request" });
+    }
+    const seeded = emulator.seedOperator({ name: parsed.data.name, agentNames: seedAgentNames(parsed.data) });
+    return send(res, 200, {
+      success: true,
+      operator_id: seeded.operatorId,
+      api_key: seeded.apiKey,
+      agents: seeded.agents.map((agent) => ({ agent_id: agent.agentId, name: agent.name, api_key: agent.apiKey })),
+    });
+  }
   send(res, 404, { success: false, error: `Not found: ${path}`, error_code: "not_found" });
+}
+
+const seedName = z.string().trim().min(1).max(100);
+/**
+ * POST /__test/seed: an operator with many agents in one write, for tests that need a big
+ * fleet (1,000 create_agent calls take seconds). Agents are named by `agentNames`, or
+ * `agentCount` names "<agentNamePrefix><index>" with the index zero-padded to the count's width.
+ */
+const seedSchema = z.union([
+  z.strictObject({ name: seedName, agentNames: z.array(seedName).max(10_000) }),
+  z.strictObject({ name: seedName, agentCount: z.number().int().min(0).max(10_000), agentNamePrefix: z.string().max(60) }),
+]);
+
+function seedAgentNames(seed: z.output<typeof seedSchema>): string[] {
+  if ("agentNames" in seed) return seed.agentNames;
+  const width = String(seed.agentCount).length;
+  return Array.from({ length: seed.agentCount }, (_, index) => `${seed.agentNamePrefix}${String(index + 1).padStart(width, "0")}`);
 }
 
 /**

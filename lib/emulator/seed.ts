@@ -68,3 +68,47 @@ export function seedState(state: FaucetState, now: number, agentCount?: number):
   });
   return { demoOperatorKey };
 }
+
+export type SeededOperator = { operatorId: number; apiKey: string; agents: { agentId: number; name: string; apiKey: string }[] };
+
+/**
+ * Test control: a new operator with its agents, as `register` and one `create_agent` per
+ * name would leave them (same balances, fresh keys, all active), in one state change.
+ * The keys are returned once, as those calls would return them.
+ */
+export function seedOperator(state: FaucetState, now: number, seed: { name: string; agentNames: readonly string[]; balanceSats: number }): SeededOperator {
+  const apiKey = generateOperatorKey();
+  const operator: OperatorRecord = {
+    id: state.nextOperatorId++,
+    name: seed.name,
+    email: null,
+    balanceSats: seed.balanceSats,
+    keyHash: hashSecret(apiKey),
+    recoveryHash: hashSecret(generateRecoveryCode()),
+    cooldownUntil: null,
+    createdAt: now,
+  };
+  state.operators.set(operator.id, operator);
+  state.keyIndex.set(operator.keyHash, { role: "operator", id: operator.id });
+  state.recoveryIndex.set(operator.recoveryHash, operator.id);
+  const agents = seed.agentNames.map((name) => {
+    const agentKey = generateAgentKey();
+    const agent: AgentRecord = {
+      id: state.nextAgentId++,
+      operatorId: operator.id,
+      name,
+      description: null,
+      balanceSats: 0,
+      budgetLimitSats: null,
+      totalSpentSats: 0,
+      isActive: true,
+      keyHash: hashSecret(agentKey),
+      cooldownUntil: null,
+      createdAt: now,
+    };
+    state.agents.set(agent.id, agent);
+    state.keyIndex.set(agent.keyHash, { role: "agent", id: agent.id });
+    return { agentId: agent.id, name, apiKey: agentKey };
+  });
+  return { operatorId: operator.id, apiKey, agents };
+}
