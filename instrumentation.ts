@@ -1,16 +1,17 @@
 /**
  * Runs once when a server starts: a bad configuration stops start-up with a clear
  * message instead of failing on the first request. The store is opened and migrated
- * here too, so the first request does not pay for it; a database that cannot be
- * reached is logged in one line by getStore() and does not stop the server: requests
- * then refuse with "database cannot be reached", and each one tries the store again.
+ * here too, so the first request does not pay for it. A store that cannot be used for a
+ * reason that will not heal (its directory, a damaged data dir, a login PostgreSQL refuses)
+ * stops start-up too; only a PostgreSQL that cannot be reached is logged in one line and
+ * left to the requests, which refuse with "database cannot be reached" and each try again.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { checkConfiguration } = await import("./lib/config/check-configuration");
+  const { checkConfiguration, stopStartingOnConfigError } = await import("./lib/config/check-configuration");
   checkConfiguration();
-  const { getStore } = await import("./lib/store/get-store");
-  await getStore().catch(() => undefined);
+  const { openStoreAtStartup } = await import("./lib/store/get-store");
+  await openStoreAtStartup().catch(stopStartingOnConfigError);
   // Audit retention: pruned by an unref'd timer, never on a request.
   const { startAuditPruning } = await import("./lib/audit/audit-retention");
   startAuditPruning();
