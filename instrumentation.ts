@@ -10,6 +10,17 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { checkConfiguration, stopStartingOnConfigError } = await import("./lib/config/check-configuration");
   checkConfiguration();
+  const { isDemoMode } = await import("./lib/config/faucet-mode");
+  if (isDemoMode()) {
+    // At start-up, not at the first request that needs it: the demo operator's key is printed
+    // now (as the README says), and a data dir it cannot use stops start-up here.
+    const { startEmbeddedFaucet } = await import("./lib/emulator/embedded");
+    try {
+      startEmbeddedFaucet();
+    } catch (error) {
+      stopStartingOnConfigError(error);
+    }
+  }
   const { openStoreAtStartup } = await import("./lib/store/get-store");
   await openStoreAtStartup().catch(stopStartingOnConfigError);
   // Audit retention: pruned by an unref'd timer, never on a request.
