@@ -32,6 +32,9 @@ const README = readFileSync("README.md", "utf8");
 const COPIES = path.join(tmpdir(), `faucet-console-documented-paths-${PORTS.faucet}`);
 const DIST_DIR = process.env.NEXT_DIST_DIR || ".next";
 const running = new Set<ChildProcess>();
+/** A dev server compiles from nothing in a fresh copy: about 30 s alone, minutes on a machine shared with other builds. */
+const DEV_START_MS = 360_000;
+const DEV_TEST_MS = 480_000;
 
 /** The first `sh` block under the README's `## <heading>`; fails when the section or its block is gone. */
 function shellBlock(heading: string): string {
@@ -198,8 +201,12 @@ test.describe("the README's ways to start the console, each from a fresh checkou
   const start = async (name: string, cwd: string, script: string, port: number, timeoutMs = 120_000) => {
     const shell = runShell(name, cwd, script, port);
     shells.push(shell);
-    await waitUntilServing(shell, `http://127.0.0.1:${port}/`, timeoutMs);
-    return { shell, url: `http://127.0.0.1:${port}` };
+    const url = `http://127.0.0.1:${port}`;
+    await waitUntilServing(shell, `${url}/`, timeoutMs);
+    // A dev server compiles a route on its first request: the page the browser goes to next, compiled here
+    // (a redirect to sign-in, signed out), so the browser's steps keep their usual timeouts.
+    for (const route of ["/agents", "/api/agents"]) await fetch(`${url}${route}`, { redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
+    return { shell, url };
   };
 
   test.beforeAll(async () => {
@@ -221,16 +228,17 @@ test.describe("the README's ways to start the console, each from a fresh checkou
   });
 
   test("1. Quick start: `npm run dev`, demo mode", async ({ page, request }) => {
+    test.setTimeout(DEV_TEST_MS);
     const script = replaced(QUICK_START.trim(), /^npm install && /, "");
     expect(script).toBe("npm run dev");
     const copy = checkoutCopy("dev", { withBuild: false });
-    const { shell, url } = await start("dev", copy, script, PORTS.dev);
+    const { shell, url } = await start("dev", copy, script, PORTS.dev, DEV_START_MS);
     // "The demo operator's key is printed once when the server starts."
     await expect.poll(shell.log).toMatch(/Demo operator key: lf_[0-9a-f]{32}/);
 
     await page.goto(`${url}/`);
     await page.getByRole("button", { name: "Use demo operator" }).click();
-    await expect(page).toHaveURL(/\/agents/, { timeout: 60_000 });
+    await expect(page).toHaveURL(/\/agents/);
     await rotateAndCheck(page, request, `${url}/ai-agents/api`, "Research Assistant");
     expectPrivateDataDir(copy);
     await shell.stop();
@@ -272,13 +280,14 @@ test.describe("the README's ways to start the console, each from a fresh checkou
   });
 
   test("5b. the stand-alone section's `npm run dev` with FAUCET_API_URL and SESSION_SECRET=...", async ({ page, request }) => {
+    test.setTimeout(DEV_TEST_MS);
     let command = replaced(STAND_ALONE[1] ?? "", "http://127.0.0.1:4010/ai-agents/api", FAUCET_URL);
     command = replaced(command, "SESSION_SECRET=...", `SESSION_SECRET=${randomBytes(36).toString("base64url")}`);
     // Path 1's copy, as it would be with no .data/: a second dev compile from nothing would double this spec's time.
     const copy = path.join(COPIES, "dev");
     rmSync(path.join(copy, ".data"), { recursive: true, force: true });
     if (!existsSync(copy)) checkoutCopy("dev", { withBuild: false });
-    const { shell, url } = await start("dev-remote", copy, command, PORTS.devRemote);
+    const { shell, url } = await start("dev-remote", copy, command, PORTS.devRemote, DEV_START_MS);
     const agent = await signInNewOperator(page, request, url, "Dev Remote Operator");
     await rotateAndCheck(page, request, FAUCET_URL, agent);
     expectPrivateDataDir(copy);
