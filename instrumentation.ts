@@ -1,19 +1,31 @@
 /**
  * Runs once when a server starts: a bad configuration stops start-up with a clear
  * message instead of failing on the first request. The store is opened and migrated
- * here too, so the first request does not pay for it; a database that cannot be
- * reached is logged in one line by getStore() and does not stop the server: requests
- * then refuse with "database cannot be reached", and each one tries the store again.
+ * here too, so the first request does not pay for it. A store that cannot be used for a
+ * reason that will not heal (its directory, a damaged data dir, a login PostgreSQL refuses)
+ * stops start-up too; only a PostgreSQL that cannot be reached is logged in one line and
+ * left to the requests, which refuse with "database cannot be reached" and each try again.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   // Client addresses for rate limits: the TCP peer, set in a header no client can forge.
   const { startPeerAddresses } = await import("./lib/security/peer-address");
   startPeerAddresses();
-  const { checkConfiguration } = await import("./lib/config/check-configuration");
+  const { checkConfiguration, stopStartingOnConfigError } = await import("./lib/config/check-configuration");
   checkConfiguration();
-  const { getStore } = await import("./lib/store/get-store");
-  await getStore().catch(() => undefined);
+  const { isDemoMode } = await import("./lib/config/faucet-mode");
+  if (isDemoMode()) {
+    // At start-up, not at the first request that needs it: the demo operator's key is printed
+    // now (as the README says), and a data dir it cannot use stops start-up here.
+    const { startEmbeddedFaucet } = await import("./lib/emulator/embedded");
+    try {
+      startEmbeddedFaucet();
+    } catch (error) {
+      stopStartingOnConfigError(error);
+    }
+  }
+  const { openStoreAtStartup } = await import("./lib/store/get-store");
+  await openStoreAtStartup().catch(stopStartingOnConfigError);
   // Audit retention: pruned by an unref'd timer, never on a request.
   const { startAuditPruning } = await import("./lib/audit/audit-retention");
   startAuditPruning();

@@ -4,7 +4,7 @@ import { envInteger } from "../../lib/config/env-number";
  * The servers an e2e run starts, on loopback only. Ports come from E2E_PORT_BASE so two
  * runs (or a run and a benchmark) can share a machine.
  */
-// Up to base + 10 is used below.
+// Up to base + 20 is used below, and base + 30 to base + 39 by e2e/documented-paths.spec.ts.
 const base = envInteger("E2E_PORT_BASE", { fallback: 3100, min: 1024, max: 65_525 });
 
 export const SERVERS = {
@@ -18,6 +18,17 @@ export const SERVERS = {
   postgres: { port: base + 20, url: `postgres://postgres@127.0.0.1:${base + 20}/postgres` },
   /** The stand-alone faucet with test controls (fault injection, call counts). */
   faucet: { port: base + 10, url: `http://127.0.0.1:${base + 10}` },
+} as const;
+
+/** e2e/documented-paths.spec.ts: consoles and a faucet started as the README says, from checkout copies. */
+export const DOCUMENTED_PATHS_PORTS = {
+  faucet: base + 30,
+  dev: base + 31,
+  remote: base + 32,
+  demo: base + 33,
+  postgresConsole: base + 34,
+  devRemote: base + 35,
+  postgres: base + 36,
 } as const;
 
 export const FAUCET_API = `${SERVERS.faucet.url}/ai-agents/api`;

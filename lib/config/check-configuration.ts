@@ -5,7 +5,7 @@ import { storeOptionsFromEnv } from "@/lib/store/open-store";
 import { ConfigError } from "./config-error";
 import { auditRetentionDays } from "./audit-retention-days";
 import { bulkConcurrency } from "./bulk-concurrency";
-import { consoleDataDir } from "./data-dir";
+import { consoleDataDir, ensurePrivateDir } from "./data-dir";
 import { checkFaucetMode, describeFaucetMode } from "./faucet-mode";
 import { readSecuritySettings } from "./security-settings";
 
@@ -15,7 +15,9 @@ export function checkConfiguration(): void {
     resolveAuditKeyring(process.env, consoleDataDir());
     const mode = checkFaucetMode(process.env);
     readSecuritySettings(process.env);
-    storeOptionsFromEnv();
+    const store = storeOptionsFromEnv();
+    // Made here, not by whichever feature happens to write there first (a fresh checkout has no .data/).
+    if ("pgliteDir" in store) ensurePrivateDir(store.pgliteDir);
     faucetTimeoutMs();
     auditRetentionDays(process.env);
     bulkConcurrency(process.env);
@@ -25,10 +27,15 @@ export function checkConfiguration(): void {
       console.warn("Faucet Console: NEXT_SERVER_ACTIONS_ENCRYPTION_KEY is not set. Set the same value on every instance when running several.");
     }
   } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(`\nFaucet Console cannot start: ${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
+    stopStartingOnConfigError(error);
   }
+}
+
+/** A ConfigError stops start-up with its one line; anything else is a bug and is rethrown. */
+export function stopStartingOnConfigError(error: unknown): never {
+  if (error instanceof ConfigError) {
+    console.error(`\nFaucet Console cannot start: ${error.message}\n`);
+    process.exit(1);
+  }
+  throw error;
 }

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { linkSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { ConfigError } from "@/lib/config/config-error";
-
+import { ensurePrivateDir } from "@/lib/config/data-dir";
 
 export const MIN_SECRET_LENGTH = 32;
 
@@ -59,13 +59,15 @@ export function resolveSessionPasswords(env: Record<string, string | undefined>,
       "SESSION_SECRET is required when FAUCET_API_URL is set (at least 32 characters; the same value on every instance).",
     );
   }
+  ensurePrivateDir(dataDir);
   const file = path.join(dataDir, "session-secret");
   try {
     return parseSessionSecret(readFileSync(file, "utf8"));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    if (error instanceof ConfigError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "ENOENT") throw new ConfigError(`the session secret ${file} cannot be read (${code ?? String(error)}). Fix its permissions, or set SESSION_SECRET.`);
   }
-  mkdirSync(dataDir, { recursive: true });
   // Written whole to a temp file, then linked into place: a second process starting at the
   // same moment sees either no file or the complete secret, never an empty one, and a link
   // that loses the race keeps the winner's secret.

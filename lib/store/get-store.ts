@@ -1,9 +1,10 @@
 import "server-only";
+import { ConfigError } from "@/lib/config/config-error";
 import { log } from "@/lib/log";
 import { migrateStore } from "./migrate";
 import { openStore, storeOptionsFromEnv } from "./open-store";
 import type { Store } from "./store";
-import { StoreUnavailableError, isStoreUnavailableError } from "./store-unavailable-error";
+import { StoreUnavailableError, isStoreUnavailableError, toStoreUnavailableError } from "./store-unavailable-error";
 
 /**
  * Next evaluates this module once per server layer and again on every dev hot reload, but
@@ -39,15 +40,47 @@ async function openAndMigrate(): Promise<Store> {
  * StoreUnavailableError, whose message a user may see.
  */
 export function getStore(): Promise<Store> {
+  return open({ logFailure: true });
+}
+
+function open({ logFailure }: { logFailure: boolean }): Promise<Store> {
   const state = holder();
   if (state.opening) return state.opening;
   const opening = openAndMigrate().catch((error: unknown) => {
     if (state.opening === opening) state.opening = undefined;
-    log.error("The console's database cannot be opened; the next request tries again", error);
+    if (logFailure) log.error("The console's database cannot be opened; the next request tries again", error);
     throw isStoreUnavailableError(error) ? error : new StoreUnavailableError({ cause: error });
   });
   state.opening = opening;
   return opening;
+}
+
+/**
+ * Start-up's open of the store. Only a PostgreSQL that is down or unreachable is left for the
+ * requests to retry (logged in one line); anything that will not heal by itself (a data dir
+ * PGlite cannot use, a corrupt one, a login or a database PostgreSQL refuses) rejects with
+ * ConfigError, and start-up stops instead of serving pages that can never sign anyone in.
+ */
+export async function openStoreAtStartup(): Promise<void> {
+  const options = storeOptionsFromEnv();
+  try {
+    await open({ logFailure: false });
+  } catch (error) {
+    const cause = isStoreUnavailableError(error) && error.cause !== undefined ? error.cause : error;
+    // One line: a wasm abort or a driver may say more on the following ones.
+    const reason = (cause instanceof Error ? cause.message : String(cause)).split("\n")[0];
+    if (cause instanceof ConfigError) throw cause;
+    if ("pgliteDir" in options) {
+      throw new ConfigError(
+        `the embedded database in ${options.pgliteDir} cannot be opened (${reason}). Check that no other console uses it and that it is not damaged, or set CONSOLE_DATA_DIR to another directory (or DATABASE_URL to use PostgreSQL).`,
+      );
+    }
+    if (!toStoreUnavailableError(cause)) {
+      const code = (cause as { code?: unknown }).code;
+      throw new ConfigError(`the PostgreSQL database at DATABASE_URL refuses the console (${reason}${typeof code === "string" ? `, ${code}` : ""}). Check its user, password, database name and privileges.`);
+    }
+    log.error("The console's database cannot be reached; each request tries again", cause);
+  }
 }
 
 /** Closes the process's store (tests, shutdown); the next getStore() opens a new one. */

@@ -1,10 +1,13 @@
 import "server-only";
+import { chmodSync, lstatSync, readdirSync } from "node:fs";
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
+import { PGlite, type PGliteOptions } from "@electric-sql/pglite";
+import { NodeFS } from "@electric-sql/pglite/nodefs";
 import { drizzle as drizzleNodePg } from "drizzle-orm/node-postgres";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { Pool } from "pg";
-import { consoleDataDir } from "@/lib/config/data-dir";
+import { ConfigError } from "@/lib/config/config-error";
+import { NOT_OWNER_BITS, consoleDataDir, ensurePrivateDir } from "@/lib/config/data-dir";
 import { log } from "@/lib/log";
 import * as schema from "./schema";
 import type { Store } from "./store";
@@ -15,8 +18,26 @@ export type StoreOptions = { databaseUrl: string } | { pgliteDir: string };
 /** DATABASE_URL when set; otherwise PGlite under `<CONSOLE_DATA_DIR or .data>/store`. */
 export function storeOptionsFromEnv(env: Record<string, string | undefined> = process.env): StoreOptions {
   const databaseUrl = env.DATABASE_URL?.trim();
-  if (databaseUrl) return { databaseUrl };
+  if (databaseUrl) {
+    checkDatabaseUrl(databaseUrl);
+    return { databaseUrl };
+  }
   return { pgliteDir: path.join(consoleDataDir(), "store") };
+}
+
+/** A URL that does not parse would fail every request as "cannot be reached", forever. Never echoes it: it holds a password. */
+function checkDatabaseUrl(databaseUrl: string): void {
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(databaseUrl).protocol;
+  } catch {
+    protocol = undefined;
+  }
+  if (protocol !== "postgres:" && protocol !== "postgresql:") {
+    throw new ConfigError(
+      "DATABASE_URL is not a PostgreSQL URL; it must look like postgres://user:password@host:5432/database (percent-encode special characters in the password).",
+    );
+  }
 }
 
 /**
@@ -49,9 +70,57 @@ function openPostgres(databaseUrl: string): Store {
   };
 }
 
+type SetAttr = (arg: unknown, node: unknown, attr: { mode?: number }, ...rest: unknown[]) => unknown;
+
+/** The Emscripten NODEFS object PGlite mounts the data dir with: its hooks for creating nodes and setting modes. */
+type EmscriptenNodeFs = {
+  node_ops: { mknod: (parent: unknown, name: string, mode: number, dev: number) => unknown };
+  /** chmod and fchmod both go through it (`setAttr` in older Emscripten). */
+  doSetAttr?: SetAttr;
+};
+
+/**
+ * PGlite's file system layer creates every file 0666 and every directory 0777 whatever the
+ * process's umask: this one strips the group and other bits from every mode it creates or
+ * sets, so the store's files stay owner-only (SECURITY.md). It hooks Emscripten's NODEFS; a
+ * PGlite whose NODEFS no longer has these hooks is refused rather than silently left open
+ * (the modes test in open-store.test.ts fails first).
+ */
+class OwnerOnlyNodeFS extends NodeFS {
+  override async init(pg: PGlite, options: Parameters<NodeFS["init"]>[1]) {
+    const { emscriptenOpts } = await super.init(pg, options);
+    const ownerOnly = (mod: { NODEFS?: EmscriptenNodeFs }) => {
+      const nodefs = mod.NODEFS;
+      const mknod = nodefs?.node_ops?.mknod;
+      const setAttr = nodefs?.doSetAttr;
+      if (!nodefs || typeof mknod !== "function" || typeof setAttr !== "function") {
+        throw new Error("PGlite's file system layer changed: the store's files cannot be kept owner-only");
+      }
+      nodefs.node_ops.mknod = (parent, name, mode, dev) => mknod(parent, name, mode & ~NOT_OWNER_BITS, dev);
+      nodefs.doSetAttr = (arg, node, attr, ...rest) =>
+        setAttr(arg, node, attr.mode === undefined ? attr : { ...attr, mode: attr.mode & ~NOT_OWNER_BITS }, ...rest);
+    };
+    return { emscriptenOpts: { ...emscriptenOpts, preRun: [ownerOnly, ...(emscriptenOpts.preRun ?? [])] } };
+  }
+}
+
+/** Removes group and other bits from everything under `dir`: files an older console left 0666. */
+function makeOwnerOnly(dir: string): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isSymbolicLink()) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    const mode = lstatSync(file).mode;
+    if ((mode & NOT_OWNER_BITS) !== 0) chmodSync(file, mode & 0o700);
+  }
+}
+
 async function openPglite(dir: string): Promise<Store> {
-  // PGlite creates the directory itself and locks it to this process.
-  const client = await PGlite.create(dir);
+  // The data dir and the store's dir, made here on every path (a fresh checkout has neither).
+  ensurePrivateDir(dir);
+  makeOwnerOnly(dir);
+  // PGlite locks the directory to this process.
+  const options: PGliteOptions = { dataDir: dir, fs: new OwnerOnlyNodeFS(dir) };
+  const client = await PGlite.create(options);
   return {
     engine: "pglite",
     client,

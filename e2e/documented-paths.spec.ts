@@ -1,0 +1,307 @@
+import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { closeSync, copyFileSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { readRevealedKey, rotateAgent, signIn } from "./support/console-page";
+import { FaucetApi } from "./support/faucet-api";
+import { createPostgresCluster, type PostgresCluster } from "./support/postgres-cluster";
+import { DOCUMENTED_PATHS_PORTS as PORTS } from "./support/servers";
+
+/**
+ * Issue 16: every way the README says to start the console, started exactly that way from a
+ * copy of the checkout with no `.data/`, no CONSOLE_DATA_DIR and no other preparation, then a
+ * sign-in and one agent-key rotation in the browser, and the new key checked at the faucet.
+ *
+ * The commands are read from README.md's fenced `sh` blocks and run with bash in the copy; the
+ * only edits are the ones a reader makes on this machine (the faucet's URL and port, the
+ * database's URL, a value for `SESSION_SECRET=...`), each made with a check that the README
+ * still says what is replaced, so a README change that breaks a path fails here. Ports come
+ * from `PORT`, which `next` and the faucet read, and from E2E_PORT_BASE (servers.ts).
+ *
+ * What stands in for a step: a copy of the checkout is its git files (tracked and untracked,
+ * not ignored) with node_modules hard-linked (what `npm install` leaves; Turbopack refuses a
+ * node_modules symlinked from outside the project). `npm run build` is the one `npm test`
+ * runs before Playwright (test:e2e: `npm run build && playwright test`): the `npm start`
+ * paths hard-link that build into their copy instead of building it once more.
+ */
+
+const README = readFileSync("README.md", "utf8");
+// Outside the project: a copy inside it would be a nested project (Next picks the outer lockfile's root).
+const COPIES = path.join(tmpdir(), `faucet-console-documented-paths-${PORTS.faucet}`);
+const DIST_DIR = process.env.NEXT_DIST_DIR || ".next";
+const running = new Set<ChildProcess>();
+/** A dev server compiles from nothing in a fresh copy: about 30 s alone, minutes on a machine shared with other builds. */
+const DEV_START_MS = 360_000;
+const DEV_TEST_MS = 480_000;
+
+/** The first `sh` block under the README's `## <heading>`; fails when the section or its block is gone. */
+function shellBlock(heading: string): string {
+  const section = README.split(/^## /m).find((candidate) => candidate.startsWith(`${heading}\n`));
+  expect(section, `README.md has a "## ${heading}" section`).toBeDefined();
+  const block = /```sh\n([\s\S]*?)```/.exec(section ?? "")?.[1];
+  expect(block, `README.md's "${heading}" has a sh block`).toBeDefined();
+  return block ?? "";
+}
+
+/** `text` with `from` replaced, after checking the README still says `from`. */
+function replaced(text: string, from: string | RegExp, to: string): string {
+  expect(text, `the README's command contains ${String(from)}`).toMatch(typeof from === "string" ? new RegExp(from.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")) : from);
+  return text.replace(from, to);
+}
+
+/**
+ * `npm run build && npm start` as the README writes it, with the build left to test:e2e
+ * (which runs exactly `npm run build`): what remains is `npm start`.
+ */
+function withSharedBuild(block: string): string {
+  const testE2e = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts["test:e2e"];
+  expect(testE2e, "test:e2e builds with the README's build command").toMatch(/^npm run build && /);
+  return replaced(block, /^npm run build && npm start$/m, "npm start");
+}
+
+const QUICK_START = shellBlock("Quick start");
+const REAL_FAUCET = shellBlock("Pointing at the real faucet");
+const STAND_ALONE = shellBlock("Running the faucet stand-alone").trim().split("\n");
+const ON_POSTGRES = shellBlock("Running on PostgreSQL");
+const FAUCET_URL = `http://127.0.0.1:${PORTS.faucet}/ai-agents/api`;
+
+/** The real faucet's exports, pointed at the stand-alone faucet: the README's one substitution. */
+const realFaucetExports = (block: string) => replaced(block.replace(/^npm .*$/m, ""), "https://lightningfaucet.com/ai-agents/api", FAUCET_URL);
+
+/** Hard links (a second or so for node_modules); a real copy where the temp dir is another file system. */
+function linkTree(from: string, to: string): void {
+  try {
+    execFileSync("cp", ["-al", from, to], { stdio: "pipe" });
+  } catch {
+    rmSync(to, { recursive: true, force: true });
+    execFileSync("cp", ["-a", "--reflink=auto", from, to]);
+  }
+}
+
+/** A copy of the checkout as a user has it after `git clone` and `npm install`, and optionally the build. */
+function checkoutCopy(name: string, { withBuild }: { withBuild: boolean }): string {
+  const dir = path.join(COPIES, name);
+  rmSync(dir, { recursive: true, force: true });
+  const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { encoding: "utf8" }).split("\0");
+  for (const file of files) {
+    if (!file || !existsSync(file)) continue;
+    mkdirSync(path.join(dir, path.dirname(file)), { recursive: true });
+    copyFileSync(file, path.join(dir, file));
+  }
+  linkTree(path.resolve("node_modules"), path.join(dir, "node_modules"));
+  if (withBuild) {
+    expect(existsSync(path.join(DIST_DIR, "BUILD_ID")), `a build in ${DIST_DIR} (npm run build) before Playwright`).toBe(true);
+    linkTree(path.resolve(DIST_DIR), path.join(dir, ".next"));
+    rmSync(path.join(dir, ".next", "cache"), { recursive: true, force: true });
+  }
+  expect(existsSync(path.join(dir, ".data"))).toBe(false);
+  return dir;
+}
+
+/** The environment of a user who has set nothing the README does not tell them to. */
+function userEnv(port: number): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port) };
+  for (const name of Object.keys(env)) {
+    if (/^(FAUCET_|CONSOLE_|SESSION_SECRET|DATABASE_URL|NEXT_|NODE_ENV$|NODE_OPTIONS$|RATE_LIMIT_|TRUSTED_PROXY_HOPS|AUDIT_|E2E_)/.test(name)) delete env[name];
+  }
+  return env;
+}
+
+type Shell = { log: () => string; stop: () => Promise<void> };
+
+/** Runs `script` with bash in `cwd`, in a process group of its own so stop() ends npm, next and all. */
+function runShell(name: string, cwd: string, script: string, port: number): Shell {
+  const logFile = path.join(COPIES, `${name}.log`);
+  const out = openSync(logFile, "w");
+  const child = spawn("bash", ["-euc", script], { cwd, env: userEnv(port), detached: true, stdio: ["ignore", out, out] });
+  closeSync(out);
+  running.add(child);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      if (child.pid) process.kill(-child.pid, name);
+    } catch {
+      // The group is gone.
+    }
+  };
+  return {
+    log: () => readFileSync(logFile, "utf8"),
+    async stop() {
+      signal("SIGTERM");
+      const killed = setTimeout(() => signal("SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(killed);
+      // npm may exit before the server it started: make sure nothing of the group is left.
+      signal("SIGKILL");
+      running.delete(child);
+    },
+  };
+}
+
+/** Waits until `url` answers, failing at once (with the log's tail) if the shell exits. */
+async function waitUntilServing(shell: Shell, url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const log = shell.log();
+    try {
+      const response = await fetch(url, { redirect: "manual", signal: AbortSignal.timeout(Math.max(1_000, deadline - Date.now())) });
+      if (response.status < 500) return;
+    } catch {
+      // Not listening yet.
+    }
+    if (/Faucet Console cannot start|npm error|ERR!/.test(log) || Date.now() > deadline) {
+      throw new Error(`${url} is not serving; the log ends:\n${log.split("\n").slice(-30).join("\n")}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+}
+
+/** Paths under `dir` (itself included) that a group or others may use: none, by SECURITY.md. */
+function notOwnerOnly(dir: string): string[] {
+  const loose = (statSync(dir).mode & 0o077) !== 0 ? [dir] : [];
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    const file = path.join(entry.parentPath, entry.name);
+    if (!entry.isSymbolicLink() && (lstatSync(file).mode & 0o077) !== 0) loose.push(file);
+  }
+  return loose;
+}
+
+/** The console made its own data dir, owner-only, with everything in it. */
+function expectPrivateDataDir(copy: string) {
+  const dataDir = path.join(copy, ".data");
+  expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+  expect(notOwnerOnly(dataDir)).toEqual([]);
+}
+
+/** Rotates `agent`'s key in the browser and checks the new key at `faucet`. */
+async function rotateAndCheck(page: Page, request: APIRequestContext, faucet: string, agent: string) {
+  const reveal = await rotateAgent(page, agent);
+  const key = await readRevealedKey(page);
+  await reveal.getByRole("button", { name: "Done" }).click();
+  await expect(reveal).toBeHidden();
+  expect(await new FaucetApi(request, faucet).whoami(key)).toMatchObject({ success: true, type: "agent" });
+}
+
+/** A fresh operator at the stand-alone faucet, signed in on `consoleUrl`. */
+async function signInNewOperator(page: Page, request: APIRequestContext, consoleUrl: string, name: string) {
+  const { operatorKey } = await new FaucetApi(request, FAUCET_URL).newOperator(name, ["Path Bot"]);
+  await signIn(page, operatorKey, consoleUrl);
+  return "Path Bot";
+}
+
+test.describe("the README's ways to start the console, each from a fresh checkout copy", () => {
+  // One worker runs them in order (they share the faucet and one dev copy) without skipping the rest on a failure.
+  test.describe.configure({ mode: "default", timeout: 240_000 });
+
+  let faucet: Shell | undefined;
+  let postgres: PostgresCluster | undefined;
+  const shells: Shell[] = [];
+  const start = async (name: string, cwd: string, script: string, port: number, timeoutMs = 120_000) => {
+    const shell = runShell(name, cwd, script, port);
+    shells.push(shell);
+    const url = `http://127.0.0.1:${port}`;
+    await waitUntilServing(shell, `${url}/`, timeoutMs);
+    // A dev server compiles a route on its first request: the page the browser goes to next, compiled here
+    // (a redirect to sign-in, signed out), so the browser's steps keep their usual timeouts.
+    for (const route of ["/agents", "/api/agents"]) await fetch(`${url}${route}`, { redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
+    return { shell, url };
+  };
+
+  test.beforeAll(async () => {
+    test.setTimeout(120_000);
+    rmSync(COPIES, { recursive: true, force: true });
+    mkdirSync(COPIES, { recursive: true });
+    // The README's stand-alone faucet (path 5), from a copy of its own: run in a console's copy, its
+    // .data/faucet would make the .data/ the console must make itself.
+    const command = replaced(STAND_ALONE[0] ?? "", /^PORT=4010 npm run faucet$/, `PORT=${PORTS.faucet} npm run faucet`);
+    faucet = runShell("faucet", checkoutCopy("faucet", { withBuild: false }), command, PORTS.faucet);
+    // It answers 404 on "/": any answer means it listens.
+    await waitUntilServing(faucet, `http://127.0.0.1:${PORTS.faucet}/`, 60_000);
+  });
+
+  test.afterAll(async () => {
+    await Promise.all([...shells, ...(faucet ? [faucet] : [])].map((shell) => shell.stop()));
+    postgres?.destroy();
+    rmSync(COPIES, { recursive: true, force: true });
+  });
+
+  test("1. Quick start: `npm run dev`, demo mode", async ({ page, request }) => {
+    test.setTimeout(DEV_TEST_MS);
+    const script = replaced(QUICK_START.trim(), /^npm install && /, "");
+    expect(script).toBe("npm run dev");
+    const copy = checkoutCopy("dev", { withBuild: false });
+    const { shell, url } = await start("dev", copy, script, PORTS.dev, DEV_START_MS);
+    // "The demo operator's key is printed once when the server starts."
+    await expect.poll(shell.log).toMatch(/Demo operator key: lf_[0-9a-f]{32}/);
+
+    await page.goto(`${url}/`);
+    await page.getByRole("button", { name: "Use demo operator" }).click();
+    await expect(page).toHaveURL(/\/agents/);
+    await rotateAndCheck(page, request, `${url}/ai-agents/api`, "Research Assistant");
+    expectPrivateDataDir(copy);
+    await shell.stop();
+  });
+
+  test("2 and 5. `npm run build && npm start` with FAUCET_API_URL and SESSION_SECRET, on the README's stand-alone faucet", async ({ page, request }) => {
+    const copy = checkoutCopy("remote", { withBuild: true });
+    const script = withSharedBuild(replaced(REAL_FAUCET, "https://lightningfaucet.com/ai-agents/api", FAUCET_URL));
+    const { shell, url } = await start("remote", copy, script, PORTS.remote);
+    const agent = await signInNewOperator(page, request, url, "Remote Path Operator");
+    await rotateAndCheck(page, request, FAUCET_URL, agent);
+    expectPrivateDataDir(copy);
+    await shell.stop();
+  });
+
+  test("3. `npm start` with FAUCET_DEMO=1", async ({ page, request }) => {
+    expect(README).toMatch(/a production server\s+\(`npm start`, `NODE_ENV=production`\) is in demo mode only with `FAUCET_DEMO=1`/);
+    const copy = checkoutCopy("demo", { withBuild: true });
+    const { shell, url } = await start("demo", copy, "FAUCET_DEMO=1 npm start", PORTS.demo);
+    await expect.poll(shell.log).toMatch(/Demo operator key: lf_[0-9a-f]{32}/);
+    await page.goto(`${url}/`);
+    await page.getByRole("button", { name: "Use demo operator" }).click();
+    await expect(page).toHaveURL(/\/agents/);
+    await rotateAndCheck(page, request, `${url}/ai-agents/api`, "Research Assistant");
+    expectPrivateDataDir(copy);
+    await shell.stop();
+  });
+
+  test("4. `npm start` with DATABASE_URL (a throwaway PostgreSQL) and FAUCET_API_URL", async ({ page, request }) => {
+    postgres = await createPostgresCluster({ port: PORTS.postgres });
+    const onPostgres = replaced(ON_POSTGRES, /^export DATABASE_URL=postgres:\/\/console:secret@db\.internal:5432\/console$/m, `export DATABASE_URL=${postgres.url}`);
+    const copy = checkoutCopy("postgres", { withBuild: true });
+    const { shell, url } = await start("postgres", copy, `${realFaucetExports(REAL_FAUCET)}\n${withSharedBuild(onPostgres)}`, PORTS.postgresConsole);
+    const agent = await signInNewOperator(page, request, url, "Postgres Path Operator");
+    await rotateAndCheck(page, request, FAUCET_URL, agent);
+    // Nothing of this path writes under the data dir (the secret is given, the store is PostgreSQL).
+    expect(existsSync(path.join(copy, ".data"))).toBe(false);
+    await shell.stop();
+  });
+
+  test("5b. the stand-alone section's `npm run dev` with FAUCET_API_URL and SESSION_SECRET=...", async ({ page, request }) => {
+    test.setTimeout(DEV_TEST_MS);
+    let command = replaced(STAND_ALONE[1] ?? "", "http://127.0.0.1:4010/ai-agents/api", FAUCET_URL);
+    command = replaced(command, "SESSION_SECRET=...", `SESSION_SECRET=${randomBytes(36).toString("base64url")}`);
+    // Path 1's copy, as it would be with no .data/: a second dev compile from nothing would double this spec's time.
+    const copy = path.join(COPIES, "dev");
+    rmSync(path.join(copy, ".data"), { recursive: true, force: true });
+    if (!existsSync(copy)) checkoutCopy("dev", { withBuild: false });
+    const { shell, url } = await start("dev-remote", copy, command, PORTS.devRemote, DEV_START_MS);
+    const agent = await signInNewOperator(page, request, url, "Dev Remote Operator");
+    await rotateAndCheck(page, request, FAUCET_URL, agent);
+    expectPrivateDataDir(copy);
+    await shell.stop();
+  });
+});
+
+// A worker that dies mid-run must not leave servers behind.
+process.once("exit", () => {
+  for (const child of running) {
+    try {
+      if (child.pid) process.kill(-child.pid, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }
+});

@@ -1,0 +1,105 @@
+import { chmodSync, lstatSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { sql } from "drizzle-orm";
+import { afterAll, afterEach, describe, expect, inject, it } from "vitest";
+import { ConfigError } from "@/lib/config/config-error";
+import { closeStore, getStore, openStoreAtStartup } from "./get-store";
+import { migrateStore } from "./migrate";
+import { openStore, storeOptionsFromEnv } from "./open-store";
+import { StoreUnavailableError } from "./store-unavailable-error";
+
+const root = mkdtempSync("/tmp/faucet-console-open-store-");
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** Every path under `dir` (itself included) whose mode lets a group or others in. */
+function notOwnerOnly(dir: string): string[] {
+  const loose = (statSync(dir).mode & 0o077) !== 0 ? [dir] : [];
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    const file = path.join(entry.parentPath, entry.name);
+    if (!entry.isSymbolicLink() && (lstatSync(file).mode & 0o077) !== 0) loose.push(`${file} ${(lstatSync(file).mode & 0o777).toString(8)}`);
+  }
+  return loose;
+}
+
+describe("DATABASE_URL", () => {
+  it("that does not parse as a PostgreSQL URL stops start-up without echoing it (it holds a password)", () => {
+    for (const value of ["db.internal:5432/console", "postgres://user:secret@db:port/console", "mysql://u:secret@db/console"]) {
+      expect(() => storeOptionsFromEnv({ DATABASE_URL: value }), value).toThrow(ConfigError);
+      try {
+        storeOptionsFromEnv({ DATABASE_URL: value });
+      } catch (error) {
+        expect((error as Error).message).toContain("DATABASE_URL is not a PostgreSQL URL");
+        expect((error as Error).message).not.toContain(value);
+      }
+    }
+    expect(storeOptionsFromEnv({ DATABASE_URL: "postgresql://u:s%23cret@db:5432/c" })).toEqual({ databaseUrl: "postgresql://u:s%23cret@db:5432/c" });
+  });
+});
+
+describe("the embedded store's files", () => {
+  it("are created under a missing parent, owner-only, and stay so as PGlite writes; an older store's loose files are tightened", async () => {
+    const dir = path.join(root, "missing", "parent", "store");
+    const store = await openStore({ pgliteDir: dir });
+    try {
+      await migrateStore(store);
+      await store.db.execute(sql`create table extra (id int primary key, note text)`);
+      await store.db.execute(sql`insert into extra select n, repeat('x', 200) from generate_series(1, 2000) n`);
+      await store.db.execute(sql`checkpoint`);
+      expect(statSync(dir).mode & 0o777).toBe(0o700);
+      expect(statSync(path.dirname(dir)).mode & 0o777).toBe(0o700);
+      expect(readdirSync(dir, { recursive: true }).length).toBeGreaterThan(500);
+      expect(notOwnerOnly(dir)).toEqual([]);
+    } finally {
+      await store.close();
+    }
+
+    // What a console before this rule left behind: 0666 files in 0755 directories.
+    const version = path.join(dir, "PG_VERSION");
+    chmodSync(version, 0o666);
+    chmodSync(path.join(dir, "base"), 0o755);
+    chmodSync(dir, 0o755);
+    const reopened = await openStore({ pgliteDir: dir });
+    await reopened.close();
+    expect(notOwnerOnly(dir)).toEqual([]);
+  });
+});
+
+describe("openStoreAtStartup", () => {
+  const saved = { ...process.env };
+  afterEach(async () => {
+    await closeStore();
+    process.env = { ...saved };
+  });
+
+  it("stops start-up, naming the directory, when the embedded store's directory cannot be created", async () => {
+    const file = path.join(root, "a-file");
+    writeFileSync(file, "");
+    process.env = { ...saved, CONSOLE_DATA_DIR: path.join(file, "data"), DATABASE_URL: "" };
+    const failure = openStoreAtStartup();
+    await expect(failure).rejects.toThrow(ConfigError);
+    await expect(failure).rejects.toThrow(`the data directory ${path.join(file, "data", "store")} cannot be created`);
+  });
+
+  it("stops start-up when the embedded store's data dir is damaged", async () => {
+    const dataDir = path.join(root, "damaged");
+    const first = await openStore({ pgliteDir: path.join(dataDir, "store") });
+    await first.close();
+    writeFileSync(path.join(dataDir, "store", "global", "pg_control"), "not a control file");
+    process.env = { ...saved, CONSOLE_DATA_DIR: dataDir, DATABASE_URL: "" };
+    await expect(openStoreAtStartup()).rejects.toThrow(`the embedded database in ${path.join(dataDir, "store")} cannot be opened (`);
+  });
+
+  it("stops start-up when PostgreSQL refuses the database named in DATABASE_URL", async () => {
+    const url = new URL(inject("storeDatabaseUrl"));
+    url.pathname = "/no_such_database";
+    process.env = { ...saved, DATABASE_URL: url.toString() };
+    await expect(openStoreAtStartup()).rejects.toThrow(/the PostgreSQL database at DATABASE_URL refuses the console \(.*no_such_database.*3D000\)/);
+  });
+
+  it("leaves a PostgreSQL that cannot be reached to the requests, which retry it", async () => {
+    // A port nothing listens on: the database is down.
+    process.env = { ...saved, DATABASE_URL: "postgres://postgres@127.0.0.1:1/postgres" };
+    await expect(openStoreAtStartup()).resolves.toBeUndefined();
+    await expect(getStore()).rejects.toThrow(StoreUnavailableError);
+  });
+});
