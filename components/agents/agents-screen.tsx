@@ -224,7 +224,7 @@ function AgentsConsole({ initialView, bulkConcurrency }: { initialView: AgentsVi
           }}
         />
       )}
-      {creating && <LoadFailedDialog what={LIFECYCLE_NAME} state={lifecycleParts} onRetry={lifecycle.load} onCancel={() => setCreating(false)} />}
+      {creating && <LoadFailedDialog what={LIFECYCLE_NAME} state={lifecycleParts} onRetry={lifecycle.retry} onCancel={() => setCreating(false)} />}
       {createdKey && (
         <KeyRevealDialog
           revealed={createdKey}

@@ -51,7 +51,7 @@ export function RowActions({ agent, onAction }: RowActionsProps) {
         }}>
         <span aria-hidden="true">⋯</span>
       </button>
-      {opening && <LoadFailedDialog what={LIFECYCLE_NAME} state={part} onRetry={lifecycle.load} onCancel={() => setOpening(null)} />}
+      {opening && <LoadFailedDialog what={LIFECYCLE_NAME} state={part} onRetry={lifecycle.retry} onCancel={() => setOpening(null)} />}
     </>
   );
 }

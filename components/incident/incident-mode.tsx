@@ -34,7 +34,7 @@ export function IncidentMode(props: IncidentPanelProps) {
           <strong>Incident mode could not be loaded.</strong> This part of the console is downloaded when first used, and the download failed: the
           network may be down. Nothing was changed.
         </p>
-        <Button variant="secondary" onClick={incidentMode.load} aria-busy={retrying}>
+        <Button variant="secondary" onClick={incidentMode.retry} aria-busy={retrying}>
           {retrying ? "Retrying…" : "Retry"}
         </Button>
       </div>

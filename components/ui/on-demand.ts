@@ -4,7 +4,7 @@ import { useSyncExternalStore } from "react";
 
 export type OnDemandState<T> =
   | { status: "idle" }
-  /** `retrying`: an earlier download failed; what showed that failure stays up until this one ends. */
+  /** `retrying`: asked for by a Retry, so what showed the failure stays up until this download ends. */
   | { status: "loading"; retrying: boolean }
   | { status: "failed" }
   | { status: "ready"; module: T };
@@ -12,6 +12,10 @@ export type OnDemandState<T> =
 export type OnDemand<T> = {
   /** Starts the download unless it is under way or done; after a failure, tries again. */
   load: () => void;
+  /** `load`, from the Retry of a failure the user was shown. */
+  retry: () => void;
+  /** The module's state now. */
+  current: () => OnDemandState<T>;
   /** The module's state, re-rendering the caller when it changes. */
   useStatus: () => OnDemandState<T>;
 };
@@ -37,13 +41,14 @@ export function onDemand<T>(download: () => Promise<T>): OnDemand<T> {
     listeners.add(listener);
     return () => listeners.delete(listener);
   };
-  const load = () => {
+  const start = (retrying: boolean) => {
     if (state.status === "loading" || state.status === "ready") return;
-    set({ status: "loading", retrying: state.status === "failed" });
+    set({ status: "loading", retrying });
     download().then(
       (module) => set({ status: "ready", module }),
       () => set({ status: "failed" }),
     );
   };
-  return { load, useStatus: () => useSyncExternalStore(subscribe, () => state, () => IDLE) };
+  const current = () => state;
+  return { load: () => start(false), retry: () => start(true), current, useStatus: () => useSyncExternalStore(subscribe, current, () => IDLE) };
 }
