@@ -2,13 +2,14 @@
 
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { incidentMode } from "@/components/incident/incident-mode";
 import { CooldownTimer } from "@/components/time/cooldown-timer";
 import { Button } from "@/components/ui/button";
 import type { AgentRow } from "@/lib/agents/agents-view";
 import { AGENT_COOLDOWN_MS } from "@/lib/keys/cooldowns";
 import { formatSats } from "./format-sats";
 import type { AgentChangeKind } from "./lifecycle/agent-change-kinds";
-import { RowActionsMenu } from "./lifecycle/row-actions-menu";
+import { RowActions } from "./lifecycle-on-demand";
 
 /** What a row can start; one object so a new row action is one new field. */
 export type RowHandlers = {
@@ -56,7 +57,18 @@ export function LastRotationCell({ agent }: { agent: AgentRow }) {
 }
 
 export function SelectCell({ agent, handlers, selected }: CellProps) {
-  return <input type="checkbox" className="size-4 align-middle" aria-label={`Select ${agent.name}`} checked={selected} onChange={() => handlers.onToggle(agent)} />;
+  return (
+    <input
+      type="checkbox"
+      className="size-4 align-middle"
+      aria-label={`Select ${agent.name}`}
+      checked={selected}
+      onChange={() => handlers.onToggle(agent)}
+      // Incident mode is loaded on first use: about to tick a box is about to use it.
+      onPointerEnter={incidentMode.load}
+      onFocus={incidentMode.load}
+    />
+  );
 }
 
 function SelectAllHeader({ rowCount, allMatching, toggleAllMatching }: HeaderContext) {
@@ -67,6 +79,8 @@ function SelectAllHeader({ rowCount, allMatching, toggleAllMatching }: HeaderCon
       aria-label={`Select all ${rowCount.toLocaleString("en")} matching`}
       checked={allMatching}
       onChange={toggleAllMatching}
+      onPointerEnter={incidentMode.load}
+      onFocus={incidentMode.load}
     />
   );
 }
@@ -81,7 +95,7 @@ export function RowActionsCell({ agent, handlers }: Omit<CellProps, "selected">)
       <Button variant="secondary" onClick={() => handlers.onRotate(agent)} aria-label={`Rotate key for ${agent.name}`}>
         Rotate key
       </Button>
-      <RowActionsMenu agent={agent} onAction={handlers.onAction} />
+      <RowActions agent={agent} onAction={handlers.onAction} />
     </div>
   );
 }

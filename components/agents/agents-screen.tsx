@@ -9,12 +9,14 @@ import type { RevealedKey, RotationTarget } from "@/components/keys/rotation-tar
 import { useRotationFlow } from "@/components/keys/use-rotation-flow";
 import { NowProvider, useSyncClock } from "@/components/time/now-provider";
 import { Button } from "@/components/ui/button";
-import { IncidentPanel } from "@/components/incident/incident-panel";
+import { LoadFailedDialog } from "@/components/ui/load-failed-dialog";
+import { IncidentMode } from "@/components/incident/incident-mode";
 import { isSelected, NOTHING_SELECTED, toggled, type Selection } from "@/components/incident/selection";
 import { AgentsTable, type TableSelection } from "./agents-table";
-import { AgentChangeDialog, type AgentChangeRequest } from "./lifecycle/agent-change-dialog";
+import type { AgentChangeRequest } from "./lifecycle/agent-change-dialog";
 import type { AgentChangeKind, RowChange } from "./lifecycle/agent-change-kinds";
-import { CreateAgentDialog, type CreatedAgent } from "./lifecycle/create-agent-dialog";
+import type { CreatedAgent } from "./lifecycle/create-agent-dialog";
+import { lifecycle, LIFECYCLE_NAME } from "./lifecycle-on-demand";
 import { AgentsToolbar } from "./agents-toolbar";
 import { AgentsSkeleton } from "./agents-skeleton";
 import { OperatorPanel } from "./operator-panel";
@@ -74,6 +76,7 @@ function AgentsConsole({ initialView, bulkConcurrency }: { initialView: AgentsVi
     onFinished: () => void queryClient.invalidateQueries({ queryKey: ["agents"] }),
   });
 
+  const lifecycleParts = lifecycle.useStatus();
   const [creating, setCreating] = useState(false);
   // A new agent's first key, held here only until its reveal closes, like a rotation's.
   const [createdKey, setCreatedKey] = useState<RevealedKey | null>(null);
@@ -161,10 +164,19 @@ function AgentsConsole({ initialView, bulkConcurrency }: { initialView: AgentsVi
       />
       {error && <StaleDataBanner message={error.message} updatedAt={updatedAt} />}
       <div className="flex justify-end">
-        <Button onClick={() => setCreating(true)}>New agent</Button>
+        <Button
+          onPointerEnter={lifecycle.load}
+          onFocus={lifecycle.load}
+          onClick={() => {
+            lifecycle.load();
+            setCreating(true);
+          }}
+          aria-busy={creating && lifecycleParts.status === "loading"}>
+          New agent
+        </Button>
       </div>
       <AgentsToolbar view={view} onChange={changeView} matching={shownPage.matching} total={shownPage.total} />
-      <IncidentPanel
+      <IncidentMode
         selection={selection}
         onClearSelection={() => setSelection(NOTHING_SELECTED)}
         concurrency={bulkConcurrency}
@@ -201,15 +213,18 @@ function AgentsConsole({ initialView, bulkConcurrency }: { initialView: AgentsVi
           void queryClient.invalidateQueries({ queryKey: ["agents"] });
         }}
       />
-      <CreateAgentDialog
-        open={creating}
-        onOpenChange={setCreating}
-        onCreated={onCreated}
-        onReload={() => {
-          setCreating(false);
-          refreshAgents();
-        }}
-      />
+      {lifecycleParts.status === "ready" && (
+        <lifecycleParts.module.CreateAgentDialog
+          open={creating}
+          onOpenChange={setCreating}
+          onCreated={onCreated}
+          onReload={() => {
+            setCreating(false);
+            refreshAgents();
+          }}
+        />
+      )}
+      {creating && <LoadFailedDialog what={LIFECYCLE_NAME} state={lifecycleParts} onRetry={lifecycle.retry} onCancel={() => setCreating(false)} />}
       {createdKey && (
         <KeyRevealDialog
           revealed={createdKey}
@@ -219,18 +234,21 @@ function AgentsConsole({ initialView, bulkConcurrency }: { initialView: AgentsVi
           }}
         />
       )}
-      <AgentChangeDialog
-        request={changeRequest}
-        onChanged={onChanged}
-        onClose={() => {
-          setChangeRequest(null);
-          refreshAgents();
-        }}
-        onReload={() => {
-          setChangeRequest(null);
-          refreshAgents();
-        }}
-      />
+      {/* A change is asked for from the row menu, which is in the same part: it is loaded by then. */}
+      {lifecycleParts.status === "ready" && (
+        <lifecycleParts.module.AgentChangeDialog
+          request={changeRequest}
+          onChanged={onChanged}
+          onClose={() => {
+            setChangeRequest(null);
+            refreshAgents();
+          }}
+          onReload={() => {
+            setChangeRequest(null);
+            refreshAgents();
+          }}
+        />
+      )}
       {rotation.revealed && <KeyRevealDialog revealed={rotation.revealed} onClose={rotation.finish} returnFocusTo={rotation.returnFocusTo} />}
     </div>
   );

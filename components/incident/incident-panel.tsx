@@ -12,7 +12,7 @@ import type { SheetRow } from "./key-sheet";
 import { resolveSelection, selectedCount, type SelectedAgent, type Selection } from "./selection";
 import { deactivateCall, rotateCall, useBulkRun, type BulkKind } from "./use-bulk-run";
 
-type IncidentPanelProps = {
+export type IncidentPanelProps = {
   selection: Selection;
   onClearSelection: () => void;
   /** BULK_CONCURRENCY: calls in flight at once. */
