@@ -3,7 +3,7 @@ import { Client } from "pg";
 import { readRevealedKey, signIn } from "./support/console-page";
 import { FaucetApi } from "./support/faucet-api";
 import { OperatorFaucetControl } from "./support/operator-faucet-control";
-import { actionIds, callAction, callSignIn, rotationArgs, sessionCookieFrom } from "./support/server-actions";
+import { actionIds, callAction, rotationArgs, sessionCookieFrom } from "./support/server-actions";
 import { FAUCET_API, SERVERS } from "./support/servers";
 
 /**
@@ -173,7 +173,11 @@ test("two tabs rotating two different agents at once both keep their timers afte
 test("a cookie copied before an operator-key rotation opens nothing afterwards (sign-in page with the reason) and never clears or overwrites the new session", async ({ browser, request }) => {
   const { operatorKey, faucet, agents, control } = await freshOperator(request, "Stale Cookie Operator");
   const ids = actionIds();
-  const before = sessionCookieFrom((await callSignIn(request, A, ids.signIn!, operatorKey)).setCookie)!;
+  // Signed in in a browser, whose cookie is copied as a thief would copy it.
+  const signedIn = await signedInPage(browser, operatorKey, A);
+  const copied = await signedIn.context().cookies(A);
+  await signedIn.context().close();
+  const before = copied.map((entry) => `${entry.name}=${entry.value}`).join("; ");
   const rotation = await callAction(request, A, ids.rotateOperatorKey!, JSON.stringify([rotationArgs({})]), { cookie: before });
   const newKey = (rotation.result as { data: { apiKey: string } }).data.apiKey;
   const after = sessionCookieFrom(rotation.setCookie)!;
@@ -193,8 +197,7 @@ test("a cookie copied before an operator-key rotation opens nothing afterwards (
 
   // In a browser, the copy lands on the sign-in page, which says why.
   const thief = await browser.newContext();
-  const [name, ...value] = before.split("=");
-  await thief.addCookies([{ name: name!, value: value.join("="), url: A }]);
+  await thief.addCookies(copied);
   const thiefPage = await thief.newPage();
   await thiefPage.goto(`${A}/agents`);
   await expect(thiefPage).toHaveURL(`${A}/?reason=operator_key_rotated`);
