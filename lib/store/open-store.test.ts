@@ -1,11 +1,11 @@
-import { chmodSync, lstatSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, afterEach, describe, expect, inject, it } from "vitest";
 import { ConfigError } from "@/lib/config/config-error";
 import { closeStore, getStore, openStoreAtStartup } from "./get-store";
 import { migrateStore } from "./migrate";
-import { openStore, storeOptionsFromEnv } from "./open-store";
+import { openStore, storeOptionsFromEnv, storeTemplatePath } from "./open-store";
 import { StoreUnavailableError } from "./store-unavailable-error";
 
 const root = mkdtempSync("/tmp/faucet-console-open-store-");
@@ -37,7 +37,7 @@ describe("DATABASE_URL", () => {
 });
 
 describe("the embedded store's files", () => {
-  it("are created under a missing parent, owner-only, and stay so as PGlite writes; an older store's loose files are tightened", async () => {
+  it("are created under a missing parent, owner-only, and stay so as PGlite writes; an older store's loose files are tightened", { timeout: 180_000 }, async () => {
     const dir = path.join(root, "missing", "parent", "store");
     const store = await openStore({ pgliteDir: dir });
     try {
@@ -64,6 +64,51 @@ describe("the embedded store's files", () => {
   });
 });
 
+describe("the build's store template", () => {
+  const saved = process.env.NEXT_DIST_DIR;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.NEXT_DIST_DIR;
+    else process.env.NEXT_DIST_DIR = saved;
+  });
+
+  // Three PGlite starts, one of them initdb: minutes on a machine shared with builds.
+  it("is what a first start loads instead of running initdb: migrated already, owner-only, and only when the dir is new", { timeout: 240_000 }, async () => {
+    process.env.NEXT_DIST_DIR = path.join(root, "dist");
+    rmSync(process.env.NEXT_DIST_DIR, { recursive: true, force: true });
+    const template = storeTemplatePath();
+    expect(template).toBe(path.join(root, "dist", "store-template.tgz"));
+    // What `npm run build`'s postbuild makes (scripts/make-store-template.ts), with a marker to recognise it.
+    const source = await openStore({ pgliteDir: path.join(root, "template-source") });
+    await migrateStore(source);
+    await source.db.execute(sql`create table template_marker (id int)`);
+    if (source.engine !== "pglite") throw new Error("expected PGlite");
+    const dump = await source.client.dumpDataDir("gzip");
+    await source.close();
+    mkdirSync(path.dirname(template), { recursive: true });
+    writeFileSync(template, Buffer.from(await dump.arrayBuffer()));
+
+    const dir = path.join(root, "from-template", "store");
+    const store = await openStore({ pgliteDir: dir });
+    try {
+      const marker = await store.db.execute(sql`select to_regclass('template_marker') is not null as present`);
+      expect(marker.rows[0]).toEqual({ present: true });
+      expect(notOwnerOnly(path.dirname(dir))).toEqual([]);
+    } finally {
+      await store.close();
+    }
+    // An existing store is opened as it is: the template never overwrites it.
+    rmSync(template);
+    expect(existsSync(template)).toBe(false);
+    const again = await openStore({ pgliteDir: dir });
+    try {
+      const marker = await again.db.execute(sql`select to_regclass('template_marker') is not null as present`);
+      expect(marker.rows[0]).toEqual({ present: true });
+    } finally {
+      await again.close();
+    }
+  });
+});
+
 describe("openStoreAtStartup", () => {
   const saved = { ...process.env };
   afterEach(async () => {
@@ -80,7 +125,7 @@ describe("openStoreAtStartup", () => {
     await expect(failure).rejects.toThrow(`the data directory ${path.join(file, "data", "store")} cannot be created`);
   });
 
-  it("stops start-up when the embedded store's data dir is damaged", async () => {
+  it("stops start-up when the embedded store's data dir is damaged", { timeout: 180_000 }, async () => {
     const dataDir = path.join(root, "damaged");
     const first = await openStore({ pgliteDir: path.join(dataDir, "store") });
     await first.close();

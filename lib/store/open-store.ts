@@ -1,5 +1,5 @@
 import "server-only";
-import { chmodSync, lstatSync, readdirSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { PGlite, type PGliteOptions } from "@electric-sql/pglite";
 import { NodeFS } from "@electric-sql/pglite/nodefs";
@@ -114,12 +114,27 @@ function makeOwnerOnly(dir: string): void {
   }
 }
 
+/**
+ * A new, migrated PGlite data dir, dumped by `npm run build` (postbuild: scripts/make-store-template.ts)
+ * next to the build. A first start loads it instead of running initdb, which peaks at about twice the
+ * memory of a normal start. Without it (`npm run dev`, a bare `next build`) a first start runs initdb.
+ */
+export function storeTemplatePath(): string {
+  return path.resolve(process.cwd(), process.env.NEXT_DIST_DIR || ".next", "store-template.tgz");
+}
+
 async function openPglite(dir: string): Promise<Store> {
   // The data dir and the store's dir, made here on every path (a fresh checkout has neither).
   ensurePrivateDir(dir);
   makeOwnerOnly(dir);
+  const template = storeTemplatePath();
+  const fromTemplate = !existsSync(path.join(dir, "PG_VERSION")) && existsSync(template);
   // PGlite locks the directory to this process.
-  const options: PGliteOptions = { dataDir: dir, fs: new OwnerOnlyNodeFS(dir) };
+  const options: PGliteOptions = {
+    dataDir: dir,
+    fs: new OwnerOnlyNodeFS(dir),
+    ...(fromTemplate ? { loadDataDir: new Blob([readFileSync(template)]) } : {}),
+  };
   const client = await PGlite.create(options);
   return {
     engine: "pglite",
