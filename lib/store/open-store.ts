@@ -123,7 +123,11 @@ export function storeTemplatePath(): string {
   return path.resolve(process.cwd(), process.env.NEXT_DIST_DIR || ".next", "store-template.tgz");
 }
 
+/** PGlite's in-memory store (tests): no directory, nothing on disk. */
+const IN_MEMORY = "memory://";
+
 async function openPglite(dir: string): Promise<Store> {
+  if (dir === IN_MEMORY) return pgliteStore(await PGlite.create(IN_MEMORY));
   // The data dir and the store's dir, made here on every path (a fresh checkout has neither).
   ensurePrivateDir(dir);
   makeOwnerOnly(dir);
@@ -135,7 +139,10 @@ async function openPglite(dir: string): Promise<Store> {
     fs: new OwnerOnlyNodeFS(dir),
     ...(fromTemplate ? { loadDataDir: new Blob([readFileSync(template)]) } : {}),
   };
-  const client = await PGlite.create(options);
+  return pgliteStore(await PGlite.create(options));
+}
+
+function pgliteStore(client: PGlite): Store {
   return {
     engine: "pglite",
     client,
