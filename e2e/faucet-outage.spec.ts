@@ -79,7 +79,8 @@ test("a failing agents list shows an error state whose Retry loads the rows; a l
   const failure = page.getByRole("alert").filter({ hasText: "The agents could not be loaded" });
   await expect(failure).toContainText("The faucet failed (HTTP 502).");
   // With time frozen no automatic refetch can fire: a request leaving on the click is Retry's.
-  await page.clock.pauseAt(await page.evaluate(() => Date.now() + 50));
+  // (Far enough ahead that a loaded machine cannot pass it before the pause lands.)
+  await page.clock.pauseAt(await page.evaluate(() => Date.now() + 1_000));
   await clearFaults();
   await Promise.all([page.waitForRequest(/\/api\/agents\?/, { timeout: 2_000 }), failure.getByRole("button", { name: "Retry" }).click()]);
   // react-query delivers results on timers: let time flow again.

@@ -74,6 +74,8 @@ test("rotate and deactivate an agent on a phone, every card's controls on screen
 });
 
 test("the new dialogs and the menu fit a phone and have no axe violations", async ({ page, request, baseURL }) => {
+  // Fourteen axe runs: each takes seconds on a loaded 2-core machine.
+  test.slow();
   const name = "Axe Phone Bot";
   await signInFreshOperator(page, request, baseURL, "Axe Phone Operator", { agentNames: [name] });
   await expect(page.getByRole("button", { name: `More actions for ${name}` })).toBeVisible();
