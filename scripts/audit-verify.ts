@@ -1,11 +1,14 @@
 /**
- * `npm run audit:verify [-- <checkpoint file>…]`: walks every audit chain in the console's
+ * `npm run audit:verify [-- [--accept-unkeyed] <checkpoint file>…]`: walks every audit chain in the console's
  * store (DATABASE_URL, or the PGlite data dir under CONSOLE_DATA_DIR, like the app) with the
  * console's audit key (AUDIT_KEY, or derived from SESSION_SECRET or the data dir's generated
  * secret), holds it against the signed checkpoints (the files named, else
  * AUDIT_CHECKPOINT_FILE or <CONSOLE_DATA_DIR>/audit-checkpoints.jsonl when it exists), and
  * prints one line per problem. Exits 0 when every chain is intact, 1 naming each tampered
  * chain and position, 2 when the store, a checkpoint file or the key cannot be read.
+ * A row without an audit key (plain SHA-256) or an unsigned retention anchor is tampering,
+ * unless `--accept-unkeyed` says the store holds rows from before audit keys: then they are
+ * counted and accepted only in front of each chain's first keyed row.
  * With PGlite, stop the console first: PGlite locks its directory.
  *
  * Run with `--conditions=react-server` (the npm script does), so the store's `server-only`
@@ -21,6 +24,7 @@ import { consoleDataDir } from "@/lib/config/data-dir";
 import { migrateStore } from "@/lib/store/migrate";
 import { openStore, storeOptionsFromEnv } from "@/lib/store/open-store";
 
+const ACCEPT_UNKEYED = "--accept-unkeyed";
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;
 
@@ -34,7 +38,14 @@ async function main(): Promise<number> {
     console.error(`audit:verify: ${message(error)}`);
     return 2;
   }
-  const named = process.argv.slice(2).filter((arg) => arg !== "--");
+  const args = process.argv.slice(2).filter((arg) => arg !== "--");
+  const acceptUnkeyed = args.includes(ACCEPT_UNKEYED);
+  const named = args.filter((arg) => arg !== ACCEPT_UNKEYED);
+  const unknownFlag = named.find((arg) => arg.startsWith("--"));
+  if (unknownFlag) {
+    console.error(`audit:verify: unknown option ${unknownFlag} (the only option is ${ACCEPT_UNKEYED}; other arguments are checkpoint files)`);
+    return 2;
+  }
   const fallback = defaultCheckpointFile();
   const files = named.length > 0 ? named : existsSync(fallback) ? [fallback] : [];
   let checkpoints: CheckpointSet;
@@ -56,7 +67,7 @@ async function main(): Promise<number> {
   try {
     // The console's own migrations (idempotent, under its lock): an older store gets the audit tables, empty.
     await migrateStore(store);
-    const report = await verifyAuditChains(store.db, { keyring, checkpoints, retentionDays });
+    const report = await verifyAuditChains(store.db, { keyring, checkpoints, retentionDays, acceptUnkeyed });
     const counts = `${plural(report.chains, "chain")}, ${plural(report.events, "row")}, ${plural(report.checkpoints, "checkpoint")}`;
     const unkeyed = report.unkeyed > 0 ? `; ${plural(report.unkeyed, "row")} written before audit keys (unkeyed: plain SHA-256, which anyone can recompute)` : "";
     if (report.ok) {
@@ -64,6 +75,7 @@ async function main(): Promise<number> {
       return 0;
     }
     for (const problem of report.problems) console.error(`audit:verify: FAILED: ${describeChainProblem(problem)}`);
+    if (!acceptUnkeyed && report.unkeyed > 0) console.error(`audit:verify: if this store holds rows from a version before audit keys, run again with ${ACCEPT_UNKEYED} to accept them in front of each chain's first keyed row`);
     console.error(`audit:verify: ${plural(report.problems.length, "problem")} in ${counts}${unkeyed}`);
     return 1;
   } catch (error) {

@@ -11,7 +11,7 @@ import { getStore } from "@/lib/store/get-store";
 import { auditChains, auditEvents } from "@/lib/store/schema";
 import type { StoreDatabase } from "@/lib/store/store";
 import { GENESIS_HASH } from "./audit-hash";
-import { auditKeyring, type AuditKey, type AuditKeyring } from "./audit-keys";
+import { auditKeyring, checkpointsBesideStoreNotice, type AuditKey, type AuditKeyring } from "./audit-keys";
 
 /**
  * Signed checkpoints: the audit chains' heads, written outside the store, so that someone
@@ -186,8 +186,11 @@ export function noteAuditAppend(): void {
 export function startAuditCheckpoints(): void {
   const global = globalThis as { [CHECKPOINTS_KEY]?: CheckpointState };
   if (global[CHECKPOINTS_KEY]) return;
-  const state: CheckpointState = { writer: new CheckpointWriter(defaultCheckpointFile(), instanceId(), auditKeyring().current), running: null, events: 0 };
+  const file = defaultCheckpointFile();
+  const state: CheckpointState = { writer: new CheckpointWriter(file, instanceId(), auditKeyring().current), running: null, events: 0 };
   global[CHECKPOINTS_KEY] = state;
+  const notice = checkpointsBesideStoreNotice(process.env, consoleDataDir(), file);
+  if (notice) log.warn(notice);
   setTimeout(() => void runCheckpoint(state), FIRST_CHECKPOINT_AFTER_MS).unref();
   setInterval(() => void runCheckpoint(state), CHECKPOINT_EVERY_MS).unref();
 }

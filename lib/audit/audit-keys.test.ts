@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { keyedAuditRowHash } from "./audit-hash";
-import { auditKeyFromSecret, resolveAuditKeyring } from "./audit-keys";
+import { auditKeyFromSecret, checkpointsBesideStoreNotice, resolveAuditKeyring } from "./audit-keys";
 
 const SECRET = "a-session-secret-of-at-least-32-characters";
 const AUDIT = "an-audit-key-of-at-least-32-characters-xyz";
@@ -45,5 +45,24 @@ describe("the audit keyring", () => {
     // The console itself makes the embedded faucet's secret once; verify then derives the same key from it.
     const made = resolveAuditKeyring({}, dir);
     expect(resolveAuditKeyring({}, dir, { verifyOnly: true }).current.mac).toEqual(made.current.mac);
+  });
+
+  it("says once at start-up when checkpoints sit beside the store: no AUDIT_KEY and a generated secret, or the checkpoint file in the data dir", () => {
+    const dir = "/srv/console/.data";
+    const inside = path.join(dir, "audit-checkpoints.jsonl");
+    const outside = "/var/log/console/audit-checkpoints.jsonl";
+    const generated = checkpointsBesideStoreNotice({}, dir, outside);
+    expect(generated).toContain("only protect against a writer of the database alone");
+    expect(generated).toContain(`derives from the session secret generated into ${dir}`);
+    expect(generated).not.toContain("is inside it");
+    const fileInside = checkpointsBesideStoreNotice({ SESSION_SECRET: SECRET }, dir, inside);
+    expect(fileInside).toContain(`the checkpoint file ${inside} is inside it`);
+    expect(fileInside).not.toContain("generated");
+    expect(fileInside).not.toContain(SECRET);
+    expect(checkpointsBesideStoreNotice({}, dir, inside)).toContain("generated into");
+    // A file whose name only starts like the data dir is not inside it.
+    expect(checkpointsBesideStoreNotice({ SESSION_SECRET: SECRET }, dir, `${dir}-checkpoints.jsonl`)).toBeNull();
+    expect(checkpointsBesideStoreNotice({ SESSION_SECRET: SECRET }, dir, outside)).toBeNull();
+    expect(checkpointsBesideStoreNotice({ AUDIT_KEY: AUDIT }, dir, inside)).toBeNull();
   });
 });

@@ -77,6 +77,23 @@ export function resolveAuditKeyring(env: Record<string, string | undefined>, dat
   return { current, byId: new Map([...session, ...audit].map((key) => [key.id, key])) };
 }
 
+/**
+ * One start-up line when the checkpoints sit beside what they protect: without AUDIT_KEY the
+ * signing key derives from SESSION_SECRET, and when that is the secret generated into the data
+ * dir, or the checkpoint file is in the data dir too, whoever can read or write the data dir can
+ * re-sign or rewrite checkpoints. They then only stand against a writer of the database alone.
+ * Null when AUDIT_KEY is set, or SESSION_SECRET is configured and the file lies elsewhere.
+ */
+export function checkpointsBesideStoreNotice(env: Record<string, string | undefined>, dataDir: string, checkpointFile: string): string | null {
+  if (env.AUDIT_KEY?.trim()) return null;
+  const generatedSecret = !env.SESSION_SECRET?.trim();
+  const relative = path.relative(path.resolve(dataDir), path.resolve(checkpointFile));
+  const fileInDataDir = relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative);
+  if (!generatedSecret && !fileInDataDir) return null;
+  const where = [generatedSecret ? `the audit key derives from the session secret generated into ${dataDir}` : null, fileInDataDir ? `the checkpoint file ${checkpointFile} is inside it` : null].filter(Boolean).join(" and ");
+  return `Audit checkpoints only protect against a writer of the database alone: AUDIT_KEY is unset, ${where}. Set AUDIT_KEY and an AUDIT_CHECKPOINT_FILE outside ${dataDir} (shipped where the database's writers cannot rewrite it) to anchor the log outside them.`;
+}
+
 const globalForAudit = globalThis as { auditKeyring?: AuditKeyring };
 
 /** The process's keyring, resolved once (start-up has already checked the configuration). */

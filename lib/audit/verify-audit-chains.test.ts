@@ -201,7 +201,7 @@ describe.each(["pglite", "postgres"] as const)("the audit chain on %s", (engine)
     if (!report.ok) expect(report.problem.detail).toContain("younger than AUDIT_RETENTION_DAYS (365) allows");
   });
 
-  it("counts rows from before audit keys as unkeyed, and accepts keyed rows that continue them", async () => {
+  it("counts rows from before audit keys as unkeyed, and accepts them (with keyed rows that continue them) only when told the store is a legacy one", async () => {
     await fresh();
     const chain = chainOf(77);
     let prevHash = GENESIS_HASH;
@@ -214,7 +214,34 @@ describe.each(["pglite", "postgres"] as const)("the audit chain on %s", (engine)
     }
     await append(event(77));
     await checkpoint();
-    expect(await verify()).toEqual({ ok: true, chains: 1, events: 4, unkeyed: 3, checkpoints: 1 });
+    expect(await verify({ acceptUnkeyed: true })).toEqual({ ok: true, chains: 1, events: 4, unkeyed: 3, checkpoints: 1 });
+    // Without the opt-in an unkeyed row is what a writer without the key leaves: tampering, named at the first one.
+    const refused = await verify();
+    expect(refused).toMatchObject({ ok: false, unkeyed: 1, problem: { chain, position: 1, damage: "edited" } });
+    if (!refused.ok) expect(refused.problem.detail).toContain("--accept-unkeyed");
+    expect(await verify({ files: [] })).toMatchObject({ ok: false, problem: { chain, position: 1, damage: "edited" } });
+  });
+
+  it("an unsigned retention anchor (as an earlier version left it) is accepted only with the legacy opt-in, and only before unkeyed rows", async () => {
+    await fresh();
+    const chain = chainOf(78);
+    let prevHash = GENESIS_HASH;
+    for (let position = 1; position <= 4; position++) {
+      const row = { ...event(78), position, prevHash, keyId: null };
+      const hash = unkeyedAuditRowHash(row);
+      await store.db.insert(auditEvents).values({ ...row, hash });
+      await store.db.insert(auditChains).values({ chain, headPosition: position, headHash: hash }).onConflictDoUpdate({ target: auditChains.chain, set: { headPosition: position, headHash: hash } });
+      prevHash = hash;
+    }
+    const [second] = await store.db.select().from(auditEvents).where(and(eq(auditEvents.chain, chain), eq(auditEvents.position, 2)));
+    await store.db.execute(sql`delete from audit_events where chain = ${chain} and position <= 2`);
+    const anchoredAt = new Date();
+    await store.db.update(auditChains).set({ anchorPosition: 2, anchorHash: second?.hash ?? "", anchoredAt, anchorBefore: new Date(anchoredAt.getTime() - 365 * DAY_MS) }).where(eq(auditChains.chain, chain));
+    await append(event(78));
+    expect(await verify({ files: [], acceptUnkeyed: true })).toMatchObject({ ok: true, chains: 1, events: 3, unkeyed: 2 });
+    const refused = await verify({ files: [] });
+    expect(refused).toMatchObject({ ok: false, problem: { chain, position: 1, damage: "deleted" } });
+    if (!refused.ok) expect(refused.problem.detail).toContain("unsigned");
   });
 
   describe("edits made with full database access but without the audit key", () => {
@@ -280,6 +307,17 @@ describe.each(["pglite", "postgres"] as const)("the audit chain on %s", (engine)
       await store.db.execute(sql`update audit_events set client_address = '203.0.113.9', user_agent = 'forged' where id = ${ids[0]}`);
       await rehashWithoutKey(chain, 1, { keepKeyId: false });
       await expectDamage("edited", ids[0] ?? "", 1, chain);
+    });
+
+    it("the whole chain re-hashed with plain SHA-256 (key_id null) and no checkpoint yet: still caught, since the console writes only keyed rows", async () => {
+      await fresh();
+      const { chain, ids } = await chainOfTen();
+      await store.db.execute(sql`update audit_events set client_address = '203.0.113.9', user_agent = 'forged' where id = ${ids[0]}`);
+      await rehashWithoutKey(chain, 1, { keepKeyId: false });
+      expect(await verifyAuditChains(store.db, { keyring: KEYRING })).toMatchObject({ ok: false, problem: { chain, position: 1, eventId: ids[0], damage: "edited" } });
+      await expectDamage("edited", ids[0] ?? "", 1, chain);
+      // The legacy opt-in is exactly what such a rewrite needs: it is for a store from before audit keys, never a default.
+      expect(await verify({ acceptUnkeyed: true })).toMatchObject({ ok: true, unkeyed: 10 });
     });
 
     it("the first 3 recent events deleted and the anchor moved as retention would: the anchor is not signed", async () => {

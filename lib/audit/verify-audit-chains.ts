@@ -36,6 +36,13 @@ export type VerifyOptions = {
   checkpoints?: CheckpointSet;
   /** AUDIT_RETENTION_DAYS as the console has it: an anchor that pruned younger events is reported. */
   retentionDays?: number;
+  /**
+   * Accept rows written before audit keys (plain SHA-256, key_id null) and an unsigned retention
+   * anchor, as a store from an earlier version has them: only in front of a chain's first keyed
+   * row. Off by default: anyone who can write the database can recompute an unkeyed chain, and
+   * the console writes only keyed rows, so without this opt-in every unkeyed row is tampering.
+   */
+  acceptUnkeyed?: boolean;
 };
 
 /** Rows read per query: a chain of millions is walked in constant memory. */
@@ -82,7 +89,7 @@ function highest(entries: readonly Sourced[], by: (entry: CheckpointEntry) => nu
 async function verifyChain(
   db: StoreDatabase,
   chain: string,
-  { keyring, retentionDays }: VerifyOptions,
+  { keyring, retentionDays, acceptUnkeyed = false }: VerifyOptions,
   checkpoints: readonly Sourced[],
 ): Promise<{ problem: ChainProblem | null; events: number; unkeyed: number }> {
   const [meta] = await db.select().from(auditChains).where(eq(auditChains.chain, chain)).limit(1);
@@ -106,6 +113,9 @@ async function verifyChain(
   if (meta && anchorPosition > 0) {
     const key = meta.anchorKeyId ? keyring.byId.get(meta.anchorKeyId) : undefined;
     if (meta.anchorMac === null && meta.anchorKeyId === null) {
+      if (!acceptUnkeyed) {
+        return problem(null, unprovenFrom, "deleted", `retention's anchor (position ${anchorPosition}) is unsigned: events were deleted and the anchor moved without the audit key (an anchor from an earlier version is accepted only with --accept-unkeyed)`);
+      }
       unsignedAnchor = true;
     } else if (!key || !meta.anchorHash || !meta.anchorBefore || !meta.anchoredAt || auditAnchorMac({ chain, position: anchorPosition, hash: meta.anchorHash, before: meta.anchorBefore, anchoredAt: meta.anchoredAt }, key) !== meta.anchorMac) {
       return problem(null, unprovenFrom, "deleted", `retention's anchor (position ${anchorPosition}) is not signed by the audit key: events were deleted and the anchor moved as pruning would`);
@@ -143,6 +153,7 @@ async function verifyChain(
       events++;
       if (row.keyId === null) {
         unkeyed++;
+        if (!acceptUnkeyed) return problem(row, row.position, "edited", "it claims to be written before audit keys (plain SHA-256, which anyone can recompute): the console writes only keyed events, so it was rewritten without the key (a store from an earlier version is accepted only with --accept-unkeyed)");
         if (keyedSeen) return problem(row, row.position, "edited", "it claims to be written before audit keys (plain SHA-256) but follows keyed events: it was rewritten without the key");
         if (row.position >= keyedFrom) return problem(row, row.position, "edited", `it claims to be written before audit keys (plain SHA-256), but a checkpoint saw keyed events from position ${keyedFrom}: it was rewritten without the key`);
       } else {

@@ -1,5 +1,6 @@
 import { resolveAuditKeyring } from "@/lib/audit/audit-keys";
 import { faucetTimeoutMs } from "@/lib/faucet/faucet-timeout";
+import { sessionIdleMs } from "@/lib/session/session-records";
 import { resolveSessionPasswords } from "@/lib/session/session-secret";
 import { storeOptionsFromEnv } from "@/lib/store/open-store";
 import { ConfigError } from "./config-error";
@@ -19,6 +20,7 @@ export function checkConfiguration(): void {
     // Made here, not by whichever feature happens to write there first (a fresh checkout has no .data/).
     if ("pgliteDir" in store) ensurePrivateDir(store.pgliteDir);
     faucetTimeoutMs();
+    sessionIdleMs();
     auditRetentionDays(process.env);
     bulkConcurrency(process.env);
     console.info(`Faucet Console: ${describeFaucetMode(mode)}.`);

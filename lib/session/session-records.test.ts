@@ -11,6 +11,7 @@ import {
   lookupSessionRecord,
   sessionIdleMs,
   replaceSessionIn,
+  touchEveryMs,
 } from "./session-records";
 
 const KEY = "lf_0123456789abcdef0123456789abcdef";
@@ -57,6 +58,27 @@ describe.each(["pglite", "postgres"] as const)("session records on %s", (engine)
     }
     expect(await lookupSessionRecord(polled.id, polled.sessionKey, start + idleMs, { touch: false })).toEqual({ kind: "ended", reason: "idle" });
     expect((await lookupSessionRecord(used.id, used.sessionKey, start + idleMs)).kind).toBe("live");
+  });
+
+  it("with a limit of seconds (SESSION_IDLE_SECONDS) last_seen_at is written every quarter of it: a person's requests keep the session, polls do not", async () => {
+    const saved = process.env.SESSION_IDLE_SECONDS;
+    process.env.SESSION_IDLE_SECONDS = "8";
+    try {
+      expect(sessionIdleMs()).toBe(8_000);
+      const start = Date.now();
+      const polled = await open(1 + operatorCounter++, start);
+      const used = await open(1 + operatorCounter++, start);
+      // A request every 3 s for 24 s: with the old once-a-minute write the used session would have gone idle at 8 s.
+      for (let at = start + 3_000; at <= start + 24_000; at += 3_000) {
+        expect((await lookupSessionRecord(used.id, used.sessionKey, at)).kind).toBe("live");
+        if (at < start + 8_000) expect((await lookupSessionRecord(polled.id, polled.sessionKey, at, { touch: false })).kind).toBe("live");
+      }
+      expect(await lookupSessionRecord(polled.id, polled.sessionKey, start + 8_000, { touch: false })).toEqual({ kind: "ended", reason: "idle" });
+      expect(await lookupSessionRecord(used.id, used.sessionKey, start + 24_000 + 8_000, { touch: false })).toEqual({ kind: "ended", reason: "idle" });
+    } finally {
+      if (saved === undefined) delete process.env.SESSION_IDLE_SECONDS;
+      else process.env.SESSION_IDLE_SECONDS = saved;
+    }
   });
 
   it("sign out everywhere ends every session of the operator and only that operator", async () => {
@@ -114,5 +136,23 @@ describe.each(["pglite", "postgres"] as const)("session records on %s", (engine)
     const dump = JSON.stringify((await db.execute(sql`select * from sessions`)).rows);
     expect(dump).not.toContain(KEY.slice(3));
     expect(dump).not.toContain(NEW_KEY.slice(3));
+  });
+});
+
+describe("the idle limit's configuration", () => {
+  it("is SESSION_IDLE_MINUTES (default 30), or SESSION_IDLE_SECONDS when set; a bad value is a configuration error", () => {
+    expect(sessionIdleMs({})).toBe(30 * 60_000);
+    expect(sessionIdleMs({ SESSION_IDLE_MINUTES: "2" })).toBe(120_000);
+    expect(sessionIdleMs({ SESSION_IDLE_MINUTES: "2", SESSION_IDLE_SECONDS: "12" })).toBe(12_000);
+    expect(() => sessionIdleMs({ SESSION_IDLE_SECONDS: "4" })).toThrow(/SESSION_IDLE_SECONDS must be a whole number from 5 to 86400; got "4"/);
+    expect(() => sessionIdleMs({ SESSION_IDLE_SECONDS: "1.5" })).toThrow(/SESSION_IDLE_SECONDS/);
+    expect(() => sessionIdleMs({ SESSION_IDLE_MINUTES: "0.5" })).toThrow(/SESSION_IDLE_MINUTES/);
+  });
+
+  it("writes last_seen_at once a minute for a limit of 4 minutes or more (production unchanged), else every quarter of the limit", () => {
+    expect(touchEveryMs(30 * 60_000)).toBe(60_000);
+    expect(touchEveryMs(4 * 60_000)).toBe(60_000);
+    expect(touchEveryMs(120_000)).toBe(30_000);
+    expect(touchEveryMs(8_000)).toBe(2_000);
   });
 });

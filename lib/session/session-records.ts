@@ -15,13 +15,25 @@ import { SESSION_TTL_SECONDS } from "./session-seal";
  * the row ends the session for every copy of the cookie, which a cookie alone cannot do.
  */
 
-/** Writing last_seen_at on every request would cost a write per page: once a minute is enough for a 30-minute idle limit. */
-const TOUCH_EVERY_MS = 60_000;
+/**
+ * Writing last_seen_at on every request would cost a write per page: once a minute is enough
+ * for a 30-minute idle limit; a shorter limit (SESSION_IDLE_SECONDS, for tests) writes it every
+ * quarter of the limit, so a person's requests still keep the session alive.
+ */
+export function touchEveryMs(idleMs: number): number {
+  return Math.min(60_000, Math.floor(idleMs / 4));
+}
 /** Ended rows are kept this long so the sign-in page can say why; then they are pruned. */
 const ENDED_ROW_KEPT_MS = SESSION_TTL_SECONDS * 1000;
 
-export function sessionIdleMs(): number {
-  return envInteger("SESSION_IDLE_MINUTES", { fallback: 30, min: 1, max: 24 * 60 }) * 60_000;
+/**
+ * SESSION_IDLE_MINUTES (default 30); SESSION_IDLE_SECONDS, when set, overrides it with a limit
+ * in seconds (5 to 86,400), so a test can watch a session go idle without waiting minutes.
+ */
+export function sessionIdleMs(env: Readonly<Record<string, string | undefined>> = process.env): number {
+  const seconds = envInteger("SESSION_IDLE_SECONDS", { fallback: 0, min: 5, max: 24 * 3600 }, env);
+  if (seconds > 0) return seconds * 1000;
+  return envInteger("SESSION_IDLE_MINUTES", { fallback: 30, min: 1, max: 24 * 60 }, env) * 60_000;
 }
 
 /** A short, one-way name for a session, safe to show and to record: it cannot be turned back into the id. */
@@ -70,14 +82,15 @@ export async function lookupSessionRecord(id: string, sessionKey: Buffer, now: n
   const [row] = await db.select().from(sessions).where(eq(sessions.id, id)).limit(1);
   if (!row) return { kind: "missing" };
   if (row.endedAt || !row.sealedOperatorKey) return { kind: "ended", reason: (row.endReason as SessionEndReason | null) ?? "signed_out" };
-  const timedOut = now - row.createdAt.getTime() >= SESSION_TTL_SECONDS * 1000 ? "expired" : now - row.lastSeenAt.getTime() >= sessionIdleMs() ? "idle" : null;
+  const idleMs = sessionIdleMs();
+  const timedOut = now - row.createdAt.getTime() >= SESSION_TTL_SECONDS * 1000 ? "expired" : now - row.lastSeenAt.getTime() >= idleMs ? "idle" : null;
   if (timedOut) {
     await endSessionRecord(id, timedOut, now);
     return { kind: "ended", reason: timedOut };
   }
   const operatorKey = openOperatorKey(row.sealedOperatorKey, sessionKey, id);
   if (operatorKey === null) return { kind: "missing" };
-  if (touch && now - row.lastSeenAt.getTime() >= TOUCH_EVERY_MS) {
+  if (touch && now - row.lastSeenAt.getTime() >= touchEveryMs(idleMs)) {
     await db.update(sessions).set({ lastSeenAt: new Date(now) }).where(eq(sessions.id, id));
   }
   return {
