@@ -34,15 +34,14 @@ function generatedAgent(index: number): AgentSeed {
   };
 }
 
-export function seedState(state: FaucetState, now: number, agentCount?: number): { demoOperatorKey: string } {
-  const demoOperatorKey = generateOperatorKey();
+/** A new operator holding apiKey, indexed by its key and by a recovery code nobody is told. */
+function addOperator(state: FaucetState, now: number, seed: { name: string; balanceSats: number; apiKey: string }): OperatorRecord {
   const operator: OperatorRecord = {
     id: state.nextOperatorId++,
-    name: DEMO_OPERATOR_NAME,
+    name: seed.name,
     email: null,
-    balanceSats: DEMO_OPERATOR_BALANCE_SATS,
-    keyHash: hashSecret(demoOperatorKey),
-    // Nobody holds this code; the demo operator is recovered by reading the key file.
+    balanceSats: seed.balanceSats,
+    keyHash: hashSecret(seed.apiKey),
     recoveryHash: hashSecret(generateRecoveryCode()),
     cooldownUntil: null,
     createdAt: now,
@@ -50,6 +49,13 @@ export function seedState(state: FaucetState, now: number, agentCount?: number):
   state.operators.set(operator.id, operator);
   state.keyIndex.set(operator.keyHash, { role: "operator", id: operator.id });
   state.recoveryIndex.set(operator.recoveryHash, operator.id);
+  return operator;
+}
+
+export function seedState(state: FaucetState, now: number, agentCount?: number): { demoOperatorKey: string } {
+  const demoOperatorKey = generateOperatorKey();
+  // Nobody holds its recovery code; the demo operator is recovered by reading the key file.
+  const operator = addOperator(state, now, { name: DEMO_OPERATOR_NAME, balanceSats: DEMO_OPERATOR_BALANCE_SATS, apiKey: demoOperatorKey });
   state.demoOperatorId = operator.id;
 
   const seeds = agentCount === undefined ? DEMO_AGENTS : Array.from({ length: agentCount }, (_, i) => generatedAgent(i + 1));
@@ -78,19 +84,7 @@ export type SeededOperator = { operatorId: number; apiKey: string; agents: { age
  */
 export function seedOperator(state: FaucetState, now: number, seed: { name: string; agentNames: readonly string[]; balanceSats: number }): SeededOperator {
   const apiKey = generateOperatorKey();
-  const operator: OperatorRecord = {
-    id: state.nextOperatorId++,
-    name: seed.name,
-    email: null,
-    balanceSats: seed.balanceSats,
-    keyHash: hashSecret(apiKey),
-    recoveryHash: hashSecret(generateRecoveryCode()),
-    cooldownUntil: null,
-    createdAt: now,
-  };
-  state.operators.set(operator.id, operator);
-  state.keyIndex.set(operator.keyHash, { role: "operator", id: operator.id });
-  state.recoveryIndex.set(operator.recoveryHash, operator.id);
+  const operator = addOperator(state, now, { name: seed.name, balanceSats: seed.balanceSats, apiKey });
   const agents = seed.agentNames.map((name) => {
     const agentKey = generateAgentKey();
     const agent: AgentRecord = {
