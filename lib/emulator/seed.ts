@@ -52,6 +52,31 @@ function addOperator(state: FaucetState, now: number, seed: { name: string; bala
   return operator;
 }
 
+/** A new agent as `create_agent` makes it (empty, active, a fresh key), indexed by its key; the key is returned once. */
+export function addAgent(
+  state: FaucetState,
+  now: number,
+  seed: { operatorId: number; name: string; description: string | null; budgetLimitSats: number | null },
+): { agent: AgentRecord; apiKey: string } {
+  const apiKey = generateAgentKey();
+  const agent: AgentRecord = {
+    id: state.nextAgentId++,
+    operatorId: seed.operatorId,
+    name: seed.name,
+    description: seed.description,
+    balanceSats: 0,
+    budgetLimitSats: seed.budgetLimitSats,
+    totalSpentSats: 0,
+    isActive: true,
+    keyHash: hashSecret(apiKey),
+    cooldownUntil: null,
+    createdAt: now,
+  };
+  state.agents.set(agent.id, agent);
+  state.keyIndex.set(agent.keyHash, { role: "agent", id: agent.id });
+  return { agent, apiKey };
+}
+
 export function seedState(state: FaucetState, now: number, agentCount?: number): { demoOperatorKey: string } {
   const demoOperatorKey = generateOperatorKey();
   // Nobody holds its recovery code; the demo operator is recovered by reading the key file.
@@ -86,22 +111,7 @@ export function seedOperator(state: FaucetState, now: number, seed: { name: stri
   const apiKey = generateOperatorKey();
   const operator = addOperator(state, now, { name: seed.name, balanceSats: seed.balanceSats, apiKey });
   const agents = seed.agentNames.map((name) => {
-    const agentKey = generateAgentKey();
-    const agent: AgentRecord = {
-      id: state.nextAgentId++,
-      operatorId: operator.id,
-      name,
-      description: null,
-      balanceSats: 0,
-      budgetLimitSats: null,
-      totalSpentSats: 0,
-      isActive: true,
-      keyHash: hashSecret(agentKey),
-      cooldownUntil: null,
-      createdAt: now,
-    };
-    state.agents.set(agent.id, agent);
-    state.keyIndex.set(agent.keyHash, { role: "agent", id: agent.id });
+    const { agent, apiKey: agentKey } = addAgent(state, now, { operatorId: operator.id, name, description: null, budgetLimitSats: null });
     return { agentId: agent.id, name, apiKey: agentKey };
   });
   return { operatorId: operator.id, apiKey, agents };
