@@ -1,12 +1,13 @@
 import fc from "fast-check";
 import { searchParamsToUrlQuery } from "next/dist/shared/lib/router/utils/querystring";
 import { isValidElement, type ReactElement } from "react";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import AgentsPage from "@/app/agents/(list)/page";
 import AuditLogPage from "@/app/audit/page";
 import SignInPage from "@/app/page";
 import { SESSION_END_NOTICES } from "@/lib/session/session-end-reasons";
-import { asRequest, startInProcessConsole, type InProcessConsole } from "./support/in-process-console";
+import { inProcessConsoleForFile, FUZZ_RUNS } from "./support/fuzz-console";
+import { asRequest } from "./support/in-process-console";
 import { PROTOTYPE_NAMES, queryString } from "./support/query-inputs";
 
 vi.mock("next/headers", () => import("./support/next-headers-double"));
@@ -19,15 +20,7 @@ vi.mock("next/headers", () => import("./support/next-headers-double"));
  * component under the page runs too (the client components are not rendered). The HTTP
  * sample in e2e/query-fuzz.spec.ts renders the whole page.
  */
-const RUNS = 1000;
-
-let console_: InProcessConsole;
-beforeAll(async () => {
-  console_ = await startInProcessConsole();
-});
-afterAll(async () => {
-  await console_?.close();
-});
+const inProcess = inProcessConsoleForFile();
 
 type PageProps = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -73,8 +66,8 @@ describe("the pages' server code with random query strings", () => {
   });
 
   it("/ renders the sign-in form with a fixed notice or none, or sends a signed-in browser to /agents", async () => {
-    const { operatorKey } = await console_.newOperator("Query Fuzz Home", ["Fuzz Bot"]);
-    const cookie = await console_.signInCookie(operatorKey);
+    const { operatorKey } = await inProcess.console.newOperator("Query Fuzz Home", ["Fuzz Bot"]);
+    const cookie = await inProcess.console.signInCookie(operatorKey);
     await fc.assert(
       fc.asyncProperty(queryString, fc.boolean(), async (query, signedIn) => {
         const outcome = await renderPage(SignInPage, query, signedIn ? cookie : undefined);
@@ -86,7 +79,7 @@ describe("the pages' server code with random query strings", () => {
           expect(NOTICES).toContain(notices[0]);
         }
       }),
-      { numRuns: RUNS },
+      { numRuns: FUZZ_RUNS },
     );
   });
 
@@ -95,8 +88,8 @@ describe("the pages' server code with random query strings", () => {
     ["/audit", AuditLogPage],
   ] as const) {
     it(`${path} renders for a session and sends anyone else to sign in`, async () => {
-      const { operatorKey, operatorId } = await console_.newOperator(`Query Fuzz ${path}`, ["Fuzz Bot"]);
-      const cookie = await console_.signInCookie(operatorKey);
+      const { operatorKey, operatorId } = await inProcess.console.newOperator(`Query Fuzz ${path}`, ["Fuzz Bot"]);
+      const cookie = await inProcess.console.signInCookie(operatorKey);
       let signedInPages = 0;
       await fc.assert(
         fc.asyncProperty(queryString, fc.boolean(), async (query, signedIn) => {
@@ -106,11 +99,11 @@ describe("the pages' server code with random query strings", () => {
             signedInPages++;
           } else expect(outcome).toEqual({ kind: "redirected", url: "/?reason=signed_out" });
         }),
-        { numRuns: RUNS },
+        { numRuns: FUZZ_RUNS },
       );
-      expect(signedInPages, "both halves ran").toBeGreaterThan(RUNS / 4);
+      expect(signedInPages, "both halves ran").toBeGreaterThan(FUZZ_RUNS / 4);
       // The agents page's list streams in from an async child: it ran, once per signed-in render.
-      if (path === "/agents") expect(console_.callsOf(operatorId).list_agents ?? 0).toBeGreaterThanOrEqual(signedInPages);
+      if (path === "/agents") expect(inProcess.console.callsOf(operatorId).list_agents ?? 0).toBeGreaterThanOrEqual(signedInPages);
     });
   }
 });

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { NextRequest } from "next/server";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { POST as faucetEndpoint } from "@/app/ai-agents/api/route";
 import { GET as matchingAgents } from "@/app/api/agents/matching/route";
 import { GET as agentsPage } from "@/app/api/agents/route";
@@ -9,7 +9,8 @@ import { POST as bulkSetActive } from "@/app/api/bulk/set-agent-active/route";
 import { GET as auditEvents } from "@/app/audit/events/route";
 import { GET as auditExport } from "@/app/audit/export/route";
 import { agentsQuery, bulkBody, bulkContentType, cookieArbitrary, isValidRotateAgentInput, TYPED_CODES } from "./support/action-inputs";
-import { asRequest, startInProcessConsole, type InProcessConsole } from "./support/in-process-console";
+import { inProcessConsoleForFile, FUZZ_RUNS } from "./support/fuzz-console";
+import { asRequest } from "./support/in-process-console";
 import { CONSOLE_ORIGIN } from "./support/next-headers-double";
 import { queryString } from "./support/query-inputs";
 import { setAgentActiveSchema } from "@/lib/agents/agent-change-schemas";
@@ -21,15 +22,7 @@ vi.mock("next/headers", () => import("./support/next-headers-double"));
  * the CSV), never a 5xx, and no faucet call for a refused body. Their HTTP samples are in
  * e2e/fuzz-actions.spec.ts and e2e/query-fuzz.spec.ts.
  */
-const RUNS = 1000;
-
-let console_: InProcessConsole;
-beforeAll(async () => {
-  console_ = await startInProcessConsole();
-});
-afterAll(async () => {
-  await console_?.close();
-});
+const inProcess = inProcessConsoleForFile();
 
 /** A request as the browser sends it, with its cookie in both places the code may read it. */
 async function handle(route: (request: NextRequest) => Promise<Response> | Response, url: string, init: { method?: string; body?: string; headers?: Record<string, string>; cookie?: string }) {
@@ -47,10 +40,10 @@ describe("the bulk JSON routes", () => {
   ] as const;
   for (const [name, route, isValid] of BULK_ROUTES) {
     it(`/api/bulk/${name} answers random bodies, content types and cookies with typed JSON and no faucet call`, async () => {
-      const { operatorKey, operatorId } = await console_.newOperator(`Bulk Fuzz ${name}`, ["Bulk Fuzz Target"]);
-      const validCookie = await console_.signInCookie(operatorKey);
-      const before = console_.callsOf(operatorId);
-      const allBefore = console_.faucet.stats().calls;
+      const { operatorKey, operatorId } = await inProcess.console.newOperator(`Bulk Fuzz ${name}`, ["Bulk Fuzz Target"]);
+      const validCookie = await inProcess.console.signInCookie(operatorKey);
+      const before = inProcess.console.callsOf(operatorId);
+      const allBefore = inProcess.console.faucet.stats().calls;
       const body = bulkBody.filter((text) => {
         try {
           return !isValid(JSON.parse(text));
@@ -67,18 +60,18 @@ describe("the bulk JSON routes", () => {
           expect(result.ok).toBe(false);
           expect(TYPED_CODES).toContain(result.code);
         }),
-        { numRuns: RUNS },
+        { numRuns: FUZZ_RUNS },
       );
-      expect(console_.callsOf(operatorId), "no faucet call for rejected input").toEqual(before);
-      expect(console_.faucet.stats().calls, "no faucet call at all").toEqual(allBefore);
+      expect(inProcess.console.callsOf(operatorId), "no faucet call for rejected input").toEqual(before);
+      expect(inProcess.console.faucet.stats().calls, "no faucet call at all").toEqual(allBefore);
     });
   }
 });
 
 describe("the agents data routes", () => {
   it("/api/agents and /api/agents/matching answer random queries and cookies with JSON, never a 5xx", async () => {
-    const { operatorKey } = await console_.newOperator("Fuzz Reader", ["Reader Bot"]);
-    const validCookie = await console_.signInCookie(operatorKey);
+    const { operatorKey } = await inProcess.console.newOperator("Fuzz Reader", ["Reader Bot"]);
+    const validCookie = await inProcess.console.signInCookie(operatorKey);
     let signedIn = 0;
     await fc.assert(
       fc.asyncProperty(agentsQuery, cookieArbitrary(validCookie), async (query, cookie) => {
@@ -94,16 +87,16 @@ describe("the agents data routes", () => {
         expect(matching.status).toBe(response.status);
         await matching.json();
       }),
-      { numRuns: RUNS },
+      { numRuns: FUZZ_RUNS },
     );
-    expect(signedIn, "both halves ran").toBeGreaterThan(RUNS / 10);
+    expect(signedIn, "both halves ran").toBeGreaterThan(FUZZ_RUNS / 10);
   });
 });
 
 describe("the audit log's routes", () => {
   it("random query strings on /audit/events and /audit/export answer 200 (or 401 signed out), never a 5xx", async () => {
-    const { operatorKey } = await console_.newOperator("Query Fuzz Audit Routes", ["Fuzz Bot"]);
-    const cookie = await console_.signInCookie(operatorKey);
+    const { operatorKey } = await inProcess.console.newOperator("Query Fuzz Audit Routes", ["Fuzz Bot"]);
+    const cookie = await inProcess.console.signInCookie(operatorKey);
     await fc.assert(
       fc.asyncProperty(queryString, fc.boolean(), fc.constantFrom("/audit/events", "/audit/export"), async (query, signedIn, path) => {
         const route = path === "/audit/events" ? auditEvents : auditExport;
@@ -112,7 +105,7 @@ describe("the audit log's routes", () => {
         if (signedIn && path === "/audit/export") expect((await response.text()).startsWith("time_utc,")).toBe(true);
         if (signedIn && path === "/audit/events") expect(await response.json()).toMatchObject({ entries: expect.any(Array) });
       }),
-      { numRuns: RUNS },
+      { numRuns: FUZZ_RUNS },
     );
   });
 });
@@ -127,7 +120,7 @@ describe("the embedded faucet's HTTP endpoint", () => {
         expect(reply.success).toBe(false);
         expect(reply.error).toBeTruthy();
       }),
-      { numRuns: RUNS },
+      { numRuns: FUZZ_RUNS },
     );
   });
 });

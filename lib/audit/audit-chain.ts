@@ -34,22 +34,20 @@ export async function appendAuditRow(db: StoreDatabase, row: NewAuditRow, key: A
  * same transaction as the rotation guard): the chain's lock is held until that transaction ends.
  */
 export async function appendAuditRowIn(tx: StoreDatabase, row: NewAuditRow, key: AuditKey): Promise<AppendedAuditRow | null> {
-  {
-    await tx.execute(chainLock(row.chain));
-    const [head] = await tx.select().from(auditChains).where(eq(auditChains.chain, row.chain)).limit(1);
-    const unhashed = { ...row, position: (head?.headPosition ?? 0) + 1, prevHash: head?.headHash ?? GENESIS_HASH };
-    const { keyId, hash } = keyedAuditRowHash(unhashed, key);
-    const linked: HashedAuditFields = { ...unhashed, keyId };
-    const inserted = await tx
-      .insert(auditEvents)
-      .values({ ...linked, hash })
-      .onConflictDoNothing({ target: auditEvents.completes })
-      .returning({ id: auditEvents.id });
-    if (inserted.length === 0) return null;
-    await tx
-      .insert(auditChains)
-      .values({ chain: row.chain, headPosition: linked.position, headHash: hash })
-      .onConflictDoUpdate({ target: auditChains.chain, set: { headPosition: linked.position, headHash: hash } });
-    return { ...linked, hash };
-  }
+  await tx.execute(chainLock(row.chain));
+  const [head] = await tx.select().from(auditChains).where(eq(auditChains.chain, row.chain)).limit(1);
+  const unhashed = { ...row, position: (head?.headPosition ?? 0) + 1, prevHash: head?.headHash ?? GENESIS_HASH };
+  const { keyId, hash } = keyedAuditRowHash(unhashed, key);
+  const linked: HashedAuditFields = { ...unhashed, keyId };
+  const inserted = await tx
+    .insert(auditEvents)
+    .values({ ...linked, hash })
+    .onConflictDoNothing({ target: auditEvents.completes })
+    .returning({ id: auditEvents.id });
+  if (inserted.length === 0) return null;
+  await tx
+    .insert(auditChains)
+    .values({ chain: row.chain, headPosition: linked.position, headHash: hash })
+    .onConflictDoUpdate({ target: auditChains.chain, set: { headPosition: linked.position, headHash: hash } });
+  return { ...linked, hash };
 }

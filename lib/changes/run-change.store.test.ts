@@ -243,6 +243,40 @@ describe.each(["pglite", "postgres"] as const)("the audited faucet-call pipeline
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
+  it("of twenty rotations of one agent at the same instant, one calls the faucet and nineteen are refused as rotated elsewhere", async () => {
+    const session = await signedIn();
+    // The faucet takes a moment, so the others find the attempt in flight and wait for it.
+    doubles.regenerateAgentKey.mockImplementation(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return { apiKey: `agent_${randomUUID().replaceAll("-", "")}`, cooldownUntil: null };
+    });
+    const results = await Promise.all(Array.from({ length: 20 }, () => rotate({ session, batchId: null, bulk: null }, confirmation(11))));
+    expect(doubles.regenerateAgentKey).toHaveBeenCalledTimes(1);
+    expect(results.filter((result) => result.ok)).toHaveLength(1);
+    const refused = results.filter((result) => !result.ok);
+    expect(refused).toHaveLength(19);
+    for (const result of refused) expect(result).toMatchObject({ ok: false, code: "rotated_elsewhere", lastRotation: { sessionLabel: session.label } });
+    const { db } = await getStore();
+    const refusals = (await db.execute(sql`select count(*)::int as n from audit_events where operator_id = ${session.operatorId} and refusal = 'rotated_elsewhere'`)).rows as { n: number }[];
+    expect(refusals).toEqual([{ n: 19 }]);
+    expect(await db.select({ status: keyRotations.status }).from(keyRotations).where(eq(keyRotations.operatorId, session.operatorId))).toEqual([{ status: "committed" }]);
+  });
+
+  it("sends a confirmation submitted twice at once to the faucet once, and refuses the copy", async () => {
+    const session = await signedIn();
+    doubles.regenerateAgentKey.mockImplementation(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return { apiKey: `agent_${randomUUID().replaceAll("-", "")}`, cooldownUntil: null };
+    });
+    const same = confirmation(12);
+    const [first, second] = await Promise.all([rotate({ session, batchId: null, bulk: null }, same), rotate({ session, batchId: null, bulk: null }, { ...same })]);
+    expect(doubles.regenerateAgentKey).toHaveBeenCalledTimes(1);
+    // The copy that waited finds the attempt committed, and (its page knowing of no rotation) is refused as
+    // rotated elsewhere, before the guard's duplicate check: either way no second call.
+    expect([first, second].filter((result) => result.ok)).toHaveLength(1);
+    expect([first, second].find((result) => !result.ok)).toMatchObject({ ok: false, code: "rotated_elsewhere" });
+  });
+
   it("leaves every audit chain it wrote valid", async () => {
     expect(await verifyAuditChains((await getStore()).db, { keyring: auditKeyring() })).toMatchObject({ ok: true, unkeyed: 0 });
   });

@@ -4,6 +4,7 @@ import type { OperatorSession } from "@/lib/session/session-data";
 import { StoreUnavailableError } from "@/lib/store/store-unavailable-error";
 import type { ActionResult } from "@/lib/results/action-result";
 import type { ChangeAction } from "./change-action";
+import { NEW_KEY, session } from "@/lib/changes/test-doubles";
 
 /** The pipeline running the lifecycle changes (declared in lib/actions/) against doubles of the faucet, the limit and the audit log: order, one call, honest results. */
 const doubles = vi.hoisted(() => ({
@@ -63,18 +64,6 @@ const setAgentActive = (_session: OperatorSession, agentId: number, isActive: bo
 const sweepAgent = (_session: OperatorSession, agentId: number) => run(actions.sweepAgent, { agentId });
 const deleteAgent = (_session: OperatorSession, agentId: number) => run(actions.deleteAgent, { agentId });
 
-const NEW_KEY = "agent_0123456789abcdef0123456789ab9f3a";
-const session: OperatorSession = {
-  sessionId: "AAAAAAAAAAAAAAAAAAAAAA",
-  sessionKey: Buffer.alloc(32, 1).toString("base64url"),
-  label: "3fa1c2d0",
-  operatorKey: "lf_0123456789abcdef0123456789abcdef",
-  operatorId: 7,
-  operatorName: "Ada",
-  operatorCooldownUntil: null,
-  operatorKeyFingerprint: "cdef",
-  agentCooldowns: [],
-};
 const fields = { name: "scout", description: "", budget: "500" };
 
 beforeEach(() => {

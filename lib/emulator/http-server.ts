@@ -88,39 +88,16 @@ async function testControl(emulator: FaucetEmulator, path: string, req: Incoming
   }
   if (path === "/__test/faults") {
     if (req.method !== "POST") return methodNotAllowed(res, "POST");
-    const body = await readBody(req, res);
-    if (!body.ok) return;
-    let json: unknown;
-    try {
-      json = JSON.parse(body.text);
-    } catch {
-      return send(res, 400, { success: false, error: "Faults body must be JSON", error_code: "invalid_request" });
-    }
-    const parsed = faultsSchema.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const detail = issue ? `${issue.path.join(".") || "(root)"}: ${issue.message}` : "invalid";
-      return send(res, 400, { success: false, error: `Invalid faults: ${detail}`, error_code: "invalid_request" });
-    }
-    emulator.setFaults(parsed.data);
-    return send(res, 200, { success: true, faults: parsed.data });
+    const faults = await readControlBody(req, res, faultsSchema, { name: "Faults", noun: "faults" });
+    if (faults === undefined) return;
+    emulator.setFaults(faults);
+    return send(res, 200, { success: true, faults });
   }
   if (path === "/__test/seed") {
     if (req.method !== "POST") return methodNotAllowed(res, "POST");
-    const body = await readBody(req, res);
-    if (!body.ok) return;
-    let json: unknown;
-    try {
-      json = JSON.parse(body.text);
-    } catch {
-      return send(res, 400, { success: false, error: "Seed body must be JSON", error_code: "invalid_request" });
-    }
-    const parsed = seedSchema.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      return send(res, 400, { success: false, error: `Invalid seed: ${issue ? `${issue.path.join(".") || "(root)"}: ${issue.message}` : "invalid"}`, error_code: "invalid_request" });
-    }
-    const seeded = emulator.seedOperator({ name: parsed.data.name, agentNames: seedAgentNames(parsed.data) });
+    const seed = await readControlBody(req, res, seedSchema, { name: "Seed", noun: "seed" });
+    if (seed === undefined) return;
+    const seeded = emulator.seedOperator({ name: seed.name, agentNames: seedAgentNames(seed) });
     return send(res, 200, {
       success: true,
       operator_id: seeded.operatorId,
@@ -129,6 +106,30 @@ async function testControl(emulator: FaucetEmulator, path: string, req: Incoming
     });
   }
   send(res, 404, { success: false, error: `Not found: ${path}`, error_code: "not_found" });
+}
+
+/**
+ * A test-control body: read, parsed as JSON and checked against its schema. Undefined when it
+ * was not, the typed 400 (or 413) already sent: "Seed body must be JSON", "Invalid seed: agents: …".
+ */
+async function readControlBody<T>(req: IncomingMessage, res: ServerResponse, schema: z.ZodType<T>, words: { name: string; noun: string }): Promise<T | undefined> {
+  const body = await readBody(req, res);
+  if (!body.ok) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(body.text);
+  } catch {
+    send(res, 400, { success: false, error: `${words.name} body must be JSON`, error_code: "invalid_request" });
+    return undefined;
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const detail = issue ? `${issue.path.join(".") || "(root)"}: ${issue.message}` : "invalid";
+    send(res, 400, { success: false, error: `Invalid ${words.noun}: ${detail}`, error_code: "invalid_request" });
+    return undefined;
+  }
+  return parsed.data;
 }
 
 const seedName = z.string().trim().min(1).max(100);

@@ -34,15 +34,14 @@ function generatedAgent(index: number): AgentSeed {
   };
 }
 
-export function seedState(state: FaucetState, now: number, agentCount?: number): { demoOperatorKey: string } {
-  const demoOperatorKey = generateOperatorKey();
+/** A new operator holding apiKey, indexed by its key and by a recovery code nobody is told. */
+function addOperator(state: FaucetState, now: number, seed: { name: string; balanceSats: number; apiKey: string }): OperatorRecord {
   const operator: OperatorRecord = {
     id: state.nextOperatorId++,
-    name: DEMO_OPERATOR_NAME,
+    name: seed.name,
     email: null,
-    balanceSats: DEMO_OPERATOR_BALANCE_SATS,
-    keyHash: hashSecret(demoOperatorKey),
-    // Nobody holds this code; the demo operator is recovered by reading the key file.
+    balanceSats: seed.balanceSats,
+    keyHash: hashSecret(seed.apiKey),
     recoveryHash: hashSecret(generateRecoveryCode()),
     cooldownUntil: null,
     createdAt: now,
@@ -50,6 +49,38 @@ export function seedState(state: FaucetState, now: number, agentCount?: number):
   state.operators.set(operator.id, operator);
   state.keyIndex.set(operator.keyHash, { role: "operator", id: operator.id });
   state.recoveryIndex.set(operator.recoveryHash, operator.id);
+  return operator;
+}
+
+/** A new agent as `create_agent` makes it (empty, active, a fresh key), indexed by its key; the key is returned once. */
+export function addAgent(
+  state: FaucetState,
+  now: number,
+  seed: { operatorId: number; name: string; description: string | null; budgetLimitSats: number | null },
+): { agent: AgentRecord; apiKey: string } {
+  const apiKey = generateAgentKey();
+  const agent: AgentRecord = {
+    id: state.nextAgentId++,
+    operatorId: seed.operatorId,
+    name: seed.name,
+    description: seed.description,
+    balanceSats: 0,
+    budgetLimitSats: seed.budgetLimitSats,
+    totalSpentSats: 0,
+    isActive: true,
+    keyHash: hashSecret(apiKey),
+    cooldownUntil: null,
+    createdAt: now,
+  };
+  state.agents.set(agent.id, agent);
+  state.keyIndex.set(agent.keyHash, { role: "agent", id: agent.id });
+  return { agent, apiKey };
+}
+
+export function seedState(state: FaucetState, now: number, agentCount?: number): { demoOperatorKey: string } {
+  const demoOperatorKey = generateOperatorKey();
+  // Nobody holds its recovery code; the demo operator is recovered by reading the key file.
+  const operator = addOperator(state, now, { name: DEMO_OPERATOR_NAME, balanceSats: DEMO_OPERATOR_BALANCE_SATS, apiKey: demoOperatorKey });
   state.demoOperatorId = operator.id;
 
   const seeds = agentCount === undefined ? DEMO_AGENTS : Array.from({ length: agentCount }, (_, i) => generatedAgent(i + 1));
@@ -78,36 +109,9 @@ export type SeededOperator = { operatorId: number; apiKey: string; agents: { age
  */
 export function seedOperator(state: FaucetState, now: number, seed: { name: string; agentNames: readonly string[]; balanceSats: number }): SeededOperator {
   const apiKey = generateOperatorKey();
-  const operator: OperatorRecord = {
-    id: state.nextOperatorId++,
-    name: seed.name,
-    email: null,
-    balanceSats: seed.balanceSats,
-    keyHash: hashSecret(apiKey),
-    recoveryHash: hashSecret(generateRecoveryCode()),
-    cooldownUntil: null,
-    createdAt: now,
-  };
-  state.operators.set(operator.id, operator);
-  state.keyIndex.set(operator.keyHash, { role: "operator", id: operator.id });
-  state.recoveryIndex.set(operator.recoveryHash, operator.id);
+  const operator = addOperator(state, now, { name: seed.name, balanceSats: seed.balanceSats, apiKey });
   const agents = seed.agentNames.map((name) => {
-    const agentKey = generateAgentKey();
-    const agent: AgentRecord = {
-      id: state.nextAgentId++,
-      operatorId: operator.id,
-      name,
-      description: null,
-      balanceSats: 0,
-      budgetLimitSats: null,
-      totalSpentSats: 0,
-      isActive: true,
-      keyHash: hashSecret(agentKey),
-      cooldownUntil: null,
-      createdAt: now,
-    };
-    state.agents.set(agent.id, agent);
-    state.keyIndex.set(agent.keyHash, { role: "agent", id: agent.id });
+    const { agent, apiKey: agentKey } = addAgent(state, now, { operatorId: operator.id, name, description: null, budgetLimitSats: null });
     return { agentId: agent.id, name, apiKey: agentKey };
   });
   return { operatorId: operator.id, apiKey, agents };

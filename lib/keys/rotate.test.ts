@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { FaucetError } from "@/lib/faucet/faucet-error";
-import type { OperatorSession } from "@/lib/session/session-data";
+import { NEW_KEY, session } from "@/lib/changes/test-doubles";
 
 /**
  * rotate() against doubles of the faucet, the store and the cookie: what it promises about
@@ -47,18 +47,6 @@ vi.mock("@/lib/audit/record-audit-event", () => ({
 
 const { rotate } = await import("./rotate");
 
-const NEW_KEY = "agent_0123456789abcdef0123456789ab9f3a";
-const session: OperatorSession = {
-  sessionId: "AAAAAAAAAAAAAAAAAAAAAA",
-  sessionKey: Buffer.alloc(32, 1).toString("base64url"),
-  label: "3fa1c2d0",
-  operatorKey: "lf_0123456789abcdef0123456789abcdef",
-  operatorId: 7,
-  operatorName: "Ada",
-  operatorCooldownUntil: null,
-  operatorKeyFingerprint: "cdef",
-  agentCooldowns: [],
-};
 const request = { attemptId: "5b0f3c1e-3d4e-4f5a-8b6c-7d8e9fa0b1c2", knownRotationAt: null, ownAttemptId: null };
 const single = { session, batchId: null, bulk: null };
 const BATCH = "9c0f3c1e-3d4e-4f5a-8b6c-7d8e9fa0b1c2";

@@ -12,9 +12,6 @@ import type { StoreDatabase } from "@/lib/store/store";
 
 /** How long a committed rotation refuses confirmations made without knowing of it. */
 export const ROTATED_ELSEWHERE_WINDOW_MS = 15_000;
-/** How often a confirmation looks again while another attempt on its target is in flight. */
-const WAIT_STEP_MS = 100;
-
 export type RotationTargetKey = `agent:${number}` | "operator";
 
 export type RecordedRotation = {
@@ -122,27 +119,9 @@ export async function claimRotationTarget(tx: StoreDatabase, request: AttemptReq
   return inserted.length === 1 ? { kind: "begun" } : { kind: "duplicate" };
 }
 
-/** claimRotationTarget() in a transaction of its own, waiting while another attempt is in flight. */
-export async function beginRotationAttempt(request: AttemptRequest): Promise<AttemptVerdict> {
-  const { db } = await getStore();
-  for (;;) {
-    const verdict = await db.transaction((tx) => claimRotationTarget(tx, request));
-    if (verdict.kind !== "wait") return verdict;
-    await new Promise((resolve) => setTimeout(resolve, WAIT_STEP_MS));
-  }
-}
-
-/** How long the caller of claimRotationTarget() waits before trying again after "wait". */
-export const CLAIM_WAIT_STEP_MS = WAIT_STEP_MS;
-
 export type AttemptOutcome =
   | { status: "committed"; keyFingerprint: string; cooldownUntil: number }
   | { status: "outcome_unknown" | "refused" | "key_missing" };
-
-export async function finishRotationAttempt(attemptId: string, outcome: AttemptOutcome, now = Date.now()): Promise<void> {
-  const { db } = await getStore();
-  await finishRotationAttemptIn(db, attemptId, outcome, now);
-}
 
 /** The attempt's outcome, written in the caller's transaction (lib/changes: beside the audit completion). */
 export async function finishRotationAttemptIn(tx: StoreDatabase, attemptId: string, outcome: AttemptOutcome, now = Date.now()): Promise<void> {

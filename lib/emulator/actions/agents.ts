@@ -1,4 +1,4 @@
-import { generateAgentKey, hashSecret } from "../keys";
+import { addAgent } from "../seed";
 import { agentIdParams, createAgentParams, listAgentsParams, optionalAgentIdParams, setBudgetParams, updateAgentParams } from "../params";
 import { agentNotFound, refuse, succeed } from "../refusal";
 import { activeCooldown, isoOrNull, type AgentRecord } from "../state";
@@ -41,22 +41,12 @@ export const createAgent = defineOperatorAction({
   params: createAgentParams,
   mutates: true,
   run({ state, now, caller, params }) {
-    const apiKey = generateAgentKey();
-    const agent: AgentRecord = {
-      id: state.nextAgentId++,
+    const { agent, apiKey } = addAgent(state, now, {
       operatorId: caller.id,
       name: params.name,
       description: params.description ?? null,
-      balanceSats: 0,
       budgetLimitSats: normaliseBudget(params.budget_limit_sats),
-      totalSpentSats: 0,
-      isActive: true,
-      keyHash: hashSecret(apiKey),
-      cooldownUntil: null,
-      createdAt: now,
-    };
-    state.agents.set(agent.id, agent);
-    state.keyIndex.set(agent.keyHash, { role: "agent", id: agent.id });
+    });
     // Both names: the backend sends api_key, the CLI reads agent_api_key (faucet-api.md §3).
     return succeed({ agent_id: agent.id, api_key: apiKey, agent_api_key: apiKey, name: agent.name });
   },

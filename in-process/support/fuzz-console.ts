@@ -1,0 +1,22 @@
+import { afterAll, beforeAll } from "vitest";
+import { startInProcessConsole, type InProcessConsole } from "./in-process-console";
+
+/** How many random inputs each in-process fuzz property tries. */
+export const FUZZ_RUNS = 1000;
+
+/** Starts the in-process console before the file's tests and closes it after them. */
+export function inProcessConsoleForFile(): { readonly console: InProcessConsole } {
+  let started: InProcessConsole | undefined;
+  beforeAll(async () => {
+    started = await startInProcessConsole();
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  return {
+    get console() {
+      if (!started) throw new Error("The in-process console is used before its beforeAll started it.");
+      return started;
+    },
+  };
+}
