@@ -98,6 +98,8 @@ export async function claimRotationTarget(tx: StoreDatabase, request: AttemptReq
     .limit(2);
   if (recent.some((row) => row.status === "pending")) return { kind: "wait" };
   const last = recent.find((row) => row.status === "committed");
+  // This very confirmation committed already (a double submit): the copy is a duplicate, not "elsewhere".
+  if (last?.id === request.attemptId) return { kind: "duplicate" };
   if (last?.finishedAt) {
     const at = last.finishedAt.getTime();
     const unknownToPage = request.knownRotationAt === null || at > request.knownRotationAt;
