@@ -74,14 +74,14 @@ describe.each(engines)("the store rate limiter on $engine", ({ stores }) => {
 
 describe.each(engines)("known sign-in keys and the per-instance backstop on $engine", ({ stores }) => {
   const real = signInKeyFingerprint("lf_real_operator_key_0123456789abcdef");
-  /** One console instance over a store: the store's limits, a fresh in-memory backstop of 5 a minute. */
-  const instance = (store: Store) => {
+  /** One console instance over a store: the store's limits, a fresh in-memory backstop (5 a minute unless told). */
+  const instance = (store: Store, backstop = 5) => {
     const inStore = async () => store;
     return {
       limiters: {
         perClient: createStoreRateLimiter({ keyPrefix: "sign-ins", points: 10, durationSeconds: 60, store: inStore }),
         perKey: createStoreRateLimiter({ keyPrefix: "sign-in-keys", points: 10, durationSeconds: 60, store: inStore }),
-        perInstance: createRateLimiter({ limit: 5, windowMs: 60_000 }),
+        perInstance: createRateLimiter({ limit: backstop, windowMs: 60_000 }),
         knownKeys: createStoreMarks({ keyPrefix: "sign-in-known-keys", keepSeconds: 90 * 24 * 60 * 60, store: inStore }),
       },
     };
@@ -110,7 +110,7 @@ describe.each(engines)("known sign-in keys and the per-instance backstop on $eng
     const options = await stores.freshOptions();
     const store = await stores.open(options);
     await migrateStore(store);
-    const { limiters } = instance(store);
+    const { limiters } = instance(store, 100);
     await limiters.knownKeys.mark(real);
     // One address: 10 attempts a minute, whatever keys it tries; then even the real key is refused from it.
     for (let index = 0; index < 10; index++) expect((await takeSignInAttempt(tryKey(`lf_guess_${index}`, "198.51.100.1"), limiters)).allowed).toBe(true);
@@ -152,6 +152,16 @@ describe("the store rate limiter on PostgreSQL with several instances", () => {
     const verdicts = await Promise.all([onA.take("c"), onB.take("c"), onA.take("c"), onB.take("c"), onA.take("c"), onB.take("c")]);
     expect(verdicts.filter((verdict) => verdict.allowed)).toHaveLength(4);
     expect((await onB.take("c")).allowed).toBe(false);
+  });
+
+  it("knows a key marked on one instance on the other", async () => {
+    const options = await stores.freshOptions();
+    const [a, b] = await Promise.all([stores.open(options), stores.open(options)]);
+    await Promise.all([migrateStore(a), migrateStore(b)]);
+    const marks = { keyPrefix: "sign-in-known-keys", keepSeconds: 60 };
+    const fingerprint = signInKeyFingerprint("lf_marked_on_a");
+    await createStoreMarks({ ...marks, store: async () => a }).mark(fingerprint);
+    expect(await createStoreMarks({ ...marks, store: async () => b }).has(fingerprint)).toBe(true);
   });
 
   it("refuses with StoreUnavailableError, not a verdict, when the store cannot be opened", async () => {
