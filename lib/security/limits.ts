@@ -1,6 +1,6 @@
 import "server-only";
 import { securitySettings, type SecuritySettings } from "@/lib/config/security-settings";
-import { createStoreRateLimiter, type StoreRateLimiter } from "./store-rate-limiter";
+import { createStoreMarks, createStoreRateLimiter, type StoreMarks, type StoreRateLimiter } from "./store-rate-limiter";
 
 /**
  * The console's rate limits, counted in the store so that every instance sharing a
@@ -31,4 +31,18 @@ export function storeRateLimiter(name: LimitName): StoreRateLimiter {
     limiters.set(name, limiter);
   }
   return limiter;
+}
+
+/** How long a key that signed in stays exempt from the per-instance sign-in backstop: 90 days after its last sign-in. */
+export const KNOWN_SIGN_IN_KEY_DAYS = 90;
+
+const globalForKnown = globalThis as { knownSignInKeys?: StoreMarks };
+
+/**
+ * Keys that signed in as an operator, by signInKeyFingerprint() (no key is stored), kept in
+ * the store so every instance and every restart knows them.
+ */
+export function knownSignInKeys(): StoreMarks {
+  globalForKnown.knownSignInKeys ??= createStoreMarks({ keyPrefix: "sign-in-known-keys", keepSeconds: KNOWN_SIGN_IN_KEY_DAYS * 24 * 60 * 60 });
+  return globalForKnown.knownSignInKeys;
 }

@@ -24,10 +24,11 @@ describe("rate limiter", () => {
 
 describe("sign-in limits", () => {
   const limiter = (limit: number) => createRateLimiter({ limit, windowMs: 60_000, now: () => 0 });
-  const attempt = (client: string, key = `junk-${client}`, knownKey = false) => ({ client, keyFingerprint: signInKeyFingerprint(key), knownKey });
+  const attempt = (client: string, key = `junk-${client}`) => ({ client, keyFingerprint: signInKeyFingerprint(key) });
+  const noKnownKeys = new Set<string>();
 
   it("stops every client together at the per-instance limit, however many addresses they claim", async () => {
-    const limiters = { perClient: limiter(10), perKey: limiter(10), perInstance: limiter(5) };
+    const limiters = { perClient: limiter(10), perKey: limiter(10), perInstance: limiter(5), knownKeys: noKnownKeys };
     const verdicts = [];
     for (let index = 0; index < 6; index++) verdicts.push(await takeSignInAttempt(attempt(`198.51.100.${index}`), limiters));
     expect(verdicts.slice(0, 5).every((verdict) => verdict.allowed)).toBe(true);
@@ -35,7 +36,7 @@ describe("sign-in limits", () => {
   });
 
   it("refuses a client over its own limit without spending the shared budget", async () => {
-    const limiters = { perClient: limiter(1), perKey: limiter(10), perInstance: limiter(3) };
+    const limiters = { perClient: limiter(1), perKey: limiter(10), perInstance: limiter(3), knownKeys: noKnownKeys };
     expect((await takeSignInAttempt(attempt("a"), limiters)).allowed).toBe(true);
     for (let index = 0; index < 5; index++) expect((await takeSignInAttempt(attempt("a"), limiters)).allowed).toBe(false);
     expect((await takeSignInAttempt(attempt("b"), limiters)).allowed).toBe(true);
@@ -44,7 +45,7 @@ describe("sign-in limits", () => {
   });
 
   it("counts junk keys against their own budgets and their address, never against a real key", async () => {
-    const limiters = { perClient: limiter(10), perKey: limiter(2), perInstance: limiter(100) };
+    const limiters = { perClient: limiter(10), perKey: limiter(2), perInstance: limiter(100), knownKeys: noKnownKeys };
     // Many addresses each trying junk; one of them hammers a single junk key.
     for (let index = 0; index < 5; index++) await takeSignInAttempt(attempt("203.0.113.1", "lf_junk"), limiters);
     expect((await takeSignInAttempt(attempt("203.0.113.2", "lf_junk"), limiters)).allowed).toBe(false);
@@ -52,11 +53,14 @@ describe("sign-in limits", () => {
     expect((await takeSignInAttempt(attempt("192.0.2.7", "lf_real"), limiters)).allowed).toBe(true);
   });
 
-  it("never refuses a key that signed in here before by the per-instance backstop", async () => {
-    const limiters = { perClient: limiter(10), perKey: limiter(10), perInstance: limiter(3) };
+  it("never refuses a key known to have signed in by the per-instance backstop, nor counts it there", async () => {
+    const limiters = { perClient: limiter(10), perKey: limiter(10), perInstance: limiter(3), knownKeys: new Set([signInKeyFingerprint("lf_real")]) };
     for (let index = 0; index < 3; index++) await takeSignInAttempt(attempt(`203.0.113.${index}`), limiters);
     expect((await takeSignInAttempt(attempt("192.0.2.7", "lf_new"), limiters)).allowed).toBe(false);
-    expect((await takeSignInAttempt(attempt("192.0.2.7", "lf_real", true), limiters)).allowed).toBe(true);
+    expect((await takeSignInAttempt(attempt("192.0.2.7", "lf_real"), limiters)).allowed).toBe(true);
+    // Still held by its own per-key limit: 10 a minute in all.
+    for (let index = 0; index < 9; index++) expect((await takeSignInAttempt(attempt(`192.0.2.${20 + index}`, "lf_real"), limiters)).allowed).toBe(true);
+    expect((await takeSignInAttempt(attempt("192.0.2.99", "lf_real"), limiters)).allowed).toBe(false);
   });
 
   it("counts a key under a hash: the key itself is never a limiter's name", () => {

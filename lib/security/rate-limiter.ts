@@ -61,6 +61,8 @@ export type SignInLimiters = {
   /** Attempts per key tried, by signInKeyFingerprint(): junk keys each spend only their own budget. */
   perKey: ClientLimiter;
   perInstance: RateLimiter;
+  /** Keys that signed in as an operator before, by fingerprint, on any instance (kept in the store). */
+  knownKeys: { has(fingerprint: string): boolean | Promise<boolean> };
 };
 
 /**
@@ -75,42 +77,16 @@ export function signInKeyFingerprint(key: string): string {
  * One sign-in attempt against every limit, cheapest refusal first; a refused attempt spends
  * nothing of the later budgets. The address limit stops one client; the key limit stops
  * guessing at one key from many addresses; the per-instance backstop protects the faucet
- * from many addresses together, but never refuses a key that has signed in on this
- * instance before (knownKey), so a flood of junk cannot lock a real operator out.
+ * from many addresses together. The backstop counts and refuses only keys not known to be
+ * real: a key that has signed in before, on any instance and across restarts (knownKeys,
+ * in the store), skips it, so junk keys, however many addresses send them, spend only the
+ * budget of other unknown keys and never a real operator's sign-in.
  */
-export async function takeSignInAttempt(
-  attempt: { client: string; keyFingerprint: string; knownKey: boolean },
-  limiters: SignInLimiters,
-): Promise<RateLimitVerdict> {
+export async function takeSignInAttempt(attempt: { client: string; keyFingerprint: string }, limiters: SignInLimiters): Promise<RateLimitVerdict> {
   const own = await limiters.perClient.take(attempt.client);
   if (!own.allowed) return own;
   const key = await limiters.perKey.take(attempt.keyFingerprint);
   if (!key.allowed) return key;
-  if (attempt.knownKey) return { allowed: true };
+  if (await limiters.knownKeys.has(attempt.keyFingerprint)) return { allowed: true };
   return limiters.perInstance.take("instance");
-}
-
-/** Keys remembered as having signed in on this instance (by fingerprint), most recent last. */
-const MAX_KNOWN_KEYS = 10_000;
-const globalForKnown = globalThis as { signedInKeyFingerprints?: Set<string> };
-
-function knownKeys(): Set<string> {
-  globalForKnown.signedInKeyFingerprints ??= new Set();
-  return globalForKnown.signedInKeyFingerprints;
-}
-
-export function isKnownSignInKey(fingerprint: string): boolean {
-  return knownKeys().has(fingerprint);
-}
-
-/** Called after the faucet accepted the key as an operator's. */
-export function rememberSignInKey(fingerprint: string): void {
-  const keys = knownKeys();
-  keys.delete(fingerprint);
-  keys.add(fingerprint);
-  while (keys.size > MAX_KNOWN_KEYS) {
-    const oldest = keys.values().next().value;
-    if (oldest === undefined) break;
-    keys.delete(oldest);
-  }
 }

@@ -3,7 +3,8 @@ import { testStores } from "@/e2e/support/test-stores";
 import { migrateStore } from "@/lib/store/migrate";
 import type { Store } from "@/lib/store/store";
 import { isStoreUnavailableError } from "@/lib/store/store-unavailable-error";
-import { createStoreRateLimiter } from "./store-rate-limiter";
+import { createRateLimiter, signInKeyFingerprint, takeSignInAttempt } from "./rate-limiter";
+import { createStoreMarks, createStoreRateLimiter } from "./store-rate-limiter";
 
 const engines = [
   { engine: "pglite", stores: testStores("pglite") },
@@ -71,6 +72,72 @@ describe.each(engines)("the store rate limiter on $engine", ({ stores }) => {
   });
 });
 
+describe.each(engines)("known sign-in keys and the per-instance backstop on $engine", ({ stores }) => {
+  const real = signInKeyFingerprint("lf_real_operator_key_0123456789abcdef");
+  /** One console instance over a store: the store's limits, a fresh in-memory backstop (5 a minute unless told). */
+  const instance = (store: Store, backstop = 5) => {
+    const inStore = async () => store;
+    return {
+      limiters: {
+        perClient: createStoreRateLimiter({ keyPrefix: "sign-ins", points: 10, durationSeconds: 60, store: inStore }),
+        perKey: createStoreRateLimiter({ keyPrefix: "sign-in-keys", points: 10, durationSeconds: 60, store: inStore }),
+        perInstance: createRateLimiter({ limit: backstop, windowMs: 60_000 }),
+        knownKeys: createStoreMarks({ keyPrefix: "sign-in-known-keys", keepSeconds: 90 * 24 * 60 * 60, store: inStore }),
+      },
+    };
+  };
+  const tryKey = (key: string, client: string) => ({ client, keyFingerprint: key.startsWith("key:") ? key : signInKeyFingerprint(key) });
+
+  it("lets a key that signed in before through a backstop that junk from many addresses used up, after a restart", async () => {
+    const options = await stores.freshOptions();
+    const first = await stores.open(options);
+    await migrateStore(first);
+    await instance(first).limiters.knownKeys.mark(real);
+    await first.close();
+
+    // A restarted instance: nothing of the first one's memory survives, only the store.
+    const store = await stores.open(options);
+    const { limiters } = instance(store);
+    for (let index = 0; index < 50; index++) await takeSignInAttempt(tryKey(`lf_junk_${index}`, `203.0.113.${index}`), limiters);
+    // The backstop is used up: an unknown key from a fresh address is refused by it...
+    expect(await takeSignInAttempt(tryKey("lf_never_seen", "192.0.2.50"), limiters)).toEqual({ allowed: false, retryAfterSeconds: 60 });
+    // ...and the real operator's key is not.
+    expect(await takeSignInAttempt(tryKey(real, "192.0.2.7"), limiters)).toEqual({ allowed: true });
+    await store.close();
+  });
+
+  it("still holds the per-address and per-key limits for a known key", async () => {
+    const options = await stores.freshOptions();
+    const store = await stores.open(options);
+    await migrateStore(store);
+    const { limiters } = instance(store, 100);
+    await limiters.knownKeys.mark(real);
+    // One address: 10 attempts a minute, whatever keys it tries; then even the real key is refused from it.
+    for (let index = 0; index < 10; index++) expect((await takeSignInAttempt(tryKey(`lf_guess_${index}`, "198.51.100.1"), limiters)).allowed).toBe(true);
+    expect((await takeSignInAttempt(tryKey(real, "198.51.100.1"), limiters)).allowed).toBe(false);
+    // One key: 10 attempts a minute from all addresses together, known or not.
+    for (let index = 0; index < 10; index++) expect((await takeSignInAttempt(tryKey(real, `198.51.100.${10 + index}`), limiters)).allowed).toBe(true);
+    expect((await takeSignInAttempt(tryKey(real, "198.51.100.99"), limiters)).allowed).toBe(false);
+    await store.close();
+  });
+
+  it("forgets a mark once it expires, and stores only the fingerprint", async () => {
+    const store = await stores.open(await stores.freshOptions());
+    await migrateStore(store);
+    const marks = createStoreMarks({ keyPrefix: "short-marks", keepSeconds: 1, store: async () => store });
+    expect(await marks.has(real)).toBe(false);
+    await marks.mark(real);
+    expect(await marks.has(real)).toBe(true);
+    expect(await marks.has(signInKeyFingerprint("lf_other"))).toBe(false);
+    const select = "SELECT key FROM rate_limits WHERE key LIKE 'short-marks:%'";
+    const { rows } = store.engine === "pglite" ? await store.client.query<{ key: string }>(select) : await store.client.query<{ key: string }>(select);
+    expect(rows.map((row) => row.key)).toEqual([`short-marks:${real}`]);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect(await marks.has(real)).toBe(false);
+    await store.close();
+  });
+});
+
 describe("the store rate limiter on PostgreSQL with several instances", () => {
   const { stores } = engines[1];
 
@@ -85,6 +152,16 @@ describe("the store rate limiter on PostgreSQL with several instances", () => {
     const verdicts = await Promise.all([onA.take("c"), onB.take("c"), onA.take("c"), onB.take("c"), onA.take("c"), onB.take("c")]);
     expect(verdicts.filter((verdict) => verdict.allowed)).toHaveLength(4);
     expect((await onB.take("c")).allowed).toBe(false);
+  });
+
+  it("knows a key marked on one instance on the other", async () => {
+    const options = await stores.freshOptions();
+    const [a, b] = await Promise.all([stores.open(options), stores.open(options)]);
+    await Promise.all([migrateStore(a), migrateStore(b)]);
+    const marks = { keyPrefix: "sign-in-known-keys", keepSeconds: 60 };
+    const fingerprint = signInKeyFingerprint("lf_marked_on_a");
+    await createStoreMarks({ ...marks, store: async () => a }).mark(fingerprint);
+    expect(await createStoreMarks({ ...marks, store: async () => b }).has(fingerprint)).toBe(true);
   });
 
   it("refuses with StoreUnavailableError, not a verdict, when the store cannot be opened", async () => {

@@ -65,27 +65,67 @@ function clientKey(client: string): string {
  * take() rejects with StoreUnavailableError: the request is refused rather than let through
  * uncounted.
  */
-export function createStoreRateLimiter(options: StoreRateLimiterOptions): StoreRateLimiter {
+/** The limiter over the store options.store opens (the process's by default), made once per store object. */
+function limiterPerStore(options: StoreRateLimiterOptions): () => Promise<RateLimiterPostgres> {
   const openStore = options.store ?? getStore;
   // One limiter per store object: getStore() keeps returning the same one once it is open.
   const limiters = new WeakMap<Store, RateLimiterPostgres>();
+  return async () => {
+    const store = await openStore();
+    let limiter = limiters.get(store);
+    if (!limiter) {
+      limiter = createLimiter(store, options);
+      limiters.set(store, limiter);
+    }
+    return limiter;
+  };
+}
+
+export function createStoreRateLimiter(options: StoreRateLimiterOptions): StoreRateLimiter {
+  const limiter = limiterPerStore(options);
 
   return {
     async take(client) {
       try {
-        const store = await openStore();
-        let limiter = limiters.get(store);
-        if (!limiter) {
-          limiter = createLimiter(store, options);
-          limiters.set(store, limiter);
-        }
-        await limiter.consume(clientKey(client));
+        await (await limiter()).consume(clientKey(client));
         return { allowed: true };
       } catch (error) {
         // rate-limiter-flexible rejects with a RateLimiterRes when the client is over its limit.
         if (error instanceof RateLimiterRes) {
           return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(error.msBeforeNext / 1000)) };
         }
+        throw asStoreError(error);
+      }
+    },
+  };
+}
+
+export type StoreMarks = {
+  /** Whether name was marked and its mark has not expired. */
+  has(name: string): Promise<boolean>;
+  /** Marks name for keepSeconds from now (again, if it was marked before). */
+  mark(name: string): Promise<void>;
+};
+
+/**
+ * Names remembered for a while in the same rate_limits table (a row per name with its
+ * expiry), so that every instance sharing the store sees them and a restart forgets none.
+ * Failures reject with StoreUnavailableError, like take().
+ */
+export function createStoreMarks({ keyPrefix, keepSeconds, store }: { keyPrefix: string; keepSeconds: number; store?: () => Promise<Store> }): StoreMarks {
+  const limiter = limiterPerStore({ keyPrefix, points: 1, durationSeconds: keepSeconds, store });
+  return {
+    async has(name) {
+      try {
+        return (await (await limiter()).get(clientKey(name))) !== null;
+      } catch (error) {
+        throw asStoreError(error);
+      }
+    },
+    async mark(name) {
+      try {
+        await (await limiter()).set(clientKey(name), 1, keepSeconds);
+      } catch (error) {
         throw asStoreError(error);
       }
     },

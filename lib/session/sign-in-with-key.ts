@@ -6,8 +6,8 @@ import { keyLabel } from "@/lib/keys/key-label";
 import { log } from "@/lib/log";
 import { failure, type ActionFailure } from "@/lib/results/action-result";
 import { recordAnonymousRefusal } from "@/lib/security/anonymous-refusals";
-import { storeRateLimiter } from "@/lib/security/limits";
-import { globalSignInLimiter, isKnownSignInKey, rememberSignInKey, signInKeyFingerprint, takeSignInAttempt } from "@/lib/security/rate-limiter";
+import { knownSignInKeys, storeRateLimiter } from "@/lib/security/limits";
+import { globalSignInLimiter, signInKeyFingerprint, takeSignInAttempt } from "@/lib/security/rate-limiter";
 import { clientAddress, isSameOriginRequest } from "@/lib/security/same-origin";
 import { isStoreUnavailable, STORE_UNAVAILABLE_MESSAGE } from "@/lib/store/store-unavailable-error";
 import { pruneSessionRecords } from "./session-records";
@@ -60,8 +60,8 @@ async function attemptSignIn(key: string): Promise<{ result: SignInResult; audit
     // The limiter lives in the store: a store that is down refuses here, before any faucet call.
     const limitKey = signInKeyFingerprint(key);
     const verdict = await takeSignInAttempt(
-      { client: await clientAddress(), keyFingerprint: limitKey, knownKey: isKnownSignInKey(limitKey) },
-      { perClient: storeRateLimiter("sign-ins"), perKey: storeRateLimiter("sign-in-keys"), perInstance: globalSignInLimiter() },
+      { client: await clientAddress(), keyFingerprint: limitKey },
+      { perClient: storeRateLimiter("sign-ins"), perKey: storeRateLimiter("sign-in-keys"), perInstance: globalSignInLimiter(), knownKeys: knownSignInKeys() },
     );
     if (!verdict.allowed) {
       return {
@@ -74,7 +74,8 @@ async function attemptSignIn(key: string): Promise<{ result: SignInResult; audit
       return { result: wrongKey(`That is the key of agent “${identity.name}”. Sign in with the operator key (it starts with lf_).`), audit: refusedAs("agent_key") };
     }
     const now = Date.now();
-    rememberSignInKey(limitKey);
+    // Known from now on, on every instance: the per-instance backstop no longer counts this key.
+    await knownSignInKeys().mark(limitKey);
     const saved = await openSession({ operatorKey: key, operatorId: identity.id, operatorName: identity.name, operatorCooldownUntil: identity.cooldownUntil }, now);
     if (!saved.saved) return { result: failure("internal", "This operator's details are too large for a session cookie."), audit: refusedAs("session_too_large", identity.id) };
     pruneSessionRecords(now).catch((error: unknown) => log.warn("pruning ended sessions failed", error));
