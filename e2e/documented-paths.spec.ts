@@ -184,6 +184,18 @@ async function rotateAndCheck(page: Page, request: APIRequestContext, faucet: st
   expect(await new FaucetApi(request, faucet).whoami(key)).toMatchObject({ success: true, type: "agent" });
 }
 
+/**
+ * Demo mode as the README promises it: the demo operator's key printed once at start, "Use demo
+ * operator" signs in, and a rotation on the embedded faucet gives a key that faucet accepts.
+ */
+async function demoSignInAndRotate(page: Page, request: APIRequestContext, shell: Shell, url: string) {
+  await expect.poll(shell.log).toMatch(/Demo operator key: lf_[0-9a-f]{32}/);
+  await page.goto(`${url}/`);
+  await page.getByRole("button", { name: "Use demo operator" }).click();
+  await expect(page).toHaveURL(/\/agents/);
+  await rotateAndCheck(page, request, `${url}/ai-agents/api`, "Research Assistant");
+}
+
 /** A fresh operator at the stand-alone faucet, signed in on `consoleUrl`. */
 async function signInNewOperator(page: Page, request: APIRequestContext, consoleUrl: string, name: string) {
   const { operatorKey } = await new FaucetApi(request, FAUCET_URL).newOperator(name, ["Path Bot"]);
@@ -233,13 +245,7 @@ test.describe("the README's ways to start the console, each from a fresh checkou
     expect(script).toBe("npm run dev");
     const copy = checkoutCopy("dev", { withBuild: false });
     const { shell, url } = await start("dev", copy, script, PORTS.dev, DEV_START_MS);
-    // "The demo operator's key is printed once when the server starts."
-    await expect.poll(shell.log).toMatch(/Demo operator key: lf_[0-9a-f]{32}/);
-
-    await page.goto(`${url}/`);
-    await page.getByRole("button", { name: "Use demo operator" }).click();
-    await expect(page).toHaveURL(/\/agents/);
-    await rotateAndCheck(page, request, `${url}/ai-agents/api`, "Research Assistant");
+    await demoSignInAndRotate(page, request, shell, url);
     expectPrivateDataDir(copy);
     await shell.stop();
   });
@@ -258,11 +264,7 @@ test.describe("the README's ways to start the console, each from a fresh checkou
     expect(README).toMatch(/a production server\s+\(`npm start`, `NODE_ENV=production`\) is in demo mode only with `FAUCET_DEMO=1`/);
     const copy = checkoutCopy("demo", { withBuild: true });
     const { shell, url } = await start("demo", copy, "FAUCET_DEMO=1 npm start", PORTS.demo);
-    await expect.poll(shell.log).toMatch(/Demo operator key: lf_[0-9a-f]{32}/);
-    await page.goto(`${url}/`);
-    await page.getByRole("button", { name: "Use demo operator" }).click();
-    await expect(page).toHaveURL(/\/agents/);
-    await rotateAndCheck(page, request, `${url}/ai-agents/api`, "Research Assistant");
+    await demoSignInAndRotate(page, request, shell, url);
     expectPrivateDataDir(copy);
     await shell.stop();
   });
