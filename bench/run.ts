@@ -9,12 +9,17 @@ import { measureFirstLoadJs, type FirstLoadJs } from "./figures/first-load-js";
 import { measureIncidentRun } from "./figures/incident-run";
 import { AGENTS_PER_ROUND, measureRotationOverhead } from "./figures/rotation-overhead";
 import { measureLookupInProcess, measureLookupOverHttp } from "./figures/session-lookup";
-import { measureStoreMemory, settledRssMb } from "./figures/store-memory";
+import { groupPeakRssMb, measureStoreMemory, settledRssMb } from "./figures/store-memory";
+import { rotationFiles } from "./figures/rotation-files";
+import { measureStoreStatements } from "./figures/store-statements";
+import { holdLoad } from "./lib/http-load";
+import { actionId, callAction } from "./lib/action-call";
 import { interleavedMedians, rowsVisibleMs, scrollRows, signedInFirstByte, signedInGet, type SignedInConsole } from "./figures/scale";
 import { measureThroughput } from "./figures/throughput";
 import { buildConsole, buildEmptyApp, buildFloorApp, REPO } from "./lib/build";
 import { launchChromium } from "./lib/chromium";
 import { faucetOk, newOperator } from "./lib/faucet-api";
+import { randomUUID } from "node:crypto";
 import { runScript, stopAll, stopAllOnExit } from "./lib/processes";
 import { createBenchDatabase } from "./lib/postgres-database";
 import { ms, printTable, ratio, writeJson, type Row } from "./lib/report";
@@ -56,6 +61,8 @@ const ROTATIONS = 60;
 const THROUGHPUT_AGENTS = 100;
 const INCIDENT_AGENTS = 1_000;
 const RESULTS = join(REPO, "bench", "results", "latest.json");
+/** Issue 17's "before": `npm run load` (50 connections, 100 agents) on this machine kind before the redesign. */
+const LOAD_BEFORE_REQUESTS_PER_SECOND = { agentsPage: 50, agentsApi: 152 };
 
 /** `npm run bench -- --only first-load`: figure 2 alone (two builds, two servers, one sign-in). */
 const ONLY = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
@@ -83,14 +90,32 @@ async function main() {
   step("9: resident memory of idle consoles on PGlite and on PostgreSQL, a bare node, a bare node with PGlite");
   // Each console starts twice: the first start creates and migrates its store (PGlite's initdb
   // runs then, once in a data dir's life), the second is a console as it restarts every day.
-  const idleConsole = async (port: number, dataDir: string, databaseUrl?: string) => {
+  // Each idle console signs in and rotates one agent key before it is measured (issue 17: "an idle
+  // console that has signed in and rotated once"); the peaks are each start's highest resident set.
+  const memoryBrowser = await launchChromium();
+  const memoryOperator = await newOperator(faucetApiUrl, "Bench memory operator", 2);
+  const signInAndRotateOnce = async (url: string, agentId: number) => {
+    const cookie = await signIn(memoryBrowser, url, memoryOperator.operatorKey);
+    const rotate = actionId(DIST_DIR, "lib/actions/rotate-agent-key.ts", "rotateAgentKey");
+    const reply = await callAction(`${url}/agents`, rotate, [{ agentId, attemptId: randomUUID(), knownRotationAt: null, ownAttemptId: null }], cookie);
+    if ((reply.result as { ok?: unknown } | undefined)?.ok !== true) throw new Error(`the idle console's rotation failed: ${JSON.stringify(reply.result)}`);
+  };
+  const idleConsole = async (port: number, dataDir: string, agentId: number, databaseUrl?: string) => {
     const first = await startConsole({ port, distDir: DIST_DIR, dataDir, faucetApiUrl, databaseUrl });
     const firstStartMb = await settledRssMb(first.pid);
+    const firstStartPeakMb = groupPeakRssMb(first.pid);
     await first.stop();
-    return { server: await startConsole({ port, distDir: DIST_DIR, dataDir, faucetApiUrl, databaseUrl }), firstStartMb };
+    const server = await startConsole({ port, distDir: DIST_DIR, dataDir, faucetApiUrl, databaseUrl });
+    await settledRssMb(server.pid, { readings: 1 });
+    const secondStartPeakMb = groupPeakRssMb(server.pid);
+    await signInAndRotateOnce(server.url, agentId);
+    return { server, firstStartMb, firstStartPeakMb, secondStartPeakMb };
   };
-  const { server: idlePglite, firstStartMb: firstStartPgliteMb } = await idleConsole(PORTS.idlePglite, join(DATA, "idle-pglite"));
-  const { server: idlePostgres, firstStartMb: firstStartPostgresMb } = await idleConsole(PORTS.idlePostgres, join(DATA, "idle-postgres"), await createBenchDatabase(cluster.url));
+  const idlePgliteStarts = await idleConsole(PORTS.idlePglite, join(DATA, "idle-pglite"), memoryOperator.agentIds[0] ?? 0);
+  const idlePostgresStarts = await idleConsole(PORTS.idlePostgres, join(DATA, "idle-postgres"), memoryOperator.agentIds[1] ?? 0, await createBenchDatabase(cluster.url));
+  await memoryBrowser.close();
+  const { server: idlePglite, firstStartMb: firstStartPgliteMb } = idlePgliteStarts;
+  const { server: idlePostgres, firstStartMb: firstStartPostgresMb } = idlePostgresStarts;
   const memory = await measureStoreMemory({
     consolePglite: idlePglite,
     consolePostgres: idlePostgres,
@@ -150,6 +175,8 @@ async function main() {
     step("2: first-load JavaScript");
     const consoleJs = await measureFirstLoadJs(`${ten.url}/agents`, ten.cookie);
     const emptyJs = await measureFirstLoadJs(`${empty.url}/`);
+    // A bare Next.js server that has answered its page: issue 17's memory floor is it plus a bare PGlite process.
+    const emptyAppMb = await settledRssMb(empty.pid);
 
     step("3: 10,000 agents against 10");
     const pair = <T>(make: (which: SignedInConsole) => T): [T, T] => [make(tenThousand), make(ten)];
@@ -192,14 +219,75 @@ async function main() {
       slices: 3,
     });
     const throughputErrors = throughput.console.errors + throughput.faucet.errors;
+    // Issue 17's `npm run load` figure for the page too: /agents, signed in, 50 connections.
+    const agentsPageLoad = await holdLoad({ url: `${remote.url}/agents`, connections: 50, seconds: 6, headers: { cookie: await signIn(browser, remote.url, hundred.operatorKey) } });
 
     step(`10: incident mode, a bulk rotation of ${INCIDENT_AGENTS} agents at 50 ms faucet latency, concurrency 4, against direct calls`);
     const incident = await measureIncidentRun({ browser, consoleUrl: remote.url, faucetUrl: faucet.url, faucetApiUrl, agents: INCIDENT_AGENTS, latencyMs: 50, concurrency: 4 });
     const incidentRatio = incident.wallMs / incident.idealMs;
+    step(`17: the same bulk rotation while a second operator's bulk run of ${INCIDENT_AGENTS} keeps the machine busy`);
+    const incidentBusy = await measureIncidentRun({ browser, consoleUrl: remote.url, faucetUrl: faucet.url, faucetApiUrl, agents: INCIDENT_AGENTS, latencyMs: 50, concurrency: 4, busy: true });
+    step("17: store statements per rotation (lib/changes/run-change.store.test.ts, both engines)");
+    const statements = await measureStoreStatements(DATA);
+    const traced = rotationFiles();
     step(`11: /audit with ${AUDIT_BIG.toLocaleString("en")} events against 100 (first rows), and their CSV export (server memory)`);
     const audit = await measureAuditFigures({ browser, distDir: DIST_DIR, dataRoot: DATA, ports: [PORTS.auditBig, PORTS.auditSmall] });
 
     const jsRatio = consoleJs.gzipBytes / emptyJs.gzipBytes;
+    const memoryFloorMb = emptyAppMb + memory.bareNodePgliteMb;
+    const issue17Rows = (): Row[] => [
+      ...(
+        [
+          ["PGlite", rotation],
+          ["PostgreSQL", rotationPostgres],
+        ] as const
+      ).flatMap(([engine, figure]) =>
+        (["p50", "p95"] as const).map((at) => ({
+          figure: `17 rotation ${at}, console ÷ floor app, ${engine}`,
+          measured: `${ratio(figure.ratioToFloor[at])} (${ms(figure.actionMs[at])} ÷ ${ms(figure.floorMs[at])})`,
+          target: "≤ 1.10",
+          pass: figure.ratioToFloor[at] <= 1.1,
+        })),
+      ),
+      { figure: `17 bulk rotation of ${INCIDENT_AGENTS} at concurrency 4 ÷ ideal`, measured: `${ratio(incidentRatio)} (${ms(incident.wallMs)} ÷ ${ms(incident.idealMs)})`, target: "≤ 1.25", pass: incidentRatio <= 1.25 },
+      { figure: "17 the same, while a second bulk run keeps the machine busy", measured: `${ratio(incidentBusy.wallMs / incidentBusy.idealMs)} (${ms(incidentBusy.wallMs)} ÷ ${ms(incidentBusy.idealMs)})`, target: "reported", pass: null },
+      ...statements.map((count) => ({
+        figure: `17 store statements per agent rotation, ${count.engine === "pglite" ? "PGlite" : "PostgreSQL"}`,
+        measured: `${count.statements} statements, ${count.transactions} transactions + the rate limit = ${count.transactions + 1} round trips`,
+        target: "report (2 round trips)",
+        pass: null,
+      })),
+      ...(
+        [
+          ["/agents", agentsPageLoad, LOAD_BEFORE_REQUESTS_PER_SECOND.agentsPage],
+          ["/api/agents", throughput.console, LOAD_BEFORE_REQUESTS_PER_SECOND.agentsApi],
+        ] as const
+      ).map(([route, load, before]) => ({
+        figure: `17 req/s of ${route} (50 connections, ${THROUGHPUT_AGENTS} agents) ÷ before (${before} req/s)`,
+        measured: `${ratio(load.requestsPerSecond / before)} (${load.requestsPerSecond.toFixed(0)} req/s, p50 ${ms(load.latencyMs.p50)}, errors ${load.errors})`,
+        target: "≥ 2×, 0 errors",
+        pass: load.requestsPerSecond >= 2 * before && load.errors === 0,
+      })),
+      {
+        figure: "17 resident memory, idle console on PGlite after a sign-in and a rotation ÷ (bare Next.js server + bare PGlite process)",
+        measured: `${ratio(memory.consolePgliteMb / memoryFloorMb)} (${memory.consolePgliteMb.toFixed(0)} MB ÷ (${emptyAppMb.toFixed(0)} + ${memory.bareNodePgliteMb.toFixed(0)}) MB)`,
+        target: "≤ 1.10",
+        pass: memory.consolePgliteMb / memoryFloorMb <= 1.1,
+      },
+      {
+        figure: "17 peak resident memory, first start on a new PGlite data dir ÷ second start",
+        measured: `${ratio(idlePgliteStarts.firstStartPeakMb / idlePgliteStarts.secondStartPeakMb)} (${idlePgliteStarts.firstStartPeakMb.toFixed(0)} MB ÷ ${idlePgliteStarts.secondStartPeakMb.toFixed(0)} MB)`,
+        target: "≤ 1.20",
+        pass: idlePgliteStarts.firstStartPeakMb / idlePgliteStarts.secondStartPeakMb <= 1.2,
+      },
+      { ...firstLoadRow(consoleJs, emptyJs), figure: "17 first-load JS gzip (/agents ÷ empty app)" },
+      {
+        figure: "17 files one rotation passes through (README's hand-traced list)",
+        measured: `${traced.files.length}${traced.missing.length > 0 ? ` (not found: ${traced.missing.join(", ")})` : ""}`,
+        target: "≤ 15",
+        pass: traced.files.length <= 15 && traced.missing.length === 0,
+      },
+    ];
     const rows: Row[] = [
       ...(
         [
@@ -289,6 +377,7 @@ async function main() {
       },
       { figure: "10 table rows in the DOM during the run (most)", measured: String(incident.maxRowsInDom), target: "≤ 200", pass: incident.maxRowsInDom <= 200 },
       ...audit.rows,
+      ...issue17Rows(),
     ];
     console.log();
     printTable(rows);
@@ -314,6 +403,11 @@ async function main() {
         cookie,
         throughput,
         incident,
+        incidentBusy,
+        storeStatements: statements,
+        agentsPageLoad,
+        memoryPeaks: { pglite: idlePgliteStarts, postgres: idlePostgresStarts, emptyAppMb },
+        rotationFiles: traced,
         auditLog: audit.json,
       },
     });

@@ -1,4 +1,4 @@
-import type { Browser } from "playwright-core";
+import type { Browser, BrowserContext } from "playwright-core";
 import { faucetOk, newOperator, setFaults } from "../lib/faucet-api";
 import { percentile } from "../lib/stats";
 
@@ -14,7 +14,17 @@ export type IncidentRun = {
   maxRowsInDom: number;
 };
 
-type IncidentOptions = { browser: Browser; consoleUrl: string; faucetUrl: string; faucetApiUrl: string; agents: number; latencyMs: number; concurrency: number };
+type IncidentOptions = {
+  browser: Browser;
+  consoleUrl: string;
+  faucetUrl: string;
+  faucetApiUrl: string;
+  agents: number;
+  latencyMs: number;
+  concurrency: number;
+  /** Keep the machine busy: a second operator's bulk run of as many agents, in its own browser context, started just before the measured one. */
+  busy?: boolean;
+};
 
 async function operatorId(faucetApiUrl: string, operatorKey: string): Promise<number> {
   return Number((await faucetOk(faucetApiUrl, { action: "whoami", api_key: operatorKey })).id);
@@ -26,10 +36,12 @@ async function operatorId(faucetApiUrl: string, operatorKey: string): Promise<nu
  * concurrency (agents × one direct call ÷ concurrency). In the same run, the page's long tasks
  * (over 50 ms, from a PerformanceObserver) and the most table rows the DOM held.
  */
-export async function measureIncidentRun({ browser, consoleUrl, faucetUrl, faucetApiUrl, agents, latencyMs, concurrency }: IncidentOptions): Promise<IncidentRun> {
+export async function measureIncidentRun({ browser, consoleUrl, faucetUrl, faucetApiUrl, agents, latencyMs, concurrency, busy = false }: IncidentOptions): Promise<IncidentRun> {
   const fleet = await newOperator(faucetApiUrl, "Bench incident operator", agents);
   const direct = await newOperator(faucetApiUrl, "Bench incident direct operator", 20);
+  const background = busy ? await newOperator(faucetApiUrl, "Bench incident background operator", agents) : null;
   const ids = [await operatorId(faucetApiUrl, fleet.operatorKey), await operatorId(faucetApiUrl, direct.operatorKey)];
+  if (background) ids.push(await operatorId(faucetApiUrl, background.operatorKey));
   await setFaults(faucetUrl, { latencyMs, actions: ["regenerate_agent_key"], operatorIds: ids });
   try {
     const directSamples: number[] = [];
@@ -41,7 +53,9 @@ export async function measureIncidentRun({ browser, consoleUrl, faucetUrl, fauce
     const directMs = percentile(directSamples, 50);
 
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const backgroundContext = background ? await browser.newContext({ viewport: { width: 1280, height: 800 } }) : null;
     try {
+      const backgroundRun = background && backgroundContext ? await startBackgroundRun(backgroundContext, consoleUrl, background.operatorKey, agents) : null;
       const page = await context.newPage();
       await page.addInitScript(() => {
         const marks = { longTasks: [] as number[], maxRows: 0 };
@@ -68,6 +82,7 @@ export async function measureIncidentRun({ browser, consoleUrl, faucetUrl, fauce
       await page.getByRole("dialog", { name: "New API keys" }).waitFor({ timeout: 10 * 60_000 });
       const wallMs = performance.now() - start;
       const marks = await page.evaluate(() => (window as unknown as { __incident: { longTasks: number[]; maxRows: number } }).__incident);
+      await backgroundRun;
       return {
         agents,
         concurrency,
@@ -80,8 +95,28 @@ export async function measureIncidentRun({ browser, consoleUrl, faucetUrl, fauce
       };
     } finally {
       await context.close();
+      await backgroundContext?.close();
     }
   } finally {
     await setFaults(faucetUrl, { operatorIds: ids });
   }
+}
+
+/** Signs in as `operatorKey` and starts a bulk rotation of all its agents; resolves when its keys are revealed. */
+async function startBackgroundRun(context: BrowserContext, consoleUrl: string, operatorKey: string, agents: number): Promise<Promise<void>> {
+  const page = await context.newPage();
+  await page.goto(`${consoleUrl}/`);
+  await page.getByLabel("Operator API key").fill(operatorKey);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(/\/agents/);
+  await page.getByRole("checkbox", { name: `Select all ${agents.toLocaleString("en")} matching` }).check();
+  await page.getByRole("button", { name: "Rotate selected keys" }).click();
+  await page.getByRole("button", { name: `Rotate ${agents} keys` }).click();
+  const revealed = page
+    .getByRole("dialog", { name: "New API keys" })
+    .waitFor({ timeout: 10 * 60_000 })
+    .then(() => undefined);
+  // Awaited after the measured run; until then a failure must not count as unhandled.
+  revealed.catch(() => undefined);
+  return revealed;
 }

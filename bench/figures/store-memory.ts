@@ -27,6 +27,24 @@ export function groupRssMb(pid: number): number {
   return out.split("\n").reduce((sum, line) => sum + (Number(line.trim()) || 0), 0) / 1024;
 }
 
+/**
+ * The highest resident set each process of the group led by `pid` reached in its life
+ * (VmHWM), summed, in MB: a start's peak, which an idle reading taken later no longer shows.
+ */
+export function groupPeakRssMb(pid: number): number {
+  const out = execFileSync("ps", ["-o", "pid=", "-g", String(pid)], { encoding: "utf8" });
+  let kb = 0;
+  for (const member of out.split("\n").map((line) => line.trim()).filter(Boolean)) {
+    try {
+      const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${member}/status`, "utf8"));
+      kb += Number(match?.[1] ?? 0);
+    } catch {
+      // The process ended between ps and the read (ps itself, a short-lived child).
+    }
+  }
+  return kb / 1024;
+}
+
 /** The median of a few readings a second apart, once the process has settled. */
 export async function settledRssMb(pid: number, { settleMs = 3_000, readings = 5 } = {}): Promise<number> {
   await sleep(settleMs);
