@@ -17,7 +17,7 @@ export async function register() {
   if (isDemoMode()) {
     // At start-up, not at the first request that needs it: the demo operator's key is printed
     // now (as the README says), and a data dir it cannot use stops start-up here.
-    const { startEmbeddedFaucet } = await import("./lib/emulator/embedded");
+    const { startEmbeddedFaucet } = await import("./lib/faucet/embedded-transport");
     try {
       startEmbeddedFaucet();
     } catch (error) {

@@ -8,6 +8,8 @@ const nextConfig: NextConfig = {
   // Loaded by Node from node_modules rather than bundled into each server layer: PGlite finds
   // its wasm and data files next to its own module, and rate-limiter-flexible loads its
   // optional back ends lazily. ("pg" is on Next's own list; named here to say the store needs it.)
+  // The faucet emulator is a workspace package that ships TypeScript source.
+  transpilePackages: ["faucet-emulator"],
   serverExternalPackages: ["@electric-sql/pglite", "pg", "rate-limiter-flexible"],
   experimental: {
     serverActions: {

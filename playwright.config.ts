@@ -42,7 +42,7 @@ export default defineConfig({
       ...common,
     },
     {
-      command: `rm -rf ${dataRoot}/faucet && npx tsx lib/emulator/main.ts`,
+      command: `rm -rf ${dataRoot}/faucet && exec node packages/faucet-emulator/bin/faucet.js`,
       url: `${SERVERS.faucet.url}/__test/stats`,
       env: { PORT: String(SERVERS.faucet.port), FAUCET_DATA_DIR: `${dataRoot}/faucet`, FAUCET_TEST_CONTROL: "1" },
       ...common,

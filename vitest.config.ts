@@ -17,6 +17,8 @@ export default defineConfig({
     environment: "node",
     testTimeout: 20_000,
     projects: [
+      // Workspace packages bring their own vitest.config.ts (packages/faucet-emulator: the emulator's tests).
+      "packages/*",
       {
         extends: true,
         test: { name: "unit", include: ["lib/**/*.test.ts", "scripts/**/*.test.ts", "components/**/*.test.ts", "app/**/*.test.ts"], exclude: STORE_TESTS },

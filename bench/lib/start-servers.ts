@@ -40,7 +40,7 @@ function baseEnv(): NodeJS.ProcessEnv {
 export async function startFaucet({ port, dataDir, logFile, seedAgents }: { port: number; dataDir: string; logFile: string; seedAgents?: number }): Promise<Server> {
   const env: NodeJS.ProcessEnv = { ...baseEnv(), PORT: String(port), FAUCET_DATA_DIR: dataDir, FAUCET_TEST_CONTROL: "1" };
   if (seedAgents !== undefined) env.FAUCET_SEED_AGENTS = String(seedAgents);
-  const server = startProcess(`faucet :${port}`, join(REPO, "node_modules", ".bin", "tsx"), ["lib/emulator/main.ts"], {
+  const server = startProcess(`faucet :${port}`, process.execPath, ["packages/faucet-emulator/bin/faucet.js"], {
     cwd: REPO,
     env,
     logFile,

@@ -4,7 +4,7 @@ import path from "node:path";
 import { isRedirectError } from "next/dist/client/components/redirect-error";
 import { getURLFromRedirectError } from "next/dist/client/components/redirect";
 import { signIn } from "@/lib/actions/sign-in";
-import { createFaucetEmulator, type FaucetEmulator } from "@/lib/emulator/faucet-emulator";
+import { createFaucetEmulator, type FaucetEmulator } from "faucet-emulator";
 import { SESSION_COOKIE } from "@/lib/session/session-seal";
 import { migrateStore } from "@/lib/store/migrate";
 import { openStore } from "@/lib/store/open-store";

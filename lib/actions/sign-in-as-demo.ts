@@ -2,7 +2,7 @@
 
 import { redirect } from "next/navigation";
 import { isDemoMode } from "@/lib/config/faucet-mode";
-import { getEmbeddedFaucet } from "@/lib/emulator/embedded";
+import { getEmbeddedFaucet } from "@/lib/faucet/embedded-transport";
 import { log } from "@/lib/log";
 import { failure } from "@/lib/results/action-result";
 import { signInWithKey, type SignInResult } from "@/lib/session/sign-in-with-key";

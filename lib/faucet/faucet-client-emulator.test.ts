@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createFaucetEmulator, type FaucetEmulator } from "@/lib/emulator/faucet-emulator";
+import { createFaucetEmulator, type FaucetEmulator } from "faucet-emulator";
 import { createFaucetClient, type FaucetClient } from "./faucet-client";
 import { FaucetError } from "./faucet-error";
 import type { FaucetRequestBody } from "./transport";

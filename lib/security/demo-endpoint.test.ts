@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { isJsonContentType } from "@/lib/http/json-content-type";
-import { isKeylessCall } from "./demo-endpoint";
 
 describe("demo endpoint rules", () => {
   it("accepts only application/json, refusing what a cross-site form or simple fetch can send", () => {
@@ -11,20 +10,5 @@ describe("demo endpoint rules", () => {
     }
   });
 
-  it("counts public actions, junk and key-less calls as keyless, even with a key attached", () => {
-    const none = new Headers();
-    expect(isKeylessCall(JSON.stringify({ action: "register", name: "x" }), none)).toBe(true);
-    expect(isKeylessCall(JSON.stringify({ action: "register", name: "x", api_key: "lf_forged" }), none)).toBe(true);
-    expect(isKeylessCall(JSON.stringify({ action: "recover", recovery_code: "X" }), none)).toBe(true);
-    expect(isKeylessCall("not json", none)).toBe(true);
-    expect(isKeylessCall("[1,2]", none)).toBe(true);
-    expect(isKeylessCall(JSON.stringify({ action: "no_such_action", api_key: "lf_x" }), none)).toBe(true);
-    expect(isKeylessCall(JSON.stringify({ action: "whoami" }), none)).toBe(true);
-  });
-
-  it("counts a keyed action with a key in the body or a header as keyed", () => {
-    expect(isKeylessCall(JSON.stringify({ action: "whoami", api_key: "lf_x" }), new Headers())).toBe(false);
-    expect(isKeylessCall(JSON.stringify({ action: "whoami" }), new Headers({ authorization: "Bearer lf_x" }))).toBe(false);
-    expect(isKeylessCall(JSON.stringify({ action: "create_agent", name: "A" }), new Headers({ "x-api-key": "lf_x" }))).toBe(false);
-  });
+  // Which calls count as keyless: packages/faucet-emulator/src/request.test.ts.
 });

@@ -1,11 +1,12 @@
+import { isKeylessRequest, type EmulatorRequest } from "faucet-emulator";
 import { NextResponse, type NextRequest } from "next/server";
 import { isDemoMode } from "@/lib/config/faucet-mode";
 import { securitySettings } from "@/lib/config/security-settings";
-import { getEmbeddedFaucet } from "@/lib/emulator/embedded";
+import { getEmbeddedFaucet } from "@/lib/faucet/embedded-transport";
 import { readCappedBody } from "@/lib/http/read-capped-body";
 import { log } from "@/lib/log";
 import { isJsonContentType } from "@/lib/http/json-content-type";
-import { demoKeylessLimiter, isKeylessCall } from "@/lib/security/demo-endpoint";
+import { demoKeylessLimiter } from "@/lib/security/demo-endpoint";
 import { clientAddressOf } from "@/lib/security/origin";
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -24,7 +25,11 @@ export async function POST(request: NextRequest) {
   const bodyText = await readCappedBody(request, MAX_BODY_BYTES);
   if (bodyText === null) return NextResponse.json({ success: false, error: "Request body too large" }, { status: 413 });
   const settings = securitySettings();
-  if (isKeylessCall(bodyText, request.headers)) {
+  const call: EmulatorRequest = {
+    bodyText,
+    headers: { authorization: request.headers.get("authorization") ?? undefined, "x-api-key": request.headers.get("x-api-key") ?? undefined },
+  };
+  if (isKeylessRequest(call)) {
     const verdict = demoKeylessLimiter(settings.demoKeylessCallsPerClient).take(clientAddressOf(request.headers, settings.trustedProxyHops));
     if (!verdict.allowed) {
       return NextResponse.json(
@@ -40,9 +45,6 @@ export async function POST(request: NextRequest) {
     log.error("the embedded faucet could not start", error);
     return NextResponse.json({ success: false, error: "The embedded faucet is unavailable" }, { status: 503 });
   }
-  const reply = await faucet.handle({
-    bodyText,
-    headers: { authorization: request.headers.get("authorization") ?? undefined, "x-api-key": request.headers.get("x-api-key") ?? undefined },
-  });
+  const reply = await faucet.handle(call);
   return new NextResponse(reply.body, { status: reply.status, headers: { "content-type": reply.contentType, "cache-control": "no-store" } });
 }

@@ -1,26 +1,22 @@
+import { readCliOptions } from "./cli-options";
 import { createFaucetEmulator } from "./faucet-emulator";
-import { envInteger } from "../config/env-number";
-import { DEFAULT_DATA_DIR, seedAgentsFromEnv } from "./env";
 import { startFaucetServer } from "./http-server";
 
 /**
- * `npm run faucet`: the stand-alone faucet. Runs under plain tsx, so nothing it imports
- * may import "server-only" (which throws outside React Server Components).
+ * The `faucet` bin (`npm run faucet` at the console's root): the stand-alone faucet. Runs
+ * under plain tsx; nothing in this package imports "server-only" (which throws outside
+ * React Server Components).
  *
  * Listens on 127.0.0.1 only: with FAUCET_TEST_CONTROL it takes fault injection from anyone
  * who reaches it, so no setting makes it listen further.
  *
- * Env: PORT (4010), FAUCET_DATA_DIR (.data/faucet),
- * FAUCET_SEED_AGENTS (N generated agents instead of the demo six),
- * FAUCET_TEST_CONTROL=1 (enables the /__test/* fault and stats routes).
+ * Env: see readCliOptions() in cli-options.ts.
  */
 
 async function main(): Promise<void> {
-  const port = envInteger("PORT", { fallback: 4010, max: 65_535 });
-  const dataDir = process.env.FAUCET_DATA_DIR || DEFAULT_DATA_DIR;
-  const testControl = process.env.FAUCET_TEST_CONTROL === "1";
+  const { port, dataDir, seedAgents, testControl } = readCliOptions(process.env);
 
-  const emulator = createFaucetEmulator({ dataDir, seedAgents: seedAgentsFromEnv(), printDemoKey: true });
+  const emulator = createFaucetEmulator({ dataDir, seedAgents, printDemoKey: true });
   let server: Awaited<ReturnType<typeof startFaucetServer>>;
   try {
     server = await startFaucetServer({ emulator, port, host: "127.0.0.1", testControl });

@@ -27,7 +27,7 @@ import type { PersistedState } from "./state";
 export const STATE_FILE = "state.json";
 export const LOCK_FILE = "faucet.lock";
 
-export type Store = {
+export type DataDir = {
   /** The saved state, or null for a data dir that has never been written. Throws on a corrupt file. */
   load(): PersistedState | null;
   save(state: PersistedState): void;
@@ -37,14 +37,14 @@ export type Store = {
   release(): void;
 };
 
-export class StoreError extends Error {
+export class DataDirError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = "StoreError";
+    this.name = "DataDirError";
   }
 }
 
-export function openStore(dataDir: string): Store {
+export function openDataDir(dataDir: string): DataDir {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const releaseLock = acquireLock(join(dataDir, LOCK_FILE));
   removeLeftoverTempFiles(dataDir);
@@ -84,9 +84,9 @@ function loadState(statePath: string): PersistedState | null {
   return parsed.data;
 }
 
-function corrupt(path: string, detail: string): StoreError {
+function corrupt(path: string, detail: string): DataDirError {
   // Never wipe it ourselves: the file may hold the only copy of real balances and key hashes.
-  return new StoreError(
+  return new DataDirError(
     `Faucet state file ${path} is corrupt (${detail}). Refusing to start so nothing is lost; ` +
       `move the file aside (or point FAUCET_DATA_DIR elsewhere) to start with a fresh state.`,
   );
@@ -152,7 +152,7 @@ function acquireLock(lockPath: string): () => void {
     const holder = readLockHolder(lockPath);
     if (holder !== null && isAlive(holder)) {
       const who = holder === process.pid ? "this process (another emulator instance)" : `process ${holder}`;
-      throw new StoreError(
+      throw new DataDirError(
         `Faucet data dir is in use by ${who} (lock file ${lockPath}). ` +
           `Stop it first, or give this instance its own FAUCET_DATA_DIR.`,
       );
@@ -164,7 +164,7 @@ function acquireLock(lockPath: string): () => void {
       if (!isErrno(error, "ENOENT")) throw error;
     }
   }
-  throw new StoreError(`Could not take the faucet lock ${lockPath}: another process keeps taking it.`);
+  throw new DataDirError(`Could not take the faucet lock ${lockPath}: another process keeps taking it.`);
 }
 
 function readLockHolder(lockPath: string): number | null {

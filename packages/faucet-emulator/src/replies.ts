@@ -1,4 +1,4 @@
-import type { Refusal } from "./refusal";
+import type { FaucetRefusal } from "./refusal";
 
 export type EmulatorReply = { status: number; contentType: string; body: string; dropped?: boolean };
 
@@ -13,7 +13,7 @@ export function successReply(fields: Record<string, unknown>): EmulatorReply {
 }
 
 /** Refusals are HTTP 200: the contract's clients discard the body of any non-2xx reply. */
-export function refusalReply(refusal: Refusal): EmulatorReply {
+export function refusalReply(refusal: FaucetRefusal): EmulatorReply {
   return jsonReply(200, { success: false, error: refusal.error, error_code: refusal.error_code, ...refusal.extra });
 }
 

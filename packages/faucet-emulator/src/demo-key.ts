@@ -1,9 +1,9 @@
 import { hashSecret } from "./keys";
 import type { FaucetState } from "./state";
-import type { Store } from "./store";
+import type { DataDir } from "./data-dir";
 
 /**
- * The one exception to "store only hashes": the demo operator's plaintext key is kept
+ * The one exception to "keep only hashes": the demo operator's plaintext key is kept
  * in `<dataDir>/demo-operator.key` (mode 0600) so a local demo console can sign in
  * without a copy-paste step. It exists only for the seeded demo operator, never for
  * registered operators, and must not be used with real funds.
@@ -14,15 +14,15 @@ export const DEMO_KEY_FILE = "demo-operator.key";
 const PRINTED = Symbol.for("lightning-faucet-emulator.demo-key-printed");
 type PrintFlag = { [PRINTED]?: boolean };
 
-export function writeDemoKey(store: Store, key: string): void {
-  store.writeSecretFile(DEMO_KEY_FILE, `${key}\n`);
+export function writeDemoKey(disk: DataDir, key: string): void {
+  disk.writeSecretFile(DEMO_KEY_FILE, `${key}\n`);
 }
 
 /** The key from the file, if it still opens the demo operator's account; otherwise null. */
-export function readDemoKey(store: Store, state: FaucetState): string | null {
+export function readDemoKey(disk: DataDir, state: FaucetState): string | null {
   const demoId = state.demoOperatorId;
   const operator = demoId === null ? undefined : state.operators.get(demoId);
-  const key = store.readTextFile(DEMO_KEY_FILE)?.trim();
+  const key = disk.readTextFile(DEMO_KEY_FILE)?.trim();
   return operator && key && hashSecret(key) === operator.keyHash ? key : null;
 }
 

@@ -1,7 +1,7 @@
 import { invoiceAmount } from "../bolt11-amount";
 import { randomPaymentHash } from "../keys";
 import { MAX_PAYMENT_SATS, paymentParams } from "../params";
-import { cooldownRefusal, insufficientBalance, refuse, succeed, type ActionResult } from "../refusal";
+import { cooldownRefusal, insufficientBalance, refuse, succeed, type ActionOutcome } from "../refusal";
 import { activeCooldown } from "../state";
 import { randomBytes } from "node:crypto";
 import { defineAgentAction, defineOperatorAction } from "./define";
@@ -13,7 +13,7 @@ import { defineAgentAction, defineOperatorAction } from "./define";
  */
 
 /** The sats a payment costs, or the refusal that says why the invoice cannot be paid as sent. */
-export function resolvePaymentAmount(invoice: string, amountSats: number | undefined): { sats: number } | ActionResult {
+export function resolvePaymentAmount(invoice: string, amountSats: number | undefined): { sats: number } | ActionOutcome {
   const read = invoiceAmount(invoice);
   if (read.kind === "invalid") return refuse("invalid_request", `invoice cannot be paid: ${read.reason}.`);
   if (read.kind === "none") {
@@ -29,11 +29,11 @@ export function resolvePaymentAmount(invoice: string, amountSats: number | undef
   return { sats: read.sats };
 }
 
-function isResolved(value: { sats: number } | ActionResult): value is { sats: number } {
+function isResolved(value: { sats: number } | ActionOutcome): value is { sats: number } {
   return "sats" in value;
 }
 
-export const withdraw = defineOperatorAction({
+export const withdrawAction = defineOperatorAction({
   params: paymentParams,
   mutates: true,
   run({ now, caller, params }) {
@@ -55,7 +55,7 @@ export const withdraw = defineOperatorAction({
   },
 });
 
-export const payInvoice = defineAgentAction({
+export const payInvoiceAction = defineAgentAction({
   params: paymentParams,
   mutates: true,
   run({ now, caller: agent, params }) {

@@ -1,6 +1,6 @@
 /**
  * The reply vocabulary shared by every action. Expected failures are values
- * (`Refusal`), never exceptions: an exception that reaches the dispatcher is a bug and
+ * (`FaucetRefusal`), never exceptions: an exception that reaches the dispatcher is a bug and
  * becomes the generic 500.
  */
 
@@ -18,21 +18,21 @@ export type ErrorCode =
   // Emulator-only: a demo console's embedded faucet caps how many operators and agents it holds.
   | "limit_reached";
 
-export type Refusal = { error_code: ErrorCode; error: string; extra: Record<string, unknown> };
+export type FaucetRefusal = { error_code: ErrorCode; error: string; extra: Record<string, unknown> };
 
-export type ActionResult =
+export type ActionOutcome =
   | { ok: true; fields: Record<string, unknown>; operatorKeyIssued?: { operatorId: number; apiKey: string } }
-  | { ok: false; refusal: Refusal };
+  | { ok: false; refusal: FaucetRefusal };
 
-export function refuse(error_code: ErrorCode, error: string, extra: Record<string, unknown> = {}): ActionResult {
+export function refuse(error_code: ErrorCode, error: string, extra: Record<string, unknown> = {}): ActionOutcome {
   return { ok: false, refusal: { error_code, error, extra } };
 }
 
-export function succeed(fields: Record<string, unknown>): ActionResult {
+export function succeed(fields: Record<string, unknown>): ActionOutcome {
   return { ok: true, fields };
 }
 
-export function cooldownRefusal(what: string, cooldownUntil: number, now: number): ActionResult {
+export function cooldownRefusal(what: string, cooldownUntil: number, now: number): ActionOutcome {
   const until = new Date(cooldownUntil).toISOString();
   return refuse("cooldown", `${what} are locked until ${until} after a key rotation or recovery.`, {
     cooldown_until: until,
@@ -44,11 +44,11 @@ export function cooldownRefusal(what: string, cooldownUntil: number, now: number
  * One message for "no such agent" and "someone else's agent", so an operator cannot
  * probe which agent ids exist elsewhere.
  */
-export function agentNotFound(agentId: number): ActionResult {
+export function agentNotFound(agentId: number): ActionOutcome {
   return refuse("not_found", `Agent ${agentId} not found.`);
 }
 
-export function insufficientBalance(who: string, required: number, available: number): ActionResult {
+export function insufficientBalance(who: string, required: number, available: number): ActionOutcome {
   return refuse("insufficient_balance", `Insufficient ${who} balance: ${required} sats required, ${available} available.`, {
     required,
     available,

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { parseParams } from "../params";
-import { refuse, type ActionResult } from "../refusal";
+import { refuse, type ActionOutcome } from "../refusal";
 import type { AgentRecord, FaucetState, OperatorRecord } from "../state";
 
 /**
@@ -29,29 +29,29 @@ export type ActionDefinition = {
   mutates: boolean;
   /** True for the actions anyone may call without a key (register, recover, get_info). */
   keyless?: boolean;
-  execute(context: RawContext): ActionResult;
+  execute(context: RawContext): ActionOutcome;
 };
 
 type Context<C, P> = { state: FaucetState; now: number; caller: C; params: P; rateLimit: RateLimitInfo | null };
 
-type Options<C, P> = { params: z.ZodType<P>; mutates: boolean; run(context: Context<C, P>): ActionResult };
+type Options<C, P> = { params: z.ZodType<P>; mutates: boolean; run(context: Context<C, P>): ActionOutcome };
 
 const MISSING_KEY = "API key is required (send api_key, Authorization: Bearer, or X-API-Key).";
 const UNKNOWN_KEY = "API key not recognised. It may be mistyped, or it was rotated and no longer works.";
 
-function withParams<C, P>(options: Options<C, P>, context: RawContext, caller: C): ActionResult {
+function withParams<C, P>(options: Options<C, P>, context: RawContext, caller: C): ActionOutcome {
   const parsed = parseParams(options.params, context.body);
   if (!parsed.ok) return refuse("invalid_request", parsed.message);
   return options.run({ state: context.state, now: context.now, caller, params: parsed.data, rateLimit: context.rateLimit });
 }
 
-function requireKey(key: KeyLookup): Caller | ActionResult {
+function requireKey(key: KeyLookup): Caller | ActionOutcome {
   if (key.kind === "none") return refuse("invalid_key", MISSING_KEY);
   if (key.kind === "unknown") return refuse("invalid_key", UNKNOWN_KEY);
   return key.caller;
 }
 
-function isCaller(value: Caller | ActionResult): value is Caller {
+function isCaller(value: Caller | ActionOutcome): value is Caller {
   return "role" in value;
 }
 

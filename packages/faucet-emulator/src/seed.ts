@@ -100,14 +100,14 @@ export function seedState(state: FaucetState, now: number, agentCount?: number):
   return { demoOperatorKey };
 }
 
-export type SeededOperator = { operatorId: number; apiKey: string; agents: { agentId: number; name: string; apiKey: string }[] };
+export type SeededFaucetOperator = { operatorId: number; apiKey: string; agents: { agentId: number; name: string; apiKey: string }[] };
 
 /**
  * Test control: a new operator with its agents, as `register` and one `create_agent` per
  * name would leave them (same balances, fresh keys, all active), in one state change.
  * The keys are returned once, as those calls would return them.
  */
-export function seedOperator(state: FaucetState, now: number, seed: { name: string; agentNames: readonly string[]; balanceSats: number }): SeededOperator {
+export function seedFaucetOperator(state: FaucetState, now: number, seed: { name: string; agentNames: readonly string[]; balanceSats: number }): SeededFaucetOperator {
   const apiKey = generateOperatorKey();
   const operator = addOperator(state, now, { name: seed.name, balanceSats: seed.balanceSats, apiKey });
   const agents = seed.agentNames.map((name) => {

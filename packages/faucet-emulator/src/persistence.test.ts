@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { DEMO_KEY_FILE } from "./demo-key";
 import { createFaucetEmulator, type FaucetEmulator } from "./faucet-emulator";
-import { STATE_FILE } from "./store";
+import { STATE_FILE } from "./data-dir";
 import { callInProcess, makeTempDir, num, startHarness, str, type Json } from "./test-support";
 
 /** What survives a restart, what the seed contains, and how failed writes are handled. */

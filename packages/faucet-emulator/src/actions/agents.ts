@@ -9,7 +9,7 @@ function normaliseBudget(limit: number | null | undefined): number | null {
   return limit ? limit : null;
 }
 
-export const listAgents = defineOperatorAction({
+export const listAgentsAction = defineOperatorAction({
   params: listAgentsParams,
   mutates: false,
   run({ state, now, caller, params }) {
@@ -37,7 +37,7 @@ export const listAgents = defineOperatorAction({
   },
 });
 
-export const createAgent = defineOperatorAction({
+export const createAgentAction = defineOperatorAction({
   params: createAgentParams,
   mutates: true,
   run({ state, now, caller, params }) {
@@ -52,7 +52,7 @@ export const createAgent = defineOperatorAction({
   },
 });
 
-export const updateAgent = defineOperatorAction({
+export const updateAgentAction = defineOperatorAction({
   params: updateAgentParams,
   mutates: true,
   run({ state, caller, params }) {
@@ -66,7 +66,7 @@ export const updateAgent = defineOperatorAction({
 });
 
 /** Newer clients' budget call (faucet-api.md §9); unlike update_agent it takes null for unlimited. */
-export const setBudget = defineOperatorAction({
+export const setBudgetAction = defineOperatorAction({
   params: setBudgetParams,
   mutates: true,
   run({ state, caller, params }) {
@@ -77,7 +77,7 @@ export const setBudget = defineOperatorAction({
   },
 });
 
-export const getBudgetStatus = defineKeyedAction({
+export const getBudgetStatusAction = defineKeyedAction({
   params: optionalAgentIdParams,
   mutates: false,
   run({ state, caller, params }) {
@@ -103,7 +103,7 @@ export const getBudgetStatus = defineKeyedAction({
   },
 });
 
-export const deleteAgent = defineOperatorAction({
+export const deleteAgentAction = defineOperatorAction({
   params: agentIdParams,
   mutates: true,
   run({ state, caller, params }) {

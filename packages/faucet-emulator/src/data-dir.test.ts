@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSy
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { STATE_FORMAT, type PersistedState } from "./state";
-import { LOCK_FILE, STATE_FILE, StoreError, openStore } from "./store";
+import { LOCK_FILE, STATE_FILE, DataDirError, openDataDir } from "./data-dir";
 import { makeTempDir } from "./test-support";
 
 const cleanups: Array<() => void> = [];
@@ -12,7 +12,7 @@ afterEach(() => {
 });
 
 function tempDir(): string {
-  const temp = makeTempDir("store");
+  const temp = makeTempDir("data-dir");
   cleanups.push(temp.cleanup);
   return temp.dir;
 }
@@ -39,27 +39,27 @@ function sampleState(balanceSats: number): PersistedState {
   };
 }
 
-describe("store persistence", () => {
+describe("data dir persistence", () => {
   it("returns null for a fresh data dir and round-trips a saved state", () => {
     const dir = tempDir();
-    const store = openStore(dir);
-    expect(store.load()).toBeNull();
-    store.save(sampleState(42));
-    expect(store.load()).toEqual(sampleState(42));
+    const disk = openDataDir(dir);
+    expect(disk.load()).toBeNull();
+    disk.save(sampleState(42));
+    expect(disk.load()).toEqual(sampleState(42));
     expect(statSync(join(dir, STATE_FILE)).mode & 0o777).toBe(0o600);
     expect(readdirSync(dir).filter((name) => name.includes(".tmp-"))).toEqual([]);
-    store.release();
+    disk.release();
   });
 
   it("ignores and removes a temp file left over from a write killed before its rename", () => {
     const dir = tempDir();
-    const first = openStore(dir);
+    const first = openDataDir(dir);
     first.save(sampleState(100));
     first.release();
     // What a process killed mid-write leaves: a half-written temp file beside the real state.
     writeFileSync(join(dir, `${STATE_FILE}.tmp-99999`), '{"format":"lightning-faucet-emul');
 
-    const second = openStore(dir);
+    const second = openDataDir(dir);
     expect(second.load()).toEqual(sampleState(100));
     expect(existsSync(join(dir, `${STATE_FILE}.tmp-99999`))).toBe(false);
     second.release();
@@ -68,29 +68,29 @@ describe("store persistence", () => {
   it("refuses to load a corrupt state file instead of wiping it", () => {
     const dir = tempDir();
     writeFileSync(join(dir, STATE_FILE), "{not json");
-    const store = openStore(dir);
-    expect(() => store.load()).toThrow(/corrupt.*Refusing to start/);
+    const disk = openDataDir(dir);
+    expect(() => disk.load()).toThrow(/corrupt.*Refusing to start/);
     expect(readFileSync(join(dir, STATE_FILE), "utf8")).toBe("{not json");
-    store.release();
+    disk.release();
   });
 
   it("treats well-formed JSON of the wrong shape as corrupt", () => {
     const dir = tempDir();
     writeFileSync(join(dir, STATE_FILE), JSON.stringify({ ...sampleState(1), operators: [{ id: "x" }] }));
-    const store = openStore(dir);
-    expect(() => store.load()).toThrow(StoreError);
-    store.release();
+    const disk = openDataDir(dir);
+    expect(() => disk.load()).toThrow(DataDirError);
+    disk.release();
   });
 });
 
-describe("store lock", () => {
+describe("data dir lock", () => {
   it("refuses a second opener while the first holds the lock, and allows it after release", () => {
     const dir = tempDir();
-    const first = openStore(dir);
-    expect(() => openStore(dir)).toThrow(/in use by this process/);
+    const first = openDataDir(dir);
+    expect(() => openDataDir(dir)).toThrow(/in use by this process/);
     first.release();
     expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
-    openStore(dir).release();
+    openDataDir(dir).release();
   });
 
   it("takes over a stale lock whose process is dead", async () => {
@@ -99,15 +99,15 @@ describe("store lock", () => {
     const deadPid = child.pid;
     await new Promise((resolve) => child.on("exit", resolve));
     writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: deadPid }));
-    const store = openStore(dir);
+    const disk = openDataDir(dir);
     expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), "utf8"))).toEqual({ pid: process.pid });
-    store.release();
+    disk.release();
   });
 
   it("takes over an unreadable lock file", () => {
     const dir = tempDir();
     writeFileSync(join(dir, LOCK_FILE), "garbage");
-    openStore(dir).release();
+    openDataDir(dir).release();
   });
 
   it("refuses a lock held by another live process, and leaves it in place", async () => {
@@ -115,7 +115,7 @@ describe("store lock", () => {
     const child = spawn(process.execPath, ["-e", "setTimeout(() => {}, 30000)"]);
     try {
       writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: child.pid }));
-      expect(() => openStore(dir)).toThrow(new RegExp(`in use by process ${child.pid}`));
+      expect(() => openDataDir(dir)).toThrow(new RegExp(`in use by process ${child.pid}`));
       expect(existsSync(join(dir, LOCK_FILE))).toBe(true);
     } finally {
       child.kill();
@@ -125,7 +125,7 @@ describe("store lock", () => {
   it("creates a missing data dir", () => {
     const dir = join(tempDir(), "nested", "deeper");
     mkdirSync(join(dir, ".."), { recursive: true });
-    openStore(dir).release();
+    openDataDir(dir).release();
     expect(existsSync(dir)).toBe(true);
   });
 });

@@ -5,7 +5,7 @@ import { defineOperatorAction, findOwnedAgent } from "./define";
 
 /** Moves between an operator and its own agents; sats never leave the faucet here. */
 
-export const fundAgent = defineOperatorAction({
+export const fundAgentAction = defineOperatorAction({
   params: fundAgentParams,
   mutates: true,
   run({ state, caller, params }) {
@@ -23,7 +23,7 @@ export const fundAgent = defineOperatorAction({
   },
 });
 
-export const withdrawFromAgent = defineOperatorAction({
+export const withdrawFromAgentAction = defineOperatorAction({
   params: withdrawFromAgentParams,
   mutates: true,
   run({ state, now, caller, params }) {
@@ -46,7 +46,7 @@ export const withdrawFromAgent = defineOperatorAction({
   },
 });
 
-export const transferBetweenAgents = defineOperatorAction({
+export const transferBetweenAgentsAction = defineOperatorAction({
   params: transferBetweenAgentsParams,
   mutates: true,
   run({ state, now, caller, params }) {

@@ -1,5 +1,5 @@
-import { ACTIONS } from "./actions";
-import type { Refusal } from "./refusal";
+import { ACTIONS, isKeylessAction } from "./actions";
+import type { FaucetRefusal } from "./refusal";
 
 /**
  * Turns the raw HTTP body and headers into an action call. Nothing here touches state,
@@ -9,11 +9,11 @@ import type { Refusal } from "./refusal";
 export type ParsedRequest =
   | { ok: true; action: string; body: Record<string, unknown>; apiKey: string | null }
   /** `action` is kept when readable, so stats and fault filters still see unknown names. */
-  | { ok: false; action: string | null; refusal: Refusal };
+  | { ok: false; action: string | null; refusal: FaucetRefusal };
 
 type Headers = Record<string, string | undefined>;
 
-function invalid(action: string | null, error: string, code: Refusal["error_code"] = "invalid_request"): ParsedRequest {
+function invalid(action: string | null, error: string, code: FaucetRefusal["error_code"] = "invalid_request"): ParsedRequest {
   return { ok: false, action, refusal: { error_code: code, error, extra: {} } };
 }
 
@@ -40,6 +40,17 @@ export function parseRequest(bodyText: string, headers: Headers): ParsedRequest 
   // The body wins over headers, as the real faucet's documented clients only ever send the body key.
   const apiKey = nonEmpty(bodyKey) ?? headerKey(headers);
   return { ok: true, action, body, apiKey };
+}
+
+/**
+ * Whether a call reaches the faucet without a key that could open an account: it counts as
+ * keyed only when it names an action that needs a key and carries one (in the body or a
+ * header). Junk, unknown actions and public actions (register, recover, get_info) are keyless,
+ * even with a key attached. A demo console limits keyless calls per client address.
+ */
+export function isKeylessRequest({ bodyText, headers }: { bodyText: string; headers: Headers }): boolean {
+  const parsed = parseRequest(bodyText, headers);
+  return !parsed.ok || parsed.apiKey === null || isKeylessAction(parsed.action);
 }
 
 function nonEmpty(value: unknown): string | null {

@@ -4,14 +4,14 @@ import type { Caller, KeyLookup, RateLimitInfo } from "./actions/define";
 import { printDemoKeyOnce, readDemoKey, writeDemoKey } from "./demo-key";
 import { createFaultController, type Faults } from "./faults";
 import { hashSecret } from "./keys";
-import type { Refusal } from "./refusal";
+import type { FaucetRefusal } from "./refusal";
 import { createFaucetRateLimiter } from "./faucet-rate-limit";
 import { refusalReply, htmlErrorReply, internalErrorReply, jsonReply, shutDownReply, successReply, truncated, withoutCooldowns, withoutKeys, type EmulatorReply } from "./replies";
 import { parseRequest, type ParsedRequest } from "./request";
 import { NEW_OPERATOR_BALANCE_SATS } from "./actions/account";
-import { seedOperator, seedState, type SeededOperator } from "./seed";
+import { seedFaucetOperator, seedState, type SeededFaucetOperator } from "./seed";
 import { emptyState, fromPersisted, toPersisted, type FaucetState } from "./state";
-import { openStore, type Store } from "./store";
+import { openDataDir, type DataDir } from "./data-dir";
 
 /**
  * The embedded Lightning Faucet: one object that answers the contract's HTTP API from
@@ -58,8 +58,8 @@ export type FaucetEmulator = {
   stats(operatorId?: number): { calls: Record<string, number> };
   resetStats(): void;
   demoOperatorKey(): string | null;
-  /** Test control: an operator with these agents in one write (see seedOperator in seed.ts); not counted as calls. */
-  seedOperator(seed: { name: string; agentNames: readonly string[] }): SeededOperator;
+  /** Test control: an operator with these agents in one write (see seedFaucetOperator in seed.ts); not counted as calls. */
+  seedOperator(seed: { name: string; agentNames: readonly string[] }): SeededFaucetOperator;
   close(): void;
 };
 
@@ -72,12 +72,12 @@ export function createFaucetEmulator(options: FaucetEmulatorOptions): FaucetEmul
   if (options.seedAgents !== undefined && !(Number.isInteger(options.seedAgents) && options.seedAgents >= 0)) {
     throw new RangeError(`seedAgents must be a whole number, 0 or more (got ${options.seedAgents})`);
   }
-  const store = openStore(options.dataDir);
+  const disk = openDataDir(options.dataDir);
   let loaded: { state: FaucetState; demoKey: string | null };
   try {
-    loaded = loadOrSeed(store, now(), options.seedAgents);
+    loaded = loadOrSeed(disk, now(), options.seedAgents);
   } catch (error) {
-    store.release();
+    disk.release();
     throw error;
   }
   let state = loaded.state;
@@ -125,10 +125,10 @@ export function createFaucetEmulator(options: FaucetEmulatorOptions): FaucetEmul
   /** Persists before the reply exists; on failure memory is rolled back to what is on disk. */
   function commit(): void {
     try {
-      store.save(toPersisted(state));
+      disk.save(toPersisted(state));
     } catch (error) {
       try {
-        const persisted = store.load();
+        const persisted = disk.load();
         state = persisted ? fromPersisted(persisted) : emptyState();
       } catch {
         broken = true;
@@ -138,7 +138,7 @@ export function createFaucetEmulator(options: FaucetEmulatorOptions): FaucetEmul
   }
 
   /** A clear refusal when this call would grow the state past the demo caps; null otherwise. */
-  function capRefusal(action: string, key: KeyLookup): Refusal | null {
+  function capRefusal(action: string, key: KeyLookup): FaucetRefusal | null {
     if (action === "register" && options.maxOperators !== undefined && state.operators.size >= options.maxOperators) {
       return { error_code: "limit_reached", error: `This demo faucet holds at most ${options.maxOperators} operators and is full; no more can register.`, extra: {} };
     }
@@ -181,7 +181,7 @@ export function createFaucetEmulator(options: FaucetEmulatorOptions): FaucetEmul
     if (issued && issued.operatorId === state.demoOperatorId) {
       demoKey = issued.apiKey;
       try {
-        writeDemoKey(store, issued.apiKey);
+        writeDemoKey(disk, issued.apiKey);
       } catch (error) {
         // The rotation is committed and its reply must still go out, or the new key is lost.
         console.warn(`Faucet emulator: could not update the demo key file: ${describeError(error)}`);
@@ -243,30 +243,30 @@ export function createFaucetEmulator(options: FaucetEmulatorOptions): FaucetEmul
     demoOperatorKey: () => demoKey,
     seedOperator: (seed) => {
       if (closed || broken) throw new Error("the faucet emulator is closed or broken");
-      const seeded = seedOperator(state, now(), { ...seed, balanceSats: NEW_OPERATOR_BALANCE_SATS });
+      const seeded = seedFaucetOperator(state, now(), { ...seed, balanceSats: NEW_OPERATOR_BALANCE_SATS });
       commit();
       return seeded;
     },
     close: () => {
       if (closed) return;
       closed = true;
-      store.release();
+      disk.release();
     },
   };
 }
 
-function loadOrSeed(store: Store, at: number, seedAgents: number | undefined): { state: FaucetState; demoKey: string | null } {
-  const persisted = store.load();
+function loadOrSeed(disk: DataDir, at: number, seedAgents: number | undefined): { state: FaucetState; demoKey: string | null } {
+  const persisted = disk.load();
   if (persisted) {
     const state = fromPersisted(persisted);
-    return { state, demoKey: readDemoKey(store, state) };
+    return { state, demoKey: readDemoKey(disk, state) };
   }
   const state = emptyState();
   const { demoOperatorKey } = seedState(state, at, seedAgents);
   // Key file first: if the state write then fails, the next start re-seeds and rewrites
   // both, whereas the other order could leave a seeded operator whose key nobody has.
-  writeDemoKey(store, demoOperatorKey);
-  store.save(toPersisted(state));
+  writeDemoKey(disk, demoOperatorKey);
+  disk.save(toPersisted(state));
   return { state, demoKey: demoOperatorKey };
 }
 

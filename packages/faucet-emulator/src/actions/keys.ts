@@ -1,6 +1,6 @@
 import { generateAgentKey, generateOperatorKey, hashSecret } from "../keys";
 import { agentIdParams, noParams, recoverParams } from "../params";
-import { agentNotFound, refuse, type ActionResult } from "../refusal";
+import { agentNotFound, refuse, type ActionOutcome } from "../refusal";
 import type { FaucetState, OperatorRecord } from "../state";
 import { FAUCET_AGENT_COOLDOWN_MS, FAUCET_OPERATOR_COOLDOWN_MS } from "../faucet-cooldowns";
 import { defineOperatorAction, definePublicAction, findOwnedAgent } from "./define";
@@ -25,10 +25,10 @@ function issueOperatorKey(state: FaucetState, operator: OperatorRecord, now: num
   return { apiKey, cooldownUntil: operator.cooldownUntil };
 }
 
-export const regenerateOperatorKey = defineOperatorAction({
+export const regenerateOperatorKeyAction = defineOperatorAction({
   params: noParams,
   mutates: true,
-  run({ state, now, caller }): ActionResult {
+  run({ state, now, caller }): ActionOutcome {
     const { apiKey, cooldownUntil } = issueOperatorKey(state, caller, now);
     return {
       ok: true,
@@ -38,10 +38,10 @@ export const regenerateOperatorKey = defineOperatorAction({
   },
 });
 
-export const recover = definePublicAction({
+export const recoverAction = definePublicAction({
   params: recoverParams,
   mutates: true,
-  run({ state, now, params }): ActionResult {
+  run({ state, now, params }): ActionOutcome {
     const operatorId = state.recoveryIndex.get(hashSecret(normaliseRecoveryCode(params.recovery_code)));
     const operator = operatorId === undefined ? undefined : state.operators.get(operatorId);
     if (!operator) return refuse("invalid_key", "Recovery code not recognised.");
@@ -55,7 +55,7 @@ export const recover = definePublicAction({
   },
 });
 
-export const regenerateAgentKey = defineOperatorAction({
+export const regenerateAgentKeyAction = defineOperatorAction({
   params: agentIdParams,
   mutates: true,
   run({ state, now, caller, params }) {

@@ -13,7 +13,7 @@ export const NEW_OPERATOR_BALANCE_SATS = 10_000;
 
 export const EMULATOR_VERSION = "1.0.0-emulator";
 
-export const register = definePublicAction({
+export const registerAction = definePublicAction({
   params: registerParams,
   mutates: true,
   run({ state, now, params }) {
@@ -36,7 +36,7 @@ export const register = definePublicAction({
   },
 });
 
-export const whoami = defineKeyedAction({
+export const whoamiAction = defineKeyedAction({
   params: noParams,
   mutates: false,
   run({ state, now, caller }) {
@@ -67,7 +67,7 @@ export const whoami = defineKeyedAction({
   },
 });
 
-export const getBalance = defineKeyedAction({
+export const getBalanceAction = defineKeyedAction({
   params: noParams,
   mutates: false,
   run: ({ caller }) => succeed({ balance_sats: caller.role === "operator" ? caller.operator.balanceSats : caller.agent.balanceSats }),
@@ -80,7 +80,7 @@ export const getBalance = defineKeyedAction({
  */
 export const SUPPORTED_FEATURES = ["agents", "keysend", "l402", "webhooks"] as const;
 
-export function getInfo(supportedActions: readonly string[]): ActionDefinition {
+export function getInfoAction(supportedActions: readonly string[]): ActionDefinition {
   return definePublicAction({
     params: noParams,
     mutates: false,
@@ -97,7 +97,7 @@ export function getInfo(supportedActions: readonly string[]): ActionDefinition {
   });
 }
 
-export const getRateLimits = defineKeyedAction({
+export const getRateLimitsAction = defineKeyedAction({
   params: noParams,
   mutates: false,
   run({ rateLimit, now }) {
