@@ -13,6 +13,13 @@ export async function register() {
   startPeerAddresses();
   const { checkConfiguration, stopStartingOnConfigError } = await import("./lib/config/check-configuration");
   checkConfiguration();
+  // Until lib/config/env.ts takes it: a METRICS_TOKEN too short to be a secret stops start-up.
+  const { readMetricsToken } = await import("./lib/ops/metrics-endpoint");
+  try {
+    readMetricsToken();
+  } catch (error) {
+    stopStartingOnConfigError(error);
+  }
   const { isDemoMode } = await import("./lib/config/faucet-mode");
   if (isDemoMode()) {
     // At start-up, not at the first request that needs it: the demo operator's key is printed

@@ -8,7 +8,8 @@ const nextConfig: NextConfig = {
   // Loaded by Node from node_modules rather than bundled into each server layer: PGlite finds
   // its wasm and data files next to its own module, and rate-limiter-flexible loads its
   // optional back ends lazily. ("pg" is on Next's own list; named here to say the store needs it.)
-  serverExternalPackages: ["@electric-sql/pglite", "pg", "rate-limiter-flexible"],
+  // prom-client and pino: one copy per process (the metrics registry is a process-wide singleton).
+  serverExternalPackages: ["@electric-sql/pglite", "pg", "rate-limiter-flexible", "prom-client", "pino"],
   experimental: {
     serverActions: {
       // ACTION_BODY_MAX_BYTES (lib/security/body-limits.ts): twice the largest real action.

@@ -12,6 +12,7 @@ import {
 } from "@/lib/audit/record-audit-event";
 import { getFaucetClient, isFaucetError, type FaucetClient, type FaucetError } from "@/lib/faucet";
 import { log } from "@/lib/log";
+import { metrics } from "@/lib/ops/metrics";
 import { failure, type ActionFailure, type ActionResult } from "@/lib/results/action-result";
 import { faucetFailure } from "@/lib/results/faucet-failure";
 import { storeRateLimiter } from "@/lib/security/limits";
@@ -127,6 +128,8 @@ async function open(context: ChangeContext, change: Change<unknown, unknown>, ac
  * it is logged (the event stays pending, read as unknown) and reported as false, never thrown.
  */
 async function close(audit: AuditEventHandle, end: AuditEventEnd, record?: (tx: StoreDatabase) => Promise<void>): Promise<boolean> {
+  // The faucet's answer is what is counted, recorded or not.
+  countChange(audit.action, end.outcome);
   try {
     const { db } = await getStore();
     await db.transaction(async (tx) => {
@@ -140,6 +143,11 @@ async function close(audit: AuditEventHandle, end: AuditEventEnd, record?: (tx: 
   }
 }
 
+/** One change in the metrics, by its audit action and outcome: never its operator, agent or key. */
+function countChange(action: AuditAction, outcome: AuditEventEnd["outcome"]): void {
+  metrics().changes.inc({ action, outcome });
+}
+
 export async function runChange<Reply, Output = Reply>(context: ChangeContext, change: Change<Reply, Output>): Promise<ActionResult<Output>> {
   const { session } = context;
   const actor = await auditActor(session);
@@ -147,6 +155,7 @@ export async function runChange<Reply, Output = Reply>(context: ChangeContext, c
   const limit = await storeRateLimiter(context.bulk ? "bulk-calls" : change.limit.name).take(`operator:${session.operatorId}`);
   if (!limit.allowed) {
     await recordAuditEventQuietly(actor, { action: change.action, target: change.target, batchId: context.batchId, outcome: "refused", refusal: "rate_limited" });
+    countChange(change.action, "refused");
     return failure("rate_limited", `${change.limit.tooMany} Try again in ${limit.retryAfterSeconds} s.`, { retryAfterSeconds: limit.retryAfterSeconds });
   }
 
@@ -155,10 +164,16 @@ export async function runChange<Reply, Output = Reply>(context: ChangeContext, c
     opened = await open(context, change as Change<unknown, unknown>, actor);
   } catch (error) {
     // An attempt the audit log cannot record is not made; its guard claim went with the transaction.
-    if (isStoreUnavailable(error)) return failure("store_unavailable", STORE_UNAVAILABLE_MESSAGE);
+    if (isStoreUnavailable(error)) {
+      countChange(change.action, "refused");
+      return failure("store_unavailable", STORE_UNAVAILABLE_MESSAGE);
+    }
     throw error;
   }
-  if (opened.kind === "refused") return opened.result;
+  if (opened.kind === "refused") {
+    countChange(change.action, "refused");
+    return opened.result;
+  }
   const { audit } = opened;
 
   let reply: Reply;
