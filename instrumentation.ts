@@ -13,10 +13,12 @@ export async function register() {
   startPeerAddresses();
   const { checkConfiguration, stopStartingOnConfigError } = await import("./lib/config/check-configuration");
   checkConfiguration();
-  // Until lib/config/env.ts takes it: a METRICS_TOKEN too short to be a secret stops start-up.
+  // Until lib/config/env.ts takes them: a METRICS_TOKEN too short to be a secret, or an unknown LOG_FORMAT, stops start-up.
   const { readMetricsToken } = await import("./lib/ops/metrics-endpoint");
+  const { readLogFormat } = await import("./lib/log");
   try {
     readMetricsToken();
+    readLogFormat();
   } catch (error) {
     stopStartingOnConfigError(error);
   }

@@ -27,6 +27,9 @@ export async function proxy(request: NextRequest) {
   // Next.js reads the nonce from the request's CSP header and puts it on its own scripts.
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("content-security-policy", policy);
+  // Every log line of this request carries it (lib/log.ts), and the response names it for the operator.
+  const requestId = requestIdFor(request);
+  requestHeaders.set("x-request-id", requestId);
 
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("content-security-policy", policy);
@@ -40,7 +43,21 @@ export async function proxy(request: NextRequest) {
   }
   // Console pages carry account data: never store them in any cache.
   response.headers.set("cache-control", "no-store");
+  response.headers.set("x-request-id", requestId);
   return response;
+}
+
+const FORWARDED_REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+
+/**
+ * The request's id: the one a declared proxy (TRUSTED_PROXY_HOPS) sent, if it is a plain token,
+ * so the balancer's and the console's lines match; otherwise a new UUID. A client cannot set it
+ * directly: it would let anyone write what they like into every line of their requests.
+ */
+function requestIdFor(request: NextRequest): string {
+  const forwarded = request.headers.get("x-request-id");
+  if (forwarded !== null && securitySettings().trustedProxyHops > 0 && FORWARDED_REQUEST_ID.test(forwarded)) return forwarded;
+  return crypto.randomUUID();
 }
 
 const isActionCall = (request: NextRequest) => request.method === "POST" && request.headers.has("next-action");
