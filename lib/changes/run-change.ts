@@ -12,6 +12,7 @@ import {
 } from "@/lib/audit/record-audit-event";
 import { getFaucetClient, isFaucetError, type FaucetClient, type FaucetError } from "@/lib/faucet";
 import { log, withLogContext } from "@/lib/log";
+import { trackRun } from "@/lib/ops/in-flight";
 import { metrics } from "@/lib/ops/metrics";
 import { failure, type ActionFailure, type ActionResult } from "@/lib/results/action-result";
 import { faucetFailure } from "@/lib/results/faucet-failure";
@@ -153,7 +154,8 @@ function countChange(action: AuditAction, outcome: AuditEventEnd["outcome"], tar
 }
 
 export function runChange<Reply, Output = Reply>(context: ChangeContext, change: Change<Reply, Output>): Promise<ActionResult<Output>> {
-  return withLogContext({ operatorId: context.session.operatorId }, () => runChangeLogged(context, change));
+  // In flight until settled: a SIGTERM lets it finish (lib/ops/shutdown.ts).
+  return trackRun(withLogContext({ operatorId: context.session.operatorId }, () => runChangeLogged(context, change)));
 }
 
 async function runChangeLogged<Reply, Output>(context: ChangeContext, change: Change<Reply, Output>): Promise<ActionResult<Output>> {

@@ -6,6 +6,7 @@ import { faucetApiUrl } from "@/lib/faucet";
 import { getStore } from "@/lib/store/get-store";
 import { MIGRATIONS_FOLDER } from "@/lib/store/migrate";
 import type { Store } from "@/lib/store/store";
+import { isDraining } from "./in-flight";
 
 /**
  * The platform's probes, in the `application/health+json` shape (draft-inadarei-api-health-check):
@@ -86,7 +87,9 @@ export async function readiness({ store = getStore, migrationsFolder = MIGRATION
     typeof probe === "object" && probe.migrated
       ? { status: "pass" }
       : { status: "fail", ...(typeof probe === "object" ? { output: "The store lacks migrations this build needs." } : {}) };
-  return health({ "store:responseTime": [answered], "store:migrations": [migrated] });
+  // After SIGTERM the instance refuses new requests: the balancer must route away from it.
+  const draining: Record<string, HealthCheck[]> = isDraining() ? { "process:shutdown": [{ status: "fail", output: "This instance is shutting down." }] } : {};
+  return health({ "store:responseTime": [answered], "store:migrations": [migrated], ...draining });
 }
 
 type FaucetProbe = { at: number; reachable: Promise<boolean> };
