@@ -13,6 +13,19 @@ export async function register() {
   startPeerAddresses();
   const { checkConfiguration, stopStartingOnConfigError } = await import("./lib/config/check-configuration");
   checkConfiguration();
+  // Until lib/config/env.ts takes them: a METRICS_TOKEN too short to be a secret, or an unknown LOG_FORMAT, stops start-up.
+  const { readMetricsToken } = await import("./lib/ops/metrics-endpoint");
+  const { readLogFormat } = await import("./lib/log");
+  const { installShutdown, readShutdownGraceSeconds } = await import("./lib/ops/shutdown");
+  try {
+    readMetricsToken();
+    readLogFormat();
+    readShutdownGraceSeconds();
+  } catch (error) {
+    stopStartingOnConfigError(error);
+  }
+  // SIGTERM: refuse new requests, let changes in flight finish, close the store, exit 0.
+  installShutdown();
   const { isDemoMode } = await import("./lib/config/faucet-mode");
   if (isDemoMode()) {
     // At start-up, not at the first request that needs it: the demo operator's key is printed

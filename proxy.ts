@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { securitySettings } from "@/lib/config/security-settings";
+import { isDraining } from "@/lib/ops/in-flight";
 import { readCappedBody } from "@/lib/http/read-capped-body";
 import { ACTION_BODY_MAX_BYTES, REQUEST_BODY_MAX_BYTES } from "@/lib/security/body-limits";
 import { contentSecurityPolicy } from "@/lib/security/content-security-policy";
@@ -10,6 +11,8 @@ import { isOwnOrigin } from "@/lib/security/origin";
  * is not done here: every page, route and action checks the session itself.
  */
 export async function proxy(request: NextRequest) {
+  // After SIGTERM (lib/ops/shutdown.ts): nothing new starts here; the probes still answer (readyz: fail).
+  if (isDraining() && !PROBES.has(request.nextUrl.pathname)) return shuttingDown();
   // Before anything else, and before any session or store is consulted: no body larger than
   // the console could need is read by anyone.
   if (declaredLength(request) > (isActionCall(request) ? ACTION_BODY_MAX_BYTES : REQUEST_BODY_MAX_BYTES)) return tooLarge();
@@ -27,6 +30,9 @@ export async function proxy(request: NextRequest) {
   // Next.js reads the nonce from the request's CSP header and puts it on its own scripts.
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("content-security-policy", policy);
+  // Every log line of this request carries it (lib/log.ts), and the response names it for the operator.
+  const requestId = requestIdFor(request);
+  requestHeaders.set("x-request-id", requestId);
 
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("content-security-policy", policy);
@@ -40,7 +46,30 @@ export async function proxy(request: NextRequest) {
   }
   // Console pages carry account data: never store them in any cache.
   response.headers.set("cache-control", "no-store");
+  response.headers.set("x-request-id", requestId);
   return response;
+}
+
+const FORWARDED_REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+
+/**
+ * The request's id: the one a declared proxy (TRUSTED_PROXY_HOPS) sent, if it is a plain token,
+ * so the balancer's and the console's lines match; otherwise a new UUID. A client cannot set it
+ * directly: it would let anyone write what they like into every line of their requests.
+ */
+function requestIdFor(request: NextRequest): string {
+  const forwarded = request.headers.get("x-request-id");
+  if (forwarded !== null && securitySettings().trustedProxyHops > 0 && FORWARDED_REQUEST_ID.test(forwarded)) return forwarded;
+  return crypto.randomUUID();
+}
+
+const PROBES = new Set(["/api/healthz", "/api/readyz"]);
+
+function shuttingDown() {
+  return NextResponse.json(
+    { ok: false, code: "shutting_down", message: "This console instance is shutting down. Try again in a moment." },
+    { status: 503, headers: { "cache-control": "no-store", connection: "close", "retry-after": "1" } },
+  );
 }
 
 const isActionCall = (request: NextRequest) => request.method === "POST" && request.headers.has("next-action");

@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 /** The store's tests need a real PostgreSQL; only they pay for starting one. */
-const STORE_TESTS = ["lib/store/**/*.test.ts", "lib/audit/verify-audit-chains.test.ts", "lib/audit/record-audit-event.test.ts", "lib/security/store-rate-limiter.test.ts", "lib/keys/rotation-attempts.test.ts", "lib/session/session-records.test.ts", "lib/changes/run-change.store.test.ts"];
+const STORE_TESTS = ["lib/store/**/*.test.ts", "lib/audit/verify-audit-chains.test.ts", "lib/audit/record-audit-event.test.ts", "lib/security/store-rate-limiter.test.ts", "lib/keys/rotation-attempts.test.ts", "lib/session/session-records.test.ts", "lib/changes/run-change.store.test.ts", "lib/ops/health.test.ts"];
 
 export default defineConfig({
   resolve: {

@@ -65,6 +65,7 @@ const QUICK_START = shellBlock("Quick start");
 const REAL_FAUCET = shellBlock("Pointing at the real faucet");
 const STAND_ALONE = shellBlock("Running the faucet stand-alone").trim().split("\n");
 const ON_POSTGRES = shellBlock("Running on PostgreSQL");
+const DEPLOYING = shellBlock("Deploying");
 const FAUCET_URL = `http://127.0.0.1:${PORTS.faucet}/ai-agents/api`;
 
 /** The real faucet's exports, pointed at the stand-alone faucet: the README's one substitution. */
@@ -278,6 +279,26 @@ test.describe("the README's ways to start the console, each from a fresh checkou
     await rotateAndCheck(page, request, FAUCET_URL, agent);
     // Nothing of this path writes under the data dir (the secret is given, the store is PostgreSQL).
     expect(existsSync(path.join(copy, ".data"))).toBe(false);
+    await shell.stop();
+  });
+
+  test("6. Deploying: the standalone `server.js` from `.next/standalone`, static files copied, on PostgreSQL and the stand-alone faucet", async ({ page, request }) => {
+    postgres ??= await createPostgresCluster({ port: PORTS.postgres });
+    const copy = checkoutCopy("standalone", { withBuild: true });
+    expect(existsSync(path.join(copy, ".next", "standalone", "server.js")), "the build has .next/standalone/server.js (output: standalone)").toBe(true);
+    // The build is the shared one (test:e2e's `npm run build`); the rest runs exactly as written.
+    let script = replaced(DEPLOYING, /^npm run build\n/m, "");
+    script = replaced(script, /^export DATABASE_URL=postgres:\/\/console:secret@db\.internal:5432\/console$/m, `export DATABASE_URL=${postgres.url}`);
+    script = replaced(script, "https://lightningfaucet.com/ai-agents/api", FAUCET_URL);
+    script = replaced(script, "SESSION_SECRET=...", `SESSION_SECRET=${randomBytes(36).toString("base64url")}`);
+    script = replaced(script, "NEXT_SERVER_ACTIONS_ENCRYPTION_KEY=...", `NEXT_SERVER_ACTIONS_ENCRYPTION_KEY=${randomBytes(32).toString("base64")}`);
+    script = replaced(script, /^PORT=3000 /m, `PORT=${PORTS.standalone} `);
+    const { shell, url } = await start("standalone", copy, script, PORTS.standalone);
+    // Served by server.js from its own directory: the static files it was given, not `next start`.
+    expect(shell.log()).not.toContain("next start");
+    const agent = await signInNewOperator(page, request, url, "Standalone Path Operator");
+    await rotateAndCheck(page, request, FAUCET_URL, agent);
+    expect((await fetch(`${url}/api/readyz`)).status).toBe(200);
     await shell.stop();
   });
 

@@ -29,6 +29,7 @@ export const DOCUMENTED_PATHS_PORTS = {
   postgresConsole: base + 34,
   devRemote: base + 35,
   postgres: base + 36,
+  standalone: base + 37,
 } as const;
 
 export const FAUCET_API = `${SERVERS.faucet.url}/ai-agents/api`;

@@ -21,6 +21,10 @@ export type SpawnedConsole = {
   stop(): Promise<void>;
   /** SIGKILL: the process dies mid-request, as a crashed or OOM-killed instance does. */
   kill(): Promise<void>;
+  /** Sends SIGTERM and returns at once; `exited` tells how the process ended. */
+  terminate(): void;
+  /** The exit code (null when a signal ended it). */
+  exited: Promise<number | null>;
 };
 
 /**
@@ -40,7 +44,8 @@ export async function startConsole(options: { env: Record<string, string>; dataD
     stdio: ["ignore", log, log],
   });
   closeSync(log);
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const terminate = () => void child.kill("SIGTERM");
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
     await exited;
@@ -54,7 +59,7 @@ export async function startConsole(options: { env: Record<string, string>; dataD
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the extra console exited with ${child.exitCode}; see ${options.dataDir}/server.log`);
     try {
-      if ((await fetch(`${url}/`, { redirect: "manual" })).status < 500) return { url, stop, kill };
+      if ((await fetch(`${url}/`, { redirect: "manual" })).status < 500) return { url, stop, kill, terminate, exited };
     } catch {
       // Not listening yet.
     }

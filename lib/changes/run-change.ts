@@ -11,7 +11,9 @@ import {
   type AuditEventHandle,
 } from "@/lib/audit/record-audit-event";
 import { getFaucetClient, isFaucetError, type FaucetClient, type FaucetError } from "@/lib/faucet";
-import { log } from "@/lib/log";
+import { log, withLogContext } from "@/lib/log";
+import { trackRun } from "@/lib/ops/in-flight";
+import { metrics } from "@/lib/ops/metrics";
 import { failure, type ActionFailure, type ActionResult } from "@/lib/results/action-result";
 import { faucetFailure } from "@/lib/results/faucet-failure";
 import { storeRateLimiter } from "@/lib/security/limits";
@@ -127,6 +129,8 @@ async function open(context: ChangeContext, change: Change<unknown, unknown>, ac
  * it is logged (the event stays pending, read as unknown) and reported as false, never thrown.
  */
 async function close(audit: AuditEventHandle, end: AuditEventEnd, record?: (tx: StoreDatabase) => Promise<void>): Promise<boolean> {
+  // The faucet's answer is what is counted, recorded or not.
+  countChange(audit.action, end.outcome, audit.target, end.refusal);
   try {
     const { db } = await getStore();
     await db.transaction(async (tx) => {
@@ -140,13 +144,28 @@ async function close(audit: AuditEventHandle, end: AuditEventEnd, record?: (tx: 
   }
 }
 
-export async function runChange<Reply, Output = Reply>(context: ChangeContext, change: Change<Reply, Output>): Promise<ActionResult<Output>> {
+/**
+ * One change in the metrics, by its audit action and outcome (never its operator, agent or key),
+ * and one line in the log, which may name the target (the operator is on every line already).
+ */
+function countChange(action: AuditAction, outcome: AuditEventEnd["outcome"], target: AuditTarget, refusal?: string | null): void {
+  metrics().changes.inc({ action, outcome });
+  log.info("change finished", { action, outcome, target: String(target), ...(refusal ? { refusal } : {}) });
+}
+
+export function runChange<Reply, Output = Reply>(context: ChangeContext, change: Change<Reply, Output>): Promise<ActionResult<Output>> {
+  // In flight until settled: a SIGTERM lets it finish (lib/ops/shutdown.ts).
+  return trackRun(withLogContext({ operatorId: context.session.operatorId }, () => runChangeLogged(context, change)));
+}
+
+async function runChangeLogged<Reply, Output>(context: ChangeContext, change: Change<Reply, Output>): Promise<ActionResult<Output>> {
   const { session } = context;
   const actor = await auditActor(session);
   // The budget follows the route: only /api/bulk/* (context.bulk) spends the bulk one.
   const limit = await storeRateLimiter(context.bulk ? "bulk-calls" : change.limit.name).take(`operator:${session.operatorId}`);
   if (!limit.allowed) {
     await recordAuditEventQuietly(actor, { action: change.action, target: change.target, batchId: context.batchId, outcome: "refused", refusal: "rate_limited" });
+    countChange(change.action, "refused", change.target, "rate_limited");
     return failure("rate_limited", `${change.limit.tooMany} Try again in ${limit.retryAfterSeconds} s.`, { retryAfterSeconds: limit.retryAfterSeconds });
   }
 
@@ -155,10 +174,16 @@ export async function runChange<Reply, Output = Reply>(context: ChangeContext, c
     opened = await open(context, change as Change<unknown, unknown>, actor);
   } catch (error) {
     // An attempt the audit log cannot record is not made; its guard claim went with the transaction.
-    if (isStoreUnavailable(error)) return failure("store_unavailable", STORE_UNAVAILABLE_MESSAGE);
+    if (isStoreUnavailable(error)) {
+      countChange(change.action, "refused", change.target, "store_unavailable");
+      return failure("store_unavailable", STORE_UNAVAILABLE_MESSAGE);
+    }
     throw error;
   }
-  if (opened.kind === "refused") return opened.result;
+  if (opened.kind === "refused") {
+    countChange(change.action, "refused", change.target, opened.result.code);
+    return opened.result;
+  }
   const { audit } = opened;
 
   let reply: Reply;

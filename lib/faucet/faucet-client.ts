@@ -35,6 +35,8 @@ export type FaucetClientOptions = {
   transport: FaucetTransport;
   timeoutMs?: number;
   now?: () => number;
+  /** Told of every call once it ends: its action, "ok" or the FaucetError's kind, and how long it took. */
+  observe?: (call: { action: string; outcome: string; seconds: number }) => void;
 };
 
 export type FaucetClient = {
@@ -67,12 +69,21 @@ function requireSats(value: number, field: string, min: number): void {
  * changes state (a rotation) must never be retried behind the user's back, and a
  * read is cheap for the user to repeat, so there is no retry anywhere in here.
  */
-export function createFaucetClient({ transport, timeoutMs = DEFAULT_TIMEOUT_MS, now = Date.now }: FaucetClientOptions): FaucetClient {
+export function createFaucetClient({ transport, timeoutMs = DEFAULT_TIMEOUT_MS, now = Date.now, observe }: FaucetClientOptions): FaucetClient {
   async function call<S extends z.ZodType>(body: FaucetRequestBody, schema: S, changesState: boolean): Promise<z.output<S>> {
-    const reply = await send(body, changesState);
-    const parsed = schema.safeParse(reply);
-    if (!parsed.success) throw unreadable(changesState);
-    return parsed.data;
+    const started = performance.now();
+    let outcome = "ok";
+    try {
+      const reply = await send(body, changesState);
+      const parsed = schema.safeParse(reply);
+      if (!parsed.success) throw unreadable(changesState);
+      return parsed.data;
+    } catch (error) {
+      outcome = error instanceof FaucetError ? error.kind : "internal";
+      throw error;
+    } finally {
+      observe?.({ action: body.action, outcome, seconds: (performance.now() - started) / 1000 });
+    }
   }
 
   async function send(body: FaucetRequestBody, changesState: boolean): Promise<unknown> {

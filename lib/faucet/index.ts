@@ -3,6 +3,7 @@ import { createEmbeddedTransport } from "./embedded-transport";
 import { createFaucetClient, type FaucetClient } from "./faucet-client";
 import { faucetTimeoutMs } from "./faucet-timeout";
 import { createHttpTransport } from "./http-transport";
+import { metrics } from "@/lib/ops/metrics";
 
 export { FaucetError, isFaucetError, type FaucetErrorKind } from "./faucet-error";
 export type { AgentBudget, CreatedAgent, FaucetClient, Funding, Sweep } from "./faucet-client";
@@ -28,6 +29,10 @@ export function getFaucetClient(): FaucetClient {
     globalForFaucet.faucetClient = createFaucetClient({
       transport: url ? createHttpTransport(url) : createEmbeddedTransport(),
       timeoutMs: faucetTimeoutMs(),
+      observe: ({ action, outcome, seconds }) => {
+        metrics().faucetCalls.inc({ action, outcome });
+        metrics().faucetCallSeconds.observe({ action }, seconds);
+      },
     });
   }
   return globalForFaucet.faucetClient;

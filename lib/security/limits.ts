@@ -1,5 +1,6 @@
 import "server-only";
 import { securitySettings, type SecuritySettings } from "@/lib/config/security-settings";
+import { metrics } from "@/lib/ops/metrics";
 import { createStoreMarks, createStoreRateLimiter, type StoreMarks, type StoreRateLimiter } from "./store-rate-limiter";
 
 /**
@@ -27,7 +28,14 @@ export function storeRateLimiter(name: LimitName): StoreRateLimiter {
   const limiters = (globalForLimits.consoleStoreLimiters ??= new Map());
   let limiter = limiters.get(name);
   if (!limiter) {
-    limiter = createStoreRateLimiter({ keyPrefix: name, points: securitySettings()[LIMITS[name]], durationSeconds: 60 });
+    const counted = createStoreRateLimiter({ keyPrefix: name, points: securitySettings()[LIMITS[name]], durationSeconds: 60 });
+    limiter = {
+      async take(client: string) {
+        const verdict = await counted.take(client);
+        if (!verdict.allowed) metrics().rateLimitRefusals.inc({ limit: name });
+        return verdict;
+      },
+    };
     limiters.set(name, limiter);
   }
   return limiter;

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { securitySettings } from "@/lib/config/security-settings";
+import { metrics } from "@/lib/ops/metrics";
 
 /**
  * A sliding-window limit held in this instance's memory: the per-instance sign-in backstop.
@@ -88,5 +89,8 @@ export async function takeSignInAttempt(attempt: { client: string; keyFingerprin
   const key = await limiters.perKey.take(attempt.keyFingerprint);
   if (!key.allowed) return key;
   if (await limiters.knownKeys.has(attempt.keyFingerprint)) return { allowed: true };
-  return limiters.perInstance.take("instance");
+  const backstop = limiters.perInstance.take("instance");
+  // The store's limits count their own refusals (limits.ts); this one is in memory.
+  if (!backstop.allowed) metrics().rateLimitRefusals.inc({ limit: "sign-ins-global" });
+  return backstop;
 }

@@ -2,7 +2,7 @@ import "server-only";
 import { unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
 import { isFaucetError } from "@/lib/faucet";
-import { log } from "@/lib/log";
+import { log, withLogContext } from "@/lib/log";
 import { failure, type ActionFailure, type ActionResult } from "@/lib/results/action-result";
 import { faucetFailure } from "@/lib/results/faucet-failure";
 import { isSameOriginRequest } from "@/lib/security/same-origin";
@@ -49,7 +49,8 @@ export function authenticatedAction<Schema extends z.ZodType, Output>(
       session = state.session;
       const parsed = schema.safeParse(input);
       if (!parsed.success) return failure("invalid_input", "The request was malformed. Reload the page and try again.");
-      const result = await handler({ session, input: parsed.data });
+      const known = session;
+      const result = await withLogContext({ operatorId: known.operatorId }, () => handler({ session: known, input: parsed.data }));
       return !result.ok && result.code === "key_invalid" ? await onKeyRefused(session, result) : result;
     } catch (error) {
       unstable_rethrow(error);

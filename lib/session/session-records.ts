@@ -1,6 +1,6 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
-import { and, eq, isNotNull, lt, ne, or } from "drizzle-orm";
+import { and, count, eq, gt, isNotNull, isNull, lt, ne, or } from "drizzle-orm";
 import { envInteger } from "@/lib/config/env-number";
 import { getStore } from "@/lib/store/get-store";
 import { sessions } from "@/lib/store/schema";
@@ -34,6 +34,23 @@ export function sessionIdleMs(env: Readonly<Record<string, string | undefined>> 
   const seconds = envInteger("SESSION_IDLE_SECONDS", { fallback: 0, min: 5, max: 24 * 3600 }, env);
   if (seconds > 0) return seconds * 1000;
   return envInteger("SESSION_IDLE_MINUTES", { fallback: 30, min: 1, max: 24 * 60 }, env) * 60_000;
+}
+
+/** Sessions open now (not ended, not idle, not past their lifetime), on every instance sharing the store: for the metrics. */
+export async function countLiveSessionRecords(now: number): Promise<number> {
+  const { db } = await getStore();
+  const [row] = await db
+    .select({ live: count() })
+    .from(sessions)
+    .where(
+      and(
+        isNull(sessions.endedAt),
+        isNotNull(sessions.sealedOperatorKey),
+        gt(sessions.createdAt, new Date(now - SESSION_TTL_SECONDS * 1000)),
+        gt(sessions.lastSeenAt, new Date(now - sessionIdleMs())),
+      ),
+    );
+  return row?.live ?? 0;
 }
 
 /** A short, one-way name for a session, safe to show and to record: it cannot be turned back into the id. */

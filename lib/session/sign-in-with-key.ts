@@ -4,6 +4,7 @@ import { recordAuditEventQuietly } from "@/lib/audit/record-audit-event";
 import { getFaucetClient, isFaucetError } from "@/lib/faucet";
 import { keyLabel } from "@/lib/keys/key-label";
 import { log } from "@/lib/log";
+import { metrics } from "@/lib/ops/metrics";
 import { failure, type ActionFailure } from "@/lib/results/action-result";
 import { recordAnonymousRefusal } from "@/lib/security/anonymous-refusals";
 import { knownSignInKeys, storeRateLimiter } from "@/lib/security/limits";
@@ -41,6 +42,8 @@ const FREE_REFUSALS = new Set(["forbidden_origin", "rate_limited"]);
  */
 export async function signInWithKey(key: string): Promise<SignInResult> {
   const { result, audit } = await attemptSignIn(key);
+  // A refusal's kind is a closed set (invalid_key, rate_limited, a FaucetError kind, …); the key or operator never.
+  metrics().signIns.inc({ outcome: audit === null ? "store_unavailable" : (audit.refusal ?? "ok") });
   if (audit?.operatorId === null && audit.refusal !== null && FREE_REFUSALS.has(audit.refusal)) {
     await recordAnonymousRefusal({ action: "sign_in", refusal: audit.refusal });
   } else if (audit) {

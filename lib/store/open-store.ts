@@ -9,6 +9,7 @@ import { Pool } from "pg";
 import { ConfigError } from "@/lib/config/config-error";
 import { NOT_OWNER_BITS, consoleDataDir, ensurePrivateDir } from "@/lib/config/data-dir";
 import { log } from "@/lib/log";
+import { metrics } from "@/lib/ops/metrics";
 import * as schema from "./schema";
 import type { Store } from "./store";
 
@@ -62,6 +63,8 @@ function openPostgres(databaseUrl: string): Store {
   // An idle connection that the server drops (restart, failover) is reported here; without a
   // listener it would crash the process. The pool discards it and connects afresh on the next query.
   pool.on("error", (error) => log.warn("An idle database connection was closed; the next query reconnects", error));
+  // Every statement, in a transaction or not, goes through a pooled client's query().
+  pool.on("connect", (client) => timeQueries(client, "postgres"));
   return {
     engine: "postgres",
     client: pool,
@@ -142,7 +145,27 @@ async function openPglite(dir: string): Promise<Store> {
   return pgliteStore(await PGlite.create(options));
 }
 
+/**
+ * Times each promise-returning query() of `client` into the store latency histogram (node-postgres'
+ * callback form and PGlite's queries inside a transaction go untimed). Only the engine is a label.
+ */
+function timeQueries(client: { query: (...args: never[]) => unknown }, engine: "pglite" | "postgres"): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const histogram = metrics().storeQuerySeconds;
+  client.query = ((...args: unknown[]) => {
+    const started = performance.now();
+    const result = query(...args);
+    if (result instanceof Promise) {
+      const done = () => histogram.observe({ engine }, (performance.now() - started) / 1000);
+      // The caller gets the original promise and handles its failure; this branch only times it.
+      result.then(done, done);
+    }
+    return result;
+  }) as typeof client.query;
+}
+
 function pgliteStore(client: PGlite): Store {
+  timeQueries(client as unknown as { query: (...args: never[]) => unknown }, "pglite");
   return {
     engine: "pglite",
     client,
