@@ -10,11 +10,11 @@ const nextConfig: NextConfig = {
   // Read at run time from <cwd>/lib/store/migrations (lib/store/migrate.ts), which no import names.
   outputFileTracingIncludes: { "/*": ["./lib/store/migrations/**/*"], "/**": ["./lib/store/migrations/**/*"] },
   reactStrictMode: true,
+  // The faucet emulator is a workspace package that ships TypeScript source.
+  transpilePackages: ["faucet-emulator"],
   // Loaded by Node from node_modules rather than bundled into each server layer: PGlite finds
   // its wasm and data files next to its own module, and rate-limiter-flexible loads its
   // optional back ends lazily. ("pg" is on Next's own list; named here to say the store needs it.)
-  // The faucet emulator is a workspace package that ships TypeScript source.
-  transpilePackages: ["faucet-emulator"],
   // prom-client and pino: one copy per process (the metrics registry is a process-wide singleton).
   serverExternalPackages: ["@electric-sql/pglite", "pg", "rate-limiter-flexible", "prom-client", "pino"],
   experimental: {
