@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FEATURE_ACTIONS } from "./actions/account";
 import { makeTempDir, num, startHarness, str, type Harness, type Json } from "./test-support";
 
 /**
@@ -62,7 +63,8 @@ describe("operator account", () => {
     const info = await faucet.call("get_info");
     // As the real service answers: feature names, not action names (faucet-api.md §9).
     expect(info).toMatchObject({ success: true, status: "operational", api_version: "1.0", max_payment_sats: 100_000, min_payment_sats: 1 });
-    expect(info.supported_features).toEqual(["agents", "keysend", "l402", "webhooks"]);
+    // Only what the emulator implements (§10): no l402, no webhooks; each is tested in "honest features" below.
+    expect(info.supported_features).toEqual(["agents", "keysend"]);
     // Our extension: the actions this emulator speaks.
     expect(info.supported_actions).toEqual(expect.arrayContaining(["regenerate_agent_key", "set_budget", "transfer_between_agents"]));
     // A key is optional for get_info, and even a wrong one is not held against it.
@@ -181,7 +183,7 @@ describe("agents", () => {
     const over = await faucet.call("pay_invoice", agentKey, { invoice: "lnbc6u1test" });
     expectRefusal(over, "budget_exceeded");
     expect(over).toMatchObject({ budget_limit_sats: 2000, total_spent_sats: 1500, remaining_sats: 500 });
-    expectRefusal(await faucet.call("pay_invoice", operatorKey, { invoice: "lnbc1" }), "wrong_role");
+    // An operator key pays too, through a default agent (§10): see "payments with an operator key" below.
     expectRefusal(await faucet.call("pay_invoice", agentKey, { invoice: "" }), "invalid_request");
     expectRefusal(await faucet.call("pay_invoice", agentKey, { invoice: "lnbc", amount_sats: 100_001 }), "invalid_request");
   });
@@ -472,5 +474,83 @@ describe("agent lifecycle, as newer clients call it", () => {
     expectRefusal(await faucet.call("pay_invoice", agentOwnKey, { invoice: "lnbc1u1test" }), "inactive");
     expect(await faucet.call("get_balance", agentOwnKey)).toMatchObject({ balance_sats: 499 });
     expect(await faucet.call("delete_agent", operatorKey, { agent_id: first })).toMatchObject({ success: true, balance_returned: 499 });
+  });
+});
+
+describe("honest features", () => {
+  it("every feature get_info lists answers its action with something other than unknown_action", async () => {
+    const operator = str(await faucet.call("register", null, { name: "Feature Prober" }), "api_key");
+    const features = (await faucet.call("get_info")).supported_features as string[];
+    expect(features.length).toBeGreaterThan(0);
+    for (const feature of features) {
+      const action = (FEATURE_ACTIONS as Record<string, string>)[feature];
+      expect(action, `no action known for the listed feature ${feature}`).toBeDefined();
+      const reply = await faucet.call(action ?? "", operator);
+      expect(reply.error_code, `${feature} → ${action}: ${JSON.stringify(reply)}`).not.toBe("unknown_action");
+    }
+  });
+
+  it("keysend pays a node from an agent key, and refuses a destination that is not a node key", async () => {
+    const operator = str(await faucet.call("register", null, { name: "Keysend Operator" }), "api_key");
+    const created = await faucet.call("create_agent", operator, { name: "Keysender" });
+    const key = str(created, "api_key");
+    await faucet.call("fund_agent", operator, { agent_id: num(created, "agent_id"), amount_sats: 1000 });
+    const paid = await faucet.call("keysend", key, { destination: NODE, amount_sats: 300, message: "thanks" });
+    expect(paid).toMatchObject({ success: true, amount_sats: 300, routing_fee_sats: 0, platform_fee_sats: 0, total_cost: 300, new_balance: 700 });
+    expect(str(paid, "preimage")).toMatch(/^[0-9a-f]{64}$/);
+    expect(str(paid, "payment_hash")).toMatch(/^[0-9a-f]{64}$/);
+    const bad = await faucet.call("keysend", key, { destination: "not-a-node", amount_sats: 1 });
+    expectRefusal(bad, "invalid_request");
+    expect(bad.error).toMatch(/destination/);
+    expectRefusal(await faucet.call("keysend", key, { destination: NODE, amount_sats: 701 }), "insufficient_balance");
+    expectRefusal(await faucet.call("keysend", key, { destination: NODE }), "invalid_request");
+  });
+});
+
+const NODE = `02${"ab".repeat(32)}`;
+
+describe("payments with an operator key (faucet-api.md §10)", () => {
+  it("pay_invoice with an operator key pays through a default agent it creates, and reuses it", async () => {
+    const registered = await faucet.call("register", null, { name: "Paying Operator" });
+    const operator = str(registered, "api_key");
+    const paid = await faucet.call("pay_invoice", operator, { invoice: "lnbc15u1test" });
+    expect(paid).toMatchObject({ success: true, amount_sats: 1500, total_cost: 1500, routing_fee_sats: 0, platform_fee_sats: 0, new_balance: 8500, default_agent_created: true, returned_to_operator_sats: 0 });
+    expect(str(paid, "preimage")).toMatch(/^[0-9a-f]{64}$/);
+    const via = num(paid, "via_agent_id");
+    // The default agent is one of the operator's agents, and the payment is on its books.
+    expect(await faucet.call("list_agents", operator)).toMatchObject({ agents: [{ id: via, name: "Default Agent", balance_sats: 0 }] });
+    expect(await faucet.call("get_budget_status", operator, { agent_id: via })).toMatchObject({ total_spent_sats: 1500 });
+    expect(await faucet.call("get_balance", operator)).toEqual({ success: true, balance_sats: 8500 });
+
+    const again = await faucet.call("keysend", operator, { destination: NODE, amount_sats: 500 });
+    expect(again).toMatchObject({ success: true, via_agent_id: via, default_agent_created: false, new_balance: 8000 });
+    const address = await faucet.call("pay_lightning_address", operator, { address: "alice@example.com", amount_sats: 200 });
+    expect(address).toMatchObject({ success: true, via_agent_id: via, amount_sats: 200, new_balance: 7800 });
+    expect((await faucet.call("list_agents", operator)).agents).toHaveLength(1);
+  });
+
+  it("a refused operator-key payment changes nothing and creates no agent", async () => {
+    const operator = str(await faucet.call("register", null, { name: "Short Operator" }), "api_key");
+    const short = await faucet.call("pay_invoice", operator, { invoice: "lnbc200u1test" }); // 20,000 sats > 10,000
+    expectRefusal(short, "insufficient_balance");
+    expect(short).toMatchObject({ required: 20_000, available: 10_000 });
+    expect(await faucet.call("list_agents", operator)).toMatchObject({ agents: [] });
+    expect(await faucet.call("get_balance", operator)).toEqual({ success: true, balance_sats: 10_000 });
+  });
+
+  it("the default agent's state and the operator key's cooldown still apply", async () => {
+    const operator = str(await faucet.call("register", null, { name: "Careful Operator" }), "api_key");
+    const via = num(await faucet.call("keysend", operator, { destination: NODE, amount_sats: 10 }), "via_agent_id");
+    await faucet.call("update_agent", operator, { agent_id: via, updates: { is_active: false } });
+    expectRefusal(await faucet.call("keysend", operator, { destination: NODE, amount_sats: 10 }), "inactive");
+    await faucet.call("update_agent", operator, { agent_id: via, updates: { is_active: true } });
+    await faucet.call("set_budget", operator, { agent_id: via, budget_limit_sats: 15 });
+    expectRefusal(await faucet.call("keysend", operator, { destination: NODE, amount_sats: 10 }), "budget_exceeded");
+    await faucet.call("set_budget", operator, { agent_id: via, budget_limit_sats: null });
+
+    const rotated = str(await faucet.call("regenerate_operator_key", operator), "api_key");
+    const paused = await faucet.call("pay_invoice", rotated, { invoice: "lnbc1u1test" });
+    expectRefusal(paused, "cooldown");
+    expect(await faucet.call("get_balance", rotated)).toEqual({ success: true, balance_sats: 9990 });
   });
 });

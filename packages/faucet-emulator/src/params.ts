@@ -125,3 +125,19 @@ export function parseParams<T>(schema: z.ZodType<T>, body: Record<string, unknow
   const messages = [...new Set(parsed.error.issues.map((issue) => issue.message))];
   return { ok: false, message: messages.slice(0, 3).join("; ") };
 }
+
+// A node's public key: 33 bytes, compressed (02 or 03, then the x coordinate), in hex.
+const nodePublicKeyMessage = describe("destination", "a node public key: 66 hex characters starting 02 or 03");
+const nodePublicKey = z.string(nodePublicKeyMessage).trim().toLowerCase().regex(/^0[23][0-9a-f]{64}$/, nodePublicKeyMessage);
+
+export const keysendParams = z.object({
+  destination: nodePublicKey,
+  amount_sats: sats("amount_sats", MIN_PAYMENT_SATS, MAX_PAYMENT_SATS),
+  message: text("message", 0, 1024).optional(),
+});
+
+export const lightningAddressParams = z.object({
+  address: text("address", 3, 320).regex(/^[a-z0-9._+-]+@[a-z0-9.-]+\.[a-z]{2,}$/i, describe("address", "a Lightning address such as name@example.com")),
+  amount_sats: sats("amount_sats", MIN_PAYMENT_SATS, MAX_PAYMENT_SATS),
+  comment: text("comment", 0, 640).optional(),
+});

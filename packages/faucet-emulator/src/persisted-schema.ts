@@ -20,6 +20,7 @@ const operatorSchema = z.object({
   recoveryHash: sha256Hex,
   cooldownUntil: instant.nullable(),
   createdAt: instant,
+  defaultAgentId: id.nullable().optional(),
 });
 
 const agentSchema = z.object({

@@ -46,6 +46,17 @@ describe("restart", () => {
     expect(await second.call("recover", null, { recovery_code: str(registered, "recovery_code") })).toMatchObject({ success: true });
   });
 
+  it("keeps an operator's default agent across a restart: operator-key payments reuse it", async () => {
+    const dir = tempDir();
+    const first = open(dir);
+    const operatorKey = str(await callInProcess(first, { action: "register" }), "api_key");
+    const via = num(await callInProcess(first, { action: "pay_invoice", api_key: operatorKey, invoice: "lnbc1u1test" }), "via_agent_id");
+    first.close();
+
+    const second = open(dir);
+    expect(await callInProcess(second, { action: "pay_invoice", api_key: operatorKey, invoice: "lnbc1u1test" })).toMatchObject({ success: true, via_agent_id: via, default_agent_created: false, new_balance: 10_000 - 200 });
+  });
+
   it("stores no plaintext key or recovery code in the state file", async () => {
     const dir = tempDir();
     const emulator = open(dir);

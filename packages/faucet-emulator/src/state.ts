@@ -13,6 +13,8 @@ export type OperatorRecord = {
   /** Epoch ms; withdrawals are refused until then. Null or past = no cooldown. */
   cooldownUntil: number | null;
   createdAt: number;
+  /** The agent an operator-key payment pays through (faucet-api.md §10); absent until the first one creates it. */
+  defaultAgentId?: number | null;
 };
 
 export type AgentRecord = {

@@ -74,11 +74,12 @@ export const getBalanceAction = defineKeyedAction({
 });
 
 /**
- * Feature names as the real service answers them (faucet-api.md §9). They describe the
- * service the emulator stands in for: the emulator itself implements only the `agents`
- * part, and lists the actions it does speak in `supported_actions` (an extension).
+ * Feature names as the real service answers them (faucet-api.md §9), each with an action that
+ * exercises it. Only what this emulator implements (§10: a client may rely on the list):
+ * `l402` (l402_pay fetches a paid URL, which the emulator cannot) and `webhooks` (delivery
+ * to outside URLs) are not listed. The actions it speaks are in `supported_actions` (an extension).
  */
-export const SUPPORTED_FEATURES = ["agents", "keysend", "l402", "webhooks"] as const;
+export const FEATURE_ACTIONS = { agents: "create_agent", keysend: "keysend" } as const;
 
 export function getInfoAction(supportedActions: readonly string[]): ActionDefinition {
   return definePublicAction({
@@ -91,7 +92,7 @@ export function getInfoAction(supportedActions: readonly string[]): ActionDefini
         status: "operational",
         max_payment_sats: MAX_PAYMENT_SATS,
         min_payment_sats: MIN_PAYMENT_SATS,
-        supported_features: [...SUPPORTED_FEATURES],
+        supported_features: Object.keys(FEATURE_ACTIONS),
         supported_actions: [...supportedActions].sort(),
       }),
   });

@@ -2,7 +2,7 @@ import { getBalanceAction, getInfoAction, getRateLimitsAction, registerAction, w
 import { createAgentAction, deleteAgentAction, getBudgetStatusAction, listAgentsAction, setBudgetAction, updateAgentAction } from "./agents";
 import type { ActionDefinition } from "./define";
 import { recoverAction, regenerateAgentKeyAction, regenerateOperatorKeyAction } from "./keys";
-import { payInvoiceAction, withdrawAction } from "./payments";
+import { keysendAction, payInvoiceAction, payLightningAddressAction, withdrawAction } from "./payments";
 import { fundAgentAction, transferBetweenAgentsAction, withdrawFromAgentAction } from "./transfers";
 
 /** Every action the emulator speaks, by its wire name. */
@@ -25,6 +25,8 @@ const core: Record<string, ActionDefinition> = {
   regenerate_operator_key: regenerateOperatorKeyAction,
   withdraw: withdrawAction,
   pay_invoice: payInvoiceAction,
+  keysend: keysendAction,
+  pay_lightning_address: payLightningAddressAction,
 };
 
 export const ACTIONS: ReadonlyMap<string, ActionDefinition> = new Map([

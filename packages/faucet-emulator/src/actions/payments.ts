@@ -1,15 +1,18 @@
 import { invoiceAmount } from "../bolt11-amount";
 import { randomPaymentHash } from "../keys";
-import { MAX_PAYMENT_SATS, paymentParams } from "../params";
+import { keysendParams, lightningAddressParams, MAX_PAYMENT_SATS, paymentParams } from "../params";
 import { cooldownRefusal, insufficientBalance, refuse, succeed, type ActionOutcome } from "../refusal";
-import { activeCooldown } from "../state";
 import { randomBytes } from "node:crypto";
-import { defineAgentAction, defineOperatorAction } from "./define";
+import { addAgent } from "../seed";
+import { activeCooldown, type AgentRecord, type FaucetState, type OperatorRecord } from "../state";
+import { defineKeyedAction, defineOperatorAction, findOwnedAgent, type Caller } from "./define";
 
 /**
  * Outgoing Lightning payments. The emulator has no Lightning node: any non-empty
  * invoice "settles" instantly, at the amount in its human-readable part (or, for an
- * invoice without one, the amount_sats sent with it), with zero fees.
+ * invoice without one, the amount_sats sent with it), with zero fees; a keysend or a
+ * Lightning address payment settles at the amount sent. An agent key pays from its agent;
+ * an operator key pays through the operator's default agent (faucet-api.md §10).
  */
 
 /** The sats a payment costs, or the refusal that says why the invoice cannot be paid as sent. */
@@ -55,35 +58,104 @@ export const withdrawAction = defineOperatorAction({
   },
 });
 
-export const payInvoiceAction = defineAgentAction({
+/** Whether this agent may pay at all: active, and out of its key's cooldown. */
+function agentStatusRefusal(agent: AgentRecord, now: number): ActionOutcome | null {
+  if (!agent.isActive) return refuse("inactive", `Agent ${agent.id} is deactivated and cannot make payments until reactivated.`);
+  const cooldown = activeCooldown(agent.cooldownUntil, now);
+  return cooldown === null ? null : cooldownRefusal(`Payments by agent ${agent.id}`, cooldown, now);
+}
+
+function budgetRefusal(agent: AgentRecord, amount: number): ActionOutcome | null {
+  if (agent.budgetLimitSats === null || agent.totalSpentSats + amount <= agent.budgetLimitSats) return null;
+  const remaining = Math.max(0, agent.budgetLimitSats - agent.totalSpentSats);
+  return refuse("budget_exceeded", `Payment of ${amount} sats exceeds the agent's budget: ${remaining} sats remaining.`, {
+    budget_limit_sats: agent.budgetLimitSats,
+    total_spent_sats: agent.totalSpentSats,
+    remaining_sats: remaining,
+  });
+}
+
+/**
+ * Whether this key may pay at all, checked before its parameters are: an agent must be active
+ * and out of its cooldown; an operator key rotation pauses its payments too (1.6.0: "payments
+ * pause for 60 minutes").
+ */
+function payerRefusal(caller: Caller, now: number): ActionOutcome | null {
+  if (caller.role === "agent") return agentStatusRefusal(caller.agent, now);
+  const cooldown = activeCooldown(caller.operator.cooldownUntil, now);
+  return cooldown === null ? null : cooldownRefusal("Payments with the operator key", cooldown, now);
+}
+
+/** The reply fields every payment carries (fees are 0: nothing is routed). */
+function settle(agent: AgentRecord, amount: number): Record<string, unknown> {
+  agent.balanceSats -= amount;
+  agent.totalSpentSats += amount;
+  return { amount_sats: amount, routing_fee_sats: 0, platform_fee_sats: 0, total_cost: amount, payment_hash: randomPaymentHash() };
+}
+
+const DEFAULT_AGENT_NAME = "Default Agent";
+
+/**
+ * A payment with an operator key (faucet-api.md §10): paid through the operator's default
+ * agent, created (empty, with a key nobody is told; the operator can rotate it) on the first
+ * such payment. The operator's balance funds exactly the amount, so nothing is left over to
+ * return. Every check runs before anything changes: a refusal leaves the state untouched.
+ */
+function payAsOperator(state: FaucetState, operator: OperatorRecord, amount: number, now: number): ActionOutcome {
+  const existing = operator.defaultAgentId == null ? null : findOwnedAgent(state, operator.id, operator.defaultAgentId);
+  if (existing) {
+    const refused = agentStatusRefusal(existing, now) ?? budgetRefusal(existing, amount);
+    if (refused) return refused;
+  }
+  if (operator.balanceSats < amount) return insufficientBalance("operator", amount, operator.balanceSats);
+  const agent = existing ?? addAgent(state, now, { operatorId: operator.id, name: DEFAULT_AGENT_NAME, description: "Pays for payments made with the operator key", budgetLimitSats: null }).agent;
+  operator.defaultAgentId = agent.id;
+  operator.balanceSats -= amount;
+  agent.balanceSats += amount;
+  const fields = settle(agent, amount);
+  return succeed({ ...fields, new_balance: operator.balanceSats, via_agent_id: agent.id, default_agent_created: existing === null, returned_to_operator_sats: 0 });
+}
+
+function payAsAgent(agent: AgentRecord, amount: number): ActionOutcome {
+  const refused = budgetRefusal(agent, amount);
+  if (refused) return refused;
+  if (agent.balanceSats < amount) return insufficientBalance("agent", amount, agent.balanceSats);
+  const fields = settle(agent, amount);
+  return succeed({ ...fields, new_balance: agent.balanceSats });
+}
+
+/** Pays `amount` for a caller that passed payerRefusal(). */
+function pay(state: FaucetState, caller: Caller, amount: number, now: number): ActionOutcome {
+  return caller.role === "operator" ? payAsOperator(state, caller.operator, amount, now) : payAsAgent(caller.agent, amount);
+}
+
+export const payInvoiceAction = defineKeyedAction({
   params: paymentParams,
   mutates: true,
-  run({ now, caller: agent, params }) {
-    if (!agent.isActive) return refuse("inactive", `Agent ${agent.id} is deactivated and cannot make payments until reactivated.`);
-    const cooldown = activeCooldown(agent.cooldownUntil, now);
-    if (cooldown !== null) return cooldownRefusal(`Payments by agent ${agent.id}`, cooldown, now);
+  run({ state, now, caller, params }) {
+    const refused = payerRefusal(caller, now);
+    if (refused) return refused;
     const resolved = resolvePaymentAmount(params.invoice, params.amount_sats);
     if (!isResolved(resolved)) return resolved;
-    const amount = resolved.sats;
-    if (agent.budgetLimitSats !== null && agent.totalSpentSats + amount > agent.budgetLimitSats) {
-      const remaining = Math.max(0, agent.budgetLimitSats - agent.totalSpentSats);
-      return refuse("budget_exceeded", `Payment of ${amount} sats exceeds the agent's budget: ${remaining} sats remaining.`, {
-        budget_limit_sats: agent.budgetLimitSats,
-        total_spent_sats: agent.totalSpentSats,
-        remaining_sats: remaining,
-      });
-    }
-    if (agent.balanceSats < amount) return insufficientBalance("agent", amount, agent.balanceSats);
-    agent.balanceSats -= amount;
-    agent.totalSpentSats += amount;
-    return succeed({
-      amount_sats: amount,
-      routing_fee_sats: 0,
-      platform_fee_sats: 0,
-      total_cost: amount,
-      payment_hash: randomPaymentHash(),
-      preimage: randomBytes(32).toString("hex"),
-      new_balance: agent.balanceSats,
-    });
+    return withPreimage(pay(state, caller, resolved.sats, now));
   },
 });
+
+/** A spontaneous payment to a node (no invoice): the amount is the one sent. */
+export const keysendAction = defineKeyedAction({
+  params: keysendParams,
+  mutates: true,
+  run: ({ state, now, caller, params }) => payerRefusal(caller, now) ?? withPreimage(pay(state, caller, params.amount_sats, now)),
+});
+
+/** A payment to name@domain; the service's reply for it carries no preimage (faucet-api.md §3). */
+export const payLightningAddressAction = defineKeyedAction({
+  params: lightningAddressParams,
+  mutates: true,
+  run: ({ state, now, caller, params }) => payerRefusal(caller, now) ?? pay(state, caller, params.amount_sats, now),
+});
+
+/** Adds the preimage that proves a payment: random, as the emulator settles without a node. */
+function withPreimage(outcome: ActionOutcome): ActionOutcome {
+  return outcome.ok ? { ...outcome, fields: { ...outcome.fields, preimage: randomBytes(32).toString("hex") } } : outcome;
+}
