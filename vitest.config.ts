@@ -36,7 +36,8 @@ export default defineConfig({
         extends: true,
         // The console's actions, routes and pages called in-process (the fuzz properties: 1,000 inputs each),
         // on an in-memory PGlite store (in-process/support/in-process-console.ts).
-        test: { name: "in-process", include: ["in-process/**/*.test.ts"], testTimeout: 120_000, hookTimeout: 60_000 },
+        // initdb and the migrations run once for the project (store-template-setup.ts), not once per file.
+        test: { name: "in-process", include: ["in-process/**/*.test.ts"], globalSetup: ["in-process/support/store-template-setup.ts"], testTimeout: 120_000, hookTimeout: 60_000 },
       },
     ],
   },
