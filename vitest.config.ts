@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
@@ -16,6 +17,9 @@ export default defineConfig({
   test: {
     environment: "node",
     testTimeout: 20_000,
+    // vitest's default is one worker fewer than the cores: on a 2-core machine one, running every
+    // file in turn. Much of the test time is waiting (PostgreSQL, files, timers), so use every core.
+    maxWorkers: Math.max(2, availableParallelism()),
     projects: [
       {
         extends: true,
