@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
@@ -16,6 +17,9 @@ export default defineConfig({
   test: {
     environment: "node",
     testTimeout: 20_000,
+    // vitest's default is one worker fewer than the cores: on a 2-core machine one, running every
+    // file in turn. Much of the test time is waiting (PostgreSQL, files, timers), so use every core.
+    maxWorkers: Math.max(2, availableParallelism()),
     projects: [
       // Workspace packages bring their own vitest.config.ts (packages/faucet-emulator: the emulator's tests).
       "packages/*",
@@ -38,7 +42,8 @@ export default defineConfig({
         extends: true,
         // The console's actions, routes and pages called in-process (the fuzz properties: 1,000 inputs each),
         // on an in-memory PGlite store (in-process/support/in-process-console.ts).
-        test: { name: "in-process", include: ["in-process/**/*.test.ts"], testTimeout: 120_000, hookTimeout: 60_000 },
+        // initdb and the migrations run once for the project (store-template-setup.ts), not once per file.
+        test: { name: "in-process", include: ["in-process/**/*.test.ts"], globalSetup: ["in-process/support/store-template-setup.ts"], testTimeout: 120_000, hookTimeout: 60_000 },
       },
     ],
   },

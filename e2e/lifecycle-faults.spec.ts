@@ -11,9 +11,9 @@ import { freePort, startConsole, type SpawnedConsole } from "./support/spawned-c
  * Every lifecycle step under each way the faucet can fail it, on console A
  * (FAUCET_TIMEOUT_MS=3000) through the stand-alone faucet's fault injection, scoped to each
  * test's operator: each failure has its own message and costs exactly one faucet call,
- * never a retry. Serial: the timeouts lean on timing that two at once on two cores would blur.
+ * never a retry. Each test has its own operator, so they run in parallel (fullyParallel); the
+ * timeouts' margin (an injected 5 s against the console's 3 s) does not depend on that.
  */
-test.describe.configure({ mode: "serial" });
 
 const CONSOLE = SERVERS.remoteA.url;
 const AGENT = "Fault Life Bot";

@@ -1,8 +1,9 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { isRedirectError } from "next/dist/client/components/redirect-error";
 import { getURLFromRedirectError } from "next/dist/client/components/redirect";
+import { inject } from "vitest";
 import { signIn } from "@/lib/actions/sign-in";
 import { createFaucetEmulator, type FaucetEmulator } from "faucet-emulator";
 import { SESSION_COOKIE } from "@/lib/session/session-seal";
@@ -72,7 +73,9 @@ export async function startInProcessConsole(): Promise<InProcessConsole> {
   globals[EMBEDDED_FAUCET_KEY] = faucet;
   delete globals.faucetClient;
   const opening = (async (): Promise<Store> => {
-    const store = await openStore({ pgliteDir: "memory://" });
+    // From the migrated dump the project's globalSetup made (store-template-setup.ts): no initdb per file.
+    const store = await openStore({ pgliteDir: "memory://", loadDataDir: new Blob([readFileSync(inject("inProcessStoreTemplate"))]) });
+    // Applies nothing on the template; it stays so the store is the console's current schema whatever it was loaded from.
     await migrateStore(store);
     return store;
   })();

@@ -13,8 +13,12 @@ import { metrics } from "@/lib/ops/metrics";
 import * as schema from "./schema";
 import type { Store } from "./store";
 
-/** Either a PostgreSQL URL, or the directory of an embedded PGlite database. */
-export type StoreOptions = { databaseUrl: string } | { pgliteDir: string };
+/**
+ * Either a PostgreSQL URL, or the directory of an embedded PGlite database. Tests may give an
+ * in-memory PGlite (`memory://`) a migrated data dir to start from (`loadDataDir`, a
+ * `dumpDataDir()` tarball) instead of running initdb.
+ */
+export type StoreOptions = { databaseUrl: string } | { pgliteDir: string; loadDataDir?: Blob };
 
 /** DATABASE_URL when set; otherwise PGlite under `<CONSOLE_DATA_DIR or .data>/store`. */
 export function storeOptionsFromEnv(env: Record<string, string | undefined> = process.env): StoreOptions {
@@ -129,8 +133,8 @@ export function storeTemplatePath(): string {
 /** PGlite's in-memory store (tests): no directory, nothing on disk. */
 const IN_MEMORY = "memory://";
 
-async function openPglite(dir: string): Promise<Store> {
-  if (dir === IN_MEMORY) return pgliteStore(await PGlite.create(IN_MEMORY));
+async function openPglite(dir: string, loadDataDir?: Blob): Promise<Store> {
+  if (dir === IN_MEMORY) return pgliteStore(await PGlite.create(IN_MEMORY, loadDataDir ? { loadDataDir } : {}));
   // The data dir and the store's dir, made here on every path (a fresh checkout has neither).
   ensurePrivateDir(dir);
   makeOwnerOnly(dir);
@@ -179,5 +183,5 @@ function pgliteStore(client: PGlite): Store {
  * getStore(); tests open their own. For PGlite, each call reserves ~128 MB of wasm memory.
  */
 export async function openStore(options: StoreOptions): Promise<Store> {
-  return "databaseUrl" in options ? openPostgres(options.databaseUrl) : openPglite(options.pgliteDir);
+  return "databaseUrl" in options ? openPostgres(options.databaseUrl) : openPglite(options.pgliteDir, options.loadDataDir);
 }

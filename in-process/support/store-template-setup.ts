@@ -1,0 +1,35 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { TestProject } from "vitest/node";
+import { migrateStore } from "@/lib/store/migrate";
+import { openStore } from "@/lib/store/open-store";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** A migrated, empty PGlite data dir (a dumpDataDir() tarball) each in-process file starts its store from. */
+    inProcessStoreTemplate: string;
+  }
+}
+
+/**
+ * vitest globalSetup of the "in-process" project: initdb and the migrations run once, here,
+ * instead of once per test file (each file's in-memory store loads this dump: see
+ * startInProcessConsole). Like the build's store template (scripts/make-store-template.ts)
+ * it holds the schema only.
+ */
+export default async function setup(project: TestProject) {
+  const dir = mkdtempSync(path.join(tmpdir(), "faucet-console-in-process-template-"));
+  const store = await openStore({ pgliteDir: "memory://" });
+  if (store.engine !== "pglite") throw new Error("unreachable: a PGlite store was asked for");
+  try {
+    await migrateStore(store);
+    const dump = await store.client.dumpDataDir("none");
+    const file = path.join(dir, "store.tar");
+    writeFileSync(file, Buffer.from(await dump.arrayBuffer()), { mode: 0o600 });
+    project.provide("inProcessStoreTemplate", file);
+  } finally {
+    await store.close();
+  }
+  return () => rmSync(dir, { recursive: true, force: true });
+}
