@@ -16,3 +16,14 @@ export function readHandoffTtlMinutes(env: Readonly<Record<string, string | unde
   }
   return minutes;
 }
+
+export const DEFAULT_HANDOFF_RATE_LIMIT = 30;
+
+/** RATE_LIMIT_HANDOFFS: redeem and lookup attempts per client address and minute (default 30). */
+export function readHandoffRateLimit(env: Readonly<Record<string, string | undefined>> = process.env): number {
+  const raw = env.RATE_LIMIT_HANDOFFS?.trim();
+  if (!raw) return DEFAULT_HANDOFF_RATE_LIMIT;
+  const limit = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(limit) || limit < 1) throw new ConfigError(`RATE_LIMIT_HANDOFFS must be a whole number of attempts per minute, at least 1; got "${raw}".`);
+  return limit;
+}
