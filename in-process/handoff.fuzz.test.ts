@@ -19,7 +19,7 @@ vi.mock("next/headers", () => import("./support/next-headers-double"));
  * random ids, Authorization headers, formats and bodies: typed JSON, never a 5xx, no-store,
  * and the key only in the one 200 that redeemed it.
  */
-const inProcess = inProcessConsoleForFile();
+inProcessConsoleForFile();
 
 const HANDOFF_CODES = ["not_found", "wrong_token", "expired", "locked", "already_redeemed", "revoked", "missing_token", "invalid_input", "invalid_format", "rate_limited"];
 
