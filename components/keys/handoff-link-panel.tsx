@@ -26,7 +26,7 @@ export function HandoffLinkPanel({ handoff, agentName, onCopied, copyButton }: H
     }
   }
   return (
-    <section aria-label="Hand-off link" className="mt-4 rounded-md border border-emerald-300 bg-emerald-50 p-3">
+    <section aria-label="Hand-off for the agent" className="mt-4 rounded-md border border-emerald-300 bg-emerald-50 p-3">
       <p className="text-sm text-slate-800">
         Give this link to {agentName}&apos;s machine: <code className="font-mono">node receive.mjs &apos;&lt;link&gt;&apos;</code> collects the key once. The link is shown once and works
         until {formatUtcTime(handoff.expiresAt)}.
