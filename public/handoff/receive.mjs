@@ -66,7 +66,8 @@ try {
   });
 } catch (error) {
   cleanUp();
-  fail(`cannot reach ${url.origin} (${error.cause?.code ?? error.name ?? "network error"}).`);
+  const cause = error.cause?.code ?? error.cause?.errors?.[0]?.code ?? (error.name === "TimeoutError" ? "no answer in 30 s" : error.cause?.message ?? error.message);
+  fail(`cannot reach ${url.origin} (${cause}). The link was not used unless the console answered.`);
 }
 let body;
 try {
