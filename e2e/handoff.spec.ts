@@ -88,6 +88,14 @@ test("rotate, Hand off to agent, copy the link: receive.mjs writes a 0600 creden
     expect(second.headers()["cache-control"]).toBe("no-store");
     expect(await second.json()).toMatchObject({ ok: false, code: "already_redeemed" });
     expect(readCredentials(home).credentials.agent).toMatchObject({ api_key: shownKey });
+
+    // The agents page: the replay is an alarm with Rotate again.
+    const panel = page.getByRole("region", { name: "Hand-offs" });
+    await page.reload();
+    await expect(panel.getByRole("alert")).toContainText(`The hand-off for ${agent.name} was collected twice: the link may have leaked. Rotate again.`);
+    await expect(panel.getByLabel(`Hand-off for ${agent.name}`)).toContainText("collected twice");
+    await panel.getByRole("button", { name: "Rotate again" }).click();
+    await expect(page.getByRole("alertdialog")).toContainText(`Rotate key for ${agent.name}?`);
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
@@ -99,12 +107,14 @@ test("Hand off without showing me the key: no key reaches the page, the link sti
   const agent = agents[0]!;
   const origin = consoleUrl(baseURL);
   const bodies: string[] = [];
+  let capturing = true;
   await page.route(`${origin}/**`, async (route) => {
-    if (route.request().url().includes("/_next/static/")) return route.fallback();
+    if (!capturing || route.request().url().includes("/_next/static/")) return route.fallback();
     const response = await route.fetch({ maxRedirects: 0 });
     const body = await response.text();
     bodies.push(body);
-    await route.fulfill({ response, body });
+    // A poll still in flight when the page closes has nobody left to answer.
+    await route.fulfill({ response, body }).catch(() => undefined);
   });
 
   await page.getByRole("button", { name: `Rotate key for ${agent.name}` }).click();
@@ -121,7 +131,7 @@ test("Hand off without showing me the key: no key reaches the page, the link sti
   const traces = await browserTraces(page, context);
   await dialog.getByRole("button", { name: "Done" }).click();
   await expect(dialog).toBeHidden();
-  await page.unroute(`${origin}/**`);
+  capturing = false;
 
   const home = walletHome();
   try {
@@ -158,6 +168,8 @@ test("a link preview consumes nothing; Reveal key here does, once; five wrong to
     await expect(dialog).toBeHidden();
   }
   const [previewLink, lockedLink] = links as [string, string];
+  const panel = page.getByRole("region", { name: "Hand-offs" });
+  await expect(panel.getByLabel(`Hand-off for ${agents[0]!.name}`)).toContainText(/waiting \(1[45] min left\)/);
 
   // A chat app's link preview and a mail scanner: GETs of the page and of the link, with bots' user agents.
   for (const userAgent of ["Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)", "Mozilla/5.0 (compatible; Googlebot/2.1)"]) {
@@ -195,6 +207,9 @@ test("a link preview consumes nothing; Reveal key here does, once; five wrong to
   const afterLock = await redeemOverHttp(page, lockedLink);
   expect(afterLock.status()).toBe(410);
   expect(await afterLock.json()).toMatchObject({ code: "locked" });
+  await page.reload();
+  await expect(panel.getByLabel(`Hand-off for ${agents[0]!.name}`)).toContainText(/collected at .* from /);
+  await expect(panel.getByRole("alert")).toContainText(`The hand-off for ${agents[1]!.name} was locked`);
 });
 
 function percentile(values: number[], p: number): number {

@@ -303,3 +303,21 @@ export async function handoffAlarms(operatorId: number, now = Date.now()): Promi
     throw asStoreError(error);
   }
 }
+
+/**
+ * The operator's hand-offs made in the last day, newest first (at most 50), expired ones
+ * marked as such on the way (the agents page's hand-offs panel and its alarms).
+ */
+export async function recentHandoffs(operatorId: number, now = Date.now()): Promise<HandoffView[]> {
+  return inTransaction(async (tx) => {
+    const rows = await tx
+      .select()
+      .from(handoffs)
+      .where(and(eq(handoffs.operatorId, operatorId), sql`${handoffs.createdAt} > ${new Date(now - 24 * 60 * 60_000)}`))
+      .orderBy(desc(handoffs.createdAt))
+      .limit(50);
+    const shown: HandoffView[] = [];
+    for (const row of rows) shown.push(view(row.state === "waiting" && row.expiresAt.getTime() <= now ? await expireIfDue(tx, (await lockedRow(tx, row.id)) ?? row, now, null) : row));
+    return shown;
+  });
+}
