@@ -45,4 +45,7 @@ export async function register() {
   // Signed checkpoints of every chain's head, appended outside the store on unref'd timers.
   const { startAuditCheckpoints } = await import("./lib/audit/audit-checkpoints");
   startAuditCheckpoints();
+  // Expired hand-offs' sealed keys erased by an unref'd timer (lib/handoff/).
+  const { startHandoffSweep } = await import("./lib/handoff/handoff-sweep");
+  startHandoffSweep();
 }

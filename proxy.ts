@@ -37,7 +37,9 @@ export async function proxy(request: NextRequest) {
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("content-security-policy", policy);
   // Not no-referrer: with it, browsers send "Origin: null" on POSTs and the origin check refuses them.
-  response.headers.set("referrer-policy", "strict-origin-when-cross-origin");
+  // Hand-off pages and routes make no server action and must leak nothing in a Referer: no-referrer there.
+  response.headers.set("referrer-policy", isHandoffPath(request) ? "no-referrer" : "strict-origin-when-cross-origin");
+  if (isHandoffPath(request)) response.headers.set("x-robots-tag", "noindex, nofollow");
   response.headers.set("x-content-type-options", "nosniff");
   response.headers.set("x-frame-options", "DENY");
   response.headers.set("permissions-policy", "camera=(), microphone=(), geolocation=()");
@@ -71,6 +73,9 @@ function shuttingDown() {
     { status: 503, headers: { "cache-control": "no-store", connection: "close", "retry-after": "1" } },
   );
 }
+
+/** The hand-off page, its receiver script and its API (lib/handoff/): reached with no session. */
+const isHandoffPath = (request: NextRequest) => /^\/(?:api\/)?handoff(?:\/|$)/.test(request.nextUrl.pathname);
 
 const isActionCall = (request: NextRequest) => request.method === "POST" && request.headers.has("next-action");
 

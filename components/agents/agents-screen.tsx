@@ -5,6 +5,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { PAGE_SIZE, type AgentRow, type AgentsPage, type AgentsViewState, type LastRotation } from "@/lib/agents/agents-view";
 import { ConfirmRotationDialog } from "@/components/keys/confirm-rotation-dialog";
 import { KeyRevealDialog } from "@/components/keys/key-reveal-dialog";
+import { HandoffsPanel } from "@/components/handoff/handoffs-panel";
 import type { RevealedKey, RotationTarget } from "@/components/keys/rotation-target";
 import { useRotationFlow } from "@/components/keys/use-rotation-flow";
 import { NowProvider, useSyncClock } from "@/components/time/now-provider";
@@ -73,7 +74,10 @@ function AgentsConsole({ initialView, bulkConcurrency }: { initialView: AgentsVi
       queryClient.setQueriesData<AgentsPage>({ queryKey: ["agents"] }, (page) => patchPages(page, target, { cooldownUntil, fingerprint, lastRotation }));
     },
     // Refetching only now: a refetch while the key is shown must not disturb the dialog.
-    onFinished: () => void queryClient.invalidateQueries({ queryKey: ["agents"] }),
+    onFinished: () => {
+      void queryClient.invalidateQueries({ queryKey: ["agents"] });
+      void queryClient.invalidateQueries({ queryKey: ["handoffs"] });
+    },
   });
 
   const lifecycleParts = lifecycle.useStatus();
@@ -175,6 +179,7 @@ function AgentsConsole({ initialView, bulkConcurrency }: { initialView: AgentsVi
           New agent
         </Button>
       </div>
+      <HandoffsPanel onRotateAgain={({ agentId, name }) => rotation.start({ kind: "agent", agentId, name, lastRotation: null })} />
       <AgentsToolbar view={view} onChange={changeView} matching={shownPage.matching} total={shownPage.total} />
       <IncidentMode
         selection={selection}

@@ -1,6 +1,7 @@
 "use client";
 
 import * as AlertDialog from "@radix-ui/react-alert-dialog";
+import { useState } from "react";
 import type { ActionFailure } from "@/lib/results/action-result";
 import { formatUtcTime } from "@/lib/time/format-utc-time";
 import { Button } from "@/components/ui/button";
@@ -11,7 +12,8 @@ type ConfirmRotationDialogProps = {
   target: RotationTarget | null;
   pending: boolean;
   failure: ActionFailure | null;
-  onConfirm: () => void;
+  /** handOff: the operator asked for a hand-off instead of seeing the key (agents only). */
+  onConfirm: (options: { handOff: boolean }) => void;
   onConfirmAnyway: () => void;
   onCancel: () => void;
   onReload: () => void;
@@ -29,6 +31,14 @@ const RETRY_CODES = new Set(["outcome_unknown", "key_missing"]);
 export function ConfirmRotationDialog({ target, pending, failure, onConfirm, onConfirmAnyway, onCancel, onReload }: ConfirmRotationDialogProps) {
   const rotatedElsewhere = failure?.code === "rotated_elsewhere";
   const retry = failure !== null && RETRY_CODES.has(failure.code);
+  const [handOff, setHandOff] = useState(false);
+  // Each confirmation starts unticked: the choice is reset when the dialog closes.
+  const open = target !== null;
+  const [wasOpen, setWasOpen] = useState(open);
+  if (open !== wasOpen) {
+    setWasOpen(open);
+    if (!open) setHandOff(false);
+  }
   return (
     <AlertDialog.Root open={target !== null} onOpenChange={(open) => !open && !pending && onCancel()}>
       <AlertDialog.Portal>
@@ -44,6 +54,15 @@ export function ConfirmRotationDialog({ target, pending, failure, onConfirm, onC
                 <p className="mt-2 text-sm text-slate-600">
                   Last rotated at {formatUtcTime(target.lastRotation.at, { seconds: true })} from session <code className="font-mono">{target.lastRotation.sessionLabel}</code>.
                 </p>
+              )}
+              {target.kind === "agent" && (
+                <label className="mt-4 flex items-start gap-2 text-sm text-slate-800">
+                  <input type="checkbox" className="mt-0.5" checked={handOff} disabled={pending} onChange={(event) => setHandOff(event.target.checked)} />
+                  <span>
+                    Hand off without showing me the key
+                    <span className="block text-slate-600">The new key goes into a single-use link for the agent&apos;s machine; nobody sees it here.</span>
+                  </span>
+                </label>
               )}
               {failure && (
                 <p role="alert" className="mt-4 rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-900">
@@ -67,7 +86,7 @@ export function ConfirmRotationDialog({ target, pending, failure, onConfirm, onC
                   </>
                 ) : (
                   // Not AlertDialog.Action: that would close the dialog before the result is known.
-                  <Button variant="danger" onClick={onConfirm} disabled={pending} aria-busy={pending}>
+                  <Button variant="danger" onClick={() => onConfirm({ handOff: target.kind === "agent" && handOff })} disabled={pending} aria-busy={pending}>
                     {retry ? "Rotate again" : "Rotate key"}
                   </Button>
                 )}

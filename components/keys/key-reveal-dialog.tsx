@@ -3,10 +3,12 @@
 import * as Dialog from "@radix-ui/react-dialog";
 import { useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
+import { handOffKey } from "@/lib/actions/hand-off-key";
 import { formatUtcTime } from "@/lib/time/format-utc-time";
 import { CloseWithoutSavingDialog } from "./close-without-saving-dialog";
+import { HandoffLinkPanel } from "./handoff-link-panel";
 import { maskKey } from "./mask-key";
-import type { RevealedKey } from "./rotation-target";
+import type { HandoffLinkParts, RevealedKey } from "./rotation-target";
 import { useBeforeUnloadGuard } from "./use-before-unload-guard";
 
 type KeyRevealDialogProps = {
@@ -25,7 +27,11 @@ export function KeyRevealDialog({ revealed, onClose, returnFocusTo }: KeyRevealD
   const [copyStatus, setCopyStatus] = useState<"idle" | "copied" | "failed">("idle");
   const [confirmingClose, setConfirmingClose] = useState(false);
   const copyButton = useRef<HTMLButtonElement>(null);
-  const secured = shown || copyStatus === "copied";
+  // A hand-off made from this dialog ("Hand off to agent"), or the one the rotation made instead of showing the key.
+  const [handoff, setHandoff] = useState<HandoffLinkParts | null>(revealed.handoff ?? null);
+  const [handoffStatus, setHandoffStatus] = useState<{ pending: boolean; error: string | null }>({ pending: false, error: null });
+  const [linkCopied, setLinkCopied] = useState(false);
+  const secured = shown || copyStatus === "copied" || linkCopied;
   useBeforeUnloadGuard(true);
 
   const requestClose = () => (secured ? onClose() : setConfirmingClose(true));
@@ -34,7 +40,21 @@ export function KeyRevealDialog({ revealed, onClose, returnFocusTo }: KeyRevealD
     requestClose();
   };
 
+  async function handOff() {
+    const { target, apiKey, attemptId } = revealed;
+    if (target.kind !== "agent" || !apiKey || !attemptId || handoffStatus.pending) return;
+    setHandoffStatus({ pending: true, error: null });
+    try {
+      const result = await handOffKey({ agentId: target.agentId, agentName: target.name, apiKey, attemptId });
+      if (result.ok) setHandoff(result.data);
+      setHandoffStatus({ pending: false, error: result.ok ? null : result.message });
+    } catch {
+      setHandoffStatus({ pending: false, error: "The console did not answer. The key is still here: copy it, or try Hand off to agent again." });
+    }
+  }
+
   async function copy() {
+    if (!revealed.apiKey) return;
     try {
       await navigator.clipboard.writeText(revealed.apiKey);
       setCopyStatus("copied");
@@ -44,7 +64,9 @@ export function KeyRevealDialog({ revealed, onClose, returnFocusTo }: KeyRevealD
   }
 
   const { target } = revealed;
-  const title = target.kind === "agent" ? `New API key for ${target.name}` : "New operator API key";
+  const title = revealed.apiKey === null ? `Hand-off link for ${target.name}` : target.kind === "agent" ? `New API key for ${target.name}` : "New operator API key";
+  // The operator key never leaves through a link; a key from a rotation this page made can.
+  const canHandOff = target.kind === "agent" && revealed.apiKey !== null && revealed.attemptId !== undefined && handoff === null;
   return (
     <Dialog.Root open onOpenChange={(open) => !open && requestClose()}>
       <Dialog.Portal>
@@ -68,8 +90,12 @@ export function KeyRevealDialog({ revealed, onClose, returnFocusTo }: KeyRevealD
         >
           <Dialog.Title className="text-lg font-semibold text-slate-900">{title}</Dialog.Title>
           <Dialog.Description className="mt-2 text-sm text-slate-700">
-            This key is shown once and never again. Store it where {target.kind === "agent" ? "the agent" : "you"} will read it now.
+            {revealed.apiKey === null
+              ? "The new key was sealed into a single-use link without being shown to anyone. The link is shown once and never again."
+              : `This key is shown once and never again. Store it where ${target.kind === "agent" ? "the agent" : "you"} will read it now.`}
           </Dialog.Description>
+          {revealed.apiKey !== null && (
+          <>
           <div className="mt-4 flex items-center gap-2 rounded-md border border-slate-300 bg-slate-50 p-3">
             <code aria-label={shown ? "New API key" : "New API key, hidden"} className="min-w-0 flex-1 break-all font-mono text-sm text-slate-900">
               {shown ? revealed.apiKey : maskKey(revealed.apiKey)}
@@ -79,6 +105,11 @@ export function KeyRevealDialog({ revealed, onClose, returnFocusTo }: KeyRevealD
             <Button ref={copyButton} onClick={copy}>
               Copy key
             </Button>
+            {canHandOff && (
+              <Button variant="secondary" onClick={() => void handOff()} disabled={handoffStatus.pending} aria-busy={handoffStatus.pending}>
+                Hand off to agent
+              </Button>
+            )}
             <Button variant="secondary" aria-pressed={shown} onClick={() => setShown((value) => !value)}>
               {shown ? "Hide key" : "Show key"}
             </Button>
@@ -86,6 +117,14 @@ export function KeyRevealDialog({ revealed, onClose, returnFocusTo }: KeyRevealD
               {copyStatus === "copied" ? "Copied to the clipboard." : copyStatus === "failed" ? "Copying failed: use Show key and copy it by hand." : ""}
             </span>
           </div>
+          </>
+          )}
+          {handoffStatus.error && (
+            <p role="alert" className="mt-2 rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-900">
+              {handoffStatus.error}
+            </p>
+          )}
+          {handoff && <HandoffLinkPanel handoff={handoff} agentName={target.name} onCopied={() => setLinkCopied(true)} copyButton={revealed.apiKey === null ? copyButton : undefined} />}
           {revealed.cooldownUntil !== null && (
             <p className="mt-4 text-sm text-slate-700">
               Withdrawals {target.kind === "agent" ? "for this agent" : ""} are locked until {formatUtcTime(revealed.cooldownUntil)}.
@@ -104,8 +143,12 @@ export function KeyRevealDialog({ revealed, onClose, returnFocusTo }: KeyRevealD
           <CloseWithoutSavingDialog
             open={confirmingClose}
             onOpenChange={setConfirmingClose}
-            what="the key"
-            description="You have not copied or shown the new key. It will never be shown again: without it you must rotate again."
+            what={revealed.apiKey === null ? "the link" : "the key"}
+            description={
+              revealed.apiKey === null
+                ? "You have not copied the hand-off link. It will never be shown again: without it you must revoke the hand-off and rotate again."
+                : "You have not copied or shown the new key. It will never be shown again: without it you must rotate again."
+            }
             onCloseAnyway={onClose}
           />
         </Dialog.Content>

@@ -5,10 +5,18 @@ export type RotationTarget =
   | { kind: "agent"; agentId: number; name: string; lastRotation: LastRotation | null }
   | { kind: "operator"; name: string; lastRotation: LastRotation | null };
 
+/** A hand-off's link parts: the page builds `<console>/handoff/<id>#<token>` and shows it once. */
+export type HandoffLinkParts = { id: string; token: string; expiresAt: number };
+
 /** A revealed key, held only in the rotation flow's state until the dialog closes. */
 export type RevealedKey = {
   target: RotationTarget;
-  apiKey: string;
+  /** Null when the key went into a hand-off without being shown ("Hand off without showing me the key"). */
+  apiKey: string | null;
+  /** The rotation that made it: "Hand off to agent" names it so the server can check the key. */
+  attemptId?: string;
+  /** The hand-off made with the rotation, when one was asked for. */
+  handoff?: HandoffLinkParts | null;
   /** Null for a new agent's first key: no rotation, so no withdrawal lock. */
   cooldownUntil: number | null;
   warning: string | null;

@@ -6,12 +6,12 @@ import { useCallback, useRef, useState } from "react";
 import { rotateAgentKey } from "@/lib/actions/rotate-agent-key";
 import { rotateOperatorKey } from "@/lib/actions/rotate-operator-key";
 import { signInPageFor, type ActionFailure, type ActionResult } from "@/lib/results/action-result";
-import type { RevealedKey, RotationTarget } from "./rotation-target";
+import type { HandoffLinkParts, RevealedKey, RotationTarget } from "./rotation-target";
 
-type Rotated = { apiKey: string; rotatedAt: number; cooldownUntil: number; fingerprint: string | null; sessionLabel: string; serverNow: number; warning: string | null };
+type Rotated = { apiKey: string | null; handoff?: HandoffLinkParts | null; attemptId: string; rotatedAt: number; cooldownUntil: number; fingerprint: string | null; sessionLabel: string; serverNow: number; warning: string | null };
 
 /** What one confirmation sends besides its target: see lib/keys/rotation-attempts.ts for the rules. */
-type Confirmation = { target: RotationTarget; knownRotationAt: number | null; ownAttemptId: string | null };
+type Confirmation = { target: RotationTarget; knownRotationAt: number | null; ownAttemptId: string | null; handOff?: boolean };
 
 type FlowState =
   | { step: "idle" }
@@ -20,16 +20,16 @@ type FlowState =
 
 type RotationFlowOptions = {
   /** Called with the outcome as soon as the faucet confirmed, to show the new cooldown at once. */
-  onRotated: (target: RotationTarget, outcome: Omit<Rotated, "apiKey" | "warning">) => void;
+  onRotated: (target: RotationTarget, outcome: Omit<Rotated, "apiKey" | "warning" | "handoff">) => void;
   /** Called when the reveal closes: the moment it is safe to refetch the list. */
   onFinished: () => void;
 };
 
 type Sent = Confirmation & { attemptId: string };
 
-function callAction({ target, attemptId, knownRotationAt, ownAttemptId }: Sent): Promise<ActionResult<Rotated>> {
+function callAction({ target, attemptId, knownRotationAt, ownAttemptId, handOff }: Sent): Promise<ActionResult<Rotated>> {
   return target.kind === "agent"
-    ? rotateAgentKey({ agentId: target.agentId, attemptId, knownRotationAt, ownAttemptId })
+    ? rotateAgentKey({ agentId: target.agentId, attemptId, knownRotationAt, ownAttemptId, ...(handOff ? { handOff: { agentName: target.name } } : {}) })
     : rotateOperatorKey({ attemptId, knownRotationAt, ownAttemptId });
 }
 
@@ -75,9 +75,9 @@ export function useRotationFlow({ onRotated, onFinished }: RotationFlowOptions) 
     }
     const { target } = confirmation;
     if (result.ok) {
-      const { apiKey, warning, ...outcome } = result.data;
+      const { apiKey, warning, handoff, ...outcome } = result.data;
       onRotated(target, outcome);
-      setState({ step: "reveal", revealed: { target, apiKey, cooldownUntil: outcome.cooldownUntil, warning } });
+      setState({ step: "reveal", revealed: { target, apiKey, attemptId: outcome.attemptId, handoff: handoff ?? null, cooldownUntil: outcome.cooldownUntil, warning } });
       return;
     }
     const signInPage = signInPageFor(result);
@@ -91,9 +91,10 @@ export function useRotationFlow({ onRotated, onFinished }: RotationFlowOptions) 
     setState({ step: "confirm", ...confirmation, ownAttemptId, failure: result });
   }
 
-  function confirm() {
+  /** handOff: "Hand off without showing me the key" was ticked (agents only). */
+  function confirm(options: { handOff?: boolean } = {}) {
     if (state.step !== "confirm") return;
-    void send(state);
+    void send({ ...state, handOff: state.target.kind === "agent" && options.handOff === true });
   }
 
   /** After "rotated elsewhere": the operator knows of that rotation now, and rotates anyway. */

@@ -15,6 +15,11 @@ export const AUDIT_ACTIONS = [
   "sweep_agent",
   "fund_agent",
   "delete_agent",
+  /** Hand-offs (lib/handoff/): made, collected or refused (wrong_token, expired, locked, replayed, revoked), expired, revoked. */
+  "create_handoff",
+  "redeem_handoff",
+  "expire_handoff",
+  "revoke_handoff",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -161,3 +161,42 @@ export const bulkRuns = pgTable(
   },
   (table) => [index("bulk_runs_operator_idx").on(table.operatorId, table.createdAt)],
 );
+
+/**
+ * Hand-offs (lib/handoff/): a new agent key sealed behind a single-use, short-lived link
+ * `<console>/handoff/<id>#<token>`. The token is never stored, only its SHA-256; the key is
+ * AES-256-GCM under HKDF-SHA256(token, salt = id), so this table alone opens nothing. The
+ * ciphertext is erased when the hand-off is redeemed, revoked, locked or found expired.
+ */
+export const handoffs = pgTable(
+  "handoffs",
+  {
+    /** 128 random bits, base64url: the link's path. */
+    id: text("id").primaryKey(),
+    operatorId: integer("operator_id").notNull(),
+    agentId: integer("agent_id").notNull(),
+    agentName: text("agent_name").notNull(),
+    /** What made it: "rotate:agent:<id>", "create", "bulk:<batch>". */
+    origin: text("origin").notNull(),
+    /** The creating session's one-way label (never its id). */
+    sessionLabel: text("session_label").notNull(),
+    createdAt: moment("created_at").notNull(),
+    expiresAt: moment("expires_at").notNull(),
+    /** waiting | redeemed | expired | locked | revoked */
+    state: text("state").notNull(),
+    /** base64url(SHA-256(token)); compared in constant time. */
+    tokenHash: text("token_hash").notNull(),
+    /** iv | tag | ciphertext, base64url; null once redeemed, revoked, locked or expired. */
+    sealedKey: text("sealed_key"),
+    /** prefix…last4 of the key, for the agents page and the audit log. */
+    keyFingerprint: text("key_fingerprint").notNull(),
+    failedAttempts: integer("failed_attempts").notNull().default(0),
+    redeemedAt: moment("redeemed_at"),
+    redeemedAddress: text("redeemed_address"),
+    redeemedUserAgent: text("redeemed_user_agent"),
+    /** collected_twice | locked | expired_unredeemed: shown on the agents page until dismissed by a new hand-off. */
+    alarm: text("alarm"),
+    alarmAt: moment("alarm_at"),
+  },
+  (table) => [index("handoffs_operator_agent_idx").on(table.operatorId, table.agentId, table.createdAt), index("handoffs_expiry_idx").on(table.state, table.expiresAt)],
+);

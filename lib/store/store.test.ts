@@ -38,7 +38,7 @@ describe.each(engines)("the store on $engine", ({ engine, stores }) => {
     const tables = await store.db.execute<{ name: string }>(
       sql`select table_name as name from information_schema.tables where table_schema = 'public' order by table_name`,
     );
-    expect(tables.rows.map((row) => row.name)).toEqual(["audit_chains", "audit_events", "bulk_runs", "key_rotations", "rate_limits", "sessions"]);
+    expect(tables.rows.map((row) => row.name)).toEqual(["audit_chains", "audit_events", "bulk_runs", "handoffs", "key_rotations", "rate_limits", "sessions"]);
   });
 
   it("migrates idempotently: a second run applies nothing and keeps the data", async () => {

@@ -1,0 +1,97 @@
+import "server-only";
+import { and, eq, gte } from "drizzle-orm";
+import type { Change } from "@/lib/changes/run-change";
+import type { Rotation } from "@/lib/faucet";
+import { keyLabel } from "@/lib/keys/key-label";
+import type { Rotated } from "@/lib/keys/rotate";
+import { failure, type ActionResult } from "@/lib/results/action-result";
+import type { OperatorSession } from "@/lib/session/session-data";
+import { getStore } from "@/lib/store/get-store";
+import { handoffs, keyRotations } from "@/lib/store/schema";
+import { asStoreError } from "@/lib/store/store-unavailable-error";
+import { readHandoffTtlMinutes } from "./handoff-settings";
+import { createHandoff, createHandoffIn, type CreatedHandoff } from "./handoffs";
+
+/** What the browser needs to show a hand-off's link once: `<console>/handoff/<id>#<token>`. */
+export type HandoffLink = { id: string; token: string; expiresAt: number };
+
+/** A rotation's reply when a hand-off was asked for: the key is null when the hand-off holds it. */
+export type RotatedWithHandoff = Omit<Rotated, "apiKey"> & { apiKey: string | null; handoff: HandoffLink | null };
+
+const NO_HANDOFF_WARNING = "The hand-off could not be made, so the key is shown here instead: copy it now.";
+
+/**
+ * "Hand off without showing me the key": the rotation's closing transaction also seals the new
+ * key into a hand-off, and the reply carries its link instead of the key, so the key never
+ * reaches the browser. If the hand-off cannot be made the key is shown after all (with a
+ * warning): a rotation that committed upstream must never lose its key.
+ */
+export function withHandoff(change: Change<Rotation, Rotated>, request: { session: OperatorSession; agentId: number; agentName: string; batchId: string | null }): Change<Rotation, RotatedWithHandoff> {
+  const settleRotation = change.settle!;
+  return {
+    ...change,
+    settle: (rotation) => {
+      const settled = settleRotation(rotation);
+      const asShown = (result: ActionResult<Rotated>): ActionResult<RotatedWithHandoff> => (result.ok ? { ok: true, data: { ...result.data, handoff: null } } : result);
+      const apiKey = rotation.apiKey;
+      if (!apiKey || !settled.result.ok) {
+        return { ...settled, result: asShown(settled.result), after: settled.after && (async (recorded) => asShown(await settled.after!(recorded))) };
+      }
+      let created: CreatedHandoff | null = null;
+      return {
+        ...settled,
+        result: asShown(settled.result),
+        record: async (tx) => {
+          await settled.record?.(tx);
+          created = await createHandoffIn(tx, {
+            operatorId: request.session.operatorId,
+            agentId: request.agentId,
+            agentName: request.agentName,
+            origin: request.batchId ? `bulk:${request.batchId}` : `rotate:agent:${request.agentId}`,
+            sessionLabel: request.session.label,
+            apiKey,
+            batchId: request.batchId,
+          });
+        },
+        after: async (recorded) => {
+          const result = settled.after ? await settled.after(recorded) : settled.result;
+          if (!result.ok) return result;
+          if (!recorded || !created) return { ok: true, data: { ...result.data, handoff: null, warning: [NO_HANDOFF_WARNING, result.data.warning].filter(Boolean).join(" ") } };
+          return { ok: true, data: { ...result.data, apiKey: null, handoff: created } };
+        },
+      };
+    },
+  };
+}
+
+/**
+ * "Hand off to agent" after a reveal: the page sends back the key it was just shown. It is
+ * sealed only if it is the key of a rotation this session committed for this agent within the
+ * hand-off lifetime (the rotation record's id, operator, target, session and key label must all
+ * match), and only once per rotation.
+ */
+export async function handOffRevealedKey(session: OperatorSession, input: { agentId: number; agentName: string; apiKey: string; attemptId: string }, now = Date.now()): Promise<ActionResult<HandoffLink>> {
+  try {
+    const { db } = await getStore();
+    const [rotation] = await db.select().from(keyRotations).where(eq(keyRotations.id, input.attemptId));
+    const fits =
+      rotation &&
+      rotation.operatorId === session.operatorId &&
+      rotation.target === `agent:${input.agentId}` &&
+      rotation.status === "committed" &&
+      rotation.sessionLabel === session.label &&
+      rotation.keyFingerprint === keyLabel(input.apiKey) &&
+      (rotation.finishedAt?.getTime() ?? 0) > now - readHandoffTtlMinutes() * 60_000;
+    if (!fits) return failure("not_found", "This key is not one this session was just shown for this agent, so it cannot be handed off. Rotate again and hand off the new key.");
+    const earlier = await db
+      .select({ id: handoffs.id })
+      .from(handoffs)
+      .where(and(eq(handoffs.operatorId, session.operatorId), eq(handoffs.agentId, input.agentId), eq(handoffs.keyFingerprint, rotation.keyFingerprint!), gte(handoffs.createdAt, rotation.finishedAt!)))
+      .limit(1);
+    if (earlier.length > 0) return failure("invalid_input", "This key was already handed off; its link was shown once. Revoke that hand-off and rotate again if the link is lost.");
+    const created = await createHandoff({ operatorId: session.operatorId, agentId: input.agentId, agentName: input.agentName, origin: `rotate:agent:${input.agentId}`, sessionLabel: session.label, apiKey: input.apiKey, now });
+    return { ok: true, data: created };
+  } catch (error) {
+    throw asStoreError(error);
+  }
+}
