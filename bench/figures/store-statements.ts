@@ -17,7 +17,7 @@ export async function measureStoreStatements(logDir: string): Promise<StoreState
     env: { ...process.env },
     logFile,
   });
-  const counts = [...readFileSync(logFile, "utf8").matchAll(/(\w+): one agent rotation sent (\d+) statements in (\d+) transactions/g)].map((match) => ({
+  const counts = [...readFileSync(logFile, "utf8").matchAll(/(pglite|postgres): one agent rotation sent (\d+) statements in (\d+) transactions/g)].map((match) => ({
     engine: match[1] ?? "",
     statements: Number(match[2]),
     transactions: Number(match[3]),
