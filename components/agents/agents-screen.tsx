@@ -161,6 +161,8 @@ function AgentsConsole({ initialView, bulkConcurrency }: { initialView: AgentsVi
       <OperatorPanel
         operator={operator}
         onRotate={() => rotation.start({ kind: "operator", name: operator.name, lastRotation: operator.lastRotation })}
+        needsAttention={shownPage.needsAttention}
+        onShowAttention={() => changeView({ ...view, filter: "attention" })}
       />
       {error && <StaleDataBanner message={error.message} updatedAt={updatedAt} />}
       <div className="flex justify-end">
@@ -175,7 +177,7 @@ function AgentsConsole({ initialView, bulkConcurrency }: { initialView: AgentsVi
           New agent
         </Button>
       </div>
-      <AgentsToolbar view={view} onChange={changeView} matching={shownPage.matching} total={shownPage.total} />
+      <AgentsToolbar view={view} onChange={changeView} matching={shownPage.matching} total={shownPage.total} needsAttention={shownPage.needsAttention} />
       <IncidentMode
         selection={selection}
         onClearSelection={() => setSelection(NOTHING_SELECTED)}
