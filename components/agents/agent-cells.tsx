@@ -118,7 +118,8 @@ function CooldownAndKeyCell({ agent }: { agent: AgentRow }) {
 /**
  * Widths: every column but the name is as narrow as its content allows, so the name gets the
  * rest (at 1280 px about 12rem, two lines: 40 characters show whole). A longer name is cut
- * after two lines and shows in full on hover (title) and in the row header's accessible name.
+ * after two lines and shows in full on hover (the row header's title), while anything in its
+ * row has focus, and always in the row header's accessible name.
  */
 export const AGENT_COLUMNS: readonly AgentColumn[] = [
   { key: "select", header: SelectAllHeader, width: "w-12", headerClass: "pl-4 pr-0", cellClass: "pl-4", Cell: SelectCell },
@@ -127,7 +128,10 @@ export const AGENT_COLUMNS: readonly AgentColumn[] = [
     header: "Name",
     cellClass: "px-3 font-medium text-slate-900",
     rowHeader: true,
-    Cell: ({ agent }) => <span className="line-clamp-2 break-words">{agent.name}</span>,
+    // Focus anywhere in the row (its checkbox, link or buttons) unclamps the name over the next row.
+    Cell: ({ agent }) => (
+      <span className="line-clamp-2 break-words group-focus-within:relative group-focus-within:z-10 group-focus-within:line-clamp-none group-focus-within:bg-white">{agent.name}</span>
+    ),
   },
   { key: "id", header: "ID", width: "w-16", cellClass: "px-3 tabular-nums text-slate-600", Cell: ({ agent }) => agent.id },
   {

@@ -103,7 +103,7 @@ type ItemProps = { agent: AgentRow; selected: boolean } & RowHandlers;
 const AgentTableRow = memo(function AgentTableRow({ agent, selected, onRotate, onAction, onToggle }: ItemProps) {
   const handlers = { onRotate, onAction, onToggle };
   return (
-    <tr className="h-[57px] border-t border-slate-100" data-agent-id={agent.id}>
+    <tr className="group h-[57px] border-t border-slate-100" data-agent-id={agent.id}>
       {AGENT_COLUMNS.map(({ key, rowHeader, cellClass, Cell }) =>
         rowHeader ? (
           <th key={key} scope="row" className={cellClass} title={agent.name}>
