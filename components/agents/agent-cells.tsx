@@ -117,8 +117,8 @@ function CooldownAndKeyCell({ agent }: { agent: AgentRow }) {
 
 /**
  * Widths: every column but the name is as narrow as its content allows, so the name gets the
- * rest (at 1280 px about 12rem, two lines: 40 characters show whole). A longer name is cut
- * after two lines and shows in full on hover (the row header's title), while anything in its
+ * rest (at 1280 px about 12rem, up to three lines in a row's height: 40 characters show whole).
+ * A longer name is cut after three lines and shows in full on hover (the row header's title), while anything in its
  * row has focus, and always in the row header's accessible name.
  */
 export const AGENT_COLUMNS: readonly AgentColumn[] = [
@@ -130,7 +130,7 @@ export const AGENT_COLUMNS: readonly AgentColumn[] = [
     rowHeader: true,
     // Focus anywhere in the row (its checkbox, link or buttons) unclamps the name over the next row.
     Cell: ({ agent }) => (
-      <span className="line-clamp-2 break-words group-focus-within:relative group-focus-within:z-10 group-focus-within:line-clamp-none group-focus-within:bg-white">{agent.name}</span>
+      <span className="line-clamp-3 break-words leading-[18px] group-focus-within:relative group-focus-within:z-10 group-focus-within:line-clamp-none group-focus-within:bg-white">{agent.name}</span>
     ),
   },
   { key: "id", header: "ID", width: "w-16", cellClass: "px-3 tabular-nums text-slate-600", Cell: ({ agent }) => agent.id },
