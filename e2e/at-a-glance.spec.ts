@@ -15,6 +15,8 @@ const A = SERVERS.remoteA.url;
 const DAY_MS = 86_400_000;
 
 test.use({ viewport: { width: 1280, height: 800 } });
+// Each test signs in, seeds and runs axe (a few seconds each on a busy machine).
+test.setTimeout(120_000);
 
 async function expectNoViolations(page: Page, what: string) {
   const { violations } = await new AxeBuilder({ page }).analyze();
