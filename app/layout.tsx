@@ -16,7 +16,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
     <html lang="en">
       <body>
         <QueryProvider>
-          <main className="mx-auto flex min-h-screen max-w-6xl flex-col gap-6 px-4 py-8">{children}</main>
+          <main className="mx-auto flex min-h-screen max-w-7xl flex-col gap-6 px-4 py-8">{children}</main>
         </QueryProvider>
       </body>
     </html>

@@ -10,6 +10,9 @@ test("an operator without agents sees the empty state", async ({ page, request, 
   await expect(page.getByRole("status").filter({ hasText: "agents" })).toHaveText("0 agents");
   await expect(page.getByRole("table")).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Rotate operator key" })).toBeVisible();
+  // First run: the next step is offered where the table would be, and opens the create dialog.
+  await page.getByRole("button", { name: "Create your first agent" }).click();
+  await expect(page.getByRole("dialog")).toBeVisible();
 });
 
 test("Sign out ends the session: no session cookie remains and /agents sends back to sign-in", async ({ page, context, request, baseURL }) => {

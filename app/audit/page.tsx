@@ -47,7 +47,7 @@ export default async function AuditLogPage({ searchParams }: AuditPageProps) {
       <header className="flex flex-wrap items-center justify-between gap-4 rounded-lg border border-slate-200 bg-white p-4">
         <div>
           <h1 className="text-xl font-semibold text-slate-900">Audit log</h1>
-          <p className="text-sm text-slate-600">Every sign-in, sign-out and key rotation of {loaded.operatorName}, newest first. Times are UTC.</p>
+          <p className="text-sm text-slate-600">Every sign-in and sign-out, key rotation and agent change (create, deactivate, reactivate, budget, sweep, fund, delete), bulk runs included, of {loaded.operatorName}, newest first. Times are UTC.</p>
         </div>
         <nav aria-label="Audit log" className="flex flex-wrap items-center gap-3">
           <a href={`/audit/export${query ? `?${query}` : ""}`} download className={buttonClass("secondary")}>

@@ -7,6 +7,7 @@ import { CooldownTimer } from "@/components/time/cooldown-timer";
 import { Button } from "@/components/ui/button";
 import type { AgentRow } from "@/lib/agents/agents-view";
 import { AGENT_COOLDOWN_MS } from "@/lib/keys/cooldowns";
+import { FlagList, KeyAgeCell } from "./agent-flags";
 import { formatSats } from "./format-sats";
 import type { AgentChangeKind } from "./lifecycle/agent-change-kinds";
 import { RowActions } from "./lifecycle-on-demand";
@@ -100,20 +101,50 @@ export function RowActionsCell({ agent, handlers }: Omit<CellProps, "selected">)
   );
 }
 
+/** The timer and, while it runs, the tail of the key that started it: both belong to one rotation. */
+function CooldownAndKeyCell({ agent }: { agent: AgentRow }) {
+  return (
+    <div className="flex flex-col gap-0.5">
+      <CooldownCell agent={agent} />
+      {agent.rotatedKeyFingerprint && (
+        <span className="font-mono text-xs text-slate-700">
+          <LastRotationCell agent={agent} />
+        </span>
+      )}
+    </div>
+  );
+}
+
+/**
+ * Widths: every column but the name is as narrow as its content allows, so the name gets the
+ * rest (at 1280 px about 12rem, up to three lines in a row's height: 40 characters show whole).
+ * A longer name is cut after three lines and shows in full on hover (the row header's title), while anything in its
+ * row has focus, and always in the row header's accessible name.
+ */
 export const AGENT_COLUMNS: readonly AgentColumn[] = [
   { key: "select", header: SelectAllHeader, width: "w-12", headerClass: "pl-4 pr-0", cellClass: "pl-4", Cell: SelectCell },
-  { key: "name", header: "Name", cellClass: "truncate px-4 font-medium text-slate-900", rowHeader: true, Cell: ({ agent }) => agent.name },
-  { key: "id", header: "ID", width: "w-24", cellClass: "px-4 tabular-nums text-slate-600", Cell: ({ agent }) => agent.id },
+  {
+    key: "name",
+    header: "Name",
+    cellClass: "px-3 font-medium text-slate-900",
+    rowHeader: true,
+    // Focus anywhere in the row (its checkbox, link or buttons) unclamps the name over the next row.
+    Cell: ({ agent }) => (
+      <span className="line-clamp-3 break-words leading-[18px] group-focus-within:relative group-focus-within:z-10 group-focus-within:line-clamp-none group-focus-within:bg-white">{agent.name}</span>
+    ),
+  },
+  { key: "id", header: "ID", width: "w-16", cellClass: "px-3 tabular-nums text-slate-600", Cell: ({ agent }) => agent.id },
   {
     key: "balance",
     header: "Balance",
-    width: "w-36",
+    width: "w-32",
     headerClass: "text-right",
-    cellClass: "px-4 text-right tabular-nums",
+    cellClass: "px-3 text-right tabular-nums",
     Cell: ({ agent }) => formatSats(agent.balanceSats),
   },
-  { key: "state", header: "State", width: "w-28", cellClass: "px-4", Cell: StateBadge },
-  { key: "cooldown", header: "Cooldown", width: "w-56", cellClass: "px-4", Cell: CooldownCell },
-  { key: "last-rotation", header: "Last rotation", width: "w-36", cellClass: "px-4 font-mono text-xs text-slate-700", Cell: LastRotationCell },
+  { key: "state", header: "State", width: "w-24", cellClass: "px-3", Cell: StateBadge },
+  { key: "key-age", header: "Key age", width: "w-24", cellClass: "px-3 text-slate-700", Cell: KeyAgeCell },
+  { key: "flags", header: "Flags", width: "w-48", cellClass: "px-3", Cell: FlagList },
+  { key: "cooldown", header: "Cooldown", width: "w-44", cellClass: "px-3", Cell: CooldownAndKeyCell },
   { key: "actions", header: <span className="sr-only">Actions</span>, width: "w-60", cellClass: "px-4 text-right", Cell: RowActionsCell },
 ];

@@ -20,6 +20,7 @@ import type { CreatedAgent } from "./lifecycle/create-agent-dialog";
 import { lifecycle, LIFECYCLE_NAME } from "./lifecycle-on-demand";
 import { AgentsToolbar } from "./agents-toolbar";
 import { AgentsSkeleton } from "./agents-skeleton";
+import { FirstRun } from "./first-run";
 import { OperatorPanel } from "./operator-panel";
 import { StaleDataBanner } from "./stale-data-banner";
 import { useAgentPages } from "./use-agent-pages";
@@ -85,6 +86,10 @@ function AgentsConsole({ initialView, bulkConcurrency }: { initialView: AgentsVi
   // A new agent's first key, held here only until its reveal closes, like a rotation's.
   const [createdKey, setCreatedKey] = useState<RevealedKey | null>(null);
   const [changeRequest, setChangeRequest] = useState<AgentChangeRequest | null>(null);
+  const startCreating = () => {
+    lifecycle.load();
+    setCreating(true);
+  };
   const refreshAgents = useCallback(() => void queryClient.invalidateQueries({ queryKey: ["agents"] }), [queryClient]);
   const onCreated = (created: CreatedAgent) => {
     setCreating(false);
@@ -165,22 +170,21 @@ function AgentsConsole({ initialView, bulkConcurrency }: { initialView: AgentsVi
       <OperatorPanel
         operator={operator}
         onRotate={() => rotation.start({ kind: "operator", name: operator.name, lastRotation: operator.lastRotation })}
+        needsAttention={shownPage.needsAttention}
+        onShowAttention={() => changeView({ ...view, filter: "attention" })}
       />
       {error && <StaleDataBanner message={error.message} updatedAt={updatedAt} />}
       <div className="flex justify-end">
         <Button
           onPointerEnter={lifecycle.load}
           onFocus={lifecycle.load}
-          onClick={() => {
-            lifecycle.load();
-            setCreating(true);
-          }}
+          onClick={startCreating}
           aria-busy={creating && lifecycleParts.status === "loading"}>
           New agent
         </Button>
       </div>
       <HandoffsPanel onRotateAgain={({ agentId, name }) => rotation.start({ kind: "agent", agentId, name, lastRotation: null })} />
-      <AgentsToolbar view={view} onChange={changeView} matching={shownPage.matching} total={shownPage.total} />
+      <AgentsToolbar view={view} onChange={changeView} matching={shownPage.matching} total={shownPage.total} needsAttention={shownPage.needsAttention} />
       <IncidentMode
         selection={selection}
         onClearSelection={() => setSelection(NOTHING_SELECTED)}
@@ -188,9 +192,7 @@ function AgentsConsole({ initialView, bulkConcurrency }: { initialView: AgentsVi
         onChanged={() => void queryClient.invalidateQueries({ queryKey: ["agents"] })}
       />
       {shownPage.total === 0 ? (
-        <p className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-700">
-          This operator has no agents yet. Press <strong>New agent</strong> to create one; agents created with the faucet&apos;s <code>create_agent</code> appear here too.
-        </p>
+        <FirstRun onCreate={startCreating} busy={creating && lifecycleParts.status === "loading"} />
       ) : shownPage.matching === 0 ? (
         <p className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-700">No agents match this search and filter.</p>
       ) : (

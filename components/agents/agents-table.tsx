@@ -3,13 +3,14 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { memo, useEffect, useRef } from "react";
 import type { AgentRow } from "@/lib/agents/agents-view";
+import { FlagList, KeyAgeCell } from "./agent-flags";
 import { AGENT_COLUMNS, CooldownCell, LastRotationCell, RowActionsCell, SelectCell, StateBadge, type RowHandlers } from "./agent-cells";
 import { formatSats } from "./format-sats";
 import { useNarrowScreen } from "./use-narrow-screen";
 
 const ROW_HEIGHT = 57;
-/** A phone's card: name and state, balance and id, timer, buttons. Fixed, like a row. */
-const CARD_HEIGHT = 156;
+/** A phone's card: name and state, id, key age and balance, flags, timer, buttons. Fixed, like a row. */
+const CARD_HEIGHT = 196;
 
 /** Incident mode's selection, as the table shows it: a checkbox per row and one for "all matching". */
 export type TableSelection = {
@@ -59,7 +60,7 @@ function AgentRows(props: AgentsTableProps) {
   return (
     <div ref={scroller} className="max-h-[70vh] overflow-auto rounded-lg border border-slate-200 bg-white" data-testid="agents-scroller">
       {/* Fixed column widths: a timer or fingerprint appearing in one row must not shift every column. */}
-      <table className="w-full min-w-[64rem] table-fixed border-collapse text-left text-sm">
+      <table className="w-full min-w-[72rem] table-fixed border-collapse text-left text-sm">
         <caption className="sr-only">Agents of this operator</caption>
         <colgroup>
           {AGENT_COLUMNS.map((column) => (
@@ -69,7 +70,7 @@ function AgentRows(props: AgentsTableProps) {
         <thead className="sticky top-0 z-10 whitespace-nowrap bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
           <tr>
             {AGENT_COLUMNS.map(({ key, header, headerClass }) => (
-              <th key={key} scope="col" className={`px-4 py-3 ${headerClass ?? ""}`}>
+              <th key={key} scope="col" className={`px-3 py-3 ${headerClass ?? ""}`}>
                 {typeof header === "function" ? header({ rowCount: props.rowCount, ...props.selection }) : header}
               </th>
             ))}
@@ -102,7 +103,7 @@ type ItemProps = { agent: AgentRow; selected: boolean } & RowHandlers;
 const AgentTableRow = memo(function AgentTableRow({ agent, selected, onRotate, onAction, onToggle }: ItemProps) {
   const handlers = { onRotate, onAction, onToggle };
   return (
-    <tr className="h-[57px] border-t border-slate-100" data-agent-id={agent.id}>
+    <tr className="group h-[57px] border-t border-slate-100" data-agent-id={agent.id}>
       {AGENT_COLUMNS.map(({ key, rowHeader, cellClass, Cell }) =>
         rowHeader ? (
           <th key={key} scope="row" className={cellClass} title={agent.name}>
@@ -129,7 +130,7 @@ function AgentCards(props: AgentsTableProps) {
           return agent ? (
             <AgentCard key={agent.id} agent={agent} selected={props.selection.isSelected(agent.id)} onRotate={props.onRotate} onAction={props.onAction} onToggle={props.onToggle} />
           ) : (
-            <li key={`loading-${item.index}`} className="h-[156px] border-t border-slate-100 p-4" aria-busy="true">
+            <li key={`loading-${item.index}`} className="h-[196px] border-t border-slate-100 p-4" aria-busy="true">
               <span className="block h-3 w-1/3 animate-pulse rounded bg-slate-200" />
               <span className="sr-only">Loading…</span>
             </li>
@@ -144,7 +145,7 @@ function AgentCards(props: AgentsTableProps) {
 const AgentCard = memo(function AgentCard({ agent, selected, onRotate, onAction, onToggle }: ItemProps) {
   const handlers = { onRotate, onAction, onToggle };
   return (
-    <li className="flex h-[156px] flex-col gap-1 overflow-hidden border-t border-slate-100 px-4 py-3 first:border-t-0" data-agent-id={agent.id}>
+    <li className="flex h-[196px] flex-col gap-1 overflow-hidden border-t border-slate-100 px-4 py-3 first:border-t-0" data-agent-id={agent.id}>
       <div className="flex min-w-0 items-center justify-between gap-2">
         <span className="flex min-w-0 items-center gap-2">
           <SelectCell agent={agent} handlers={handlers} selected={selected} />
@@ -155,9 +156,12 @@ const AgentCard = memo(function AgentCard({ agent, selected, onRotate, onAction,
         <StateBadge agent={agent} />
       </div>
       <div className="flex justify-between gap-2 text-slate-600">
-        <span className="tabular-nums">ID {agent.id}</span>
+        <span className="tabular-nums">
+          ID {agent.id} · Key age <KeyAgeCell agent={agent} />
+        </span>
         <span className="tabular-nums text-slate-900">{formatSats(agent.balanceSats)}</span>
       </div>
+      <FlagList agent={agent} className="!flex-row flex-wrap gap-x-3" />
       <div className="flex min-h-6 items-center justify-between gap-2 font-mono text-xs text-slate-700">
         <CooldownCell agent={agent} />
         <LastRotationCell agent={agent} />

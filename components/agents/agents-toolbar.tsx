@@ -3,13 +3,14 @@
 import { useEffect, useState } from "react";
 import { FILTERS, type AgentsViewState } from "@/lib/agents/agents-view";
 
-type AgentsToolbarProps = { view: AgentsViewState; onChange: (view: AgentsViewState) => void; matching: number; total: number };
+type AgentsToolbarProps = { view: AgentsViewState; onChange: (view: AgentsViewState) => void; matching: number; total: number; needsAttention: number };
 
 const FILTER_LABELS: Record<AgentsViewState["filter"], string> = {
   all: "All agents",
   active: "Active",
   inactive: "Inactive",
   cooldown: "In cooldown",
+  attention: "Needs attention",
 };
 
 const SORT_LABELS: Record<string, string> = {
@@ -19,11 +20,13 @@ const SORT_LABELS: Record<string, string> = {
   "balance:asc": "Balance (lowest first)",
   "cooldown:desc": "Cooldown (longest first)",
   "cooldown:asc": "Cooldown (shortest first)",
+  "key-age:desc": "Key age (oldest first)",
+  "key-age:asc": "Key age (newest first)",
 };
 
 const SEARCH_DELAY_MS = 250;
 
-export function AgentsToolbar({ view, onChange, matching, total }: AgentsToolbarProps) {
+export function AgentsToolbar({ view, onChange, matching, total, needsAttention }: AgentsToolbarProps) {
   const [search, setSearch] = useState(view.q);
   useEffect(() => {
     if (search === view.q) return;
@@ -70,7 +73,7 @@ export function AgentsToolbar({ view, onChange, matching, total }: AgentsToolbar
         >
           {FILTERS.map((filter) => (
             <option key={filter} value={filter}>
-              {FILTER_LABELS[filter]}
+              {filter === "attention" ? `${FILTER_LABELS[filter]} (${needsAttention.toLocaleString("en-US")})` : FILTER_LABELS[filter]}
             </option>
           ))}
         </select>

@@ -8,9 +8,15 @@ import { SignOutButtons } from "@/components/session/sign-out-buttons";
 import { OPERATOR_COOLDOWN_MS } from "@/lib/keys/cooldowns";
 import { formatSats } from "./format-sats";
 
-type OperatorPanelProps = { operator: OperatorSummary; onRotate: () => void };
+type OperatorPanelProps = {
+  operator: OperatorSummary;
+  onRotate: () => void;
+  /** Agents with at least one flag, and how to show just them (the "Needs attention" filter). */
+  needsAttention: number;
+  onShowAttention: () => void;
+};
 
-export function OperatorPanel({ operator, onRotate }: OperatorPanelProps) {
+export function OperatorPanel({ operator, onRotate, needsAttention, onShowAttention }: OperatorPanelProps) {
   return (
     <header className="flex flex-wrap items-center justify-between gap-4 rounded-lg border border-slate-200 bg-white p-4">
       <div>
@@ -23,6 +29,13 @@ export function OperatorPanel({ operator, onRotate }: OperatorPanelProps) {
             </>
           )}
         </p>
+        {needsAttention > 0 && (
+          <p className="mt-1 text-sm">
+            <button type="button" onClick={onShowAttention} className="font-medium text-amber-900 underline underline-offset-2 hover:text-amber-950">
+              {needsAttention === 1 ? "1 agent needs attention" : `${needsAttention.toLocaleString("en-US")} agents need attention`}
+            </button>
+          </p>
+        )}
       </div>
       <div className="flex flex-wrap items-center gap-4">
         {operator.cooldownUntil && <CooldownTimer until={operator.cooldownUntil} durationMs={OPERATOR_COOLDOWN_MS} />}

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { FaucetAgent } from "@/lib/faucet";
 import { createAgentListMemo } from "./agent-list-memo";
 
-const agent = (id: number): FaucetAgent => ({ id, name: `agent-${id}`, balanceSats: 0, isActive: true, cooldownUntil: null, budgetLimitSats: null, createdAt: null, description: null });
+const agent = (id: number): FaucetAgent => ({ id, name: `agent-${id}`, balanceSats: 0, isActive: true, cooldownUntil: null, budgetLimitSats: null, budgetLimitKnown: true, createdAt: null, description: null });
 
 function setup() {
   let time = 1_000_000;

@@ -12,7 +12,16 @@ export type AgentRow = {
   rotatedKeyFingerprint: string | null;
   /** The last rotation the console recorded, from any tab, browser or instance. */
   lastRotation: LastRotation | null;
+  /** When the faucet says the agent was created (epoch ms), if it says. */
+  createdAt: number | null;
+  /** What needs the operator's attention (key-age.ts), worked out on the server. */
+  flags: AgentFlag[];
 };
+
+export type AgentFlag =
+  | { kind: "no-budget" }
+  | { kind: "old-key"; maxAgeDays: number }
+  | { kind: "inactive-funds"; balanceSats: number };
 
 /** When and from which session a key was last rotated (sessions are named by a short one-way label). */
 export type LastRotation = { at: number; sessionLabel: string };
@@ -35,10 +44,12 @@ export type AgentsPage = {
   matching: number;
   /** All of the operator's agents. */
   total: number;
+  /** Of all the operator's agents, those with at least one flag. */
+  needsAttention: number;
 };
 
-export const SORT_KEYS = ["name", "balance", "cooldown"] as const;
-export const FILTERS = ["all", "active", "inactive", "cooldown"] as const;
+export const SORT_KEYS = ["name", "balance", "cooldown", "key-age"] as const;
+export const FILTERS = ["all", "active", "inactive", "cooldown", "attention"] as const;
 /** Rows per request: about three screens, so a scroll rarely waits. */
 export const PAGE_SIZE = 100;
 

@@ -6,6 +6,8 @@ import type { OperatorSession } from "@/lib/session/session-data";
 import { agentListMemo } from "./agent-list-memo";
 import type { AgentRow, AgentsPage } from "./agents-view";
 import type { AgentsPageRequest } from "./view-params";
+import { agentFlags } from "./key-age";
+import { keyMaxAgeDays } from "./key-max-age-days";
 import { shapeAgents } from "./shape-agents";
 
 /** The later of two cooldown ends, ignoring those already over. */
@@ -39,9 +41,11 @@ export async function loadAgentRows(session: OperatorSession, now: number, { reu
     latestRotations(session.operatorId),
   ]);
   const rotations = agentCooldownMap(session, now);
+  const maxAgeDays = keyMaxAgeDays();
   const rows: AgentRow[] = agents.map((agent) => {
     const rotation = rotations.get(agent.id);
     const record = recorded.get(`agent:${agent.id}`);
+    const lastRotation = lastRotationOf(record);
     return {
       id: agent.id,
       name: agent.name,
@@ -50,7 +54,9 @@ export async function loadAgentRows(session: OperatorSession, now: number, { reu
       budgetLimitSats: agent.budgetLimitSats,
       cooldownUntil: activeUntil(now, agent.cooldownUntil, rotation?.until, record?.cooldownUntil),
       rotatedKeyFingerprint: recordedTail(record, now) ?? rotation?.fingerprint ?? null,
-      lastRotation: lastRotationOf(record),
+      lastRotation,
+      createdAt: agent.createdAt,
+      flags: agentFlags({ ...agent, lastRotation }, now, maxAgeDays),
     };
   });
   return { rows, recorded };
@@ -82,5 +88,6 @@ export async function loadAgentsPage(
     agents: shaped.slice(request.offset, request.offset + request.limit),
     matching: shaped.length,
     total: rows.length,
+    needsAttention: rows.reduce((count, row) => count + (row.flags.length > 0 ? 1 : 0), 0),
   };
 }

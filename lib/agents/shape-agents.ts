@@ -1,4 +1,5 @@
 import type { AgentRow, AgentsViewState } from "./agents-view";
+import { keySince } from "./key-age";
 
 // One collator for every comparison: localeCompare with options builds a new one per call,
 // which made sorting 10,000 names cost ~50 ms instead of ~2 ms (measured).
@@ -14,6 +15,7 @@ export function shapeAgents(rows: readonly AgentRow[], view: AgentsViewState): A
     if (view.filter === "active" && !row.isActive) return false;
     if (view.filter === "inactive" && row.isActive) return false;
     if (view.filter === "cooldown" && row.cooldownUntil === null) return false;
+    if (view.filter === "attention" && row.flags.length === 0) return false;
     if (!needle) return true;
     return row.name.toLowerCase().includes(needle) || String(row.id) === needle.replace(/^#/, "");
   });
@@ -24,6 +26,8 @@ export function shapeAgents(rows: readonly AgentRow[], view: AgentsViewState): A
     balance: (a, b) => a.balanceSats - b.balanceSats || byName(a, b),
     // Agents without a cooldown sort as if theirs ended long ago.
     cooldown: (a, b) => (a.cooldownUntil ?? 0) - (b.cooldownUntil ?? 0) || byName(a, b),
+    // Age, so "asc" is newest key first; a key of unknown age sorts as the oldest.
+    "key-age": (a, b) => (keySince(b) ?? Number.NEGATIVE_INFINITY) - (keySince(a) ?? Number.NEGATIVE_INFINITY) || byName(a, b),
   };
   return matching.sort((a, b) => direction * compare[view.sort](a, b));
 }

@@ -16,4 +16,8 @@ describe("page request", () => {
     }
     expect(request("offset=-1&limit=50")).toMatchObject({ offset: 0, limit: 50 });
   });
+
+  it("takes the Needs attention filter and the key-age sort from a shared link", () => {
+    expect(request("filter=attention&sort=key-age&dir=desc")).toMatchObject({ filter: "attention", sort: "key-age", dir: "desc" });
+  });
 });

@@ -3,6 +3,7 @@ import { faucetTimeoutMs } from "@/lib/faucet/faucet-timeout";
 import { sessionIdleMs } from "@/lib/session/session-records";
 import { resolveSessionPasswords } from "@/lib/session/session-secret";
 import { storeOptionsFromEnv } from "@/lib/store/open-store";
+import { keyMaxAgeDays } from "@/lib/agents/key-max-age-days";
 import { ConfigError } from "./config-error";
 import { auditRetentionDays } from "./audit-retention-days";
 import { bulkConcurrency } from "./bulk-concurrency";
@@ -23,6 +24,7 @@ export function checkConfiguration(): void {
     sessionIdleMs();
     auditRetentionDays(process.env);
     bulkConcurrency(process.env);
+    keyMaxAgeDays(process.env);
     console.info(`Faucet Console: ${describeFaucetMode(mode)}.`);
     if (mode.kind === "remote" && process.env.NODE_ENV === "production" && !process.env.NEXT_SERVER_ACTIONS_ENCRYPTION_KEY) {
       // Fine for one instance; behind a load balancer every instance needs the same key.

@@ -58,8 +58,8 @@ describe("parsing", () => {
       }),
     );
     await expect(client.listAgents("lf_k")).resolves.toEqual([
-      { id: 1, name: "a", balanceSats: 10, isActive: true, cooldownUntil: NOW + 30 * 60_000, budgetLimitSats: null, createdAt: null, description: null },
-      { id: 2, name: "b", balanceSats: 20, isActive: false, cooldownUntil: null, budgetLimitSats: null, createdAt: Date.UTC(2026, 0, 1), description: null },
+      { id: 1, name: "a", balanceSats: 10, isActive: true, cooldownUntil: NOW + 30 * 60_000, budgetLimitSats: null, budgetLimitKnown: false, createdAt: null, description: null },
+      { id: 2, name: "b", balanceSats: 20, isActive: false, cooldownUntil: null, budgetLimitSats: null, budgetLimitKnown: false, createdAt: Date.UTC(2026, 0, 1), description: null },
     ]);
   });
 
@@ -173,8 +173,8 @@ describe("list_agents details", () => {
       }),
     );
     const [first, second] = await client.listAgents("lf_k");
-    expect(first).toMatchObject({ budgetLimitSats: 5000, createdAt: Date.UTC(2026, 10, 1, 8), description: "scraper" });
-    expect(second).toMatchObject({ budgetLimitSats: null, createdAt: null, description: null });
+    expect(first).toMatchObject({ budgetLimitSats: 5000, budgetLimitKnown: true, createdAt: Date.UTC(2026, 10, 1, 8), description: "scraper" });
+    expect(second).toMatchObject({ budgetLimitSats: null, budgetLimitKnown: true, createdAt: null, description: null });
   });
 
   it("refuses a list whose budget has the wrong type rather than showing it as unlimited", async () => {

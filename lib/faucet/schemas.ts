@@ -76,6 +76,8 @@ const agentSchema = z
     isActive: agent.is_active,
     cooldownUntil: parseInstant(agent.cooldown_until),
     budgetLimitSats: agent.budget_limit_sats ? agent.budget_limit_sats : null,
+    // Absent is not "unlimited": the console flags "No budget limit" only when the faucet said so.
+    budgetLimitKnown: agent.budget_limit_sats !== undefined,
     createdAt: typeof agent.created_at === "string" ? parseInstant(agent.created_at) : null,
     description: typeof agent.description === "string" && agent.description !== "" ? agent.description : null,
   }));

@@ -1,6 +1,14 @@
 import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
+import { AgentDetailsActions } from "@/components/agents/agent-details-actions";
 import { formatSats } from "@/components/agents/format-sats";
+import { KeyHistoryTable } from "@/components/audit/key-history-table";
+import { formatAuditAction, formatUtcMoment } from "@/components/audit/format-audit";
+import { OUTCOME_LABELS } from "@/lib/audit/audit-entry";
+import type { AgentRow } from "@/lib/agents/agents-view";
+import { flagLabel, formatKeyAge, keySince } from "@/lib/agents/key-age";
+import { loadAgentActivity, RECENT_EVENTS, type AgentActivity } from "@/lib/agents/load-agent-activity";
+import { loadAgentRows } from "@/lib/agents/load-agents-page";
 import { onListKeyRefused } from "@/lib/agents/agents-request-session";
 import { agentIdSchema } from "@/lib/agents/agent-change-schemas";
 import { loadAgentDetails, type AgentDetails } from "@/lib/agents/load-agent-details";
@@ -40,8 +48,14 @@ export default async function AgentDetailsPage({ params }: AgentDetailsPageProps
   if (session === null) return <StoreDownNotice title="The console cannot open your session" retryHref={`/agents/${agentId}`} />;
 
   let details: AgentDetails | null;
+  let row: AgentRow | undefined;
+  // Rendered per request: the clock read is this request's.
+  // eslint-disable-next-line react-hooks/purity
+  const now = Date.now();
   try {
     details = await loadAgentDetails(session, agentId);
+    // The list row (flags, key age, timers) from the list just fetched, as the agents page would show it.
+    if (details) row = (await loadAgentRows(session, now, { reuseRecentList: true })).rows.find((agent) => agent.id === agentId);
   } catch (error) {
     if (isFaucetError(error) && error.kind === "invalid_key") {
       redirect((await onListKeyRefused(session)) === "key_invalid" ? "/?reason=key_invalid" : `/agents/${agentId}`);
@@ -50,14 +64,14 @@ export default async function AgentDetailsPage({ params }: AgentDetailsPageProps
     if (isStoreUnavailable(error)) return <StoreDownNotice title="The agent's details could not be loaded" retryHref={`/agents/${agentId}`} />;
     throw error;
   }
-  if (!details) notFound();
-  return <DetailsView details={details} />;
+  if (!details || !row) notFound();
+  const activity = await loadAgentActivity(session.operatorId, agentId, now);
+  return <DetailsView details={details} row={row} activity={activity} now={now} />;
 }
 
-function DetailsView({ details: { agent, budget, keyFingerprint } }: { details: AgentDetails }) {
-  // Rendered per request: the clock read is this request's.
-  // eslint-disable-next-line react-hooks/purity
-  const now = Date.now();
+type DetailsViewProps = { details: AgentDetails; row: AgentRow; activity: AgentActivity; now: number };
+
+function DetailsView({ details: { agent, budget, keyFingerprint }, row, activity, now }: DetailsViewProps) {
   const cooling = agent.cooldownUntil !== null && agent.cooldownUntil > now;
   const rows: [string, string][] = [
     ["State", agent.isActive ? "Active" : "Inactive"],
@@ -68,6 +82,7 @@ function DetailsView({ details: { agent, budget, keyFingerprint } }: { details: 
     ["Created", agent.createdAt === null ? "Unknown" : `${new Date(agent.createdAt).toISOString().slice(0, 10)} ${formatUtcTime(agent.createdAt)}`],
     ["Cooldown", cooling ? `Withdrawals locked until ${formatUtcTime(agent.cooldownUntil as number)}` : "None"],
     ["Current key", keyFingerprint ?? "Not recorded by this console"],
+    ["Key age", formatKeyAge(keySince(row), now)],
   ];
   return (
     <section className="flex flex-col gap-4">
@@ -76,8 +91,20 @@ function DetailsView({ details: { agent, budget, keyFingerprint } }: { details: 
           ← Agents
         </Link>
       </p>
-      <h1 className="break-words text-2xl font-semibold text-slate-900">{agent.name}</h1>
+      <div className="flex flex-wrap items-start justify-between gap-4">
+        <h1 className="min-w-0 break-words text-2xl font-semibold text-slate-900">{agent.name}</h1>
+        <AgentDetailsActions agent={row} serverNow={now} />
+      </div>
       {agent.description && <p className="text-sm text-slate-700">{agent.description}</p>}
+      {row.flags.length > 0 && (
+        <ul aria-label="Needs attention" className="flex flex-wrap gap-2">
+          {row.flags.map((flag) => (
+            <li key={flag.kind} data-flag={flag.kind} className="rounded-full bg-amber-100 px-3 py-1 text-sm font-medium text-amber-900">
+              {flagLabel(flag)}
+            </li>
+          ))}
+        </ul>
+      )}
       <dl className="grid grid-cols-1 gap-x-6 gap-y-2 rounded-lg border border-slate-200 bg-white p-4 text-sm sm:grid-cols-[12rem_1fr]">
         <dt className="font-medium text-slate-600">ID</dt>
         <dd className="tabular-nums text-slate-900">{agent.id}</dd>
@@ -88,11 +115,72 @@ function DetailsView({ details: { agent, budget, keyFingerprint } }: { details: 
           </div>
         ))}
       </dl>
-      <p className="text-sm">
-        <Link href={`/agents/${agent.id}/keys`} className="text-blue-700 underline">
-          Key history for {agent.name}
-        </Link>
-      </p>
+      <AgentActivitySections agentId={agent.id} agentName={agent.name} activity={activity} />
     </section>
+  );
+}
+
+/** The agent's recent events and its keys, from the audit log; a note instead when the log cannot be read. */
+function AgentActivitySections({ agentId, agentName, activity }: { agentId: number; agentName: string; activity: AgentActivity }) {
+  if (!activity) {
+    return (
+      <p role="status" className="rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900">
+        The audit log cannot be read right now, so this agent&apos;s events and key history are not shown. Reload to try again.
+      </p>
+    );
+  }
+  return (
+    <>
+      <section aria-labelledby="recent-events" className="flex flex-col gap-2">
+        <div className="flex flex-wrap items-baseline justify-between gap-2">
+          <h2 id="recent-events" className="text-lg font-semibold text-slate-900">
+            Recent events
+          </h2>
+          <Link href={`/audit?agent=${agentId}`} prefetch={false} className="text-sm text-blue-700 underline">
+            All events of {agentName} in the audit log
+          </Link>
+        </div>
+        {activity.recent.length === 0 ? (
+          <p className="text-sm text-slate-700">No event of this agent was recorded by this console yet.</p>
+        ) : (
+          <div className="overflow-auto rounded-lg border border-slate-200 bg-white">
+            <table className="w-full min-w-[36rem] border-collapse text-left text-sm">
+              <caption className="sr-only">
+                The last {RECENT_EVENTS} events of {agentName}, newest first
+              </caption>
+              <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
+                <tr>
+                  <th scope="col" className="px-3 py-2">When</th>
+                  <th scope="col" className="px-3 py-2">Action</th>
+                  <th scope="col" className="px-3 py-2">Outcome</th>
+                  <th scope="col" className="px-3 py-2">Session</th>
+                </tr>
+              </thead>
+              <tbody>
+                {activity.recent.map((entry) => (
+                  <tr key={entry.id} className="border-t border-slate-100" data-event-action={entry.action}>
+                    <td className="px-3 py-2 tabular-nums">{formatUtcMoment(entry.at)}</td>
+                    <td className="px-3 py-2">{formatAuditAction(entry.action)}</td>
+                    <td className="px-3 py-2">{OUTCOME_LABELS[entry.outcome]}</td>
+                    <td className="px-3 py-2 font-mono text-xs">{entry.sessionLabel ?? "—"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+      <section aria-labelledby="key-history" className="flex flex-col gap-2">
+        <div className="flex flex-wrap items-baseline justify-between gap-2">
+          <h2 id="key-history" className="text-lg font-semibold text-slate-900">
+            Key history
+          </h2>
+          <Link href={`/agents/${agentId}/keys`} prefetch={false} className="text-sm text-blue-700 underline">
+            Key history for {agentName}
+          </Link>
+        </div>
+        <KeyHistoryTable agentName={agentName} entries={activity.keyHistory.entries} currentId={activity.keyHistory.currentId} />
+      </section>
+    </>
   );
 }

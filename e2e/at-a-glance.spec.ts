@@ -1,0 +1,153 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { withDatabase } from "./support/audit-store";
+import { readRevealedKey, signIn } from "./support/console-page";
+import { FaucetApi, seedOperator } from "./support/faucet-api";
+import { OperatorFaucetControl } from "./support/operator-faucet-control";
+import { FAUCET_API, SERVERS } from "./support/servers";
+
+/**
+ * What needs attention, at a glance (issue 21), on console A (PostgreSQL, the stand-alone
+ * faucet): key age and flags on the right rows, "Needs attention" showing exactly those,
+ * whole names at 1280×800, and a details page that rotates and deactivates.
+ */
+const A = SERVERS.remoteA.url;
+const DAY_MS = 86_400_000;
+
+test.use({ viewport: { width: 1280, height: 800 } });
+// Each test signs in, seeds and runs axe (a few seconds each on a busy machine).
+test.setTimeout(120_000);
+
+async function expectNoViolations(page: Page, what: string) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const summary = violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`);
+  expect(summary, `axe violations on ${what}`).toEqual([]);
+}
+
+/**
+ * A rotation of the agent's key recorded `daysAgo` days ago, as console A's store would hold
+ * it. The flags are worked out on the server (the filter needs them there) and a `next start`
+ * server's clock cannot be moved, so the test moves the key's recorded time instead.
+ */
+async function recordOldRotation(operatorId: number, agentId: number, daysAgo: number) {
+  const at = new Date(Date.now() - daysAgo * DAY_MS);
+  await withDatabase(SERVERS.postgres.url, (client) =>
+    client.query(
+      `insert into key_rotations (id, operator_id, target, session_label, instance_id, status, started_at, finished_at)
+       values (gen_random_uuid(), $1, $2, 'e2e-old', 'e2e', 'committed', $3, $3)`,
+      [operatorId, `agent:${agentId}`, at],
+    ),
+  );
+}
+
+function row(page: Page, name: string) {
+  return page.getByRole("row").filter({ has: page.getByRole("rowheader", { name, exact: true }) });
+}
+
+async function flaggedOperator(request: APIRequestContext) {
+  const seeded = await seedOperator(request, "Glance Operator", ["Limited Bot", "Unlimited Bot", "Idle Holder", "Old Key Bot"]);
+  const faucet = new FaucetApi(request, FAUCET_API);
+  const [limited, , idle, old] = seeded.agents;
+  const key = seeded.operatorKey;
+  for (const agent of [limited!, idle!, old!]) {
+    await faucet.ok({ action: "update_agent", api_key: key, agent_id: agent.id, updates: { budget_limit_sats: 5_000 } });
+  }
+  await faucet.ok({ action: "fund_agent", api_key: key, agent_id: idle!.id, amount_sats: 1_000 });
+  await faucet.ok({ action: "update_agent", api_key: key, agent_id: idle!.id, updates: { is_active: false } });
+  await recordOldRotation(seeded.operatorId, old!.id, 100);
+  return seeded;
+}
+
+test("each risky agent carries its flag, Needs attention shows exactly those, and key age sorts", async ({ page, request }) => {
+  const operator = await flaggedOperator(request);
+  await signIn(page, operator.operatorKey, A);
+
+  await expect(row(page, "Limited Bot")).toBeVisible();
+  const flagsOf = (name: string) => row(page, name).getByRole("list", { name: `Needs attention: ${name}` }).getByRole("listitem");
+  await expect(row(page, "Limited Bot").getByRole("list")).toHaveCount(0);
+  await expect(flagsOf("Unlimited Bot")).toHaveText([/^\W*No budget limit$/]);
+  await expect(flagsOf("Idle Holder")).toHaveText([/^\W*Inactive, holds 1,000 sats$/]);
+  await expect(flagsOf("Old Key Bot")).toHaveText([/^\W*Key older than 90 days$/]);
+  // Key age: from the recorded rotation, else from the faucet's created_at (just now).
+  await expect(row(page, "Old Key Bot")).toContainText("100 days");
+  await expect(row(page, "Limited Bot")).toContainText("Today");
+  await expectNoViolations(page, "the agents page with flags");
+
+  // The panel's line applies the filter; the Show choice carries the same count.
+  const show = page.getByLabel("Show");
+  await expect(show.locator("option[value=attention]")).toHaveText("Needs attention (3)");
+  await page.getByRole("button", { name: "3 agents need attention" }).click();
+  await expect(page).toHaveURL(/filter=attention/);
+  await expect(show).toHaveValue("attention");
+  await expect(page.getByRole("rowheader")).toHaveText(["Idle Holder", "Old Key Bot", "Unlimited Bot"]);
+  await expectNoViolations(page, "the Needs attention view");
+
+  await show.selectOption("all");
+  await page.getByLabel("Sort by").selectOption("key-age:desc");
+  await expect(page.getByRole("rowheader").first()).toHaveText("Old Key Bot");
+  await expect(page.getByRole("rowheader")).toHaveCount(4);
+});
+
+test("names of up to 40 characters show whole at 1280×800; a longer one shows in full on hover and focus", async ({ page, request }) => {
+  const names = [
+    "Quarterly Revenue Reconciliation Agent 7",
+    "Customer Support Escalation Summarizer 2",
+    "Research Assistant for Lightning Papers",
+    "Wholesale Procurement Negotiator Bot WW1",
+    "Internationalisation-And-Localisation-QA",
+    "Short Bot",
+  ];
+  const tooLong = `${"Extraordinarily Long Name ".repeat(3)}Plus Extra Words`;
+  const operator = await seedOperator(request, "Names Operator", [...names, tooLong]);
+  await signIn(page, operator.operatorKey, A);
+  await expect(page.getByRole("rowheader")).toHaveCount(names.length + 1);
+
+  for (const name of names) {
+    const cell = page.getByRole("rowheader", { name, exact: true });
+    await expect(cell).toHaveText(name);
+    const clipped = await cell.locator("span").first().evaluate((el) => el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1);
+    expect(clipped, `"${name}" is cut`).toBe(false);
+  }
+
+  const long = page.getByRole("rowheader", { name: tooLong, exact: true });
+  await expect(long).toHaveAttribute("title", tooLong);
+  const longName = long.locator("span").first();
+  expect(await longName.evaluate((el) => el.scrollHeight > el.clientHeight + 1)).toBe(true);
+  // Focus anywhere in its row shows it whole.
+  await page.getByRole("checkbox", { name: `Select ${tooLong}` }).focus();
+  expect(await longName.evaluate((el) => el.scrollHeight > el.clientHeight + 1)).toBe(false);
+});
+
+test("the details page rotates and deactivates, one faucet call each, and its events follow", async ({ page, request }) => {
+  const seeded = await seedOperator(request, "Details Glance Operator", ["Detail Bot"]);
+  const agent = seeded.agents[0]!;
+  const control = new OperatorFaucetControl(request, seeded.operatorId);
+  await signIn(page, seeded.operatorKey, A);
+  await page.goto(`${A}/agents/${agent.id}`);
+  await expect(page.getByRole("heading", { level: 1, name: "Detail Bot" })).toBeVisible();
+  await expect(page.getByRole("list", { name: "Needs attention" })).toContainText("No budget limit");
+  await expect(page.getByRole("link", { name: "All events of Detail Bot in the audit log" })).toHaveAttribute("href", `/audit?agent=${agent.id}`);
+  await expectNoViolations(page, "the details page");
+
+  await page.getByRole("button", { name: "Rotate key for Detail Bot" }).click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Rotate key" }).click();
+  const reveal = page.getByRole("dialog", { name: "New API key for Detail Bot" });
+  await expect(reveal).toBeVisible();
+  const newKey = await readRevealedKey(page);
+  await reveal.getByRole("button", { name: "Done" }).click();
+  expect(await control.calls("regenerate_agent_key")).toBe(1);
+  const events = page.getByRole("table", { name: /events of Detail Bot/ });
+  await expect(events.getByRole("row").filter({ hasText: "rotate agent key" })).toHaveCount(1);
+  await expect(page.getByRole("table", { name: "Keys of Detail Bot, newest first" })).toContainText(`agent_…${newKey.slice(-4)}`);
+
+  await page.getByRole("button", { name: "More actions for Detail Bot" }).click();
+  await page.getByRole("menuitem", { name: "Deactivate", exact: true }).click();
+  const confirm = page.getByRole("alertdialog");
+  await confirm.getByRole("button", { name: "Deactivate" }).click();
+  await expect(confirm.getByRole("status")).toHaveText("Detail Bot is deactivated: its key no longer pays.");
+  await confirm.getByRole("button", { name: "Close" }).click();
+  expect(await control.calls("update_agent")).toBe(1);
+  await expect(page.locator("dl")).toContainText("StateInactive");
+  await expect(events.getByRole("row").filter({ hasText: "deactivate agent" })).toHaveCount(1);
+  await expect(page.getByRole("button", { name: "More actions for Detail Bot" })).toBeFocused();
+});
