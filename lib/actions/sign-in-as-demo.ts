@@ -1,7 +1,7 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { isDemoMode } from "@/lib/config/faucet-mode";
+import { isDemoMode } from "@/lib/config/env";
 import { getEmbeddedFaucet } from "@/lib/emulator/embedded";
 import { log } from "@/lib/log";
 import { failure } from "@/lib/results/action-result";

@@ -1,7 +1,7 @@
 import "server-only";
 import type { AuditAction } from "@/lib/audit/audit-vocabulary";
 import { ROTATION_LIMIT, runChange, type Change, type ChangeContext, type GuardVerdict } from "@/lib/changes/run-change";
-import { instanceId } from "@/lib/config/instance-id";
+import { instanceId } from "@/lib/config/env";
 import { faucetTimeoutMs, type Rotation } from "@/lib/faucet";
 import { log } from "@/lib/log";
 import { failure, type ActionResult } from "@/lib/results/action-result";

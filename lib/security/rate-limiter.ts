@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { securitySettings } from "@/lib/config/security-settings";
+import { securitySettings } from "@/lib/config/env";
 
 /**
  * A sliding-window limit held in this instance's memory: the per-instance sign-in backstop.

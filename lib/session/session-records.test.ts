@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { useFreshProcessStore } from "@/e2e/support/process-store";
+import { resetEnv } from "@/lib/config/env";
 import { getStore } from "@/lib/store/get-store";
 import { newSessionKey } from "./operator-key-box";
 import {
@@ -63,6 +64,7 @@ describe.each(["pglite", "postgres"] as const)("session records on %s", (engine)
   it("with a limit of seconds (SESSION_IDLE_SECONDS) last_seen_at is written every quarter of it: a person's requests keep the session, polls do not", async () => {
     const saved = process.env.SESSION_IDLE_SECONDS;
     process.env.SESSION_IDLE_SECONDS = "8";
+    resetEnv();
     try {
       expect(sessionIdleMs()).toBe(8_000);
       const start = Date.now();
@@ -78,6 +80,7 @@ describe.each(["pglite", "postgres"] as const)("session records on %s", (engine)
     } finally {
       if (saved === undefined) delete process.env.SESSION_IDLE_SECONDS;
       else process.env.SESSION_IDLE_SECONDS = saved;
+      resetEnv();
     }
   });
 

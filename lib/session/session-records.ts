@@ -1,7 +1,7 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { and, eq, isNotNull, lt, ne, or } from "drizzle-orm";
-import { envInteger } from "@/lib/config/env-number";
+import { env, loadEnv, type EnvSource } from "@/lib/config/env";
 import { getStore } from "@/lib/store/get-store";
 import { sessions } from "@/lib/store/schema";
 import type { StoreDatabase } from "@/lib/store/store";
@@ -30,10 +30,8 @@ const ENDED_ROW_KEPT_MS = SESSION_TTL_SECONDS * 1000;
  * SESSION_IDLE_MINUTES (default 30); SESSION_IDLE_SECONDS, when set, overrides it with a limit
  * in seconds (5 to 86,400), so a test can watch a session go idle without waiting minutes.
  */
-export function sessionIdleMs(env: Readonly<Record<string, string | undefined>> = process.env): number {
-  const seconds = envInteger("SESSION_IDLE_SECONDS", { fallback: 0, min: 5, max: 24 * 3600 }, env);
-  if (seconds > 0) return seconds * 1000;
-  return envInteger("SESSION_IDLE_MINUTES", { fallback: 30, min: 1, max: 24 * 60 }, env) * 60_000;
+export function sessionIdleMs(source?: EnvSource): number {
+  return (source ? loadEnv(source) : env()).sessionIdleMs;
 }
 
 /** A short, one-way name for a session, safe to show and to record: it cannot be turned back into the id. */

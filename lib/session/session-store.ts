@@ -1,6 +1,6 @@
 import "server-only";
 import { cookies, headers } from "next/headers";
-import { consoleDataDir } from "@/lib/config/data-dir";
+import { env, secretsOf } from "@/lib/config/env";
 import { isBackgroundRequest } from "./background-request";
 import { keyFingerprint } from "./cooldown-codec";
 import { cookieOf, isStorable, type OperatorSession, type SessionCookie } from "./session-data";
@@ -12,7 +12,7 @@ import { resolveSessionPasswords, type SessionPasswords } from "./session-secret
 const globalForSession = globalThis as { sessionPasswords?: SessionPasswords };
 
 export function sessionPasswords(): SessionPasswords {
-  globalForSession.sessionPasswords ??= resolveSessionPasswords(process.env, consoleDataDir());
+  globalForSession.sessionPasswords ??= resolveSessionPasswords(secretsOf(), env().dataDir);
   return globalForSession.sessionPasswords;
 }
 

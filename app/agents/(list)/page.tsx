@@ -6,7 +6,7 @@ import { AgentsScreen } from "@/components/agents/agents-screen";
 import { AgentsSkeleton } from "@/components/agents/agents-skeleton";
 import { StoreDownNotice } from "@/components/session/store-down-notice";
 import { onListKeyRefused } from "@/lib/agents/agents-request-session";
-import { bulkConcurrency } from "@/lib/config/bulk-concurrency";
+import { BULK_CONCURRENCY } from "@/lib/config/env";
 import { agentsPageQuery } from "@/lib/agents/agents-page-query";
 import { PAGE_SIZE, type AgentsViewState } from "@/lib/agents/agents-view";
 import { loadAgentsPage } from "@/lib/agents/load-agents-page";
@@ -88,7 +88,7 @@ async function AgentsWithFirstPage({ session, view }: { session: OperatorSession
   }
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
-      <AgentsScreen initialView={view} initialServerNow={now} bulkConcurrency={bulkConcurrency()} />
+      <AgentsScreen initialView={view} initialServerNow={now} bulkConcurrency={BULK_CONCURRENCY} />
     </HydrationBoundary>
   );
 }

@@ -1,6 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { isDemoMode } from "@/lib/config/faucet-mode";
-import { securitySettings } from "@/lib/config/security-settings";
+import { isDemoMode, securitySettings } from "@/lib/config/env";
 import { getEmbeddedFaucet } from "@/lib/emulator/embedded";
 import { readCappedBody } from "@/lib/http/read-capped-body";
 import { log } from "@/lib/log";
@@ -13,7 +12,7 @@ const MAX_BODY_BYTES = 64 * 1024;
 /**
  * The embedded faucet over HTTP, at the real faucet's path, so agents and scripts can use
  * a demo console's faucet as they would the real one. Present only in demo mode (see
- * lib/config/faucet-mode.ts). It never exposes fault injection: that exists only on the
+ * lib/config/env.ts). It never exposes fault injection: that exists only on the
  * stand-alone test faucet.
  */
 export async function POST(request: NextRequest) {
