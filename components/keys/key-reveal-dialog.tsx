@@ -3,7 +3,7 @@
 import * as Dialog from "@radix-ui/react-dialog";
 import { useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
-import { formatUtcTime } from "@/lib/time/format-utc-time";
+import { formatUtcTime } from "@/lib/format-utc-time";
 import { CloseWithoutSavingDialog } from "./close-without-saving-dialog";
 import { maskKey } from "./mask-key";
 import type { RevealedKey } from "./rotation-target";

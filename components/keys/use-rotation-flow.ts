@@ -5,10 +5,10 @@ import { useRouter } from "next/navigation";
 import { useCallback, useRef, useState } from "react";
 import { rotateAgentKey } from "@/lib/actions/rotate-agent-key";
 import { rotateOperatorKey } from "@/lib/actions/rotate-operator-key";
-import { signInPageFor, type ActionFailure, type ActionResult } from "@/lib/results/action-result";
+import { mayHaveCommitted, signInPageFor, type ActionFailure, type ActionResult } from "@/lib/action-result";
+// The server's own type (erased at build: nothing of rotate.ts reaches the browser).
+import type { Rotated } from "@/lib/keys/rotate";
 import type { RevealedKey, RotationTarget } from "./rotation-target";
-
-type Rotated = { apiKey: string; rotatedAt: number; cooldownUntil: number; fingerprint: string | null; sessionLabel: string; serverNow: number; warning: string | null };
 
 /** What one confirmation sends besides its target: see lib/keys/rotation-attempts.ts for the rules. */
 type Confirmation = { target: RotationTarget; knownRotationAt: number | null; ownAttemptId: string | null };
@@ -34,7 +34,6 @@ function callAction({ target, attemptId, knownRotationAt, ownAttemptId }: Sent):
 }
 
 /** Failures after which the faucet may hold a new key this page never saw: the next send names this attempt as its own. */
-const MAY_HAVE_ROTATED = new Set(["outcome_unknown", "key_missing"]);
 
 const CONSOLE_SILENT: ActionFailure = {
   ok: false,
@@ -87,7 +86,7 @@ export function useRotationFlow({ onRotated, onFinished }: RotationFlowOptions) 
     }
     // The agent is gone: refetching now is safe (no key is on screen) and shows it.
     if (result.code === "not_found") onFinished();
-    const ownAttemptId = MAY_HAVE_ROTATED.has(result.code) ? attemptId : confirmation.ownAttemptId;
+    const ownAttemptId = mayHaveCommitted(result.code) ? attemptId : confirmation.ownAttemptId;
     setState({ step: "confirm", ...confirmation, ownAttemptId, failure: result });
   }
 

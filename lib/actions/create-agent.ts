@@ -4,7 +4,7 @@ import { createAgentFieldsSchema, createAgentFormSchema, fieldErrorsOf } from "@
 import { changeAction } from "@/lib/changes/change-action";
 import { AGENT_CHANGE_LIMIT } from "@/lib/changes/run-change";
 import { keyLabel } from "@/lib/keys/key-label";
-import { failure } from "@/lib/results/action-result";
+import { failure } from "@/lib/action-result";
 
 const RELOAD_FIRST = "Reload the list and look for it before creating it again, or the operator will have two agents.";
 

@@ -4,7 +4,7 @@ import { redirect } from "next/navigation";
 import { isDemoMode } from "@/lib/config/env";
 import { getEmbeddedFaucet } from "@/lib/emulator/embedded";
 import { log } from "@/lib/log";
-import { failure } from "@/lib/results/action-result";
+import { failure } from "@/lib/action-result";
 import { signInWithKey, type SignInResult } from "@/lib/session/sign-in-with-key";
 
 /** Only demo mode has a demo operator; otherwise this action refuses. */

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { FaucetError } from "@/lib/faucet/faucet-error";
 import type { OperatorSession } from "@/lib/session/session-data";
 import { StoreUnavailableError } from "@/lib/store/store-unavailable-error";
-import type { ActionResult } from "@/lib/results/action-result";
+import type { ActionResult } from "@/lib/action-result";
 import type { ChangeAction } from "./change-action";
 import { NEW_KEY, session } from "@/lib/changes/test-doubles";
 

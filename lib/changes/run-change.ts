@@ -12,8 +12,7 @@ import {
 } from "@/lib/audit/record-audit-event";
 import { getFaucetClient, isFaucetError, type FaucetClient, type FaucetError } from "@/lib/faucet";
 import { log } from "@/lib/log";
-import { failure, type ActionFailure, type ActionResult } from "@/lib/results/action-result";
-import { faucetFailure } from "@/lib/results/faucet-failure";
+import { failure, faucetFailure, type ActionFailure, type ActionResult } from "@/lib/action-result";
 import { storeRateLimiter } from "@/lib/security/limits";
 import type { OperatorSession } from "@/lib/session/session-data";
 import { getStore } from "@/lib/store/get-store";

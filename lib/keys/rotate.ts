@@ -4,14 +4,14 @@ import { ROTATION_LIMIT, runChange, type Change, type ChangeContext, type GuardV
 import { instanceId } from "@/lib/config/env";
 import { faucetTimeoutMs, type Rotation } from "@/lib/faucet";
 import { log } from "@/lib/log";
-import { failure, type ActionResult } from "@/lib/results/action-result";
+import { failure, type ActionResult } from "@/lib/action-result";
 import { keyFingerprint } from "@/lib/session/cooldown-codec";
 import { withAgentCooldown, withoutExpired } from "@/lib/session/cookie-cooldowns";
 import type { OperatorSession } from "@/lib/session/session-data";
 import { replaceSessionIn, type ReplacedSession } from "@/lib/session/session-records";
 import { saveSessionCookie } from "@/lib/session/session-store";
 import type { StoreDatabase } from "@/lib/store/store";
-import { formatUtcTime } from "@/lib/time/format-utc-time";
+import { formatUtcTime } from "@/lib/format-utc-time";
 import { AGENT_COOLDOWN_MS, OPERATOR_COOLDOWN_MS } from "./cooldowns";
 import { keyLabel } from "./key-label";
 import { claimRotationTarget, finishRotationAttemptIn, type RecordedRotation, type RotationTargetKey } from "./rotation-attempts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isJsonContentType } from "@/lib/http/json-content-type";
+import { isJsonContentType } from "@/lib/http";
 import { isKeylessCall } from "./demo-endpoint";
 
 describe("demo endpoint rules", () => {

@@ -5,7 +5,7 @@ import { isBackgroundRequest } from "./background-request";
 import { keyFingerprint } from "./cooldown-codec";
 import { cookieOf, isStorable, type OperatorSession, type SessionCookie } from "./session-data";
 import type { SessionEndReason } from "./session-end-reasons";
-import { createSessionRecord, deleteSessionRecord, lookupSessionRecord, sessionLabel } from "./session-records";
+import { createSessionRecord, deleteSessionRecord, endSessionIfKeyRefused, lookupSessionRecord, sessionLabel } from "./session-records";
 import { cookieBytes, COOKIE_LIMIT_BYTES, sealSession, SESSION_COOKIE, SESSION_TTL_SECONDS, unsealSession } from "./session-seal";
 import { resolveSessionPasswords, type SessionPasswords } from "./session-secret";
 
@@ -109,4 +109,15 @@ export async function closeSession(): Promise<void> {
 
 export async function clearSessionCookie(): Promise<void> {
   (await cookies()).set(SESSION_COOKIE, "", { ...cookieOptions(), maxAge: 0 });
+}
+
+/**
+ * The faucet refused the key this session's request used. The session ends (its row, so every
+ * tab learns it), unless another tab switched it to a new key meanwhile: then the request was
+ * merely stale ("key_superseded") and must not sign out the operator who just rotated. Only the
+ * row changes; an action that may write cookies clears its own after "key_invalid".
+ */
+export async function endSessionIfRefused(session: OperatorSession): Promise<"key_invalid" | "key_superseded"> {
+  const verdict = await endSessionIfKeyRefused(session.sessionId, Buffer.from(session.sessionKey, "base64url"), session.operatorKey, Date.now());
+  return verdict === "ended" ? "key_invalid" : "key_superseded";
 }

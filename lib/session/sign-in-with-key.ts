@@ -4,7 +4,7 @@ import { recordAuditEventQuietly } from "@/lib/audit/record-audit-event";
 import { getFaucetClient, isFaucetError } from "@/lib/faucet";
 import { keyLabel } from "@/lib/keys/key-label";
 import { log } from "@/lib/log";
-import { failure, type ActionFailure } from "@/lib/results/action-result";
+import { failure, type ActionFailure } from "@/lib/action-result";
 import { recordAnonymousRefusal } from "@/lib/security/anonymous-refusals";
 import { knownSignInKeys, storeRateLimiter } from "@/lib/security/limits";
 import { globalSignInLimiter, signInKeyFingerprint, takeSignInAttempt } from "@/lib/security/rate-limiter";

@@ -1,14 +1,14 @@
 import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
 import { formatSats } from "@/components/agents/format-sats";
-import { onListKeyRefused } from "@/lib/agents/agents-request-session";
 import { agentIdSchema } from "@/lib/agents/agent-change-schemas";
 import { loadAgentDetails, type AgentDetails } from "@/lib/agents/load-agent-details";
 import { isFaucetError } from "@/lib/faucet";
 import { isStoreUnavailable } from "@/lib/store/store-unavailable-error";
 import { pageSession } from "@/lib/session/page-session";
+import { endSessionIfRefused } from "@/lib/session/session-store";
 import { StoreDownNotice } from "@/components/session/store-down-notice";
-import { formatUtcTime } from "@/lib/time/format-utc-time";
+import { formatUtcTime } from "@/lib/format-utc-time";
 
 type AgentDetailsPageProps = { params: Promise<{ id: string }> };
 
@@ -44,7 +44,7 @@ export default async function AgentDetailsPage({ params }: AgentDetailsPageProps
     details = await loadAgentDetails(session, agentId);
   } catch (error) {
     if (isFaucetError(error) && error.kind === "invalid_key") {
-      redirect((await onListKeyRefused(session)) === "key_invalid" ? "/?reason=key_invalid" : `/agents/${agentId}`);
+      redirect((await endSessionIfRefused(session)) === "key_invalid" ? "/?reason=key_invalid" : `/agents/${agentId}`);
     }
     if (isFaucetError(error)) return <Problem title="The agent's details could not be loaded" message={error.message} />;
     if (isStoreUnavailable(error)) return <StoreDownNotice title="The agent's details could not be loaded" retryHref={`/agents/${agentId}`} />;

@@ -1,9 +1,8 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { isDemoMode, securitySettings } from "@/lib/config/env";
 import { getEmbeddedFaucet } from "@/lib/emulator/embedded";
-import { readCappedBody } from "@/lib/http/read-capped-body";
+import { isJsonContentType, readCappedBody } from "@/lib/http";
 import { log } from "@/lib/log";
-import { isJsonContentType } from "@/lib/http/json-content-type";
 import { demoKeylessLimiter, isKeylessCall } from "@/lib/security/demo-endpoint";
 import { clientAddressOf } from "@/lib/security/origin";
 
