@@ -53,7 +53,7 @@ export function CooldownCell({ agent }: { agent: AgentRow }) {
 }
 
 export function LastRotationCell({ agent }: { agent: AgentRow }) {
-  return agent.rotatedKeyFingerprint ? <>agent_…{agent.rotatedKeyFingerprint}</> : null;
+  return agent.rotatedKeyTail ? <>agent_…{agent.rotatedKeyTail}</> : null;
 }
 
 export function SelectCell({ agent, handlers, selected }: CellProps) {

@@ -20,8 +20,8 @@ function lastRotationOf(recorded: RecordedRotation | undefined) {
 
 /** "agent_…9f3a" → "9f3a", while that rotation's cooldown lasts. */
 function recordedTail(recorded: RecordedRotation | undefined, now: number): string | null {
-  if (!recorded?.keyFingerprint || (recorded.cooldownUntil ?? 0) <= now) return null;
-  const tail = recorded.keyFingerprint.slice(-4).toLowerCase();
+  if (!recorded?.keyLabel || (recorded.cooldownUntil ?? 0) <= now) return null;
+  const tail = recorded.keyLabel.slice(-4).toLowerCase();
   return /^[0-9a-f]{4}$/.test(tail) ? tail : null;
 }
 
@@ -49,7 +49,7 @@ export async function loadAgentRows(session: OperatorSession, now: number, { reu
       isActive: agent.isActive,
       budgetLimitSats: agent.budgetLimitSats,
       cooldownUntil: activeUntil(now, agent.cooldownUntil, rotation?.until, record?.cooldownUntil),
-      rotatedKeyFingerprint: recordedTail(record, now) ?? rotation?.fingerprint ?? null,
+      rotatedKeyTail: recordedTail(record, now) ?? rotation?.keyTail ?? null,
       lastRotation: lastRotationOf(record),
     };
   });
@@ -76,7 +76,7 @@ export async function loadAgentsPage(
       name: whoami.name,
       balanceSats: whoami.balanceSats,
       cooldownUntil: activeUntil(now, whoami.cooldownUntil, session.operatorCooldownUntil, recorded.get("operator")?.cooldownUntil),
-      keyFingerprint: session.operatorKeyFingerprint,
+      keyTail: session.operatorKeyTail,
       lastRotation: lastRotationOf(recorded.get("operator")),
     },
     agents: shaped.slice(request.offset, request.offset + request.limit),

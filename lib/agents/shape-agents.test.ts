@@ -10,7 +10,7 @@ const row = (id: number, name: string, balanceSats: number, isActive = true, coo
   balanceSats,
   isActive,
   cooldownUntil,
-  rotatedKeyFingerprint: null,
+  rotatedKeyTail: null,
   lastRotation: null,
 });
 const rows = [row(1, "agent-10", 500), row(2, "agent-2", 100, false), row(3, "Scraper", 900, true, 50), row(4, "alpha", 100)];

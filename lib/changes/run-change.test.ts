@@ -165,7 +165,7 @@ describe("createAgent", () => {
     expect(result).toEqual({ ok: true, data: { agentId: 42, name: "scout", apiKey: NEW_KEY } });
     expect(doubles.faucet.createAgent).toHaveBeenCalledWith(session.operatorKey, { name: "scout", description: undefined, budgetLimitSats: 500 });
     expect(doubles.beginAudit).toHaveBeenCalledWith(expect.anything(), { action: "create_agent", target: "operator", batchId: null });
-    expect(doubles.finishAudit).toHaveBeenCalledWith(expect.objectContaining({ target: "agent:42" }), { outcome: "ok", keyFingerprint: "agent_…9f3a" });
+    expect(doubles.finishAudit).toHaveBeenCalledWith(expect.objectContaining({ target: "agent:42" }), { outcome: "ok", keyLabel: "agent_…9f3a" });
     expect(JSON.stringify(doubles.finishAudit.mock.calls)).not.toContain(NEW_KEY);
   });
 

@@ -44,7 +44,7 @@ export type LiveSessionRecord = {
   operatorId: number;
   operatorName: string;
   operatorKey: string;
-  operatorKeyFingerprint: string;
+  operatorKeyTail: string;
 };
 
 export type SessionLookup =
@@ -53,9 +53,9 @@ export type SessionLookup =
   /** No such row (signed out, pruned) or a box that does not open with this cookie's key. */
   | { kind: "missing" };
 
-type NewSession = { operatorId: number; operatorName: string; operatorKey: string; operatorKeyFingerprint: string; now: number };
+type NewSession = { operatorId: number; operatorName: string; operatorKey: string; operatorKeyTail: string; now: number };
 
-export async function createSessionRecord({ operatorId, operatorName, operatorKey, operatorKeyFingerprint, now }: NewSession) {
+export async function createSessionRecord({ operatorId, operatorName, operatorKey, operatorKeyTail, now }: NewSession) {
   const { db } = await getStore();
   const id = randomBytes(16).toString("base64url");
   const sessionKey = newSessionKey();
@@ -64,7 +64,7 @@ export async function createSessionRecord({ operatorId, operatorName, operatorKe
     operatorId,
     operatorName,
     sealedOperatorKey: sealOperatorKey(operatorKey, sessionKey, id),
-    operatorKeyFingerprint,
+    operatorKeyTail,
     createdAt: new Date(now),
     lastSeenAt: new Date(now),
   });
@@ -93,7 +93,7 @@ export async function lookupSessionRecord(id: string, sessionKey: Buffer, now: n
   }
   return {
     kind: "live",
-    record: { id, operatorId: row.operatorId, operatorName: row.operatorName, operatorKey, operatorKeyFingerprint: row.operatorKeyFingerprint },
+    record: { id, operatorId: row.operatorId, operatorName: row.operatorName, operatorKey, operatorKeyTail: row.operatorKeyTail },
   };
 }
 
@@ -134,7 +134,7 @@ export type ReplacedSession = { id: string; sessionKey: Buffer };
  */
 export async function replaceSessionIn(
   tx: StoreDatabase,
-  { id, operatorId, operatorName, newKey, fingerprint, now }: { id: string; operatorId: number; operatorName: string; newKey: string; fingerprint: string; now: number },
+  { id, operatorId, operatorName, newKey, keyTail, now }: { id: string; operatorId: number; operatorName: string; newKey: string; keyTail: string; now: number },
 ): Promise<ReplacedSession | null> {
   const ended = await tx
     .update(sessions)
@@ -150,7 +150,7 @@ export async function replaceSessionIn(
     operatorId,
     operatorName,
     sealedOperatorKey: sealOperatorKey(newKey, next.sessionKey, next.id),
-    operatorKeyFingerprint: fingerprint,
+    operatorKeyTail: keyTail,
     createdAt: own.createdAt,
     lastSeenAt: new Date(now),
   });

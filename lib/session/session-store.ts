@@ -2,7 +2,7 @@ import "server-only";
 import { cookies, headers } from "next/headers";
 import { env, secretsOf } from "@/lib/config/env";
 import { isBackgroundRequest } from "./background-request";
-import { keyFingerprint } from "./cooldown-codec";
+import { keyTail } from "@/lib/key-label";
 import { cookieOf, isStorable, type OperatorSession, type SessionCookie } from "./session-data";
 import type { SessionEndReason } from "./session-end-reasons";
 import { createSessionRecord, deleteSessionRecord, endSessionIfKeyRefused, lookupSessionRecord, sessionLabel } from "./session-records";
@@ -64,7 +64,7 @@ export async function readSessionState(now = Date.now()): Promise<SessionState> 
       operatorKey: record.operatorKey,
       operatorId: record.operatorId,
       operatorName: record.operatorName,
-      operatorKeyFingerprint: record.operatorKeyFingerprint || null,
+      operatorKeyTail: record.operatorKeyTail || null,
     },
   };
 }
@@ -95,7 +95,7 @@ type NewSession = { operatorKey: string; operatorId: number; operatorName: strin
 
 /** Sign-in: a row holding the sealed key, and a cookie holding the key to it. Returns the new session's label too, for the audit log. */
 export async function openSession({ operatorKey, operatorId, operatorName, operatorCooldownUntil }: NewSession, now = Date.now()): Promise<SaveOutcome & { label: string }> {
-  const { id, sessionKey } = await createSessionRecord({ operatorId, operatorName, operatorKey, operatorKeyFingerprint: keyFingerprint(operatorKey) ?? "", now });
+  const { id, sessionKey } = await createSessionRecord({ operatorId, operatorName, operatorKey, operatorKeyTail: keyTail(operatorKey) ?? "", now });
   const saved = await saveSessionCookie({ sessionId: id, sessionKey: sessionKey.toString("base64url"), operatorCooldownUntil, agentCooldowns: [] });
   return { ...saved, label: sessionLabel(id) };
 }

@@ -41,7 +41,7 @@ describe("the store when PostgreSQL goes down and comes back", () => {
   it("fails fast with StoreUnavailableError while it is down, and works again without being reopened", async () => {
     const store = await stores.open({ databaseUrl });
     await migrateStore(store);
-    await store.db.insert(sessions).values({ id: "before", operatorId: 1, operatorName: "Ada", operatorKeyFingerprint: "f", createdAt: new Date(), lastSeenAt: new Date() });
+    await store.db.insert(sessions).values({ id: "before", operatorId: 1, operatorName: "Ada", operatorKeyTail: "f", createdAt: new Date(), lastSeenAt: new Date() });
 
     cluster.stop();
     const { error, ms } = await failureOf(store.db.select().from(sessions));

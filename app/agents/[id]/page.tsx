@@ -54,7 +54,7 @@ export default async function AgentDetailsPage({ params }: AgentDetailsPageProps
   return <DetailsView details={details} />;
 }
 
-function DetailsView({ details: { agent, budget, keyFingerprint } }: { details: AgentDetails }) {
+function DetailsView({ details: { agent, budget, keyLabel } }: { details: AgentDetails }) {
   // Rendered per request: the clock read is this request's.
   // eslint-disable-next-line react-hooks/purity
   const now = Date.now();
@@ -67,7 +67,7 @@ function DetailsView({ details: { agent, budget, keyFingerprint } }: { details: 
     ["Remaining", budget.remainingSats === null ? "Unlimited" : formatSats(budget.remainingSats)],
     ["Created", agent.createdAt === null ? "Unknown" : `${new Date(agent.createdAt).toISOString().slice(0, 10)} ${formatUtcTime(agent.createdAt)}`],
     ["Cooldown", cooling ? `Withdrawals locked until ${formatUtcTime(agent.cooldownUntil as number)}` : "None"],
-    ["Current key", keyFingerprint ?? "Not recorded by this console"],
+    ["Current key", keyLabel ?? "Not recorded by this console"],
   ];
   return (
     <section className="flex flex-col gap-4">
