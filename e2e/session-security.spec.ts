@@ -2,7 +2,7 @@ import { expect, test, type APIRequestContext } from "@playwright/test";
 import { withAgentCooldown } from "../lib/session/cookie-cooldowns";
 import type { SessionCookie } from "../lib/session/session-data";
 import { COOKIE_LIMIT_BYTES, sealSession, unsealSession } from "../lib/session/session-seal";
-import { parseSessionSecret } from "../lib/session/session-secret";
+import { parseSessionSecret } from "../lib/config/session-secret";
 import { rotateAgent } from "./support/console-page";
 import { FaucetApi, seedOperator } from "./support/faucet-api";
 import { actionIds, callAction, callSignIn, encodeArguments, rotationArgs, sessionCookieFrom } from "./support/server-actions";

@@ -2,7 +2,7 @@
 
 import { redirect } from "next/navigation";
 import { failure } from "@/lib/action-result";
-import { recordAnonymousRefusal } from "@/lib/security/anonymous-refusals";
+import { recordAnonymousRefusal } from "@/lib/audit/anonymous-refusals";
 import { operatorKeySchema } from "@/lib/session/operator-key-schema";
 import { signInWithKey, type SignInResult } from "@/lib/session/sign-in-with-key";
 

@@ -3,7 +3,7 @@ import { listKeyHistory } from "@/lib/audit/audit-query";
 import { faucetTimeoutMs, getFaucetClient, isFaucetError, type BudgetStatus, type FaucetAgent } from "@/lib/faucet";
 import { log } from "@/lib/log";
 import type { OperatorSession } from "@/lib/session/session-data";
-import { agentListMemo } from "./agent-list-memo";
+import { agentListMemo } from "@/lib/faucet/agent-list-memo";
 
 export type AgentDetails = {
   agent: FaucetAgent;

@@ -3,7 +3,7 @@ import { getFaucetClient } from "@/lib/faucet";
 import { latestRotations, type RecordedRotation } from "@/lib/keys/rotation-attempts";
 import { agentCooldownMap } from "@/lib/session/cookie-cooldowns";
 import type { OperatorSession } from "@/lib/session/session-data";
-import { agentListMemo } from "./agent-list-memo";
+import { agentListMemo } from "@/lib/faucet/agent-list-memo";
 import type { AgentRow, AgentsPage } from "./agents-view";
 import type { AgentsPageRequest } from "./view-params";
 import { shapeAgents } from "./shape-agents";

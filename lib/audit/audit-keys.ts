@@ -3,7 +3,7 @@ import { createPrivateKey, createPublicKey, hkdfSync, type KeyObject } from "nod
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { ConfigError, env, parseSecretMap, secretsOf } from "@/lib/config/env";
-import { resolveSessionPasswords } from "@/lib/session/session-secret";
+import { resolveSessionPasswords } from "@/lib/config/session-secret";
 
 /**
  * The audit log's keys, none of them in the database: an HMAC-SHA256 key that links each

@@ -36,7 +36,7 @@ vi.mock("@/lib/audit/record-audit-event", () => ({
   recordAuditEventIn: (_tx: object, actor: unknown, event: unknown) => doubles.recordAudit(actor, event),
   recordAuditEventQuietly: doubles.recordAudit,
 }));
-vi.mock("@/lib/agents/agent-list-memo", () => ({ agentListMemo: () => ({ forget: doubles.forget }) }));
+vi.mock("@/lib/faucet/agent-list-memo", () => ({ agentListMemo: () => ({ forget: doubles.forget }) }));
 vi.mock("./bulk-runs", async (importOriginal) => ({ ...(await importOriginal<typeof import("./bulk-runs")>()), claimBulkCall: doubles.claimBulkCall }));
 
 const { runChange } = await import("./run-change");

@@ -1,5 +1,5 @@
 import "server-only";
-import { agentListMemo } from "@/lib/agents/agent-list-memo";
+import { agentListMemo } from "@/lib/faucet/agent-list-memo";
 import { auditActor, type AuditActor } from "@/lib/audit/audit-actor";
 import type { AuditAction, AuditTarget } from "@/lib/audit/audit-vocabulary";
 import {

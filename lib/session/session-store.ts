@@ -7,7 +7,7 @@ import { cookieOf, isStorable, type OperatorSession, type SessionCookie } from "
 import type { SessionEndReason } from "./session-end-reasons";
 import { createSessionRecord, deleteSessionRecord, endSessionIfKeyRefused, lookupSessionRecord, sessionLabel } from "./session-records";
 import { cookieBytes, COOKIE_LIMIT_BYTES, sealSession, SESSION_COOKIE, SESSION_TTL_SECONDS, unsealSession } from "./session-seal";
-import { resolveSessionPasswords, type SessionPasswords } from "./session-secret";
+import { resolveSessionPasswords, type SessionPasswords } from "@/lib/config/session-secret";
 
 const globalForSession = globalThis as { sessionPasswords?: SessionPasswords };
 

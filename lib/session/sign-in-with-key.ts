@@ -5,7 +5,7 @@ import { getFaucetClient, isFaucetError } from "@/lib/faucet";
 import { keyLabel } from "@/lib/key-label";
 import { log } from "@/lib/log";
 import { failure, type ActionFailure } from "@/lib/action-result";
-import { recordAnonymousRefusal } from "@/lib/security/anonymous-refusals";
+import { recordAnonymousRefusal } from "@/lib/audit/anonymous-refusals";
 import { knownSignInKeys, storeRateLimiter } from "@/lib/security/limits";
 import { globalSignInLimiter, signInKeyFingerprint, takeSignInAttempt } from "@/lib/security/rate-limiter";
 import { clientAddress, isSameOriginRequest } from "@/lib/security/same-origin";

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { linkSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { ConfigError, ensurePrivateDir, parseSecretMap } from "@/lib/config/env";
+import { ConfigError, ensurePrivateDir, parseSecretMap } from "./env";
 
 /** iron-session's password map: the highest id seals, every id unseals (secret rotation). */
 export type SessionPasswords = Record<string, string>;
