@@ -7,12 +7,14 @@
  * left to the requests, which refuse with "database cannot be reached" and each try again.
  */
 export async function register() {
+  // A framework flag, not configuration: Next.js sets it per runtime.
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  // Every variable parsed once (lib/config/env.ts): a bad value stops start-up, naming it.
+  const { checkConfiguration, isDemoMode, stopStartingOnConfigError } = await import("./lib/config/env");
+  checkConfiguration();
   // Client addresses for rate limits: the TCP peer, set in a header no client can forge.
   const { startPeerAddresses } = await import("./lib/security/peer-address");
   startPeerAddresses();
-  const { checkConfiguration, stopStartingOnConfigError } = await import("./lib/config/check-configuration");
-  checkConfiguration();
   // Until lib/config/env.ts takes them: a METRICS_TOKEN too short to be a secret, or an unknown LOG_FORMAT, stops start-up.
   const { readMetricsToken } = await import("./lib/ops/metrics-endpoint");
   const { readLogFormat } = await import("./lib/log");
@@ -26,7 +28,16 @@ export async function register() {
   }
   // SIGTERM: refuse new requests, let changes in flight finish, close the store, exit 0.
   installShutdown();
-  const { isDemoMode } = await import("./lib/config/faucet-mode");
+  // The session secret (generated into the data dir for the embedded faucet) and the audit keys
+  // derived from it: resolved now, so an unreadable secret file stops start-up, not a request.
+  const { sessionPasswords } = await import("./lib/session/session-store");
+  const { auditKeyring } = await import("./lib/audit/audit-keys");
+  try {
+    sessionPasswords();
+    auditKeyring();
+  } catch (error) {
+    stopStartingOnConfigError(error);
+  }
   if (isDemoMode()) {
     // At start-up, not at the first request that needs it: the demo operator's key is printed
     // now (as the README says), and a data dir it cannot use stops start-up here.

@@ -1,6 +1,6 @@
 import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/session/sign-in-form";
-import { isDemoMode } from "@/lib/config/faucet-mode";
+import { isDemoMode } from "@/lib/config/env";
 import { sessionEndNotice } from "@/lib/session/session-end-reasons";
 import { readSessionState } from "@/lib/session/session-store";
 import { isStoreUnavailable, STORE_UNAVAILABLE_MESSAGE } from "@/lib/store/store-unavailable-error";

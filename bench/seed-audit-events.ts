@@ -48,12 +48,12 @@ try {
     for (let i = 0; i < BATCH && made < count; i++, made++) {
       const at = new Date(Math.floor(start + made * step));
       if (made % 3 === 0) {
-        link({ id: randomUUID(), at, action: "sign_in", target: "operator", outcome: "ok", refusal: null, keyFingerprint: "lf_…0000", completes: null });
+        link({ id: randomUUID(), at, action: "sign_in", target: "operator", outcome: "ok", refusal: null, keyLabel: "lf_…0000", completes: null });
         continue;
       }
       const id = randomUUID();
       const target = `agent:${1 + (made % 50)}`;
-      link({ id, at, action: "rotate_agent_key", target, outcome: "pending", refusal: null, keyFingerprint: null, completes: null });
+      link({ id, at, action: "rotate_agent_key", target, outcome: "pending", refusal: null, keyLabel: null, completes: null });
       const refused = made % 7 === 0;
       link({
         id: randomUUID(),
@@ -62,7 +62,7 @@ try {
         target,
         outcome: refused ? "refused" : "ok",
         refusal: refused ? "cooldown" : null,
-        keyFingerprint: refused ? null : `agent_…${(made % 65_536).toString(16).padStart(4, "0")}`,
+        keyLabel: refused ? null : `agent_…${(made % 65_536).toString(16).padStart(4, "0")}`,
         completes: id,
       });
     }

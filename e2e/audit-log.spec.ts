@@ -53,7 +53,7 @@ async function closeReveal(page: Page) {
 
 const label = (key: string) => `${/^[A-Za-z]+_/.exec(key)?.[0] ?? ""}…${key.slice(-4)}`;
 const eventsOf = (operatorId: number) => auditEventsWhere("e.operator_id = $1", [operatorId]);
-const summary = (rows: AuditEventRow[]) => rows.map((row) => [row.action, row.target, row.outcome, row.refusal, row.key_fingerprint]);
+const summary = (rows: AuditEventRow[]) => rows.map((row) => [row.action, row.target, row.outcome, row.refusal, row.key_label]);
 
 test.describe.configure({ mode: "serial" });
 test.setTimeout(120_000);
@@ -112,7 +112,7 @@ test("every action leaves its events: sign-ins accepted and refused, rotations o
     await expect(page).toHaveURL(`${A}/?reason=signed_out_everywhere`);
 
     const events = await eventsOf(operatorId);
-    const lostKey = events.filter((row) => row.target === `agent:${agent.id}` && row.outcome === "ok")[1]?.key_fingerprint;
+    const lostKey = events.filter((row) => row.target === `agent:${agent.id}` && row.outcome === "ok")[1]?.key_label;
     expect(summary(events)).toEqual([
       ["sign_in", "operator", "ok", null, label(operatorKey)],
       ["rotate_agent_key", `agent:${agent.id}`, "ok", null, label(firstKey)],

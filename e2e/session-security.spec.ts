@@ -2,7 +2,7 @@ import { expect, test, type APIRequestContext } from "@playwright/test";
 import { withAgentCooldown } from "../lib/session/cookie-cooldowns";
 import type { SessionCookie } from "../lib/session/session-data";
 import { COOKIE_LIMIT_BYTES, sealSession, unsealSession } from "../lib/session/session-seal";
-import { parseSessionSecret } from "../lib/session/session-secret";
+import { parseSessionSecret } from "../lib/config/session-secret";
 import { rotateAgent } from "./support/console-page";
 import { FaucetApi, seedOperator } from "./support/faucet-api";
 import { actionIds, callAction, callSignIn, encodeArguments, rotationArgs, sessionCookieFrom } from "./support/server-actions";
@@ -98,7 +98,7 @@ test("a session cookie filled to capacity by a rotation is accepted by the brows
   const bytesOf = async (cookie: SessionCookie) => `${SESSION_COOKIE}=${await sealSession(cookie, passwords)}`.length;
   let full: SessionCookie = { ...opened!, agentCooldowns: [] };
   for (const agent of agents.slice(1)) {
-    const next = withAgentCooldown(full, { agentId: agent.id, until: now + 1_800_000, fingerprint: "abcd" }, now);
+    const next = withAgentCooldown(full, { agentId: agent.id, until: now + 1_800_000, keyTail: "abcd" }, now);
     if ((await bytesOf(next)) > COOKIE_LIMIT_BYTES - 120) break;
     full = next;
   }

@@ -59,12 +59,12 @@ it("the cookie holds at least 200 cooldowns; past its capacity the user is told 
   expect(stored).toBeGreaterThanOrEqual(200);
   expect(warning).toContain("Your session cookie is full");
   // The session still works, and the store's records show every rotation's timer and
-  // fingerprint, the one past the cookie's capacity included: nothing is lost.
+  // key tail, the one past the cookie's capacity included: nothing is lost.
   const request = new NextRequest(new URL("/api/agents?sort=name&limit=200", CONSOLE_ORIGIN), { headers: { cookie } });
   const outcome = await asRequest({ cookie }, () => agentsRoute(request));
   const response = (outcome as { value: Response }).value;
   expect(response.status).toBe(200);
-  const page = (await response.json()) as { agents: { rotatedKeyFingerprint: string | null; cooldownUntil: number | null }[] };
-  const rotated = page.agents.filter((agent) => agent.rotatedKeyFingerprint !== null && agent.cooldownUntil !== null).length;
+  const page = (await response.json()) as { agents: { rotatedKeyTail: string | null; cooldownUntil: number | null }[] };
+  const rotated = page.agents.filter((agent) => agent.rotatedKeyTail !== null && agent.cooldownUntil !== null).length;
   expect(rotated).toBe(Math.min(200, stored + 1));
 });

@@ -1,7 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import pino, { type DestinationStream, type Logger } from "pino";
-import { ConfigError } from "@/lib/config/config-error";
-import { instanceId } from "@/lib/config/instance-id";
+import { instanceId, logFormatOf, type EnvSource, type LogFormat } from "@/lib/config/env";
 
 /**
  * The console's only logger: one JSON object per line on stdout (pino), with the time, the
@@ -51,18 +50,11 @@ export function redactLine(line: string): string {
   }
 }
 
-export type LogFormat = "json" | "pretty";
+export type { LogFormat };
 
-/**
- * LOG_FORMAT: `json` (one object per line, for a platform to parse) or `pretty` (one readable
- * line, for a terminal). Unset: pretty under `next dev`, json otherwise. Read here until the zod
- * config module (lib/config/env.ts) takes it.
- */
-export function readLogFormat(env: Readonly<Record<string, string | undefined>> = process.env): LogFormat {
-  const raw = env.LOG_FORMAT?.trim().toLowerCase();
-  if (!raw) return env.NODE_ENV === "development" ? "pretty" : "json";
-  if (raw === "json" || raw === "pretty") return raw;
-  throw new ConfigError(`LOG_FORMAT must be "json" or "pretty"; got "${env.LOG_FORMAT}".`);
+/** LOG_FORMAT (lib/config/env.ts): json lines, or pretty under `next dev` unless set. */
+export function readLogFormat(source?: EnvSource): LogFormat {
+  return logFormatOf(source);
 }
 
 /** The request and operator a line belongs to, where the code writing it knows them. */
@@ -132,7 +124,7 @@ export function createLogger({ format = readLogFormat(), destination }: { format
   const stream: DestinationStream = format === "pretty" ? prettyDestination(write) : destination ? { write } : pino.destination({ dest: 1, sync: true });
   return pino(
     {
-      base: { instance: instanceId() },
+      base: { instance: safeInstanceId() },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       mixin: currentContext,
@@ -143,6 +135,15 @@ export function createLogger({ format = readLogFormat(), destination }: { format
 }
 
 const LOGGER_KEY = Symbol.for("faucet-console.logger");
+
+/** The logger must be able to print a configuration error, so a bad configuration cannot stop it being made. */
+function safeInstanceId(): string {
+  try {
+    return instanceId();
+  } catch {
+    return `pid-${process.pid}`;
+  }
+}
 
 /** A LOG_FORMAT start-up refused never gets here; anything else read late falls back to JSON rather than throw from a log call. */
 function safeFormat(): LogFormat {

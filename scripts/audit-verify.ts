@@ -15,14 +15,13 @@
  * guard resolves to its empty module outside Next.
  */
 import { existsSync } from "node:fs";
-import { defaultCheckpointFile, readCheckpointFiles, type CheckpointSet } from "@/lib/audit/audit-checkpoints";
+import { readCheckpointFiles, type CheckpointSet } from "@/lib/audit/audit-checkpoints";
 import { UnknownAuditKeyError } from "@/lib/audit/audit-hash";
 import { resolveAuditKeyring, type AuditKeyring } from "@/lib/audit/audit-keys";
 import { describeChainProblem, verifyAuditChains } from "@/lib/audit/verify-audit-chains";
-import { auditRetentionDays } from "@/lib/config/audit-retention-days";
-import { consoleDataDir } from "@/lib/config/data-dir";
+import { env, secretsOf, type ConsoleEnv } from "@/lib/config/env";
 import { migrateStore } from "@/lib/store/migrate";
-import { openStore, storeOptionsFromEnv } from "@/lib/store/open-store";
+import { openStore } from "@/lib/store/open-store";
 
 const ACCEPT_UNKEYED = "--accept-unkeyed";
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -30,10 +29,10 @@ const plural = (count: number, word: string) => `${count} ${word}${count === 1 ?
 
 async function main(): Promise<number> {
   let keyring: AuditKeyring;
-  let retentionDays: number;
+  let settings: ConsoleEnv;
   try {
-    keyring = resolveAuditKeyring(process.env, consoleDataDir(), { verifyOnly: true });
-    retentionDays = auditRetentionDays(process.env);
+    settings = env();
+    keyring = resolveAuditKeyring(secretsOf(settings), settings.dataDir, { verifyOnly: true });
   } catch (error) {
     console.error(`audit:verify: ${message(error)}`);
     return 2;
@@ -46,7 +45,7 @@ async function main(): Promise<number> {
     console.error(`audit:verify: unknown option ${unknownFlag} (the only option is ${ACCEPT_UNKEYED}; other arguments are checkpoint files)`);
     return 2;
   }
-  const fallback = defaultCheckpointFile();
+  const fallback = settings.auditCheckpointFile;
   const files = named.length > 0 ? named : existsSync(fallback) ? [fallback] : [];
   let checkpoints: CheckpointSet;
   try {
@@ -59,7 +58,7 @@ async function main(): Promise<number> {
 
   let store;
   try {
-    store = await openStore(storeOptionsFromEnv());
+    store = await openStore(settings.store);
   } catch (error) {
     console.error(`audit:verify: the store cannot be opened: ${message(error)}`);
     return 2;
@@ -67,7 +66,7 @@ async function main(): Promise<number> {
   try {
     // The console's own migrations (idempotent, under its lock): an older store gets the audit tables, empty.
     await migrateStore(store);
-    const report = await verifyAuditChains(store.db, { keyring, checkpoints, retentionDays, acceptUnkeyed });
+    const report = await verifyAuditChains(store.db, { keyring, checkpoints, retentionDays: settings.auditRetentionDays, acceptUnkeyed });
     const counts = `${plural(report.chains, "chain")}, ${plural(report.events, "row")}, ${plural(report.checkpoints, "checkpoint")}`;
     const unkeyed = report.unkeyed > 0 ? `; ${plural(report.unkeyed, "row")} written before audit keys (unkeyed: plain SHA-256, which anyone can recompute)` : "";
     if (report.ok) {

@@ -53,7 +53,7 @@ async function capacityFor(agentId: (count: number) => number, endsIn: (count: n
     let id = agentId(count);
     while (used.has(id)) id = agentId(count);
     used.add(id);
-    const next = withAgentCooldown(session, { agentId: id, until: now + endsIn(count), fingerprint: "9f3a" }, now);
+    const next = withAgentCooldown(session, { agentId: id, until: now + endsIn(count), keyTail: "9f3a" }, now);
     const bytes = cookieBytes(await sealSession(next, passwords));
     if (bytes > COOKIE_LIMIT_BYTES) {
       const capacity = count - 1;

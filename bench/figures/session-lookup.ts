@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { parseSessionSecret } from "@/lib/session/session-secret";
+import { parseSessionSecret } from "@/lib/config/session-secret";
 import { sealSession, sessionCookieName } from "@/lib/session/session-seal";
 import { REPO } from "../lib/build";
 import { percentile, timed } from "../lib/stats";

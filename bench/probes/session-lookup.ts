@@ -16,7 +16,7 @@ const SAMPLES = Number(process.env.BENCH_LOOKUP_SAMPLES ?? 2_000);
 async function main() {
   const store = await getStore();
   const now = Date.now();
-  const { id, sessionKey } = await createSessionRecord({ operatorId: 1, operatorName: "Bench", operatorKey: "bench-operator-key-not-a-real-one", operatorKeyFingerprint: "abcd", now });
+  const { id, sessionKey } = await createSessionRecord({ operatorId: 1, operatorName: "Bench", operatorKey: "bench-operator-key-not-a-real-one", operatorKeyTail: "abcd", now });
   const samples: number[] = [];
   for (let i = 0; i < WARM_UP + SAMPLES; i++) {
     const start = performance.now();

@@ -54,7 +54,7 @@ export function CooldownCell({ agent }: { agent: AgentRow }) {
 }
 
 export function LastRotationCell({ agent }: { agent: AgentRow }) {
-  return agent.rotatedKeyFingerprint ? <>agent_…{agent.rotatedKeyFingerprint}</> : null;
+  return agent.rotatedKeyTail ? <>agent_…{agent.rotatedKeyTail}</> : null;
 }
 
 export function SelectCell({ agent, handlers, selected }: CellProps) {
@@ -106,7 +106,7 @@ function CooldownAndKeyCell({ agent }: { agent: AgentRow }) {
   return (
     <div className="flex flex-col gap-0.5">
       <CooldownCell agent={agent} />
-      {agent.rotatedKeyFingerprint && (
+      {agent.rotatedKeyTail && (
         <span className="font-mono text-xs text-slate-700">
           <LastRotationCell agent={agent} />
         </span>

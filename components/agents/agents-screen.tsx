@@ -42,14 +42,14 @@ function pagesInRange(first: number, last: number): number[] {
   return pages;
 }
 
-type RotationPatch = { cooldownUntil: number; fingerprint: string | null; lastRotation: LastRotation };
+type RotationPatch = { cooldownUntil: number; keyTail: string | null; lastRotation: LastRotation };
 
-function patchPages(page: AgentsPage | undefined, target: RotationTarget, { cooldownUntil, fingerprint, lastRotation }: RotationPatch): AgentsPage | undefined {
+function patchPages(page: AgentsPage | undefined, target: RotationTarget, { cooldownUntil, keyTail, lastRotation }: RotationPatch): AgentsPage | undefined {
   if (!page) return page;
-  if (target.kind === "operator") return { ...page, operator: { ...page.operator, cooldownUntil, keyFingerprint: fingerprint, lastRotation } };
+  if (target.kind === "operator") return { ...page, operator: { ...page.operator, cooldownUntil, keyTail, lastRotation } };
   return {
     ...page,
-    agents: page.agents.map((agent) => (agent.id === target.agentId ? { ...agent, cooldownUntil, rotatedKeyFingerprint: fingerprint, lastRotation } : agent)),
+    agents: page.agents.map((agent) => (agent.id === target.agentId ? { ...agent, cooldownUntil, rotatedKeyTail: keyTail, lastRotation } : agent)),
   };
 }
 
@@ -68,11 +68,11 @@ function AgentsConsole({ initialView, bulkConcurrency }: { initialView: AgentsVi
   const [selection, setSelection] = useState<Selection>(NOTHING_SELECTED);
 
   const rotation = useRotationFlow({
-    onRotated: (target, { rotatedAt, cooldownUntil, fingerprint, sessionLabel, serverNow }) => {
+    onRotated: (target, { rotatedAt, cooldownUntil, keyTail, sessionLabel, serverNow }) => {
       syncClock(serverNow);
       // This page now knows of its own rotation: a second confirmation from it is not "elsewhere".
       const lastRotation = { at: rotatedAt, sessionLabel };
-      queryClient.setQueriesData<AgentsPage>({ queryKey: ["agents"] }, (page) => patchPages(page, target, { cooldownUntil, fingerprint, lastRotation }));
+      queryClient.setQueriesData<AgentsPage>({ queryKey: ["agents"] }, (page) => patchPages(page, target, { cooldownUntil, keyTail, lastRotation }));
     },
     // Refetching only now: a refetch while the key is shown must not disturb the dialog.
     onFinished: () => {

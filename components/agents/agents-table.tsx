@@ -59,7 +59,7 @@ function AgentRows(props: AgentsTableProps) {
   const { scroller, items, paddingTop, paddingBottom } = useAgentVirtualizer(props, ROW_HEIGHT);
   return (
     <div ref={scroller} className="max-h-[70vh] overflow-auto rounded-lg border border-slate-200 bg-white" data-testid="agents-scroller">
-      {/* Fixed column widths: a timer or fingerprint appearing in one row must not shift every column. */}
+      {/* Fixed column widths: a timer or key tail appearing in one row must not shift every column. */}
       <table className="w-full min-w-[72rem] table-fixed border-collapse text-left text-sm">
         <caption className="sr-only">Agents of this operator</caption>
         <colgroup>

@@ -23,9 +23,9 @@ export function OperatorPanel({ operator, onRotate, needsAttention, onShowAttent
         <h1 className="text-xl font-semibold text-slate-900">{operator.name}</h1>
         <p className="text-sm text-slate-600">
           Operator #{operator.id} · Balance <span className="tabular-nums">{formatSats(operator.balanceSats)}</span>
-          {operator.keyFingerprint && (
+          {operator.keyTail && (
             <>
-              {" "}· Key <code className="font-mono">lf_…{operator.keyFingerprint}</code>
+              {" "}· Key <code className="font-mono">lf_…{operator.keyTail}</code>
             </>
           )}
         </p>

@@ -134,7 +134,7 @@ function AuditRow({ entry }: { entry: AuditEntry }) {
         <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${OUTCOME_STYLES[entry.outcome]}`}>{OUTCOME_LABELS[entry.outcome]}</span>
         {entry.refusal && <span className="ml-2 text-xs text-slate-600">{entry.refusal.replaceAll("_", " ")}</span>}
       </td>
-      <td className="truncate px-3 font-mono text-xs">{entry.keyFingerprint ?? ""}</td>
+      <td className="truncate px-3 font-mono text-xs">{entry.keyLabel ?? ""}</td>
       <td className="truncate px-3 font-mono text-xs">{entry.sessionLabel ?? ""}</td>
       <td className="truncate px-3 text-xs text-slate-700" title={entry.userAgent ?? undefined}>
         {entry.clientAddress ?? ""}

@@ -35,7 +35,7 @@ export function KeyHistoryTable({ agentName, entries, currentId }: KeyHistoryTab
               <tr key={entry.id} className={`h-[45px] border-t border-slate-100 ${current ? "bg-emerald-50" : ""}`} aria-current={current ? "true" : undefined}>
                 <td className="px-3 tabular-nums">{formatUtcMoment(entry.finishedAt ?? entry.at)}</td>
                 <th scope="row" className="px-3 font-mono text-xs font-normal">
-                  {entry.keyFingerprint ?? <span className="font-sans text-slate-500">no new key</span>}
+                  {entry.keyLabel ?? <span className="font-sans text-slate-500">no new key</span>}
                   {current && <span className="ml-2 rounded-full bg-emerald-100 px-2 py-0.5 font-sans text-xs font-medium text-emerald-900">current key</span>}
                 </th>
                 <td className="px-3">

@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Button } from "@/components/ui/button";
 import { revokeHandoffAction } from "@/lib/actions/hand-off-key";
 import { BACKGROUND_REQUEST_HEADER } from "@/lib/session/background-request";
-import { formatUtcTime } from "@/lib/time/format-utc-time";
+import { formatUtcTime } from "@/lib/format-utc-time";
 
 type HandoffRow = {
   id: string;

@@ -3,7 +3,7 @@
 import * as AlertDialog from "@radix-ui/react-alert-dialog";
 import { Button } from "@/components/ui/button";
 import { AGENT_COOLDOWN_MS, formatCooldownLength } from "@/lib/keys/cooldowns";
-import { formatUtcTime } from "@/lib/time/format-utc-time";
+import { formatUtcTime } from "@/lib/format-utc-time";
 import type { BulkKind } from "./use-bulk-run";
 import type { SelectedAgent } from "./selection";
 

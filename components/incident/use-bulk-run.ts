@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useReducer, useRef, useState } from "react";
-import type { ActionResult } from "@/lib/results/action-result";
+import { mayHaveCommitted, type ActionResult } from "@/lib/action-result";
 import { createBulkRun, type BulkItem, type BulkProgress, type BulkRun, type CallResult } from "./bulk-run";
 import type { SelectedAgent } from "./selection";
 
@@ -10,13 +10,11 @@ export type BulkKind = "rotate" | "deactivate";
 /** A bulk run's call for one agent; `ownAttemptId` is set when the run is a "Rotate again". */
 export type BulkCall = (agent: SelectedAgent, context: { batchId: string; attemptId: string; ownAttemptId: string | null }) => Promise<ActionResult<{ apiKey?: string }>>;
 
-/** Every failure that may have changed the agent; all else changed nothing. */
-const MAY_HAVE_COMMITTED = new Set(["outcome_unknown", "key_missing"]);
-
+/** A failure that may have changed the agent (mayHaveCommitted) is "unknown"; all else changed nothing. */
 export function toCallResult(result: ActionResult<{ apiKey?: string }>): CallResult {
   if (result.ok) return { ok: true, apiKey: result.data.apiKey ?? null };
   if (result.code === "rate_limited") return { ok: false, kind: "rate_limited", retryAfterSeconds: result.retryAfterSeconds ?? 5, message: result.message };
-  return { ok: false, kind: MAY_HAVE_COMMITTED.has(result.code) ? "unknown" : "refused", message: result.message };
+  return { ok: false, kind: mayHaveCommitted(result.code) ? "unknown" : "refused", message: result.message };
 }
 
 /**

@@ -2,8 +2,8 @@
 
 import * as AlertDialog from "@radix-ui/react-alert-dialog";
 import { useState } from "react";
-import type { ActionFailure } from "@/lib/results/action-result";
-import { formatUtcTime } from "@/lib/time/format-utc-time";
+import { mayHaveCommitted, type ActionFailure } from "@/lib/action-result";
+import { formatUtcTime } from "@/lib/format-utc-time";
 import { Button } from "@/components/ui/button";
 import { AGENT_COOLDOWN_MS, formatCooldownLength, OPERATOR_COOLDOWN_MS } from "@/lib/keys/cooldowns";
 import type { RotationTarget } from "./rotation-target";
@@ -26,11 +26,10 @@ function consequence(target: RotationTarget): string {
 }
 
 /** Failures after which the same button would do something different: say so on the button. */
-const RETRY_CODES = new Set(["outcome_unknown", "key_missing"]);
 
 export function ConfirmRotationDialog({ target, pending, failure, onConfirm, onConfirmAnyway, onCancel, onReload }: ConfirmRotationDialogProps) {
   const rotatedElsewhere = failure?.code === "rotated_elsewhere";
-  const retry = failure !== null && RETRY_CODES.has(failure.code);
+  const retry = failure !== null && mayHaveCommitted(failure.code);
   const [handOff, setHandOff] = useState(false);
   // Each confirmation starts unticked: the choice is reset when the dialog closes.
   const open = target !== null;

@@ -2,7 +2,7 @@
 
 import { useState, type Ref } from "react";
 import { Button } from "@/components/ui/button";
-import { formatUtcTime } from "@/lib/time/format-utc-time";
+import { formatUtcTime } from "@/lib/format-utc-time";
 import type { HandoffLinkParts } from "./rotation-target";
 
 /** `<console>/handoff/<id>#<token>`: the token only ever in the fragment, which no browser sends to a server. */

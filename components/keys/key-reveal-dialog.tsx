@@ -4,7 +4,7 @@ import * as Dialog from "@radix-ui/react-dialog";
 import { useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { handOffKey } from "@/lib/actions/hand-off-key";
-import { formatUtcTime } from "@/lib/time/format-utc-time";
+import { formatUtcTime } from "@/lib/format-utc-time";
 import { CloseWithoutSavingDialog } from "./close-without-saving-dialog";
 import { HandoffLinkPanel } from "./handoff-link-panel";
 import { maskKey } from "./mask-key";

@@ -5,10 +5,11 @@ import { useRouter } from "next/navigation";
 import { useCallback, useRef, useState } from "react";
 import { rotateAgentKey } from "@/lib/actions/rotate-agent-key";
 import { rotateOperatorKey } from "@/lib/actions/rotate-operator-key";
-import { signInPageFor, type ActionFailure, type ActionResult } from "@/lib/results/action-result";
+import { mayHaveCommitted, signInPageFor, type ActionFailure, type ActionResult } from "@/lib/action-result";
+// The server's own type (erased at build: nothing of rotate.ts reaches the browser).
+import type { Rotated } from "@/lib/keys/rotate";
+import type { RotatedWithHandoff } from "@/lib/handoff/rotation-handoff";
 import type { HandoffLinkParts, RevealedKey, RotationTarget } from "./rotation-target";
-
-type Rotated = { apiKey: string | null; handoff?: HandoffLinkParts | null; attemptId: string; rotatedAt: number; cooldownUntil: number; fingerprint: string | null; sessionLabel: string; serverNow: number; warning: string | null };
 
 /** What one confirmation sends besides its target: see lib/keys/rotation-attempts.ts for the rules. */
 type Confirmation = { target: RotationTarget; knownRotationAt: number | null; ownAttemptId: string | null; handOff?: boolean };
@@ -27,14 +28,16 @@ type RotationFlowOptions = {
 
 type Sent = Confirmation & { attemptId: string };
 
-function callAction({ target, attemptId, knownRotationAt, ownAttemptId, handOff }: Sent): Promise<ActionResult<Rotated>> {
+/** An agent rotation may answer with a hand-off link instead of the key; the operator key never does. */
+type RotationReply = RotatedWithHandoff | (Rotated & { handoff?: undefined });
+
+function callAction({ target, attemptId, knownRotationAt, ownAttemptId, handOff }: Sent): Promise<ActionResult<RotationReply>> {
   return target.kind === "agent"
     ? rotateAgentKey({ agentId: target.agentId, attemptId, knownRotationAt, ownAttemptId, ...(handOff ? { handOff: { agentName: target.name } } : {}) })
     : rotateOperatorKey({ attemptId, knownRotationAt, ownAttemptId });
 }
 
 /** Failures after which the faucet may hold a new key this page never saw: the next send names this attempt as its own. */
-const MAY_HAVE_ROTATED = new Set(["outcome_unknown", "key_missing"]);
 
 const CONSOLE_SILENT: ActionFailure = {
   ok: false,
@@ -61,7 +64,7 @@ export function useRotationFlow({ onRotated, onFinished }: RotationFlowOptions) 
     if (inFlight.current) return;
     inFlight.current = true;
     const attemptId = crypto.randomUUID();
-    let result: ActionResult<Rotated>;
+    let result: ActionResult<RotationReply>;
     try {
       result = await mutation.mutateAsync({ ...confirmation, attemptId });
     } catch {
@@ -87,7 +90,7 @@ export function useRotationFlow({ onRotated, onFinished }: RotationFlowOptions) 
     }
     // The agent is gone: refetching now is safe (no key is on screen) and shows it.
     if (result.code === "not_found") onFinished();
-    const ownAttemptId = MAY_HAVE_ROTATED.has(result.code) ? attemptId : confirmation.ownAttemptId;
+    const ownAttemptId = mayHaveCommitted(result.code) ? attemptId : confirmation.ownAttemptId;
     setState({ step: "confirm", ...confirmation, ownAttemptId, failure: result });
   }
 

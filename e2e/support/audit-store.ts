@@ -12,7 +12,7 @@ export type AuditEventRow = {
   target: string;
   outcome: string;
   refusal: string | null;
-  key_fingerprint: string | null;
+  key_label: string | null;
   session_label: string | null;
   client_address: string | null;
   user_agent: string | null;
@@ -23,7 +23,7 @@ export type AuditEventRow = {
 const LOGICAL_EVENTS = `
   select e.id, e.chain, e.position::int as position, e.operator_id, e.action, e.target,
          coalesce(c.outcome, e.outcome) as outcome, coalesce(c.refusal, e.refusal) as refusal,
-         coalesce(c.key_fingerprint, e.key_fingerprint) as key_fingerprint, e.session_label,
+         coalesce(c.key_label, e.key_label) as key_label, e.session_label,
          e.client_address, e.user_agent, e.instance_id, c.id is not null as completed
   from audit_events e left join audit_events c on c.completes = e.id
   where e.completes is null`;

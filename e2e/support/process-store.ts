@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from "node:fs";
+import { resetEnv } from "@/lib/config/env";
 import { closeStore, getStore } from "@/lib/store/get-store";
 import { createDatabase } from "./test-stores";
 
@@ -17,10 +18,12 @@ export async function useFreshProcessStore(engine: "pglite" | "postgres", cluste
     dir = mkdtempSync("/tmp/faucet-console-process-store-");
     process.env.CONSOLE_DATA_DIR = dir;
   }
+  resetEnv();
   await getStore();
   return async () => {
     await closeStore();
     delete process.env.DATABASE_URL;
+    resetEnv();
     if (dir) rmSync(dir, { recursive: true, force: true });
   };
 }

@@ -8,6 +8,7 @@ import { signIn } from "@/lib/actions/sign-in";
 import { createFaucetEmulator, type FaucetEmulator } from "faucet-emulator";
 import { SESSION_COOKIE } from "@/lib/session/session-seal";
 import { migrateStore } from "@/lib/store/migrate";
+import { resetEnv } from "@/lib/config/env";
 import { openStore } from "@/lib/store/open-store";
 import type { Store } from "@/lib/store/store";
 import { beginRequest, setCookieValue } from "./next-headers-double";
@@ -67,6 +68,7 @@ export async function startInProcessConsole(): Promise<InProcessConsole> {
     FAUCET_DATA_DIR: path.join(dir, "faucet"),
     SESSION_SECRET: "in-process-session-secret-0123456789-abcdef",
   });
+  resetEnv();
 
   const faucet = createFaucetEmulator({ dataDir: path.join(dir, "faucet") });
   const globals = globalThis as Record<symbol, unknown> & { faucetClient?: unknown };

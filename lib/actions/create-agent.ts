@@ -3,8 +3,8 @@
 import { createAgentFieldsSchema, createAgentFormSchema, fieldErrorsOf } from "@/lib/agents/agent-change-schemas";
 import { changeAction } from "@/lib/changes/change-action";
 import { AGENT_CHANGE_LIMIT } from "@/lib/changes/run-change";
-import { keyLabel } from "@/lib/keys/key-label";
-import { failure } from "@/lib/results/action-result";
+import { keyLabel } from "@/lib/key-label";
+import { failure } from "@/lib/action-result";
 
 const RELOAD_FIRST = "Reload the list and look for it before creating it again, or the operator will have two agents.";
 
@@ -36,7 +36,7 @@ export const createAgent = changeAction(createAgentFormSchema, (form) => {
       }
       return {
         auditTarget: `agent:${created.agentId}`,
-        audit: { outcome: "ok", keyFingerprint: keyLabel(created.apiKey) },
+        audit: { outcome: "ok", keyLabel: keyLabel(created.apiKey) },
         result: { ok: true, data: { agentId: created.agentId, name: created.name, apiKey: created.apiKey } },
       };
     },

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { handOffRevealedKey } from "@/lib/handoff/rotation-handoff";
 import { revokeHandoff } from "@/lib/handoff/handoffs";
-import { failure } from "@/lib/results/action-result";
+import { failure } from "@/lib/action-result";
 import { authenticatedAction } from "@/lib/session/authenticated-action";
 
 const handOffKeySchema = z.strictObject({

@@ -18,7 +18,7 @@ const rotateAgentKeySchema = rotationConfirmationSchema.extend({
 /**
  * Rotates one agent's key. The new key goes back in this response and nowhere else:
  * the session keeps the operator's key (never an agent's), and the records keep only
- * the key's fingerprint.
+ * the key's label.
  */
 export const rotateAgentKey = changeAction<typeof rotateAgentKeySchema, Rotation, Rotated | RotatedWithHandoff>(rotateAgentKeySchema, (input, context) => {
   const change = rotationChange(context, { subject: { kind: "agent", agentId: input.agentId }, attemptId: input.attemptId, knownRotationAt: input.knownRotationAt, ownAttemptId: input.ownAttemptId });

@@ -1,10 +1,10 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { isDemoMode } from "@/lib/config/faucet-mode";
+import { isDemoMode } from "@/lib/config/env";
 import { getEmbeddedFaucet } from "@/lib/faucet/embedded-transport";
 import { log } from "@/lib/log";
-import { failure } from "@/lib/results/action-result";
+import { failure } from "@/lib/action-result";
 import { signInWithKey, type SignInResult } from "@/lib/session/sign-in-with-key";
 
 /** Only demo mode has a demo operator; otherwise this action refuses. */

@@ -1,8 +1,8 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { failure } from "@/lib/results/action-result";
-import { recordAnonymousRefusal } from "@/lib/security/anonymous-refusals";
+import { failure } from "@/lib/action-result";
+import { recordAnonymousRefusal } from "@/lib/audit/anonymous-refusals";
 import { operatorKeySchema } from "@/lib/session/operator-key-schema";
 import { signInWithKey, type SignInResult } from "@/lib/session/sign-in-with-key";
 

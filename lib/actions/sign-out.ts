@@ -4,7 +4,7 @@ import { redirect } from "next/navigation";
 import { auditActor } from "@/lib/audit/audit-actor";
 import { recordAuditEventQuietly } from "@/lib/audit/record-audit-event";
 import { log } from "@/lib/log";
-import { recordAnonymousRefusal } from "@/lib/security/anonymous-refusals";
+import { recordAnonymousRefusal } from "@/lib/audit/anonymous-refusals";
 import { isSameOriginRequest } from "@/lib/security/same-origin";
 import { endOperatorSessions } from "@/lib/session/session-records";
 import { clearSessionCookie, closeSession, readSession } from "@/lib/session/session-store";

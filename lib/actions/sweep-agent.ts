@@ -3,8 +3,8 @@
 import { agentOnlySchema } from "@/lib/agents/agent-change-schemas";
 import { changeAction } from "@/lib/changes/change-action";
 import { AGENT_CHANGE_LIMIT } from "@/lib/changes/run-change";
-import { failure } from "@/lib/results/action-result";
-import { formatUtcTime } from "@/lib/time/format-utc-time";
+import { failure } from "@/lib/action-result";
+import { formatUtcTime } from "@/lib/format-utc-time";
 
 /** Moves the agent's whole balance to the operator. */
 export const sweepAgent = changeAction(agentOnlySchema, ({ agentId }) => ({

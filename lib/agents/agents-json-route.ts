@@ -3,9 +3,8 @@ import { NextResponse } from "next/server";
 import { isFaucetError } from "@/lib/faucet";
 import { log } from "@/lib/log";
 import type { OperatorSession } from "@/lib/session/session-data";
-import { readSessionState } from "@/lib/session/session-store";
+import { endSessionIfRefused, readSessionState } from "@/lib/session/session-store";
 import { isStoreUnavailable, STORE_UNAVAILABLE_MESSAGE } from "@/lib/store/store-unavailable-error";
-import { onListKeyRefused } from "./agents-request-session";
 
 const NO_STORE = { "cache-control": "no-store" };
 
@@ -27,7 +26,7 @@ export async function agentsJson(load: (session: OperatorSession) => Promise<obj
       return json(200, await load(session));
     } catch (error) {
       if (!isFaucetError(error) || error.kind !== "invalid_key") throw error;
-      const verdict = await onListKeyRefused(session);
+      const verdict = await endSessionIfRefused(session);
       if (verdict === "key_invalid") return json(401, { reason: "key_invalid", message: error.message });
       return json(409, { message: "Your operator key was just rotated in another tab. Reload to continue with the new key." });
     }

@@ -1,4 +1,4 @@
-/** What the agents page shows. Safe for the browser: it never holds a key, only fingerprints. */
+/** What the agents page shows. Safe for the browser: it never holds a key, only labels and tails (lib/key-label.ts). */
 export type AgentRow = {
   id: number;
   name: string;
@@ -9,7 +9,7 @@ export type AgentRow = {
   /** Epoch ms while withdrawals are locked, else null. */
   cooldownUntil: number | null;
   /** Tail of the key made by the last rotation while its cooldown lasts, e.g. "9f3a". */
-  rotatedKeyFingerprint: string | null;
+  rotatedKeyTail: string | null;
   /** The last rotation the console recorded, from any tab, browser or instance. */
   lastRotation: LastRotation | null;
   /** When the faucet says the agent was created (epoch ms), if it says. */
@@ -31,7 +31,7 @@ export type OperatorSummary = {
   name: string;
   balanceSats: number;
   cooldownUntil: number | null;
-  keyFingerprint: string | null;
+  keyTail: string | null;
   lastRotation: LastRotation | null;
 };
 

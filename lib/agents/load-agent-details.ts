@@ -3,20 +3,20 @@ import { listKeyHistory } from "@/lib/audit/audit-query";
 import { faucetTimeoutMs, getFaucetClient, isFaucetError, type BudgetStatus, type FaucetAgent } from "@/lib/faucet";
 import { log } from "@/lib/log";
 import type { OperatorSession } from "@/lib/session/session-data";
-import { agentListMemo } from "./agent-list-memo";
+import { agentListMemo } from "@/lib/faucet/agent-list-memo";
 
 export type AgentDetails = {
   agent: FaucetAgent;
   budget: BudgetStatus;
   /** The current key's label from the audit log (prefix…last4), or null when the log has none. */
-  keyFingerprint: string | null;
+  keyLabel: string | null;
 };
 
 /** The latest key the log saw confirmed; the log being down does not hide the faucet's details. */
 async function currentKeyLabel(operatorId: number, agentId: number): Promise<string | null> {
   try {
     const history = await listKeyHistory(operatorId, agentId, Date.now() - faucetTimeoutMs() - 5_000);
-    return history.entries.find((entry) => entry.id === history.currentId)?.keyFingerprint ?? null;
+    return history.entries.find((entry) => entry.id === history.currentId)?.keyLabel ?? null;
   } catch (error) {
     log.warn("an agent's key history could not be read for its details", error);
     return null;
@@ -40,5 +40,5 @@ export async function loadAgentDetails(session: OperatorSession, agentId: number
     if (isFaucetError(error) && error.kind === "not_found") return null;
     throw error;
   }
-  return { agent, budget, keyFingerprint: await currentKeyLabel(session.operatorId, agentId) };
+  return { agent, budget, keyLabel: await currentKeyLabel(session.operatorId, agentId) };
 }

@@ -3,7 +3,7 @@ import { getFaucetClient } from "@/lib/faucet";
 import { latestRotations, type RecordedRotation } from "@/lib/keys/rotation-attempts";
 import { agentCooldownMap } from "@/lib/session/cookie-cooldowns";
 import type { OperatorSession } from "@/lib/session/session-data";
-import { agentListMemo } from "./agent-list-memo";
+import { agentListMemo } from "@/lib/faucet/agent-list-memo";
 import type { AgentRow, AgentsPage } from "./agents-view";
 import type { AgentsPageRequest } from "./view-params";
 import { agentFlags } from "./key-age";
@@ -22,8 +22,8 @@ function lastRotationOf(recorded: RecordedRotation | undefined) {
 
 /** "agent_…9f3a" → "9f3a", while that rotation's cooldown lasts. */
 function recordedTail(recorded: RecordedRotation | undefined, now: number): string | null {
-  if (!recorded?.keyFingerprint || (recorded.cooldownUntil ?? 0) <= now) return null;
-  const tail = recorded.keyFingerprint.slice(-4).toLowerCase();
+  if (!recorded?.keyLabel || (recorded.cooldownUntil ?? 0) <= now) return null;
+  const tail = recorded.keyLabel.slice(-4).toLowerCase();
   return /^[0-9a-f]{4}$/.test(tail) ? tail : null;
 }
 
@@ -53,7 +53,7 @@ export async function loadAgentRows(session: OperatorSession, now: number, { reu
       isActive: agent.isActive,
       budgetLimitSats: agent.budgetLimitSats,
       cooldownUntil: activeUntil(now, agent.cooldownUntil, rotation?.until, record?.cooldownUntil),
-      rotatedKeyFingerprint: recordedTail(record, now) ?? rotation?.fingerprint ?? null,
+      rotatedKeyTail: recordedTail(record, now) ?? rotation?.keyTail ?? null,
       lastRotation,
       createdAt: agent.createdAt,
       flags: agentFlags({ ...agent, lastRotation }, now, maxAgeDays),
@@ -82,7 +82,7 @@ export async function loadAgentsPage(
       name: whoami.name,
       balanceSats: whoami.balanceSats,
       cooldownUntil: activeUntil(now, whoami.cooldownUntil, session.operatorCooldownUntil, recorded.get("operator")?.cooldownUntil),
-      keyFingerprint: session.operatorKeyFingerprint,
+      keyTail: session.operatorKeyTail,
       lastRotation: lastRotationOf(recorded.get("operator")),
     },
     agents: shaped.slice(request.offset, request.offset + request.limit),

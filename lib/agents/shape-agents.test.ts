@@ -11,7 +11,7 @@ const row = (id: number, name: string, balanceSats: number, isActive = true, coo
   balanceSats,
   isActive,
   cooldownUntil,
-  rotatedKeyFingerprint: null,
+  rotatedKeyTail: null,
   lastRotation: null,
   createdAt: null,
   flags: [],
@@ -67,7 +67,7 @@ describe("shapeAgents", () => {
       flags: fc.array(flag, { maxLength: 2 }),
     });
     const rowsArb = fc.uniqueArray(arbitraryRow, { selector: (agent) => agent.id, maxLength: 30 }).map((list) =>
-      list.map((agent): AgentRow => ({ ...agent, budgetLimitSats: null, rotatedKeyFingerprint: null })),
+      list.map((agent): AgentRow => ({ ...agent, budgetLimitSats: null, rotatedKeyTail: null })),
     );
     const viewArb = fc.record({
       q: fc.constantFrom("", "a", "#3"),

@@ -1,6 +1,6 @@
 import "server-only";
 import { headers } from "next/headers";
-import { instanceId } from "@/lib/config/instance-id";
+import { instanceId } from "@/lib/config/env";
 import { clientAddress } from "@/lib/security/same-origin";
 
 /** Who did something, from where: the part of an audit event that comes from the request. */

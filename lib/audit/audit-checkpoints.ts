@@ -4,8 +4,7 @@ import { mkdirSync } from "node:fs";
 import { open, readFile } from "node:fs/promises";
 import path from "node:path";
 import { and, eq, isNotNull, min } from "drizzle-orm";
-import { consoleDataDir } from "@/lib/config/data-dir";
-import { instanceId } from "@/lib/config/instance-id";
+import { env, instanceId, secretsOf } from "@/lib/config/env";
 import { log } from "@/lib/log";
 import { getStore } from "@/lib/store/get-store";
 import { auditChains, auditEvents } from "@/lib/store/schema";
@@ -66,10 +65,6 @@ export function signCheckpoint(body: Omit<Checkpoint, "sig">, key: AuditKey): Ch
 
 export function lineHash(line: string): string {
   return createHash("sha256").update(line, "utf8").digest("hex");
-}
-
-export function defaultCheckpointFile(env: Record<string, string | undefined> = process.env, dataDir = consoleDataDir()): string {
-  return env.AUDIT_CHECKPOINT_FILE?.trim() || path.join(dataDir, "audit-checkpoints.jsonl");
 }
 
 /** Every chain's head and anchor as the store has them now, and where its keyed rows begin. */
@@ -186,10 +181,10 @@ export function noteAuditAppend(): void {
 export function startAuditCheckpoints(): void {
   const global = globalThis as { [CHECKPOINTS_KEY]?: CheckpointState };
   if (global[CHECKPOINTS_KEY]) return;
-  const file = defaultCheckpointFile();
+  const file = env().auditCheckpointFile;
   const state: CheckpointState = { writer: new CheckpointWriter(file, instanceId(), auditKeyring().current), running: null, events: 0 };
   global[CHECKPOINTS_KEY] = state;
-  const notice = checkpointsBesideStoreNotice(process.env, consoleDataDir(), file);
+  const notice = checkpointsBesideStoreNotice(secretsOf(), env().dataDir, file);
   if (notice) log.warn(notice);
   setTimeout(() => void runCheckpoint(state), FIRST_CHECKPOINT_AFTER_MS).unref();
   setInterval(() => void runCheckpoint(state), CHECKPOINT_EVERY_MS).unref();

@@ -78,7 +78,7 @@ function entry(overrides: Partial<AuditEntry> = {}): AuditEntry {
     outcome: "ok",
     neverCompleted: false,
     refusal: null,
-    keyFingerprint: "agent_…9f3a",
+    keyLabel: "agent_…9f3a",
     sessionLabel: "3fa1c2d0",
     clientAddress: "127.0.0.1",
     userAgent: "UA",

@@ -22,7 +22,7 @@ export type AuditEntry = {
   /** True for a pending row that was never completed. */
   neverCompleted: boolean;
   refusal: string | null;
-  keyFingerprint: string | null;
+  keyLabel: string | null;
   sessionLabel: string | null;
   clientAddress: string | null;
   userAgent: string | null;

@@ -15,7 +15,7 @@ export type HashedAuditFields = {
   target: string;
   outcome: string;
   refusal: string | null;
-  keyFingerprint: string | null;
+  keyLabel: string | null;
   sessionLabel: string | null;
   clientAddress: string | null;
   userAgent: string | null;
@@ -46,7 +46,7 @@ export function canonicalAuditFields(row: HashedAuditFields): string {
     row.target,
     row.outcome,
     row.refusal,
-    row.keyFingerprint,
+    row.keyLabel,
     row.sessionLabel,
     row.clientAddress,
     row.userAgent,

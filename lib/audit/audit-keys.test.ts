@@ -31,7 +31,7 @@ describe("the audit keyring", () => {
   it("writes with a map's highest id and verifies with every id (rotation)", () => {
     const ring = resolveAuditKeyring({ AUDIT_KEY: JSON.stringify({ 1: AUDIT, 2: `${AUDIT}-new` }), FAUCET_API_URL: "https://faucet.example/api" }, dataDir());
     expect(ring.current.id).toBe("audit-2");
-    const row = { id: "e", chain: "operator:1", position: 1, at: new Date(0), operatorId: 1, action: "sign_in", target: "operator", outcome: "ok", refusal: null, keyFingerprint: null, sessionLabel: null, clientAddress: null, userAgent: null, instanceId: "i", batchId: null, completes: null, prevHash: "0" };
+    const row = { id: "e", chain: "operator:1", position: 1, at: new Date(0), operatorId: 1, action: "sign_in", target: "operator", outcome: "ok", refusal: null, keyLabel: null, sessionLabel: null, clientAddress: null, userAgent: null, instanceId: "i", batchId: null, completes: null, prevHash: "0" };
     const old = ring.byId.get("audit-1");
     expect(old).toBeDefined();
     if (old) expect(keyedAuditRowHash(row, old).hash).not.toBe(keyedAuditRowHash(row, ring.current).hash);

@@ -2,9 +2,8 @@ import "server-only";
 import { createPrivateKey, createPublicKey, hkdfSync, type KeyObject } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { ConfigError } from "@/lib/config/config-error";
-import { consoleDataDir } from "@/lib/config/data-dir";
-import { parseSessionSecret, resolveSessionPasswords } from "@/lib/session/session-secret";
+import { ConfigError, env, parseSecretMap, secretsOf } from "@/lib/config/env";
+import { resolveSessionPasswords } from "@/lib/config/session-secret";
 
 /**
  * The audit log's keys, none of them in the database: an HMAC-SHA256 key that links each
@@ -43,12 +42,7 @@ export function auditKeyFromSecret(id: string, secret: string): AuditKey {
 
 /** AUDIT_KEY: one secret of at least 32 characters, or a JSON map of numeric ids to secrets (rotation). */
 export function parseAuditKey(value: string): Record<string, string> {
-  try {
-    return parseSessionSecret(value);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new ConfigError(error.message.replaceAll("SESSION_SECRET", "AUDIT_KEY"));
-    throw error;
-  }
+  return parseSecretMap("AUDIT_KEY", value);
 }
 
 function keysOf(prefix: "audit" | "session", secrets: Record<string, string>): AuditKey[] {
@@ -98,6 +92,6 @@ const globalForAudit = globalThis as { auditKeyring?: AuditKeyring };
 
 /** The process's keyring, resolved once (start-up has already checked the configuration). */
 export function auditKeyring(): AuditKeyring {
-  globalForAudit.auditKeyring ??= resolveAuditKeyring(process.env, consoleDataDir());
+  globalForAudit.auditKeyring ??= resolveAuditKeyring(secretsOf(), env().dataDir);
   return globalForAudit.auditKeyring;
 }

@@ -65,7 +65,7 @@ const columns = {
   target: auditEvents.target,
   outcome: auditEvents.outcome,
   refusal: auditEvents.refusal,
-  keyFingerprint: auditEvents.keyFingerprint,
+  keyLabel: auditEvents.keyLabel,
   sessionLabel: auditEvents.sessionLabel,
   clientAddress: auditEvents.clientAddress,
   userAgent: auditEvents.userAgent,
@@ -74,7 +74,7 @@ const columns = {
   finishedAt: completion.at,
   finalOutcome: completion.outcome,
   finalRefusal: completion.refusal,
-  finalFingerprint: completion.keyFingerprint,
+  finalLabel: completion.keyLabel,
 };
 
 /** Logical events: each one-shot or pending row with its completion, if any, newest first. */
@@ -103,7 +103,7 @@ function toEntry(row: JoinedRow, staleBefore: number): AuditEntry {
     outcome: displayOutcome(stored, row.at, staleBefore),
     neverCompleted: stored === "pending",
     refusal: row.finalRefusal ?? row.refusal,
-    keyFingerprint: row.finalFingerprint ?? row.keyFingerprint,
+    keyLabel: row.finalLabel ?? row.keyLabel,
     sessionLabel: row.sessionLabel,
     clientAddress: row.clientAddress,
     userAgent: row.userAgent,
@@ -138,8 +138,8 @@ export type KeyHistory = { entries: AuditEntry[]; currentId: string | null };
 
 /**
  * Every key an agent has had, newest first: each rotation (and, once agents are created
- * here, the creation) with its outcome and fingerprint. The current key is the newest that
- * the faucet confirmed with a fingerprint.
+ * here, the creation) with its outcome and key label. The current key is the newest that
+ * the faucet confirmed with a label.
  */
 export async function listKeyHistory(operatorId: number, agentId: number, staleBefore: number): Promise<KeyHistory> {
   const rows = await selectJoined(
@@ -147,6 +147,6 @@ export async function listKeyHistory(operatorId: number, agentId: number, staleB
     KEY_HISTORY_LIMIT,
   );
   const entries = rows.map((row) => toEntry(row, staleBefore));
-  const current = entries.find((entry) => entry.outcome === "ok" && entry.keyFingerprint);
+  const current = entries.find((entry) => entry.outcome === "ok" && entry.keyLabel);
   return { entries, currentId: current?.id ?? null };
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import { and, asc, eq, lte, max } from "drizzle-orm";
-import { auditRetentionDays } from "@/lib/config/audit-retention-days";
+import { env } from "@/lib/config/env";
 import { log } from "@/lib/log";
 import { getStore } from "@/lib/store/get-store";
 import { auditChains, auditEvents } from "@/lib/store/schema";
@@ -81,7 +81,7 @@ export function startAuditPruning(): void {
   const global = globalThis as { [PRUNER_KEY]?: boolean };
   if (global[PRUNER_KEY]) return;
   global[PRUNER_KEY] = true;
-  const days = auditRetentionDays();
+  const days = env().auditRetentionDays;
   const run = async () => {
     try {
       const { db } = await getStore();

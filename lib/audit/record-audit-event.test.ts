@@ -33,9 +33,9 @@ describe.each(["pglite", "postgres"] as const)("recording audit events on %s", (
     expect((await list(operatorId)).entries).toMatchObject([{ id: handle.id, outcome: "pending", neverCompleted: true }]);
     // A console killed mid-call leaves it pending: once no call can still be running, it reads "unknown".
     expect((await list(operatorId, Date.now() + 1)).entries).toMatchObject([{ id: handle.id, outcome: "unknown", neverCompleted: true }]);
-    await finishAuditEvent(handle, { outcome: "ok", keyFingerprint: "agent_…9f3a" });
+    await finishAuditEvent(handle, { outcome: "ok", keyLabel: "agent_…9f3a" });
     const [entry] = (await list(operatorId)).entries;
-    expect(entry).toMatchObject({ id: handle.id, outcome: "ok", keyFingerprint: "agent_…9f3a", sessionLabel: "3fa1c2d0", clientAddress: "127.0.0.1", userAgent: "vitest", instanceId: "test-1" });
+    expect(entry).toMatchObject({ id: handle.id, outcome: "ok", keyLabel: "agent_…9f3a", sessionLabel: "3fa1c2d0", clientAddress: "127.0.0.1", userAgent: "vitest", instanceId: "test-1" });
     expect(entry?.finishedAt).toEqual(expect.any(Number));
     expect(await verifyAuditChains((await getStore()).db, { keyring: auditKeyring() })).toMatchObject({ ok: true, unkeyed: 0 });
   });
@@ -44,20 +44,20 @@ describe.each(["pglite", "postgres"] as const)("recording audit events on %s", (
     const who = actor();
     const handle = await beginAuditEvent(who, { action: "rotate_operator_key", target: "operator" });
     await finishAuditEvent(handle, { outcome: "refused", refusal: "cooldown" });
-    await finishAuditEvent(handle, { outcome: "ok", keyFingerprint: "lf_…abcd" });
-    expect((await list(who.operatorId ?? 0)).entries).toMatchObject([{ outcome: "refused", refusal: "cooldown", keyFingerprint: null }]);
+    await finishAuditEvent(handle, { outcome: "ok", keyLabel: "lf_…abcd" });
+    expect((await list(who.operatorId ?? 0)).entries).toMatchObject([{ outcome: "refused", refusal: "cooldown", keyLabel: null }]);
   });
 
   it("never stores a key: a fingerprint that is not a label is dropped, a refusal that is not a kind becomes 'other'", async () => {
     const who = actor();
-    await recordAuditEvent(who, { action: "rotate_agent_key", target: "agent:1", outcome: "ok", keyFingerprint: KEY });
+    await recordAuditEvent(who, { action: "rotate_agent_key", target: "agent:1", outcome: "ok", keyLabel: KEY });
     await recordAuditEvent(who, { action: "sign_in", target: "operator", outcome: "refused", refusal: `bad key ${KEY}` });
     const { db } = await getStore();
     const dump = JSON.stringify((await db.execute(`select * from audit_events`)).rows);
     expect(dump).not.toContain("0123456789abcdef");
     expect((await list(who.operatorId ?? 0)).entries).toMatchObject([
       { action: "sign_in", refusal: "other" },
-      { action: "rotate_agent_key", keyFingerprint: null },
+      { action: "rotate_agent_key", keyLabel: null },
     ]);
   });
 
@@ -89,14 +89,14 @@ describe.each(["pglite", "postgres"] as const)("recording audit events on %s", (
     const who = actor();
     const operatorId = who.operatorId ?? 0;
     const first = await beginAuditEvent(who, { action: "rotate_agent_key", target: "agent:9" });
-    await finishAuditEvent(first, { outcome: "ok", keyFingerprint: "agent_…1111" });
+    await finishAuditEvent(first, { outcome: "ok", keyLabel: "agent_…1111" });
     const second = await beginAuditEvent(who, { action: "rotate_agent_key", target: "agent:9" });
-    await finishAuditEvent(second, { outcome: "ok", keyFingerprint: "agent_…2222" });
+    await finishAuditEvent(second, { outcome: "ok", keyLabel: "agent_…2222" });
     const third = await beginAuditEvent(who, { action: "rotate_agent_key", target: "agent:9" });
     await finishAuditEvent(third, { outcome: "refused", refusal: "cooldown" });
-    await recordAuditEvent(who, { action: "rotate_agent_key", target: "agent:10", outcome: "ok", keyFingerprint: "agent_…3333" });
+    await recordAuditEvent(who, { action: "rotate_agent_key", target: "agent:10", outcome: "ok", keyLabel: "agent_…3333" });
     const history = await listKeyHistory(operatorId, 9, 0);
-    expect(history.entries.map((entry) => entry.keyFingerprint)).toEqual([null, "agent_…2222", "agent_…1111"]);
+    expect(history.entries.map((entry) => entry.keyLabel)).toEqual([null, "agent_…2222", "agent_…1111"]);
     expect(history.currentId).toBe(second.id);
   });
 

@@ -20,13 +20,13 @@ export type AuditEventEnd = {
   /** With "refused": the refusal's kind (rate_limited, invalid_key, rotated_elsewhere, …), never a message. */
   refusal?: string | null;
   /** keyLabel() of the key the event produced (prefix…last4). */
-  keyFingerprint?: string | null;
+  keyLabel?: string | null;
 };
 
 /** A refusal is a short machine word: free text could carry anything, a key included. */
 const REFUSAL_PATTERN = /^[a-z][a-z0-9_]{0,47}$/;
 /** keyLabel()'s shape: an optional letters-and-underscore prefix, an ellipsis, at most four characters. */
-const FINGERPRINT_PATTERN = /^(?:[A-Za-z]{1,16}_)?…[A-Za-z0-9_-]{0,4}$/u;
+const LABEL_PATTERN = /^(?:[A-Za-z]{1,16}_)?…[A-Za-z0-9_-]{0,4}$/u;
 
 function checkedRefusal(refusal: string | null | undefined): string | null {
   if (!refusal) return null;
@@ -36,10 +36,10 @@ function checkedRefusal(refusal: string | null | undefined): string | null {
 }
 
 /** The last line of defence against a key in the log: anything but a label is dropped. */
-function checkedFingerprint(fingerprint: string | null | undefined): string | null {
-  if (!fingerprint) return null;
-  if (FINGERPRINT_PATTERN.test(fingerprint)) return fingerprint;
-  log.warn("an audit key fingerprint that is not a prefix…last4 label was dropped");
+function checkedLabel(label: string | null | undefined): string | null {
+  if (!label) return null;
+  if (LABEL_PATTERN.test(label)) return label;
+  log.warn("an audit key label that is not prefix…last4 was dropped");
   return null;
 }
 
@@ -53,7 +53,7 @@ function row(actor: AuditActor, start: AuditEventStart, outcome: StoredAuditOutc
     target: start.target,
     outcome,
     refusal: null,
-    keyFingerprint: null,
+    keyLabel: null,
     sessionLabel: actor.sessionLabel,
     clientAddress: actor.clientAddress,
     userAgent: actor.userAgent,
@@ -91,7 +91,7 @@ function pendingEvent(actor: AuditActor, start: AuditEventStart): { row: NewAudi
 function completion(handle: AuditEventHandle, end: AuditEventEnd): NewAuditRow {
   return row(handle.actor, handle, end.outcome, {
     refusal: end.outcome === "refused" ? checkedRefusal(end.refusal ?? "refused") : null,
-    keyFingerprint: checkedFingerprint(end.keyFingerprint),
+    keyLabel: checkedLabel(end.keyLabel),
     completes: handle.id,
   });
 }
@@ -99,7 +99,7 @@ function completion(handle: AuditEventHandle, end: AuditEventEnd): NewAuditRow {
 function oneShot(actor: AuditActor, event: AuditEventStart & AuditEventEnd): NewAuditRow {
   return row(actor, event, event.outcome, {
     refusal: event.outcome === "refused" ? checkedRefusal(event.refusal ?? "refused") : null,
-    keyFingerprint: checkedFingerprint(event.keyFingerprint),
+    keyLabel: checkedLabel(event.keyLabel),
   });
 }
 

@@ -29,7 +29,7 @@ function event(operatorId: number | null, overrides: Partial<NewAuditRow> = {}):
     target: "agent:7",
     outcome: "ok",
     refusal: null,
-    keyFingerprint: "agent_…9f3a",
+    keyLabel: "agent_…9f3a",
     sessionLabel: "aaaa1111",
     clientAddress: "127.0.0.1",
     userAgent: "test",
@@ -121,7 +121,7 @@ describe.each(["pglite", "postgres"] as const)("the audit chain on %s", (engine)
 
   it("accepts one completion per pending event and refuses a second", async () => {
     await fresh();
-    const pending = await append(event(5, { outcome: "pending", keyFingerprint: null }));
+    const pending = await append(event(5, { outcome: "pending", keyLabel: null }));
     expect(await append(event(5, { completes: pending?.id ?? null }))).not.toBeNull();
     expect(await append(event(5, { completes: pending?.id ?? null, outcome: "refused" }))).toBeNull();
     expect(await verify({ files: [] })).toMatchObject({ ok: true, events: 2 });

@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { failure, type ActionFailure, type ActionResult } from "@/lib/results/action-result";
+import { failure, type ActionFailure, type ActionResult } from "@/lib/action-result";
 import { storeRateLimiter } from "@/lib/security/limits";
 import { authenticatedAction } from "@/lib/session/authenticated-action";
 import { BULK_RUN_MAX_SIZE, issueBulkRun, type BulkKind, type IssuedBulkRun } from "./bulk-runs";

@@ -59,7 +59,7 @@ let operatorCounter = 5_000;
 async function signedIn(): Promise<OperatorSession> {
   const operatorId = operatorCounter++;
   const operatorKey = "lf_0123456789abcdef0123456789abcdef";
-  const { id, sessionKey } = await createSessionRecord({ operatorId, operatorName: "Ada", operatorKey, operatorKeyFingerprint: "cdef", now: Date.now() });
+  const { id, sessionKey } = await createSessionRecord({ operatorId, operatorName: "Ada", operatorKey, operatorKeyTail: "cdef", now: Date.now() });
   return {
     sessionId: id,
     sessionKey: sessionKey.toString("base64url"),
@@ -68,7 +68,7 @@ async function signedIn(): Promise<OperatorSession> {
     operatorId,
     operatorName: "Ada",
     operatorCooldownUntil: null,
-    operatorKeyFingerprint: "cdef",
+    operatorKeyTail: "cdef",
     agentCooldowns: [],
   };
 }

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { FaucetError } from "@/lib/faucet/faucet-error";
 import type { OperatorSession } from "@/lib/session/session-data";
 import { StoreUnavailableError } from "@/lib/store/store-unavailable-error";
-import type { ActionResult } from "@/lib/results/action-result";
+import type { ActionResult } from "@/lib/action-result";
 import type { ChangeAction } from "./change-action";
 import { NEW_KEY, session } from "@/lib/changes/test-doubles";
 
@@ -36,7 +36,7 @@ vi.mock("@/lib/audit/record-audit-event", () => ({
   recordAuditEventIn: (_tx: object, actor: unknown, event: unknown) => doubles.recordAudit(actor, event),
   recordAuditEventQuietly: doubles.recordAudit,
 }));
-vi.mock("@/lib/agents/agent-list-memo", () => ({ agentListMemo: () => ({ forget: doubles.forget }) }));
+vi.mock("@/lib/faucet/agent-list-memo", () => ({ agentListMemo: () => ({ forget: doubles.forget }) }));
 vi.mock("./bulk-runs", async (importOriginal) => ({ ...(await importOriginal<typeof import("./bulk-runs")>()), claimBulkCall: doubles.claimBulkCall }));
 
 const { runChange } = await import("./run-change");
@@ -165,7 +165,7 @@ describe("createAgent", () => {
     expect(result).toEqual({ ok: true, data: { agentId: 42, name: "scout", apiKey: NEW_KEY } });
     expect(doubles.faucet.createAgent).toHaveBeenCalledWith(session.operatorKey, { name: "scout", description: undefined, budgetLimitSats: 500 });
     expect(doubles.beginAudit).toHaveBeenCalledWith(expect.anything(), { action: "create_agent", target: "operator", batchId: null });
-    expect(doubles.finishAudit).toHaveBeenCalledWith(expect.objectContaining({ target: "agent:42" }), { outcome: "ok", keyFingerprint: "agent_…9f3a" });
+    expect(doubles.finishAudit).toHaveBeenCalledWith(expect.objectContaining({ target: "agent:42" }), { outcome: "ok", keyLabel: "agent_…9f3a" });
     expect(JSON.stringify(doubles.finishAudit.mock.calls)).not.toContain(NEW_KEY);
   });
 

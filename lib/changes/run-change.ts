@@ -1,5 +1,5 @@
 import "server-only";
-import { agentListMemo } from "@/lib/agents/agent-list-memo";
+import { agentListMemo } from "@/lib/faucet/agent-list-memo";
 import { auditActor, type AuditActor } from "@/lib/audit/audit-actor";
 import type { AuditAction, AuditTarget } from "@/lib/audit/audit-vocabulary";
 import {
@@ -14,8 +14,7 @@ import { getFaucetClient, isFaucetError, type FaucetClient, type FaucetError } f
 import { log, withLogContext } from "@/lib/log";
 import { trackRun } from "@/lib/ops/in-flight";
 import { metrics } from "@/lib/ops/metrics";
-import { failure, type ActionFailure, type ActionResult } from "@/lib/results/action-result";
-import { faucetFailure } from "@/lib/results/faucet-failure";
+import { failure, faucetFailure, type ActionFailure, type ActionResult } from "@/lib/action-result";
 import { storeRateLimiter } from "@/lib/security/limits";
 import type { OperatorSession } from "@/lib/session/session-data";
 import { getStore } from "@/lib/store/get-store";

@@ -11,6 +11,6 @@ export const session: OperatorSession = {
   operatorId: 7,
   operatorName: "Ada",
   operatorCooldownUntil: null,
-  operatorKeyFingerprint: "cdef",
+  operatorKeyTail: "cdef",
   agentCooldowns: [],
 };

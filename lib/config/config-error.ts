@@ -1,7 +1,2 @@
-/** A setting the console cannot start with; its message names the variable and the fix. */
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ConfigError";
-  }
-}
+// Kept only for lib/emulator until it moves to packages/faucet-emulator with its own options (issue 17 item 4).
+export { ConfigError } from "./env";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "./config-error";
+import { ConfigError } from "./env";
 import { envInteger } from "./env-number";
 
 describe("envInteger", () => {

@@ -1,5 +1,6 @@
-// Relative, not "@/…": the stand-alone faucet and the e2e support code import this too.
-import { ConfigError } from "./config-error";
+// Kept only for lib/emulator (relative: its stand-alone bin imports it) until it moves to
+// packages/faucet-emulator with its own options (issue 17 item 4); the console reads numbers through env.ts.
+import { ConfigError } from "./env";
 
 type EnvIntegerOptions = { fallback: number; min?: number; max?: number };
 

@@ -1,19 +1,23 @@
 import "server-only";
 import { createEmbeddedTransport } from "./embedded-transport";
 import { createFaucetClient, type FaucetClient } from "./faucet-client";
-import { faucetTimeoutMs } from "./faucet-timeout";
+import { env } from "@/lib/config/env";
 import { createHttpTransport } from "./http-transport";
 import { metrics } from "@/lib/ops/metrics";
 
 export { FaucetError, isFaucetError, type FaucetErrorKind } from "./faucet-error";
 export type { AgentBudget, CreatedAgent, FaucetClient, Funding, Sweep } from "./faucet-client";
-export { faucetTimeoutMs } from "./faucet-timeout";
 export type { BudgetStatus, FaucetAgent, Rotation, WhoAmI } from "./schemas";
+
+/** How long one faucet call may take (FAUCET_TIMEOUT_MS). */
+export function faucetTimeoutMs(): number {
+  return env().faucetTimeoutMs;
+}
 
 /** Set FAUCET_API_URL to talk to a real (or stand-alone) faucet; unset means the embedded one. */
 export function faucetApiUrl(): string | undefined {
-  const url = process.env.FAUCET_API_URL?.trim();
-  return url ? url : undefined;
+  const { faucet } = env();
+  return faucet.kind === "remote" ? faucet.url : undefined;
 }
 
 export function isEmbeddedFaucet(): boolean {

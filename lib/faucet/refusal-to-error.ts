@@ -1,6 +1,6 @@
 import { FaucetError, type FaucetErrorKind } from "./faucet-error";
 import { parseInstant, type Refusal } from "./schemas";
-import { formatUtcTime } from "@/lib/time/format-utc-time";
+import { formatUtcTime } from "@/lib/format-utc-time";
 
 const KNOWN_CODES: Record<string, FaucetErrorKind> = {
   invalid_key: "invalid_key",

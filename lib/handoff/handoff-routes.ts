@@ -1,8 +1,8 @@
 import "server-only";
 import { NextResponse, type NextRequest } from "next/server";
-import { faucetMode, isDemoMode } from "@/lib/config/faucet-mode";
+import { env, isDemoMode } from "@/lib/config/env";
 import { securitySettings } from "@/lib/config/security-settings";
-import { readCappedBody } from "@/lib/http/read-capped-body";
+import { readCappedBody } from "@/lib/http";
 import { log } from "@/lib/log";
 import { clientAddressOf, requestHost } from "@/lib/security/origin";
 import { createStoreRateLimiter, type StoreRateLimiter } from "@/lib/security/store-rate-limiter";
@@ -99,7 +99,7 @@ export function parseHandoffFormat(value: string | null): HandoffFormat | null {
 
 /** The faucet URL an agent should call, when the console knows it: the remote faucet, or a demo console's own endpoint. */
 function faucetUrlFor(request: NextRequest): string | null {
-  const mode = faucetMode();
+  const mode = env().faucet;
   if (mode.kind === "remote") return mode.url;
   if (!isDemoMode()) return null;
   const { consoleOrigin, trustedProxyHops } = securitySettings();

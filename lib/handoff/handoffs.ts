@@ -2,8 +2,8 @@ import "server-only";
 import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { AuditActor } from "@/lib/audit/audit-actor";
 import { recordAuditEventIn } from "@/lib/audit/record-audit-event";
-import { instanceId } from "@/lib/config/instance-id";
-import { keyLabel } from "@/lib/keys/key-label";
+import { instanceId } from "@/lib/config/env";
+import { keyLabel } from "@/lib/key-label";
 import { getStore } from "@/lib/store/get-store";
 import { handoffs } from "@/lib/store/schema";
 import type { StoreDatabase } from "@/lib/store/store";
@@ -54,7 +54,7 @@ export type HandoffView = {
   state: HandoffState;
   createdAt: number;
   expiresAt: number;
-  keyFingerprint: string;
+  keyLabel: string;
   redeemedAt: number | null;
   redeemedAddress: string | null;
   alarm: HandoffAlarm | null;
@@ -75,7 +75,7 @@ function view(row: Row): HandoffView {
     state: row.state as HandoffState,
     createdAt: row.createdAt.getTime(),
     expiresAt: row.expiresAt.getTime(),
-    keyFingerprint: row.keyFingerprint,
+    keyLabel: row.keyLabel,
     redeemedAt: row.redeemedAt?.getTime() ?? null,
     redeemedAddress: row.redeemedAddress,
     alarm: (row.alarm as HandoffAlarm | null) ?? null,
@@ -123,13 +123,13 @@ export async function createHandoffIn(tx: StoreDatabase, request: NewHandoff): P
     state: "waiting",
     tokenHash: hashHandoffToken(token),
     sealedKey: sealHandoffKey(request.apiKey, token, { id, agentId: request.agentId, expiresAt }),
-    keyFingerprint: fingerprint,
+    keyLabel: fingerprint,
   });
   await recordAuditEventIn(tx, actorFor(request, null, request.sessionLabel), {
     action: "create_handoff",
     target: target(request),
     outcome: "ok",
-    keyFingerprint: fingerprint,
+    keyLabel: fingerprint,
     batchId: request.batchId ?? null,
   });
   return { id, token, expiresAt: expiresAt.getTime() };
@@ -152,7 +152,7 @@ async function expireIfDue(tx: StoreDatabase, row: Row, now: number, client: Han
     .set({ state: "expired", sealedKey: null, alarm: "expired_unredeemed", alarmAt: new Date(now) })
     .where(eq(handoffs.id, row.id))
     .returning();
-  await recordAuditEventIn(tx, actorFor(row, client), { action: "expire_handoff", target: target(row), outcome: "ok", keyFingerprint: row.keyFingerprint });
+  await recordAuditEventIn(tx, actorFor(row, client), { action: "expire_handoff", target: target(row), outcome: "ok", keyLabel: row.keyLabel });
   return expired!;
 }
 
@@ -215,7 +215,7 @@ export async function redeemHandoff(id: string, token: string, client: HandoffCl
       .set({ state: "redeemed", sealedKey: null, redeemedAt: new Date(now), redeemedAddress: client.address?.slice(0, ADDRESS_MAX) || null, redeemedUserAgent: client.userAgent?.slice(0, USER_AGENT_MAX) || null })
       .where(and(eq(handoffs.id, row.id), eq(handoffs.state, "waiting")))
       .returning();
-    await recordAuditEventIn(tx, actorFor(row, client), { action: "redeem_handoff", target: target(row), outcome: "ok", keyFingerprint: row.keyFingerprint });
+    await recordAuditEventIn(tx, actorFor(row, client), { action: "redeem_handoff", target: target(row), outcome: "ok", keyLabel: row.keyLabel });
     return { ok: true, apiKey, handoff: view(redeemed!) };
   });
 }
@@ -252,7 +252,7 @@ export async function revokeHandoff(operatorId: number, id: string, sessionLabel
     const row = await expireIfDue(tx, found, now, null);
     if (row.state !== "waiting") return false;
     await tx.update(handoffs).set({ state: "revoked", sealedKey: null }).where(eq(handoffs.id, id));
-    await recordAuditEventIn(tx, actorFor(row, null, sessionLabel), { action: "revoke_handoff", target: target(row), outcome: "ok", keyFingerprint: row.keyFingerprint });
+    await recordAuditEventIn(tx, actorFor(row, null, sessionLabel), { action: "revoke_handoff", target: target(row), outcome: "ok", keyLabel: row.keyLabel });
     return true;
   });
 }

@@ -2,9 +2,9 @@ import "server-only";
 import { and, eq, gte } from "drizzle-orm";
 import type { Change } from "@/lib/changes/run-change";
 import type { Rotation } from "@/lib/faucet";
-import { keyLabel } from "@/lib/keys/key-label";
+import { keyLabel } from "@/lib/key-label";
 import type { Rotated } from "@/lib/keys/rotate";
-import { failure, type ActionResult } from "@/lib/results/action-result";
+import { failure, type ActionResult } from "@/lib/action-result";
 import type { OperatorSession } from "@/lib/session/session-data";
 import { getStore } from "@/lib/store/get-store";
 import { handoffs, keyRotations } from "@/lib/store/schema";
@@ -80,13 +80,13 @@ export async function handOffRevealedKey(session: OperatorSession, input: { agen
       rotation.target === `agent:${input.agentId}` &&
       rotation.status === "committed" &&
       rotation.sessionLabel === session.label &&
-      rotation.keyFingerprint === keyLabel(input.apiKey) &&
+      rotation.keyLabel === keyLabel(input.apiKey) &&
       (rotation.finishedAt?.getTime() ?? 0) > now - readHandoffTtlMinutes() * 60_000;
     if (!fits) return failure("not_found", "This key is not one this session was just shown for this agent, so it cannot be handed off. Rotate again and hand off the new key.");
     const earlier = await db
       .select({ id: handoffs.id })
       .from(handoffs)
-      .where(and(eq(handoffs.operatorId, session.operatorId), eq(handoffs.agentId, input.agentId), eq(handoffs.keyFingerprint, rotation.keyFingerprint!), gte(handoffs.createdAt, rotation.finishedAt!)))
+      .where(and(eq(handoffs.operatorId, session.operatorId), eq(handoffs.agentId, input.agentId), eq(handoffs.keyLabel, rotation.keyLabel!), gte(handoffs.createdAt, rotation.finishedAt!)))
       .limit(1);
     if (earlier.length > 0) return failure("invalid_input", "This key was already handed off; its link was shown once. Revoke that hand-off and rotate again if the link is lost.");
     const created = await createHandoff({ operatorId: session.operatorId, agentId: input.agentId, agentName: input.agentName, origin: `rotate:agent:${input.agentId}`, sessionLabel: session.label, apiKey: input.apiKey, now });

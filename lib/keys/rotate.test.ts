@@ -87,7 +87,7 @@ describe("rotate", () => {
   });
 
   it("makes no faucet call when the guard says it was rotated elsewhere, or the limit is reached", async () => {
-    doubles.begin.mockResolvedValue({ kind: "rotated_elsewhere", last: { attemptId: "x", at: 0, sessionLabel: "beef0001", instanceId: "i", keyFingerprint: null, cooldownUntil: null } });
+    doubles.begin.mockResolvedValue({ kind: "rotated_elsewhere", last: { attemptId: "x", at: 0, sessionLabel: "beef0001", instanceId: "i", keyLabel: null, cooldownUntil: null } });
     expect(await rotate(single, { ...request, subject: { kind: "agent", agentId: 4 } })).toMatchObject({ ok: false, code: "rotated_elsewhere", lastRotation: { at: 0, sessionLabel: "beef0001" } });
     doubles.take.mockResolvedValue({ allowed: false, retryAfterSeconds: 12 });
     expect(await rotate(single, { ...request, subject: { kind: "agent", agentId: 4 } })).toMatchObject({ ok: false, code: "rate_limited", retryAfterSeconds: 12 });
@@ -145,7 +145,7 @@ describe("rotate", () => {
     await rotate(single, { ...request, subject: { kind: "agent", agentId: 4 } });
     expect(order).toEqual(["audit pending", "faucet"]);
     expect(doubles.beginAudit).toHaveBeenCalledWith(expect.objectContaining({ operatorId: 7 }), { action: "rotate_agent_key", target: "agent:4", batchId: null });
-    expect(doubles.finishAudit).toHaveBeenCalledWith({ id: "audit-1" }, { outcome: "ok", keyFingerprint: "agent_…9f3a" });
+    expect(doubles.finishAudit).toHaveBeenCalledWith({ id: "audit-1" }, { outcome: "ok", keyLabel: "agent_…9f3a" });
     expect(JSON.stringify(doubles.finishAudit.mock.calls)).not.toContain(NEW_KEY);
   });
 
@@ -159,7 +159,7 @@ describe("rotate", () => {
   });
 
   it("switches this browser to a new session after an operator-key rotation, keeping its timers", async () => {
-    const result = await rotate({ session: { ...session, agentCooldowns: [{ agentId: 4, until: Date.now() + 60_000, fingerprint: "9f3a" }] }, batchId: null, bulk: null }, { ...request, subject: { kind: "operator" } });
+    const result = await rotate({ session: { ...session, agentCooldowns: [{ agentId: 4, until: Date.now() + 60_000, keyTail: "9f3a" }] }, batchId: null, bulk: null }, { ...request, subject: { kind: "operator" } });
     expect(result).toMatchObject({ ok: true, data: { warning: null } });
     expect(doubles.switchOperatorKey).toHaveBeenCalledWith(expect.objectContaining({ id: session.sessionId, operatorId: 7, newKey: "lf_fedcba9876543210fedcba9876543210" }));
     expect(doubles.saveSessionCookie).toHaveBeenCalledWith(
@@ -177,7 +177,7 @@ describe("rotate", () => {
     doubles.take.mockResolvedValueOnce({ allowed: false, retryAfterSeconds: 3 });
     await rotate(single, { ...request, subject: { kind: "agent", agentId: 4 } });
     expect(doubles.recordAudit).toHaveBeenLastCalledWith(expect.anything(), { action: "rotate_agent_key", target: "agent:4", batchId: null, outcome: "refused", refusal: "rate_limited" });
-    doubles.begin.mockResolvedValueOnce({ kind: "rotated_elsewhere", last: { attemptId: "x", at: 0, sessionLabel: "beef0001", instanceId: "i", keyFingerprint: null, cooldownUntil: null } });
+    doubles.begin.mockResolvedValueOnce({ kind: "rotated_elsewhere", last: { attemptId: "x", at: 0, sessionLabel: "beef0001", instanceId: "i", keyLabel: null, cooldownUntil: null } });
     await rotate(single, { ...request, subject: { kind: "operator" } });
     expect(doubles.recordAudit).toHaveBeenLastCalledWith(expect.anything(), { action: "rotate_operator_key", target: "operator", batchId: null, outcome: "refused", refusal: "rotated_elsewhere" });
     doubles.regenerateAgentKey.mockRejectedValueOnce(new FaucetError("cooldown", "Locked."));

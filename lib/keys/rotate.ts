@@ -1,19 +1,19 @@
 import "server-only";
 import type { AuditAction } from "@/lib/audit/audit-vocabulary";
 import { ROTATION_LIMIT, runChange, type Change, type ChangeContext, type GuardVerdict } from "@/lib/changes/run-change";
-import { instanceId } from "@/lib/config/instance-id";
+import { instanceId } from "@/lib/config/env";
 import { faucetTimeoutMs, type Rotation } from "@/lib/faucet";
 import { log } from "@/lib/log";
-import { failure, type ActionResult } from "@/lib/results/action-result";
-import { keyFingerprint } from "@/lib/session/cooldown-codec";
+import { failure, type ActionResult } from "@/lib/action-result";
+import { keyTail } from "@/lib/key-label";
 import { withAgentCooldown, withoutExpired } from "@/lib/session/cookie-cooldowns";
 import type { OperatorSession } from "@/lib/session/session-data";
 import { replaceSessionIn, type ReplacedSession } from "@/lib/session/session-records";
 import { saveSessionCookie } from "@/lib/session/session-store";
 import type { StoreDatabase } from "@/lib/store/store";
-import { formatUtcTime } from "@/lib/time/format-utc-time";
+import { formatUtcTime } from "@/lib/format-utc-time";
 import { AGENT_COOLDOWN_MS, OPERATOR_COOLDOWN_MS } from "./cooldowns";
-import { keyLabel } from "./key-label";
+import { keyLabel } from "@/lib/key-label";
 import { claimRotationTarget, finishRotationAttemptIn, type RecordedRotation, type RotationTargetKey } from "./rotation-attempts";
 
 export type RotationSubject = { kind: "agent"; agentId: number } | { kind: "operator" };
@@ -34,7 +34,7 @@ export type Rotated = {
   /** Epoch ms; the rotation's commit time, which the page sends back as knownRotationAt. */
   rotatedAt: number;
   cooldownUntil: number;
-  fingerprint: string | null;
+  keyTail: string | null;
   /** The confirming session's label, as other tabs will see it in "last rotated … from session …". */
   sessionLabel: string;
   serverNow: number;
@@ -114,16 +114,16 @@ export function rotationChange(context: ChangeContext, request: RotateRequest): 
       const apiKey = rotation.apiKey;
       const now = Date.now();
       const cooldownUntil = rotation.cooldownUntil ?? now + (subject.kind === "agent" ? AGENT_COOLDOWN_MS : OPERATOR_COOLDOWN_MS);
-      const fingerprint = keyFingerprint(apiKey);
+      const tail = keyTail(apiKey);
       let replaced: ReplacedSession | null = null;
       return {
-        audit: { outcome: "ok", keyFingerprint: keyLabel(apiKey) },
-        result: { ok: true, data: { apiKey, attemptId, rotatedAt: now, cooldownUntil, fingerprint, sessionLabel: session.label, serverNow: now, warning: null } },
+        audit: { outcome: "ok", keyLabel: keyLabel(apiKey) },
+        result: { ok: true, data: { apiKey, attemptId, rotatedAt: now, cooldownUntil, keyTail: tail, sessionLabel: session.label, serverNow: now, warning: null } },
         record: async (tx) => {
-          await finishRotationAttemptIn(tx, attemptId, { status: "committed", keyFingerprint: keyLabel(apiKey), cooldownUntil }, now);
+          await finishRotationAttemptIn(tx, attemptId, { status: "committed", keyLabel: keyLabel(apiKey), cooldownUntil }, now);
           if (subject.kind === "operator") {
             // The old key is dead, and so is every cookie made for it: this browser gets a new session.
-            replaced = await replaceSessionIn(tx, { id: session.sessionId, operatorId: session.operatorId, operatorName: session.operatorName, newKey: apiKey, fingerprint: fingerprint ?? "", now });
+            replaced = await replaceSessionIn(tx, { id: session.sessionId, operatorId: session.operatorId, operatorName: session.operatorName, newKey: apiKey, keyTail: tail ?? "", now });
           }
         },
         after: async (recorded) => {
@@ -134,9 +134,9 @@ export function rotationChange(context: ChangeContext, request: RotateRequest): 
               "The audit log could not record this rotation's outcome; it shows there as unknown.",
             );
           }
-          const problem = await updateSessionCookie(context, subject, { cooldownUntil, fingerprint, now, replaced: recorded ? replaced : null });
+          const problem = await updateSessionCookie(context, subject, { cooldownUntil, keyTail: tail, now, replaced: recorded ? replaced : null });
           if (problem) problems.push(problem);
-          return { ok: true, data: { apiKey, attemptId, rotatedAt: now, cooldownUntil, fingerprint, sessionLabel: session.label, serverNow: now, warning: problems.length > 0 ? problems.join(" ") : null } };
+          return { ok: true, data: { apiKey, attemptId, rotatedAt: now, cooldownUntil, keyTail: tail, sessionLabel: session.label, serverNow: now, warning: problems.length > 0 ? problems.join(" ") : null } };
         },
       };
     },
@@ -149,7 +149,7 @@ const SIGN_IN_WITH_NEW_KEY = "The faucet rotated the key, but this console could
 async function updateSessionCookie(
   { session, bulk }: ChangeContext,
   subject: RotationSubject,
-  { cooldownUntil, fingerprint, now, replaced }: { cooldownUntil: number; fingerprint: string | null; now: number; replaced: ReplacedSession | null },
+  { cooldownUntil, keyTail, now, replaced }: { cooldownUntil: number; keyTail: string | null; now: number; replaced: ReplacedSession | null },
 ): Promise<string | null> {
   try {
     if (subject.kind === "operator") {
@@ -162,7 +162,7 @@ async function updateSessionCookie(
     // A bulk run writes no cookie: its timers come from the store's records, and a cookie per
     // rotation would re-render the page into every reply of a thousand-agent run.
     if (bulk) return null;
-    const saved = await saveSessionCookie(withAgentCooldown(session, { agentId: subject.agentId, until: cooldownUntil, fingerprint }, now));
+    const saved = await saveSessionCookie(withAgentCooldown(session, { agentId: subject.agentId, until: cooldownUntil, keyTail }, now));
     return saved.saved ? null : "Your session cookie is full, so this browser keeps no copy of the timer; the console's records still show it.";
   } catch (error) {
     log.error("the session could not be updated after a rotation", error);

@@ -31,7 +31,7 @@ async function finish(attemptId: string, outcome: AttemptOutcome, now?: number) 
 }
 
 async function commit(attemptId: string, at: number) {
-  await finish(attemptId, { status: "committed", keyFingerprint: "agent_…9f3a", cooldownUntil: at + 1_800_000 }, at);
+  await finish(attemptId, { status: "committed", keyLabel: "agent_…9f3a", cooldownUntil: at + 1_800_000 }, at);
 }
 
 describe.each(["pglite", "postgres"] as const)("the rotation guard on %s", (engine) => {
@@ -98,7 +98,7 @@ describe.each(["pglite", "postgres"] as const)("the rotation guard on %s", (engi
     }
     const latest = await latestRotations(operatorId);
     expect([...latest.keys()].sort()).toEqual(["agent:1", "operator"]);
-    expect(latest.get("agent:1")).toMatchObject({ at: base + 2_000, keyFingerprint: "agent_…9f3a", cooldownUntil: base + 2_000 + 1_800_000 });
+    expect(latest.get("agent:1")).toMatchObject({ at: base + 2_000, keyLabel: "agent_…9f3a", cooldownUntil: base + 2_000 + 1_800_000 });
     expect(latest.get("operator")?.at).toBe(base + 3_000);
   });
 });

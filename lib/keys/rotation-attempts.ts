@@ -20,7 +20,7 @@ export type RecordedRotation = {
   at: number;
   sessionLabel: string;
   instanceId: string;
-  keyFingerprint: string | null;
+  keyLabel: string | null;
   cooldownUntil: number | null;
 };
 
@@ -54,7 +54,7 @@ function toRecorded(row: Row): RecordedRotation {
     at: (row.finishedAt ?? row.startedAt).getTime(),
     sessionLabel: row.sessionLabel,
     instanceId: row.instanceId,
-    keyFingerprint: row.keyFingerprint,
+    keyLabel: row.keyLabel,
     cooldownUntil: row.cooldownUntil?.getTime() ?? null,
   };
 }
@@ -122,7 +122,7 @@ export async function claimRotationTarget(tx: StoreDatabase, request: AttemptReq
 }
 
 export type AttemptOutcome =
-  | { status: "committed"; keyFingerprint: string; cooldownUntil: number }
+  | { status: "committed"; keyLabel: string; cooldownUntil: number }
   | { status: "outcome_unknown" | "refused" | "key_missing" };
 
 /** The attempt's outcome, written in the caller's transaction (lib/changes: beside the audit completion). */
@@ -132,7 +132,7 @@ export async function finishRotationAttemptIn(tx: StoreDatabase, attemptId: stri
     .set({
       status: outcome.status,
       finishedAt: new Date(now),
-      ...(outcome.status === "committed" ? { keyFingerprint: outcome.keyFingerprint, cooldownUntil: new Date(outcome.cooldownUntil) } : {}),
+      ...(outcome.status === "committed" ? { keyLabel: outcome.keyLabel, cooldownUntil: new Date(outcome.cooldownUntil) } : {}),
     })
     .where(and(eq(keyRotations.id, attemptId), eq(keyRotations.status, "pending")));
 }

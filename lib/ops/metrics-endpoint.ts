@@ -1,24 +1,13 @@
 import "server-only";
 import { createHash, timingSafeEqual } from "node:crypto";
-import { ConfigError } from "@/lib/config/config-error";
+import { env, loadEnv, type EnvSource } from "@/lib/config/env";
 import { log } from "@/lib/log";
 import { countLiveSessionRecords } from "@/lib/session/session-records";
 import { metrics } from "./metrics";
 
-/** The shortest METRICS_TOKEN accepted: a bearer token a scraper sends in the clear on every scrape must not be guessable. */
-export const METRICS_TOKEN_MIN_LENGTH = 32;
-
-/**
- * METRICS_TOKEN: the bearer token a scraper sends to /api/metrics. Unset means no metrics
- * endpoint at all (404). Read here until the zod config module (lib/config/env.ts) takes it.
- */
-export function readMetricsToken(env: Readonly<Record<string, string | undefined>> = process.env): string | null {
-  const token = env.METRICS_TOKEN?.trim();
-  if (!token) return null;
-  if (token.length < METRICS_TOKEN_MIN_LENGTH || /\s/.test(token)) {
-    throw new ConfigError(`METRICS_TOKEN must be at least ${METRICS_TOKEN_MIN_LENGTH} characters without spaces (e.g. openssl rand -hex 32), or unset to turn /api/metrics off.`);
-  }
-  return token;
+/** METRICS_TOKEN (lib/config/env.ts): the bearer a scraper sends to /api/metrics; null turns the endpoint off (404). */
+export function readMetricsToken(source?: EnvSource): string | null {
+  return (source ? loadEnv(source) : env()).metricsToken;
 }
 
 const digest = (text: string) => createHash("sha256").update(text).digest();

@@ -1,15 +1,12 @@
 import "server-only";
-import { envInteger } from "@/lib/config/env-number";
+import { env, loadEnv, type EnvSource } from "@/lib/config/env";
 import { log } from "@/lib/log";
 import { closeStore } from "@/lib/store/get-store";
 import { runsInFlight, startDraining, waitForRuns } from "./in-flight";
 
-/**
- * SHUTDOWN_GRACE_SECONDS (default 20, 0 to 3600): how long a SIGTERM waits for rotations and
- * lifecycle changes in flight. Read here until the zod config module (lib/config/env.ts) takes it.
- */
-export function readShutdownGraceSeconds(env: Readonly<Record<string, string | undefined>> = process.env): number {
-  return envInteger("SHUTDOWN_GRACE_SECONDS", { fallback: 20, min: 0, max: 3600 }, env);
+/** SHUTDOWN_GRACE_SECONDS (lib/config/env.ts; default 20, 0 to 3600): how long a SIGTERM waits for rotations and lifecycle changes in flight. */
+export function readShutdownGraceSeconds(source?: EnvSource): number {
+  return (source ? loadEnv(source) : env()).shutdownGraceSeconds;
 }
 
 /** After the last run settles, its HTTP response (the new key) still has to be written. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isJsonContentType } from "@/lib/http/json-content-type";
+import { isJsonContentType } from "@/lib/http";
 
 describe("demo endpoint rules", () => {
   it("accepts only application/json, refusing what a cross-site form or simple fetch can send", () => {

@@ -1,5 +1,5 @@
 import "server-only";
-import { securitySettings, type SecuritySettings } from "@/lib/config/security-settings";
+import { securitySettings, type SecuritySettings } from "@/lib/config/env";
 import { metrics } from "@/lib/ops/metrics";
 import { createStoreMarks, createStoreRateLimiter, type StoreMarks, type StoreRateLimiter } from "./store-rate-limiter";
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { readConsoleOrigin } from "@/lib/config/console-origin";
+import { loadEnv } from "@/lib/config/env";
+
+const readConsoleOrigin = (source: Record<string, string>) => loadEnv(source).security.consoleOrigin;
 import { forwardedClient, isOwnOrigin, originMatchesHost, requestHost } from "./origin";
 
 describe("origin helpers", () => {

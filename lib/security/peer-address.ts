@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import http from "node:http";
+import { securitySettings } from "@/lib/config/env";
 
 /**
  * The TCP peer's address, handed to the app in a private request header.
@@ -73,7 +74,6 @@ export const INDISTINGUISHABLE_WARNING =
  */
 export function startPeerAddresses(): void {
   if (installPeerAddressHeader()) return;
-  // A bad TRUSTED_PROXY_HOPS is checkConfiguration's to report; here it only means "no proxy known".
-  const hops = Number(process.env.TRUSTED_PROXY_HOPS?.trim() || 0);
-  if (!(hops > 0)) warnClientsIndistinguishable();
+  // Start-up has parsed the configuration already (instrumentation.ts calls checkConfiguration first).
+  if (securitySettings().trustedProxyHops === 0) warnClientsIndistinguishable();
 }

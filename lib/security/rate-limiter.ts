@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { securitySettings } from "@/lib/config/security-settings";
+import { securitySettings } from "@/lib/config/env";
 import { metrics } from "@/lib/ops/metrics";
 
 /**

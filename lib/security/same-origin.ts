@@ -1,6 +1,6 @@
 import "server-only";
 import { headers } from "next/headers";
-import { securitySettings } from "@/lib/config/security-settings";
+import { securitySettings } from "@/lib/config/env";
 import { clientAddressOf, isOwnOrigin } from "./origin";
 import { peerHeaderName, warnClientsIndistinguishable } from "./peer-address";
 

@@ -3,13 +3,11 @@ import { unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
 import { isFaucetError } from "@/lib/faucet";
 import { log, withLogContext } from "@/lib/log";
-import { failure, type ActionFailure, type ActionResult } from "@/lib/results/action-result";
-import { faucetFailure } from "@/lib/results/faucet-failure";
+import { failure, faucetFailure, type ActionFailure, type ActionResult } from "@/lib/action-result";
 import { isSameOriginRequest } from "@/lib/security/same-origin";
 import { isStoreUnavailable, STORE_UNAVAILABLE_MESSAGE } from "@/lib/store/store-unavailable-error";
 import type { OperatorSession } from "./session-data";
-import { endSessionIfKeyRefused } from "./session-records";
-import { clearSessionCookie, readSessionState } from "./session-store";
+import { clearSessionCookie, endSessionIfRefused, readSessionState } from "./session-store";
 
 type ActionContext<Input> = { session: OperatorSession; input: Input };
 
@@ -24,8 +22,7 @@ const KEY_SUPERSEDED = failure(
  * session would sign out the operator who just rotated.
  */
 async function onKeyRefused(session: OperatorSession, refused: ActionFailure): Promise<ActionFailure> {
-  const verdict = await endSessionIfKeyRefused(session.sessionId, Buffer.from(session.sessionKey, "base64url"), session.operatorKey, Date.now());
-  if (verdict === "superseded") return KEY_SUPERSEDED;
+  if ((await endSessionIfRefused(session)) === "key_superseded") return KEY_SUPERSEDED;
   // This browser's session is over: its cookie can go too (an action may write cookies; a page may not).
   await clearSessionCookie();
   return refused;

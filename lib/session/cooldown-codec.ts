@@ -7,7 +7,7 @@
  *   - one format byte (FORMAT): anything else decodes to no cooldowns;
  *   - a varint base: the earliest cooldown end, in epoch seconds, written once;
  *   - per entry, sorted by agent id: a varint id delta (the first one from 0), a varint
- *     offset of its end from the base in seconds, and a 2-byte key fingerprint.
+ *     offset of its end from the base in seconds, and a 2-byte key tail.
  * Cooldowns last minutes, so an offset takes 2 bytes; ids spread over 2^31 take 4 bytes
  * of delta at 200 entries, neighbouring ids 1. An entry costs 5–8 bytes instead of 11 with
  * absolute ids and 4-byte ends: 200+ cooldowns fit for any ids (tests and bench count it).
@@ -17,14 +17,14 @@ export type AgentCooldown = {
   /** Epoch ms, rounded down to the second. */
   until: number;
   /** Last four hex characters of the new key, or null when the key's tail is not hex. */
-  fingerprint: string | null;
+  keyTail: string | null;
 };
 
 /** Agent ids are 32-bit signed at the faucet (lib/actions/rotate-agent-key.ts accepts no more). */
 export const MAX_AGENT_ID = 2_147_483_647;
 /** Bumped whenever the layout changes, so an older value reads as nothing rather than garbage. */
 const FORMAT = 1;
-const NO_FINGERPRINT = 0xffff; // "ffff" is a valid tail too; it then shows as no fingerprint, which is harmless.
+const NO_TAIL = 0xffff; // "ffff" is a valid tail too; it then shows as no tail, which is harmless.
 /** Enough 7-bit groups for any safe integer (2^53 needs 8); longer runs are malformed. */
 const MAX_VARINT_BYTES = 8;
 
@@ -67,10 +67,10 @@ export function encodeCooldowns(cooldowns: readonly AgentCooldown[]): string {
   const bytes: number[] = [FORMAT];
   writeVarint(bytes, base);
   let previousId = 0;
-  for (const { agentId, until, fingerprint } of sorted) {
+  for (const { agentId, until, keyTail } of sorted) {
     writeVarint(bytes, agentId - previousId);
     writeVarint(bytes, Math.floor(until / 1000) - base);
-    const tail = fingerprint === null || !/^[0-9a-f]{4}$/.test(fingerprint) ? NO_FINGERPRINT : parseInt(fingerprint, 16);
+    const tail = keyTail === null || !/^[0-9a-f]{4}$/.test(keyTail) ? NO_TAIL : parseInt(keyTail, 16);
     bytes.push((tail >>> 8) & 0xff, tail & 0xff);
     previousId = agentId;
   }
@@ -98,14 +98,8 @@ export function decodeCooldowns(packed: string): AgentCooldown[] {
     const seconds = base.value + offset.value;
     if (agentId > MAX_AGENT_ID || seconds * 1000 > Number.MAX_SAFE_INTEGER) break;
     const tail = ((bytes[offset.next] ?? 0) << 8) + (bytes[offset.next + 1] ?? 0);
-    cooldowns.push({ agentId, until: seconds * 1000, fingerprint: tail === NO_FINGERPRINT ? null : tail.toString(16).padStart(4, "0") });
+    cooldowns.push({ agentId, until: seconds * 1000, keyTail: tail === NO_TAIL ? null : tail.toString(16).padStart(4, "0") });
     at = offset.next + 2;
   }
   return cooldowns;
-}
-
-/** The part of a key an operator can compare at a glance, as Stripe and others show it. */
-export function keyFingerprint(apiKey: string): string | null {
-  const tail = apiKey.slice(-4).toLowerCase();
-  return /^[0-9a-f]{4}$/.test(tail) ? tail : null;
 }

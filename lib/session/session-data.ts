@@ -22,7 +22,7 @@ export type OperatorSession = SessionCookie & {
   operatorKey: string;
   operatorId: number;
   operatorName: string;
-  operatorKeyFingerprint: string | null;
+  operatorKeyTail: string | null;
 };
 
 /**

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { useFreshProcessStore } from "@/e2e/support/process-store";
+import { resetEnv } from "@/lib/config/env";
 import { getStore } from "@/lib/store/get-store";
 import { newSessionKey } from "./operator-key-box";
 import {
@@ -19,7 +20,7 @@ const NEW_KEY = "lf_fedcba9876543210fedcba9876543210";
 let operatorCounter = 0;
 
 function open(operatorId: number, now = Date.now(), operatorKey = KEY) {
-  return createSessionRecord({ operatorId, operatorName: "Ada", operatorKey, operatorKeyFingerprint: "cdef", now });
+  return createSessionRecord({ operatorId, operatorName: "Ada", operatorKey, operatorKeyTail: "cdef", now });
 }
 
 describe.each(["pglite", "postgres"] as const)("session records on %s", (engine) => {
@@ -63,6 +64,7 @@ describe.each(["pglite", "postgres"] as const)("session records on %s", (engine)
   it("with a limit of seconds (SESSION_IDLE_SECONDS) last_seen_at is written every quarter of it: a person's requests keep the session, polls do not", async () => {
     const saved = process.env.SESSION_IDLE_SECONDS;
     process.env.SESSION_IDLE_SECONDS = "8";
+    resetEnv();
     try {
       expect(sessionIdleMs()).toBe(8_000);
       const start = Date.now();
@@ -78,6 +80,7 @@ describe.each(["pglite", "postgres"] as const)("session records on %s", (engine)
     } finally {
       if (saved === undefined) delete process.env.SESSION_IDLE_SECONDS;
       else process.env.SESSION_IDLE_SECONDS = saved;
+      resetEnv();
     }
   });
 
@@ -96,11 +99,11 @@ describe.each(["pglite", "postgres"] as const)("session records on %s", (engine)
     const operatorId = 1 + operatorCounter++;
     const [rotating, other] = [await open(operatorId), await open(operatorId)];
     const { db } = await getStore();
-    const replaced = await db.transaction((tx) => replaceSessionIn(tx, { id: rotating.id, operatorId, operatorName: "Ada", newKey: NEW_KEY, fingerprint: "3210", now: Date.now() }));
+    const replaced = await db.transaction((tx) => replaceSessionIn(tx, { id: rotating.id, operatorId, operatorName: "Ada", newKey: NEW_KEY, keyTail: "3210", now: Date.now() }));
     expect(replaced).not.toBeNull();
     expect(replaced!.id).not.toBe(rotating.id);
     expect(replaced!.sessionKey.equals(rotating.sessionKey)).toBe(false);
-    expect(await lookupSessionRecord(replaced!.id, replaced!.sessionKey, Date.now())).toMatchObject({ kind: "live", record: { operatorKey: NEW_KEY, operatorKeyFingerprint: "3210" } });
+    expect(await lookupSessionRecord(replaced!.id, replaced!.sessionKey, Date.now())).toMatchObject({ kind: "live", record: { operatorKey: NEW_KEY, operatorKeyTail: "3210" } });
     // A copy of the rotating browser's old cookie opens nothing and is told why.
     expect(await lookupSessionRecord(rotating.id, rotating.sessionKey, Date.now())).toEqual({ kind: "ended", reason: "operator_key_rotated" });
     expect(await lookupSessionRecord(other.id, other.sessionKey, Date.now())).toEqual({ kind: "ended", reason: "operator_key_rotated" });
@@ -114,14 +117,14 @@ describe.each(["pglite", "postgres"] as const)("session records on %s", (engine)
     const rotating = await open(operatorId);
     await endOperatorSessions(operatorId, "signed_out_everywhere", Date.now());
     const { db } = await getStore();
-    expect(await db.transaction((tx) => replaceSessionIn(tx, { id: rotating.id, operatorId, operatorName: "Ada", newKey: NEW_KEY, fingerprint: "3210", now: Date.now() }))).toBeNull();
+    expect(await db.transaction((tx) => replaceSessionIn(tx, { id: rotating.id, operatorId, operatorName: "Ada", newKey: NEW_KEY, keyTail: "3210", now: Date.now() }))).toBeNull();
   });
 
   it("a refusal of a key the session no longer holds does not end it (a stale request)", async () => {
     const operatorId = 1 + operatorCounter++;
     const session = await open(operatorId);
     const { db } = await getStore();
-    const replaced = (await db.transaction((tx) => replaceSessionIn(tx, { id: session.id, operatorId, operatorName: "Ada", newKey: NEW_KEY, fingerprint: "3210", now: Date.now() })))!;
+    const replaced = (await db.transaction((tx) => replaceSessionIn(tx, { id: session.id, operatorId, operatorName: "Ada", newKey: NEW_KEY, keyTail: "3210", now: Date.now() })))!;
     // A request that began before the rotation, on the old session: the browser may hold the new cookie now.
     expect(await endSessionIfKeyRefused(session.id, session.sessionKey, KEY, Date.now())).toBe("superseded");
     expect((await lookupSessionRecord(replaced.id, replaced.sessionKey, Date.now())).kind).toBe("live");

@@ -1,7 +1,7 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { and, count, eq, gt, isNotNull, isNull, lt, ne, or } from "drizzle-orm";
-import { envInteger } from "@/lib/config/env-number";
+import { env, loadEnv, type EnvSource } from "@/lib/config/env";
 import { getStore } from "@/lib/store/get-store";
 import { sessions } from "@/lib/store/schema";
 import type { StoreDatabase } from "@/lib/store/store";
@@ -30,10 +30,8 @@ const ENDED_ROW_KEPT_MS = SESSION_TTL_SECONDS * 1000;
  * SESSION_IDLE_MINUTES (default 30); SESSION_IDLE_SECONDS, when set, overrides it with a limit
  * in seconds (5 to 86,400), so a test can watch a session go idle without waiting minutes.
  */
-export function sessionIdleMs(env: Readonly<Record<string, string | undefined>> = process.env): number {
-  const seconds = envInteger("SESSION_IDLE_SECONDS", { fallback: 0, min: 5, max: 24 * 3600 }, env);
-  if (seconds > 0) return seconds * 1000;
-  return envInteger("SESSION_IDLE_MINUTES", { fallback: 30, min: 1, max: 24 * 60 }, env) * 60_000;
+export function sessionIdleMs(source?: EnvSource): number {
+  return (source ? loadEnv(source) : env()).sessionIdleMs;
 }
 
 /** Sessions open now (not ended, not idle, not past their lifetime), on every instance sharing the store: for the metrics. */
@@ -63,7 +61,7 @@ export type LiveSessionRecord = {
   operatorId: number;
   operatorName: string;
   operatorKey: string;
-  operatorKeyFingerprint: string;
+  operatorKeyTail: string;
 };
 
 export type SessionLookup =
@@ -72,9 +70,9 @@ export type SessionLookup =
   /** No such row (signed out, pruned) or a box that does not open with this cookie's key. */
   | { kind: "missing" };
 
-type NewSession = { operatorId: number; operatorName: string; operatorKey: string; operatorKeyFingerprint: string; now: number };
+type NewSession = { operatorId: number; operatorName: string; operatorKey: string; operatorKeyTail: string; now: number };
 
-export async function createSessionRecord({ operatorId, operatorName, operatorKey, operatorKeyFingerprint, now }: NewSession) {
+export async function createSessionRecord({ operatorId, operatorName, operatorKey, operatorKeyTail, now }: NewSession) {
   const { db } = await getStore();
   const id = randomBytes(16).toString("base64url");
   const sessionKey = newSessionKey();
@@ -83,7 +81,7 @@ export async function createSessionRecord({ operatorId, operatorName, operatorKe
     operatorId,
     operatorName,
     sealedOperatorKey: sealOperatorKey(operatorKey, sessionKey, id),
-    operatorKeyFingerprint,
+    operatorKeyTail,
     createdAt: new Date(now),
     lastSeenAt: new Date(now),
   });
@@ -112,7 +110,7 @@ export async function lookupSessionRecord(id: string, sessionKey: Buffer, now: n
   }
   return {
     kind: "live",
-    record: { id, operatorId: row.operatorId, operatorName: row.operatorName, operatorKey, operatorKeyFingerprint: row.operatorKeyFingerprint },
+    record: { id, operatorId: row.operatorId, operatorName: row.operatorName, operatorKey, operatorKeyTail: row.operatorKeyTail },
   };
 }
 
@@ -153,7 +151,7 @@ export type ReplacedSession = { id: string; sessionKey: Buffer };
  */
 export async function replaceSessionIn(
   tx: StoreDatabase,
-  { id, operatorId, operatorName, newKey, fingerprint, now }: { id: string; operatorId: number; operatorName: string; newKey: string; fingerprint: string; now: number },
+  { id, operatorId, operatorName, newKey, keyTail, now }: { id: string; operatorId: number; operatorName: string; newKey: string; keyTail: string; now: number },
 ): Promise<ReplacedSession | null> {
   const ended = await tx
     .update(sessions)
@@ -169,7 +167,7 @@ export async function replaceSessionIn(
     operatorId,
     operatorName,
     sealedOperatorKey: sealOperatorKey(newKey, next.sessionKey, next.id),
-    operatorKeyFingerprint: fingerprint,
+    operatorKeyTail: keyTail,
     createdAt: own.createdAt,
     lastSeenAt: new Date(now),
   });

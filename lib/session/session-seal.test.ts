@@ -16,7 +16,7 @@ const session: SessionCookie = {
   sessionId: "AAAAAAAAAAAAAAAAAAAAAA",
   sessionKey: Buffer.alloc(32, 7).toString("base64url"),
   operatorCooldownUntil: NOW + 3_600_000,
-  agentCooldowns: [{ agentId: 4, until: NOW + 1_800_000, fingerprint: "9f3a" }],
+  agentCooldowns: [{ agentId: 4, until: NOW + 1_800_000, keyTail: "9f3a" }],
 };
 
 /**
@@ -27,7 +27,7 @@ async function capacity(agentId: (n: number) => number): Promise<{ count: number
   let current = { ...session, agentCooldowns: [] as SessionCookie["agentCooldowns"] };
   const empty = cookieBytes(await sealSession(current, OLD));
   for (let n = 1; ; n++) {
-    const next = withAgentCooldown(current, { agentId: agentId(n), until: NOW + 1_800_000 + n * 1000, fingerprint: "abcd" }, NOW);
+    const next = withAgentCooldown(current, { agentId: agentId(n), until: NOW + 1_800_000 + n * 1000, keyTail: "abcd" }, NOW);
     const bytes = cookieBytes(await sealSession(next, OLD));
     if (bytes > COOKIE_LIMIT_BYTES) return { count: n - 1, bytesPerCooldown: (bytes - empty) / n };
     current = next;

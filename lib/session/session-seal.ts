@@ -1,6 +1,6 @@
 import { sealData, unsealData } from "iron-session";
 import { fromSealed, toSealed, type SessionCookie } from "./session-data";
-import type { SessionPasswords } from "./session-secret";
+import type { SessionPasswords } from "@/lib/config/session-secret";
 
 /**
  * In production the name carries the `__Host-` prefix: browsers then accept the cookie

@@ -1,18 +1,18 @@
 import "server-only";
 import { cookies, headers } from "next/headers";
-import { consoleDataDir } from "@/lib/config/data-dir";
+import { env, secretsOf } from "@/lib/config/env";
 import { isBackgroundRequest } from "./background-request";
-import { keyFingerprint } from "./cooldown-codec";
+import { keyTail } from "@/lib/key-label";
 import { cookieOf, isStorable, type OperatorSession, type SessionCookie } from "./session-data";
 import type { SessionEndReason } from "./session-end-reasons";
-import { createSessionRecord, deleteSessionRecord, lookupSessionRecord, sessionLabel } from "./session-records";
+import { createSessionRecord, deleteSessionRecord, endSessionIfKeyRefused, lookupSessionRecord, sessionLabel } from "./session-records";
 import { cookieBytes, COOKIE_LIMIT_BYTES, sealSession, SESSION_COOKIE, SESSION_TTL_SECONDS, unsealSession } from "./session-seal";
-import { resolveSessionPasswords, type SessionPasswords } from "./session-secret";
+import { resolveSessionPasswords, type SessionPasswords } from "@/lib/config/session-secret";
 
 const globalForSession = globalThis as { sessionPasswords?: SessionPasswords };
 
 export function sessionPasswords(): SessionPasswords {
-  globalForSession.sessionPasswords ??= resolveSessionPasswords(process.env, consoleDataDir());
+  globalForSession.sessionPasswords ??= resolveSessionPasswords(secretsOf(), env().dataDir);
   return globalForSession.sessionPasswords;
 }
 
@@ -64,7 +64,7 @@ export async function readSessionState(now = Date.now()): Promise<SessionState> 
       operatorKey: record.operatorKey,
       operatorId: record.operatorId,
       operatorName: record.operatorName,
-      operatorKeyFingerprint: record.operatorKeyFingerprint || null,
+      operatorKeyTail: record.operatorKeyTail || null,
     },
   };
 }
@@ -95,7 +95,7 @@ type NewSession = { operatorKey: string; operatorId: number; operatorName: strin
 
 /** Sign-in: a row holding the sealed key, and a cookie holding the key to it. Returns the new session's label too, for the audit log. */
 export async function openSession({ operatorKey, operatorId, operatorName, operatorCooldownUntil }: NewSession, now = Date.now()): Promise<SaveOutcome & { label: string }> {
-  const { id, sessionKey } = await createSessionRecord({ operatorId, operatorName, operatorKey, operatorKeyFingerprint: keyFingerprint(operatorKey) ?? "", now });
+  const { id, sessionKey } = await createSessionRecord({ operatorId, operatorName, operatorKey, operatorKeyTail: keyTail(operatorKey) ?? "", now });
   const saved = await saveSessionCookie({ sessionId: id, sessionKey: sessionKey.toString("base64url"), operatorCooldownUntil, agentCooldowns: [] });
   return { ...saved, label: sessionLabel(id) };
 }
@@ -109,4 +109,15 @@ export async function closeSession(): Promise<void> {
 
 export async function clearSessionCookie(): Promise<void> {
   (await cookies()).set(SESSION_COOKIE, "", { ...cookieOptions(), maxAge: 0 });
+}
+
+/**
+ * The faucet refused the key this session's request used. The session ends (its row, so every
+ * tab learns it), unless another tab switched it to a new key meanwhile: then the request was
+ * merely stale ("key_superseded") and must not sign out the operator who just rotated. Only the
+ * row changes; an action that may write cookies clears its own after "key_invalid".
+ */
+export async function endSessionIfRefused(session: OperatorSession): Promise<"key_invalid" | "key_superseded"> {
+  const verdict = await endSessionIfKeyRefused(session.sessionId, Buffer.from(session.sessionKey, "base64url"), session.operatorKey, Date.now());
+  return verdict === "ended" ? "key_invalid" : "key_superseded";
 }

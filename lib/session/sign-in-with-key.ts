@@ -2,11 +2,11 @@ import "server-only";
 import { auditActor } from "@/lib/audit/audit-actor";
 import { recordAuditEventQuietly } from "@/lib/audit/record-audit-event";
 import { getFaucetClient, isFaucetError } from "@/lib/faucet";
-import { keyLabel } from "@/lib/keys/key-label";
+import { keyLabel } from "@/lib/key-label";
 import { log } from "@/lib/log";
 import { metrics } from "@/lib/ops/metrics";
-import { failure, type ActionFailure } from "@/lib/results/action-result";
-import { recordAnonymousRefusal } from "@/lib/security/anonymous-refusals";
+import { failure, type ActionFailure } from "@/lib/action-result";
+import { recordAnonymousRefusal } from "@/lib/audit/anonymous-refusals";
 import { knownSignInKeys, storeRateLimiter } from "@/lib/security/limits";
 import { globalSignInLimiter, signInKeyFingerprint, takeSignInAttempt } from "@/lib/security/rate-limiter";
 import { clientAddress, isSameOriginRequest } from "@/lib/security/same-origin";
@@ -23,9 +23,9 @@ const wrongKey = (message: string) => failure("invalid_input", message, { fieldE
  * What the audit log keeps of one attempt. A refused key names no operator: its event goes
  * to the anonymous chain. The key itself never: an accepted one by its label only.
  */
-type SignInAudit = { operatorId: number | null; sessionLabel: string | null; refusal: string | null; keyFingerprint: string | null };
+type SignInAudit = { operatorId: number | null; sessionLabel: string | null; refusal: string | null; keyLabel: string | null };
 
-const refusedAs = (refusal: string, operatorId: number | null = null): SignInAudit => ({ operatorId, sessionLabel: null, refusal, keyFingerprint: null });
+const refusedAs = (refusal: string, operatorId: number | null = null): SignInAudit => ({ operatorId, sessionLabel: null, refusal, keyLabel: null });
 
 /**
  * Refusals that cost the client nothing (no faucet call, no limit spent): recorded as one
@@ -51,7 +51,7 @@ export async function signInWithKey(key: string): Promise<SignInResult> {
     await recordAuditEventQuietly(actor, {
       action: "sign_in",
       target: "operator",
-      ...(audit.refusal ? { outcome: "refused", refusal: audit.refusal } : { outcome: "ok", keyFingerprint: audit.keyFingerprint }),
+      ...(audit.refusal ? { outcome: "refused", refusal: audit.refusal } : { outcome: "ok", keyLabel: audit.keyLabel }),
     });
   }
   return result;
@@ -82,7 +82,7 @@ async function attemptSignIn(key: string): Promise<{ result: SignInResult; audit
     const saved = await openSession({ operatorKey: key, operatorId: identity.id, operatorName: identity.name, operatorCooldownUntil: identity.cooldownUntil }, now);
     if (!saved.saved) return { result: failure("internal", "This operator's details are too large for a session cookie."), audit: refusedAs("session_too_large", identity.id) };
     pruneSessionRecords(now).catch((error: unknown) => log.warn("pruning ended sessions failed", error));
-    return { result: null, audit: { operatorId: identity.id, sessionLabel: saved.label, refusal: null, keyFingerprint: keyLabel(key) } };
+    return { result: null, audit: { operatorId: identity.id, sessionLabel: saved.label, refusal: null, keyLabel: keyLabel(key) } };
   } catch (error) {
     // Nothing can be recorded in a store that cannot be reached.
     if (isStoreUnavailable(error)) return { result: failure("store_unavailable", `${STORE_UNAVAILABLE_MESSAGE} Your key was not checked.`), audit: null };

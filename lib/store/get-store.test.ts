@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { resetEnv } from "@/lib/config/env";
 import { storeOptionsFromEnv } from "./open-store";
 
 describe("storeOptionsFromEnv", () => {
@@ -9,16 +10,9 @@ describe("storeOptionsFromEnv", () => {
   });
 
   it("uses PGlite under <CONSOLE_DATA_DIR>/store when DATABASE_URL is unset or blank", () => {
-    const saved = process.env.CONSOLE_DATA_DIR;
-    try {
-      process.env.CONSOLE_DATA_DIR = "/srv/console";
-      expect(storeOptionsFromEnv({ DATABASE_URL: "  " })).toEqual({ pgliteDir: "/srv/console/store" });
-      delete process.env.CONSOLE_DATA_DIR;
-      expect(storeOptionsFromEnv({})).toEqual({ pgliteDir: path.join(process.cwd(), ".data", "store") });
-    } finally {
-      if (saved === undefined) delete process.env.CONSOLE_DATA_DIR;
-      else process.env.CONSOLE_DATA_DIR = saved;
-    }
+    // The source is the whole environment (lib/config/env.ts): CONSOLE_DATA_DIR travels in it.
+    expect(storeOptionsFromEnv({ DATABASE_URL: "  ", CONSOLE_DATA_DIR: "/srv/console" })).toEqual({ pgliteDir: "/srv/console/store" });
+    expect(storeOptionsFromEnv({})).toEqual({ pgliteDir: path.join(process.cwd(), ".data", "store") });
   });
 });
 
@@ -29,6 +23,7 @@ describe("getStore on PGlite", () => {
   beforeAll(() => {
     process.env.CONSOLE_DATA_DIR = dataDir;
     delete process.env.DATABASE_URL;
+    resetEnv();
   });
   afterAll(async () => {
     const { closeStore } = await import("./get-store");
@@ -37,6 +32,7 @@ describe("getStore on PGlite", () => {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
     }
+    resetEnv();
     rmSync(dataDir, { recursive: true, force: true });
   });
 

@@ -1,5 +1,5 @@
 import "server-only";
-import { ConfigError } from "@/lib/config/config-error";
+import { ConfigError } from "@/lib/config/env";
 import { log } from "@/lib/log";
 import { migrateStore } from "./migrate";
 import { openStore, storeOptionsFromEnv } from "./open-store";

@@ -2,7 +2,7 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, 
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, afterEach, describe, expect, inject, it } from "vitest";
-import { ConfigError } from "@/lib/config/config-error";
+import { ConfigError, resetEnv } from "@/lib/config/env";
 import { closeStore, getStore, openStoreAtStartup } from "./get-store";
 import { migrateStore } from "./migrate";
 import { openStore, storeOptionsFromEnv, storeTemplatePath } from "./open-store";
@@ -69,11 +69,13 @@ describe("the build's store template", () => {
   afterEach(() => {
     if (saved === undefined) delete process.env.NEXT_DIST_DIR;
     else process.env.NEXT_DIST_DIR = saved;
+    resetEnv();
   });
 
   // Three PGlite starts, one of them initdb: minutes on a machine shared with builds.
   it("is what a first start loads instead of running initdb: migrated already, owner-only, and only when the dir is new", { timeout: 240_000 }, async () => {
     process.env.NEXT_DIST_DIR = path.join(root, "dist");
+    resetEnv();
     rmSync(process.env.NEXT_DIST_DIR, { recursive: true, force: true });
     const template = storeTemplatePath();
     expect(template).toBe(path.join(root, "dist", "store-template.tgz"));
@@ -114,12 +116,14 @@ describe("openStoreAtStartup", () => {
   afterEach(async () => {
     await closeStore();
     process.env = { ...saved };
+    resetEnv();
   });
 
   it("stops start-up, naming the directory, when the embedded store's directory cannot be created", async () => {
     const file = path.join(root, "a-file");
     writeFileSync(file, "");
     process.env = { ...saved, CONSOLE_DATA_DIR: path.join(file, "data"), DATABASE_URL: "" };
+    resetEnv();
     const failure = openStoreAtStartup();
     await expect(failure).rejects.toThrow(ConfigError);
     await expect(failure).rejects.toThrow(`the data directory ${path.join(file, "data", "store")} cannot be created`);
@@ -131,6 +135,7 @@ describe("openStoreAtStartup", () => {
     await first.close();
     writeFileSync(path.join(dataDir, "store", "global", "pg_control"), "not a control file");
     process.env = { ...saved, CONSOLE_DATA_DIR: dataDir, DATABASE_URL: "" };
+    resetEnv();
     await expect(openStoreAtStartup()).rejects.toThrow(`the embedded database in ${path.join(dataDir, "store")} cannot be opened (`);
   });
 
@@ -138,12 +143,14 @@ describe("openStoreAtStartup", () => {
     const url = new URL(inject("storeDatabaseUrl"));
     url.pathname = "/no_such_database";
     process.env = { ...saved, DATABASE_URL: url.toString() };
+    resetEnv();
     await expect(openStoreAtStartup()).rejects.toThrow(/the PostgreSQL database at DATABASE_URL refuses the console \(.*no_such_database.*3D000\)/);
   });
 
   it("leaves a PostgreSQL that cannot be reached to the requests, which retry it", async () => {
     // A port nothing listens on: the database is down.
     process.env = { ...saved, DATABASE_URL: "postgres://postgres@127.0.0.1:1/postgres" };
+    resetEnv();
     await expect(openStoreAtStartup()).resolves.toBeUndefined();
     await expect(getStore()).rejects.toThrow(StoreUnavailableError);
   });

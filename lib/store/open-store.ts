@@ -6,43 +6,17 @@ import { NodeFS } from "@electric-sql/pglite/nodefs";
 import { drizzle as drizzleNodePg } from "drizzle-orm/node-postgres";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { Pool } from "pg";
-import { ConfigError } from "@/lib/config/config-error";
-import { NOT_OWNER_BITS, consoleDataDir, ensurePrivateDir } from "@/lib/config/data-dir";
+import { env, ensurePrivateDir, loadEnv, NOT_OWNER_BITS, type EnvSource, type StoreOptions } from "@/lib/config/env";
 import { log } from "@/lib/log";
 import { metrics } from "@/lib/ops/metrics";
 import * as schema from "./schema";
 import type { Store } from "./store";
 
-/**
- * Either a PostgreSQL URL, or the directory of an embedded PGlite database. Tests may give an
- * in-memory PGlite (`memory://`) a migrated data dir to start from (`loadDataDir`, a
- * `dumpDataDir()` tarball) instead of running initdb.
- */
-export type StoreOptions = { databaseUrl: string } | { pgliteDir: string; loadDataDir?: Blob };
+export type { StoreOptions };
 
-/** DATABASE_URL when set; otherwise PGlite under `<CONSOLE_DATA_DIR or .data>/store`. */
-export function storeOptionsFromEnv(env: Record<string, string | undefined> = process.env): StoreOptions {
-  const databaseUrl = env.DATABASE_URL?.trim();
-  if (databaseUrl) {
-    checkDatabaseUrl(databaseUrl);
-    return { databaseUrl };
-  }
-  return { pgliteDir: path.join(consoleDataDir(), "store") };
-}
-
-/** A URL that does not parse would fail every request as "cannot be reached", forever. Never echoes it: it holds a password. */
-function checkDatabaseUrl(databaseUrl: string): void {
-  let protocol: string | undefined;
-  try {
-    protocol = new URL(databaseUrl).protocol;
-  } catch {
-    protocol = undefined;
-  }
-  if (protocol !== "postgres:" && protocol !== "postgresql:") {
-    throw new ConfigError(
-      "DATABASE_URL is not a PostgreSQL URL; it must look like postgres://user:password@host:5432/database (percent-encode special characters in the password).",
-    );
-  }
+/** DATABASE_URL when set; otherwise PGlite under `<CONSOLE_DATA_DIR or .data>/store` (a test hands its own source). */
+export function storeOptionsFromEnv(source?: EnvSource): StoreOptions {
+  return (source ? loadEnv(source) : env()).store;
 }
 
 /**
@@ -127,7 +101,7 @@ function makeOwnerOnly(dir: string): void {
  * memory of a normal start. Without it (`npm run dev`, a bare `next build`) a first start runs initdb.
  */
 export function storeTemplatePath(): string {
-  return path.resolve(process.cwd(), process.env.NEXT_DIST_DIR || ".next", "store-template.tgz");
+  return path.resolve(process.cwd(), env().distDir, "store-template.tgz");
 }
 
 /** PGlite's in-memory store (tests): no directory, nothing on disk. */

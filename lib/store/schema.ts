@@ -6,7 +6,7 @@ import { bigint, bigserial, index, integer, pgTable, text, timestamp, uniqueInde
  * Migrations are generated from this file by drizzle-kit and checked in beside it.
  *
  * No column ever holds a faucet key in the clear: the operator key is sealed under a
- * per-session key that only the session cookie carries, and rotations keep fingerprints.
+ * per-session key that only the session cookie carries, and rotations keep key labels.
  */
 
 const moment = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
@@ -22,7 +22,7 @@ export const sessions = pgTable(
     /** AES-256-GCM (iv | tag | ciphertext, base64url) under the per-session key; null once the session ended. */
     sealedOperatorKey: text("sealed_operator_key"),
     /** prefix…last4 of the current operator key: shown on screen, never enough to use. */
-    operatorKeyFingerprint: text("operator_key_fingerprint").notNull(),
+    operatorKeyTail: text("operator_key_tail").notNull(),
     createdAt: moment("created_at").notNull(),
     lastSeenAt: moment("last_seen_at").notNull(),
     /** Set when the session was ended by something other than its own sign-out, which deletes the row. */
@@ -52,7 +52,7 @@ export const keyRotations = pgTable(
     status: text("status").notNull(),
     startedAt: moment("started_at").notNull(),
     finishedAt: moment("finished_at"),
-    keyFingerprint: text("key_fingerprint"),
+    keyLabel: text("key_label"),
     cooldownUntil: moment("cooldown_until"),
   },
   (table) => [index("key_rotations_target_idx").on(table.operatorId, table.target, table.startedAt)],
@@ -96,7 +96,7 @@ export const auditEvents = pgTable(
     /** With "refused": why (the refusal's kind: rate_limited, invalid_key, rotated_elsewhere, …). */
     refusal: text("refusal"),
     /** prefix…last4 of the key the event produced; never the key. */
-    keyFingerprint: text("key_fingerprint"),
+    keyLabel: text("key_label"),
     sessionLabel: text("session_label"),
     clientAddress: text("client_address"),
     userAgent: text("user_agent"),
@@ -189,7 +189,7 @@ export const handoffs = pgTable(
     /** iv | tag | ciphertext, base64url; null once redeemed, revoked, locked or expired. */
     sealedKey: text("sealed_key"),
     /** prefix…last4 of the key, for the agents page and the audit log. */
-    keyFingerprint: text("key_fingerprint").notNull(),
+    keyLabel: text("key_label").notNull(),
     failedAttempts: integer("failed_attempts").notNull().default(0),
     redeemedAt: moment("redeemed_at"),
     redeemedAddress: text("redeemed_address"),

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPostgresCluster, type PostgresCluster } from "@/e2e/support/postgres-cluster";
 import { createDatabase, testStores } from "@/e2e/support/test-stores";
 import { closeStore, getStore } from "./get-store";
+import { resetEnv } from "@/lib/config/env";
 import { migrateStore } from "./migrate";
 import { sessions } from "./schema";
 import { asStoreError, isStoreUnavailableError, STORE_UNAVAILABLE_MESSAGE, toStoreUnavailableError } from "./store-unavailable-error";
@@ -40,7 +41,7 @@ describe("the store when PostgreSQL goes down and comes back", () => {
   it("fails fast with StoreUnavailableError while it is down, and works again without being reopened", async () => {
     const store = await stores.open({ databaseUrl });
     await migrateStore(store);
-    await store.db.insert(sessions).values({ id: "before", operatorId: 1, operatorName: "Ada", operatorKeyFingerprint: "f", createdAt: new Date(), lastSeenAt: new Date() });
+    await store.db.insert(sessions).values({ id: "before", operatorId: 1, operatorName: "Ada", operatorKeyTail: "f", createdAt: new Date(), lastSeenAt: new Date() });
 
     cluster.stop();
     const { error, ms } = await failureOf(store.db.select().from(sessions));
@@ -61,6 +62,7 @@ describe("the store when PostgreSQL goes down and comes back", () => {
   it("getStore() refuses with StoreUnavailableError while the database is down, then opens once it is back", async () => {
     const saved = process.env.DATABASE_URL;
     process.env.DATABASE_URL = databaseUrl;
+    resetEnv();
     try {
       cluster.stop();
       const down = await failureOf(getStore());
@@ -79,6 +81,7 @@ describe("the store when PostgreSQL goes down and comes back", () => {
       await closeStore();
       if (saved === undefined) delete process.env.DATABASE_URL;
       else process.env.DATABASE_URL = saved;
+      resetEnv();
     }
   });
 

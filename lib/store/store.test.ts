@@ -22,7 +22,7 @@ const MIGRATION_COUNT = (JSON.parse(readFileSync(path.join(MIGRATIONS_FOLDER, "m
 
 function aSession(id: string) {
   const now = new Date("2026-01-02T03:04:05.678Z");
-  return { id, operatorId: 7, operatorName: "Ada", operatorKeyFingerprint: "lf_ab…wxyz", createdAt: now, lastSeenAt: now };
+  return { id, operatorId: 7, operatorName: "Ada", operatorKeyTail: "lf_ab…wxyz", createdAt: now, lastSeenAt: now };
 }
 
 async function appliedMigrations(store: Store): Promise<number> {

@@ -5,16 +5,16 @@ import { Suspense } from "react";
 import { AgentsScreen } from "@/components/agents/agents-screen";
 import { AgentsSkeleton } from "@/components/agents/agents-skeleton";
 import { StoreDownNotice } from "@/components/session/store-down-notice";
-import { onListKeyRefused } from "@/lib/agents/agents-request-session";
-import { bulkConcurrency } from "@/lib/config/bulk-concurrency";
+import { BULK_CONCURRENCY } from "@/lib/config/env";
 import { agentsPageQuery } from "@/lib/agents/agents-page-query";
 import { PAGE_SIZE, type AgentsViewState } from "@/lib/agents/agents-view";
 import { loadAgentsPage } from "@/lib/agents/load-agents-page";
 import { parseViewState } from "@/lib/agents/view-params";
 import { isFaucetError } from "@/lib/faucet";
-import { getQueryClient } from "@/lib/query/get-query-client";
+import { getQueryClient } from "@/lib/query-client";
 import type { OperatorSession } from "@/lib/session/session-data";
 import { pageSession } from "@/lib/session/page-session";
+import { endSessionIfRefused } from "@/lib/session/session-store";
 import { isStoreUnavailable } from "@/lib/store/store-unavailable-error";
 
 type AgentsPageProps = { searchParams: Promise<Record<string, string | string[] | undefined>> };
@@ -80,7 +80,7 @@ async function AgentsWithFirstPage({ session, view }: { session: OperatorSession
       // A key the faucet refuses ends the session's row (a page cannot clear cookies, and need
       // not: a cookie whose row has ended opens nothing), unless another tab just replaced it.
       if (isFaucetError(error) && error.kind === "invalid_key") {
-        redirect((await onListKeyRefused(session)) === "key_invalid" ? "/?reason=key_invalid" : "/agents");
+        redirect((await endSessionIfRefused(session)) === "key_invalid" ? "/?reason=key_invalid" : "/agents");
       }
       // Anything else: render without data; the browser shows the error state and retries.
       if (!isFaucetError(error) && !isStoreUnavailable(error)) throw error;
@@ -88,7 +88,7 @@ async function AgentsWithFirstPage({ session, view }: { session: OperatorSession
   }
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
-      <AgentsScreen initialView={view} initialServerNow={now} bulkConcurrency={bulkConcurrency()} />
+      <AgentsScreen initialView={view} initialServerNow={now} bulkConcurrency={BULK_CONCURRENCY} />
     </HydrationBoundary>
   );
 }

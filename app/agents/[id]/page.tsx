@@ -9,14 +9,14 @@ import type { AgentRow } from "@/lib/agents/agents-view";
 import { flagLabel, formatKeyAge, keySince } from "@/lib/agents/key-age";
 import { loadAgentActivity, RECENT_EVENTS, type AgentActivity } from "@/lib/agents/load-agent-activity";
 import { loadAgentRows } from "@/lib/agents/load-agents-page";
-import { onListKeyRefused } from "@/lib/agents/agents-request-session";
 import { agentIdSchema } from "@/lib/agents/agent-change-schemas";
 import { loadAgentDetails, type AgentDetails } from "@/lib/agents/load-agent-details";
 import { isFaucetError } from "@/lib/faucet";
 import { isStoreUnavailable } from "@/lib/store/store-unavailable-error";
 import { pageSession } from "@/lib/session/page-session";
+import { endSessionIfRefused } from "@/lib/session/session-store";
 import { StoreDownNotice } from "@/components/session/store-down-notice";
-import { formatUtcTime } from "@/lib/time/format-utc-time";
+import { formatUtcTime } from "@/lib/format-utc-time";
 
 type AgentDetailsPageProps = { params: Promise<{ id: string }> };
 
@@ -58,7 +58,7 @@ export default async function AgentDetailsPage({ params }: AgentDetailsPageProps
     if (details) row = (await loadAgentRows(session, now, { reuseRecentList: true })).rows.find((agent) => agent.id === agentId);
   } catch (error) {
     if (isFaucetError(error) && error.kind === "invalid_key") {
-      redirect((await onListKeyRefused(session)) === "key_invalid" ? "/?reason=key_invalid" : `/agents/${agentId}`);
+      redirect((await endSessionIfRefused(session)) === "key_invalid" ? "/?reason=key_invalid" : `/agents/${agentId}`);
     }
     if (isFaucetError(error)) return <Problem title="The agent's details could not be loaded" message={error.message} />;
     if (isStoreUnavailable(error)) return <StoreDownNotice title="The agent's details could not be loaded" retryHref={`/agents/${agentId}`} />;
@@ -71,7 +71,7 @@ export default async function AgentDetailsPage({ params }: AgentDetailsPageProps
 
 type DetailsViewProps = { details: AgentDetails; row: AgentRow; activity: AgentActivity; now: number };
 
-function DetailsView({ details: { agent, budget, keyFingerprint }, row, activity, now }: DetailsViewProps) {
+function DetailsView({ details: { agent, budget, keyLabel }, row, activity, now }: DetailsViewProps) {
   const cooling = agent.cooldownUntil !== null && agent.cooldownUntil > now;
   const rows: [string, string][] = [
     ["State", agent.isActive ? "Active" : "Inactive"],
@@ -81,7 +81,7 @@ function DetailsView({ details: { agent, budget, keyFingerprint }, row, activity
     ["Remaining", budget.remainingSats === null ? "Unlimited" : formatSats(budget.remainingSats)],
     ["Created", agent.createdAt === null ? "Unknown" : `${new Date(agent.createdAt).toISOString().slice(0, 10)} ${formatUtcTime(agent.createdAt)}`],
     ["Cooldown", cooling ? `Withdrawals locked until ${formatUtcTime(agent.cooldownUntil as number)}` : "None"],
-    ["Current key", keyFingerprint ?? "Not recorded by this console"],
+    ["Current key", keyLabel ?? "Not recorded by this console"],
     ["Key age", formatKeyAge(keySince(row), now)],
   ];
   return (

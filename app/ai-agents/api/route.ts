@@ -1,11 +1,9 @@
 import { isKeylessRequest, type EmulatorRequest } from "faucet-emulator";
 import { NextResponse, type NextRequest } from "next/server";
-import { isDemoMode } from "@/lib/config/faucet-mode";
-import { securitySettings } from "@/lib/config/security-settings";
+import { isDemoMode, securitySettings } from "@/lib/config/env";
 import { getEmbeddedFaucet } from "@/lib/faucet/embedded-transport";
-import { readCappedBody } from "@/lib/http/read-capped-body";
+import { isJsonContentType, readCappedBody } from "@/lib/http";
 import { log } from "@/lib/log";
-import { isJsonContentType } from "@/lib/http/json-content-type";
 import { demoKeylessLimiter } from "@/lib/security/demo-endpoint";
 import { clientAddressOf } from "@/lib/security/origin";
 
@@ -14,7 +12,7 @@ const MAX_BODY_BYTES = 64 * 1024;
 /**
  * The embedded faucet over HTTP, at the real faucet's path, so agents and scripts can use
  * a demo console's faucet as they would the real one. Present only in demo mode (see
- * lib/config/faucet-mode.ts). It never exposes fault injection: that exists only on the
+ * lib/config/env.ts). It never exposes fault injection: that exists only on the
  * stand-alone test faucet.
  */
 export async function POST(request: NextRequest) {

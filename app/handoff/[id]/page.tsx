@@ -4,7 +4,7 @@ import { HandoffActions } from "@/components/handoff/handoff-actions";
 import { HANDOFF_ID_PATTERN } from "@/lib/handoff/handoff-crypto";
 import { publicHandoff, type HandoffState } from "@/lib/handoff/handoffs";
 import { isStoreUnavailable, STORE_UNAVAILABLE_MESSAGE } from "@/lib/store/store-unavailable-error";
-import { formatUtcTime } from "@/lib/time/format-utc-time";
+import { formatUtcTime } from "@/lib/format-utc-time";
 
 export const dynamic = "force-dynamic";
 

@@ -4,7 +4,7 @@ import * as AlertDialog from "@radix-ui/react-alert-dialog";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import type { AgentRow } from "@/lib/agents/agents-view";
-import type { ActionFailure } from "@/lib/results/action-result";
+import type { ActionFailure } from "@/lib/action-result";
 import { Field } from "./field";
 import { AGENT_CHANGES, type AgentChangeKind, type AgentChangeSpec, type RowChange } from "./agent-change-kinds";
 import { useAgentChange } from "./use-agent-change";

@@ -5,7 +5,7 @@ import { setAgentBudget } from "@/lib/actions/set-agent-budget";
 import { sweepAgent } from "@/lib/actions/sweep-agent";
 import { amountFieldSchema, budgetFieldSchema } from "@/lib/agents/agent-change-schemas";
 import type { AgentRow } from "@/lib/agents/agents-view";
-import type { ActionResult } from "@/lib/results/action-result";
+import type { ActionResult } from "@/lib/action-result";
 import { formatSats } from "../format-sats";
 
 export type AgentChangeKind = "deactivate" | "reactivate" | "budget" | "sweep" | "fund" | "delete";

@@ -5,7 +5,7 @@ import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { createAgent } from "@/lib/actions/create-agent";
 import { AGENT_DESCRIPTION_MAX, AGENT_NAME_MAX, createAgentFieldsSchema, fieldErrorsOf, type FieldErrors } from "@/lib/agents/agent-change-schemas";
-import type { ActionFailure } from "@/lib/results/action-result";
+import { mayHaveCommitted, type ActionFailure } from "@/lib/action-result";
 import { Field } from "./field";
 import { useAgentChange } from "./use-agent-change";
 
@@ -24,14 +24,13 @@ const SILENT =
   "Outcome unknown: the console did not answer. The faucet may have created the agent anyway. Reload the list and look for it before creating it again, or the operator will have two agents.";
 
 /** Failures after which "Create agent" again could make a second agent: no blind retry is offered. */
-const MAY_HAVE_CREATED = new Set(["outcome_unknown", "key_missing"]);
 
 export function CreateAgentDialog({ open, onOpenChange, onCreated, onReload }: CreateAgentDialogProps) {
   const [form, setForm] = useState({ name: "", description: "", budget: "" });
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const [failure, setFailure] = useState<ActionFailure | null>(null);
   const change = useAgentChange(createAgent, SILENT);
-  const blocked = failure !== null && MAY_HAVE_CREATED.has(failure.code);
+  const blocked = failure !== null && mayHaveCommitted(failure.code);
 
   function reset() {
     setForm({ name: "", description: "", budget: "" });

@@ -3,7 +3,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useRef } from "react";
-import { signInPageFor, type ActionFailure, type ActionResult } from "@/lib/results/action-result";
+import { signInPageFor, type ActionFailure, type ActionResult } from "@/lib/action-result";
 
 /**
  * One confirmation → one server action, never retried. A ref, not mutation.isPending,

@@ -10,7 +10,7 @@ CREATE TABLE "handoffs" (
 	"state" text NOT NULL,
 	"token_hash" text NOT NULL,
 	"sealed_key" text,
-	"key_fingerprint" text NOT NULL,
+	"key_label" text NOT NULL,
 	"failed_attempts" integer DEFAULT 0 NOT NULL,
 	"redeemed_at" timestamp with time zone,
 	"redeemed_address" text,

@@ -3,7 +3,7 @@ import { notFound } from "next/navigation";
 import { z } from "zod";
 import { KeyHistoryTable } from "@/components/audit/key-history-table";
 import { buttonClass } from "@/components/ui/button";
-import { agentListMemo } from "@/lib/agents/agent-list-memo";
+import { agentListMemo } from "@/lib/faucet/agent-list-memo";
 import { listKeyHistory, type KeyHistory } from "@/lib/audit/audit-query";
 import { pendingStaleBefore } from "@/lib/audit/stale-pending";
 import { getFaucetClient } from "@/lib/faucet";

@@ -1,6 +1,6 @@
 import { rotateAgentKey } from "@/lib/actions/rotate-agent-key";
 import { bulkChangeRoute } from "@/lib/changes/change-action";
-import { jsonActionRoute } from "@/lib/http/json-action-route";
+import { jsonActionRoute } from "@/lib/http";
 
 export const dynamic = "force-dynamic";
 

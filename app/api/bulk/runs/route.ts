@@ -1,5 +1,5 @@
 import { startBulkRun } from "@/lib/changes/change-action";
-import { jsonActionRoute } from "@/lib/http/json-action-route";
+import { jsonActionRoute } from "@/lib/http";
 
 export const dynamic = "force-dynamic";
 

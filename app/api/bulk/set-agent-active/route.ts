@@ -1,6 +1,6 @@
 import { setAgentActive } from "@/lib/actions/set-agent-active";
 import { bulkChangeRoute } from "@/lib/changes/change-action";
-import { jsonActionRoute } from "@/lib/http/json-action-route";
+import { jsonActionRoute } from "@/lib/http";
 
 export const dynamic = "force-dynamic";
 

@@ -1,8 +1,7 @@
-import "server-only";
+// The console's HTTP helpers: what its JSON routes and the proxy share. No "server-only": the
+// proxy imports it too, and nothing here is secret.
 import { NextResponse } from "next/server";
-import { failure, type ActionResult } from "@/lib/results/action-result";
-import { isJsonContentType } from "@/lib/http/json-content-type";
-import { readCappedBody } from "./read-capped-body";
+import { failure, type ActionResult } from "@/lib/action-result";
 
 const MAX_BODY_BYTES = 16 * 1024;
 
@@ -34,4 +33,36 @@ export function jsonActionRoute(action: (input: unknown) => Promise<ActionResult
     }
     return reply(200, await action(input));
   };
+}
+
+/**
+ * True for `application/json`, with or without parameters: the one body type our JSON
+ * endpoints take, which a cross-site page cannot send without a CORS preflight the console
+ * never grants (a form or a `text/plain` fetch from another site is refused).
+ */
+export function isJsonContentType(contentType: string | null): boolean {
+  return contentType?.split(";")[0]?.trim().toLowerCase() === "application/json";
+}
+
+/** The body as text, or null past `limit` bytes; stops reading there instead of buffering it all. */
+export async function readCappedBody(request: Request, limit: number): Promise<string | null> {
+  const declared = Number(request.headers.get("content-length") ?? 0);
+  if (declared > limit) return null;
+  if (!request.body) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      // Not awaited: on a clone (a tee'd stream) cancel() settles only once the other branch
+      // is cancelled too, which the caller's reply does. Awaiting it here would hang.
+      reader.cancel().catch(() => undefined);
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }

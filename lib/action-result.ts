@@ -1,3 +1,5 @@
+// Safe for the browser: type-only imports, no server code. The browser uses the same codes and mayHaveCommitted().
+import type { FaucetError } from "@/lib/faucet/faucet-error";
 import type { SessionEndReason } from "@/lib/session/session-end-reasons";
 
 /**
@@ -48,4 +50,35 @@ export function signInPageFor(result: ActionFailure): string | null {
   if (result.code === "signed_out") return `/?reason=${result.reason ?? "signed_out"}`;
   if (result.code === "key_invalid") return "/?reason=key_invalid";
   return null;
+}
+
+/**
+ * A failure after which the faucet may have made the change after all: no answer came back
+ * ("outcome_unknown"), or a rotation committed but its key did not reach the page ("key_missing").
+ * The UI never sends such a call again by itself; it offers the operator the choice.
+ */
+export function mayHaveCommitted(code: ActionFailureCode): boolean {
+  return code === "outcome_unknown" || code === "key_missing";
+}
+
+
+/** How a faucet error reads to an operator who just asked for a change. */
+export function faucetFailure(error: FaucetError): ActionFailure {
+  switch (error.kind) {
+    case "invalid_key":
+      return failure("key_invalid", "The faucet no longer accepts your operator key: it was rotated or revoked elsewhere. Sign in with the current key.");
+    case "not_found":
+      return failure("not_found", "The faucet has no such agent for this operator. It may have been deleted; the list is being refreshed.");
+    case "rate_limited":
+      return failure("rate_limited", error.message, { retryAfterSeconds: error.retryAfterSeconds });
+    case "cooldown":
+    case "wrong_role":
+    case "invalid_request":
+    case "unknown_action":
+      return failure("faucet_refused", error.message);
+    case "timeout":
+    case "upstream_unavailable":
+    case "bad_response":
+      return failure("faucet_unavailable", error.message);
+  }
 }

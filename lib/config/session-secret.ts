@@ -1,10 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { linkSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { ConfigError } from "@/lib/config/config-error";
-import { ensurePrivateDir } from "@/lib/config/data-dir";
-
-export const MIN_SECRET_LENGTH = 32;
+import { ConfigError, ensurePrivateDir, parseSecretMap } from "./env";
 
 /** iron-session's password map: the highest id seals, every id unseals (secret rotation). */
 export type SessionPasswords = Record<string, string>;
@@ -14,37 +11,7 @@ export type SessionPasswords = Record<string, string>;
  * a JSON map such as {"2":"<new>","1":"<old>"}.
  */
 export function parseSessionSecret(value: string): SessionPasswords {
-  const trimmed = value.trim();
-  let passwords: SessionPasswords;
-  if (trimmed.startsWith("{")) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(trimmed);
-    } catch {
-      throw new ConfigError('SESSION_SECRET starts with "{" but is not valid JSON. Use a secret, or a map like {"2":"new…","1":"old…"}.');
-    }
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-      throw new ConfigError("SESSION_SECRET as JSON must be an object mapping numeric ids to secrets.");
-    }
-    passwords = {};
-    for (const [id, secret] of Object.entries(parsed)) {
-      if (!/^\d+$/.test(id) || typeof secret !== "string") {
-        throw new ConfigError("SESSION_SECRET as JSON must map numeric ids to secret strings.");
-      }
-      passwords[id] = secret;
-    }
-    if (Object.keys(passwords).length === 0) throw new ConfigError("SESSION_SECRET as JSON holds no secret.");
-  } else {
-    passwords = { "1": trimmed };
-  }
-  for (const [id, secret] of Object.entries(passwords)) {
-    if (secret.length < MIN_SECRET_LENGTH) {
-      throw new ConfigError(
-        `SESSION_SECRET${Object.keys(passwords).length > 1 ? ` (id ${id})` : ""} is ${secret.length} characters; it must be at least ${MIN_SECRET_LENGTH}. Generate one with: openssl rand -base64 48`,
-      );
-    }
-  }
-  return passwords;
+  return parseSecretMap("SESSION_SECRET", value);
 }
 
 /**

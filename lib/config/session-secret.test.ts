@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "@/lib/config/config-error";
+import { ConfigError } from "@/lib/config/env";
 import { parseSessionSecret, resolveSessionPasswords } from "./session-secret";
 
 describe("session secret", () => {

@@ -1,9 +1,9 @@
 import "server-only";
-import { auditActor } from "@/lib/audit/audit-actor";
-import { recordAuditEventQuietly } from "@/lib/audit/record-audit-event";
-import type { AuditAction } from "@/lib/audit/audit-vocabulary";
+import { auditActor } from "./audit-actor";
+import { recordAuditEventQuietly } from "./record-audit-event";
+import type { AuditAction } from "./audit-vocabulary";
 import { log } from "@/lib/log";
-import { createStoreRateLimiter, type StoreRateLimiter } from "./store-rate-limiter";
+import { createStoreRateLimiter, type StoreRateLimiter } from "@/lib/security/store-rate-limiter";
 
 /**
  * Refusals that name no operator and come before any rate limit (a forged sign-out, a
