@@ -212,7 +212,8 @@ test("a link preview consumes nothing; Reveal key here does, once; five wrong to
   await page.reload();
   // Collected by the page, then replayed by the redeem above: an alarm.
   await expect(panel.getByLabel(`Hand-off for ${agents[0]!.name}`)).toContainText(/collected twice \(first at .* from /);
-  await expect(panel.getByRole("alert")).toContainText(`The hand-off for ${agents[1]!.name} was locked`);
+  await expect(panel.getByRole("alert").filter({ hasText: agents[1]!.name })).toContainText(`The hand-off for ${agents[1]!.name} was locked`);
+  await expect(panel.getByRole("alert").filter({ hasText: agents[0]!.name })).toContainText("was collected twice: the link may have leaked. Rotate again.");
 });
 
 function percentile(values: number[], p: number): number {
