@@ -78,6 +78,8 @@ test("rotate, Hand off to agent, copy the link: receive.mjs writes a 0600 creden
     expect(mode).toBe(0o600);
     expect(credentials).toMatchObject({ version: 1, active: "agent", operator: OPERATOR_ENTRY, api_url: `${consoleUrl(baseURL)}/ai-agents/api`, agent: { api_key: shownKey, id: agent.id, name: agent.name } });
     expect(await faucet.whoami(shownKey)).toMatchObject({ success: true, type: "agent", id: agent.id });
+    await page.reload();
+    await expect(page.getByRole("region", { name: "Hand-offs" }).getByLabel(`Hand-off for ${agent.name}`)).toContainText(/collected at .* from /);
 
     const again = await receive(link, home);
     expect(again.code).not.toBe(0);
@@ -208,8 +210,10 @@ test("a link preview consumes nothing; Reveal key here does, once; five wrong to
   expect(afterLock.status()).toBe(410);
   expect(await afterLock.json()).toMatchObject({ code: "locked" });
   await page.reload();
-  await expect(panel.getByLabel(`Hand-off for ${agents[0]!.name}`)).toContainText(/collected at .* from /);
-  await expect(panel.getByRole("alert")).toContainText(`The hand-off for ${agents[1]!.name} was locked`);
+  // Collected by the page, then replayed by the redeem above: an alarm.
+  await expect(panel.getByLabel(`Hand-off for ${agents[0]!.name}`)).toContainText(/collected twice \(first at .* from /);
+  await expect(panel.getByRole("alert").filter({ hasText: agents[1]!.name })).toContainText(`The hand-off for ${agents[1]!.name} was locked`);
+  await expect(panel.getByRole("alert").filter({ hasText: agents[0]!.name })).toContainText("was collected twice: the link may have leaked. Rotate again.");
 });
 
 function percentile(values: number[], p: number): number {

@@ -26,12 +26,13 @@ async function fetchHandoffs(): Promise<Listing> {
 }
 
 function stateWords(row: HandoffRow, now: number): string {
-  if (row.alarm === "collected_twice") return "collected twice";
+  const collected = `at ${formatUtcTime(row.redeemedAt ?? 0)}${row.redeemedAddress ? ` from ${row.redeemedAddress}` : ""}`;
+  if (row.alarm === "collected_twice") return `collected twice (first ${collected})`;
   switch (row.state) {
     case "waiting":
       return `waiting (${Math.max(0, Math.ceil((row.expiresAt - now) / 60_000))} min left)`;
     case "redeemed":
-      return `collected at ${formatUtcTime(row.redeemedAt ?? 0)}${row.redeemedAddress ? ` from ${row.redeemedAddress}` : ""}`;
+      return `collected ${collected}`;
     default:
       return row.state;
   }
