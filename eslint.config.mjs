@@ -6,7 +6,7 @@ import nextTs from "eslint-config-next/typescript";
  * folders below it, never one above. The files at the root of lib/ and lib/config are the floor.
  * Type-only imports are free (erased at build); tests may reach across to set up what they test.
  */
-const LAYERS = ["config", "store", "faucet", "security", "audit", "session", "changes", "keys", "agents", "actions"];
+const LAYERS = ["config", "store", "faucet", "security", "audit", "session", "changes", "keys", "handoff", "agents", "actions", "ops"];
 
 const importsOf = (folders) => folders.flatMap((folder) => [`@/lib/${folder}`, `@/lib/${folder}/*`, `../${folder}/*`, `../../lib/${folder}/*`]);
 

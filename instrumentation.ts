@@ -15,17 +15,7 @@ export async function register() {
   // Client addresses for rate limits: the TCP peer, set in a header no client can forge.
   const { startPeerAddresses } = await import("./lib/security/peer-address");
   startPeerAddresses();
-  // Until lib/config/env.ts takes them: a METRICS_TOKEN too short to be a secret, or an unknown LOG_FORMAT, stops start-up.
-  const { readMetricsToken } = await import("./lib/ops/metrics-endpoint");
-  const { readLogFormat } = await import("./lib/log");
-  const { installShutdown, readShutdownGraceSeconds } = await import("./lib/ops/shutdown");
-  try {
-    readMetricsToken();
-    readLogFormat();
-    readShutdownGraceSeconds();
-  } catch (error) {
-    stopStartingOnConfigError(error);
-  }
+  const { installShutdown } = await import("./lib/ops/shutdown");
   // SIGTERM: refuse new requests, let changes in flight finish, close the store, exit 0.
   installShutdown();
   // The session secret (generated into the data dir for the embedded faucet) and the audit keys

@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { securitySettings } from "@/lib/config/env";
-import { isDraining } from "@/lib/ops/in-flight";
+import { isDraining } from "@/lib/in-flight";
 import { readCappedBody } from "@/lib/http";
 import { ACTION_BODY_MAX_BYTES, REQUEST_BODY_MAX_BYTES } from "@/lib/security/body-limits";
 import { contentSecurityPolicy } from "@/lib/security/content-security-policy";

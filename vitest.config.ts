@@ -25,7 +25,7 @@ export default defineConfig({
       "packages/*",
       {
         extends: true,
-        test: { name: "unit", include: ["lib/**/*.test.ts", "scripts/**/*.test.ts", "components/**/*.test.ts", "app/**/*.test.ts"], exclude: STORE_TESTS },
+        test: { name: "unit", include: ["lib/**/*.test.ts", "scripts/**/*.test.ts", "components/**/*.test.ts", "app/**/*.test.ts", "e2e/support/*.test.ts"], exclude: STORE_TESTS },
       },
       {
         extends: true,

@@ -1,6 +1,6 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import fc from "fast-check";
-import { envInteger } from "../lib/config/env-number";
+import { envInteger } from "./support/env-number";
 import {
   agentsQuery,
   anyArguments,

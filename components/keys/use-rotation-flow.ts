@@ -9,7 +9,7 @@ import { mayHaveCommitted, signInPageFor, type ActionFailure, type ActionResult 
 // The server's own type (erased at build: nothing of rotate.ts reaches the browser).
 import type { Rotated } from "@/lib/keys/rotate";
 import type { RotatedWithHandoff } from "@/lib/handoff/rotation-handoff";
-import type { HandoffLinkParts, RevealedKey, RotationTarget } from "./rotation-target";
+import type { RevealedKey, RotationTarget } from "./rotation-target";
 
 /** What one confirmation sends besides its target: see lib/keys/rotation-attempts.ts for the rules. */
 type Confirmation = { target: RotationTarget; knownRotationAt: number | null; ownAttemptId: string | null; handOff?: boolean };

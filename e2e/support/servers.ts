@@ -1,4 +1,4 @@
-import { envInteger } from "../../lib/config/env-number";
+import { envInteger } from "./env-number";
 
 /**
  * The servers an e2e run starts, on loopback only. Ports come from E2E_PORT_BASE so two

@@ -12,8 +12,8 @@ import {
 } from "@/lib/audit/record-audit-event";
 import { getFaucetClient, isFaucetError, type FaucetClient, type FaucetError } from "@/lib/faucet";
 import { log, withLogContext } from "@/lib/log";
-import { trackRun } from "@/lib/ops/in-flight";
-import { metrics } from "@/lib/ops/metrics";
+import { trackRun } from "@/lib/in-flight";
+import { metrics } from "@/lib/metrics";
 import { failure, faucetFailure, type ActionFailure, type ActionResult } from "@/lib/action-result";
 import { storeRateLimiter } from "@/lib/security/limits";
 import type { OperatorSession } from "@/lib/session/session-data";

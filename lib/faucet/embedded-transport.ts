@@ -1,9 +1,6 @@
 import "server-only";
-import { resolve } from "node:path";
 import { createFaucetEmulator, type FaucetEmulator } from "faucet-emulator";
-import { ConfigError } from "@/lib/config/config-error";
-import { envInteger } from "@/lib/config/env-number";
-import { securitySettings } from "@/lib/config/security-settings";
+import { ConfigError, env, securitySettings } from "@/lib/config/env";
 import { log } from "@/lib/log";
 import { TransportError, type FaucetTransport } from "./transport";
 
@@ -20,11 +17,8 @@ type Holder = { [INSTANCE]?: FaucetEmulator };
 export type EmbeddedFaucetSettings = { dataDir: string; seedAgents: number | undefined };
 
 /** FAUCET_DATA_DIR (.data/faucet, from the working directory); FAUCET_SEED_AGENTS (unset: the demo six). */
-export function readEmbeddedFaucetSettings(env: NodeJS.ProcessEnv = process.env): EmbeddedFaucetSettings {
-  // The data dir is chosen at run time; the comment keeps the bundler from tracing the whole project.
-  const dataDir = resolve(/*turbopackIgnore: true*/ process.cwd(), env.FAUCET_DATA_DIR || ".data/faucet");
-  const seedAgents = env.FAUCET_SEED_AGENTS?.trim() ? envInteger("FAUCET_SEED_AGENTS", { fallback: 0 }, env) : undefined;
-  return { dataDir, seedAgents };
+export function readEmbeddedFaucetSettings(): EmbeddedFaucetSettings {
+  return env().embeddedFaucet;
 }
 
 /** Start-up in demo mode: opens the embedded faucet now; a data dir it cannot use is a ConfigError. */

@@ -3,7 +3,7 @@ import { createEmbeddedTransport } from "./embedded-transport";
 import { createFaucetClient, type FaucetClient } from "./faucet-client";
 import { env } from "@/lib/config/env";
 import { createHttpTransport } from "./http-transport";
-import { metrics } from "@/lib/ops/metrics";
+import { metrics } from "@/lib/metrics";
 
 export { FaucetError, isFaucetError, type FaucetErrorKind } from "./faucet-error";
 export type { AgentBudget, CreatedAgent, FaucetClient, Funding, Sweep } from "./faucet-client";

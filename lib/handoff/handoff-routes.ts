@@ -1,7 +1,6 @@
 import "server-only";
 import { NextResponse, type NextRequest } from "next/server";
-import { env, isDemoMode } from "@/lib/config/env";
-import { securitySettings } from "@/lib/config/security-settings";
+import { env, isDemoMode, securitySettings } from "@/lib/config/env";
 import { readCappedBody } from "@/lib/http";
 import { log } from "@/lib/log";
 import { clientAddressOf, requestHost } from "@/lib/security/origin";

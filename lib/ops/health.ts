@@ -6,7 +6,7 @@ import { faucetApiUrl } from "@/lib/faucet";
 import { getStore } from "@/lib/store/get-store";
 import { MIGRATIONS_FOLDER } from "@/lib/store/migrate";
 import type { Store } from "@/lib/store/store";
-import { isDraining } from "./in-flight";
+import { isDraining } from "@/lib/in-flight";
 
 /**
  * The platform's probes, in the `application/health+json` shape (draft-inadarei-api-health-check):

@@ -3,7 +3,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { env, loadEnv, type EnvSource } from "@/lib/config/env";
 import { log } from "@/lib/log";
 import { countLiveSessionRecords } from "@/lib/session/session-records";
-import { metrics } from "./metrics";
+import { metrics } from "@/lib/metrics";
 
 /** METRICS_TOKEN (lib/config/env.ts): the bearer a scraper sends to /api/metrics; null turns the endpoint off (404). */
 export function readMetricsToken(source?: EnvSource): string | null {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isDraining, runsInFlight, trackRun } from "./in-flight";
+import { isDraining, runsInFlight, trackRun } from "@/lib/in-flight";
 import { readShutdownGraceSeconds, shutDown } from "./shutdown";
 
 const after = <T>(ms: number, value: T) => new Promise<T>((resolve) => setTimeout(() => resolve(value), ms));

@@ -2,7 +2,7 @@ import "server-only";
 import { env, loadEnv, type EnvSource } from "@/lib/config/env";
 import { log } from "@/lib/log";
 import { closeStore } from "@/lib/store/get-store";
-import { runsInFlight, startDraining, waitForRuns } from "./in-flight";
+import { runsInFlight, startDraining, waitForRuns } from "@/lib/in-flight";
 
 /** SHUTDOWN_GRACE_SECONDS (lib/config/env.ts; default 20, 0 to 3600): how long a SIGTERM waits for rotations and lifecycle changes in flight. */
 export function readShutdownGraceSeconds(source?: EnvSource): number {

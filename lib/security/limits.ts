@@ -1,6 +1,6 @@
 import "server-only";
 import { securitySettings, type SecuritySettings } from "@/lib/config/env";
-import { metrics } from "@/lib/ops/metrics";
+import { metrics } from "@/lib/metrics";
 import { createStoreMarks, createStoreRateLimiter, type StoreMarks, type StoreRateLimiter } from "./store-rate-limiter";
 
 /**

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { securitySettings } from "@/lib/config/env";
-import { metrics } from "@/lib/ops/metrics";
+import { metrics } from "@/lib/metrics";
 
 /**
  * A sliding-window limit held in this instance's memory: the per-instance sign-in backstop.

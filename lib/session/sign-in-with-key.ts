@@ -4,7 +4,7 @@ import { recordAuditEventQuietly } from "@/lib/audit/record-audit-event";
 import { getFaucetClient, isFaucetError } from "@/lib/faucet";
 import { keyLabel } from "@/lib/key-label";
 import { log } from "@/lib/log";
-import { metrics } from "@/lib/ops/metrics";
+import { metrics } from "@/lib/metrics";
 import { failure, type ActionFailure } from "@/lib/action-result";
 import { recordAnonymousRefusal } from "@/lib/audit/anonymous-refusals";
 import { knownSignInKeys, storeRateLimiter } from "@/lib/security/limits";

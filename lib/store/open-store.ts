@@ -8,7 +8,7 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { Pool } from "pg";
 import { env, ensurePrivateDir, loadEnv, NOT_OWNER_BITS, type EnvSource, type StoreOptions } from "@/lib/config/env";
 import { log } from "@/lib/log";
-import { metrics } from "@/lib/ops/metrics";
+import { metrics } from "@/lib/metrics";
 import * as schema from "./schema";
 import type { Store } from "./store";
 

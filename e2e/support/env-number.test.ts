@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "./env";
+import { ConfigError } from "../../lib/config/env";
 import { envInteger } from "./env-number";
 
 describe("envInteger", () => {
