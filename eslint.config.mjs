@@ -6,9 +6,23 @@ import nextTs from "eslint-config-next/typescript";
  * folders below it, never one above. The files at the root of lib/ and lib/config are the floor.
  * Type-only imports are free (erased at build); tests may reach across to set up what they test.
  */
-const LAYERS = ["config", "store", "faucet", "security", "audit", "session", "changes", "keys", "handoff", "agents", "actions", "ops"];
+const LAYERS = [
+  "config",
+  "store",
+  "faucet",
+  "security",
+  "audit",
+  "session",
+  "changes",
+  "keys",
+  "handoff",
+  "agents",
+  "actions",
+  "ops",
+];
 
-const importsOf = (folders) => folders.flatMap((folder) => [`@/lib/${folder}`, `@/lib/${folder}/*`, `../${folder}/*`, `../../lib/${folder}/*`]);
+const importsOf = (folders) =>
+  folders.flatMap((folder) => [`@/lib/${folder}`, `@/lib/${folder}/*`, `../${folder}/*`, `../../lib/${folder}/*`]);
 
 const layerRules = LAYERS.slice(0, -1).map((folder, level) => ({
   files: [`lib/${folder}/**/*.{ts,tsx}`],
@@ -36,7 +50,15 @@ const rootRule = {
   rules: {
     "no-restricted-imports": [
       "error",
-      { patterns: [{ group: importsOf(LAYERS.slice(1)), allowTypeImports: true, message: "The root files of lib/ are the floor of the layering: they import no lib/ folder but lib/config." }] },
+      {
+        patterns: [
+          {
+            group: importsOf(LAYERS.slice(1)),
+            allowTypeImports: true,
+            message: "The root files of lib/ are the floor of the layering: they import no lib/ folder but lib/config.",
+          },
+        ],
+      },
     ],
   },
 };
@@ -48,7 +70,13 @@ const componentsRule = {
     "no-restricted-imports": [
       "error",
       {
-        paths: [{ name: "faucet-emulator", message: "The emulator is server-side: the browser reaches it only through the console's actions and routes." }],
+        paths: [
+          {
+            name: "faucet-emulator",
+            message:
+              "The emulator is server-side: the browser reaches it only through the console's actions and routes.",
+          },
+        ],
         patterns: [
           {
             group: [
@@ -66,7 +94,8 @@ const componentsRule = {
               "faucet-emulator/*",
             ],
             allowTypeImports: true,
-            message: "components/ runs in the browser: it may not import the server side of lib/ (store, session, faucet, the emulator). Call an action or a route instead.",
+            message:
+              "components/ runs in the browser: it may not import the server side of lib/ (store, session, faucet, the emulator). Call an action or a route instead.",
           },
         ],
       },
@@ -82,7 +111,8 @@ const envRule = {
     "no-restricted-syntax": [
       "error",
       {
-        selector: "MemberExpression[object.type='MemberExpression'][object.object.name='process'][object.property.name='env'][property.name!=/^(NODE_ENV|NEXT_RUNTIME)$/]",
+        selector:
+          "MemberExpression[object.type='MemberExpression'][object.object.name='process'][object.property.name='env'][property.name!=/^(NODE_ENV|NEXT_RUNTIME)$/]",
         message: "Read configuration through env() in lib/config/env.ts: one schema parses every variable once.",
       },
       {
@@ -106,7 +136,17 @@ const config = [
   rootRule,
   componentsRule,
   envRule,
-  { ignores: [".next*/**", ".data*/**", "node_modules/**", "test-results/**", "playwright-report/**", "bench/results/**", "next-env.d.ts"] },
+  {
+    ignores: [
+      ".next*/**",
+      ".data*/**",
+      "node_modules/**",
+      "test-results/**",
+      "playwright-report/**",
+      "bench/results/**",
+      "next-env.d.ts",
+    ],
+  },
 ];
 
 export default config;

@@ -10,7 +10,8 @@ const launchOptions = testBrowserLaunchOptions();
 
 export const dataRoot = process.env.E2E_DATA_DIR ?? `.data-e2e-${SERVERS.embedded.port}`;
 /** Each console's output goes to <dir>/server.log, where the secret-hygiene test searches it for keys. */
-const nextStart = (port: number, dir: string) => `mkdir -p ${dir} && exec npx next start -H 127.0.0.1 -p ${port} > ${dir}/server.log 2>&1`;
+const nextStart = (port: number, dir: string) =>
+  `mkdir -p ${dir} && exec npx next start -H 127.0.0.1 -p ${port} > ${dir}/server.log 2>&1`;
 const common = { reuseExistingServer: false, timeout: 60_000, stdout: "pipe" as const, stderr: "pipe" as const };
 // Generous limits for the test servers: limits are counted in each console's store, and A and B
 // share one, so the rate-limit tests use a console of their own with the defaults.
@@ -38,7 +39,12 @@ export default defineConfig({
     {
       command: `rm -rf ${dataRoot}/embedded && ${nextStart(SERVERS.embedded.port, `${dataRoot}/embedded`)}`,
       url: `${SERVERS.embedded.url}/`,
-      env: { CONSOLE_DATA_DIR: `${dataRoot}/embedded`, FAUCET_DATA_DIR: `${dataRoot}/embedded/faucet`, ...demo, ...limits },
+      env: {
+        CONSOLE_DATA_DIR: `${dataRoot}/embedded`,
+        FAUCET_DATA_DIR: `${dataRoot}/embedded/faucet`,
+        ...demo,
+        ...limits,
+      },
       ...common,
     },
     {

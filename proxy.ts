@@ -15,14 +15,21 @@ export async function proxy(request: NextRequest) {
   if (isDraining() && !PROBES.has(request.nextUrl.pathname)) return shuttingDown();
   // Before anything else, and before any session or store is consulted: no body larger than
   // the console could need is read by anyone.
-  if (declaredLength(request) > (isActionCall(request) ? ACTION_BODY_MAX_BYTES : REQUEST_BODY_MAX_BYTES)) return tooLarge();
+  if (declaredLength(request) > (isActionCall(request) ? ACTION_BODY_MAX_BYTES : REQUEST_BODY_MAX_BYTES))
+    return tooLarge();
   if (isForeignActionCall(request)) {
-    return NextResponse.json({ ok: false, code: "forbidden_origin", message: "This request did not come from the console's own page." }, { status: 403 });
+    return NextResponse.json(
+      { ok: false, code: "forbidden_origin", message: "This request did not come from the console's own page." },
+      { status: 403 },
+    );
   }
   const actionBody = await checkActionBody(request);
   if (actionBody === "too_large") return tooLarge();
   if (actionBody === "malformed") {
-    return NextResponse.json({ ok: false, code: "invalid_input", message: "The request was malformed." }, { status: 400 });
+    return NextResponse.json(
+      { ok: false, code: "invalid_input", message: "The request was malformed." },
+      { status: 400 },
+    );
   }
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
   const policy = contentSecurityPolicy(nonce, { development: process.env.NODE_ENV === "development" });
@@ -61,7 +68,8 @@ const FORWARDED_REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
  */
 function requestIdFor(request: NextRequest): string {
   const forwarded = request.headers.get("x-request-id");
-  if (forwarded !== null && securitySettings().trustedProxyHops > 0 && FORWARDED_REQUEST_ID.test(forwarded)) return forwarded;
+  if (forwarded !== null && securitySettings().trustedProxyHops > 0 && FORWARDED_REQUEST_ID.test(forwarded))
+    return forwarded;
   return crypto.randomUUID();
 }
 
@@ -86,7 +94,10 @@ function declaredLength(request: NextRequest): number {
 }
 
 function tooLarge() {
-  return NextResponse.json({ ok: false, code: "invalid_input", message: "The request is too large for the console." }, { status: 413, headers: { "cache-control": "no-store" } });
+  return NextResponse.json(
+    { ok: false, code: "invalid_input", message: "The request is too large for the console." },
+    { status: 413, headers: { "cache-control": "no-store" } },
+  );
 }
 
 /**

@@ -3,7 +3,16 @@ import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 /** The store's tests need a real PostgreSQL; only they pay for starting one. */
-const STORE_TESTS = ["lib/store/**/*.test.ts", "lib/audit/verify-audit-chains.test.ts", "lib/audit/record-audit-event.test.ts", "lib/security/store-rate-limiter.test.ts", "lib/keys/rotation-attempts.test.ts", "lib/session/session-records.test.ts", "lib/changes/run-change.store.test.ts", "lib/ops/health.test.ts"];
+const STORE_TESTS = [
+  "lib/store/**/*.test.ts",
+  "lib/audit/verify-audit-chains.test.ts",
+  "lib/audit/record-audit-event.test.ts",
+  "lib/security/store-rate-limiter.test.ts",
+  "lib/keys/rotation-attempts.test.ts",
+  "lib/session/session-records.test.ts",
+  "lib/changes/run-change.store.test.ts",
+  "lib/ops/health.test.ts",
+];
 
 export default defineConfig({
   resolve: {
@@ -25,7 +34,17 @@ export default defineConfig({
       "packages/*",
       {
         extends: true,
-        test: { name: "unit", include: ["lib/**/*.test.ts", "scripts/**/*.test.ts", "components/**/*.test.ts", "app/**/*.test.ts", "e2e/support/*.test.ts"], exclude: STORE_TESTS },
+        test: {
+          name: "unit",
+          include: [
+            "lib/**/*.test.ts",
+            "scripts/**/*.test.ts",
+            "components/**/*.test.ts",
+            "app/**/*.test.ts",
+            "e2e/support/*.test.ts",
+          ],
+          exclude: STORE_TESTS,
+        },
       },
       {
         extends: true,
@@ -43,7 +62,13 @@ export default defineConfig({
         // The console's actions, routes and pages called in-process (the fuzz properties: 1,000 inputs each),
         // on an in-memory PGlite store (in-process/support/in-process-console.ts).
         // initdb and the migrations run once for the project (store-template-setup.ts), not once per file.
-        test: { name: "in-process", include: ["in-process/**/*.test.ts"], globalSetup: ["in-process/support/store-template-setup.ts"], testTimeout: 120_000, hookTimeout: 60_000 },
+        test: {
+          name: "in-process",
+          include: ["in-process/**/*.test.ts"],
+          globalSetup: ["in-process/support/store-template-setup.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+        },
       },
     ],
   },

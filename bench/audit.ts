@@ -23,7 +23,11 @@ async function main() {
     console.log("· 8: /audit with 100,000 events against 100, and the CSV export of 100,000");
     const audit = await measureAuditFigures({ browser, distDir: DIST_DIR, dataRoot: DATA, ports: [4407, 4408] });
     printTable(audit.rows);
-    writeJson(join(REPO, "bench", "results", "audit-latest.json"), { measuredAt: new Date().toISOString(), table: audit.rows, figures: audit.json });
+    writeJson(join(REPO, "bench", "results", "audit-latest.json"), {
+      measuredAt: new Date().toISOString(),
+      table: audit.rows,
+      figures: audit.json,
+    });
     return audit.rows.every((row) => row.pass !== false);
   } finally {
     await browser.close();

@@ -15,13 +15,32 @@ const DATA = join(REPO, ".data-bench-incident");
 
 async function main() {
   stopAllOnExit();
-  const faucet = await startFaucet({ port: PORT_BASE, dataDir: join(DATA, "faucet"), logFile: join(DATA, "faucet.log") });
+  const faucet = await startFaucet({
+    port: PORT_BASE,
+    dataDir: join(DATA, "faucet"),
+    logFile: join(DATA, "faucet.log"),
+  });
   const faucetApiUrl = `${faucet.url}/ai-agents/api`;
-  const server = await startConsole({ port: PORT_BASE + 1, distDir: process.env.NEXT_DIST_DIR ?? ".next", dataDir: join(DATA, "console"), faucetApiUrl });
+  const server = await startConsole({
+    port: PORT_BASE + 1,
+    distDir: process.env.NEXT_DIST_DIR ?? ".next",
+    dataDir: join(DATA, "console"),
+    faucetApiUrl,
+  });
   const browser = await launchChromium();
   try {
-    const run = await measureIncidentRun({ browser, consoleUrl: server.url, faucetUrl: faucet.url, faucetApiUrl, agents: 1_000, latencyMs: 50, concurrency: 4 });
-    console.log(`10 incident run: ${ratio(run.wallMs / run.idealMs)} (${ms(run.wallMs)} ÷ ${ms(run.idealMs)}, direct ${ms(run.directMs)}); long tasks > 50 ms: ${run.longTasks} (longest ${ms(run.longestTaskMs)}); most rows in the DOM: ${run.maxRowsInDom}`);
+    const run = await measureIncidentRun({
+      browser,
+      consoleUrl: server.url,
+      faucetUrl: faucet.url,
+      faucetApiUrl,
+      agents: 1_000,
+      latencyMs: 50,
+      concurrency: 4,
+    });
+    console.log(
+      `10 incident run: ${ratio(run.wallMs / run.idealMs)} (${ms(run.wallMs)} ÷ ${ms(run.idealMs)}, direct ${ms(run.directMs)}); long tasks > 50 ms: ${run.longTasks} (longest ${ms(run.longestTaskMs)}); most rows in the DOM: ${run.maxRowsInDom}`,
+    );
   } finally {
     await browser.close();
     await stopAll();

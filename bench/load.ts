@@ -46,8 +46,18 @@ async function main(): Promise<boolean> {
     console.log(`· ${CONNECTIONS} connections for ${SECONDS} s on ${target}`);
     runs.push({ target, result: await holdLoad(options) });
   };
-  await hold("console GET /agents (HTML)", { url: `${server.url}/agents`, connections: CONNECTIONS, seconds: SECONDS, headers: { cookie } });
-  await hold("console GET /api/agents", { url: `${server.url}/api/agents?offset=0&limit=100`, connections: CONNECTIONS, seconds: SECONDS, headers: { cookie } });
+  await hold("console GET /agents (HTML)", {
+    url: `${server.url}/agents`,
+    connections: CONNECTIONS,
+    seconds: SECONDS,
+    headers: { cookie },
+  });
+  await hold("console GET /api/agents", {
+    url: `${server.url}/api/agents?offset=0&limit=100`,
+    connections: CONNECTIONS,
+    seconds: SECONDS,
+    headers: { cookie },
+  });
   await hold("faucet alone POST list_agents", {
     url: faucetApiUrl,
     connections: CONNECTIONS,
@@ -57,7 +67,9 @@ async function main(): Promise<boolean> {
     body: JSON.stringify({ action: "list_agents", api_key: operatorKey }),
   });
 
-  console.log(`\n${AGENTS} agents, ${CONNECTIONS} connections, ${SECONDS} s each, ${cpus().length} CPUs, load average ${loadavg()[0]?.toFixed(2)}\n`);
+  console.log(
+    `\n${AGENTS} agents, ${CONNECTIONS} connections, ${SECONDS} s each, ${cpus().length} CPUs, load average ${loadavg()[0]?.toFixed(2)}\n`,
+  );
   const header = ["target", "requests", "req/s", "p50 ms", "p99 ms", "errors"];
   const rows = runs.map(({ target, result }) => [
     target,
@@ -67,12 +79,22 @@ async function main(): Promise<boolean> {
     String(result.latencyMs.p99),
     String(result.errors),
   ]);
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)));
-  const line = (values: string[]) => `| ${values.map((value, column) => value.padEnd(widths[column] ?? 0)).join(" | ")} |`;
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)),
+  );
+  const line = (values: string[]) =>
+    `| ${values.map((value, column) => value.padEnd(widths[column] ?? 0)).join(" | ")} |`;
   console.log(line(header));
   console.log(`|${widths.map((width) => "-".repeat(width + 2)).join("|")}|`);
   for (const row of rows) console.log(line(row));
-  writeJson(RESULTS, { measuredAt: new Date().toISOString(), agents: AGENTS, connections: CONNECTIONS, seconds: SECONDS, loadAverage: loadavg(), runs });
+  writeJson(RESULTS, {
+    measuredAt: new Date().toISOString(),
+    agents: AGENTS,
+    connections: CONNECTIONS,
+    seconds: SECONDS,
+    loadAverage: loadavg(),
+    runs,
+  });
   console.log(`\nWritten to ${RESULTS}`);
   const errors = runs.reduce((total, { result }) => total + result.errors, 0);
   if (errors > 0) console.error(`\n${errors} errors: expected none.`);

@@ -39,8 +39,33 @@ try {
   let made = 0;
   while (made < count) {
     const rows: (HashedAuditFields & { hash: string })[] = [];
-    const link = (fields: Omit<HashedAuditFields, "position" | "prevHash" | "chain" | "operatorId" | "sessionLabel" | "clientAddress" | "userAgent" | "instanceId" | "batchId" | "keyId">) => {
-      const unhashed = { ...fields, chain, operatorId, position: ++position, prevHash, sessionLabel: "be9c1a00", clientAddress: "192.0.2.7", userAgent: "bench-seeder", instanceId: "bench", batchId: null };
+    const link = (
+      fields: Omit<
+        HashedAuditFields,
+        | "position"
+        | "prevHash"
+        | "chain"
+        | "operatorId"
+        | "sessionLabel"
+        | "clientAddress"
+        | "userAgent"
+        | "instanceId"
+        | "batchId"
+        | "keyId"
+      >,
+    ) => {
+      const unhashed = {
+        ...fields,
+        chain,
+        operatorId,
+        position: ++position,
+        prevHash,
+        sessionLabel: "be9c1a00",
+        clientAddress: "192.0.2.7",
+        userAgent: "bench-seeder",
+        instanceId: "bench",
+        batchId: null,
+      };
       const { keyId, hash } = keyedAuditRowHash(unhashed, key);
       prevHash = hash;
       rows.push({ ...unhashed, keyId, hash });
@@ -48,12 +73,30 @@ try {
     for (let i = 0; i < BATCH && made < count; i++, made++) {
       const at = new Date(Math.floor(start + made * step));
       if (made % 3 === 0) {
-        link({ id: randomUUID(), at, action: "sign_in", target: "operator", outcome: "ok", refusal: null, keyLabel: "lf_…0000", completes: null });
+        link({
+          id: randomUUID(),
+          at,
+          action: "sign_in",
+          target: "operator",
+          outcome: "ok",
+          refusal: null,
+          keyLabel: "lf_…0000",
+          completes: null,
+        });
         continue;
       }
       const id = randomUUID();
       const target = `agent:${1 + (made % 50)}`;
-      link({ id, at, action: "rotate_agent_key", target, outcome: "pending", refusal: null, keyLabel: null, completes: null });
+      link({
+        id,
+        at,
+        action: "rotate_agent_key",
+        target,
+        outcome: "pending",
+        refusal: null,
+        keyLabel: null,
+        completes: null,
+      });
       const refused = made % 7 === 0;
       link({
         id: randomUUID(),

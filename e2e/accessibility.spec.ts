@@ -6,7 +6,9 @@ import { signInFreshOperator } from "./support/signed-in-operator";
 /** Every WCAG rule axe knows, nothing disabled: a violation is fixed in the component. */
 async function expectNoViolations(page: Page, what: string) {
   const { violations } = await new AxeBuilder({ page }).analyze();
-  const summary = violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`);
+  const summary = violations.map(
+    (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`,
+  );
   expect(summary, `axe violations on ${what}`).toEqual([]);
 }
 
@@ -21,7 +23,11 @@ test("the sign-in page has no axe violations, also when showing an error", async
   await expectNoViolations(page, "the sign-in page with an error");
 });
 
-test("the agents page has no axe violations, also with a live timer and a fingerprint", async ({ page, request, baseURL }) => {
+test("the agents page has no axe violations, also with a live timer and a fingerprint", async ({
+  page,
+  request,
+  baseURL,
+}) => {
   const { agents } = await signInFreshOperator(page, request, baseURL, "Axe Table Operator");
   await expect(page.getByRole("rowheader", { name: agents[0]!.name })).toBeVisible();
   await expectNoViolations(page, "the agents page");
@@ -33,7 +39,11 @@ test("the agents page has no axe violations, also with a live timer and a finger
   await expectNoViolations(page, "the agents page with a timer");
 });
 
-test("the confirmation, the reveal and the close question have no axe violations", async ({ page, request, baseURL }) => {
+test("the confirmation, the reveal and the close question have no axe violations", async ({
+  page,
+  request,
+  baseURL,
+}) => {
   const { agents } = await signInFreshOperator(page, request, baseURL, "Axe Dialog Operator");
   await page.getByRole("button", { name: `Rotate key for ${agents[0]!.name}` }).click();
   await expect(page.getByRole("alertdialog")).toBeVisible();

@@ -15,7 +15,12 @@ test("an operator without agents sees the empty state", async ({ page, request, 
   await expect(page.getByRole("dialog")).toBeVisible();
 });
 
-test("Sign out ends the session: no session cookie remains and /agents sends back to sign-in", async ({ page, context, request, baseURL }) => {
+test("Sign out ends the session: no session cookie remains and /agents sends back to sign-in", async ({
+  page,
+  context,
+  request,
+  baseURL,
+}) => {
   const { faucet, operatorKey } = await signInFreshOperator(page, request, baseURL, "Leaving Operator");
   await expect(page.getByRole("heading", { level: 1, name: "Leaving Operator" })).toBeVisible();
 

@@ -20,7 +20,9 @@ test.setTimeout(120_000);
 
 async function expectNoViolations(page: Page, what: string) {
   const { violations } = await new AxeBuilder({ page }).analyze();
-  const summary = violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`);
+  const summary = violations.map(
+    (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`,
+  );
   expect(summary, `axe violations on ${what}`).toEqual([]);
 }
 
@@ -45,12 +47,22 @@ function row(page: Page, name: string) {
 }
 
 async function flaggedOperator(request: APIRequestContext) {
-  const seeded = await seedOperator(request, "Glance Operator", ["Limited Bot", "Unlimited Bot", "Idle Holder", "Old Key Bot"]);
+  const seeded = await seedOperator(request, "Glance Operator", [
+    "Limited Bot",
+    "Unlimited Bot",
+    "Idle Holder",
+    "Old Key Bot",
+  ]);
   const faucet = new FaucetApi(request, FAUCET_API);
   const [limited, , idle, old] = seeded.agents;
   const key = seeded.operatorKey;
   for (const agent of [limited!, idle!, old!]) {
-    await faucet.ok({ action: "update_agent", api_key: key, agent_id: agent.id, updates: { budget_limit_sats: 5_000 } });
+    await faucet.ok({
+      action: "update_agent",
+      api_key: key,
+      agent_id: agent.id,
+      updates: { budget_limit_sats: 5_000 },
+    });
   }
   await faucet.ok({ action: "fund_agent", api_key: key, agent_id: idle!.id, amount_sats: 1_000 });
   await faucet.ok({ action: "update_agent", api_key: key, agent_id: idle!.id, updates: { is_active: false } });
@@ -58,12 +70,18 @@ async function flaggedOperator(request: APIRequestContext) {
   return seeded;
 }
 
-test("each risky agent carries its flag, Needs attention shows exactly those, and key age sorts", async ({ page, request }) => {
+test("each risky agent carries its flag, Needs attention shows exactly those, and key age sorts", async ({
+  page,
+  request,
+}) => {
   const operator = await flaggedOperator(request);
   await signIn(page, operator.operatorKey, A);
 
   await expect(row(page, "Limited Bot")).toBeVisible();
-  const flagsOf = (name: string) => row(page, name).getByRole("list", { name: `Needs attention: ${name}` }).getByRole("listitem");
+  const flagsOf = (name: string) =>
+    row(page, name)
+      .getByRole("list", { name: `Needs attention: ${name}` })
+      .getByRole("listitem");
   await expect(row(page, "Limited Bot").getByRole("list")).toHaveCount(0);
   await expect(flagsOf("Unlimited Bot")).toHaveText([/^\W*No budget limit$/]);
   await expect(flagsOf("Idle Holder")).toHaveText([/^\W*Inactive, holds 1,000 sats$/]);
@@ -88,7 +106,10 @@ test("each risky agent carries its flag, Needs attention shows exactly those, an
   await expect(page.getByRole("rowheader")).toHaveCount(4);
 });
 
-test("names of up to 40 characters show whole at 1280×800; a longer one shows in full on hover and focus", async ({ page, request }) => {
+test("names of up to 40 characters show whole at 1280×800; a longer one shows in full on hover and focus", async ({
+  page,
+  request,
+}) => {
   const names = [
     "Quarterly Revenue Reconciliation Agent 7",
     "Customer Support Escalation Summarizer 2",
@@ -105,7 +126,10 @@ test("names of up to 40 characters show whole at 1280×800; a longer one shows i
   for (const name of names) {
     const cell = page.getByRole("rowheader", { name, exact: true });
     await expect(cell).toHaveText(name);
-    const clipped = await cell.locator("span").first().evaluate((el) => el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1);
+    const clipped = await cell
+      .locator("span")
+      .first()
+      .evaluate((el) => el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1);
     expect(clipped, `"${name}" is cut`).toBe(false);
   }
 
@@ -118,7 +142,10 @@ test("names of up to 40 characters show whole at 1280×800; a longer one shows i
   expect(await longName.evaluate((el) => el.scrollHeight > el.clientHeight + 1)).toBe(false);
 });
 
-test("the details page rotates and deactivates, one faucet call each, and its events follow", async ({ page, request }) => {
+test("the details page rotates and deactivates, one faucet call each, and its events follow", async ({
+  page,
+  request,
+}) => {
   const seeded = await seedOperator(request, "Details Glance Operator", ["Detail Bot"]);
   const agent = seeded.agents[0]!;
   const control = new OperatorFaucetControl(request, seeded.operatorId);
@@ -126,7 +153,10 @@ test("the details page rotates and deactivates, one faucet call each, and its ev
   await page.goto(`${A}/agents/${agent.id}`);
   await expect(page.getByRole("heading", { level: 1, name: "Detail Bot" })).toBeVisible();
   await expect(page.getByRole("list", { name: "Needs attention" })).toContainText("No budget limit");
-  await expect(page.getByRole("link", { name: "All events of Detail Bot in the audit log" })).toHaveAttribute("href", `/audit?agent=${agent.id}`);
+  await expect(page.getByRole("link", { name: "All events of Detail Bot in the audit log" })).toHaveAttribute(
+    "href",
+    `/audit?agent=${agent.id}`,
+  );
   await expectNoViolations(page, "the details page");
 
   await page.getByRole("button", { name: "Rotate key for Detail Bot" }).click();
@@ -138,7 +168,9 @@ test("the details page rotates and deactivates, one faucet call each, and its ev
   expect(await control.calls("regenerate_agent_key")).toBe(1);
   const events = page.getByRole("table", { name: /events of Detail Bot/ });
   await expect(events.getByRole("row").filter({ hasText: "rotate agent key" })).toHaveCount(1);
-  await expect(page.getByRole("table", { name: "Keys of Detail Bot, newest first" })).toContainText(`agent_…${newKey.slice(-4)}`);
+  await expect(page.getByRole("table", { name: "Keys of Detail Bot, newest first" })).toContainText(
+    `agent_…${newKey.slice(-4)}`,
+  );
 
   await page.getByRole("button", { name: "More actions for Detail Bot" }).click();
   await page.getByRole("menuitem", { name: "Deactivate", exact: true }).click();

@@ -2,7 +2,13 @@ import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
 import { dataRoot } from "../playwright.config";
-import { auditEventsWhere, createAuditDatabase, runAuditVerify, withDatabase, type AuditEventRow } from "./support/audit-store";
+import {
+  auditEventsWhere,
+  createAuditDatabase,
+  runAuditVerify,
+  withDatabase,
+  type AuditEventRow,
+} from "./support/audit-store";
 import { readRevealedKey } from "./support/console-page";
 import { FaucetApi } from "./support/faucet-api";
 import { OperatorFaucetControl } from "./support/operator-faucet-control";
@@ -53,12 +59,16 @@ async function closeReveal(page: Page) {
 
 const label = (key: string) => `${/^[A-Za-z]+_/.exec(key)?.[0] ?? ""}…${key.slice(-4)}`;
 const eventsOf = (operatorId: number) => auditEventsWhere("e.operator_id = $1", [operatorId]);
-const summary = (rows: AuditEventRow[]) => rows.map((row) => [row.action, row.target, row.outcome, row.refusal, row.key_label]);
+const summary = (rows: AuditEventRow[]) =>
+  rows.map((row) => [row.action, row.target, row.outcome, row.refusal, row.key_label]);
 
 test.describe.configure({ mode: "serial" });
 test.setTimeout(120_000);
 
-test("every action leaves its events: sign-ins accepted and refused, rotations ok, refused, unknown after commit, key missing, a lost reply, sign-outs", async ({ browser, request }) => {
+test("every action leaves its events: sign-ins accepted and refused, rotations ok, refused, unknown after commit, key missing, a lost reply, sign-outs", async ({
+  browser,
+  request,
+}) => {
   const { operatorKey, operatorId, agents, control } = await freshOperator(request, "Audited Operator");
   const [agent, second] = [agents[0]!, agents[1]!];
   const { page, userAgent } = await taggedPage(browser);
@@ -75,7 +85,11 @@ test("every action leaves its events: sign-ins accepted and refused, rotations o
     const firstKey = await readRevealedKey(page);
     await closeReveal(page);
     // refused by the faucet, with its kind
-    await control.setFaults({ refuseWith: { error_code: "rate_limited", error: "Too many requests", retry_after: 30 }, actions: [ROTATE], times: 1 });
+    await control.setFaults({
+      refuseWith: { error_code: "rate_limited", error: "Too many requests", retry_after: 30 },
+      actions: [ROTATE],
+      times: 1,
+    });
     let confirm = await confirmRotation(page, second.name);
     await expect(confirm.getByRole("alert")).toHaveText("The faucet is limiting requests. Try again in 30 s.");
     await confirm.getByRole("button", { name: "Cancel" }).click();
@@ -93,7 +107,8 @@ test("every action leaves its events: sign-ins accepted and refused, rotations o
     // The browser's reply is lost: the console heard the faucet, so the log says ok; "Rotate again" is a second ok.
     let dropped = 0;
     await page.route(`${A}/agents`, async (route) => {
-      if (route.request().method() !== "POST" || !route.request().headers()["next-action"] || dropped > 0) return route.fallback();
+      if (route.request().method() !== "POST" || !route.request().headers()["next-action"] || dropped > 0)
+        return route.fallback();
       dropped++;
       await route.fetch();
       await route.abort("connectionreset");
@@ -129,7 +144,13 @@ test("every action leaves its events: sign-ins accepted and refused, rotations o
     expect(lostKey).toMatch(/^agent_…[0-9a-f]{4}$/);
     expect(lostKey).not.toBe(label(thirdKey));
     for (const row of events) {
-      expect(row).toMatchObject({ chain: `operator:${operatorId}`, user_agent: userAgent, client_address: expect.any(String), instance_id: expect.any(String), session_label: expect.stringMatching(/^[0-9a-f]{8}$/) });
+      expect(row).toMatchObject({
+        chain: `operator:${operatorId}`,
+        user_agent: userAgent,
+        client_address: expect.any(String),
+        instance_id: expect.any(String),
+        session_label: expect.stringMatching(/^[0-9a-f]{8}$/),
+      });
       // Every pending row was completed: none is left "pending".
       expect(row.outcome).not.toBe("pending");
     }
@@ -142,7 +163,10 @@ test("every action leaves its events: sign-ins accepted and refused, rotations o
   }
 });
 
-test("/audit lists the events newest first with filters kept in the URL; key history marks the current key; the CSV holds the same events", async ({ browser, request }) => {
+test("/audit lists the events newest first with filters kept in the URL; key history marks the current key; the CSV holds the same events", async ({
+  browser,
+  request,
+}) => {
   const { operatorKey, agents } = await freshOperator(request, "Audit Page Operator");
   const agent = agents[0]!;
   const { page } = await taggedPage(browser);
@@ -190,9 +214,15 @@ test("/audit lists the events newest first with filters kept in the URL; key his
   }
 });
 
-test("refusals before the faucet is called are audited: the console's rotation and sign-in limits; a console killed mid-call leaves a pending event that later reads 'unknown'", async ({ browser, request }) => {
+test("refusals before the faucet is called are audited: the console's rotation and sign-in limits; a console killed mid-call leaves a pending event that later reads 'unknown'", async ({
+  browser,
+  request,
+}) => {
   test.setTimeout(180_000);
-  const { operatorKey, operatorId, agents, control } = await freshOperator(request, "Limited Operator", ["Limit Bot", "Killed Bot"]);
+  const { operatorKey, operatorId, agents, control } = await freshOperator(request, "Limited Operator", [
+    "Limit Bot",
+    "Killed Bot",
+  ]);
   const ids = actionIds();
   // Signed in on A (whose limits are high); the cookie works on the extra console too (same store, same secret).
   const cookie = sessionCookieFrom((await callSignIn(request, A, ids.signIn!, operatorKey)).setCookie)!;
@@ -211,20 +241,32 @@ test("refusals before the faucet is called are audited: the console's rotation a
   try {
     const userAgent = `audit-e2e/${randomUUID()}`;
     const headers = { "user-agent": userAgent };
-    const rotate = (agentId: number) => callAction(request, extra.url, ids.rotateAgentKey!, JSON.stringify([rotationArgs({ agentId })]), { cookie, extraHeaders: headers });
+    const rotate = (agentId: number) =>
+      callAction(request, extra.url, ids.rotateAgentKey!, JSON.stringify([rotationArgs({ agentId })]), {
+        cookie,
+        extraHeaders: headers,
+      });
     expect((await rotate(agents[0]!.id)).result).toMatchObject({ ok: true });
     expect((await rotate(agents[0]!.id)).result).toMatchObject({ ok: false, code: "rate_limited" });
     expect(await control.calls(ROTATE)).toBe(1);
     // Sign-ins count per client address in the shared store: the second within a minute is surely over a limit of one.
     await callSignIn(request, extra.url, ids.signIn!, operatorKey, { extraHeaders: headers });
-    expect((await callSignIn(request, extra.url, ids.signIn!, operatorKey, { extraHeaders: headers })).result).toMatchObject({ ok: false, code: "rate_limited" });
+    expect(
+      (await callSignIn(request, extra.url, ids.signIn!, operatorKey, { extraHeaders: headers })).result,
+    ).toMatchObject({ ok: false, code: "rate_limited" });
 
     const ours = await auditEventsWhere("e.user_agent = $1", [userAgent]);
     expect(summary(ours.filter((row) => row.action === "rotate_agent_key"))).toEqual([
       ["rotate_agent_key", `agent:${agents[0]!.id}`, "ok", null, expect.stringMatching(/^agent_…/)],
       ["rotate_agent_key", `agent:${agents[0]!.id}`, "refused", "rate_limited", null],
     ]);
-    expect(summary(ours.filter((row) => row.action === "sign_in")).at(-1)).toEqual(["sign_in", "operator", "refused", "rate_limited", null]);
+    expect(summary(ours.filter((row) => row.action === "sign_in")).at(-1)).toEqual([
+      "sign_in",
+      "operator",
+      "refused",
+      "rate_limited",
+      null,
+    ]);
   } finally {
     await extra.stop();
   }
@@ -232,13 +274,31 @@ test("refusals before the faucet is called are audited: the console's rotation a
   // A console killed while the faucet is still thinking: its pending event stays, never completed.
   const doomed = await startConsole({
     dataDir: `${dataRoot}/audit-doomed`,
-    env: { FAUCET_API_URL: FAUCET_API, FAUCET_TIMEOUT_MS: "60000", DATABASE_URL: SERVERS.postgres.url, ...SHARED_SECRETS, RATE_LIMIT_ROTATIONS: "1000" },
+    env: {
+      FAUCET_API_URL: FAUCET_API,
+      FAUCET_TIMEOUT_MS: "60000",
+      DATABASE_URL: SERVERS.postgres.url,
+      ...SHARED_SECRETS,
+      RATE_LIMIT_ROTATIONS: "1000",
+    },
   });
   await control.setFaults({ latencyMs: 30_000, actions: [ROTATE], times: 1 });
   try {
     const target = `agent:${agents[1]!.id}`;
-    const call = callAction(request, doomed.url, ids.rotateAgentKey!, JSON.stringify([rotationArgs({ agentId: agents[1]!.id })]), { cookie }).catch(() => null);
-    await expect.poll(async () => (await auditEventsWhere("e.operator_id = $1 and e.target = $2", [operatorId, target])).map((row) => row.outcome)).toEqual(["pending"]);
+    const call = callAction(
+      request,
+      doomed.url,
+      ids.rotateAgentKey!,
+      JSON.stringify([rotationArgs({ agentId: agents[1]!.id })]),
+      { cookie },
+    ).catch(() => null);
+    await expect
+      .poll(async () =>
+        (await auditEventsWhere("e.operator_id = $1 and e.target = $2", [operatorId, target])).map(
+          (row) => row.outcome,
+        ),
+      )
+      .toEqual(["pending"]);
     await doomed.kill();
     await call;
     const [left] = await auditEventsWhere("e.operator_id = $1 and e.target = $2", [operatorId, target]);
@@ -260,13 +320,22 @@ test("refusals before the faucet is called are audited: the console's rotation a
 });
 
 test("two instances write one operator's events at once and audit:verify stays clean", async ({ request }) => {
-  const { operatorKey, operatorId, agents } = await freshOperator(request, "Concurrent Audit Operator", ["C1", "C2", "C3", "C4"]);
+  const { operatorKey, operatorId, agents } = await freshOperator(request, "Concurrent Audit Operator", [
+    "C1",
+    "C2",
+    "C3",
+    "C4",
+  ]);
   const ids = actionIds();
-  const cookies = await Promise.all([A, B].map(async (url) => sessionCookieFrom((await callSignIn(request, url, ids.signIn!, operatorKey)).setCookie)!));
+  const cookies = await Promise.all(
+    [A, B].map(async (url) => sessionCookieFrom((await callSignIn(request, url, ids.signIn!, operatorKey)).setCookie)!),
+  );
   const calls = Array.from({ length: 24 }, (_, i) => {
     const url = i % 2 ? A : B;
     const agent = agents[i % agents.length]!;
-    return callAction(request, url, ids.rotateAgentKey!, JSON.stringify([rotationArgs({ agentId: agent.id })]), { cookie: cookies[i % 2]! });
+    return callAction(request, url, ids.rotateAgentKey!, JSON.stringify([rotationArgs({ agentId: agent.id })]), {
+      cookie: cookies[i % 2]!,
+    });
   });
   const replies = await Promise.all(calls);
   expect(replies.every((reply) => reply.status === 200)).toBe(true);
@@ -276,12 +345,19 @@ test("two instances write one operator's events at once and audit:verify stays c
   expect(events).toHaveLength(26);
   expect(new Set(events.map((row) => row.instance_id)).size).toBe(2);
   const positions = await withDatabase(SERVERS.postgres.url, async (client) =>
-    (await client.query<{ position: number }>("select position::int as position from audit_events where chain = $1 order by position", [`operator:${operatorId}`])).rows.map((row) => row.position),
+    (
+      await client.query<{ position: number }>(
+        "select position::int as position from audit_events where chain = $1 order by position",
+        [`operator:${operatorId}`],
+      )
+    ).rows.map((row) => row.position),
   );
   expect(positions).toEqual(Array.from({ length: positions.length }, (_, i) => i + 1));
 
   // Each console appends its own signed checkpoints (the first ten seconds after it starts): verify takes both files.
-  const checkpointFiles = [SERVERS.remoteA, SERVERS.remoteB].map((server) => `${dataRoot}/remote-${server.port}/audit-checkpoints.jsonl`);
+  const checkpointFiles = [SERVERS.remoteA, SERVERS.remoteB].map(
+    (server) => `${dataRoot}/remote-${server.port}/audit-checkpoints.jsonl`,
+  );
   await expect.poll(() => checkpointFiles.every((file) => existsSync(file)), { timeout: 20_000 }).toBe(true);
   const verify = await runAuditVerify(SERVERS.postgres.url, checkpointFiles);
   expect(verify.stderr).toBe("");
@@ -295,7 +371,13 @@ test("audit:verify exits non-zero naming an edited row, and a deleted one", asyn
   const cookie = sessionCookieFrom((await callSignIn(request, A, ids.signIn!, operatorKey)).setCookie)!;
   // A sign-in (one row) and three rotations (a pending row and its completion each): seven rows.
   for (const agent of agents) {
-    const reply = await callAction(request, A, ids.rotateAgentKey!, JSON.stringify([rotationArgs({ agentId: agent.id })]), { cookie });
+    const reply = await callAction(
+      request,
+      A,
+      ids.rotateAgentKey!,
+      JSON.stringify([rotationArgs({ agentId: agent.id })]),
+      { cookie },
+    );
     expect(reply.result).toMatchObject({ ok: true });
   }
   // The events are copied into a database of their own, so tampering cannot disturb the other tests.
@@ -305,14 +387,24 @@ test("audit:verify exits non-zero naming an edited row, and a deleted one", asyn
   const chain = `operator:${operatorId}`;
   const copy = () =>
     withDatabase(SERVERS.postgres.url, async (shared) => {
-      const events = (await shared.query("select * from audit_events where chain = $1 order by position", [chain])).rows as Record<string, unknown>[];
-      const head = (await shared.query("select * from audit_chains where chain = $1", [chain])).rows as Record<string, unknown>[];
+      const events = (await shared.query("select * from audit_events where chain = $1 order by position", [chain]))
+        .rows as Record<string, unknown>[];
+      const head = (await shared.query("select * from audit_chains where chain = $1", [chain])).rows as Record<
+        string,
+        unknown
+      >[];
       await withDatabase(own, async (target) => {
         await target.query("truncate audit_events, audit_chains");
-        for (const [table, rows] of [["audit_events", events], ["audit_chains", head]] as const) {
+        for (const [table, rows] of [
+          ["audit_events", events],
+          ["audit_chains", head],
+        ] as const) {
           for (const row of rows) {
             const names = Object.keys(row);
-            await target.query(`insert into ${table} (${names.map((name) => `"${name}"`).join(",")}) values (${names.map((_, i) => `$${i + 1}`).join(",")})`, Object.values(row));
+            await target.query(
+              `insert into ${table} (${names.map((name) => `"${name}"`).join(",")}) values (${names.map((_, i) => `$${i + 1}`).join(",")})`,
+              Object.values(row),
+            );
           }
         }
       });
@@ -320,10 +412,15 @@ test("audit:verify exits non-zero naming an edited row, and a deleted one", asyn
     });
   const events = await copy();
   expect(events).toHaveLength(7);
-  expect(await runAuditVerify(own)).toMatchObject({ code: 0, stdout: expect.stringContaining(`1 chain, ${events.length} rows`) });
+  expect(await runAuditVerify(own)).toMatchObject({
+    code: 0,
+    stdout: expect.stringContaining(`1 chain, ${events.length} rows`),
+  });
 
   const edited = events[2]!;
-  await withDatabase(own, (client) => client.query("update audit_events set outcome = 'refused' where id = $1", [edited.id]));
+  await withDatabase(own, (client) =>
+    client.query("update audit_events set outcome = 'refused' where id = $1", [edited.id]),
+  );
   const afterEdit = await runAuditVerify(own);
   expect(afterEdit.code).toBe(1);
   expect(afterEdit.stderr).toContain(`event ${String(edited.id)} (chain ${chain}, position 3) was edited`);
@@ -358,9 +455,12 @@ test("a key canary finds no key in any column of any table, nor in the CSV", asy
       const { rows: tables } = await client.query<{ schema: string; name: string }>(
         "select table_schema as schema, table_name as name from information_schema.tables where table_schema not in ('pg_catalog', 'information_schema')",
       );
-      expect(tables.map((table) => table.name)).toEqual(expect.arrayContaining(["audit_events", "audit_chains", "sessions", "key_rotations"]));
+      expect(tables.map((table) => table.name)).toEqual(
+        expect.arrayContaining(["audit_events", "audit_chains", "sessions", "key_rotations"]),
+      );
       const parts: string[] = [];
-      for (const { schema, name } of tables) parts.push(JSON.stringify((await client.query(`select * from "${schema}"."${name}"`)).rows));
+      for (const { schema, name } of tables)
+        parts.push(JSON.stringify((await client.query(`select * from "${schema}"."${name}"`)).rows));
       return parts.join("\n");
     });
     for (const key of [operatorKey, agents[0]!.key, agentKey, newOperatorKey, typo]) {

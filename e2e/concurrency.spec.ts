@@ -40,7 +40,10 @@ function openConfirmation(page: Page) {
     .then(() => page.getByRole("alertdialog", { name: `Rotate key for ${AGENT}?` }));
 }
 
-test("twenty clicks on Rotate key, dispatched before React can re-render, make one faucet call", async ({ page, request }) => {
+test("twenty clicks on Rotate key, dispatched before React can re-render, make one faucet call", async ({
+  page,
+  request,
+}) => {
   const { operatorKey, control } = await freshOperator(request, "Click Storm Operator");
   await signIn(page, operatorKey, CONSOLE);
   const actionCalls = countActionCalls(page);
@@ -77,7 +80,11 @@ test("twenty real mouse clicks in a tight loop make one faucet call", async ({ p
   await expect(page.getByRole("alertdialog")).toBeHidden();
 });
 
-test("twenty Enter presses on the focused Rotate key button make one faucet call, and land harmlessly on Copy key", async ({ page, context, request }) => {
+test("twenty Enter presses on the focused Rotate key button make one faucet call, and land harmlessly on Copy key", async ({
+  page,
+  context,
+  request,
+}) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   const { operatorKey, control } = await freshOperator(request, "Enter Storm Operator");
   await signIn(page, operatorKey, CONSOLE);
@@ -94,7 +101,10 @@ test("twenty Enter presses on the focused Rotate key button make one faucet call
   await expect(reveal.getByRole("button", { name: "Copy key" })).toBeFocused();
 });
 
-test("two sessions confirming the same agent at once: one reveal, the other told it was rotated elsewhere", async ({ browser, request }) => {
+test("two sessions confirming the same agent at once: one reveal, the other told it was rotated elsewhere", async ({
+  browser,
+  request,
+}) => {
   const { operatorKey, agent, control } = await freshOperator(request, "Two Tabs Operator");
   const faucet = new FaucetApi(request, FAUCET_API);
   const contexts = await Promise.all([browser.newContext(), browser.newContext()]);
@@ -122,7 +132,9 @@ test("two sessions confirming the same agent at once: one reveal, the other told
     expect(losers).toHaveLength(1);
 
     const loser = losers[0]!.page;
-    await expect(loser.getByRole("alertdialog").getByRole("alert")).toHaveText(/^This key was rotated moments ago \(at \d\d:\d\d:\d\d UTC, from session [0-9a-f]{8}\)/);
+    await expect(loser.getByRole("alertdialog").getByRole("alert")).toHaveText(
+      /^This key was rotated moments ago \(at \d\d:\d\d:\d\d UTC, from session [0-9a-f]{8}\)/,
+    );
     await expect(loser.getByRole("alertdialog").getByRole("button", { name: "Reload agents" })).toBeVisible();
 
     const key = await readRevealedKey(winners[0]!.page);

@@ -5,9 +5,15 @@ import { installTimeTravel } from "./support/time-travel";
 
 const AGENT_COOLDOWN_MS = 30 * 60_000;
 
-test("an agent's timer counts down with a progress bar and disappears when 30 minutes have passed", async ({ page, request, baseURL }) => {
+test("an agent's timer counts down with a progress bar and disappears when 30 minutes have passed", async ({
+  page,
+  request,
+  baseURL,
+}) => {
   const clock = await installTimeTravel(page);
-  const { agents } = await signInFreshOperator(page, request, baseURL, "Timer Operator", { agentNames: ["Timed Bot", "Idle Bot"] });
+  const { agents } = await signInFreshOperator(page, request, baseURL, "Timer Operator", {
+    agentNames: ["Timed Bot", "Idle Bot"],
+  });
   const reveal = await rotateAgent(page, agents[0]!.name);
   await readRevealedKey(page);
   await reveal.getByRole("button", { name: "Done" }).click();
@@ -34,8 +40,14 @@ test("an agent's timer counts down with a progress bar and disappears when 30 mi
   await expect(page.getByRole("timer")).toHaveCount(0);
 });
 
-test("a second tab catches up with a rotation when it gets focus, without a reload", async ({ context, request, baseURL }) => {
-  const { operatorKey, agents } = await faucetOf(request, consoleUrl(baseURL)).newOperator("Two-tab Operator", ["Shared Bot"]);
+test("a second tab catches up with a rotation when it gets focus, without a reload", async ({
+  context,
+  request,
+  baseURL,
+}) => {
+  const { operatorKey, agents } = await faucetOf(request, consoleUrl(baseURL)).newOperator("Two-tab Operator", [
+    "Shared Bot",
+  ]);
   const first = await context.newPage();
   await signIn(first, operatorKey);
   const second = await context.newPage();

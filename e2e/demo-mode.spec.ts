@@ -17,7 +17,9 @@ test("in production without FAUCET_API_URL or FAUCET_DEMO=1 the console refuses 
   // Empty counts as unset.
   const refused = await refusedStart({ FAUCET_API_URL: "", FAUCET_DEMO: "" });
   expect(refused.code).toBe(1);
-  expect(refused.output).toContain("Faucet Console cannot start: no faucet configured. In production set FAUCET_API_URL");
+  expect(refused.output).toContain(
+    "Faucet Console cannot start: no faucet configured. In production set FAUCET_API_URL",
+  );
   expect(refused.output).toContain("FAUCET_DEMO=1");
 });
 
@@ -25,7 +27,9 @@ test("a plain-http faucet URL off loopback stops start-up with a clear message",
   test.setTimeout(60_000);
   const refused = await refusedStart({ FAUCET_API_URL: "http://faucet.example/ai-agents/api", ...SHARED_SECRETS });
   expect(refused.code).toBe(1);
-  expect(refused.output).toContain('FAUCET_API_URL must use https:// (operator keys travel in it); plain http is accepted only for a loopback address. Got "http://faucet.example/ai-agents/api".');
+  expect(refused.output).toContain(
+    'FAUCET_API_URL must use https:// (operator keys travel in it); plain http is accepted only for a loopback address. Got "http://faucet.example/ai-agents/api".',
+  );
 });
 
 test("a production console on a real faucet has no demo operator and no faucet endpoint", async ({ page, request }) => {
@@ -33,14 +37,21 @@ test("a production console on a real faucet has no demo operator and no faucet e
   await page.goto(`${SERVERS.remoteA.url}/`);
   await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
   await expect(page.getByRole("button", { name: "Use demo operator" })).toHaveCount(0);
-  const endpoint = await request.post(`${SERVERS.remoteA.url}/ai-agents/api`, { data: { action: "register", name: "Nobody" } });
+  const endpoint = await request.post(`${SERVERS.remoteA.url}/ai-agents/api`, {
+    data: { action: "register", name: "Nobody" },
+  });
   expect(endpoint.status()).toBe(404);
 });
 
-test("the demo endpoint takes only JSON: a cross-site form or text/plain POST is refused before it runs", async ({ request }) => {
+test("the demo endpoint takes only JSON: a cross-site form or text/plain POST is refused before it runs", async ({
+  request,
+}) => {
   const endpoint = `${SERVERS.embedded.url}/ai-agents/api`;
   for (const contentType of ["text/plain", "text/plain;charset=UTF-8", "application/x-www-form-urlencoded"]) {
-    const response = await request.post(endpoint, { data: JSON.stringify({ action: "register", name: "Cross Site" }), headers: { "content-type": contentType, origin: "https://evil.example" } });
+    const response = await request.post(endpoint, {
+      data: JSON.stringify({ action: "register", name: "Cross Site" }),
+      headers: { "content-type": contentType, origin: "https://evil.example" },
+    });
     expect(response.status(), contentType).toBe(415);
     expect(await response.json()).toEqual({ success: false, error: "Content-Type must be application/json" });
   }
@@ -53,14 +64,23 @@ test.describe("a demo console with small limits", () => {
     dataDir = `${dataRoot}/demo-limits-${Date.now()}`;
     demo = await startConsole({
       dataDir,
-      env: { FAUCET_DEMO: "1", FAUCET_DATA_DIR: `${dataDir}/faucet`, FAUCET_DEMO_KEYLESS_CALLS: "4", FAUCET_DEMO_MAX_OPERATORS: "3", FAUCET_DEMO_MAX_AGENTS: "1" },
+      env: {
+        FAUCET_DEMO: "1",
+        FAUCET_DATA_DIR: `${dataDir}/faucet`,
+        FAUCET_DEMO_KEYLESS_CALLS: "4",
+        FAUCET_DEMO_MAX_OPERATORS: "3",
+        FAUCET_DEMO_MAX_AGENTS: "1",
+      },
     });
   });
   test.afterAll(async () => {
     await demo?.stop();
   });
 
-  test("start-up says it is in demo mode; keyless calls are limited per client; operators and agents are capped", async ({ request, page }) => {
+  test("start-up says it is in demo mode; keyless calls are limited per client; operators and agents are capped", async ({
+    request,
+    page,
+  }) => {
     const endpoint = `${demo!.url}/ai-agents/api`;
     expect(readFileSync(`${dataDir}/server.log`, "utf8")).toContain("Faucet Console: DEMO MODE: embedded faucet");
     await page.goto(`${demo!.url}/`);
@@ -73,18 +93,41 @@ test.describe("a demo console with small limits", () => {
     expect(await (await register("Second")).json()).toMatchObject({ success: true });
     const full = await register("Third");
     expect(full.status()).toBe(200);
-    expect(await full.json()).toMatchObject({ success: false, error_code: "limit_reached", error: "This demo faucet holds at most 3 operators and is full; no more can register." });
+    expect(await full.json()).toMatchObject({
+      success: false,
+      error_code: "limit_reached",
+      error: "This demo faucet holds at most 3 operators and is full; no more can register.",
+    });
 
     // The fourth keyless call from this address is the last this minute; a forged X-Forwarded-For changes nothing.
-    expect((await request.post(endpoint, { data: { action: "get_info" }, headers: { "x-forwarded-for": "198.51.100.7" } })).status()).toBe(200);
-    const limited = await request.post(endpoint, { data: { action: "register", name: "Fifth" }, headers: { "x-forwarded-for": "198.51.100.8" } });
+    expect(
+      (
+        await request.post(endpoint, { data: { action: "get_info" }, headers: { "x-forwarded-for": "198.51.100.7" } })
+      ).status(),
+    ).toBe(200);
+    const limited = await request.post(endpoint, {
+      data: { action: "register", name: "Fifth" },
+      headers: { "x-forwarded-for": "198.51.100.8" },
+    });
     expect(limited.status()).toBe(429);
-    expect(await limited.json()).toMatchObject({ success: false, error_code: "rate_limited", error: expect.stringMatching(/^Too many calls without a key from this address; retry in \d+ s\.$/) });
+    expect(await limited.json()).toMatchObject({
+      success: false,
+      error_code: "rate_limited",
+      error: expect.stringMatching(/^Too many calls without a key from this address; retry in \d+ s\.$/),
+    });
 
     // Calls with a real key are not keyless: the operator still works, within its agent cap.
     const operatorKey = String(((await first.json()) as { api_key: string }).api_key);
-    expect(await (await request.post(endpoint, { data: { action: "create_agent", api_key: operatorKey, name: "Only Bot" } })).json()).toMatchObject({ success: true });
-    expect(await (await request.post(endpoint, { data: { action: "create_agent", api_key: operatorKey, name: "Second Bot" } })).json()).toMatchObject({
+    expect(
+      await (
+        await request.post(endpoint, { data: { action: "create_agent", api_key: operatorKey, name: "Only Bot" } })
+      ).json(),
+    ).toMatchObject({ success: true });
+    expect(
+      await (
+        await request.post(endpoint, { data: { action: "create_agent", api_key: operatorKey, name: "Second Bot" } })
+      ).json(),
+    ).toMatchObject({
       success: false,
       error_code: "limit_reached",
       error: "This demo faucet allows at most 1 agents per operator; this operator has 1.",

@@ -1,6 +1,17 @@
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { closeSync, copyFileSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
@@ -58,7 +69,9 @@ function shellBlock(heading: string): string {
 
 /** `text` with `from` replaced, after checking the README still says `from`. */
 function replaced(text: string, from: string | RegExp, to: string): string {
-  expect(text, `the README's command contains ${String(from)}`).toMatch(typeof from === "string" ? new RegExp(from.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")) : from);
+  expect(text, `the README's command contains ${String(from)}`).toMatch(
+    typeof from === "string" ? new RegExp(from.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")) : from,
+  );
   return text.replace(from, to);
 }
 
@@ -67,7 +80,9 @@ function replaced(text: string, from: string | RegExp, to: string): string {
  * (which runs exactly `npm run build`): what remains is `npm start`.
  */
 function withSharedBuild(block: string): string {
-  const testE2e = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts["test:e2e"];
+  const testE2e = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts[
+    "test:e2e"
+  ];
   expect(testE2e, "test:e2e builds with the README's build command").toMatch(/^npm run build && /);
   return replaced(block, /^npm run build && npm start$/m, "npm start");
 }
@@ -80,7 +95,8 @@ const DEPLOYING = shellBlock("Deploying");
 const FAUCET_URL = `http://127.0.0.1:${PORTS.faucet}/ai-agents/api`;
 
 /** The real faucet's exports, pointed at the stand-alone faucet: the README's one substitution. */
-const realFaucetExports = (block: string) => replaced(block.replace(/^npm .*$/m, ""), "https://lightningfaucet.com/ai-agents/api", FAUCET_URL);
+const realFaucetExports = (block: string) =>
+  replaced(block.replace(/^npm .*$/m, ""), "https://lightningfaucet.com/ai-agents/api", FAUCET_URL);
 
 /** Hard links (a second or so for node_modules); a real copy where the temp dir is another file system. */
 function linkTree(from: string, to: string): void {
@@ -96,7 +112,9 @@ function linkTree(from: string, to: string): void {
 function checkoutCopy(name: string, { withBuild }: { withBuild: boolean }): string {
   const dir = path.join(COPIES, name);
   rmSync(dir, { recursive: true, force: true });
-  const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { encoding: "utf8" }).split("\0");
+  const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
+    encoding: "utf8",
+  }).split("\0");
   for (const file of files) {
     if (!file || !existsSync(file)) continue;
     mkdirSync(path.join(dir, path.dirname(file)), { recursive: true });
@@ -104,7 +122,10 @@ function checkoutCopy(name: string, { withBuild }: { withBuild: boolean }): stri
   }
   linkTree(path.resolve("node_modules"), path.join(dir, "node_modules"));
   if (withBuild) {
-    expect(existsSync(path.join(DIST_DIR, "BUILD_ID")), `a build in ${DIST_DIR} (npm run build) before Playwright`).toBe(true);
+    expect(
+      existsSync(path.join(DIST_DIR, "BUILD_ID")),
+      `a build in ${DIST_DIR} (npm run build) before Playwright`,
+    ).toBe(true);
     linkTree(path.resolve(DIST_DIR), path.join(dir, ".next"));
     rmSync(path.join(dir, ".next", "cache"), { recursive: true, force: true });
   }
@@ -116,7 +137,12 @@ function checkoutCopy(name: string, { withBuild }: { withBuild: boolean }): stri
 function userEnv(port: number, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port) };
   for (const name of Object.keys(env)) {
-    if (/^(FAUCET_|CONSOLE_|SESSION_SECRET|DATABASE_URL|NEXT_|__NEXT_|NODE_ENV$|NODE_OPTIONS$|RATE_LIMIT_|TRUSTED_PROXY_HOPS|AUDIT_|E2E_)/.test(name)) delete env[name];
+    if (
+      /^(FAUCET_|CONSOLE_|SESSION_SECRET|DATABASE_URL|NEXT_|__NEXT_|NODE_ENV$|NODE_OPTIONS$|RATE_LIMIT_|TRUSTED_PROXY_HOPS|AUDIT_|E2E_)/.test(
+        name,
+      )
+    )
+      delete env[name];
   }
   return { ...env, ...extra };
 }
@@ -130,7 +156,12 @@ type Shell = { log: () => string; stop: () => Promise<void> };
 function runShell(name: string, cwd: string, script: string, port: number, { persistDevCache = false } = {}): Shell {
   const logFile = path.join(COPIES, `${name}.log`);
   const out = openSync(logFile, "w");
-  const child = spawn("bash", ["-euc", script], { cwd, env: userEnv(port, persistDevCache ? PERSIST_DEV_CACHE_ON_STOP : {}), detached: true, stdio: ["ignore", out, out] });
+  const child = spawn("bash", ["-euc", script], {
+    cwd,
+    env: userEnv(port, persistDevCache ? PERSIST_DEV_CACHE_ON_STOP : {}),
+    detached: true,
+    stdio: ["ignore", out, out],
+  });
   closeSync(out);
   running.add(child);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
@@ -159,7 +190,8 @@ function runShell(name: string, cwd: string, script: string, port: number, { per
       clearTimeout(killed);
       // npm may exit before the server it started: give the rest of the group until the deadline
       // (a dev server writing its cache), then make sure nothing of it is left.
-      while (persistDevCache && groupAlive() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+      while (persistDevCache && groupAlive() && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 200));
       signal("SIGKILL");
       running.delete(child);
     },
@@ -172,7 +204,10 @@ async function waitUntilServing(shell: Shell, url: string, timeoutMs: number): P
   for (;;) {
     const log = shell.log();
     try {
-      const response = await fetch(url, { redirect: "manual", signal: AbortSignal.timeout(Math.max(1_000, deadline - Date.now())) });
+      const response = await fetch(url, {
+        redirect: "manual",
+        signal: AbortSignal.timeout(Math.max(1_000, deadline - Date.now())),
+      });
       if (response.status < 500) return;
     } catch {
       // Not listening yet.
@@ -236,14 +271,22 @@ test.describe("the README's ways to start the console, each from a fresh checkou
   let faucet: Shell | undefined;
   let postgres: PostgresCluster | undefined;
   const shells: Shell[] = [];
-  const start = async (name: string, cwd: string, script: string, port: number, timeoutMs = 120_000, options: { persistDevCache?: boolean } = {}) => {
+  const start = async (
+    name: string,
+    cwd: string,
+    script: string,
+    port: number,
+    timeoutMs = 120_000,
+    options: { persistDevCache?: boolean } = {},
+  ) => {
     const shell = runShell(name, cwd, script, port, options);
     shells.push(shell);
     const url = `http://127.0.0.1:${port}`;
     await waitUntilServing(shell, `${url}/`, timeoutMs);
     // A dev server compiles a route on its first request: the page the browser goes to next, compiled here
     // (a redirect to sign-in, signed out), so the browser's steps keep their usual timeouts.
-    for (const route of ["/agents", "/api/agents"]) await fetch(`${url}${route}`, { redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
+    for (const route of ["/agents", "/api/agents"])
+      await fetch(`${url}${route}`, { redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
     return { shell, url };
   };
 
@@ -277,7 +320,10 @@ test.describe("the README's ways to start the console, each from a fresh checkou
     await shell.stop();
   });
 
-  test("2 and 5. `npm run build && npm start` with FAUCET_API_URL and SESSION_SECRET, on the README's stand-alone faucet", async ({ page, request }) => {
+  test("2 and 5. `npm run build && npm start` with FAUCET_API_URL and SESSION_SECRET, on the README's stand-alone faucet", async ({
+    page,
+    request,
+  }) => {
     const copy = checkoutCopy("remote", { withBuild: true });
     const script = withSharedBuild(replaced(REAL_FAUCET, "https://lightningfaucet.com/ai-agents/api", FAUCET_URL));
     const { shell, url } = await start("remote", copy, script, PORTS.remote);
@@ -288,7 +334,9 @@ test.describe("the README's ways to start the console, each from a fresh checkou
   });
 
   test("3. `npm start` with FAUCET_DEMO=1", async ({ page, request }) => {
-    expect(README).toMatch(/a production server\s+\(`npm start`, `NODE_ENV=production`\) is in demo mode only with `FAUCET_DEMO=1`/);
+    expect(README).toMatch(
+      /a production server\s+\(`npm start`, `NODE_ENV=production`\) is in demo mode only with `FAUCET_DEMO=1`/,
+    );
     const copy = checkoutCopy("demo", { withBuild: true });
     const { shell, url } = await start("demo", copy, "FAUCET_DEMO=1 npm start", PORTS.demo);
     await demoSignInAndRotate(page, request, shell, url);
@@ -298,9 +346,18 @@ test.describe("the README's ways to start the console, each from a fresh checkou
 
   test("4. `npm start` with DATABASE_URL (a throwaway PostgreSQL) and FAUCET_API_URL", async ({ page, request }) => {
     postgres = await createPostgresCluster({ port: PORTS.postgres });
-    const onPostgres = replaced(ON_POSTGRES, /^export DATABASE_URL=postgres:\/\/console:secret@db\.internal:5432\/console$/m, `export DATABASE_URL=${postgres.url}`);
+    const onPostgres = replaced(
+      ON_POSTGRES,
+      /^export DATABASE_URL=postgres:\/\/console:secret@db\.internal:5432\/console$/m,
+      `export DATABASE_URL=${postgres.url}`,
+    );
     const copy = checkoutCopy("postgres", { withBuild: true });
-    const { shell, url } = await start("postgres", copy, `${realFaucetExports(REAL_FAUCET)}\n${withSharedBuild(onPostgres)}`, PORTS.postgresConsole);
+    const { shell, url } = await start(
+      "postgres",
+      copy,
+      `${realFaucetExports(REAL_FAUCET)}\n${withSharedBuild(onPostgres)}`,
+      PORTS.postgresConsole,
+    );
     const agent = await signInNewOperator(page, request, url, "Postgres Path Operator");
     await rotateAndCheck(page, request, FAUCET_URL, agent);
     // No store, secret or faucet under the data dir (the secret is given, the store is PostgreSQL). The one
@@ -311,16 +368,30 @@ test.describe("the README's ways to start the console, each from a fresh checkou
     await shell.stop();
   });
 
-  test("6. Deploying: the standalone `server.js` from `.next/standalone`, static files copied, on PostgreSQL and the stand-alone faucet", async ({ page, request }) => {
+  test("6. Deploying: the standalone `server.js` from `.next/standalone`, static files copied, on PostgreSQL and the stand-alone faucet", async ({
+    page,
+    request,
+  }) => {
     postgres ??= await createPostgresCluster({ port: PORTS.postgres });
     const copy = checkoutCopy("standalone", { withBuild: true });
-    expect(existsSync(path.join(copy, ".next", "standalone", "server.js")), "the build has .next/standalone/server.js (output: standalone)").toBe(true);
+    expect(
+      existsSync(path.join(copy, ".next", "standalone", "server.js")),
+      "the build has .next/standalone/server.js (output: standalone)",
+    ).toBe(true);
     // The build is the shared one (test:e2e's `npm run build`); the rest runs exactly as written.
     let script = replaced(DEPLOYING, /^npm run build\n/m, "");
-    script = replaced(script, /^export DATABASE_URL=postgres:\/\/console:secret@db\.internal:5432\/console$/m, `export DATABASE_URL=${postgres.url}`);
+    script = replaced(
+      script,
+      /^export DATABASE_URL=postgres:\/\/console:secret@db\.internal:5432\/console$/m,
+      `export DATABASE_URL=${postgres.url}`,
+    );
     script = replaced(script, "https://lightningfaucet.com/ai-agents/api", FAUCET_URL);
     script = replaced(script, "SESSION_SECRET=...", `SESSION_SECRET=${randomBytes(36).toString("base64url")}`);
-    script = replaced(script, "NEXT_SERVER_ACTIONS_ENCRYPTION_KEY=...", `NEXT_SERVER_ACTIONS_ENCRYPTION_KEY=${randomBytes(32).toString("base64")}`);
+    script = replaced(
+      script,
+      "NEXT_SERVER_ACTIONS_ENCRYPTION_KEY=...",
+      `NEXT_SERVER_ACTIONS_ENCRYPTION_KEY=${randomBytes(32).toString("base64")}`,
+    );
     script = replaced(script, /^PORT=3000 /m, `PORT=${PORTS.standalone} `);
     const { shell, url } = await start("standalone", copy, script, PORTS.standalone);
     // Served by server.js from its own directory: the static files it was given, not `next start`.
@@ -331,7 +402,10 @@ test.describe("the README's ways to start the console, each from a fresh checkou
     await shell.stop();
   });
 
-  test("5b. the stand-alone section's `npm run dev` with FAUCET_API_URL and SESSION_SECRET=...", async ({ page, request }) => {
+  test("5b. the stand-alone section's `npm run dev` with FAUCET_API_URL and SESSION_SECRET=...", async ({
+    page,
+    request,
+  }) => {
     test.setTimeout(DEV_TEST_MS);
     let command = replaced(STAND_ALONE[1] ?? "", "http://127.0.0.1:4010/ai-agents/api", FAUCET_URL);
     command = replaced(command, "SESSION_SECRET=...", `SESSION_SECRET=${randomBytes(36).toString("base64url")}`);

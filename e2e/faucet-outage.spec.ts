@@ -10,7 +10,11 @@ import { FAUCET_API, SERVERS } from "./support/servers";
  */
 const CONSOLE = SERVERS.remoteA.url;
 
-type Outage = { operatorKey: string; setFaults: (faults: Record<string, unknown>) => Promise<void>; clearFaults: () => Promise<void> };
+type Outage = {
+  operatorKey: string;
+  setFaults: (faults: Record<string, unknown>) => Promise<void>;
+  clearFaults: () => Promise<void>;
+};
 let outage: Outage | undefined;
 
 async function operatorWithFaults(request: APIRequestContext, name: string): Promise<Outage> {
@@ -36,7 +40,9 @@ test("sign-in reports a faucet answering 502 as unreachable, and works once it i
   await page.goto(`${CONSOLE}/`);
   await page.getByLabel("Operator API key").fill(operatorKey);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("main").getByRole("alert")).toHaveText(/The faucet failed \(HTTP 502\)\. .*Your key was not checked/);
+  await expect(page.getByRole("main").getByRole("alert")).toHaveText(
+    /The faucet failed \(HTTP 502\)\. .*Your key was not checked/,
+  );
   await expect(page).toHaveURL(`${CONSOLE}/`);
 
   // The fault was for one call only: the same key now signs in (the form cleared the field).
@@ -53,7 +59,9 @@ test("sign-in reports a faucet slower than FAUCET_TIMEOUT_MS as not answering", 
   await page.goto(`${CONSOLE}/`);
   await page.getByLabel("Operator API key").fill(operatorKey);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("main").getByRole("alert")).toHaveText(/The faucet did not answer within 3 s\. Your key was not checked/);
+  await expect(page.getByRole("main").getByRole("alert")).toHaveText(
+    /The faucet did not answer within 3 s\. Your key was not checked/,
+  );
   await expect(page).toHaveURL(`${CONSOLE}/`);
 });
 
@@ -69,7 +77,10 @@ test("a slow agents list shows the loading skeleton, then the rows", async ({ pa
   await expect(page.getByRole("status", { name: "Loading agents" })).toBeHidden();
 });
 
-test("a failing agents list shows an error state whose Retry loads the rows; a later failure marks the data stale", async ({ page, request }) => {
+test("a failing agents list shows an error state whose Retry loads the rows; a later failure marks the data stale", async ({
+  page,
+  request,
+}) => {
   const { operatorKey, setFaults, clearFaults } = await operatorWithFaults(request, "Retry Operator");
   await signIn(page, operatorKey, CONSOLE);
   await page.clock.install();
@@ -82,7 +93,10 @@ test("a failing agents list shows an error state whose Retry loads the rows; a l
   // (Far enough ahead that a loaded machine cannot pass it before the pause lands.)
   await page.clock.pauseAt(await page.evaluate(() => Date.now() + 1_000));
   await clearFaults();
-  await Promise.all([page.waitForRequest(/\/api\/agents\?/, { timeout: 2_000 }), failure.getByRole("button", { name: "Retry" }).click()]);
+  await Promise.all([
+    page.waitForRequest(/\/api\/agents\?/, { timeout: 2_000 }),
+    failure.getByRole("button", { name: "Retry" }).click(),
+  ]);
   // react-query delivers results on timers: let time flow again.
   await page.clock.resume();
   await expect(page.getByRole("rowheader", { name: "Outage Bot" })).toBeVisible();

@@ -45,7 +45,13 @@ async function confirmRotation(page: Page) {
 }
 
 /** "Rotate again" makes exactly one more call and reveals a key the faucet accepts. */
-async function rotateAgainAndCheck(page: Page, faucet: FaucetApi, scoped: OperatorFaucetControl, agentId: number, callsBefore: number) {
+async function rotateAgainAndCheck(
+  page: Page,
+  faucet: FaucetApi,
+  scoped: OperatorFaucetControl,
+  agentId: number,
+  callsBefore: number,
+) {
   const confirm = page.getByRole("alertdialog");
   await confirm.getByRole("button", { name: "Rotate again" }).click();
   await expect(page.getByRole("dialog", { name: `New API key for ${AGENT}` })).toBeVisible();
@@ -54,12 +60,17 @@ async function rotateAgainAndCheck(page: Page, faucet: FaucetApi, scoped: Operat
   expect(await faucet.whoami(key)).toMatchObject({ success: true, type: "agent", id: agentId });
 }
 
-test("a rotation slower than the timeout is 'outcome unknown' with a Rotate again button, after exactly one call", async ({ page, request }) => {
+test("a rotation slower than the timeout is 'outcome unknown' with a Rotate again button, after exactly one call", async ({
+  page,
+  request,
+}) => {
   const { faucet, control: scoped, agent } = await signedInOperator(page, request, "Slow Rotation Operator");
   await scoped.setFaults({ latencyMs: 5_000, actions: [ROTATE], times: 1 });
 
   const confirm = await confirmRotation(page);
-  await expect(confirm.getByRole("alert")).toHaveText(/^Outcome unknown: The faucet did not answer within 3 s\..*old key may already be invalid/);
+  await expect(confirm.getByRole("alert")).toHaveText(
+    /^Outcome unknown: The faucet did not answer within 3 s\..*old key may already be invalid/,
+  );
   await expect(confirm.getByRole("button", { name: "Rotate again" })).toBeEnabled();
   expect(await scoped.calls(ROTATE)).toBe(1);
   // The faucet dropped the request when the console gave up, so here the old key survived.
@@ -68,7 +79,10 @@ test("a rotation slower than the timeout is 'outcome unknown' with a Rotate agai
   await rotateAgainAndCheck(page, faucet, scoped, agent.id, 1);
 });
 
-test("a sign-in whose whoami is slower than the timeout says the faucet did not answer, after one call", async ({ page, request }) => {
+test("a sign-in whose whoami is slower than the timeout says the faucet did not answer, after one call", async ({
+  page,
+  request,
+}) => {
   const faucet = new FaucetApi(request, FAUCET_API);
   const operator = await faucet.newOperator("Slow Sign-in Operator", []);
   // The key must have been used once for the faucet to attribute it to the operator.
@@ -86,35 +100,50 @@ test("a sign-in whose whoami is slower than the timeout says the faucet did not 
   expect(await control.calls("whoami")).toBe(2);
 });
 
-test("a 5xx on a rotation is 'outcome unknown' naming the status, after exactly one call", async ({ page, request }) => {
+test("a 5xx on a rotation is 'outcome unknown' naming the status, after exactly one call", async ({
+  page,
+  request,
+}) => {
   const { faucet, control: scoped, agent } = await signedInOperator(page, request, "Five Hundred Operator");
   await scoped.setFaults({ failWithStatus: 502, actions: [ROTATE], times: 1 });
 
   const confirm = await confirmRotation(page);
-  await expect(confirm.getByRole("alert")).toHaveText(/^Outcome unknown: The faucet failed \(HTTP 502\)\..*old key may already be invalid/);
+  await expect(confirm.getByRole("alert")).toHaveText(
+    /^Outcome unknown: The faucet failed \(HTTP 502\)\..*old key may already be invalid/,
+  );
   await expect(confirm.getByRole("button", { name: "Rotate again" })).toBeVisible();
   expect(await scoped.calls(ROTATE)).toBe(1);
   expect((await faucet.whoami(agent.key)).success).toBe(true);
 });
 
-test("an unreadable reply to a rotation is 'outcome unknown', and the rotation did happen", async ({ page, request }) => {
+test("an unreadable reply to a rotation is 'outcome unknown', and the rotation did happen", async ({
+  page,
+  request,
+}) => {
   const { faucet, control: scoped, agent } = await signedInOperator(page, request, "Malformed Operator");
   await scoped.setFaults({ malformedJson: true, actions: [ROTATE], times: 1 });
 
   const confirm = await confirmRotation(page);
-  await expect(confirm.getByRole("alert")).toHaveText(/^Outcome unknown: The faucet sent a reply the console cannot read\..*old key may already be invalid/);
+  await expect(confirm.getByRole("alert")).toHaveText(
+    /^Outcome unknown: The faucet sent a reply the console cannot read\..*old key may already be invalid/,
+  );
   expect(await scoped.calls(ROTATE)).toBe(1);
   expect((await faucet.whoami(agent.key)).error_code).toBe("invalid_key");
 
   await rotateAgainAndCheck(page, faucet, scoped, agent.id, 1);
 });
 
-test("a reply lost after the faucet committed is 'outcome unknown'; Rotate again makes one call and reveals a working key", async ({ page, request }) => {
+test("a reply lost after the faucet committed is 'outcome unknown'; Rotate again makes one call and reveals a working key", async ({
+  page,
+  request,
+}) => {
   const { faucet, control: scoped, agent } = await signedInOperator(page, request, "Lost Reply Operator");
   await scoped.setFaults({ dropReplyAfterCommit: true, actions: [ROTATE], times: 1 });
 
   const confirm = await confirmRotation(page);
-  await expect(confirm.getByRole("alert")).toHaveText(/^Outcome unknown: The connection to the faucet broke before it answered\..*old key may already be invalid/);
+  await expect(confirm.getByRole("alert")).toHaveText(
+    /^Outcome unknown: The connection to the faucet broke before it answered\..*old key may already be invalid/,
+  );
   expect(await scoped.calls(ROTATE)).toBe(1);
   // The faucet's state: the rotation happened, so the old key is already dead.
   expect((await faucet.whoami(agent.key)).error_code).toBe("invalid_key");
@@ -122,12 +151,17 @@ test("a reply lost after the faucet committed is 'outcome unknown'; Rotate again
   await rotateAgainAndCheck(page, faucet, scoped, agent.id, 1);
 });
 
-test("success without a key says the old key may already be invalid and offers Rotate again", async ({ page, request }) => {
+test("success without a key says the old key may already be invalid and offers Rotate again", async ({
+  page,
+  request,
+}) => {
   const { faucet, control: scoped, agent } = await signedInOperator(page, request, "Keyless Operator");
   await scoped.setFaults({ omitKey: true, actions: [ROTATE], times: 1 });
 
   const confirm = await confirmRotation(page);
-  await expect(confirm.getByRole("alert")).toHaveText(/rotated the key but sent no new key\. The old key is probably invalid already/);
+  await expect(confirm.getByRole("alert")).toHaveText(
+    /rotated the key but sent no new key\. The old key is probably invalid already/,
+  );
   expect(await scoped.calls(ROTATE)).toBe(1);
   expect((await faucet.whoami(agent.key)).error_code).toBe("invalid_key");
 
@@ -138,7 +172,12 @@ test("a cooldown refusal and a rate limit are each shown with their time, one ca
   const { faucet, control: scoped, agent } = await signedInOperator(page, request, "Refused Operator");
   const until = new Date(Date.now() + 20 * 60_000);
   await scoped.setFaults({
-    refuseWith: { error_code: "cooldown", error: "Withdrawals locked", cooldown_until: until.toISOString(), seconds_remaining: 1200 },
+    refuseWith: {
+      error_code: "cooldown",
+      error: "Withdrawals locked",
+      cooldown_until: until.toISOString(),
+      seconds_remaining: 1200,
+    },
     actions: [ROTATE],
     times: 1,
   });
@@ -148,7 +187,11 @@ test("a cooldown refusal and a rate limit are each shown with their time, one ca
   await expect(confirm.getByRole("alert")).toHaveText(`Withdrawals are locked until ${hhmm} UTC after a key rotation.`);
   expect(await scoped.calls(ROTATE)).toBe(1);
 
-  await scoped.setFaults({ refuseWith: { error_code: "rate_limited", error: "Too many requests", retry_after: 30 }, actions: [ROTATE], times: 1 });
+  await scoped.setFaults({
+    refuseWith: { error_code: "rate_limited", error: "Too many requests", retry_after: 30 },
+    actions: [ROTATE],
+    times: 1,
+  });
   await confirm.getByRole("button", { name: "Rotate key" }).click();
   await expect(confirm.getByRole("alert")).toHaveText("The faucet is limiting requests. Try again in 30 s.");
   expect(await scoped.calls(ROTATE)).toBe(2);
@@ -156,18 +199,27 @@ test("a cooldown refusal and a rate limit are each shown with their time, one ca
   expect((await faucet.whoami(agent.key)).success).toBe(true);
 });
 
-test("an operator key rotated behind the console's back signs the user out with that reason", async ({ page, context, request }) => {
+test("an operator key rotated behind the console's back signs the user out with that reason", async ({
+  page,
+  context,
+  request,
+}) => {
   const { faucet, control: scoped, operatorKey } = await signedInOperator(page, request, "Revoked Operator");
   await faucet.ok({ action: "regenerate_operator_key", api_key: operatorKey });
 
   await confirmRotation(page);
   await expect(page).toHaveURL(`${CONSOLE}/?reason=key_invalid`);
-  await expect(page.getByRole("status")).toHaveText(/^You were signed out: the faucet no longer accepts your operator key\. It was rotated or revoked elsewhere\./);
+  await expect(page.getByRole("status")).toHaveText(
+    /^You were signed out: the faucet no longer accepts your operator key\. It was rotated or revoked elsewhere\./,
+  );
   expect((await context.cookies(CONSOLE)).find((cookie) => cookie.name === SESSION_COOKIE)).toBeUndefined();
   expect(await scoped.calls(ROTATE)).toBe(1);
 });
 
-test("when the faucet dies under an open page the rows stay, marked stale, and recover by themselves", async ({ page, request }) => {
+test("when the faucet dies under an open page the rows stay, marked stale, and recover by themselves", async ({
+  page,
+  request,
+}) => {
   const { control: scoped } = await signedInOperator(page, request, "Outage Operator");
   await page.clock.install();
   await page.reload();
@@ -201,14 +253,23 @@ test.describe("a faucet that refuses connections", () => {
     refusedConsole = await startConsole({
       dataDir: `${dataRoot}/refused-faucet-console`,
       // A's store too, as another instance of the same deployment: the session opened on A is one it knows.
-      env: { FAUCET_API_URL: `http://127.0.0.1:${deadFaucet}/ai-agents/api`, FAUCET_TIMEOUT_MS: "3000", DATABASE_URL: SERVERS.postgres.url, ...SHARED_SECRETS, ...GENEROUS_LIMITS },
+      env: {
+        FAUCET_API_URL: `http://127.0.0.1:${deadFaucet}/ai-agents/api`,
+        FAUCET_TIMEOUT_MS: "3000",
+        DATABASE_URL: SERVERS.postgres.url,
+        ...SHARED_SECRETS,
+        ...GENEROUS_LIMITS,
+      },
     });
   });
   test.afterAll(async () => {
     await refusedConsole?.stop();
   });
 
-  test("sign-in, the agents page and a rotation each say the faucet cannot be reached, never 'outcome unknown'", async ({ page, request }) => {
+  test("sign-in, the agents page and a rotation each say the faucet cannot be reached, never 'outcome unknown'", async ({
+    page,
+    request,
+  }) => {
     const url = refusedConsole?.url ?? "";
     const { operatorKey, agent } = await signedInOperator(page, request, "Unreachable Operator");
 
@@ -219,11 +280,21 @@ test.describe("a faucet that refuses connections", () => {
 
     const cookie = (await page.context().cookies(url)).find((entry) => entry.name === SESSION_COOKIE);
     expect(cookie).toBeDefined();
-    const reply = await callAction(request, url, actionIds().rotateAgentKey ?? "", JSON.stringify([rotationArgs({ agentId: agent.id })]), {
-      cookie: `${SESSION_COOKIE}=${cookie?.value ?? ""}`,
-    });
+    const reply = await callAction(
+      request,
+      url,
+      actionIds().rotateAgentKey ?? "",
+      JSON.stringify([rotationArgs({ agentId: agent.id })]),
+      {
+        cookie: `${SESSION_COOKIE}=${cookie?.value ?? ""}`,
+      },
+    );
     // Refused before anything was sent: nothing can have changed, so this is not "outcome unknown".
-    expect(reply.result).toEqual({ ok: false, code: "faucet_unavailable", message: "The faucet cannot be reached. Check that it is running." });
+    expect(reply.result).toEqual({
+      ok: false,
+      code: "faucet_unavailable",
+      message: "The faucet cannot be reached. Check that it is running.",
+    });
 
     await page.context().clearCookies();
     await page.goto(`${url}/`);

@@ -49,7 +49,9 @@ async function signedInCookie(request: APIRequestContext, operatorKey: string): 
   return cookie!;
 }
 
-test("rotation actions answer random arguments and cookies with typed errors and no faucet call", async ({ request }) => {
+test("rotation actions answer random arguments and cookies with typed errors and no faucet call", async ({
+  request,
+}) => {
   const faucet = new FaucetApi(request, FAUCET_API);
   const { operatorKey, operatorId } = await faucet.newOperator("Fuzz Operator", ["Fuzz Target"]);
   // Counts only this operator's calls, so tests running alongside do not disturb the check.
@@ -66,20 +68,22 @@ test("rotation actions answer random arguments and cookies with typed errors and
       fc.tuple(rotationArgumentsArbitrary(isValid), cookieArbitrary(validCookie)),
       RUNS,
       async ([{ list, raw }, cookie]) => {
-          const body = raw ? JSON.stringify(list) : await encodeArguments(list as unknown[]);
-          const reply = await callAction(request, consoleUrl, ids[name]!, body, { cookie });
-          expect(reply.status).toBeLessThan(500);
-          // Not an argument list at all: refused by the proxy with a typed 400 before the action.
-          const result = reply.status === 400 ? reply.body : reply.result;
-          expect(result).toMatchObject({ ok: false });
-          expect(TYPED_CODES).toContain((result as { code: string }).code);
+        const body = raw ? JSON.stringify(list) : await encodeArguments(list as unknown[]);
+        const reply = await callAction(request, consoleUrl, ids[name]!, body, { cookie });
+        expect(reply.status).toBeLessThan(500);
+        // Not an argument list at all: refused by the proxy with a typed 400 before the action.
+        const result = reply.status === 400 ? reply.body : reply.result;
+        expect(result).toMatchObject({ ok: false });
+        expect(TYPED_CODES).toContain((result as { code: string }).code);
       },
     );
   }
   expect(await control.allCalls(), "no faucet call for rejected input").toEqual(before);
 });
 
-test("the bulk rotation route answers random bodies, content types and cookies with typed JSON and no faucet call", async ({ request }) => {
+test("the bulk rotation route answers random bodies, content types and cookies with typed JSON and no faucet call", async ({
+  request,
+}) => {
   const faucet = new FaucetApi(request, FAUCET_API);
   const { operatorKey, operatorId } = await faucet.newOperator("Bulk Fuzz Operator", ["Bulk Fuzz Target"]);
   const control = new OperatorFaucetControl(request, operatorId);
@@ -104,7 +108,9 @@ test("the bulk rotation route answers random bodies, content types and cookies w
   expect(await control.allCalls(), "no faucet call for rejected input").toEqual(before);
 });
 
-test("the sign-in form's action answers keys of every malformed shape with a specific message and no session", async ({ request }) => {
+test("the sign-in form's action answers keys of every malformed shape with a specific message and no session", async ({
+  request,
+}) => {
   // "No faucet call" for these keys is proven in-process, with the control that a
   // well-formed key does reach the faucet (in-process/server-actions.fuzz.test.ts).
   await checkAll(malformedOperatorKey, RUNS, async (key) => {
@@ -118,10 +124,15 @@ test("the sign-in form's action answers keys of every malformed shape with a spe
 
 test("sign-out and demo sign-in accept any arguments without a 5xx", async ({ request }) => {
   await checkAll(anyArguments, RUNS, async (args) => {
-      for (const name of ["signOut", "signInAsDemo"] as const) {
-        const reply = await callAction(request, consoleUrl, ids[name]!, Array.isArray(args) ? await encodeArguments(args) : JSON.stringify(args));
-        expect(reply.status).toBeLessThan(500);
-      }
+    for (const name of ["signOut", "signInAsDemo"] as const) {
+      const reply = await callAction(
+        request,
+        consoleUrl,
+        ids[name]!,
+        Array.isArray(args) ? await encodeArguments(args) : JSON.stringify(args),
+      );
+      expect(reply.status).toBeLessThan(500);
+    }
   });
 });
 
@@ -130,21 +141,30 @@ test("the agents data route answers random queries and cookies with JSON, never 
   const { operatorKey } = await faucet.newOperator("Fuzz Reader", ["Reader Bot"]);
   const validCookie = await signedInCookie(request, operatorKey);
   await checkAll(fc.tuple(agentsQuery, cookieArbitrary(validCookie)), RUNS, async ([query, cookie]) => {
-      const response = await request.get(`${consoleUrl}/api/agents?${new URLSearchParams(query)}`, { headers: cookie ? { cookie } : {} });
-      expect([200, 401]).toContain(response.status());
-      const body = (await response.json()) as { agents?: unknown[]; reason?: string };
-      if (response.status() === 200) expect(body.agents!.length).toBeLessThanOrEqual(200);
-      else expect(body.reason).toBe("signed_out");
+    const response = await request.get(`${consoleUrl}/api/agents?${new URLSearchParams(query)}`, {
+      headers: cookie ? { cookie } : {},
+    });
+    expect([200, 401]).toContain(response.status());
+    const body = (await response.json()) as { agents?: unknown[]; reason?: string };
+    if (response.status() === 200) expect(body.agents!.length).toBeLessThanOrEqual(200);
+    else expect(body.reason).toBe("signed_out");
   });
 });
 
 test("the embedded faucet's HTTP endpoint answers random bodies without a 5xx", async ({ request }) => {
   const endpoint = `${SERVERS.embedded.url}/ai-agents/api`;
-  await checkAll(fc.oneof(fc.jsonValue().map((value) => JSON.stringify(value)), fc.string({ maxLength: 500 })), RUNS, async (body) => {
+  await checkAll(
+    fc.oneof(
+      fc.jsonValue().map((value) => JSON.stringify(value)),
+      fc.string({ maxLength: 500 }),
+    ),
+    RUNS,
+    async (body) => {
       const response = await request.post(endpoint, { data: body, headers: { "content-type": "application/json" } });
       expect(response.status()).toBe(200);
       const reply = (await response.json()) as { success: boolean; error?: string };
       expect(reply.success).toBe(false);
       expect(reply.error).toBeTruthy();
-  });
+    },
+  );
 });

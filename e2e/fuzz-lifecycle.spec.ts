@@ -44,14 +44,18 @@ for (const [name, isValid] of LIFECYCLE_ACTIONS) {
     const validCookie = await signedInCookie(request, operatorKey);
     const before = await control.allCalls();
 
-    await checkAll(fc.tuple(lifecycleArgumentsArbitrary(isValid), lifecycleCookieArbitrary(validCookie)), RUNS, async ([{ list, raw }, cookie]) => {
-      const body = raw ? JSON.stringify(list) : await encodeArguments(list as unknown[]);
-      const reply = await callAction(request, consoleUrl, ids[name]!, body, { cookie });
-      expect(reply.status).toBeLessThan(500);
-      const result = reply.status === 400 ? reply.body : reply.result;
-      expect(result).toMatchObject({ ok: false });
-      expect(TYPED_CODES).toContain((result as { code: string }).code);
-    });
+    await checkAll(
+      fc.tuple(lifecycleArgumentsArbitrary(isValid), lifecycleCookieArbitrary(validCookie)),
+      RUNS,
+      async ([{ list, raw }, cookie]) => {
+        const body = raw ? JSON.stringify(list) : await encodeArguments(list as unknown[]);
+        const reply = await callAction(request, consoleUrl, ids[name]!, body, { cookie });
+        expect(reply.status).toBeLessThan(500);
+        const result = reply.status === 400 ? reply.body : reply.result;
+        expect(result).toMatchObject({ ok: false });
+        expect(TYPED_CODES).toContain((result as { code: string }).code);
+      },
+    );
     expect(await control.allCalls(), "no faucet call for rejected input").toEqual(before);
   });
 }

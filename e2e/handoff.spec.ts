@@ -15,12 +15,21 @@ import { browserTraces, consoleUrl, signInFreshOperator } from "./support/signed
  */
 const run = promisify(execFile);
 const RECEIVER = path.join(process.cwd(), "public", "handoff", "receive.mjs");
-const OPERATOR_ENTRY = { api_key: "lf_existingoperatorkey0000000000000000", id: 1, name: "Kept Operator", saved_at: "2026-11-01T00:00:00.000Z" };
+const OPERATOR_ENTRY = {
+  api_key: "lf_existingoperatorkey0000000000000000",
+  id: 1,
+  name: "Kept Operator",
+  saved_at: "2026-11-01T00:00:00.000Z",
+};
 
 /** A temporary LIGHTNING_WALLET_HOME that already holds an operator entry, as an agent's machine may. */
 function walletHome(): string {
   const home = mkdtempSync(path.join(tmpdir(), "handoff-wallet-"));
-  writeFileSync(path.join(home, "credentials.json"), JSON.stringify({ version: 1, active: "operator", operator: OPERATOR_ENTRY }), { mode: 0o600 });
+  writeFileSync(
+    path.join(home, "credentials.json"),
+    JSON.stringify({ version: 1, active: "operator", operator: OPERATOR_ENTRY }),
+    { mode: 0o600 },
+  );
   return home;
 }
 
@@ -38,7 +47,13 @@ async function receive(link: string, home: string, extraEnv: Record<string, stri
 
 function readCredentials(home: string) {
   const file = path.join(home, "credentials.json");
-  return { mode: statSync(file).mode & 0o777, credentials: JSON.parse(readFileSync(file, "utf8")) as Record<string, { api_key: string; id?: number; name?: string } | string | number> };
+  return {
+    mode: statSync(file).mode & 0o777,
+    credentials: JSON.parse(readFileSync(file, "utf8")) as Record<
+      string,
+      { api_key: string; id?: number; name?: string } | string | number
+    >,
+  };
 }
 
 function linkParts(link: string) {
@@ -48,12 +63,21 @@ function linkParts(link: string) {
 
 async function redeemOverHttp(page: Page, link: string, format = "json") {
   const { id, token, origin } = linkParts(link);
-  return page.request.post(`${origin}/api/handoff/${id}/redeem?format=${format}`, { headers: { authorization: `Bearer ${token}` } });
+  return page.request.post(`${origin}/api/handoff/${id}/redeem?format=${format}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
 }
 
-test("rotate, Hand off to agent, copy the link: receive.mjs writes a 0600 credentials.json the faucet accepts, keeping the operator entry; a second redeem is 410", async ({ page, context, request, baseURL }) => {
+test("rotate, Hand off to agent, copy the link: receive.mjs writes a 0600 credentials.json the faucet accepts, keeping the operator entry; a second redeem is 410", async ({
+  page,
+  context,
+  request,
+  baseURL,
+}) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
-  const { faucet, agents } = await signInFreshOperator(page, request, baseURL, "Handoff Operator", { agentNames: ["Research Bot"] });
+  const { faucet, agents } = await signInFreshOperator(page, request, baseURL, "Handoff Operator", {
+    agentNames: ["Research Bot"],
+  });
   const agent = agents[0]!;
   const reveal = await rotateAgent(page, agent.name);
   const shownKey = await readRevealedKey(page);
@@ -76,10 +100,18 @@ test("rotate, Hand off to agent, copy the link: receive.mjs writes a 0600 creden
     expect(received.stdout + received.stderr).not.toContain(shownKey);
     const { mode, credentials } = readCredentials(home);
     expect(mode).toBe(0o600);
-    expect(credentials).toMatchObject({ version: 1, active: "agent", operator: OPERATOR_ENTRY, api_url: `${consoleUrl(baseURL)}/ai-agents/api`, agent: { api_key: shownKey, id: agent.id, name: agent.name } });
+    expect(credentials).toMatchObject({
+      version: 1,
+      active: "agent",
+      operator: OPERATOR_ENTRY,
+      api_url: `${consoleUrl(baseURL)}/ai-agents/api`,
+      agent: { api_key: shownKey, id: agent.id, name: agent.name },
+    });
     expect(await faucet.whoami(shownKey)).toMatchObject({ success: true, type: "agent", id: agent.id });
     await page.reload();
-    await expect(page.getByRole("region", { name: "Hand-offs" }).getByLabel(`Hand-off for ${agent.name}`)).toContainText(/collected at .* from /);
+    await expect(
+      page.getByRole("region", { name: "Hand-offs" }).getByLabel(`Hand-off for ${agent.name}`),
+    ).toContainText(/collected at .* from /);
 
     const again = await receive(link, home);
     expect(again.code).not.toBe(0);
@@ -94,7 +126,9 @@ test("rotate, Hand off to agent, copy the link: receive.mjs writes a 0600 creden
     // The agents page: the replay is an alarm with Rotate again.
     const panel = page.getByRole("region", { name: "Hand-offs" });
     await page.reload();
-    await expect(panel.getByRole("alert")).toContainText(`The hand-off for ${agent.name} was collected twice: the link may have leaked. Rotate again.`);
+    await expect(panel.getByRole("alert")).toContainText(
+      `The hand-off for ${agent.name} was collected twice: the link may have leaked. Rotate again.`,
+    );
     await expect(panel.getByLabel(`Hand-off for ${agent.name}`)).toContainText("collected twice");
     await panel.getByRole("button", { name: "Rotate again" }).click();
     await expect(page.getByRole("alertdialog")).toContainText(`Rotate key for ${agent.name}?`);
@@ -103,9 +137,16 @@ test("rotate, Hand off to agent, copy the link: receive.mjs writes a 0600 creden
   }
 });
 
-test("Hand off without showing me the key: no key reaches the page, the link still delivers a working key", async ({ page, context, request, baseURL }) => {
+test("Hand off without showing me the key: no key reaches the page, the link still delivers a working key", async ({
+  page,
+  context,
+  request,
+  baseURL,
+}) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
-  const { faucet, agents } = await signInFreshOperator(page, request, baseURL, "Unseen Key Operator", { agentNames: ["Quiet Bot"] });
+  const { faucet, agents } = await signInFreshOperator(page, request, baseURL, "Unseen Key Operator", {
+    agentNames: ["Quiet Bot"],
+  });
   const agent = agents[0]!;
   const origin = consoleUrl(baseURL);
   const bodies: string[] = [];
@@ -148,15 +189,23 @@ test("Hand off without showing me the key: no key reaches the page, the link sti
     expect(bodies.length).toBeGreaterThan(2);
     for (const needle of [key, key.slice("agent_".length)]) {
       for (const body of bodies) expect(body.includes(needle), "key in a response to the page").toBe(false);
-      for (const [place, text] of Object.entries({ ...traces, ...(await browserTraces(page, context)) })) expect(text.includes(needle), `key in ${place}`).toBe(false);
+      for (const [place, text] of Object.entries({ ...traces, ...(await browserTraces(page, context)) }))
+        expect(text.includes(needle), `key in ${place}`).toBe(false);
     }
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
 });
 
-test("a link preview consumes nothing; Reveal key here does, once; five wrong tokens lock a hand-off", async ({ page, context, request, baseURL }) => {
-  const { faucet, agents } = await signInFreshOperator(page, request, baseURL, "Preview Operator", { agentNames: ["Preview Bot", "Locked Bot"] });
+test("a link preview consumes nothing; Reveal key here does, once; five wrong tokens lock a hand-off", async ({
+  page,
+  context,
+  request,
+  baseURL,
+}) => {
+  const { faucet, agents } = await signInFreshOperator(page, request, baseURL, "Preview Operator", {
+    agentNames: ["Preview Bot", "Locked Bot"],
+  });
   const links: string[] = [];
   for (const agent of agents) {
     await page.getByRole("button", { name: `Rotate key for ${agent.name}` }).click();
@@ -174,7 +223,10 @@ test("a link preview consumes nothing; Reveal key here does, once; five wrong to
   await expect(panel.getByLabel(`Hand-off for ${agents[0]!.name}`)).toContainText(/waiting \(1[45] min left\)/);
 
   // A chat app's link preview and a mail scanner: GETs of the page and of the link, with bots' user agents.
-  for (const userAgent of ["Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)", "Mozilla/5.0 (compatible; Googlebot/2.1)"]) {
+  for (const userAgent of [
+    "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",
+    "Mozilla/5.0 (compatible; Googlebot/2.1)",
+  ]) {
     const preview = await request.get(previewLink, { headers: { "user-agent": userAgent } });
     expect(preview.status()).toBe(200);
     expect(preview.headers()["referrer-policy"]).toBe("no-referrer");
@@ -184,8 +236,14 @@ test("a link preview consumes nothing; Reveal key here does, once; five wrong to
     expect(html).not.toContain(linkParts(previewLink).token);
   }
   const { id, token } = linkParts(previewLink);
-  const lookup = await request.get(`${consoleUrl(baseURL)}/api/handoff/${id}`, { headers: { authorization: `Bearer ${token}` } });
-  expect(await lookup.json()).toMatchObject({ state: "waiting", agent_id: agents[0]!.id, made_by: `rotate:agent:${agents[0]!.id}` });
+  const lookup = await request.get(`${consoleUrl(baseURL)}/api/handoff/${id}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  expect(await lookup.json()).toMatchObject({
+    state: "waiting",
+    agent_id: agents[0]!.id,
+    made_by: `rotate:agent:${agents[0]!.id}`,
+  });
 
   // A person who must paste it by hand opens the link and reveals it there.
   const reader = await context.newPage();
@@ -202,7 +260,9 @@ test("a link preview consumes nothing; Reveal key here does, once; five wrong to
   const locked = linkParts(lockedLink);
   const statuses: number[] = [];
   for (let attempt = 0; attempt < 5; attempt++) {
-    const wrong = await request.post(`${locked.origin}/api/handoff/${locked.id}/redeem`, { headers: { authorization: `Bearer ${"A".repeat(43)}` } });
+    const wrong = await request.post(`${locked.origin}/api/handoff/${locked.id}/redeem`, {
+      headers: { authorization: `Bearer ${"A".repeat(43)}` },
+    });
     statuses.push(wrong.status());
   }
   expect(statuses).toEqual([401, 401, 401, 401, 410]);
@@ -211,9 +271,15 @@ test("a link preview consumes nothing; Reveal key here does, once; five wrong to
   expect(await afterLock.json()).toMatchObject({ code: "locked" });
   await page.reload();
   // Collected by the page, then replayed by the redeem above: an alarm.
-  await expect(panel.getByLabel(`Hand-off for ${agents[0]!.name}`)).toContainText(/collected twice \(first at .* from /);
-  await expect(panel.getByRole("alert").filter({ hasText: agents[1]!.name })).toContainText(`The hand-off for ${agents[1]!.name} was locked`);
-  await expect(panel.getByRole("alert").filter({ hasText: agents[0]!.name })).toContainText("was collected twice: the link may have leaked. Rotate again.");
+  await expect(panel.getByLabel(`Hand-off for ${agents[0]!.name}`)).toContainText(
+    /collected twice \(first at .* from /,
+  );
+  await expect(panel.getByRole("alert").filter({ hasText: agents[1]!.name })).toContainText(
+    `The hand-off for ${agents[1]!.name} was locked`,
+  );
+  await expect(panel.getByRole("alert").filter({ hasText: agents[0]!.name })).toContainText(
+    "was collected twice: the link may have leaked. Rotate again.",
+  );
 });
 
 function percentile(values: number[], p: number): number {
@@ -221,19 +287,33 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-test("figures: rotation with a hand-off vs without (p50), redeem latency p50/p95 over HTTP", async ({ page, request, baseURL }) => {
+test("figures: rotation with a hand-off vs without (p50), redeem latency p50/p95 over HTTP", async ({
+  page,
+  request,
+  baseURL,
+}) => {
   test.setTimeout(180_000);
   const count = 20;
   const names = Array.from({ length: count * 2 }, (_, index) => `Figure Bot ${index + 1}`);
   const { agents } = await signInFreshOperator(page, request, baseURL, "Figures Operator", { agentNames: names });
   const origin = consoleUrl(baseURL);
   const post = async (route: string, data: object) => {
-    const response = await page.request.post(`${origin}${route}`, { headers: { "content-type": "application/json", origin }, data: JSON.stringify(data) });
+    const response = await page.request.post(`${origin}${route}`, {
+      headers: { "content-type": "application/json", origin },
+      data: JSON.stringify(data),
+    });
     expect(response.status(), route).toBe(200);
     return (await response.json()) as { ok: boolean; data?: Record<string, unknown> };
   };
   const { batchId } = (await post("/api/bulk/runs", { kind: "rotate", size: count * 2 })).data as { batchId: string };
-  const rotation = (agentId: number, handOff: boolean) => ({ agentId, batchId, attemptId: randomUUID(), knownRotationAt: null, ownAttemptId: null, ...(handOff ? { handOff: { agentName: `Agent ${agentId}` } } : {}) });
+  const rotation = (agentId: number, handOff: boolean) => ({
+    agentId,
+    batchId,
+    attemptId: randomUUID(),
+    knownRotationAt: null,
+    ownAttemptId: null,
+    ...(handOff ? { handOff: { agentName: `Agent ${agentId}` } } : {}),
+  });
 
   const plain: number[] = [];
   const handedOff: number[] = [];
@@ -247,16 +327,24 @@ test("figures: rotation with a hand-off vs without (p50), redeem latency p50/p95
     started = performance.now();
     const withHandoff = await post("/api/bulk/rotate-agent-key", rotation(agents[2 * index + 1]!.id, true));
     handedOff.push(performance.now() - started);
-    expect(withHandoff).toMatchObject({ ok: true, data: { apiKey: null, handoff: { id: expect.any(String), token: expect.any(String) } } });
+    expect(withHandoff).toMatchObject({
+      ok: true,
+      data: { apiKey: null, handoff: { id: expect.any(String), token: expect.any(String) } },
+    });
     handoffs.push(withHandoff.data!.handoff as { id: string; token: string });
   }
   const redeems: number[] = [];
   for (const { id, token } of handoffs) {
     const started = performance.now();
-    const response = await request.post(`${origin}/api/handoff/${id}/redeem?format=credentials`, { headers: { authorization: `Bearer ${token}` } });
+    const response = await request.post(`${origin}/api/handoff/${id}/redeem?format=credentials`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     redeems.push(performance.now() - started);
     expect(response.status()).toBe(200);
-    expect(await response.json()).toMatchObject({ active: "agent", agent: { api_key: expect.stringMatching(/^agent_/) } });
+    expect(await response.json()).toMatchObject({
+      active: "agent",
+      agent: { api_key: expect.stringMatching(/^agent_/) },
+    });
   }
   const figures = {
     rotationP50Ms: Math.round(percentile(plain, 50)),

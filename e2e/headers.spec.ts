@@ -32,7 +32,10 @@ function expectSecurityHeaders(response: APIResponse, label: string) {
   const scriptSrc = csp.get("script-src") ?? [];
   expect(scriptSrc, `${label}: script-src`).toContain("'strict-dynamic'");
   expect(nonceOf(csp)).toMatch(/^[A-Za-z0-9+/=]{16,}$/);
-  expect(scriptSrc.filter((source) => source === "'unsafe-inline'" || source === "'unsafe-eval'"), `${label}: no unsafe script sources`).toEqual([]);
+  expect(
+    scriptSrc.filter((source) => source === "'unsafe-inline'" || source === "'unsafe-eval'"),
+    `${label}: no unsafe script sources`,
+  ).toEqual([]);
   expect(csp.get("object-src"), `${label}: object-src`).toEqual(["'none'"]);
   expect(csp.get("base-uri"), `${label}: base-uri`).toEqual(["'self'"]);
   expect(csp.get("form-action"), `${label}: form-action`).toEqual(["'self'"]);
@@ -44,7 +47,11 @@ function expectSecurityHeaders(response: APIResponse, label: string) {
   expect(headers["cache-control"] ?? "", `${label}: Cache-Control`).toMatch(/(^|,\s*)no-store(\s*,|$)/);
 }
 
-test("the sign-in page, /agents and /api/agents carry a nonce-based CSP, the other headers and no-store; the nonce is fresh per request", async ({ page, request, baseURL }) => {
+test("the sign-in page, /agents and /api/agents carry a nonce-based CSP, the other headers and no-store; the nonce is fresh per request", async ({
+  page,
+  request,
+  baseURL,
+}) => {
   const signInPage = await request.get("/");
   expect(signInPage.status()).toBe(200);
   expectSecurityHeaders(signInPage, "sign-in page");
@@ -64,11 +71,15 @@ test("the sign-in page, /agents and /api/agents carry a nonce-based CSP, the oth
   }
 });
 
-test("an injected inline script or handler does not run and is reported; the page's own scripts do", async ({ page }) => {
+test("an injected inline script or handler does not run and is reported; the page's own scripts do", async ({
+  page,
+}) => {
   await page.addInitScript(() => {
     const seen: string[] = [];
     (window as unknown as { cspViolations: string[] }).cspViolations = seen;
-    document.addEventListener("securitypolicyviolation", (event) => seen.push(`${event.effectiveDirective} ${event.blockedURI}`));
+    document.addEventListener("securitypolicyviolation", (event) =>
+      seen.push(`${event.effectiveDirective} ${event.blockedURI}`),
+    );
   });
   // What a stored XSS in the server's HTML would look like, beside a script that knows this response's nonce.
   await page.route("**/", async (route) => {
@@ -97,11 +108,18 @@ test("an injected inline script or handler does not run and is reported; the pag
   expect(flags).toEqual({ injected: undefined, handler: undefined, trusted: "ran", nextRuntime: "object" });
 });
 
-test("the session cookie is __Host-fc_session: HttpOnly, SameSite=Lax, Secure, Path=/, no Domain, and lasts 12 hours", async ({ page, context, request, baseURL }) => {
+test("the session cookie is __Host-fc_session: HttpOnly, SameSite=Lax, Secure, Path=/, no Domain, and lasts 12 hours", async ({
+  page,
+  context,
+  request,
+  baseURL,
+}) => {
   const { operatorKey } = await new FaucetApi(request, `${baseURL}/ai-agents/api`).newOperator("Cookie Operator");
   await page.goto("/");
   await page.getByLabel("Operator API key").fill(operatorKey);
-  const signInResponse = page.waitForResponse((response) => response.request().method() === "POST" && response.url() === `${baseURL}/`);
+  const signInResponse = page.waitForResponse(
+    (response) => response.request().method() === "POST" && response.url() === `${baseURL}/`,
+  );
   await page.getByRole("button", { name: "Sign in" }).click();
   const setCookie = (await (await signInResponse).headerValue("set-cookie")) ?? "";
   await expect(page).toHaveURL(/\/agents/);
@@ -119,7 +137,10 @@ test("the session cookie is __Host-fc_session: HttpOnly, SameSite=Lax, Secure, P
   expect(hoursLeft).toBeLessThanOrEqual(12);
 });
 
-test("robots.txt disallows every path and the pages carry a noindex, nofollow robots meta", async ({ page, request }) => {
+test("robots.txt disallows every path and the pages carry a noindex, nofollow robots meta", async ({
+  page,
+  request,
+}) => {
   const robots = await request.get("/robots.txt");
   expect(robots.status()).toBe(200);
   const rules = (await robots.text())

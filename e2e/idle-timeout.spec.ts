@@ -22,20 +22,32 @@ test.describe("the idle timeout with the agents page left open", () => {
     test.setTimeout(120_000);
     spawned = await startConsole({
       dataDir: `${dataRoot}/idle-console`,
-      env: { FAUCET_API_URL: FAUCET_API, FAUCET_TIMEOUT_MS: "3000", SESSION_IDLE_SECONDS: String(IDLE_MS / 1000), ...SHARED_SECRETS },
+      env: {
+        FAUCET_API_URL: FAUCET_API,
+        FAUCET_TIMEOUT_MS: "3000",
+        SESSION_IDLE_SECONDS: String(IDLE_MS / 1000),
+        ...SHARED_SECRETS,
+      },
     });
   });
   test.afterAll(async () => {
     await spawned?.stop();
   });
 
-  test("an open, untouched tab is signed out after the idle limit although the table keeps polling", async ({ page, request }) => {
+  test("an open, untouched tab is signed out after the idle limit although the table keeps polling", async ({
+    page,
+    request,
+  }) => {
     test.setTimeout(120_000);
     const url = spawned!.url;
     await page.clock.install();
     // The session cannot be older than this: the signed-out time is measured from here.
     const beforeSignIn = Date.now();
-    await signInFreshOperator(page, request, undefined, "Idle Operator", { consoleBaseUrl: url, faucetUrl: FAUCET_API, agentNames: ["Idle Bot"] });
+    await signInFreshOperator(page, request, undefined, "Idle Operator", {
+      consoleBaseUrl: url,
+      faucetUrl: FAUCET_API,
+      agentNames: ["Idle Bot"],
+    });
     const signedInAt = Date.now();
     await expect(page.getByRole("button", { name: "Rotate key for Idle Bot" })).toBeVisible();
 
@@ -43,7 +55,12 @@ test.describe("the idle timeout with the agents page left open", () => {
     const polls: { at: number; jumps: number; status: number; background: boolean }[] = [];
     page.on("response", (response) => {
       if (new URL(response.url()).pathname !== "/api/agents") return;
-      polls.push({ at: Date.now() - signedInAt, jumps, status: response.status(), background: response.request().headers()["x-console-background"] === "1" });
+      polls.push({
+        at: Date.now() - signedInAt,
+        jumps,
+        status: response.status(),
+        background: response.request().headers()["x-console-background"] === "1",
+      });
     });
 
     // Nobody touches the page: each jump of its clock fires the table's 30 s poll, and the first poll past the limit finds the session idle.

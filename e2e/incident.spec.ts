@@ -34,10 +34,14 @@ async function waitForProgress(page: Page, atLeast: number) {
 
 async function selectAllAndConfirm(page: Page, count: number) {
   await page.getByRole("checkbox", { name: `Select all ${count.toLocaleString("en")} matching` }).check();
-  await expect(page.getByRole("toolbar", { name: "Bulk actions" })).toContainText(`${count.toLocaleString("en")} selected`);
+  await expect(page.getByRole("toolbar", { name: "Bulk actions" })).toContainText(
+    `${count.toLocaleString("en")} selected`,
+  );
   await page.getByRole("button", { name: "Rotate selected keys" }).click();
   const confirm = page.getByRole("alertdialog", { name: `Rotate ${count} keys?` });
-  await expect(confirm).toContainText(`${count} keys stop working at once, and ${count} withdrawal cooldowns of 30 minutes start`);
+  await expect(confirm).toContainText(
+    `${count} keys stop working at once, and ${count} withdrawal cooldowns of 30 minutes start`,
+  );
   return confirm.getByRole("button", { name: `Rotate ${count} keys` });
 }
 
@@ -56,7 +60,11 @@ async function copiedEnv(page: Page): Promise<Map<number, string>> {
   return keys;
 }
 
-test("1,000 agents with faults in the middle: one call each, unknown ones listed and rotated again, every key on the sheet works", async ({ page, context, request }) => {
+test("1,000 agents with faults in the middle: one call each, unknown ones listed and rotated again, every key on the sheet works", async ({
+  page,
+  context,
+  request,
+}) => {
   test.setTimeout(300_000);
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   const { faucet, operatorKey, agents, control } = await operatorWithAgents(request, "Incident Operator", 1000);
@@ -70,7 +78,11 @@ test("1,000 agents with faults in the middle: one call each, unknown ones listed
   await waitForProgress(page, 400);
   await control.setFaults({ dropReplyAfterCommit: true, actions: [ROTATE], times: 5 });
   await waitForProgress(page, 600);
-  await control.setFaults({ refuseWith: { error_code: "rate_limited", error: "Too many requests", retry_after: 1 }, actions: [ROTATE], times: 3 });
+  await control.setFaults({
+    refuseWith: { error_code: "rate_limited", error: "Too many requests", retry_after: 1 },
+    actions: [ROTATE],
+    times: 3,
+  });
 
   const sheet = page.getByRole("dialog", { name: "New API keys" });
   await expect(sheet).toBeVisible({ timeout: 120_000 });
@@ -86,7 +98,8 @@ test("1,000 agents with faults in the middle: one call each, unknown ones listed
   const env = await copiedEnv(page);
   expect(env.size).toBe(990);
   const sample = [...env.entries()].filter((_, index) => index % 33 === 0);
-  for (const [agentId, key] of sample) expect(await faucet.whoami(key)).toMatchObject({ success: true, type: "agent", id: agentId });
+  for (const [agentId, key] of sample)
+    expect(await faucet.whoami(key)).toMatchObject({ success: true, type: "agent", id: agentId });
   await sheet.getByRole("button", { name: "Done" }).click();
 
   const result = page.getByRole("region", { name: "Bulk run result" });
@@ -101,15 +114,21 @@ test("1,000 agents with faults in the middle: one call each, unknown ones listed
   await expect(sheet).toBeVisible();
   const retried = await copiedEnv(page);
   expect([...retried.keys()].sort((a, b) => a - b)).toEqual(unknownIds.map((agent) => agent.id).sort((a, b) => a - b));
-  for (const [agentId, key] of retried) expect(await faucet.whoami(key)).toMatchObject({ success: true, type: "agent", id: agentId });
+  for (const [agentId, key] of retried)
+    expect(await faucet.whoami(key)).toMatchObject({ success: true, type: "agent", id: agentId });
   expect(await control.calls(ROTATE)).toBe(1000 + 3 + 10);
   await sheet.getByRole("button", { name: "Done" }).click();
 
   // The sheet's keys are gone with it: not in the DOM, storage, history or cookies.
-  for (const key of [...sample.map(([, key]) => key), ...retried.values()].slice(0, 12)) await expectKeyNowhere(page, context, key);
+  for (const key of [...sample.map(([, key]) => key), ...retried.values()].slice(0, 12))
+    await expectKeyNowhere(page, context, key);
 });
 
-test("Cancel in the middle: no call after Cancel, and the finished ones are revealed", async ({ page, context, request }) => {
+test("Cancel in the middle: no call after Cancel, and the finished ones are revealed", async ({
+  page,
+  context,
+  request,
+}) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   const { operatorKey, control } = await operatorWithAgents(request, "Cancelled Incident Operator", 40);
   await control.setFaults({ latencyMs: 150, actions: [ROTATE] });
@@ -120,12 +139,18 @@ test("Cancel in the middle: no call after Cancel, and the finished ones are reve
     const send = window.fetch.bind(window);
     window.fetch = (input, init) => {
       const headers = new Headers(init?.headers);
-      if (init?.method === "POST" && (headers.has("next-action") || String(input).includes("/api/bulk/"))) marks.actions.push(performance.now());
+      if (init?.method === "POST" && (headers.has("next-action") || String(input).includes("/api/bulk/")))
+        marks.actions.push(performance.now());
       return send(input, init);
     };
-    document.addEventListener("click", (event) => {
-      if ((event.target as Element | null)?.closest("button")?.textContent === "Cancel") marks.cancel = performance.now();
-    }, true);
+    document.addEventListener(
+      "click",
+      (event) => {
+        if ((event.target as Element | null)?.closest("button")?.textContent === "Cancel")
+          marks.cancel = performance.now();
+      },
+      true,
+    );
   });
   await signIn(page, operatorKey, CONSOLE);
   await (await selectAllAndConfirm(page, 40)).click();
@@ -134,16 +159,25 @@ test("Cancel in the middle: no call after Cancel, and the finished ones are reve
   const sheet = page.getByRole("dialog", { name: "New API keys" });
   await expect(sheet).toBeVisible();
   await expect(page.getByText(/Remaining 0 · Cancelled \d+/)).toBeVisible();
-  const marks = await page.evaluate(() => (window as unknown as { __marks: { actions: number[]; cancel: number | null } }).__marks);
+  const marks = await page.evaluate(
+    () => (window as unknown as { __marks: { actions: number[]; cancel: number | null } }).__marks,
+  );
   expect(marks.cancel).not.toBeNull();
-  expect(marks.actions.filter((at) => at > (marks.cancel ?? 0)), "action calls sent after Cancel").toEqual([]);
+  expect(
+    marks.actions.filter((at) => at > (marks.cancel ?? 0)),
+    "action calls sent after Cancel",
+  ).toEqual([]);
   const calls = await control.calls(ROTATE);
   expect(calls).toBeLessThan(40);
   expect((await copiedEnv(page)).size).toBe(calls);
   await control.clearFaults();
 });
 
-test("twenty clicks on the confirm button start one run, whose events the audit log finds by its batch", async ({ page, context, request }) => {
+test("twenty clicks on the confirm button start one run, whose events the audit log finds by its batch", async ({
+  page,
+  context,
+  request,
+}) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   const { operatorKey, control } = await operatorWithAgents(request, "Storm Incident Operator", 6);
   await signIn(page, operatorKey, CONSOLE);
@@ -176,7 +210,9 @@ test("Deactivate selected freezes exactly the ticked agents: their keys stop pay
   expect(await control.calls("update_agent")).toBe(3);
   expect(await control.calls(ROTATE)).toBe(0);
   const listed = await faucet.ok({ action: "list_agents", api_key: operatorKey });
-  const active = new Map((listed.agents as { id: number; is_active: boolean }[]).map((agent) => [agent.id, agent.is_active]));
+  const active = new Map(
+    (listed.agents as { id: number; is_active: boolean }[]).map((agent) => [agent.id, agent.is_active]),
+  );
   for (const agent of agents) expect(active.get(agent.id), agent.name).toBe(!frozen.includes(agent));
   await page.getByRole("button", { name: "Close progress" }).click();
   await expect(page.getByRole("region", { name: "Bulk run result" })).toContainText("3 deactivated");
@@ -196,29 +232,57 @@ test("closing the tab during a run triggers the beforeunload guard", async ({ pa
   await control.clearFaults();
 });
 
-test("the bulk routes accept only a batch id the server issued to this operator, for at most the run's size", async ({ request }) => {
+test("the bulk routes accept only a batch id the server issued to this operator, for at most the run's size", async ({
+  request,
+}) => {
   const ids = actionIds();
   const { operatorKey, agents, control } = await operatorWithAgents(request, "Batch Id Operator", 3);
   const other = await operatorWithAgents(request, "Other Batch Operator", 1);
-  const cookieOf = async (key: string) => sessionCookieFrom((await callSignIn(request, CONSOLE, ids.signIn!, key)).setCookie)!;
+  const cookieOf = async (key: string) =>
+    sessionCookieFrom((await callSignIn(request, CONSOLE, ids.signIn!, key)).setCookie)!;
   const [cookie, otherCookie] = [await cookieOf(operatorKey), await cookieOf(other.operatorKey)];
   const post = async (path: string, data: object, withCookie = cookie) => {
-    const response = await request.post(`${CONSOLE}${path}`, { headers: { "content-type": "application/json", origin: CONSOLE, cookie: withCookie }, data: JSON.stringify(data) });
+    const response = await request.post(`${CONSOLE}${path}`, {
+      headers: { "content-type": "application/json", origin: CONSOLE, cookie: withCookie },
+      data: JSON.stringify(data),
+    });
     expect(response.status(), path).toBe(200);
-    return (await response.json()) as { ok: boolean; code?: string; message?: string; data?: { batchId: string; expiresAt: number } };
+    return (await response.json()) as {
+      ok: boolean;
+      code?: string;
+      message?: string;
+      data?: { batchId: string; expiresAt: number };
+    };
   };
-  const rotateIn = (batchId: string, agentId: number) => post("/api/bulk/rotate-agent-key", rotationArgs({ agentId, batchId }));
+  const rotateIn = (batchId: string, agentId: number) =>
+    post("/api/bulk/rotate-agent-key", rotationArgs({ agentId, batchId }));
 
-  expect(await rotateIn("9c0f3c1e-3d4e-4f5a-8b6c-7d8e9fa0b1c2", agents[0]!.id), "a made-up batch id").toMatchObject({ ok: false, code: "invalid_input", message: expect.stringContaining("not started by the console") });
+  expect(await rotateIn("9c0f3c1e-3d4e-4f5a-8b6c-7d8e9fa0b1c2", agents[0]!.id), "a made-up batch id").toMatchObject({
+    ok: false,
+    code: "invalid_input",
+    message: expect.stringContaining("not started by the console"),
+  });
   const { batchId } = (await post("/api/bulk/runs", { kind: "rotate", size: 1 }, otherCookie)).data!;
-  expect(await rotateIn(batchId, agents[0]!.id), "another operator's run").toMatchObject({ ok: false, code: "invalid_input" });
-  expect(await post("/api/bulk/runs", { kind: "rotate", size: 0 }), "a run of no agents").toMatchObject({ ok: false, code: "invalid_input" });
+  expect(await rotateIn(batchId, agents[0]!.id), "another operator's run").toMatchObject({
+    ok: false,
+    code: "invalid_input",
+  });
+  expect(await post("/api/bulk/runs", { kind: "rotate", size: 0 }), "a run of no agents").toMatchObject({
+    ok: false,
+    code: "invalid_input",
+  });
   expect(await control.calls(ROTATE)).toBe(0);
 
   const run = await post("/api/bulk/runs", { kind: "rotate", size: 2 });
-  expect(run).toMatchObject({ ok: true, data: { batchId: expect.stringMatching(/^[0-9a-f-]{36}$/), expiresAt: expect.any(Number) } });
+  expect(run).toMatchObject({
+    ok: true,
+    data: { batchId: expect.stringMatching(/^[0-9a-f-]{36}$/), expiresAt: expect.any(Number) },
+  });
   expect(await rotateIn(run.data!.batchId, agents[0]!.id)).toMatchObject({ ok: true });
   expect(await rotateIn(run.data!.batchId, agents[1]!.id)).toMatchObject({ ok: true });
-  expect(await rotateIn(run.data!.batchId, agents[2]!.id), "a third call in a run of two").toMatchObject({ ok: false, code: "invalid_input" });
+  expect(await rotateIn(run.data!.batchId, agents[2]!.id), "a third call in a run of two").toMatchObject({
+    ok: false,
+    code: "invalid_input",
+  });
   expect(await control.calls(ROTATE)).toBe(2);
 });

@@ -12,7 +12,9 @@ async function tabTo(page: Page, target: Locator, limit = 25) {
 
 test("the whole agent rotation works from the keyboard alone", async ({ page, context, request, baseURL }) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
-  const { faucet, agents } = await signInFreshOperator(page, request, baseURL, "Keyboard Operator", { agentNames: ["Alpha Bot", "Keyed Bot"] });
+  const { faucet, agents } = await signInFreshOperator(page, request, baseURL, "Keyboard Operator", {
+    agentNames: ["Alpha Bot", "Keyed Bot"],
+  });
   const agent = agents[1]!;
   const rowButton = page.getByRole("button", { name: `Rotate key for ${agent.name}` });
   await expect(rowButton).toBeVisible();
@@ -35,7 +37,12 @@ test("the whole agent rotation works from the keyboard alone", async ({ page, co
 
   const copied = await page.evaluate(() => navigator.clipboard.readText());
   expect(await faucet.whoami(copied)).toMatchObject({ success: true, type: "agent", id: agent.id });
-  await expect(page.getByRole("row").filter({ has: page.getByRole("rowheader", { name: agent.name }) }).getByRole("timer")).toBeVisible();
+  await expect(
+    page
+      .getByRole("row")
+      .filter({ has: page.getByRole("rowheader", { name: agent.name }) })
+      .getByRole("timer"),
+  ).toBeVisible();
   // Focus goes back where the flow started, so the keyboard user is not dropped at the top of the page.
   await expect(rowButton).toBeFocused();
 });

@@ -1,6 +1,17 @@
 import { expect, type Page } from "@playwright/test";
 import { readRevealedKey, rotateAgent } from "./support/console-page";
-import { AGENT_ROW, agentNames, agentsTable, byName, firstNames, largeConsoleFaucet, ROWS_IN_DOM, signInAsDemo, test, type FaucetAgentRow } from "./support/large-console";
+import {
+  AGENT_ROW,
+  agentNames,
+  agentsTable,
+  byName,
+  firstNames,
+  largeConsoleFaucet,
+  ROWS_IN_DOM,
+  signInAsDemo,
+  test,
+  type FaucetAgentRow,
+} from "./support/large-console";
 
 /**
  * The console on an embedded faucet seeded with 10,000 agents. Only this file uses that
@@ -129,17 +140,29 @@ test("filters 10,000 agents: active, inactive, in cooldown", async ({ page, requ
   await selectFilter(page, "Active");
   await expect(page.getByText(countLabel(active.length))).toBeVisible();
   await expect(cells("Inactive")).toHaveCount(0);
-  expect(await firstNames(page, 3)).toEqual(active.sort(byName).slice(0, 3).map((agent) => agent.name));
+  expect(await firstNames(page, 3)).toEqual(
+    active
+      .sort(byName)
+      .slice(0, 3)
+      .map((agent) => agent.name),
+  );
 
   await selectFilter(page, "Inactive");
   await expect(page.getByText(countLabel(inactive.length))).toBeVisible();
   await expect(cells("Active")).toHaveCount(0);
-  expect(await firstNames(page, 3)).toEqual(inactive.sort(byName).slice(0, 3).map((agent) => agent.name));
+  expect(await firstNames(page, 3)).toEqual(
+    inactive
+      .sort(byName)
+      .slice(0, 3)
+      .map((agent) => agent.name),
+  );
 
   await selectFilter(page, "In cooldown");
   await expect(page).toHaveURL(/filter=cooldown/);
   // Other tests may lock more agents meanwhile; ours are there and every row shown is locked.
-  const rows = agentsTable(page).getByRole("row").filter({ has: page.getByRole("rowheader") });
+  const rows = agentsTable(page)
+    .getByRole("row")
+    .filter({ has: page.getByRole("rowheader") });
   await expect(rows.nth(1)).toBeVisible();
   await expect(rows.filter({ hasNot: page.getByRole("timer") })).toHaveCount(0);
   for (const id of rotated) {
@@ -190,7 +213,10 @@ test("the view lives in the URL: a reload and a shared link open the same view",
 test.describe("the 9,999th agent", () => {
   test.describe.configure({ mode: "default" });
 
-  test("scrolling to the end never holds more than 200 rows in the DOM; the 9,999th agent rotates from there", async ({ page, request }) => {
+  test("scrolling to the end never holds more than 200 rows in the DOM; the 9,999th agent rotates from there", async ({
+    page,
+    request,
+  }) => {
     const faucet = await largeConsoleFaucet(request);
     await page.clock.install();
     await signInAsDemo(page);
@@ -236,7 +262,11 @@ test.describe("the 9,999th agent", () => {
   });
 });
 
-async function expectRotationWithRevealAndTimer(page: Page, faucet: Awaited<ReturnType<typeof largeConsoleFaucet>>, name: string) {
+async function expectRotationWithRevealAndTimer(
+  page: Page,
+  faucet: Awaited<ReturnType<typeof largeConsoleFaucet>>,
+  name: string,
+) {
   const reveal = await rotateAgent(page, name);
   const key = await readRevealedKey(page);
   await reveal.getByRole("button", { name: "Done" }).click();

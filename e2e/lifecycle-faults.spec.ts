@@ -122,7 +122,10 @@ async function signedIn(page: Page, request: APIRequestContext, name: string, ur
 }
 
 for (const step of STEPS) {
-  test(`${step.name}: a faucet slower than the timeout is 'outcome unknown' after one call, with no blind retry`, async ({ page, request }) => {
+  test(`${step.name}: a faucet slower than the timeout is 'outcome unknown' after one call, with no blind retry`, async ({
+    page,
+    request,
+  }) => {
     const { control: scoped } = await signedIn(page, request, `Slow ${step.name} Operator`);
     const before = await scoped.calls(step.faucetAction);
     await scoped.setFaults({ latencyMs: 5_000, actions: [step.faucetAction], times: 1 });
@@ -146,10 +149,17 @@ for (const step of STEPS) {
     expect(await scoped.calls(step.faucetAction)).toBe(before + 1);
   });
 
-  test(`${step.name}: a refusal says so, changes nothing and leaves the button to try again`, async ({ page, request }) => {
+  test(`${step.name}: a refusal says so, changes nothing and leaves the button to try again`, async ({
+    page,
+    request,
+  }) => {
     const { control: scoped } = await signedIn(page, request, `Refused ${step.name} Operator`);
     const before = await scoped.calls(step.faucetAction);
-    await scoped.setFaults({ refuseWith: { error_code: "rate_limited", error: "Slow down", retry_after: 30 }, actions: [step.faucetAction], times: 1 });
+    await scoped.setFaults({
+      refuseWith: { error_code: "rate_limited", error: "Slow down", retry_after: 30 },
+      actions: [step.faucetAction],
+      times: 1,
+    });
     const dialog = await step.confirm(page);
     await expect(dialog.getByRole("alert")).toHaveText("The faucet is limiting requests. Try again in 30 s.");
     await expect(dialog.getByRole("button", { name: step.button })).toBeEnabled();
@@ -157,7 +167,10 @@ for (const step of STEPS) {
   });
 }
 
-test("sweep: a cooldown refusal says the rotation's cooldown blocks it and to sweep before rotating", async ({ page, request }) => {
+test("sweep: a cooldown refusal says the rotation's cooldown blocks it and to sweep before rotating", async ({
+  page,
+  request,
+}) => {
   const { faucet, operator, agent, control: scoped } = await signedIn(page, request, "Cooldown Sweep Operator");
   await faucet.ok({ action: "regenerate_agent_key", api_key: operator.operatorKey, agent_id: agent.id });
   await page.reload();
@@ -168,14 +181,21 @@ test("sweep: a cooldown refusal says the rotation's cooldown blocks it and to sw
   );
   expect(await scoped.calls("withdraw_from_agent")).toBe(1);
   const list = await faucet.ok({ action: "list_agents", api_key: operator.operatorKey });
-  expect((list.agents as { id: number; balance_sats: number }[]).find((row) => row.id === agent.id)?.balance_sats).toBe(400);
+  expect((list.agents as { id: number; balance_sats: number }[]).find((row) => row.id === agent.id)?.balance_sats).toBe(
+    400,
+  );
 });
 
-test("create: an agent created without its key is 'key missing', says to rotate, and offers no second create", async ({ page, request }) => {
+test("create: an agent created without its key is 'key missing', says to rotate, and offers no second create", async ({
+  page,
+  request,
+}) => {
   const { faucet, operator, control: scoped } = await signedIn(page, request, "Keyless Create Operator");
   await scoped.setFaults({ omitKey: true, actions: ["create_agent"], times: 1 });
   const dialog = await STEPS[0]!.confirm(page);
-  await expect(dialog.getByRole("alert")).toHaveText(/^The faucet created Maybe Bot \(agent \d+\) but sent no key, so its only key was never shown\. Rotate its key/);
+  await expect(dialog.getByRole("alert")).toHaveText(
+    /^The faucet created Maybe Bot \(agent \d+\) but sent no key, so its only key was never shown\. Rotate its key/,
+  );
   await expect(dialog.getByRole("button", { name: "Create agent" })).toHaveCount(0);
   await expect(page.getByRole("dialog", { name: /New API key/ })).toHaveCount(0);
   expect(await scoped.calls("create_agent")).toBe(2); // newOperator's own, then this one
@@ -193,14 +213,23 @@ test.describe("a faucet that is down", () => {
     downConsole = await startConsole({
       dataDir: `${dataRoot}/lifecycle-down-faucet-console`,
       // A's store and secrets: the session opened on A is one this instance knows.
-      env: { FAUCET_API_URL: `http://127.0.0.1:${deadFaucet}/ai-agents/api`, FAUCET_TIMEOUT_MS: "3000", DATABASE_URL: SERVERS.postgres.url, ...SHARED_SECRETS, ...GENEROUS_LIMITS },
+      env: {
+        FAUCET_API_URL: `http://127.0.0.1:${deadFaucet}/ai-agents/api`,
+        FAUCET_TIMEOUT_MS: "3000",
+        DATABASE_URL: SERVERS.postgres.url,
+        ...SHARED_SECRETS,
+        ...GENEROUS_LIMITS,
+      },
     });
   });
   test.afterAll(async () => {
     await downConsole?.stop();
   });
 
-  test("every step says the faucet cannot be reached, never 'outcome unknown', and keeps its button", async ({ page, request }) => {
+  test("every step says the faucet cannot be reached, never 'outcome unknown', and keeps its button", async ({
+    page,
+    request,
+  }) => {
     const url = downConsole?.url ?? "";
     // The list comes from A's page (this console cannot load it); the actions go to the dead faucet.
     await signedIn(page, request, "Down Faucet Operator");
@@ -210,12 +239,17 @@ test.describe("a faucet that is down", () => {
     // Server actions are posted to the page's own origin: route them to the console whose faucet is down.
     await page.route(`${CONSOLE}/agents**`, async (route) => {
       if (route.request().method() !== "POST") return route.continue();
-      const response = await route.fetch({ url: route.request().url().replace(CONSOLE, url), headers: { ...route.request().headers(), origin: url } });
+      const response = await route.fetch({
+        url: route.request().url().replace(CONSOLE, url),
+        headers: { ...route.request().headers(), origin: url },
+      });
       await route.fulfill({ response });
     });
     for (const step of STEPS) {
       const dialog = await step.confirm(page);
-      await expect(dialog.getByRole("alert"), step.name).toHaveText("The faucet cannot be reached. Check that it is running.");
+      await expect(dialog.getByRole("alert"), step.name).toHaveText(
+        "The faucet cannot be reached. Check that it is running.",
+      );
       await expect(dialog.getByRole("button", { name: step.button })).toBeEnabled();
       await page.keyboard.press("Escape");
       await expect(dialog).toBeHidden();
@@ -230,14 +264,24 @@ test.describe("the console's own limit", () => {
     limitedConsole = await startConsole({
       dataDir: `${dataRoot}/lifecycle-limited-console`,
       // A's faucet, store and secrets, but only two agent changes per operator and minute.
-      env: { FAUCET_API_URL: FAUCET_API, FAUCET_TIMEOUT_MS: "3000", DATABASE_URL: SERVERS.postgres.url, ...SHARED_SECRETS, ...GENEROUS_LIMITS, RATE_LIMIT_AGENT_CHANGES: "2" },
+      env: {
+        FAUCET_API_URL: FAUCET_API,
+        FAUCET_TIMEOUT_MS: "3000",
+        DATABASE_URL: SERVERS.postgres.url,
+        ...SHARED_SECRETS,
+        ...GENEROUS_LIMITS,
+        RATE_LIMIT_AGENT_CHANGES: "2",
+      },
     });
   });
   test.afterAll(async () => {
     await limitedConsole?.stop();
   });
 
-  test("a change over RATE_LIMIT_AGENT_CHANGES is refused with the wait and no faucet call", async ({ page, request }) => {
+  test("a change over RATE_LIMIT_AGENT_CHANGES is refused with the wait and no faucet call", async ({
+    page,
+    request,
+  }) => {
     const { control: scoped } = await signedIn(page, request, "Limited Changes Operator", limitedConsole?.url ?? "");
     for (const expected of ["Deactivate", "Reactivate"]) {
       const dialog = await openRowAction(page, AGENT, expected);

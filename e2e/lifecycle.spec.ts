@@ -80,7 +80,9 @@ test("Deactivate stops the agent's payments at once; Reactivate lets it pay agai
   const again = await openRowAction(page, AGENT, "Reactivate");
   await again.getByRole("button", { name: "Reactivate" }).click();
   await expect(agentRow(page, agent.id).getByText("Active", { exact: true })).toBeVisible();
-  expect(await faucet.call({ action: "pay_invoice", api_key: agent.key, invoice: "lnbc1u1test" })).toMatchObject({ success: true });
+  expect(await faucet.call({ action: "pay_invoice", api_key: agent.key, invoice: "lnbc1u1test" })).toMatchObject({
+    success: true,
+  });
   expect(await control.calls("update_agent")).toBe(2);
 });
 
@@ -95,14 +97,18 @@ test("Edit budget shows in get_budget_status, and empty means unlimited", async 
   await dialog.getByLabel("Budget (sats)").fill("1234");
   await dialog.getByRole("button", { name: "Save budget" }).click();
   await expect(dialog.getByRole("status")).toHaveText(`${AGENT}'s budget is 1,234 sats now.`);
-  expect(await faucet.ok({ action: "get_budget_status", api_key: agent.key })).toMatchObject({ budget_limit_sats: 1234 });
+  expect(await faucet.ok({ action: "get_budget_status", api_key: agent.key })).toMatchObject({
+    budget_limit_sats: 1234,
+  });
 
   await dialog.getByRole("button", { name: "Close" }).click();
   dialog = await openRowAction(page, AGENT, "Edit budget");
   await expect(dialog).toContainText("Now: 1,234 sats.");
   await dialog.getByRole("button", { name: "Save budget" }).click();
   await expect(dialog.getByRole("status")).toHaveText(`${AGENT} has no budget limit now.`);
-  expect(await faucet.ok({ action: "get_budget_status", api_key: agent.key })).toMatchObject({ budget_limit_sats: null });
+  expect(await faucet.ok({ action: "get_budget_status", api_key: agent.key })).toMatchObject({
+    budget_limit_sats: null,
+  });
   expect(await control.calls("set_budget")).toBe(2);
 });
 
@@ -122,12 +128,17 @@ test("Fund, then Sweep: the confirmation shows the amount and the agent ends at 
   dialog = await openRowAction(page, AGENT, "Sweep balance");
   await expect(dialog).toContainText("Moves all 2,500 sats");
   await dialog.getByRole("button", { name: "Sweep 2,500 sats" }).click();
-  await expect(dialog.getByRole("status")).toHaveText(`Moved 2,500 sats to your operator balance. ${AGENT} now holds 0 sats.`);
+  await expect(dialog.getByRole("status")).toHaveText(
+    `Moved 2,500 sats to your operator balance. ${AGENT} now holds 0 sats.`,
+  );
   expect((await agentOf(faucet, operator.operatorKey, agent.id))?.balance_sats).toBe(0);
   expect(await control.calls("withdraw_from_agent")).toBe(1);
 });
 
-test("Delete needs the agent's name typed, then the agent is gone and its balance returned", async ({ page, request }) => {
+test("Delete needs the agent's name typed, then the agent is gone and its balance returned", async ({
+  page,
+  request,
+}) => {
   const { faucet, operator, agent, control } = await signedIn(page, request, "Delete Operator");
   await faucet.ok({ action: "fund_agent", api_key: operator.operatorKey, agent_id: agent.id, amount_sats: 300 });
   await page.reload();
@@ -146,7 +157,10 @@ test("Delete needs the agent's name typed, then the agent is gone and its balanc
   await expect(page.getByRole("button", { name: `More actions for ${AGENT}` })).toHaveCount(0);
 });
 
-test("Details shows budget, spent, balance, state, cooldown and links to the key history; a bad id is a 404", async ({ page, request }) => {
+test("Details shows budget, spent, balance, state, cooldown and links to the key history; a bad id is a 404", async ({
+  page,
+  request,
+}) => {
   const { faucet, operator, agent } = await signedIn(page, request, "Details Operator");
   await faucet.ok({ action: "fund_agent", api_key: operator.operatorKey, agent_id: agent.id, amount_sats: 900 });
   await faucet.ok({ action: "set_budget", api_key: operator.operatorKey, agent_id: agent.id, budget_limit_sats: 800 });
@@ -164,7 +178,10 @@ test("Details shows budget, spent, balance, state, cooldown and links to the key
   await expect(details).toContainText("Balance800 sats");
   await expect(details).toContainText("StateActive");
   await expect(details).toContainText("CooldownNone");
-  await expect(page.getByRole("link", { name: `Key history for ${AGENT}` })).toHaveAttribute("href", `/agents/${agent.id}/keys`);
+  await expect(page.getByRole("link", { name: `Key history for ${AGENT}` })).toHaveAttribute(
+    "href",
+    `/agents/${agent.id}/keys`,
+  );
 
   // No loading boundary wraps the details page, so a bad id answers a real 404, never a 500.
   for (const bad of ["abc", "0", "1e3", "-4", "99999999999", "2147483647"]) {
@@ -174,7 +191,10 @@ test("Details shows budget, spent, balance, state, cooldown and links to the key
   }
 });
 
-test("the menu and a change work from the keyboard alone, focus returns to the row's menu button, and a double click is one call", async ({ page, request }) => {
+test("the menu and a change work from the keyboard alone, focus returns to the row's menu button, and a double click is one call", async ({
+  page,
+  request,
+}) => {
   const { agent, control } = await signedIn(page, request, "Keyboard Life Operator");
   const trigger = page.getByRole("button", { name: `More actions for ${AGENT}` });
   await trigger.focus();
@@ -202,13 +222,19 @@ test("the menu and a change work from the keyboard alone, focus returns to the r
 
 test("Edit budget falls back to update_agent when the faucet does not know set_budget", async ({ page, request }) => {
   const { faucet, agent, control } = await signedIn(page, request, "Old Faucet Budget Operator");
-  await control.setFaults({ refuseWith: { error_code: "unknown_action", error: "Unknown action: set_budget" }, actions: ["set_budget"], times: 1 });
+  await control.setFaults({
+    refuseWith: { error_code: "unknown_action", error: "Unknown action: set_budget" },
+    actions: ["set_budget"],
+    times: 1,
+  });
   try {
     const dialog = await openRowAction(page, AGENT, "Edit budget");
     await dialog.getByLabel("Budget (sats)").fill("321");
     await dialog.getByRole("button", { name: "Save budget" }).click();
     await expect(dialog.getByRole("status")).toHaveText(`${AGENT}'s budget is 321 sats now.`);
-    expect(await faucet.ok({ action: "get_budget_status", api_key: agent.key })).toMatchObject({ budget_limit_sats: 321 });
+    expect(await faucet.ok({ action: "get_budget_status", api_key: agent.key })).toMatchObject({
+      budget_limit_sats: 321,
+    });
     expect(await control.calls("set_budget")).toBe(1);
     expect(await control.calls("update_agent")).toBe(1);
   } finally {

@@ -9,7 +9,10 @@ const CONSOLE = SERVERS.remoteA.url;
  * Another operator's agent is not found, and says so with its status: a 404, not the
  * not-found page streamed under a 200 (a soft 404 that caches and crawlers take as a page).
  */
-test("details and key history of another operator's agent answer 404; one's own answer 200", async ({ page, request }) => {
+test("details and key history of another operator's agent answer 404; one's own answer 200", async ({
+  page,
+  request,
+}) => {
   const faucet = new FaucetApi(request, FAUCET_API);
   const mine = await faucet.newOperator("Status Owner", ["Own Status Bot"]);
   const theirs = await faucet.newOperator("Status Stranger", ["Foreign Status Bot"]);

@@ -34,7 +34,13 @@ async function blockScriptsLoadedLater(page: Page): Promise<Blocked> {
 }
 
 /** Signs in with one agent and waits for its row; the pointer rests off every control, so nothing has been prefetched yet. */
-async function signedInWithScriptsBlocked(page: Page, request: Parameters<typeof signInFreshOperator>[1], baseURL: string | undefined, name: string, agentName: string) {
+async function signedInWithScriptsBlocked(
+  page: Page,
+  request: Parameters<typeof signInFreshOperator>[1],
+  baseURL: string | undefined,
+  name: string,
+  agentName: string,
+) {
   await page.mouse.move(0, 0);
   const operator = await signInFreshOperator(page, request, baseURL, name, { agentNames: [agentName] });
   await expect(page.getByRole("button", { name: `Rotate key for ${agentName}` })).toBeVisible();
@@ -42,13 +48,25 @@ async function signedInWithScriptsBlocked(page: Page, request: Parameters<typeof
   return { ...operator, blocked: await blockScriptsLoadedLater(page) };
 }
 
-test("with the parts loaded on first use unreachable, a rotation still confirms and reveals its key", async ({ page, request, baseURL }) => {
-  const { faucet, agents, blocked } = await signedInWithScriptsBlocked(page, request, baseURL, "Offline Rotation Operator", "Offline Bot");
+test("with the parts loaded on first use unreachable, a rotation still confirms and reveals its key", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const { faucet, agents, blocked } = await signedInWithScriptsBlocked(
+    page,
+    request,
+    baseURL,
+    "Offline Rotation Operator",
+    "Offline Bot",
+  );
   const agent = agents[0]!;
   // Pointer over the lifecycle's and incident mode's triggers on the way: their downloads fail.
   await page.getByRole("button", { name: `More actions for ${agent.name}` }).hover();
   await page.getByRole("checkbox", { name: `Select ${agent.name}` }).hover();
-  await expect.poll(() => blocked.aborted.length, { message: "a lazy part was asked for and refused" }).toBeGreaterThan(0);
+  await expect
+    .poll(() => blocked.aborted.length, { message: "a lazy part was asked for and refused" })
+    .toBeGreaterThan(0);
 
   const reveal = await rotateAgent(page, agent.name);
   const key = await readRevealedKey(page);
@@ -57,8 +75,18 @@ test("with the parts loaded on first use unreachable, a rotation still confirms 
   await expect(reveal).toBeVisible();
 });
 
-test("a lifecycle dialog that cannot load says so, changes nothing, and opens on retry", async ({ page, request, baseURL }) => {
-  const { agents, blocked } = await signedInWithScriptsBlocked(page, request, baseURL, "Offline Lifecycle Operator", "Offline Life Bot");
+test("a lifecycle dialog that cannot load says so, changes nothing, and opens on retry", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const { agents, blocked } = await signedInWithScriptsBlocked(
+    page,
+    request,
+    baseURL,
+    "Offline Lifecycle Operator",
+    "Offline Life Bot",
+  );
   const agent = agents[0]!;
   const failed = page.getByRole("alertdialog", { name: "The agent actions could not be loaded" });
 
@@ -88,8 +116,18 @@ test("a lifecycle dialog that cannot load says so, changes nothing, and opens on
   await expect(deactivate.getByRole("status")).toHaveText(`${agent.name} is deactivated: its key no longer pays.`);
 });
 
-test("incident mode that cannot load says so beside the table, and loads on retry", async ({ page, request, baseURL }) => {
-  const { agents, blocked } = await signedInWithScriptsBlocked(page, request, baseURL, "Offline Incident Operator", "Offline Fleet Bot");
+test("incident mode that cannot load says so beside the table, and loads on retry", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const { agents, blocked } = await signedInWithScriptsBlocked(
+    page,
+    request,
+    baseURL,
+    "Offline Incident Operator",
+    "Offline Fleet Bot",
+  );
   const agent = agents[0]!;
   await page.getByRole("checkbox", { name: `Select ${agent.name}` }).check();
   const failed = page.getByRole("alert").filter({ hasText: "Incident mode could not be loaded." });

@@ -18,18 +18,32 @@ import { dataRoot } from "../playwright.config";
 const METRICS_TOKEN = "e2e-metrics-token-0123456789abcdef0123456789";
 const FAUCET_LATENCY_MS = 6_000;
 
-test("probes and metrics over HTTP; SIGTERM mid-rotation: the rotation completes and is recorded, new requests are refused, exit 0; its log lines are JSON with a request id and no key", async ({ page, request }) => {
+test("probes and metrics over HTTP; SIGTERM mid-rotation: the rotation completes and is recorded, new requests are refused, exit 0; its log lines are JSON with a request id and no key", async ({
+  page,
+  request,
+}) => {
   test.setTimeout(120_000);
   const databaseUrl = await createAuditDatabase(SERVERS.postgres.url);
   const dataDir = path.resolve(dataRoot, "operations");
   const console_ = await startConsole({
     dataDir,
-    env: { FAUCET_API_URL: FAUCET_API, FAUCET_TIMEOUT_MS: "20000", DATABASE_URL: databaseUrl, METRICS_TOKEN, ...SHARED_SECRETS, ...GENEROUS_LIMITS },
+    env: {
+      FAUCET_API_URL: FAUCET_API,
+      FAUCET_TIMEOUT_MS: "20000",
+      DATABASE_URL: databaseUrl,
+      METRICS_TOKEN,
+      ...SHARED_SECRETS,
+      ...GENEROUS_LIMITS,
+    },
   });
   let stopped = false;
   try {
     // The probes: no cookie, no Origin, never cached, health+json.
-    for (const [route, status] of [["/api/healthz", "pass"], ["/api/readyz", "pass"], ["/api/status", "pass"]] as const) {
+    for (const [route, status] of [
+      ["/api/healthz", "pass"],
+      ["/api/readyz", "pass"],
+      ["/api/status", "pass"],
+    ] as const) {
       const response = await fetch(`${console_.url}${route}`);
       expect(response.status, route).toBe(200);
       expect(response.headers.get("content-type")).toBe("application/health+json");
@@ -39,7 +53,9 @@ test("probes and metrics over HTTP; SIGTERM mid-rotation: the rotation completes
       expect(JSON.stringify(body)).not.toMatch(/postgres|127\.0\.0\.1|version|audit_e2e/i);
     }
     expect((await fetch(`${console_.url}/api/metrics`)).status).toBe(401);
-    const scraped = await fetch(`${console_.url}/api/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    const scraped = await fetch(`${console_.url}/api/metrics`, {
+      headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+    });
     expect(scraped.status).toBe(200);
     expect(await scraped.text()).toContain("faucet_console_faucet_calls_total");
     expect((await fetch(`${console_.url}/`)).headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
@@ -53,14 +69,25 @@ test("probes and metrics over HTTP; SIGTERM mid-rotation: the rotation completes
     await page.getByRole("alertdialog").getByRole("button", { name: "Rotate key" }).click();
     // The rotation is in flight once its pending audit event is committed (just before the faucet call).
     const pending = () =>
-      withDatabase(databaseUrl, async (client) => (await client.query(`select count(*)::int as n from audit_events where action = 'rotate_agent_key' and outcome = 'pending'`)).rows[0]?.n as number);
+      withDatabase(
+        databaseUrl,
+        async (client) =>
+          (
+            await client.query(
+              `select count(*)::int as n from audit_events where action = 'rotate_agent_key' and outcome = 'pending'`,
+            )
+          ).rows[0]?.n as number,
+      );
     await expect.poll(pending, { timeout: 20_000 }).toBe(1);
 
     console_.terminate();
     stopped = true;
     // A new request is refused while the rotation still waits on the faucet; the probes say why.
     await expect
-      .poll(async () => (await fetch(`${console_.url}/agents`, { redirect: "manual" })).status, { timeout: 3_000, intervals: [100] })
+      .poll(async () => (await fetch(`${console_.url}/agents`, { redirect: "manual" })).status, {
+        timeout: 3_000,
+        intervals: [100],
+      })
       .toBe(503);
     const refused = await fetch(`${console_.url}/agents`, { redirect: "manual" });
     expect(await refused.json()).toMatchObject({ ok: false, code: "shutting_down" });
@@ -76,7 +103,11 @@ test("probes and metrics over HTTP; SIGTERM mid-rotation: the rotation completes
     const events = await withDatabase(
       databaseUrl,
       async (client) =>
-        (await client.query(`select c.outcome as outcome from audit_events e left join audit_events c on c.completes = e.id where e.action = 'rotate_agent_key' and e.completes is null`)).rows as { outcome: string | null }[],
+        (
+          await client.query(
+            `select c.outcome as outcome from audit_events e left join audit_events c on c.completes = e.id where e.action = 'rotate_agent_key' and e.completes is null`,
+          )
+        ).rows as { outcome: string | null }[],
     );
     expect(events).toEqual([{ outcome: "ok" }]);
 
@@ -87,12 +118,18 @@ test("probes and metrics over HTTP; SIGTERM mid-rotation: the rotation completes
       .filter((line) => line.startsWith("{"))
       .map((line) => JSON.parse(line) as Record<string, unknown>);
     const change = lines.find((line) => line.msg === "change finished" && line.action === "rotate_agent_key");
-    expect(change).toMatchObject({ level: "info", outcome: "ok", operatorId: operator.operatorId, target: `agent:${operator.agents[0]?.id}` });
+    expect(change).toMatchObject({
+      level: "info",
+      outcome: "ok",
+      operatorId: operator.operatorId,
+      target: `agent:${operator.agents[0]?.id}`,
+    });
     expect(String(change?.requestId)).toMatch(/^[0-9a-f-]{36}$/);
     expect(typeof change?.instance).toBe("string");
     expect(lines.find((line) => line.msg === "shut down")).toMatchObject({ clean: true });
     // The canary: no key of this test anywhere in the server's output.
-    for (const key of [newKey, operator.operatorKey, operator.agents[0]?.key ?? "", METRICS_TOKEN]) expect(serverLog).not.toContain(key);
+    for (const key of [newKey, operator.operatorKey, operator.agents[0]?.key ?? "", METRICS_TOKEN])
+      expect(serverLog).not.toContain(key);
     await faucet.clearFaults();
   } finally {
     if (stopped) await console_.exited;

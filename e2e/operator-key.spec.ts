@@ -2,9 +2,19 @@ import { expect, test } from "@playwright/test";
 import { readRevealedKey, rotateAgent } from "./support/console-page";
 import { signInFreshOperator } from "./support/signed-in-operator";
 
-test("rotating the operator key states the 60-minute lock, reveals the key once and keeps the operator signed in on it", async ({ page, context, request, baseURL }) => {
+test("rotating the operator key states the 60-minute lock, reveals the key once and keeps the operator signed in on it", async ({
+  page,
+  context,
+  request,
+  baseURL,
+}) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
-  const { faucet, operatorKey, operatorId, agents } = await signInFreshOperator(page, request, baseURL, "Rotating Operator");
+  const { faucet, operatorKey, operatorId, agents } = await signInFreshOperator(
+    page,
+    request,
+    baseURL,
+    "Rotating Operator",
+  );
 
   await page.getByRole("button", { name: "Rotate operator key" }).click();
   const confirm = page.getByRole("alertdialog", { name: "Rotate the operator key?" });

@@ -1,7 +1,14 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { FaucetApi } from "./support/faucet-api";
 import { OperatorFaucetControl } from "./support/operator-faucet-control";
-import { actionIds, callAction, callSignIn, rotationArgs, sessionCookieFrom, type ActionReply } from "./support/server-actions";
+import {
+  actionIds,
+  callAction,
+  callSignIn,
+  rotationArgs,
+  sessionCookieFrom,
+  type ActionReply,
+} from "./support/server-actions";
 import { FAUCET_API, SERVERS } from "./support/servers";
 import { SESSION_COOKIE } from "./support/session-cookie";
 
@@ -33,7 +40,10 @@ function expectForeignRefused(reply: ActionReply) {
   expect(reply.status).toBeGreaterThanOrEqual(400);
 }
 
-test("sign-in refuses a foreign and a missing Origin without asking the faucet; the same call from the console's origin signs in", async ({ playwright, request }) => {
+test("sign-in refuses a foreign and a missing Origin without asking the faucet; the same call from the console's origin signs in", async ({
+  playwright,
+  request,
+}) => {
   const { operatorKey, control } = await freshOperator(request, "Origin Sign-in Operator");
   const ids = actionIds();
   const signInId = ids.signIn ?? "";
@@ -43,7 +53,11 @@ test("sign-in refuses a foreign and a missing Origin without asking the faucet; 
     expectForeignRefused(await callSignIn(api, CONSOLE, signInId, operatorKey, { origin: EVIL }));
     const missing = await callSignIn(api, CONSOLE, signInId, operatorKey, { origin: null });
     expectNoSessionAndNoKey(missing);
-    expect(missing.result).toEqual({ ok: false, code: "forbidden_origin", message: "This sign-in did not come from the console's own page." });
+    expect(missing.result).toEqual({
+      ok: false,
+      code: "forbidden_origin",
+      message: "This sign-in did not come from the console's own page.",
+    });
     expect(await control.calls("whoami")).toBe(0);
 
     const own = await callSignIn(api, CONSOLE, signInId, operatorKey);
@@ -55,21 +69,34 @@ test("sign-in refuses a foreign and a missing Origin without asking the faucet; 
   }
 });
 
-test("a foreign Origin with a forged X-Forwarded-Host naming it is refused: without declared proxies the header is not trusted", async ({ playwright, request }) => {
+test("a foreign Origin with a forged X-Forwarded-Host naming it is refused: without declared proxies the header is not trusted", async ({
+  playwright,
+  request,
+}) => {
   const { operatorKey, control } = await freshOperator(request, "Forwarded Host Operator");
   const api = await playwright.request.newContext();
   try {
-    const forged = await callSignIn(api, CONSOLE, actionIds().signIn ?? "", operatorKey, { origin: EVIL, extraHeaders: { "x-forwarded-host": new URL(EVIL).host } });
+    const forged = await callSignIn(api, CONSOLE, actionIds().signIn ?? "", operatorKey, {
+      origin: EVIL,
+      extraHeaders: { "x-forwarded-host": new URL(EVIL).host },
+    });
     expectNoSessionAndNoKey(forged);
     expect(forged.status).toBe(403);
-    expect(forged.body).toEqual({ ok: false, code: "forbidden_origin", message: "This request did not come from the console's own page." });
+    expect(forged.body).toEqual({
+      ok: false,
+      code: "forbidden_origin",
+      message: "This request did not come from the console's own page.",
+    });
     expect(await control.calls("whoami")).toBe(0);
   } finally {
     await api.dispose();
   }
 });
 
-test("agent and operator rotations refuse a foreign and a missing Origin with zero faucet calls; a same-origin call rotates", async ({ playwright, request }) => {
+test("agent and operator rotations refuse a foreign and a missing Origin with zero faucet calls; a same-origin call rotates", async ({
+  playwright,
+  request,
+}) => {
   const { operatorKey, agent, control } = await freshOperator(request, "Origin Rotation Operator");
   const faucet = new FaucetApi(request, FAUCET_API);
   const ids = actionIds();
@@ -79,7 +106,10 @@ test("agent and operator rotations refuse a foreign and a missing Origin with ze
     const cookie = sessionCookieFrom((await callSignIn(session, CONSOLE, ids.signIn ?? "", operatorKey)).setCookie);
     expect(cookie).toBeDefined();
     const rotateAgent = (origin: string | null | undefined) =>
-      callAction(api, CONSOLE, ids.rotateAgentKey ?? "", JSON.stringify([rotationArgs({ agentId: agent.id })]), { cookie, origin });
+      callAction(api, CONSOLE, ids.rotateAgentKey ?? "", JSON.stringify([rotationArgs({ agentId: agent.id })]), {
+        cookie,
+        origin,
+      });
     const rotateOperator = (origin: string | null) =>
       callAction(api, CONSOLE, ids.rotateOperatorKey ?? "", JSON.stringify([rotationArgs({})]), { cookie, origin });
 
@@ -87,7 +117,11 @@ test("agent and operator rotations refuse a foreign and a missing Origin with ze
       expectForeignRefused(await call(EVIL));
       const missing = await call(null);
       expectNoSessionAndNoKey(missing);
-      expect(missing.result).toEqual({ ok: false, code: "forbidden_origin", message: "This request did not come from the console's own page." });
+      expect(missing.result).toEqual({
+        ok: false,
+        code: "forbidden_origin",
+        message: "This request did not come from the console's own page.",
+      });
     }
     expect(await control.calls("regenerate_agent_key")).toBe(0);
     expect(await control.calls("regenerate_operator_key")).toBe(0);

@@ -16,7 +16,9 @@ const HEIGHT = 844;
 
 async function expectNoViolations(page: Page, what: string) {
   const { violations } = await new AxeBuilder({ page }).analyze();
-  const summary = violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`);
+  const summary = violations.map(
+    (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`,
+  );
   expect(summary, `axe violations on ${what}`).toEqual([]);
 }
 
@@ -30,12 +32,19 @@ async function expectWithinScreen(locator: Locator, what: string) {
 }
 
 async function expectNoHorizontalScroll(page: Page) {
-  const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, scroller: document.querySelector("[data-testid=agents-scroller]")?.scrollWidth ?? 0 }));
+  const widths = await page.evaluate(() => ({
+    page: document.documentElement.scrollWidth,
+    scroller: document.querySelector("[data-testid=agents-scroller]")?.scrollWidth ?? 0,
+  }));
   expect(widths.page, "the page scrolls sideways").toBeLessThanOrEqual(WIDTH);
   expect(widths.scroller, "the agents list scrolls sideways").toBeLessThanOrEqual(WIDTH);
 }
 
-test("rotate and deactivate an agent on a phone, every card's controls on screen", async ({ page, request, baseURL }) => {
+test("rotate and deactivate an agent on a phone, every card's controls on screen", async ({
+  page,
+  request,
+  baseURL,
+}) => {
   const names = ["Phone Alpha", "Phone Beta with a rather long name that must be truncated"];
   const { faucet, agents } = await signInFreshOperator(page, request, baseURL, "Phone Operator", { agentNames: names });
   await expect(page.getByRole("button", { name: `Rotate key for ${names[0]}` })).toBeVisible();

@@ -20,7 +20,11 @@ const url = SERVERS.embedded.url;
 // Each test has its own operator (and faucet counts scoped to it): they run in parallel.
 
 /** A session cookie, signed in from a context of its own so the fixture's cookie jar stays empty. */
-async function sessionCookie(request: APIRequestContext, newContext: () => Promise<APIRequestContext>, operatorName: string): Promise<string> {
+async function sessionCookie(
+  request: APIRequestContext,
+  newContext: () => Promise<APIRequestContext>,
+  operatorName: string,
+): Promise<string> {
   const { operatorKey } = await new FaucetApi(request, `${url}/ai-agents/api`).newOperator(operatorName, ["Fuzz Bot"]);
   const signer = await newContext();
   try {
@@ -53,11 +57,17 @@ test("random query strings on / answer 200 or a redirect, signed in or not", asy
   });
 });
 
-test("random query strings on /agents answer 200 or a redirect, with and without a session", async ({ request, playwright }) => {
+test("random query strings on /agents answer 200 or a redirect, with and without a session", async ({
+  request,
+  playwright,
+}) => {
   const cookie = await sessionCookie(request, () => playwright.request.newContext(), "Query Fuzz Agents");
   let signedInPages = 0;
   await checkAll(fc.tuple(queryString, fc.boolean()), RUNS, async ([query, signedIn]) => {
-    const response = await request.get(`${url}/agents?${query}`, { maxRedirects: 0, headers: signedIn ? { cookie } : {} });
+    const response = await request.get(`${url}/agents?${query}`, {
+      maxRedirects: 0,
+      headers: signedIn ? { cookie } : {},
+    });
     expectOkOrRedirect(response.status(), `/agents?${query}`);
     if (signedIn) {
       expect(response.status(), "a valid session sees the page").toBe(200);
@@ -72,11 +82,17 @@ test("random query strings on /agents answer 200 or a redirect, with and without
   expect(signedInPages, "both halves ran").toBeGreaterThan(RUNS / 4);
 });
 
-test("random query strings on /audit answer 200 or a redirect, with and without a session", async ({ request, playwright }) => {
+test("random query strings on /audit answer 200 or a redirect, with and without a session", async ({
+  request,
+  playwright,
+}) => {
   const cookie = await sessionCookie(request, () => playwright.request.newContext(), "Query Fuzz Audit");
   let signedInPages = 0;
   await checkAll(fc.tuple(queryString, fc.boolean()), RUNS, async ([query, signedIn]) => {
-    const response = await request.get(`${url}/audit?${query}`, { maxRedirects: 0, headers: signedIn ? { cookie } : {} });
+    const response = await request.get(`${url}/audit?${query}`, {
+      maxRedirects: 0,
+      headers: signedIn ? { cookie } : {},
+    });
     expectOkOrRedirect(response.status(), `/audit?${query}`);
     if (signedIn) {
       expect(response.status(), "a valid session sees the page").toBe(200);
@@ -88,12 +104,23 @@ test("random query strings on /audit answer 200 or a redirect, with and without 
   expect(signedInPages, "both halves ran").toBeGreaterThan(RUNS / 4);
 });
 
-test("random query strings on /audit's next-page route and CSV export answer 200 (or 401 signed out), never a 5xx", async ({ request, playwright }) => {
+test("random query strings on /audit's next-page route and CSV export answer 200 (or 401 signed out), never a 5xx", async ({
+  request,
+  playwright,
+}) => {
   const cookie = await sessionCookie(request, () => playwright.request.newContext(), "Query Fuzz Audit Routes");
-  await checkAll(fc.tuple(queryString, fc.boolean(), fc.constantFrom("/audit/events", "/audit/export")), RUNS, async ([query, signedIn, path]) => {
-    const response = await request.get(`${url}${path}?${query}`, { maxRedirects: 0, headers: signedIn ? { cookie } : {} });
-    expect(response.status(), `${path}?${query}`).toBe(signedIn ? 200 : 401);
-    if (signedIn && path === "/audit/export") expect((await response.text()).startsWith("time_utc,")).toBe(true);
-    if (signedIn && path === "/audit/events") expect(await response.json()).toMatchObject({ entries: expect.any(Array) });
-  });
+  await checkAll(
+    fc.tuple(queryString, fc.boolean(), fc.constantFrom("/audit/events", "/audit/export")),
+    RUNS,
+    async ([query, signedIn, path]) => {
+      const response = await request.get(`${url}${path}?${query}`, {
+        maxRedirects: 0,
+        headers: signedIn ? { cookie } : {},
+      });
+      expect(response.status(), `${path}?${query}`).toBe(signedIn ? 200 : 401);
+      if (signedIn && path === "/audit/export") expect((await response.text()).startsWith("time_utc,")).toBe(true);
+      if (signedIn && path === "/audit/events")
+        expect(await response.json()).toMatchObject({ entries: expect.any(Array) });
+    },
+  );
 });

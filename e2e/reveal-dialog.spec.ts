@@ -19,7 +19,9 @@ test.beforeEach(async ({ context }) => {
 });
 
 test("the confirmation states the consequence, and Cancel rotates nothing", async ({ page, request, baseURL }) => {
-  const { faucet, agents } = await signInFreshOperator(page, request, baseURL, "Cancel Operator", { agentNames: ["Kept Bot"] });
+  const { faucet, agents } = await signInFreshOperator(page, request, baseURL, "Cancel Operator", {
+    agentNames: ["Kept Bot"],
+  });
   const agent = agents[0]!;
 
   await page.getByRole("button", { name: `Rotate key for ${agent.name}` }).click();
@@ -35,8 +37,14 @@ test("the confirmation states the consequence, and Cancel rotates nothing", asyn
   expect(await faucet.whoami(agent.key)).toMatchObject({ success: true, type: "agent", id: agent.id });
 });
 
-test("the new key is masked until shown; Show toggles it, Copy copies it, and only the new key works", async ({ page, request, baseURL }) => {
-  const { faucet, agents } = await signInFreshOperator(page, request, baseURL, "Mask Operator", { agentNames: ["Masked Bot"] });
+test("the new key is masked until shown; Show toggles it, Copy copies it, and only the new key works", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const { faucet, agents } = await signInFreshOperator(page, request, baseURL, "Mask Operator", {
+    agentNames: ["Masked Bot"],
+  });
   const agent = agents[0]!;
   const reveal = await rotateAgent(page, agent.name);
 
@@ -59,8 +67,14 @@ test("the new key is masked until shown; Show toggles it, Copy copies it, and on
   expect(await faucet.whoami(copied)).toMatchObject({ success: true, type: "agent", id: agent.id });
 });
 
-test("closing before the key was copied or shown asks first, by Done, Escape and an outside click", async ({ page, request, baseURL }) => {
-  const { agents } = await signInFreshOperator(page, request, baseURL, "Close Operator", { agentNames: ["Careful Bot"] });
+test("closing before the key was copied or shown asks first, by Done, Escape and an outside click", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const { agents } = await signInFreshOperator(page, request, baseURL, "Close Operator", {
+    agentNames: ["Careful Bot"],
+  });
   const reveal = await rotateAgent(page, agents[0]!.name);
   const question = page.getByRole("alertdialog", { name: CLOSE_QUESTION });
 
@@ -86,7 +100,9 @@ test("closing before the key was copied or shown asks first, by Done, Escape and
 });
 
 test("once the key was shown, or copied, Done closes at once", async ({ page, request, baseURL }) => {
-  const { agents } = await signInFreshOperator(page, request, baseURL, "Secured Operator", { agentNames: ["Shown Bot", "Copied Bot"] });
+  const { agents } = await signInFreshOperator(page, request, baseURL, "Secured Operator", {
+    agentNames: ["Shown Bot", "Copied Bot"],
+  });
   const [shownAgent, copiedAgent] = [agents[0]!, agents[1]!];
 
   const shown = await rotateAgent(page, shownAgent.name);
@@ -102,8 +118,14 @@ test("once the key was shown, or copied, Done closes at once", async ({ page, re
   await expect(page.getByRole("alertdialog")).toHaveCount(0);
 });
 
-test("a beforeunload guard holds the page while the key is shown, and is gone once it closes", async ({ page, request, baseURL }) => {
-  const { agents } = await signInFreshOperator(page, request, baseURL, "Unload Operator", { agentNames: ["Guarded Bot"] });
+test("a beforeunload guard holds the page while the key is shown, and is gone once it closes", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const { agents } = await signInFreshOperator(page, request, baseURL, "Unload Operator", {
+    agentNames: ["Guarded Bot"],
+  });
   const reveal = await rotateAgent(page, agents[0]!.name);
   await readRevealedKey(page);
 
@@ -127,8 +149,15 @@ test("a beforeunload guard holds the page while the key is shown, and is gone on
   expect(prompts).toEqual([]);
 });
 
-test("after the reveal closes and the page reloads, the key is nowhere but the timer and fingerprint remain", async ({ page, context, request, baseURL }) => {
-  const { agents } = await signInFreshOperator(page, request, baseURL, "Trace Operator", { agentNames: ["Traced Bot"] });
+test("after the reveal closes and the page reloads, the key is nowhere but the timer and fingerprint remain", async ({
+  page,
+  context,
+  request,
+  baseURL,
+}) => {
+  const { agents } = await signInFreshOperator(page, request, baseURL, "Trace Operator", {
+    agentNames: ["Traced Bot"],
+  });
   const agent = agents[0]!;
   const reveal = await rotateAgent(page, agent.name);
   const key = await copyKey(page, agent.name);

@@ -2,7 +2,12 @@ import { expect, test } from "@playwright/test";
 import { readRevealedKey, rotateAgent, signIn } from "./support/console-page";
 import { FaucetApi } from "./support/faucet-api";
 
-test("rotating an agent key shows the new key once; the faucet refuses the old key and accepts the copied one", async ({ page, context, request, baseURL }) => {
+test("rotating an agent key shows the new key once; the faucet refuses the old key and accepts the copied one", async ({
+  page,
+  context,
+  request,
+  baseURL,
+}) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   const faucet = new FaucetApi(request, `${baseURL}/ai-agents/api`);
   const { operatorKey, agents } = await faucet.newOperator("Rotation Operator");

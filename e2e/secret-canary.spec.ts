@@ -67,8 +67,14 @@ async function queryCacheTrace(page: Page): Promise<string> {
     while (fiber) {
       const client = fiber.memoizedProps?.client as Partial<Client> | undefined;
       if (client && typeof client.getQueryCache === "function" && typeof client.getMutationCache === "function") {
-        const queries = client.getQueryCache().getAll().map(({ queryKey, state }) => ({ queryKey, state }));
-        const mutations = client.getMutationCache().getAll().map(({ state }) => ({ state }));
+        const queries = client
+          .getQueryCache()
+          .getAll()
+          .map(({ queryKey, state }) => ({ queryKey, state }));
+        const mutations = client
+          .getMutationCache()
+          .getAll()
+          .map(({ state }) => ({ state }));
         return JSON.stringify({ queries, mutations });
       }
       fiber = fiber.return;
@@ -83,7 +89,9 @@ async function everyTrace(page: Page, context: BrowserContext, visited: string[]
   const reads = (await captured()).filter((response) => response.method === "GET");
   return {
     ...(await browserTraces(page, context)),
-    ...Object.fromEntries(Object.entries(await historyTraces(page, visited)).map(([name, text]) => [`history ${name}`, text])),
+    ...Object.fromEntries(
+      Object.entries(await historyTraces(page, visited)).map(([name, text]) => [`history ${name}`, text]),
+    ),
     ...Object.fromEntries(reads.map((response, index) => [`response ${index} GET ${response.url}`, response.body])),
     "react-query cache": await queryCacheTrace(page),
     "server log": readFileSync(SERVER_LOG, "utf8"),
@@ -106,12 +114,19 @@ function trackVisits(page: Page): string[] {
   return visited;
 }
 
-test("a rotated agent key, after Copy and Done, is nowhere in the browser, the responses or the server log", async ({ page, context, request, baseURL }) => {
+test("a rotated agent key, after Copy and Done, is nowhere in the browser, the responses or the server log", async ({
+  page,
+  context,
+  request,
+  baseURL,
+}) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   const origin = baseURL ?? "";
   const captured = await captureResponses(page, origin);
   const visited = trackVisits(page);
-  const { faucet, agents } = await signInFreshOperator(page, request, baseURL, "Canary Operator", { agentNames: ["Canary Bot"] });
+  const { faucet, agents } = await signInFreshOperator(page, request, baseURL, "Canary Operator", {
+    agentNames: ["Canary Bot"],
+  });
 
   const reveal = await rotateAgent(page, "Canary Bot");
   await reveal.getByRole("button", { name: "Copy key" }).click();
@@ -134,15 +149,24 @@ test("a rotated agent key, after Copy and Done, is nowhere in the browser, the r
   expect(findings(await everyTrace(page, context, visited, captured), key)).toEqual([]);
 
   // The control: the action's response did carry the key, and the log is the console's.
-  expect((await captured()).filter((response) => response.method === "POST" && response.body.includes(key))).toHaveLength(1);
+  expect(
+    (await captured()).filter((response) => response.method === "POST" && response.body.includes(key)),
+  ).toHaveLength(1);
   expect(readFileSync(SERVER_LOG, "utf8")).toContain("Ready");
 });
 
-test("a rotated operator key stays on the server: never in a cookie, storage, history, responses or the log", async ({ page, context, request, baseURL }) => {
+test("a rotated operator key stays on the server: never in a cookie, storage, history, responses or the log", async ({
+  page,
+  context,
+  request,
+  baseURL,
+}) => {
   const origin = baseURL ?? "";
   const captured = await captureResponses(page, origin);
   const visited = trackVisits(page);
-  const { faucet, operatorKey } = await signInFreshOperator(page, request, baseURL, "Operator Canary", { agentNames: ["Some Bot"] });
+  const { faucet, operatorKey } = await signInFreshOperator(page, request, baseURL, "Operator Canary", {
+    agentNames: ["Some Bot"],
+  });
   const cookieBefore = (await context.cookies()).find((cookie) => cookie.name === SESSION_COOKIE)?.value;
 
   await page.getByRole("button", { name: "Rotate operator key" }).click();
@@ -166,5 +190,7 @@ test("a rotated operator key stays on the server: never in a cookie, storage, hi
   await page.reload();
   await expect(page.getByRole("rowheader", { name: "Some Bot" })).toBeVisible();
   expect(findings(await everyTrace(page, context, visited, captured), key)).toEqual([]);
-  expect((await captured()).filter((response) => response.method === "POST" && response.body.includes(key))).toHaveLength(1);
+  expect(
+    (await captured()).filter((response) => response.method === "POST" && response.body.includes(key)),
+  ).toHaveLength(1);
 });

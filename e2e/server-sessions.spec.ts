@@ -48,7 +48,13 @@ test("a cookie copied before Sign out opens nothing afterwards and rotates nothi
   await expect(thiefPage.getByRole("button", { name: "Rotate operator key" })).toHaveCount(0);
 
   const cookie = copied.map((entry) => `${entry.name}=${entry.value}`).join("; ");
-  const reply = await callAction(request, A, actionIds().rotateAgentKey!, JSON.stringify([rotationArgs({ agentId: agents[0]!.id })]), { cookie });
+  const reply = await callAction(
+    request,
+    A,
+    actionIds().rotateAgentKey!,
+    JSON.stringify([rotationArgs({ agentId: agents[0]!.id })]),
+    { cookie },
+  );
   expect(reply.result).toMatchObject({ ok: false, code: "signed_out" });
   expect(await control.calls(ROTATE)).toBe(0);
   expect(await control.calls("regenerate_operator_key")).toBe(0);
@@ -67,7 +73,10 @@ test("Sign out everywhere ends the operator's other sessions on their next reque
   await Promise.all([first.context().close(), second.context().close()]);
 });
 
-test("an operator-key rotation signs the operator's other sessions out with the reason; the rotating one stays on the new key", async ({ browser, request }) => {
+test("an operator-key rotation signs the operator's other sessions out with the reason; the rotating one stays on the new key", async ({
+  browser,
+  request,
+}) => {
   const { operatorKey, faucet, operatorId } = await freshOperator(request, "Leaked Operator");
   const [rotating, other] = [await signedInPage(browser, operatorKey, A), await signedInPage(browser, operatorKey, B)];
 
@@ -88,7 +97,10 @@ test("an operator-key rotation signs the operator's other sessions out with the 
   await Promise.all([rotating.context().close(), other.context().close()]);
 });
 
-test("a lost reply: 'Outcome unknown', then 'Rotate again' reveals a key the faucet accepts, in exactly 2 calls", async ({ browser, request }) => {
+test("a lost reply: 'Outcome unknown', then 'Rotate again' reveals a key the faucet accepts, in exactly 2 calls", async ({
+  browser,
+  request,
+}) => {
   const { operatorKey, agents, control, faucet } = await freshOperator(request, "Lost Reply Operator");
   const agent = agents[0]!;
   // The real faucet's list_agents has no cooldown_until: only the console's own records know.
@@ -97,7 +109,8 @@ test("a lost reply: 'Outcome unknown', then 'Rotate again' reveals a key the fau
     const page = await signedInPage(browser, operatorKey);
     let dropped = 0;
     await page.route(`${A}/agents`, async (route) => {
-      if (route.request().method() !== "POST" || !route.request().headers()["next-action"] || dropped > 0) return route.fallback();
+      if (route.request().method() !== "POST" || !route.request().headers()["next-action"] || dropped > 0)
+        return route.fallback();
       dropped++;
       await route.fetch(); // The console gets the faucet's answer…
       await route.abort("connectionreset"); // …and the browser never does.
@@ -116,11 +129,16 @@ test("a lost reply: 'Outcome unknown', then 'Rotate again' reveals a key the fau
   }
 });
 
-test("two instances on one PostgreSQL: two sessions confirming the same agent at once make 1 faucet call", async ({ browser, request }) => {
+test("two instances on one PostgreSQL: two sessions confirming the same agent at once make 1 faucet call", async ({
+  browser,
+  request,
+}) => {
   const { operatorKey, agents, control } = await freshOperator(request, "Balanced Race Operator");
   const agent = agents[0]!;
   const pages = [await signedInPage(browser, operatorKey, A), await signedInPage(browser, operatorKey, B)];
-  const buttons = await Promise.all(pages.map(async (page) => (await openConfirmation(page, agent.name)).getByRole("button", { name: "Rotate key" })));
+  const buttons = await Promise.all(
+    pages.map(async (page) => (await openConfirmation(page, agent.name)).getByRole("button", { name: "Rotate key" })),
+  );
   await Promise.all(buttons.map((button) => button.click()));
 
   const outcomes = await Promise.all(
@@ -139,7 +157,10 @@ test("two instances on one PostgreSQL: two sessions confirming the same agent at
   await Promise.all(pages.map((page) => page.context().close()));
 });
 
-test("two tabs rotating two different agents at once both keep their timers after a reload", async ({ browser, request }) => {
+test("two tabs rotating two different agents at once both keep their timers after a reload", async ({
+  browser,
+  request,
+}) => {
   const { operatorKey, agents, control } = await freshOperator(request, "Two Tabs Timers Operator");
   await control.setFaults({ omitCooldowns: true, actions: ["list_agents", "whoami"] });
   try {
@@ -150,7 +171,11 @@ test("two tabs rotating two different agents at once both keep their timers afte
       { page: first, agent: agents[0]! },
       { page: second, agent: agents[1]! },
     ];
-    const buttons = await Promise.all(tabs.map(async ({ page, agent }) => (await openConfirmation(page, agent.name)).getByRole("button", { name: "Rotate key" })));
+    const buttons = await Promise.all(
+      tabs.map(async ({ page, agent }) =>
+        (await openConfirmation(page, agent.name)).getByRole("button", { name: "Rotate key" }),
+      ),
+    );
     await Promise.all(buttons.map((button) => button.click()));
     for (const { page, agent } of tabs) {
       const reveal = page.getByRole("dialog", { name: `New API key for ${agent.name}` });
@@ -159,7 +184,9 @@ test("two tabs rotating two different agents at once both keep their timers afte
     }
     await first.reload();
     for (const { agent } of tabs) {
-      await expect(first.getByRole("row", { name: new RegExp(agent.name) }).getByRole("timer")).toHaveText(/Withdrawals locked (29|30):\d\d/);
+      await expect(first.getByRole("row", { name: new RegExp(agent.name) }).getByRole("timer")).toHaveText(
+        /Withdrawals locked (29|30):\d\d/,
+      );
     }
     await first.context().close();
   } finally {
@@ -170,7 +197,10 @@ test("two tabs rotating two different agents at once both keep their timers afte
 // Issue 19, finding 3: this test used to assert that the pre-rotation cookie still opened the
 // session (200 on /agents and /api/agents), because the rotating session kept its id and key.
 // Now an operator-key rotation makes a new session, and a copy of the old cookie opens nothing.
-test("a cookie copied before an operator-key rotation opens nothing afterwards (sign-in page with the reason) and never clears or overwrites the new session", async ({ browser, request }) => {
+test("a cookie copied before an operator-key rotation opens nothing afterwards (sign-in page with the reason) and never clears or overwrites the new session", async ({
+  browser,
+  request,
+}) => {
   const { operatorKey, faucet, agents, control } = await freshOperator(request, "Stale Cookie Operator");
   const ids = actionIds();
   // Signed in in a browser, whose cookie is copied as a thief would copy it.
@@ -178,7 +208,9 @@ test("a cookie copied before an operator-key rotation opens nothing afterwards (
   const copied = await signedIn.context().cookies(A);
   await signedIn.context().close();
   const before = copied.map((entry) => `${entry.name}=${entry.value}`).join("; ");
-  const rotation = await callAction(request, A, ids.rotateOperatorKey!, JSON.stringify([rotationArgs({})]), { cookie: before });
+  const rotation = await callAction(request, A, ids.rotateOperatorKey!, JSON.stringify([rotationArgs({})]), {
+    cookie: before,
+  });
   const newKey = (rotation.result as { data: { apiKey: string } }).data.apiKey;
   const after = sessionCookieFrom(rotation.setCookie)!;
   expect(after).not.toBe(before);
@@ -189,9 +221,18 @@ test("a cookie copied before an operator-key rotation opens nothing afterwards (
   const page = await request.get(`${A}/agents`, { headers: { cookie: before }, maxRedirects: 0 });
   // The page streams (it has a loading state), so its redirect to the sign-in page travels in the body.
   expect([200, 307]).toContain(page.status());
-  expect(page.status() === 307 ? page.headers()["location"] : await page.text()).toContain("/?reason=operator_key_rotated");
-  for (const response of [api, page]) expect(response.headers()["set-cookie"], `${response.url()} must not touch the cookie`).toBeUndefined();
-  const stolen = await callAction(request, A, ids.rotateAgentKey!, JSON.stringify([rotationArgs({ agentId: agents[0]!.id })]), { cookie: before });
+  expect(page.status() === 307 ? page.headers()["location"] : await page.text()).toContain(
+    "/?reason=operator_key_rotated",
+  );
+  for (const response of [api, page])
+    expect(response.headers()["set-cookie"], `${response.url()} must not touch the cookie`).toBeUndefined();
+  const stolen = await callAction(
+    request,
+    A,
+    ids.rotateAgentKey!,
+    JSON.stringify([rotationArgs({ agentId: agents[0]!.id })]),
+    { cookie: before },
+  );
   expect(stolen.result).toMatchObject({ ok: false, code: "signed_out", reason: "operator_key_rotated" });
   expect(await control.calls(ROTATE)).toBe(0);
 
@@ -210,7 +251,10 @@ test("a cookie copied before an operator-key rotation opens nothing afterwards (
   expect(await faucet.whoami(newKey)).toMatchObject({ success: true, type: "operator" });
 });
 
-test("a canary dumps every table after sign-ins and rotations and finds no operator or agent key", async ({ browser, request }) => {
+test("a canary dumps every table after sign-ins and rotations and finds no operator or agent key", async ({
+  browser,
+  request,
+}) => {
   const { operatorKey, agents } = await freshOperator(request, "Canary Store Operator", ["Canary Bot"]);
   const page = await signedInPage(browser, operatorKey, A);
   const confirm = await openConfirmation(page, "Canary Bot");
@@ -229,9 +273,12 @@ test("a canary dumps every table after sign-ins and rotations and finds no opera
     const { rows: tables } = await client.query<{ schema: string; name: string }>(
       "select table_schema as schema, table_name as name from information_schema.tables where table_schema in ('public', 'drizzle')",
     );
-    expect(tables.map((table) => table.name)).toEqual(expect.arrayContaining(["sessions", "key_rotations", "rate_limits"]));
+    expect(tables.map((table) => table.name)).toEqual(
+      expect.arrayContaining(["sessions", "key_rotations", "rate_limits"]),
+    );
     const dump: string[] = [];
-    for (const { schema, name } of tables) dump.push(JSON.stringify((await client.query(`select * from "${schema}"."${name}"`)).rows));
+    for (const { schema, name } of tables)
+      dump.push(JSON.stringify((await client.query(`select * from "${schema}"."${name}"`)).rows));
     const everything = dump.join("\n");
     for (const key of [operatorKey, agents[0]!.key, agentKey, newOperatorKey]) {
       expect(everything.includes(key.replace(/^(lf|agent)_/, "")), "a key (or its hex part) in the store").toBe(false);

@@ -12,7 +12,10 @@ import { SESSION_COOKIE } from "./support/session-cookie";
  */
 const url = SERVERS.embedded.url;
 
-test("a cross-site link to the old /api/session/expired finds nothing and leaves a working session signed in", async ({ request, playwright }) => {
+test("a cross-site link to the old /api/session/expired finds nothing and leaves a working session signed in", async ({
+  request,
+  playwright,
+}) => {
   const faucet = new FaucetApi(request, `${url}/ai-agents/api`);
   const { operatorKey } = await faucet.newOperator("Forced Out Operator", ["Stay Bot"]);
   const signer = await playwright.request.newContext();
@@ -29,7 +32,11 @@ test("a cross-site link to the old /api/session/expired finds nothing and leaves
   expect((await request.get(`${url}/api/agents`, { headers: { cookie } })).status()).toBe(200);
 });
 
-test("a session whose key the faucet refuses ends on /agents, and its cookie opens nothing afterwards", async ({ page, request, context }) => {
+test("a session whose key the faucet refuses ends on /agents, and its cookie opens nothing afterwards", async ({
+  page,
+  request,
+  context,
+}) => {
   const faucet = new FaucetApi(request, `${url}/ai-agents/api`);
   const { operatorKey } = await faucet.newOperator("Revoked Page Operator", ["Gone Bot"]);
   await signIn(page, operatorKey, url);
@@ -39,11 +46,15 @@ test("a session whose key the faucet refuses ends on /agents, and its cookie ope
 
   await page.goto(`${url}/agents`);
   await expect(page).toHaveURL(`${url}/?reason=key_invalid`);
-  await expect(page.getByRole("status")).toHaveText(/^You were signed out: the faucet no longer accepts your operator key\./);
+  await expect(page.getByRole("status")).toHaveText(
+    /^You were signed out: the faucet no longer accepts your operator key\./,
+  );
   // The browser may keep the cookie (a page cannot clear it), but its row has ended: a copy opens nothing.
   const copied = (await context.cookies(url)).find((cookie) => cookie.name === SESSION_COOKIE);
   if (copied) {
-    const response = await request.get(`${url}/api/agents`, { headers: { cookie: `${SESSION_COOKIE}=${copied.value}` } });
+    const response = await request.get(`${url}/api/agents`, {
+      headers: { cookie: `${SESSION_COOKIE}=${copied.value}` },
+    });
     expect(response.status()).toBe(401);
     expect(await response.json()).toMatchObject({ reason: "key_invalid" });
   }

@@ -5,7 +5,14 @@ import { COOKIE_LIMIT_BYTES, sealSession, unsealSession } from "../lib/session/s
 import { parseSessionSecret } from "../lib/config/session-secret";
 import { rotateAgent } from "./support/console-page";
 import { FaucetApi, seedOperator } from "./support/faucet-api";
-import { actionIds, callAction, callSignIn, encodeArguments, rotationArgs, sessionCookieFrom } from "./support/server-actions";
+import {
+  actionIds,
+  callAction,
+  callSignIn,
+  encodeArguments,
+  rotationArgs,
+  sessionCookieFrom,
+} from "./support/server-actions";
 import { FAUCET_API, SERVERS, SHARED_SECRETS } from "./support/servers";
 import { SESSION_COOKIE } from "./support/session-cookie";
 import { refusedStart, startConsole, type SpawnedConsole } from "./support/spawned-console";
@@ -13,7 +20,12 @@ import { dataRoot } from "../playwright.config";
 
 const ids = actionIds();
 
-type RotationReply = { ok: boolean; code?: string; message?: string; data?: { apiKey: string; cooldownUntil: number; warning: string | null } };
+type RotationReply = {
+  ok: boolean;
+  code?: string;
+  message?: string;
+  data?: { apiKey: string; cooldownUntil: number; warning: string | null };
+};
 
 async function signInCookie(request: APIRequestContext, baseUrl: string, operatorKey: string): Promise<string> {
   const reply = await callSignIn(request, baseUrl, ids.signIn!, operatorKey);
@@ -22,7 +34,12 @@ async function signInCookie(request: APIRequestContext, baseUrl: string, operato
   return cookie!;
 }
 
-async function rotate(request: APIRequestContext, baseUrl: string, cookie: string, agentId: number): Promise<{ reply: RotationReply; cookie: string }> {
+async function rotate(
+  request: APIRequestContext,
+  baseUrl: string,
+  cookie: string,
+  agentId: number,
+): Promise<{ reply: RotationReply; cookie: string }> {
   const body = await encodeArguments([rotationArgs({ agentId })]);
   const response = await callAction(request, baseUrl, ids.rotateAgentKey!, body, { cookie });
   expect(response.status).toBe(200);
@@ -36,7 +53,10 @@ async function rotate(request: APIRequestContext, baseUrl: string, cookie: strin
 function withDefaultLimits(name: string) {
   const holder: { console?: SpawnedConsole } = {};
   test.beforeAll(async () => {
-    holder.console = await startConsole({ dataDir: `${dataRoot}/${name}`, env: { FAUCET_API_URL: FAUCET_API, FAUCET_TIMEOUT_MS: "3000", ...SHARED_SECRETS } });
+    holder.console = await startConsole({
+      dataDir: `${dataRoot}/${name}`,
+      env: { FAUCET_API_URL: FAUCET_API, FAUCET_TIMEOUT_MS: "3000", ...SHARED_SECRETS },
+    });
   });
   test.afterAll(async () => {
     await holder.console?.stop();
@@ -58,7 +78,11 @@ test.describe("the rotation limit with the default settings", () => {
       cookie = result.cookie;
     }
     expect(replies.slice(0, 20).every((reply) => reply.ok)).toBe(true);
-    expect(replies[20]).toMatchObject({ ok: false, code: "rate_limited", message: expect.stringMatching(/^Too many rotations in a minute\. Try again in \d+ s\.$/) });
+    expect(replies[20]).toMatchObject({
+      ok: false,
+      code: "rate_limited",
+      message: expect.stringMatching(/^Too many rotations in a minute\. Try again in \d+ s\.$/),
+    });
     // The refused rotation did not happen: the agent's original key still works.
     expect(await faucet.whoami(agents[20]!.key)).toMatchObject({ success: true, type: "agent" });
   });
@@ -71,10 +95,20 @@ test.describe("the sign-in limit with the default settings", () => {
     const results: unknown[] = [];
     for (let attempt = 1; attempt <= 12; attempt++) {
       const forged = { "x-forwarded-for": `203.0.113.${attempt}` };
-      results.push((await callSignIn(request, limitedUrl(), ids.signIn!, "lf_00000000000000000000000000000000", { extraHeaders: forged })).result);
+      results.push(
+        (
+          await callSignIn(request, limitedUrl(), ids.signIn!, "lf_00000000000000000000000000000000", {
+            extraHeaders: forged,
+          })
+        ).result,
+      );
     }
-    for (const result of results.slice(0, 10)) expect(result).toMatchObject({ fieldErrors: { operatorKey: expect.stringContaining("does not know this key") } });
-    for (const result of results.slice(10)) expect(result).toMatchObject({ message: expect.stringMatching(/^Too many sign-in attempts\. Try again in \d+ s\.$/) });
+    for (const result of results.slice(0, 10))
+      expect(result).toMatchObject({ fieldErrors: { operatorKey: expect.stringContaining("does not know this key") } });
+    for (const result of results.slice(10))
+      expect(result).toMatchObject({
+        message: expect.stringMatching(/^Too many sign-in attempts\. Try again in \d+ s\.$/),
+      });
   });
 });
 
@@ -84,7 +118,11 @@ test.describe("the sign-in limit with the default settings", () => {
  * browser is that a cookie filled to that capacity by the console's own Set-Cookie is
  * accepted, sent back, and still opens the session.
  */
-test("a session cookie filled to capacity by a rotation is accepted by the browser and still opens the session", async ({ page, context, request }) => {
+test("a session cookie filled to capacity by a rotation is accepted by the browser and still opens the session", async ({
+  page,
+  context,
+  request,
+}) => {
   const consoleUrl = SERVERS.remoteA.url;
   const names = Array.from({ length: 600 }, (_, index) => `Full ${String(index + 1).padStart(3, "0")}`);
   const { operatorKey, agents } = await seedOperator(request, "Full Cookie Operator", names);
@@ -104,7 +142,15 @@ test("a session cookie filled to capacity by a rotation is accepted by the brows
   }
   const prefilled = full.agentCooldowns.length;
   expect(prefilled).toBeGreaterThanOrEqual(200);
-  await context.addCookies([{ name: SESSION_COOKIE, value: await sealSession(full, passwords), domain: new URL(consoleUrl).hostname, path: "/", secure: true }]);
+  await context.addCookies([
+    {
+      name: SESSION_COOKIE,
+      value: await sealSession(full, passwords),
+      domain: new URL(consoleUrl).hostname,
+      path: "/",
+      secure: true,
+    },
+  ]);
 
   await page.goto(`${consoleUrl}/agents`);
   const reveal = await rotateAgent(page, agents[0]!.name);
@@ -124,7 +170,11 @@ test("a session cookie filled to capacity by a rotation is accepted by the brows
   expect((await second.request.get(`${consoleUrl}/api/agents?limit=1`)).status()).toBe(200);
 });
 
-test("a tampered or foreign session cookie reads as signed out, never an error page", async ({ page, context, request }) => {
+test("a tampered or foreign session cookie reads as signed out, never an error page", async ({
+  page,
+  context,
+  request,
+}) => {
   const faucet = new FaucetApi(request, `${SERVERS.embedded.url}/ai-agents/api`);
   const { operatorKey } = await faucet.newOperator("Tamper Operator", ["Tamper Bot"]);
   const cookie = await signInCookie(request, SERVERS.embedded.url, operatorKey);
@@ -138,7 +188,9 @@ test("a tampered or foreign session cookie reads as signed out, never an error p
   for (const value of variants) {
     await context.clearCookies();
     // A __Host- cookie must be Secure with Path=/ and no Domain; Playwright's `url` form would set Secure from the http scheme.
-    await context.addCookies([{ name: SESSION_COOKIE, value, domain: new URL(SERVERS.embedded.url).hostname, path: "/", secure: true }]);
+    await context.addCookies([
+      { name: SESSION_COOKIE, value, domain: new URL(SERVERS.embedded.url).hostname, path: "/", secure: true },
+    ]);
     const response = await page.goto(`${SERVERS.embedded.url}/agents`);
     expect(response?.status()).toBe(200);
     await expect(page).toHaveURL(/\/\?reason=signed_out$/);

@@ -26,9 +26,13 @@ test("each kind of wrong key gets its own message", async ({ request }) => {
   expect(await fieldErrorFor(request, "lf_ключ_операторa")).toBe(
     "An API key uses only plain letters, digits, “_” and “-”; this one has other characters.",
   );
-  expect(await fieldErrorFor(request, "lf_abc def_0123456789")).toBe("An API key has no spaces or line breaks inside it. Check what was pasted.");
+  expect(await fieldErrorFor(request, "lf_abc def_0123456789")).toBe(
+    "An API key has no spaces or line breaks inside it. Check what was pasted.",
+  );
   expect(await fieldErrorFor(request, "lf_short")).toBe("That is too short to be an API key (10 characters at least).");
-  expect(await fieldErrorFor(request, agents[0]!.key)).toBe("That is the key of agent “Inputs Bot”. Sign in with the operator key (it starts with lf_).");
+  expect(await fieldErrorFor(request, agents[0]!.key)).toBe(
+    "That is the key of agent “Inputs Bot”. Sign in with the operator key (it starts with lf_).",
+  );
   expect(await fieldErrorFor(request, "lf_00000000000000000000000000000000")).toBe(
     "The faucet does not know this key. Check it, or use the key from the latest rotation.",
   );
@@ -53,7 +57,11 @@ test("sign-in and sign-out work from the keyboard alone", async ({ page, request
   await expect(page).toHaveURL(/\/agents$/);
   const signOut = page.getByRole("button", { name: "Sign out", exact: true });
   await expect(signOut).toBeVisible();
-  for (let presses = 0; presses < 10 && !(await signOut.evaluate((element) => element === document.activeElement)); presses++) {
+  for (
+    let presses = 0;
+    presses < 10 && !(await signOut.evaluate((element) => element === document.activeElement));
+    presses++
+  ) {
     await page.keyboard.press("Tab");
   }
   await expect(signOut).toBeFocused();

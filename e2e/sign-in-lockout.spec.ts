@@ -37,20 +37,41 @@ test.afterAll(async () => {
 type RawReply = { status: number; headers: http.IncomingHttpHeaders; text: string; elapsedMs: number };
 
 /** One HTTP request from `from` (a loopback address); `body` as one buffer, or as chunks with no Content-Length. */
-function send(from: string, path: string, options: { method?: string; headers?: Record<string, string>; body?: Buffer | Buffer[] }): Promise<RawReply> {
+function send(
+  from: string,
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: Buffer | Buffer[] },
+): Promise<RawReply> {
   const url = new URL(path, consoleUrl());
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const request = http.request(
-      { host: url.hostname, port: url.port, path: url.pathname, method: options.method ?? "POST", localAddress: from, agent: false, headers: options.headers },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: options.method ?? "POST",
+        localAddress: from,
+        agent: false,
+        headers: options.headers,
+      },
       (response) => {
         const chunks: Buffer[] = [];
         response.on("data", (chunk: Buffer) => chunks.push(chunk));
-        response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString("utf8"), elapsedMs: Date.now() - started }));
+        response.on("end", () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: response.headers,
+            text: Buffer.concat(chunks).toString("utf8"),
+            elapsedMs: Date.now() - started,
+          }),
+        );
       },
     );
     // The server may answer and close before a large body is sent: that is the point.
-    request.on("error", (error: NodeJS.ErrnoException) => (error.code === "EPIPE" || error.code === "ECONNRESET" ? undefined : reject(error)));
+    request.on("error", (error: NodeJS.ErrnoException) =>
+      error.code === "EPIPE" || error.code === "ECONNRESET" ? undefined : reject(error),
+    );
     const { body } = options;
     if (Array.isArray(body)) {
       for (const chunk of body) request.write(chunk);
@@ -60,34 +81,59 @@ function send(from: string, path: string, options: { method?: string; headers?: 
 }
 
 /** The sign-in form's action as the browser sends it (multipart), from a given address. */
-async function signInFrom(from: string, operatorKey: string, extraHeaders: Record<string, string> = {}, origin: string | null = consoleUrl()) {
+async function signInFrom(
+  from: string,
+  operatorKey: string,
+  extraHeaders: Record<string, string> = {},
+  origin: string | null = consoleUrl(),
+) {
   const form = new FormData();
   form.append("_1_operatorKey", operatorKey);
   form.append("0", JSON.stringify([null, "$K1"]));
   const encoded = new Request(consoleUrl(), { method: "POST", body: form });
-  const headers: Record<string, string> = { "next-action": ids.signIn!, accept: "text/x-component", "content-type": encoded.headers.get("content-type")!, ...extraHeaders };
+  const headers: Record<string, string> = {
+    "next-action": ids.signIn!,
+    accept: "text/x-component",
+    "content-type": encoded.headers.get("content-type")!,
+    ...extraHeaders,
+  };
   if (origin !== null) headers.origin = origin;
   const reply = await send(from, "/", { headers, body: Buffer.from(await encoded.arrayBuffer()) });
-  return { ...reply, result: actionResultFromStream(reply.text) as { code?: string; message?: string } | null, cookie: String(reply.headers["set-cookie"] ?? "") };
+  return {
+    ...reply,
+    result: actionResultFromStream(reply.text) as { code?: string; message?: string } | null,
+    cookie: String(reply.headers["set-cookie"] ?? ""),
+  };
 }
 
 const junkKey = () => `lf_${randomUUID().replaceAll("-", "")}`;
 
-test("50 junk sign-ins from one address and 50 with rotating X-Forwarded-For do not lock the real operator out of another address", async ({ request }) => {
+test("50 junk sign-ins from one address and 50 with rotating X-Forwarded-For do not lock the real operator out of another address", async ({
+  request,
+}) => {
   test.setTimeout(120_000);
   const { operatorKey } = await new FaucetApi(request, FAUCET_API).newOperator("Lockout Operator", ["Lockout Bot"]);
 
   const fromOne = [];
-  for (let attempt = 0; attempt < 50; attempt++) fromOne.push((await signInFrom("127.0.0.1", junkKey())).result?.message ?? "");
+  for (let attempt = 0; attempt < 50; attempt++)
+    fromOne.push((await signInFrom("127.0.0.1", junkKey())).result?.message ?? "");
   // The default limit of 10 a minute holds for this address: the faucet is asked 10 times, then never.
   expect(fromOne.slice(0, 10).every((message) => message.startsWith("The faucet does not know this key"))).toBe(true);
-  expect(fromOne.slice(10).every((message) => /^Too many sign-in attempts\. Try again in \d+ s\.$/.test(message))).toBe(true);
+  expect(fromOne.slice(10).every((message) => /^Too many sign-in attempts\. Try again in \d+ s\.$/.test(message))).toBe(
+    true,
+  );
 
   // The same address claiming 50 others: X-Forwarded-For is ignored without a proxy, and a
   // header named like the console's private peer header is stripped before the app sees it.
   for (let attempt = 0; attempt < 50; attempt++) {
-    const forged = { "x-forwarded-for": `203.0.113.${attempt}`, "x-real-ip": `198.51.100.${attempt}`, [`x-console-peer-${"0".repeat(24)}`]: `192.0.2.${attempt}` };
-    expect((await signInFrom("127.0.0.1", junkKey(), forged)).result?.code, `forged address ${attempt}`).toBe("rate_limited");
+    const forged = {
+      "x-forwarded-for": `203.0.113.${attempt}`,
+      "x-real-ip": `198.51.100.${attempt}`,
+      [`x-console-peer-${"0".repeat(24)}`]: `192.0.2.${attempt}`,
+    };
+    expect((await signInFrom("127.0.0.1", junkKey(), forged)).result?.code, `forged address ${attempt}`).toBe(
+      "rate_limited",
+    );
   }
 
   // The real operator, from another address, at once.
@@ -100,7 +146,13 @@ test("300 requests with no cookie write a bounded number of audit rows", async (
   test.setTimeout(120_000);
   const userAgent = `flood/${randomUUID()}`;
   const from = "127.0.0.3";
-  const action = (id: string, origin?: string) => ({ "next-action": id, accept: "text/x-component", "content-type": "text/plain;charset=UTF-8", "user-agent": userAgent, ...(origin ? { origin } : {}) });
+  const action = (id: string, origin?: string) => ({
+    "next-action": id,
+    accept: "text/x-component",
+    "content-type": "text/plain;charset=UTF-8",
+    "user-agent": userAgent,
+    ...(origin ? { origin } : {}),
+  });
   const calls: (() => Promise<unknown>)[] = [];
   for (let index = 0; index < 75; index++) {
     // Forged sign-outs (no Origin), a malformed sign-in, a sign-in with no Origin.
@@ -114,22 +166,44 @@ test("300 requests with no cookie write a bounded number of audit rows", async (
   const seconds = (Date.now() - started) / 1000;
   test.info().annotations.push({ type: "300 anonymous refusals", description: `${seconds.toFixed(1)} s` });
 
-  const rows = await withDatabase(holder.databaseUrl!, async (client) =>
-    (await client.query<{ action: string; refusal: string }>("select action, refusal from audit_events where user_agent = $1 order by seq", [userAgent])).rows,
+  const rows = await withDatabase(
+    holder.databaseUrl!,
+    async (client) =>
+      (
+        await client.query<{ action: string; refusal: string }>(
+          "select action, refusal from audit_events where user_agent = $1 order by seq",
+          [userAgent],
+        )
+      ).rows,
   );
   const kinds = new Set(rows.map((row) => `${row.action}:${row.refusal}`));
   // Each kind is on record (the first of each address, kind and minute); the rest were counted, not written.
-  expect(kinds).toEqual(new Set(["sign_out:forbidden_origin", "sign_out_everywhere:forbidden_origin", "sign_in:invalid_input", "sign_in:forbidden_origin"]));
+  expect(kinds).toEqual(
+    new Set([
+      "sign_out:forbidden_origin",
+      "sign_out_everywhere:forbidden_origin",
+      "sign_in:invalid_input",
+      "sign_in:forbidden_origin",
+    ]),
+  );
   // One row per kind and minute: four kinds, over at most two windows if the run straddles one.
   expect(rows.length).toBeLessThanOrEqual(8);
 });
 
 test("an 8 MB POST with no cookie is refused at once with a typed 413, declared or chunked", async () => {
   const eightMegabytes = Buffer.alloc(8 * 1024 * 1024, "a");
-  const headers = { "next-action": ids.signIn!, accept: "text/x-component", origin: consoleUrl(), "content-type": "text/plain;charset=UTF-8" };
+  const headers = {
+    "next-action": ids.signIn!,
+    accept: "text/x-component",
+    origin: consoleUrl(),
+    "content-type": "text/plain;charset=UTF-8",
+  };
   const typed = { ok: false, code: "invalid_input", message: "The request is too large for the console." };
 
-  const declared = await send("127.0.0.4", "/", { headers: { ...headers, "content-length": String(eightMegabytes.length) }, body: eightMegabytes });
+  const declared = await send("127.0.0.4", "/", {
+    headers: { ...headers, "content-length": String(eightMegabytes.length) },
+    body: eightMegabytes,
+  });
   expect(declared.status).toBe(413);
   expect(JSON.parse(declared.text)).toEqual(typed);
   test.info().annotations.push({ type: "8 MB POST refused in", description: `${declared.elapsedMs} ms` });
@@ -142,7 +216,14 @@ test("an 8 MB POST with no cookie is refused at once with a typed 413, declared 
   expect(JSON.parse(chunked.text)).toEqual(typed);
 
   // Any other POST past 64 KB is refused by its declared length alone, before any route runs.
-  const route = await send("127.0.0.4", "/api/bulk/rotate-agent-key", { headers: { origin: consoleUrl(), "content-type": "application/json", "content-length": String(eightMegabytes.length) }, body: eightMegabytes });
+  const route = await send("127.0.0.4", "/api/bulk/rotate-agent-key", {
+    headers: {
+      origin: consoleUrl(),
+      "content-type": "application/json",
+      "content-length": String(eightMegabytes.length),
+    },
+    body: eightMegabytes,
+  });
   expect(route.status).toBe(413);
   expect(JSON.parse(route.text)).toEqual(typed);
 });

@@ -9,7 +9,11 @@ async function submitKey(page: Page, key: string) {
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 
-test("an operator key signs in and lands on /agents with the operator and every agent", async ({ page, request, baseURL }) => {
+test("an operator key signs in and lands on /agents with the operator and every agent", async ({
+  page,
+  request,
+  baseURL,
+}) => {
   const { operatorId, agents } = await signInFreshOperator(page, request, baseURL, "Sign-in Operator", {
     agentNames: ["Alpha Bot", "Beta Bot", "Gamma Bot"],
   });
@@ -34,7 +38,9 @@ test("an agent key is refused with a message to use the operator key", async ({ 
   const { agents } = await faucetOf(request, consoleUrl(baseURL)).newOperator("Agent-key Operator", ["Refused Bot"]);
   await submitKey(page, agents[0]!.key);
 
-  await expect(page.getByLabel("Operator API key")).toHaveAccessibleDescription(/key of agent “Refused Bot”\. Sign in with the operator key/);
+  await expect(page.getByLabel("Operator API key")).toHaveAccessibleDescription(
+    /key of agent “Refused Bot”\. Sign in with the operator key/,
+  );
   await expect(page.getByLabel("Operator API key")).toHaveAttribute("aria-invalid", "true");
   await expect(page).toHaveURL(/\/$/);
   expect((await page.context().cookies()).find((cookie) => cookie.name === SESSION_COOKIE)?.value ?? "").toBe("");
@@ -47,7 +53,7 @@ test("an unknown key is refused clearly", async ({ page }) => {
   await expect(page).toHaveURL(/\/$/);
 });
 
-test("\"Use demo operator\" signs in as the demo operator", async ({ page }) => {
+test('"Use demo operator" signs in as the demo operator', async ({ page }) => {
   // The demo operator is shared by every test of the run: this test only reads.
   await page.goto("/");
   await page.getByRole("button", { name: "Use demo operator" }).click();
@@ -57,7 +63,12 @@ test("\"Use demo operator\" signs in as the demo operator", async ({ page }) => 
   await expect(page.getByRole("rowheader", { name: "Research Assistant" })).toBeVisible();
 });
 
-test("the session cookie is HttpOnly, SameSite, expiring, and does not contain the key", async ({ page, context, request, baseURL }) => {
+test("the session cookie is HttpOnly, SameSite, expiring, and does not contain the key", async ({
+  page,
+  context,
+  request,
+  baseURL,
+}) => {
   const { operatorKey } = await signInFreshOperator(page, request, baseURL, "Cookie Operator");
 
   const cookie = (await context.cookies()).find((candidate) => candidate.name === SESSION_COOKIE);

@@ -32,7 +32,11 @@ test.afterAll(async () => {
 
 const DOWN = /The console's database cannot be reached/;
 
-test("PostgreSQL stopped mid-session: clear refusals and zero faucet calls; recovery once it is back", async ({ page, browser, request }) => {
+test("PostgreSQL stopped mid-session: clear refusals and zero faucet calls; recovery once it is back", async ({
+  page,
+  browser,
+  request,
+}) => {
   const url = console_!.url;
   const faucet = new FaucetApi(request, FAUCET_API);
   const { operatorKey, operatorId, agents } = await faucet.newOperator("Outage Store Operator", ["Outage Bot"]);

@@ -32,7 +32,10 @@ test("signed in on A, rotated on B: after a reload A shows B's cooldown for that
   await expect(page.getByRole("row", { name: /Idle Bot/ }).getByRole("timer")).toHaveCount(0);
 });
 
-test("a page served by A submits a rotation that B handles, as a load balancer may route it", async ({ page, request }) => {
+test("a page served by A submits a rotation that B handles, as a load balancer may route it", async ({
+  page,
+  request,
+}) => {
   const faucet = new FaucetApi(request, FAUCET_API);
   const { operatorKey, agents } = await faucet.newOperator("Routed Action Operator", [AGENT]);
   await signIn(page, operatorKey, A);

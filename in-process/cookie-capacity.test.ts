@@ -42,7 +42,9 @@ it("the cookie holds at least 200 cooldowns; past its capacity the user is told 
   let stored = 0;
   let warning: string | null = null;
   for (const agent of seeded.agents) {
-    const outcome = await asRequest({ cookie }, () => rotateAgentKey({ agentId: agent.agentId, attemptId: randomUUID(), knownRotationAt: null, ownAttemptId: null }));
+    const outcome = await asRequest({ cookie }, () =>
+      rotateAgentKey({ agentId: agent.agentId, attemptId: randomUUID(), knownRotationAt: null, ownAttemptId: null }),
+    );
     const reply = (outcome.kind === "returned" ? outcome.value : null) as RotationReply | null;
     expect(reply?.ok, "the rotation itself always happens").toBe(true);
     if (reply?.data?.warning) {

@@ -24,25 +24,48 @@ async function returned<T>(request: { cookie?: string; origin?: string | null },
 
 describe("hand-off actions", () => {
   it("Hand off to agent seals the key just revealed, once, and nothing else", async () => {
-    const { operatorKey, agents } = await inProcess.console.newOperator("Handoff Actions", ["Research Bot", "Other Bot"]);
+    const { operatorKey, agents } = await inProcess.console.newOperator("Handoff Actions", [
+      "Research Bot",
+      "Other Bot",
+    ]);
     const [agent, other] = agents as [(typeof agents)[0], (typeof agents)[0]];
     const cookie = await inProcess.console.signInCookie(operatorKey);
     const attemptId = randomUUID();
-    const rotated = await returned({ cookie }, () => rotateAgentKey({ agentId: agent.id, attemptId, knownRotationAt: null, ownAttemptId: null }));
+    const rotated = await returned({ cookie }, () =>
+      rotateAgentKey({ agentId: agent.id, attemptId, knownRotationAt: null, ownAttemptId: null }),
+    );
     expect(rotated).toMatchObject({ ok: true });
     const apiKey = (rotated as { data: { apiKey: string } }).data.apiKey;
     const request = { agentId: agent.id, agentName: agent.name, apiKey, attemptId };
 
     expect(await returned({}, () => handOffKey(request))).toMatchObject({ ok: false, code: "signed_out" });
-    expect(await returned({ cookie, origin: "https://evil.example" }, () => handOffKey(request))).toMatchObject({ ok: false, code: "forbidden_origin" });
-    expect(await returned({ cookie }, () => handOffKey({ ...request, apiKey: agent.key }))).toMatchObject({ ok: false, code: "not_found" });
-    expect(await returned({ cookie }, () => handOffKey({ ...request, agentId: other.id }))).toMatchObject({ ok: false, code: "not_found" });
-    expect(await returned({ cookie }, () => handOffKey({ ...request, attemptId: randomUUID() }))).toMatchObject({ ok: false, code: "not_found" });
-    expect(await returned({ cookie }, () => handOffKey({ ...request, extra: 1 }))).toMatchObject({ ok: false, code: "invalid_input" });
+    expect(await returned({ cookie, origin: "https://evil.example" }, () => handOffKey(request))).toMatchObject({
+      ok: false,
+      code: "forbidden_origin",
+    });
+    expect(await returned({ cookie }, () => handOffKey({ ...request, apiKey: agent.key }))).toMatchObject({
+      ok: false,
+      code: "not_found",
+    });
+    expect(await returned({ cookie }, () => handOffKey({ ...request, agentId: other.id }))).toMatchObject({
+      ok: false,
+      code: "not_found",
+    });
+    expect(await returned({ cookie }, () => handOffKey({ ...request, attemptId: randomUUID() }))).toMatchObject({
+      ok: false,
+      code: "not_found",
+    });
+    expect(await returned({ cookie }, () => handOffKey({ ...request, extra: 1 }))).toMatchObject({
+      ok: false,
+      code: "invalid_input",
+    });
 
     const made = await returned({ cookie }, () => handOffKey(request));
     expect(made).toMatchObject({ ok: true, data: { id: expect.any(String), token: expect.any(String) } });
-    expect(await returned({ cookie }, () => handOffKey(request)), "one hand-off per rotation").toMatchObject({ ok: false, code: "invalid_input" });
+    expect(await returned({ cookie }, () => handOffKey(request)), "one hand-off per rotation").toMatchObject({
+      ok: false,
+      code: "invalid_input",
+    });
     const { id, token } = (made as { data: { id: string; token: string } }).data;
     expect(await redeemHandoff(id, token, client)).toMatchObject({ ok: true, apiKey });
   });
@@ -51,19 +74,39 @@ describe("hand-off actions", () => {
     const { operatorKey, agents } = await inProcess.console.newOperator("Unseen Actions", ["Quiet Bot", "Revoked Bot"]);
     const cookie = await inProcess.console.signInCookie(operatorKey);
     const rotateHandingOff = (agentId: number) =>
-      returned({ cookie }, () => rotateAgentKey({ agentId, attemptId: randomUUID(), knownRotationAt: null, ownAttemptId: null, handOff: { agentName: "Quiet Bot" } }));
+      returned({ cookie }, () =>
+        rotateAgentKey({
+          agentId,
+          attemptId: randomUUID(),
+          knownRotationAt: null,
+          ownAttemptId: null,
+          handOff: { agentName: "Quiet Bot" },
+        }),
+      );
     const rotated = await rotateHandingOff(agents[0]!.id);
-    expect(rotated).toMatchObject({ ok: true, data: { apiKey: null, handoff: { id: expect.any(String), token: expect.any(String) } } });
+    expect(rotated).toMatchObject({
+      ok: true,
+      data: { apiKey: null, handoff: { id: expect.any(String), token: expect.any(String) } },
+    });
     const { id, token } = (rotated as { data: { handoff: { id: string; token: string } } }).data.handoff;
     const redeemed = await redeemHandoff(id, token, client);
     expect(redeemed).toMatchObject({ ok: true, apiKey: expect.stringMatching(/^agent_/) });
     const key = (redeemed as { apiKey: string }).apiKey;
-    expect(await inProcess.console.faucetCall({ action: "whoami", api_key: key })).toMatchObject({ success: true, id: agents[0]!.id });
+    expect(await inProcess.console.faucetCall({ action: "whoami", api_key: key })).toMatchObject({
+      success: true,
+      id: agents[0]!.id,
+    });
 
     const second = await rotateHandingOff(agents[1]!.id);
     const secondId = (second as { data: { handoff: { id: string } } }).data.handoff.id;
-    expect(await returned({}, () => revokeHandoffAction({ id: secondId }))).toMatchObject({ ok: false, code: "signed_out" });
+    expect(await returned({}, () => revokeHandoffAction({ id: secondId }))).toMatchObject({
+      ok: false,
+      code: "signed_out",
+    });
     expect(await returned({ cookie }, () => revokeHandoffAction({ id: secondId }))).toMatchObject({ ok: true });
-    expect(await returned({ cookie }, () => revokeHandoffAction({ id: secondId }))).toMatchObject({ ok: false, code: "not_found" });
+    expect(await returned({ cookie }, () => revokeHandoffAction({ id: secondId }))).toMatchObject({
+      ok: false,
+      code: "not_found",
+    });
   });
 });

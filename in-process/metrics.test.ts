@@ -42,7 +42,9 @@ describe("/api/metrics", () => {
     expect((await metricsRoute(new Request(url, { headers: { authorization: `Bearer ${TOKEN}` } }))).status).toBe(404);
     process.env.METRICS_TOKEN = TOKEN;
     for (const authorization of [null, `Bearer ${TOKEN}x`, `Bearer ${TOKEN.slice(0, -1)}`, TOKEN, `Basic ${TOKEN}`]) {
-      const response = await metricsRoute(new Request(url, { headers: authorization === null ? {} : { authorization } }));
+      const response = await metricsRoute(
+        new Request(url, { headers: authorization === null ? {} : { authorization } }),
+      );
       expect(response.status, String(authorization)).toBe(401);
       expect(await response.text()).not.toContain("faucet_console_");
     }
@@ -56,8 +58,13 @@ describe("/api/metrics", () => {
     const cookie = await console_.signInCookie(operator.operatorKey);
     const before = await scrape();
 
-    const rotated = await asRequest({ cookie }, () => rotateAgentKey({ agentId: agent.id, attemptId: randomUUID(), knownRotationAt: null, ownAttemptId: null }));
-    const reply = (rotated.kind === "returned" ? rotated.value : null) as { ok: boolean; data?: { newKey?: string; apiKey?: string } } | null;
+    const rotated = await asRequest({ cookie }, () =>
+      rotateAgentKey({ agentId: agent.id, attemptId: randomUUID(), knownRotationAt: null, ownAttemptId: null }),
+    );
+    const reply = (rotated.kind === "returned" ? rotated.value : null) as {
+      ok: boolean;
+      data?: { newKey?: string; apiKey?: string };
+    } | null;
     expect(reply?.ok).toBe(true);
     const newKey = JSON.stringify(reply).match(/agent_[A-Za-z0-9]+/)?.[0];
     expect(newKey, "the rotation's reply carries the new key").toBeDefined();
@@ -75,11 +82,21 @@ describe("/api/metrics", () => {
     expect(moved('faucet_console_faucet_calls_total{action="regenerate_agent_key",outcome="ok"}')).toBe(1);
     expect(moved('faucet_console_faucet_calls_total{action="whoami",outcome="invalid_key"}')).toBe(1);
     expect(moved('faucet_console_faucet_call_duration_seconds_count{action="regenerate_agent_key"}')).toBe(1);
-    expect(sample(after, 'faucet_console_store_query_duration_seconds_count{engine="pglite"}')).toBeGreaterThan(sample(before, 'faucet_console_store_query_duration_seconds_count{engine="pglite"}'));
+    expect(sample(after, 'faucet_console_store_query_duration_seconds_count{engine="pglite"}')).toBeGreaterThan(
+      sample(before, 'faucet_console_store_query_duration_seconds_count{engine="pglite"}'),
+    );
     expect(sample(after, "faucet_console_active_sessions")).toBeGreaterThanOrEqual(1);
 
     // The canary: nothing of a key (whole, its tail, its hex) nor an operator's or agent's id or name.
-    for (const secret of [operator.operatorKey, operator.operatorKey.slice(-12), agent.key, agent.key.slice(-12), newKey ?? "", "Metrics Operator", "Metrics Bot"]) {
+    for (const secret of [
+      operator.operatorKey,
+      operator.operatorKey.slice(-12),
+      agent.key,
+      agent.key.slice(-12),
+      newKey ?? "",
+      "Metrics Operator",
+      "Metrics Bot",
+    ]) {
       expect(after, secret).not.toContain(secret);
     }
     expect(after).not.toMatch(/(lf|agent)_[A-Za-z0-9]{8,}/);

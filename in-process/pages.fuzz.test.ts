@@ -26,7 +26,11 @@ type PageProps = { searchParams: Promise<Record<string, string | string[] | unde
 
 /** The page's searchParams as Next builds them from a raw query string. */
 function propsFor(query: string): PageProps {
-  return { searchParams: Promise.resolve(searchParamsToUrlQuery(new URLSearchParams(query)) as Record<string, string | string[] | undefined>) };
+  return {
+    searchParams: Promise.resolve(
+      searchParamsToUrlQuery(new URLSearchParams(query)) as Record<string, string | string[] | undefined>,
+    ),
+  };
 }
 
 /** Runs every async (server) component in the tree, as the server render would; client components are left as elements. */
@@ -34,7 +38,8 @@ async function resolveServerTree(node: unknown): Promise<unknown> {
   if (Array.isArray(node)) return Promise.all(node.map(resolveServerTree));
   if (!isValidElement(node)) return node;
   const { type, props } = node as ReactElement<{ children?: unknown }>;
-  if (typeof type === "function" && type.constructor.name === "AsyncFunction") return resolveServerTree(await (type as (p: unknown) => Promise<unknown>)(props));
+  if (typeof type === "function" && type.constructor.name === "AsyncFunction")
+    return resolveServerTree(await (type as (p: unknown) => Promise<unknown>)(props));
   if (props?.children === undefined) return node;
   return { ...node, props: { ...props, children: await resolveServerTree(props.children) } };
 }
@@ -93,7 +98,11 @@ describe("the pages' server code with random query strings", () => {
       let signedInPages = 0;
       await fc.assert(
         fc.asyncProperty(queryString, fc.boolean(), async (query, signedIn) => {
-          const outcome = await renderPage(page as (props: PageProps) => Promise<unknown>, query, signedIn ? cookie : undefined);
+          const outcome = await renderPage(
+            page as (props: PageProps) => Promise<unknown>,
+            query,
+            signedIn ? cookie : undefined,
+          );
           if (signedIn) {
             expect(outcome.kind, "a valid session sees the page").toBe("returned");
             signedInPages++;
@@ -103,7 +112,8 @@ describe("the pages' server code with random query strings", () => {
       );
       expect(signedInPages, "both halves ran").toBeGreaterThan(FUZZ_RUNS / 4);
       // The agents page's list streams in from an async child: it ran, once per signed-in render.
-      if (path === "/agents") expect(inProcess.console.callsOf(operatorId).list_agents ?? 0).toBeGreaterThanOrEqual(signedInPages);
+      if (path === "/agents")
+        expect(inProcess.console.callsOf(operatorId).list_agents ?? 0).toBeGreaterThanOrEqual(signedInPages);
     });
   }
 });

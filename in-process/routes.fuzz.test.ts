@@ -8,7 +8,14 @@ import { POST as bulkRotate } from "@/app/api/bulk/rotate-agent-key/route";
 import { POST as bulkSetActive } from "@/app/api/bulk/set-agent-active/route";
 import { GET as auditEvents } from "@/app/audit/events/route";
 import { GET as auditExport } from "@/app/audit/export/route";
-import { agentsQuery, bulkBody, bulkContentType, cookieArbitrary, isValidRotateAgentInput, TYPED_CODES } from "./support/action-inputs";
+import {
+  agentsQuery,
+  bulkBody,
+  bulkContentType,
+  cookieArbitrary,
+  isValidRotateAgentInput,
+  TYPED_CODES,
+} from "./support/action-inputs";
 import { inProcessConsoleForFile, FUZZ_RUNS } from "./support/fuzz-console";
 import { asRequest } from "./support/in-process-console";
 import { CONSOLE_ORIGIN } from "./support/next-headers-double";
@@ -25,9 +32,17 @@ vi.mock("next/headers", () => import("./support/next-headers-double"));
 const inProcess = inProcessConsoleForFile();
 
 /** A request as the browser sends it, with its cookie in both places the code may read it. */
-async function handle(route: (request: NextRequest) => Promise<Response> | Response, url: string, init: { method?: string; body?: string; headers?: Record<string, string>; cookie?: string }) {
+async function handle(
+  route: (request: NextRequest) => Promise<Response> | Response,
+  url: string,
+  init: { method?: string; body?: string; headers?: Record<string, string>; cookie?: string },
+) {
   const headers: Record<string, string> = { ...init.headers, ...(init.cookie ? { cookie: init.cookie } : {}) };
-  const request = new NextRequest(new URL(url, CONSOLE_ORIGIN), { method: init.method ?? "GET", headers, body: init.body });
+  const request = new NextRequest(new URL(url, CONSOLE_ORIGIN), {
+    method: init.method ?? "GET",
+    headers,
+    body: init.body,
+  });
   const outcome = await asRequest({ cookie: init.cookie, origin: headers.origin ?? null }, async () => route(request));
   expect(outcome.kind, "a route answers; it never redirects by throwing").toBe("returned");
   return (outcome as { value: Response }).value;
@@ -40,7 +55,9 @@ describe("the bulk JSON routes", () => {
   ] as const;
   for (const [name, route, isValid] of BULK_ROUTES) {
     it(`/api/bulk/${name} answers random bodies, content types and cookies with typed JSON and no faucet call`, async () => {
-      const { operatorKey, operatorId } = await inProcess.console.newOperator(`Bulk Fuzz ${name}`, ["Bulk Fuzz Target"]);
+      const { operatorKey, operatorId } = await inProcess.console.newOperator(`Bulk Fuzz ${name}`, [
+        "Bulk Fuzz Target",
+      ]);
       const validCookie = await inProcess.console.signInCookie(operatorKey);
       const before = inProcess.console.callsOf(operatorId);
       const allBefore = inProcess.console.faucet.stats().calls;
@@ -53,7 +70,12 @@ describe("the bulk JSON routes", () => {
       });
       await fc.assert(
         fc.asyncProperty(body, bulkContentType, cookieArbitrary(validCookie), async (text, contentType, cookie) => {
-          const response = await handle(route, `/api/bulk/${name}`, { method: "POST", body: text, headers: { "content-type": contentType, origin: CONSOLE_ORIGIN }, cookie });
+          const response = await handle(route, `/api/bulk/${name}`, {
+            method: "POST",
+            body: text,
+            headers: { "content-type": contentType, origin: CONSOLE_ORIGIN },
+            cookie,
+          });
           expect(response.status).toBeLessThan(500);
           expect(response.headers.get("cache-control")).toBe("no-store");
           const result = (await response.json()) as { ok: boolean; code: string };
@@ -98,13 +120,19 @@ describe("the audit log's routes", () => {
     const { operatorKey } = await inProcess.console.newOperator("Query Fuzz Audit Routes", ["Fuzz Bot"]);
     const cookie = await inProcess.console.signInCookie(operatorKey);
     await fc.assert(
-      fc.asyncProperty(queryString, fc.boolean(), fc.constantFrom("/audit/events", "/audit/export"), async (query, signedIn, path) => {
-        const route = path === "/audit/events" ? auditEvents : auditExport;
-        const response = await handle(route, `${path}?${query}`, { cookie: signedIn ? cookie : undefined });
-        expect(response.status, `${path}?${query}`).toBe(signedIn ? 200 : 401);
-        if (signedIn && path === "/audit/export") expect((await response.text()).startsWith("time_utc,")).toBe(true);
-        if (signedIn && path === "/audit/events") expect(await response.json()).toMatchObject({ entries: expect.any(Array) });
-      }),
+      fc.asyncProperty(
+        queryString,
+        fc.boolean(),
+        fc.constantFrom("/audit/events", "/audit/export"),
+        async (query, signedIn, path) => {
+          const route = path === "/audit/events" ? auditEvents : auditExport;
+          const response = await handle(route, `${path}?${query}`, { cookie: signedIn ? cookie : undefined });
+          expect(response.status, `${path}?${query}`).toBe(signedIn ? 200 : 401);
+          if (signedIn && path === "/audit/export") expect((await response.text()).startsWith("time_utc,")).toBe(true);
+          if (signedIn && path === "/audit/events")
+            expect(await response.json()).toMatchObject({ entries: expect.any(Array) });
+        },
+      ),
       { numRuns: FUZZ_RUNS },
     );
   });
@@ -113,13 +141,23 @@ describe("the audit log's routes", () => {
 describe("the embedded faucet's HTTP endpoint", () => {
   it("answers random bodies with a refusal, never a 5xx", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.jsonValue().map((value) => JSON.stringify(value)), fc.string({ maxLength: 500 })), async (body) => {
-        const response = await handle(faucetEndpoint, "/ai-agents/api", { method: "POST", body, headers: { "content-type": "application/json" } });
-        expect(response.status).toBe(200);
-        const reply = (await response.json()) as { success: boolean; error?: string };
-        expect(reply.success).toBe(false);
-        expect(reply.error).toBeTruthy();
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.jsonValue().map((value) => JSON.stringify(value)),
+          fc.string({ maxLength: 500 }),
+        ),
+        async (body) => {
+          const response = await handle(faucetEndpoint, "/ai-agents/api", {
+            method: "POST",
+            body,
+            headers: { "content-type": "application/json" },
+          });
+          expect(response.status).toBe(200);
+          const reply = (await response.json()) as { success: boolean; error?: string };
+          expect(reply.success).toBe(false);
+          expect(reply.error).toBeTruthy();
+        },
+      ),
       { numRuns: FUZZ_RUNS },
     );
   });

@@ -93,7 +93,14 @@ describe("rotation actions", () => {
 });
 
 describe("lifecycle actions", () => {
-  const actions: Record<(typeof LIFECYCLE_ACTIONS)[number][0], Action> = { createAgent, setAgentActive, setAgentBudget, sweepAgent, fundAgent, deleteAgent } as Record<string, Action>;
+  const actions: Record<(typeof LIFECYCLE_ACTIONS)[number][0], Action> = {
+    createAgent,
+    setAgentActive,
+    setAgentBudget,
+    sweepAgent,
+    fundAgent,
+    deleteAgent,
+  } as Record<string, Action>;
   for (const [name, isValid] of LIFECYCLE_ACTIONS) {
     it(`${name} answers random arguments and cookies with typed errors and no faucet call`, async () => {
       const { operatorKey, operatorId } = await console_.newOperator(`Fuzz ${name} Operator`, ["Fuzz Life Target"]);
@@ -122,7 +129,11 @@ describe("lifecycle actions", () => {
       fc.asyncProperty(badCreateForm, async (value) => {
         const outcome = await asRequest({ cookie }, () => createAgent(value));
         expect(outcome.kind).toBe("returned");
-        const result = (outcome.kind === "returned" ? outcome.value : undefined) as { ok: boolean; code: string; fieldErrors?: Record<string, string> };
+        const result = (outcome.kind === "returned" ? outcome.value : undefined) as {
+          ok: boolean;
+          code: string;
+          fieldErrors?: Record<string, string>;
+        };
         expect(result).toMatchObject({ ok: false, code: "invalid_input" });
         expect(Object.keys(result.fieldErrors ?? {}).sort()).toEqual(expectedCreateFieldErrors(value));
       }),
@@ -141,7 +152,9 @@ describe("sign-in and sign-out", () => {
         form.set("operatorKey", key);
         const outcome = await asRequest({}, () => signIn(null, form));
         expect(outcome.kind).toBe("returned");
-        const state = (outcome.kind === "returned" ? outcome.value : undefined) as { fieldErrors?: { operatorKey?: string } };
+        const state = (outcome.kind === "returned" ? outcome.value : undefined) as {
+          fieldErrors?: { operatorKey?: string };
+        };
         expect(state.fieldErrors?.operatorKey).toMatch(/API key|too (long|short)|Enter the operator/);
         expect(setCookieValue(SESSION_COOKIE), "no session cookie").toBeUndefined();
       }),
@@ -152,7 +165,10 @@ describe("sign-in and sign-out", () => {
     const form = new FormData();
     form.set("operatorKey", "lf_0123456789abcdef0123456789abcdef");
     const wellFormed = await asRequest({}, () => signIn(null, form));
-    expect(wellFormed).toMatchObject({ kind: "returned", value: { fieldErrors: { operatorKey: expect.stringContaining("does not know this key") } } });
+    expect(wellFormed).toMatchObject({
+      kind: "returned",
+      value: { fieldErrors: { operatorKey: expect.stringContaining("does not know this key") } },
+    });
     expect(console_.faucet.stats().calls.whoami ?? 0).toBe((allBefore.whoami ?? 0) + 1);
   });
 
@@ -163,7 +179,8 @@ describe("sign-in and sign-out", () => {
       fc.asyncProperty(anyArguments.filter(Array.isArray), cookieArbitrary(validCookie), async (args, cookie) => {
         for (const action of [signOut, signOutEverywhere, signInAsDemo] as Action[]) {
           const outcome = await asRequest({ cookie }, () => action(...(args as unknown[])));
-          if (outcome.kind === "redirected") expect(outcome.url).toMatch(/^\/(agents|\?reason=(sign_out_incomplete|signed_out_everywhere))?$/);
+          if (outcome.kind === "redirected")
+            expect(outcome.url).toMatch(/^\/(agents|\?reason=(sign_out_incomplete|signed_out_everywhere))?$/);
           else expect(outcome.value === undefined || (outcome.value as { ok?: unknown }).ok === false).toBe(true);
         }
       }),

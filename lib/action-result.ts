@@ -41,7 +41,11 @@ export type ActionFailure = {
 
 export type ActionResult<T> = { ok: true; data: T } | ActionFailure;
 
-export function failure(code: ActionFailureCode, message: string, extra: Omit<ActionFailure, "ok" | "code" | "message"> = {}): ActionFailure {
+export function failure(
+  code: ActionFailureCode,
+  message: string,
+  extra: Omit<ActionFailure, "ok" | "code" | "message"> = {},
+): ActionFailure {
   return { ok: false, code, message, ...extra };
 }
 
@@ -61,14 +65,19 @@ export function mayHaveCommitted(code: ActionFailureCode): boolean {
   return code === "outcome_unknown" || code === "key_missing";
 }
 
-
 /** How a faucet error reads to an operator who just asked for a change. */
 export function faucetFailure(error: FaucetError): ActionFailure {
   switch (error.kind) {
     case "invalid_key":
-      return failure("key_invalid", "The faucet no longer accepts your operator key: it was rotated or revoked elsewhere. Sign in with the current key.");
+      return failure(
+        "key_invalid",
+        "The faucet no longer accepts your operator key: it was rotated or revoked elsewhere. Sign in with the current key.",
+      );
     case "not_found":
-      return failure("not_found", "The faucet has no such agent for this operator. It may have been deleted; the list is being refreshed.");
+      return failure(
+        "not_found",
+        "The faucet has no such agent for this operator. It may have been deleted; the list is being refreshed.",
+      );
     case "rate_limited":
       return failure("rate_limited", error.message, { retryAfterSeconds: error.retryAfterSeconds });
     case "cooldown":

@@ -78,7 +78,14 @@ describe("the logger (pino), one JSON object per line", () => {
   it("redacts keys in the message, in fields, in key-named fields and URL-encoded, and stays JSON", () => {
     const secret = "Zx9QmT4vB7nK2pL8wR3s";
     const { logger, lines } = capture();
-    logger.error({ err: { type: "Error", message: `whoami failed for ${key}` }, operatorKey: secret, url: `https://x/?api_key%3D${secret}` }, `rotated agent_0123456789abcdef0123 for ${key}`);
+    logger.error(
+      {
+        err: { type: "Error", message: `whoami failed for ${key}` },
+        operatorKey: secret,
+        url: `https://x/?api_key%3D${secret}`,
+      },
+      `rotated agent_0123456789abcdef0123 for ${key}`,
+    );
     logger.info({ token: secret, encoded: `%22${key}%22` }, "fields");
     for (const line of lines) {
       expect(() => JSON.parse(line)).not.toThrow();
@@ -92,7 +99,9 @@ describe("the logger (pino), one JSON object per line", () => {
   it("withholds a line whose redaction would break its JSON", () => {
     const { logger, lines } = capture();
     logger.info({ api_key: 123456789012345 }, "numbers");
-    expect(JSON.parse(lines[0] ?? "")).toMatchObject({ msg: "a log line was withheld: its redaction did not leave valid JSON" });
+    expect(JSON.parse(lines[0] ?? "")).toMatchObject({
+      msg: "a log line was withheld: its redaction did not leave valid JSON",
+    });
   });
 
   it("LOG_FORMAT=pretty writes one readable, redacted line", () => {

@@ -86,7 +86,11 @@ function requestIdFromNext(): string | undefined {
     try {
       // A plain require: resolved by Next's bundler to the one instance Next itself uses; absent outside Next.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      nextWorkUnits = (require("next/dist/server/app-render/work-unit-async-storage.external") as { workUnitAsyncStorage: { getStore(): RequestStore | undefined } }).workUnitAsyncStorage;
+      nextWorkUnits = (
+        require("next/dist/server/app-render/work-unit-async-storage.external") as {
+          workUnitAsyncStorage: { getStore(): RequestStore | undefined };
+        }
+      ).workUnitAsyncStorage;
     } catch {
       nextWorkUnits = null;
     }
@@ -98,7 +102,10 @@ function requestIdFromNext(): string | undefined {
 function currentContext(): LogContext {
   const context = contextStorage().getStore() ?? {};
   const requestId = context.requestId ?? requestIdFromNext();
-  return { ...(requestId ? { requestId } : {}), ...(context.operatorId !== undefined ? { operatorId: context.operatorId } : {}) };
+  return {
+    ...(requestId ? { requestId } : {}),
+    ...(context.operatorId !== undefined ? { operatorId: context.operatorId } : {}),
+  };
 }
 
 /**
@@ -112,16 +119,28 @@ function prettyDestination(write: (text: string) => void): DestinationStream {
       // One terminal, one instance: its name would only repeat on every line.
       delete fields.instance;
       const clock = typeof time === "string" ? time.slice(11, 23) : "";
-      const rest = Object.entries(fields).map(([name, value]) => `${name}=${typeof value === "string" ? value : JSON.stringify(value)}`);
-      write(`${clock} ${String(level).toUpperCase().padEnd(5)} ${String(msg)}${rest.length ? ` ${rest.join(" ")}` : ""}\n`);
+      const rest = Object.entries(fields).map(
+        ([name, value]) => `${name}=${typeof value === "string" ? value : JSON.stringify(value)}`,
+      );
+      write(
+        `${clock} ${String(level).toUpperCase().padEnd(5)} ${String(msg)}${rest.length ? ` ${rest.join(" ")}` : ""}\n`,
+      );
     },
   };
 }
 
 /** A logger writing to `destination` (stdout by default, synchronously: nothing is lost at exit). */
-export function createLogger({ format = readLogFormat(), destination }: { format?: LogFormat; destination?: (text: string) => void } = {}): Logger {
+export function createLogger({
+  format = readLogFormat(),
+  destination,
+}: { format?: LogFormat; destination?: (text: string) => void } = {}): Logger {
   const write = destination ?? ((text: string) => void process.stdout.write(text));
-  const stream: DestinationStream = format === "pretty" ? prettyDestination(write) : destination ? { write } : pino.destination({ dest: 1, sync: true });
+  const stream: DestinationStream =
+    format === "pretty"
+      ? prettyDestination(write)
+      : destination
+        ? { write }
+        : pino.destination({ dest: 1, sync: true });
   return pino(
     {
       base: { instance: safeInstanceId() },

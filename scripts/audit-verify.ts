@@ -42,7 +42,9 @@ async function main(): Promise<number> {
   const named = args.filter((arg) => arg !== ACCEPT_UNKEYED);
   const unknownFlag = named.find((arg) => arg.startsWith("--"));
   if (unknownFlag) {
-    console.error(`audit:verify: unknown option ${unknownFlag} (the only option is ${ACCEPT_UNKEYED}; other arguments are checkpoint files)`);
+    console.error(
+      `audit:verify: unknown option ${unknownFlag} (the only option is ${ACCEPT_UNKEYED}; other arguments are checkpoint files)`,
+    );
     return 2;
   }
   const fallback = settings.auditCheckpointFile;
@@ -54,7 +56,10 @@ async function main(): Promise<number> {
     console.error(`audit:verify: a checkpoint file cannot be read: ${message(error)}`);
     return 2;
   }
-  if (files.length === 0) console.warn(`audit:verify: no checkpoint file (${fallback} does not exist): a deleted tail or chain cannot be noticed without one`);
+  if (files.length === 0)
+    console.warn(
+      `audit:verify: no checkpoint file (${fallback} does not exist): a deleted tail or chain cannot be noticed without one`,
+    );
 
   let store;
   try {
@@ -66,15 +71,26 @@ async function main(): Promise<number> {
   try {
     // The console's own migrations (idempotent, under its lock): an older store gets the audit tables, empty.
     await migrateStore(store);
-    const report = await verifyAuditChains(store.db, { keyring, checkpoints, retentionDays: settings.auditRetentionDays, acceptUnkeyed });
+    const report = await verifyAuditChains(store.db, {
+      keyring,
+      checkpoints,
+      retentionDays: settings.auditRetentionDays,
+      acceptUnkeyed,
+    });
     const counts = `${plural(report.chains, "chain")}, ${plural(report.events, "row")}, ${plural(report.checkpoints, "checkpoint")}`;
-    const unkeyed = report.unkeyed > 0 ? `; ${plural(report.unkeyed, "row")} written before audit keys (unkeyed: plain SHA-256, which anyone can recompute)` : "";
+    const unkeyed =
+      report.unkeyed > 0
+        ? `; ${plural(report.unkeyed, "row")} written before audit keys (unkeyed: plain SHA-256, which anyone can recompute)`
+        : "";
     if (report.ok) {
       console.log(`audit:verify: ok, ${counts}, no edit, deletion or reordering found${unkeyed}`);
       return 0;
     }
     for (const problem of report.problems) console.error(`audit:verify: FAILED: ${describeChainProblem(problem)}`);
-    if (!acceptUnkeyed && report.unkeyed > 0) console.error(`audit:verify: if this store holds rows from a version before audit keys, run again with ${ACCEPT_UNKEYED} to accept them in front of each chain's first keyed row`);
+    if (!acceptUnkeyed && report.unkeyed > 0)
+      console.error(
+        `audit:verify: if this store holds rows from a version before audit keys, run again with ${ACCEPT_UNKEYED} to accept them in front of each chain's first keyed row`,
+      );
     console.error(`audit:verify: ${plural(report.problems.length, "problem")} in ${counts}${unkeyed}`);
     return 1;
   } catch (error) {

@@ -11,7 +11,8 @@ import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { findPostgresBinDir } from "../e2e/support/postgres-binaries";
 
-const MANUAL = "PostgreSQL is needed for the store's tests: install its server (Debian: sudo apt-get install -y postgresql) and run npm test again.";
+const MANUAL =
+  "PostgreSQL is needed for the store's tests: install its server (Debian: sudo apt-get install -y postgresql) and run npm test again.";
 
 function aptInstall(): void {
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };

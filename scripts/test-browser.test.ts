@@ -1,10 +1,22 @@
 import { describe, expect, it } from "vitest";
-import { DEBIAN_CHROMIUM, DEBIAN_CHROMIUM_ARGS, ensureTestBrowser, NO_BROWSER_MESSAGE, PLAYWRIGHT_BIN, type Machine } from "./test-browser";
+import {
+  DEBIAN_CHROMIUM,
+  DEBIAN_CHROMIUM_ARGS,
+  ensureTestBrowser,
+  NO_BROWSER_MESSAGE,
+  PLAYWRIGHT_BIN,
+  type Machine,
+} from "./test-browser";
 
 const OWN = "/home/dev/.cache/ms-playwright/chromium-1255/chrome-linux64/chrome";
 
 /** A machine described by facts; each command's effect on the disk is part of the facts. */
-function machine(facts: { onDisk?: string[]; root?: boolean; debian?: boolean; installs?: Record<string, { ok: boolean; puts?: string }> }) {
+function machine(facts: {
+  onDisk?: string[];
+  root?: boolean;
+  debian?: boolean;
+  installs?: Record<string, { ok: boolean; puts?: string }>;
+}) {
   const disk = new Set(facts.onDisk ?? []);
   const ran: string[] = [];
   const fake: Machine = {
@@ -30,19 +42,35 @@ const APT_INSTALL = "apt-get install -y chromium";
 describe("ensureTestBrowser", () => {
   it("1. uses Playwright's own chromium when it is on disk, even with Debian's there too, and installs nothing", () => {
     const { fake, ran } = machine({ onDisk: [OWN, DEBIAN_CHROMIUM], root: true, debian: true });
-    expect(ensureTestBrowser(fake)).toEqual({ ok: true, browser: { source: "playwright", executablePath: OWN, args: [] } });
+    expect(ensureTestBrowser(fake)).toEqual({
+      ok: true,
+      browser: { source: "playwright", executablePath: OWN, args: [] },
+    });
     expect(ran).toEqual([]);
   });
 
   it("2. else uses Debian's /usr/bin/chromium with the flags that keep it quiet, and installs nothing", () => {
     const { fake, ran } = machine({ onDisk: [DEBIAN_CHROMIUM] });
-    expect(ensureTestBrowser(fake)).toEqual({ ok: true, browser: { source: "debian", executablePath: DEBIAN_CHROMIUM, args: DEBIAN_CHROMIUM_ARGS } });
-    expect(DEBIAN_CHROMIUM_ARGS).toEqual(["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]);
+    expect(ensureTestBrowser(fake)).toEqual({
+      ok: true,
+      browser: { source: "debian", executablePath: DEBIAN_CHROMIUM, args: DEBIAN_CHROMIUM_ARGS },
+    });
+    expect(DEBIAN_CHROMIUM_ARGS).toEqual([
+      "--no-sandbox",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ]);
     expect(ran).toEqual([]);
   });
 
   it("3. else runs `playwright install chromium` and uses what it put on disk, without apt even as root on Debian", () => {
-    const { fake, ran } = machine({ root: true, debian: true, installs: { [PLAYWRIGHT_INSTALL]: { ok: true, puts: OWN } } });
+    const { fake, ran } = machine({
+      root: true,
+      debian: true,
+      installs: { [PLAYWRIGHT_INSTALL]: { ok: true, puts: OWN } },
+    });
     expect(ensureTestBrowser(fake)).toMatchObject({ ok: true, browser: { source: "playwright", executablePath: OWN } });
     expect(ran).toEqual([PLAYWRIGHT_INSTALL]);
   });
@@ -53,13 +81,23 @@ describe("ensureTestBrowser", () => {
   });
 
   it("4. else, as root on Debian, installs Debian's chromium with apt-get and uses it", () => {
-    const { fake, ran } = machine({ root: true, debian: true, installs: { [APT_INSTALL]: { ok: true, puts: DEBIAN_CHROMIUM } } });
-    expect(ensureTestBrowser(fake)).toMatchObject({ ok: true, browser: { source: "debian", executablePath: DEBIAN_CHROMIUM, args: DEBIAN_CHROMIUM_ARGS } });
+    const { fake, ran } = machine({
+      root: true,
+      debian: true,
+      installs: { [APT_INSTALL]: { ok: true, puts: DEBIAN_CHROMIUM } },
+    });
+    expect(ensureTestBrowser(fake)).toMatchObject({
+      ok: true,
+      browser: { source: "debian", executablePath: DEBIAN_CHROMIUM, args: DEBIAN_CHROMIUM_ARGS },
+    });
     expect(ran).toEqual([PLAYWRIGHT_INSTALL, "apt-get update -qq", APT_INSTALL]);
   });
 
   it("4. does not try apt-get when not root, or not on Debian", () => {
-    for (const facts of [{ root: false, debian: true }, { root: true, debian: false }]) {
+    for (const facts of [
+      { root: false, debian: true },
+      { root: true, debian: false },
+    ]) {
       const { fake, ran } = machine({ ...facts, installs: { [APT_INSTALL]: { ok: true, puts: DEBIAN_CHROMIUM } } });
       expect(ensureTestBrowser(fake)).toEqual({ ok: false, message: NO_BROWSER_MESSAGE });
       expect(ran).toEqual([PLAYWRIGHT_INSTALL]);

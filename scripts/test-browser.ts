@@ -13,7 +13,13 @@ const REPO = resolve(import.meta.dirname, "..");
 export const PLAYWRIGHT_BIN = join(REPO, "node_modules", ".bin", "playwright");
 export const DEBIAN_CHROMIUM = "/usr/bin/chromium";
 /** Debian's build phones home and syncs unless told not to; its sandbox needs user namespaces that containers lack. */
-export const DEBIAN_CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+export const DEBIAN_CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
 
 export const NO_BROWSER_MESSAGE =
   'No browser for the e2e tests: run "npx playwright install chromium" (or, as root on Debian, "apt-get install -y chromium"), then npm test again.';
@@ -36,7 +42,8 @@ export type Machine = {
 export function findTestBrowser(machine: Pick<Machine, "playwrightExecutable" | "exists">): TestBrowser | null {
   const own = machine.playwrightExecutable();
   if (machine.exists(own)) return { source: "playwright", executablePath: own, args: [] };
-  if (machine.exists(DEBIAN_CHROMIUM)) return { source: "debian", executablePath: DEBIAN_CHROMIUM, args: DEBIAN_CHROMIUM_ARGS };
+  if (machine.exists(DEBIAN_CHROMIUM))
+    return { source: "debian", executablePath: DEBIAN_CHROMIUM, args: DEBIAN_CHROMIUM_ARGS };
   return null;
 }
 
@@ -45,7 +52,9 @@ export function findTestBrowser(machine: Pick<Machine, "playwrightExecutable" | 
  * as root on Debian, `apt-get install -y chromium`. An install counts only if the browser is
  * then on disk. `{ ok: false }` carries the one line to print.
  */
-export function ensureTestBrowser(machine: Machine): { ok: true; browser: TestBrowser } | { ok: false; message: string } {
+export function ensureTestBrowser(
+  machine: Machine,
+): { ok: true; browser: TestBrowser } | { ok: false; message: string } {
   const present = findTestBrowser(machine);
   if (present) return { ok: true, browser: present };
 
@@ -74,7 +83,10 @@ export const thisMachine: Machine = {
   isRoot: () => process.getuid?.() === 0,
   isDebian: () => existsSync("/etc/debian_version"),
   run: (command, args) => {
-    const result = spawnSync(command, args, { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+    const result = spawnSync(command, args, {
+      stdio: "inherit",
+      env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+    });
     return result.status === 0;
   },
   log: (line) => console.error(line),

@@ -24,7 +24,13 @@ async function loadFirstPage(filters: AuditFilters): Promise<Loaded> {
   try {
     const session = await pageSession();
     if (session === null) return { kind: "store_down" };
-    const first = await listAuditEntries({ operatorId: session.operatorId, filters, cursor: null, limit: AUDIT_PAGE_SIZE, staleBefore: pendingStaleBefore(Date.now()) });
+    const first = await listAuditEntries({
+      operatorId: session.operatorId,
+      filters,
+      cursor: null,
+      limit: AUDIT_PAGE_SIZE,
+      staleBefore: pendingStaleBefore(Date.now()),
+    });
     return { kind: "loaded", operatorName: session.operatorName, first };
   } catch (error) {
     if (isStoreUnavailable(error)) return { kind: "store_down" };
@@ -47,7 +53,10 @@ export default async function AuditLogPage({ searchParams }: AuditPageProps) {
       <header className="flex flex-wrap items-center justify-between gap-4 rounded-lg border border-slate-200 bg-white p-4">
         <div>
           <h1 className="text-xl font-semibold text-slate-900">Audit log</h1>
-          <p className="text-sm text-slate-600">Every sign-in and sign-out, key rotation and agent change (create, deactivate, reactivate, budget, sweep, fund, delete), bulk runs included, of {loaded.operatorName}, newest first. Times are UTC.</p>
+          <p className="text-sm text-slate-600">
+            Every sign-in and sign-out, key rotation and agent change (create, deactivate, reactivate, budget, sweep,
+            fund, delete), bulk runs included, of {loaded.operatorName}, newest first. Times are UTC.
+          </p>
         </div>
         <nav aria-label="Audit log" className="flex flex-wrap items-center gap-3">
           <a href={`/audit/export${query ? `?${query}` : ""}`} download className={buttonClass("secondary")}>

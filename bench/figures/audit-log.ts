@@ -22,7 +22,11 @@ const FIRST_EVENT_PROBE = () => {
 };
 
 /** Median time until /audit's first rows are in the page, a fresh context per load, the two consoles interleaved. */
-export async function auditRowsVisibleMs(browser: Browser, consoles: [SignedInConsole, SignedInConsole], loads: number): Promise<[number, number]> {
+export async function auditRowsVisibleMs(
+  browser: Browser,
+  consoles: [SignedInConsole, SignedInConsole],
+  loads: number,
+): Promise<[number, number]> {
   const times: [number[], number[]] = [[], []];
   for (let index = 0; index < loads + 1; index++) {
     for (const [which, { url, cookie }] of consoles.entries()) {
@@ -62,7 +66,15 @@ export function groupRssBytes(groupId: number): number {
   return total;
 }
 
-export type CsvExport = { rows: number; bytes: number; ms: number; baselineRssBytes: number; peakRssBytes: number; extraRssBytes: number; firstByteMs: number };
+export type CsvExport = {
+  rows: number;
+  bytes: number;
+  ms: number;
+  baselineRssBytes: number;
+  peakRssBytes: number;
+  extraRssBytes: number;
+  firstByteMs: number;
+};
 
 /**
  * Downloads the full CSV as a client reading it as fast as it comes, counting lines without
@@ -71,7 +83,9 @@ export type CsvExport = { rows: number; bytes: number; ms: number; baselineRssBy
  */
 export async function measureCsvExport(target: SignedInConsole, serverGroupId: number): Promise<CsvExport> {
   // A small export first, so loading the route's code is not counted as the big one's memory.
-  await (await fetch(`${target.url}/audit/export?outcome=pending`, { headers: { cookie: target.cookie } })).arrayBuffer();
+  await (
+    await fetch(`${target.url}/audit/export?outcome=pending`, { headers: { cookie: target.cookie } })
+  ).arrayBuffer();
   await new Promise((resolve) => setTimeout(resolve, 1_000));
   const baselineRssBytes = groupRssBytes(serverGroupId);
   let peakRssBytes = baselineRssBytes;
@@ -98,12 +112,26 @@ export async function measureCsvExport(target: SignedInConsole, serverGroupId: n
   }
   peakRssBytes = Math.max(peakRssBytes, groupRssBytes(serverGroupId));
   // Lines less the header.
-  return { rows: rows - 1, bytes, ms: performance.now() - start, baselineRssBytes, peakRssBytes, extraRssBytes: peakRssBytes - baselineRssBytes, firstByteMs };
+  return {
+    rows: rows - 1,
+    bytes,
+    ms: performance.now() - start,
+    baselineRssBytes,
+    peakRssBytes,
+    extraRssBytes: peakRssBytes - baselineRssBytes,
+    firstByteMs,
+  };
 }
 
 /** Time to first byte of /audit on both consoles, interleaved (the server's share of the first rows). */
-export function auditFirstByteMs(consoles: [SignedInConsole, SignedInConsole], samples: number): Promise<[number, number]> {
-  return interleavedMedians([signedInFirstByte(consoles[0], "/audit"), signedInFirstByte(consoles[1], "/audit")], samples);
+export function auditFirstByteMs(
+  consoles: [SignedInConsole, SignedInConsole],
+  samples: number,
+): Promise<[number, number]> {
+  return interleavedMedians(
+    [signedInFirstByte(consoles[0], "/audit"), signedInFirstByte(consoles[1], "/audit")],
+    samples,
+  );
 }
 
 type AuditConsoleOptions = { browser: Browser; port: number; distDir: string; dataDir: string; events: number };
@@ -115,18 +143,30 @@ export type AuditConsole = { target: SignedInConsole; groupId: number };
  * bench/seed-audit-events.ts (PGlite allows one process), and started again with the same
  * data dir, so the session cookie still opens its row.
  */
-export async function auditConsoleWithEvents({ browser, port, distDir, dataDir, events }: AuditConsoleOptions): Promise<AuditConsole> {
+export async function auditConsoleWithEvents({
+  browser,
+  port,
+  distDir,
+  dataDir,
+  events,
+}: AuditConsoleOptions): Promise<AuditConsole> {
   let server = await startConsole({ port, distDir, dataDir });
   const cookie = await signIn(browser, server.url, "demo");
   const csv = await (await fetch(`${server.url}/audit/export`, { headers: { cookie } })).text();
   const operatorId = Number(csv.split("\r\n")[1]?.split(",")[2]);
-  if (!Number.isInteger(operatorId)) throw new Error(`no operator id in the sign-in's audit event: ${csv.slice(0, 200)}`);
+  if (!Number.isInteger(operatorId))
+    throw new Error(`no operator id in the sign-in's audit event: ${csv.slice(0, 200)}`);
   await server.stop();
-  await runToCompletion(`seed ${events} audit events`, join(REPO, "node_modules", ".bin", "tsx"), ["--conditions=react-server", "bench/seed-audit-events.ts", dataDir, String(operatorId), String(events - 1)], {
-    cwd: REPO,
-    env: process.env,
-    logFile: join(dataDir, "seed.log"),
-  });
+  await runToCompletion(
+    `seed ${events} audit events`,
+    join(REPO, "node_modules", ".bin", "tsx"),
+    ["--conditions=react-server", "bench/seed-audit-events.ts", dataDir, String(operatorId), String(events - 1)],
+    {
+      cwd: REPO,
+      env: process.env,
+      logFile: join(dataDir, "seed.log"),
+    },
+  );
   server = await startConsole({ port, distDir, dataDir });
   return { target: { url: server.url, cookie }, groupId: server.pid };
 }
@@ -142,16 +182,38 @@ type AuditFiguresOptions = { browser: Browser; distDir: string; dataRoot: string
  * server's memory sampled (target < 100 MB above its level before the download).
  */
 export async function measureAuditFigures({ browser, distDir, dataRoot, ports }: AuditFiguresOptions) {
-  const big = await auditConsoleWithEvents({ browser, port: ports[0], distDir, dataDir: join(dataRoot, "audit-100k"), events: AUDIT_BIG });
-  const small = await auditConsoleWithEvents({ browser, port: ports[1], distDir, dataDir: join(dataRoot, "audit-100"), events: AUDIT_SMALL });
+  const big = await auditConsoleWithEvents({
+    browser,
+    port: ports[0],
+    distDir,
+    dataDir: join(dataRoot, "audit-100k"),
+    events: AUDIT_BIG,
+  });
+  const small = await auditConsoleWithEvents({
+    browser,
+    port: ports[1],
+    distDir,
+    dataDir: join(dataRoot, "audit-100"),
+    events: AUDIT_SMALL,
+  });
   const [rowsBig, rowsSmall] = await auditRowsVisibleMs(browser, [big.target, small.target], 7);
   const [ttfbBig, ttfbSmall] = await auditFirstByteMs([big.target, small.target], 20);
   const csv = await measureCsvExport(big.target, big.groupId);
   const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
   const rowsRatio = rowsBig / rowsSmall;
   const rows = [
-    { figure: `11 /audit first rows in chromium, ${AUDIT_BIG.toLocaleString("en")} ÷ ${AUDIT_SMALL} events`, measured: `${rowsRatio.toFixed(2)}× (${rowsBig.toFixed(1)} ms ÷ ${rowsSmall.toFixed(1)} ms)`, target: "≤ 2×", pass: rowsRatio <= 2 },
-    { figure: "11 (in it: time to first byte of /audit)", measured: `${(ttfbBig / ttfbSmall).toFixed(2)}× (${ttfbBig.toFixed(1)} ms ÷ ${ttfbSmall.toFixed(1)} ms)`, target: "reported", pass: null },
+    {
+      figure: `11 /audit first rows in chromium, ${AUDIT_BIG.toLocaleString("en")} ÷ ${AUDIT_SMALL} events`,
+      measured: `${rowsRatio.toFixed(2)}× (${rowsBig.toFixed(1)} ms ÷ ${rowsSmall.toFixed(1)} ms)`,
+      target: "≤ 2×",
+      pass: rowsRatio <= 2,
+    },
+    {
+      figure: "11 (in it: time to first byte of /audit)",
+      measured: `${(ttfbBig / ttfbSmall).toFixed(2)}× (${ttfbBig.toFixed(1)} ms ÷ ${ttfbSmall.toFixed(1)} ms)`,
+      target: "reported",
+      pass: null,
+    },
     {
       figure: `11 CSV export of ${AUDIT_BIG.toLocaleString("en")} events: server memory above its level before`,
       measured: `${mb(csv.extraRssBytes)} (peak ${mb(csv.peakRssBytes)}, before ${mb(csv.baselineRssBytes)}; ${csv.rows} rows, ${mb(csv.bytes)} in ${(csv.ms / 1000).toFixed(1)} s, first byte ${csv.firstByteMs.toFixed(0)} ms)`,
@@ -159,5 +221,8 @@ export async function measureAuditFigures({ browser, distDir, dataRoot, ports }:
       pass: csv.extraRssBytes < 100 * 1024 * 1024 && csv.rows === AUDIT_BIG,
     },
   ];
-  return { rows, json: { firstRowsMs: { big: rowsBig, small: rowsSmall }, firstByteMs: { big: ttfbBig, small: ttfbSmall }, csv } };
+  return {
+    rows,
+    json: { firstRowsMs: { big: rowsBig, small: rowsSmall }, firstByteMs: { big: ttfbBig, small: ttfbSmall }, csv },
+  };
 }

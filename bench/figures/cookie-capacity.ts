@@ -32,13 +32,22 @@ export async function measureCookieCapacity(): Promise<CookieCapacities> {
   return {
     maxAgentId: MAX_AGENT_ID,
     typical: await capacityFor(spread, (count) => 1_800_000 + count * 1000),
-    worst: await capacityFor((count) => count * 2 ** 21, (count) => (count === 1 ? 60_000 : 1_800_000)),
-    largest: await capacityFor((count) => MAX_AGENT_ID + 1 - count, (count) => 1_800_000 + count * 1000),
+    worst: await capacityFor(
+      (count) => count * 2 ** 21,
+      (count) => (count === 1 ? 60_000 : 1_800_000),
+    ),
+    largest: await capacityFor(
+      (count) => MAX_AGENT_ID + 1 - count,
+      (count) => 1_800_000 + count * 1000,
+    ),
   };
 }
 
 /** `agentId(n)` and `endsIn(n)` (ms from now) give the n-th cooldown added. */
-async function capacityFor(agentId: (count: number) => number, endsIn: (count: number) => number): Promise<CookieCapacity> {
+async function capacityFor(
+  agentId: (count: number) => number,
+  endsIn: (count: number) => number,
+): Promise<CookieCapacity> {
   const passwords = { "1": "bench-session-secret-0123456789-abcdefghijklmnop" };
   const now = Date.now();
   let session: SessionCookie = {

@@ -35,7 +35,8 @@ const MEASURE_SECONDS = 5;
 
 /** Puts every agent in cooldown by rotating it directly at the faucet (its list carries cooldown_until). */
 export async function lockAll(faucetApiUrl: string, operatorKey: string, agentIds: readonly number[]): Promise<void> {
-  for (const agentId of agentIds) await faucetOk(faucetApiUrl, { action: "regenerate_agent_key", api_key: operatorKey, agent_id: agentId });
+  for (const agentId of agentIds)
+    await faucetOk(faucetApiUrl, { action: "regenerate_agent_key", api_key: operatorKey, agent_id: agentId });
 }
 
 /**
@@ -44,14 +45,23 @@ export async function lockAll(faucetApiUrl: string, operatorKey: string, agentId
  * of `height` px that fits them all mounts every timer. Counts the timers and the page's
  * live intervals, then main-thread time over 5 s from CDP Performance.getMetrics.
  */
-export async function measureCountdowns(options: { browser: Browser; console: SignedInConsole; locked: number; height: number }): Promise<Countdowns> {
+export async function measureCountdowns(options: {
+  browser: Browser;
+  console: SignedInConsole;
+  locked: number;
+  height: number;
+}): Promise<Countdowns> {
   const { browser, console, locked, height } = options;
   const context = await signedInContext(browser, console.url, console.cookie, { width: 1280, height });
   try {
     await context.addInitScript(INTERVAL_PROBE);
     const page = await context.newPage();
     await page.goto(`${console.url}/agents?filter=cooldown`);
-    await page.getByText(`${locked} of ${locked} agents`).or(page.getByText(`${locked} agents`, { exact: true })).first().waitFor();
+    await page
+      .getByText(`${locked} of ${locked} agents`)
+      .or(page.getByText(`${locked} agents`, { exact: true }))
+      .first()
+      .waitFor();
     await page.getByRole("timer").first().waitFor();
     // Let hydration, the page fetches and layout settle before measuring the steady state.
     await page.waitForTimeout(2_000);

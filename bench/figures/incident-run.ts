@@ -36,7 +36,16 @@ async function operatorId(faucetApiUrl: string, operatorKey: string): Promise<nu
  * concurrency (agents × one direct call ÷ concurrency). In the same run, the page's long tasks
  * (over 50 ms, from a PerformanceObserver) and the most table rows the DOM held.
  */
-export async function measureIncidentRun({ browser, consoleUrl, faucetUrl, faucetApiUrl, agents, latencyMs, concurrency, busy = false }: IncidentOptions): Promise<IncidentRun> {
+export async function measureIncidentRun({
+  browser,
+  consoleUrl,
+  faucetUrl,
+  faucetApiUrl,
+  agents,
+  latencyMs,
+  concurrency,
+  busy = false,
+}: IncidentOptions): Promise<IncidentRun> {
   const fleet = await newOperator(faucetApiUrl, "Bench incident operator", agents);
   const direct = await newOperator(faucetApiUrl, "Bench incident direct operator", 20);
   const background = busy ? await newOperator(faucetApiUrl, "Bench incident background operator", agents) : null;
@@ -55,7 +64,10 @@ export async function measureIncidentRun({ browser, consoleUrl, faucetUrl, fauce
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const backgroundContext = background ? await browser.newContext({ viewport: { width: 1280, height: 800 } }) : null;
     try {
-      const backgroundRun = background && backgroundContext ? await startBackgroundRun(backgroundContext, consoleUrl, background.operatorKey, agents) : null;
+      const backgroundRun =
+        background && backgroundContext
+          ? await startBackgroundRun(backgroundContext, consoleUrl, background.operatorKey, agents)
+          : null;
       const page = await context.newPage();
       await page.addInitScript(() => {
         const marks = { longTasks: [] as number[], maxRows: 0 };
@@ -76,12 +88,16 @@ export async function measureIncidentRun({ browser, consoleUrl, faucetUrl, fauce
       const confirm = page.getByRole("button", { name: `Rotate ${agents} keys` });
       await confirm.waitFor();
       // Long tasks before the run (loading, sign-in) are not the run's.
-      await page.evaluate(() => ((window as unknown as { __incident: { longTasks: number[] } }).__incident.longTasks.length = 0));
+      await page.evaluate(
+        () => ((window as unknown as { __incident: { longTasks: number[] } }).__incident.longTasks.length = 0),
+      );
       const start = performance.now();
       await confirm.click();
       await page.getByRole("dialog", { name: "New API keys" }).waitFor({ timeout: 10 * 60_000 });
       const wallMs = performance.now() - start;
-      const marks = await page.evaluate(() => (window as unknown as { __incident: { longTasks: number[]; maxRows: number } }).__incident);
+      const marks = await page.evaluate(
+        () => (window as unknown as { __incident: { longTasks: number[]; maxRows: number } }).__incident,
+      );
       await backgroundRun;
       return {
         agents,
@@ -103,7 +119,12 @@ export async function measureIncidentRun({ browser, consoleUrl, faucetUrl, fauce
 }
 
 /** Signs in as `operatorKey` and starts a bulk rotation of all its agents; resolves when its keys are revealed. */
-async function startBackgroundRun(context: BrowserContext, consoleUrl: string, operatorKey: string, agents: number): Promise<Promise<void>> {
+async function startBackgroundRun(
+  context: BrowserContext,
+  consoleUrl: string,
+  operatorKey: string,
+  agents: number,
+): Promise<Promise<void>> {
   const page = await context.newPage();
   await page.goto(`${consoleUrl}/`);
   await page.getByLabel("Operator API key").fill(operatorKey);

@@ -16,6 +16,8 @@ export function rotationFiles(): { files: string[]; missing: string[] } {
   const end = readme.indexOf(END);
   if (start < 0 || end < start) throw new Error(`README.md has no ${START} … ${END} list`);
   // A file passed on the way there and back again counts once.
-  const files = [...new Set([...readme.slice(start, end).matchAll(/`([\w@()[\]./-]+\.tsx?)`/g)].map((match) => match[1] ?? ""))];
+  const files = [
+    ...new Set([...readme.slice(start, end).matchAll(/`([\w@()[\]./-]+\.tsx?)`/g)].map((match) => match[1] ?? "")),
+  ];
   return { files, missing: files.filter((file) => !existsSync(join(REPO, file))) };
 }

@@ -56,27 +56,53 @@ export async function measureRotationOverhead(options: {
   let cookie = await signIn(browser, consoleUrl, operator.operatorKey);
   const rotate = actionId(distDir, "lib/actions/rotate-agent-key.ts", "rotateAgentKey");
   // The floor app's bundler root is "/" (see its next.config), so its manifest names files from there.
-  const floorRotate = actionId(floor.distDir, relative("/", join(dirname(floor.distDir), "app", "rotate-agent-key.ts")), "rotateAgentKey");
+  const floorRotate = actionId(
+    floor.distDir,
+    relative("/", join(dirname(floor.distDir), "app", "rotate-agent-key.ts")),
+    "rotateAgentKey",
+  );
   let floorCookie = "";
 
   const viaConsole = async (agentId: number) => {
-    const reply = await callAction(`${consoleUrl}/agents`, rotate, [{ agentId, attemptId: randomUUID(), knownRotationAt: null, ownAttemptId: null }], cookie);
+    const reply = await callAction(
+      `${consoleUrl}/agents`,
+      rotate,
+      [{ agentId, attemptId: randomUUID(), knownRotationAt: null, ownAttemptId: null }],
+      cookie,
+    );
     const result = reply.result as { ok?: unknown; code?: unknown } | undefined;
-    if (reply.status !== 200 || result?.ok !== true) throw new Error(`console rotation failed: HTTP ${reply.status}, ${JSON.stringify(result)}`);
+    if (reply.status !== 200 || result?.ok !== true)
+      throw new Error(`console rotation failed: HTTP ${reply.status}, ${JSON.stringify(result)}`);
     if (reply.sessionCookie) cookie = reply.sessionCookie;
   };
   const viaFloor = async (agentId: number) => {
-    const reply = await callAction(`${floor.url}/`, floorRotate, [{ agentId }], floorCookie, new URL(floor.url).origin, "floor_rotated_at");
+    const reply = await callAction(
+      `${floor.url}/`,
+      floorRotate,
+      [{ agentId }],
+      floorCookie,
+      new URL(floor.url).origin,
+      "floor_rotated_at",
+    );
     const result = reply.result as { ok?: unknown; apiKey?: unknown } | undefined;
-    if (reply.status !== 200 || result?.ok !== true || typeof result.apiKey !== "string") throw new Error(`floor rotation failed: HTTP ${reply.status}, ${JSON.stringify(result)}`);
+    if (reply.status !== 200 || result?.ok !== true || typeof result.apiKey !== "string")
+      throw new Error(`floor rotation failed: HTTP ${reply.status}, ${JSON.stringify(result)}`);
     if (!reply.sessionCookie) throw new Error("the floor app set no cookie");
     floorCookie = reply.sessionCookie;
   };
   const refused = async () => {
-    const reply = await callAction(`${consoleUrl}/agents`, rotate, [{ agentId: 1, attemptId: randomUUID(), knownRotationAt: null, ownAttemptId: null }], cookie, null);
-    if ((reply.result as { code?: unknown } | undefined)?.code !== "forbidden_origin") throw new Error(`a missing Origin was not refused: ${JSON.stringify(reply.result)}`);
+    const reply = await callAction(
+      `${consoleUrl}/agents`,
+      rotate,
+      [{ agentId: 1, attemptId: randomUUID(), knownRotationAt: null, ownAttemptId: null }],
+      cookie,
+      null,
+    );
+    if ((reply.result as { code?: unknown } | undefined)?.code !== "forbidden_origin")
+      throw new Error(`a missing Origin was not refused: ${JSON.stringify(reply.result)}`);
   };
-  const direct = (agentId: number) => faucetOk(apiUrl, { action: "regenerate_agent_key", api_key: operator.operatorKey, agent_id: agentId });
+  const direct = (agentId: number) =>
+    faucetOk(apiUrl, { action: "regenerate_agent_key", api_key: operator.operatorKey, agent_id: agentId });
 
   const actionMs: number[] = [];
   const floorMs: number[] = [];

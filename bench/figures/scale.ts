@@ -9,7 +9,11 @@ export type SignedInConsole = { url: string; cookie: string };
  * before each round (e.g. longer than the 2 s for which page requests reuse a list); the
  * first `warmUp` rounds are not counted.
  */
-export async function interleavedMedians(requests: [() => Promise<number | void>, () => Promise<number | void>], samples: number, { gapMs = 0, warmUp = 3 } = {}): Promise<[number, number]> {
+export async function interleavedMedians(
+  requests: [() => Promise<number | void>, () => Promise<number | void>],
+  samples: number,
+  { gapMs = 0, warmUp = 3 } = {},
+): Promise<[number, number]> {
   const times: [number[], number[]] = [[], []];
   for (let index = 0; index < samples + warmUp; index++) {
     if (gapMs > 0) await new Promise((resolve) => setTimeout(resolve, gapMs));
@@ -64,7 +68,11 @@ const FIRST_ROW_PROBE = () => {
 };
 
 /** Median time until rows are visible in chromium, a fresh context per load, consoles interleaved. */
-export async function rowsVisibleMs(browser: Browser, consoles: [SignedInConsole, SignedInConsole], loads: number): Promise<[number, number]> {
+export async function rowsVisibleMs(
+  browser: Browser,
+  consoles: [SignedInConsole, SignedInConsole],
+  loads: number,
+): Promise<[number, number]> {
   const times: [number[], number[]] = [[], []];
   for (let index = 0; index < loads + 1; index++) {
     for (const [which, { url, cookie }] of consoles.entries()) {
@@ -111,11 +119,15 @@ export async function scrollRows(browser: Browser, console: SignedInConsole, las
     await page.getByRole("columnheader", { name: "Name" }).hover();
     const scroller = page.locator("[data-testid='agents-scroller']");
     for (let step = 0; step < 1_000; step++) {
-      const atEnd = await scroller.evaluate((element) => element.scrollTop + element.clientHeight >= element.scrollHeight - 1);
+      const atEnd = await scroller.evaluate(
+        (element) => element.scrollTop + element.clientHeight >= element.scrollHeight - 1,
+      );
       if (atEnd) break;
       await page.mouse.wheel(0, 4_000);
     }
-    const { ms: endRowsVisibleMs } = await timed(() => page.getByRole("rowheader", { name: lastName, exact: true }).waitFor({ timeout: 60_000 }));
+    const { ms: endRowsVisibleMs } = await timed(() =>
+      page.getByRole("rowheader", { name: lastName, exact: true }).waitFor({ timeout: 60_000 }),
+    );
     const sampled = await probe.evaluate((sample) => ({ ...sample }));
     const reachedEnd = await page.getByRole("rowheader", { name: lastName, exact: true }).isVisible();
     return { maxRows: sampled.max, samples: sampled.samples, reachedEnd, endRowsVisibleMs };

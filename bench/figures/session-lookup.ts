@@ -9,7 +9,12 @@ import { percentile, timed } from "../lib/stats";
 
 type Percentiles = { p50: number; p95: number };
 export type LookupInProcess = Percentiles & { engine: string; samples: number; p99: number };
-export type LookupOverHttp = { samples: number; noCookieMs: Percentiles; unknownSessionMs: Percentiles; addedP50Ms: number };
+export type LookupOverHttp = {
+  samples: number;
+  noCookieMs: Percentiles;
+  unknownSessionMs: Percentiles;
+  addedP50Ms: number;
+};
 
 /**
  * Figure 8a, in process: the session lookup every request makes (lookupSessionRecord: a
@@ -19,11 +24,15 @@ export type LookupOverHttp = { samples: number; noCookieMs: Percentiles; unknown
  * 1 ms target: over HTTP one request's noise on this shared machine is larger than the lookup.
  */
 export async function measureLookupInProcess(env: Record<string, string>, samples = 2_000): Promise<LookupInProcess> {
-  const { stdout } = await promisify(execFile)(join(REPO, "node_modules", ".bin", "tsx"), ["--conditions=react-server", "bench/probes/session-lookup.ts"], {
-    cwd: REPO,
-    env: { ...process.env, ...env, BENCH_LOOKUP_SAMPLES: String(samples) },
-    timeout: 300_000,
-  });
+  const { stdout } = await promisify(execFile)(
+    join(REPO, "node_modules", ".bin", "tsx"),
+    ["--conditions=react-server", "bench/probes/session-lookup.ts"],
+    {
+      cwd: REPO,
+      env: { ...process.env, ...env, BENCH_LOOKUP_SAMPLES: String(samples) },
+      timeout: 300_000,
+    },
+  );
   const line = stdout.trim().split("\n").at(-1) ?? "";
   return JSON.parse(line) as LookupInProcess;
 }
@@ -36,13 +45,25 @@ export async function measureLookupInProcess(env: Record<string, string>, sample
  * (microseconds) and the faucet's list, which would drown the difference: hence the unknown row.
  * Interleaved, the order alternating each round.
  */
-export async function measureLookupOverHttp(consoleUrl: string, sessionSecret: string, samples: number): Promise<LookupOverHttp> {
+export async function measureLookupOverHttp(
+  consoleUrl: string,
+  sessionSecret: string,
+  samples: number,
+): Promise<LookupOverHttp> {
   const seal = await sealSession(
-    { sessionId: randomBytes(16).toString("base64url"), sessionKey: randomBytes(32).toString("base64url"), operatorCooldownUntil: null, agentCooldowns: [] },
+    {
+      sessionId: randomBytes(16).toString("base64url"),
+      sessionKey: randomBytes(32).toString("base64url"),
+      operatorCooldownUntil: null,
+      agentCooldowns: [],
+    },
     parseSessionSecret(sessionSecret),
   );
   const get = (cookie: string | null) => async () => {
-    const response = await fetch(`${consoleUrl}/api/agents?offset=0&limit=100`, { headers: cookie ? { cookie } : {}, redirect: "manual" });
+    const response = await fetch(`${consoleUrl}/api/agents?offset=0&limit=100`, {
+      headers: cookie ? { cookie } : {},
+      redirect: "manual",
+    });
     await response.arrayBuffer();
     if (response.status !== 401) throw new Error(`/api/agents answered HTTP ${response.status}, expected 401`);
   };

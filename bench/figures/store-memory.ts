@@ -34,7 +34,10 @@ export function groupRssMb(pid: number): number {
 export function groupPeakRssMb(pid: number): number {
   const out = execFileSync("ps", ["-o", "pid=", "-g", String(pid)], { encoding: "utf8" });
   let kb = 0;
-  for (const member of out.split("\n").map((line) => line.trim()).filter(Boolean)) {
+  for (const member of out
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean)) {
     try {
       const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${member}/status`, "utf8"));
       kb += Number(match?.[1] ?? 0);
@@ -70,7 +73,12 @@ ${IDLE}`;
  * whose memory the process keeps until it restarts: reported apart) and each having answered one request; `pgliteStoreDir` is the PGlite console's store, copied (the
  * original stays locked by its console) for the bare process to open.
  */
-export async function measureStoreMemory(options: { consolePglite: Tracked; consolePostgres: Tracked; pgliteStoreDir: string; scratchDir: string }): Promise<StoreMemory> {
+export async function measureStoreMemory(options: {
+  consolePglite: Tracked;
+  consolePostgres: Tracked;
+  pgliteStoreDir: string;
+  scratchDir: string;
+}): Promise<StoreMemory> {
   const consolePgliteMb = await settledRssMb(options.consolePglite.pid);
   const consolePostgresMb = await settledRssMb(options.consolePostgres.pid);
   const copy = join(options.scratchDir, "pglite-copy");
@@ -78,14 +86,32 @@ export async function measureStoreMemory(options: { consolePglite: Tracked; cons
   mkdirSync(options.scratchDir, { recursive: true });
   cpSync(options.pgliteStoreDir, copy, { recursive: true });
   const bareNodeMb = await bareNodeRss("bare node", ["-e", IDLE], {}, options.scratchDir);
-  const bareNodePgliteMb = await bareNodeRss("bare node + PGlite", ["--input-type=module", "-e", PGLITE_IDLE], { BENCH_PGLITE_DIR: copy }, options.scratchDir);
+  const bareNodePgliteMb = await bareNodeRss(
+    "bare node + PGlite",
+    ["--input-type=module", "-e", PGLITE_IDLE],
+    { BENCH_PGLITE_DIR: copy },
+    options.scratchDir,
+  );
   rmSync(copy, { recursive: true, force: true });
   const storeAddsMb = consolePgliteMb - consolePostgresMb;
   const pgliteFloorMb = bareNodePgliteMb - bareNodeMb;
-  return { consolePgliteMb, consolePostgresMb, bareNodeMb, bareNodePgliteMb, storeAddsMb, pgliteFloorMb, ratio: storeAddsMb / pgliteFloorMb };
+  return {
+    consolePgliteMb,
+    consolePostgresMb,
+    bareNodeMb,
+    bareNodePgliteMb,
+    storeAddsMb,
+    pgliteFloorMb,
+    ratio: storeAddsMb / pgliteFloorMb,
+  };
 }
 
-async function bareNodeRss(name: string, args: string[], env: Record<string, string>, scratchDir: string): Promise<number> {
+async function bareNodeRss(
+  name: string,
+  args: string[],
+  env: Record<string, string>,
+  scratchDir: string,
+): Promise<number> {
   const logFile = join(scratchDir, `${name.replaceAll(/[^a-z]+/g, "-")}.log`);
   const tracked = startProcess(name, process.execPath, args, { cwd: REPO, env: { ...process.env, ...env }, logFile });
   try {

@@ -12,12 +12,21 @@ export type StoreStatements = { engine: string; statements: number; transactions
  */
 export async function measureStoreStatements(logDir: string): Promise<StoreStatements[]> {
   const logFile = join(logDir, "store-statements.log");
-  await runToCompletion("vitest (statements per rotation)", join(REPO, "node_modules", ".bin", "vitest"), ["run", "lib/changes/run-change.store.test.ts", "-t", "one agent rotation sends"], {
-    cwd: REPO,
-    env: { ...process.env },
-    logFile,
-  });
-  const counts = [...readFileSync(logFile, "utf8").matchAll(/(pglite|postgres): one agent rotation sent (\d+) statements in (\d+) transactions/g)].map((match) => ({
+  await runToCompletion(
+    "vitest (statements per rotation)",
+    join(REPO, "node_modules", ".bin", "vitest"),
+    ["run", "lib/changes/run-change.store.test.ts", "-t", "one agent rotation sends"],
+    {
+      cwd: REPO,
+      env: { ...process.env },
+      logFile,
+    },
+  );
+  const counts = [
+    ...readFileSync(logFile, "utf8").matchAll(
+      /(pglite|postgres): one agent rotation sent (\d+) statements in (\d+) transactions/g,
+    ),
+  ].map((match) => ({
     engine: match[1] ?? "",
     statements: Number(match[2]),
     transactions: Number(match[3]),

@@ -34,7 +34,10 @@ export async function measureThroughput(options: {
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ action: "list_agents", api_key: operatorKey }),
   };
-  const answerBytes = { console: await answerSize(consoleTarget, agents), faucet: await answerSize(faucetTarget, agents) };
+  const answerBytes = {
+    console: await answerSize(consoleTarget, agents),
+    faucet: await answerSize(faucetTarget, agents),
+  };
 
   const runs: { console: LoadResult[]; faucet: LoadResult[] } = { console: [], faucet: [] };
   const sliceSeconds = Math.max(1, Math.round(seconds / slices));
@@ -47,16 +50,31 @@ export async function measureThroughput(options: {
   }
   const consoleResult = combine(runs.console);
   const faucetResult = combine(runs.faucet);
-  return { console: consoleResult, faucet: faucetResult, ratio: consoleResult.requestsPerSecond / faucetResult.requestsPerSecond, answerBytes, slices };
+  return {
+    console: consoleResult,
+    faucet: faucetResult,
+    ratio: consoleResult.requestsPerSecond / faucetResult.requestsPerSecond,
+    answerBytes,
+    slices,
+  };
 }
 
 /** One request first: it must answer 2xx with `agents` agents, or the comparison is not like with like. */
-async function answerSize(target: { url: string; method?: "GET" | "POST"; headers: Record<string, string>; body?: string }, agents: number): Promise<number> {
-  const response = await fetch(target.url, { method: target.method ?? "GET", headers: target.headers, body: target.body, redirect: "manual" });
+async function answerSize(
+  target: { url: string; method?: "GET" | "POST"; headers: Record<string, string>; body?: string },
+  agents: number,
+): Promise<number> {
+  const response = await fetch(target.url, {
+    method: target.method ?? "GET",
+    headers: target.headers,
+    body: target.body,
+    redirect: "manual",
+  });
   const text = await response.text();
   if (!response.ok) throw new Error(`${target.url} answered HTTP ${response.status}`);
   const listed = (JSON.parse(text) as { agents?: unknown[] }).agents;
-  if (listed?.length !== agents) throw new Error(`${target.url} listed ${listed?.length ?? "no"} agents, not ${agents}`);
+  if (listed?.length !== agents)
+    throw new Error(`${target.url} listed ${listed?.length ?? "no"} agents, not ${agents}`);
   return Buffer.byteLength(text);
 }
 
@@ -66,7 +84,10 @@ function combine(results: LoadResult[]): LoadResult {
   return {
     requestsPerSecond: requests / seconds,
     // The slices' latencies cannot be merged exactly: the worst slice's is reported.
-    latencyMs: { p50: Math.max(...results.map((result) => result.latencyMs.p50)), p99: Math.max(...results.map((result) => result.latencyMs.p99)) },
+    latencyMs: {
+      p50: Math.max(...results.map((result) => result.latencyMs.p50)),
+      p99: Math.max(...results.map((result) => result.latencyMs.p99)),
+    },
     requests,
     errors: results.reduce((total, result) => total + result.errors, 0),
     non2xx: results.reduce((total, result) => total + result.non2xx, 0),

@@ -9,7 +9,16 @@ declare module "autocannon" {
     body?: string;
     timeout?: number;
   };
-  type Histogram = { average: number; mean: number; min: number; max: number; p50: number; p90: number; p99: number; total: number };
+  type Histogram = {
+    average: number;
+    mean: number;
+    min: number;
+    max: number;
+    p50: number;
+    p90: number;
+    p99: number;
+    total: number;
+  };
   type Result = {
     requests: Histogram;
     latency: Histogram;

@@ -22,11 +22,16 @@ export async function buildConsole(distDir: string, logDir: string): Promise<voi
       logFile: join(logDir, "build-console.log"),
     });
     // `npm run build`'s postbuild: the migrated store template a first start on a new data dir loads.
-    await runToCompletion("store template (console)", join(REPO, "node_modules", ".bin", "tsx"), ["--conditions=react-server", "scripts/make-store-template.ts"], {
-      cwd: REPO,
-      env: { ...process.env, NEXT_DIST_DIR: distDir },
-      logFile: join(logDir, "build-store-template.log"),
-    });
+    await runToCompletion(
+      "store template (console)",
+      join(REPO, "node_modules", ".bin", "tsx"),
+      ["--conditions=react-server", "scripts/make-store-template.ts"],
+      {
+        cwd: REPO,
+        env: { ...process.env, NEXT_DIST_DIR: distDir },
+        logFile: join(logDir, "build-store-template.log"),
+      },
+    );
   } finally {
     writeFileSync(tsconfig, original);
   }

@@ -41,17 +41,32 @@ function stopGroup(child: ChildProcess): Promise<void> {
 }
 
 /** Starts a long-running process; its output goes to `logFile`. */
-export function startProcess(name: string, command: string, args: string[], options: { env: NodeJS.ProcessEnv; logFile: string; cwd?: string }): Tracked {
+export function startProcess(
+  name: string,
+  command: string,
+  args: string[],
+  options: { env: NodeJS.ProcessEnv; logFile: string; cwd?: string },
+): Tracked {
   mkdirSync(dirname(options.logFile), { recursive: true });
   const log = openSync(options.logFile, "w");
-  const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ["ignore", log, log], detached: true });
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ["ignore", log, log],
+    detached: true,
+  });
   if (child.pid === undefined) throw new Error(`could not start ${name}`);
   running.add(child);
   return { name, pid: child.pid, stop: () => stopGroup(child) };
 }
 
 /** Runs a command to completion (a build); rejects with its log file's name on failure. */
-export function runToCompletion(name: string, command: string, args: string[], options: { env: NodeJS.ProcessEnv; logFile: string; cwd?: string }): Promise<void> {
+export function runToCompletion(
+  name: string,
+  command: string,
+  args: string[],
+  options: { env: NodeJS.ProcessEnv; logFile: string; cwd?: string },
+): Promise<void> {
   const tracked = startProcess(name, command, args, options);
   const child = [...running].find((candidate) => candidate.pid === tracked.pid);
   return new Promise((resolve, reject) => {

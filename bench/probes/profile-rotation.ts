@@ -30,11 +30,13 @@ function placeOf(frame: ProfileNode["callFrame"]): string {
   const { url, functionName } = frame;
   if (functionName === "(idle)") return "idle";
   if (functionName === "(garbage collector)") return "garbage collector";
-  if (url.includes("@electric-sql/pglite") || url.startsWith("wasm") || /^[0-9a-f]{8}$/.test(url)) return "PGlite (JS and wasm)";
+  if (url.includes("@electric-sql/pglite") || url.startsWith("wasm") || /^[0-9a-f]{8}$/.test(url))
+    return "PGlite (JS and wasm)";
   if (url.includes("node_modules/next/")) return "Next.js runtime";
   if (url.includes("node_modules/react")) return "React";
   if (url.includes(DIST_DIR)) return "the console's bundle (app, Drizzle, iron-session, React server)";
-  if (url.startsWith("node:") || !url.includes("/")) return `node: ${url.replace(/^node:/, "") || functionName || "native"}`;
+  if (url.startsWith("node:") || !url.includes("/"))
+    return `node: ${url.replace(/^node:/, "") || functionName || "native"}`;
   return url;
 }
 
@@ -55,11 +57,16 @@ async function main() {
     RATE_LIMIT_SIGN_INS: "100000",
   };
   const next = join(REPO, "node_modules", "next", "dist", "bin", "next");
-  const console_ = startProcess("console", process.execPath, ["--cpu-prof", `--cpu-prof-dir=${PROFILES}`, next, "start", "-H", "127.0.0.1", "-p", "4551"], {
-    cwd: REPO,
-    env,
-    logFile: join(DATA, "console.log"),
-  });
+  const console_ = startProcess(
+    "console",
+    process.execPath,
+    ["--cpu-prof", `--cpu-prof-dir=${PROFILES}`, next, "start", "-H", "127.0.0.1", "-p", "4551"],
+    {
+      cwd: REPO,
+      env,
+      logFile: join(DATA, "console.log"),
+    },
+  );
   const url = "http://127.0.0.1:4551";
   await waitForHttp(`${url}/`);
   const browser = await launchChromium();
@@ -71,7 +78,12 @@ async function main() {
   const times: number[] = [];
   for (const agentId of operator.agentIds) {
     const started = performance.now();
-    const reply = await callAction(`${url}/agents`, rotate, [{ agentId, attemptId: randomUUID(), knownRotationAt: null, ownAttemptId: null }], cookie);
+    const reply = await callAction(
+      `${url}/agents`,
+      rotate,
+      [{ agentId, attemptId: randomUUID(), knownRotationAt: null, ownAttemptId: null }],
+      cookie,
+    );
     times.push(performance.now() - started);
     if ((reply.result as { ok?: unknown } | undefined)?.ok !== true) throw new Error(JSON.stringify(reply.result));
     if (reply.sessionCookie) cookie = reply.sessionCookie;
@@ -100,9 +112,13 @@ async function main() {
     spent.set(sample.place, (spent.get(sample.place) ?? 0) + sample.us / 1000);
   }
   const busy = [...spent.values()].reduce((sum, value) => sum + value, 0);
-  console.log(`${ROTATIONS} rotations: p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms; console busy ${(busy / ROTATIONS).toFixed(1)} ms per rotation`);
+  console.log(
+    `${ROTATIONS} rotations: p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms; console busy ${(busy / ROTATIONS).toFixed(1)} ms per rotation`,
+  );
   for (const [place, ms] of [...spent.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15)) {
-    console.log(`${((100 * ms) / busy).toFixed(1).padStart(5)}%  ${(ms / ROTATIONS).toFixed(2).padStart(6)} ms/rotation  ${place}`);
+    console.log(
+      `${((100 * ms) / busy).toFixed(1).padStart(5)}%  ${(ms / ROTATIONS).toFixed(2).padStart(6)} ms/rotation  ${place}`,
+    );
   }
 }
 

@@ -16,7 +16,13 @@ const SAMPLES = Number(process.env.BENCH_LOOKUP_SAMPLES ?? 2_000);
 async function main() {
   const store = await getStore();
   const now = Date.now();
-  const { id, sessionKey } = await createSessionRecord({ operatorId: 1, operatorName: "Bench", operatorKey: "bench-operator-key-not-a-real-one", operatorKeyTail: "abcd", now });
+  const { id, sessionKey } = await createSessionRecord({
+    operatorId: 1,
+    operatorName: "Bench",
+    operatorKey: "bench-operator-key-not-a-real-one",
+    operatorKeyTail: "abcd",
+    now,
+  });
   const samples: number[] = [];
   for (let i = 0; i < WARM_UP + SAMPLES; i++) {
     const start = performance.now();
@@ -27,7 +33,15 @@ async function main() {
     if (i >= WARM_UP) samples.push(ms);
   }
   await closeStore();
-  console.log(JSON.stringify({ engine: store.engine, samples: SAMPLES, p50: percentile(samples, 50), p95: percentile(samples, 95), p99: percentile(samples, 99) }));
+  console.log(
+    JSON.stringify({
+      engine: store.engine,
+      samples: SAMPLES,
+      p50: percentile(samples, 50),
+      p95: percentile(samples, 95),
+      p99: percentile(samples, 99),
+    }),
+  );
 }
 
 main().catch((error: unknown) => {

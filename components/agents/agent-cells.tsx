@@ -43,7 +43,9 @@ export type AgentColumn = {
 
 export function StateBadge({ agent }: { agent: AgentRow }) {
   return (
-    <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${agent.isActive ? "bg-emerald-100 text-emerald-900" : "bg-slate-200 text-slate-700"}`}>
+    <span
+      className={`rounded-full px-2 py-0.5 text-xs font-medium ${agent.isActive ? "bg-emerald-100 text-emerald-900" : "bg-slate-200 text-slate-700"}`}
+    >
       {agent.isActive ? "Active" : "Inactive"}
     </span>
   );
@@ -90,7 +92,12 @@ export function RowActionsCell({ agent, handlers }: Omit<CellProps, "selected">)
   return (
     <div className="flex items-center justify-end gap-1">
       {/* prefetch off: a 10,000-row table must not prefetch a page per visible row. */}
-      <Link href={`/agents/${agent.id}/keys`} prefetch={false} aria-label={`Key history for ${agent.name}`} className="mr-2 text-sm text-blue-700 underline-offset-2 hover:underline">
+      <Link
+        href={`/agents/${agent.id}/keys`}
+        prefetch={false}
+        aria-label={`Key history for ${agent.name}`}
+        className="mr-2 text-sm text-blue-700 underline-offset-2 hover:underline"
+      >
         History
       </Link>
       <Button variant="secondary" onClick={() => handlers.onRotate(agent)} aria-label={`Rotate key for ${agent.name}`}>
@@ -122,7 +129,14 @@ function CooldownAndKeyCell({ agent }: { agent: AgentRow }) {
  * row has focus, and always in the row header's accessible name.
  */
 export const AGENT_COLUMNS: readonly AgentColumn[] = [
-  { key: "select", header: SelectAllHeader, width: "w-12", headerClass: "pl-4 pr-0", cellClass: "pl-4", Cell: SelectCell },
+  {
+    key: "select",
+    header: SelectAllHeader,
+    width: "w-12",
+    headerClass: "pl-4 pr-0",
+    cellClass: "pl-4",
+    Cell: SelectCell,
+  },
   {
     key: "name",
     header: "Name",
@@ -130,10 +144,18 @@ export const AGENT_COLUMNS: readonly AgentColumn[] = [
     rowHeader: true,
     // Focus anywhere in the row (its checkbox, link or buttons) unclamps the name over the next row.
     Cell: ({ agent }) => (
-      <span className="line-clamp-3 break-words leading-[18px] group-focus-within:relative group-focus-within:z-10 group-focus-within:line-clamp-none group-focus-within:bg-white">{agent.name}</span>
+      <span className="line-clamp-3 break-words leading-[18px] group-focus-within:relative group-focus-within:z-10 group-focus-within:line-clamp-none group-focus-within:bg-white">
+        {agent.name}
+      </span>
     ),
   },
-  { key: "id", header: "ID", width: "w-16", cellClass: "px-3 tabular-nums text-slate-600", Cell: ({ agent }) => agent.id },
+  {
+    key: "id",
+    header: "ID",
+    width: "w-16",
+    cellClass: "px-3 tabular-nums text-slate-600",
+    Cell: ({ agent }) => agent.id,
+  },
   {
     key: "balance",
     header: "Balance",
@@ -146,5 +168,11 @@ export const AGENT_COLUMNS: readonly AgentColumn[] = [
   { key: "key-age", header: "Key age", width: "w-24", cellClass: "px-3 text-slate-700", Cell: KeyAgeCell },
   { key: "flags", header: "Flags", width: "w-48", cellClass: "px-3", Cell: FlagList },
   { key: "cooldown", header: "Cooldown", width: "w-44", cellClass: "px-3", Cell: CooldownAndKeyCell },
-  { key: "actions", header: <span className="sr-only">Actions</span>, width: "w-60", cellClass: "px-4 text-right", Cell: RowActionsCell },
+  {
+    key: "actions",
+    header: <span className="sr-only">Actions</span>,
+    width: "w-60",
+    cellClass: "px-4 text-right",
+    Cell: RowActionsCell,
+  },
 ];

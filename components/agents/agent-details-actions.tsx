@@ -47,8 +47,11 @@ function Actions({ agent }: { agent: AgentRow }) {
     <div className="flex flex-wrap items-center gap-2" data-agent-id={agent.id}>
       <Button
         variant="secondary"
-        onClick={() => rotation.start({ kind: "agent", agentId: agent.id, name: agent.name, lastRotation: agent.lastRotation })}
-        aria-label={`Rotate key for ${agent.name}`}>
+        onClick={() =>
+          rotation.start({ kind: "agent", agentId: agent.id, name: agent.name, lastRotation: agent.lastRotation })
+        }
+        aria-label={`Rotate key for ${agent.name}`}
+      >
         Rotate key
       </Button>
       <RowActions agent={agent} onAction={(kind, target) => setChangeRequest({ kind, agent: target })} />
@@ -64,7 +67,13 @@ function Actions({ agent }: { agent: AgentRow }) {
           router.refresh();
         }}
       />
-      {rotation.revealed && <KeyRevealDialog revealed={rotation.revealed} onClose={rotation.finish} returnFocusTo={rotation.returnFocusTo} />}
+      {rotation.revealed && (
+        <KeyRevealDialog
+          revealed={rotation.revealed}
+          onClose={rotation.finish}
+          returnFocusTo={rotation.returnFocusTo}
+        />
+      )}
       {lifecycleParts.status === "ready" && (
         <lifecycleParts.module.AgentChangeDialog
           request={changeRequest}

@@ -12,7 +12,14 @@ export function KeyAgeCell({ agent }: { agent: AgentRow }) {
   const now = useNowReader()();
   const since = keySince(agent);
   return (
-    <span className="tabular-nums" title={since === null ? "The faucet did not say when this agent was created" : `Key made ${new Date(since).toISOString().slice(0, 10)}`}>
+    <span
+      className="tabular-nums"
+      title={
+        since === null
+          ? "The faucet did not say when this agent was created"
+          : `Key made ${new Date(since).toISOString().slice(0, 10)}`
+      }
+    >
       {formatKeyAge(since, now)}
     </span>
   );
@@ -22,9 +29,17 @@ export function KeyAgeCell({ agent }: { agent: AgentRow }) {
 export function FlagList({ agent, className = "" }: { agent: AgentRow; className?: string }) {
   if (agent.flags.length === 0) return null;
   return (
-    <ul aria-label={`Needs attention: ${agent.name}`} className={`flex flex-col gap-0.5 text-xs leading-4 ${className}`}>
+    <ul
+      aria-label={`Needs attention: ${agent.name}`}
+      className={`flex flex-col gap-0.5 text-xs leading-4 ${className}`}
+    >
       {agent.flags.map((flag) => (
-        <li key={flag.kind} data-flag={flag.kind} className="truncate font-medium text-amber-900" title={flagLabel(flag)}>
+        <li
+          key={flag.kind}
+          data-flag={flag.kind}
+          className="truncate font-medium text-amber-900"
+          title={flagLabel(flag)}
+        >
           <span aria-hidden="true">⚠ </span>
           {flagLabel(flag)}
         </li>

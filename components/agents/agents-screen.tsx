@@ -2,7 +2,13 @@
 
 import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { PAGE_SIZE, type AgentRow, type AgentsPage, type AgentsViewState, type LastRotation } from "@/lib/agents/agents-view";
+import {
+  PAGE_SIZE,
+  type AgentRow,
+  type AgentsPage,
+  type AgentsViewState,
+  type LastRotation,
+} from "@/lib/agents/agents-view";
 import { ConfirmRotationDialog } from "@/components/keys/confirm-rotation-dialog";
 import { KeyRevealDialog } from "@/components/keys/key-reveal-dialog";
 import { HandoffsPanel } from "@/components/handoff/handoffs-panel";
@@ -44,12 +50,19 @@ function pagesInRange(first: number, last: number): number[] {
 
 type RotationPatch = { cooldownUntil: number; keyTail: string | null; lastRotation: LastRotation };
 
-function patchPages(page: AgentsPage | undefined, target: RotationTarget, { cooldownUntil, keyTail, lastRotation }: RotationPatch): AgentsPage | undefined {
+function patchPages(
+  page: AgentsPage | undefined,
+  target: RotationTarget,
+  { cooldownUntil, keyTail, lastRotation }: RotationPatch,
+): AgentsPage | undefined {
   if (!page) return page;
-  if (target.kind === "operator") return { ...page, operator: { ...page.operator, cooldownUntil, keyTail, lastRotation } };
+  if (target.kind === "operator")
+    return { ...page, operator: { ...page.operator, cooldownUntil, keyTail, lastRotation } };
   return {
     ...page,
-    agents: page.agents.map((agent) => (agent.id === target.agentId ? { ...agent, cooldownUntil, rotatedKeyTail: keyTail, lastRotation } : agent)),
+    agents: page.agents.map((agent) =>
+      agent.id === target.agentId ? { ...agent, cooldownUntil, rotatedKeyTail: keyTail, lastRotation } : agent,
+    ),
   };
 }
 
@@ -57,7 +70,10 @@ function patchPages(page: AgentsPage | undefined, target: RotationTarget, { cool
 function patchRow(page: AgentsPage | undefined, agentId: number, change: RowChange): AgentsPage | undefined {
   if (!page) return page;
   if ("deleted" in change) return { ...page, agents: page.agents.filter((agent) => agent.id !== agentId) };
-  return { ...page, agents: page.agents.map((agent) => (agent.id === agentId ? { ...agent, ...change.patch } : agent)) };
+  return {
+    ...page,
+    agents: page.agents.map((agent) => (agent.id === agentId ? { ...agent, ...change.patch } : agent)),
+  };
 }
 
 function AgentsConsole({ initialView, bulkConcurrency }: { initialView: AgentsViewState; bulkConcurrency: number }) {
@@ -72,7 +88,9 @@ function AgentsConsole({ initialView, bulkConcurrency }: { initialView: AgentsVi
       syncClock(serverNow);
       // This page now knows of its own rotation: a second confirmation from it is not "elsewhere".
       const lastRotation = { at: rotatedAt, sessionLabel };
-      queryClient.setQueriesData<AgentsPage>({ queryKey: ["agents"] }, (page) => patchPages(page, target, { cooldownUntil, keyTail, lastRotation }));
+      queryClient.setQueriesData<AgentsPage>({ queryKey: ["agents"] }, (page) =>
+        patchPages(page, target, { cooldownUntil, keyTail, lastRotation }),
+      );
     },
     // Refetching only now: a refetch while the key is shown must not disturb the dialog.
     onFinished: () => {
@@ -93,7 +111,12 @@ function AgentsConsole({ initialView, bulkConcurrency }: { initialView: AgentsVi
   const refreshAgents = useCallback(() => void queryClient.invalidateQueries({ queryKey: ["agents"] }), [queryClient]);
   const onCreated = (created: CreatedAgent) => {
     setCreating(false);
-    setCreatedKey({ target: { kind: "agent", agentId: created.agentId, name: created.name, lastRotation: null }, apiKey: created.apiKey, cooldownUntil: null, warning: null });
+    setCreatedKey({
+      target: { kind: "agent", agentId: created.agentId, name: created.name, lastRotation: null },
+      apiKey: created.apiKey,
+      cooldownUntil: null,
+      warning: null,
+    });
   };
   const onChanged = (agentId: number, change: RowChange) => {
     // Cancelled first: a refetch already under way must not put the old state back.
@@ -102,7 +125,11 @@ function AgentsConsole({ initialView, bulkConcurrency }: { initialView: AgentsVi
   };
   const startChange = useCallback((kind: AgentChangeKind, agent: AgentRow) => setChangeRequest({ kind, agent }), []);
 
-  const { pages, firstPage, error, isFetching, updatedAt, refetch } = useAgentPages(view, pageIndexes, rotation.revealed !== null || createdKey !== null);
+  const { pages, firstPage, error, isFetching, updatedAt, refetch } = useAgentPages(
+    view,
+    pageIndexes,
+    rotation.revealed !== null || createdKey !== null,
+  );
   useEffect(() => {
     if (firstPage) syncClock(firstPage.serverNow);
   }, [firstPage, syncClock]);
@@ -130,7 +157,8 @@ function AgentsConsole({ initialView, bulkConcurrency }: { initialView: AgentsVi
 
   const { start: startRotation } = rotation;
   const startAgentRotation = useCallback(
-    (agent: AgentRow) => startRotation({ kind: "agent", agentId: agent.id, name: agent.name, lastRotation: agent.lastRotation }),
+    (agent: AgentRow) =>
+      startRotation({ kind: "agent", agentId: agent.id, name: agent.name, lastRotation: agent.lastRotation }),
     [startRotation],
   );
 
@@ -144,7 +172,9 @@ function AgentsConsole({ initialView, bulkConcurrency }: { initialView: AgentsVi
       isSelected: (agentId) => isSelected(selection, agentId),
       allMatching: selection.kind === "all",
       toggleAllMatching: () =>
-        setSelection((current) => (current.kind === "all" ? NOTHING_SELECTED : { kind: "all", view, matching, except: new Set() })),
+        setSelection((current) =>
+          current.kind === "all" ? NOTHING_SELECTED : { kind: "all", view, matching, except: new Set() },
+        ),
     }),
     [selection, view, matching],
   );
@@ -152,7 +182,10 @@ function AgentsConsole({ initialView, bulkConcurrency }: { initialView: AgentsVi
   if (!shownPage) {
     if (error) {
       return (
-        <div role="alert" className="flex flex-col items-start gap-3 rounded-lg border border-red-300 bg-red-50 p-6 text-red-900">
+        <div
+          role="alert"
+          className="flex flex-col items-start gap-3 rounded-lg border border-red-300 bg-red-50 p-6 text-red-900"
+        >
           <h1 className="text-lg font-semibold">The agents could not be loaded</h1>
           <p className="text-sm">{error.message}</p>
           <Button onClick={() => void refetch()} disabled={isFetching}>
@@ -179,12 +212,21 @@ function AgentsConsole({ initialView, bulkConcurrency }: { initialView: AgentsVi
           onPointerEnter={lifecycle.load}
           onFocus={lifecycle.load}
           onClick={startCreating}
-          aria-busy={creating && lifecycleParts.status === "loading"}>
+          aria-busy={creating && lifecycleParts.status === "loading"}
+        >
           New agent
         </Button>
       </div>
-      <HandoffsPanel onRotateAgain={({ agentId, name }) => rotation.start({ kind: "agent", agentId, name, lastRotation: null })} />
-      <AgentsToolbar view={view} onChange={changeView} matching={shownPage.matching} total={shownPage.total} needsAttention={shownPage.needsAttention} />
+      <HandoffsPanel
+        onRotateAgain={({ agentId, name }) => rotation.start({ kind: "agent", agentId, name, lastRotation: null })}
+      />
+      <AgentsToolbar
+        view={view}
+        onChange={changeView}
+        matching={shownPage.matching}
+        total={shownPage.total}
+        needsAttention={shownPage.needsAttention}
+      />
       <IncidentMode
         selection={selection}
         onClearSelection={() => setSelection(NOTHING_SELECTED)}
@@ -194,7 +236,9 @@ function AgentsConsole({ initialView, bulkConcurrency }: { initialView: AgentsVi
       {shownPage.total === 0 ? (
         <FirstRun onCreate={startCreating} busy={creating && lifecycleParts.status === "loading"} />
       ) : shownPage.matching === 0 ? (
-        <p className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-700">No agents match this search and filter.</p>
+        <p className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-700">
+          No agents match this search and filter.
+        </p>
       ) : (
         // A new view starts at its top, with a fresh virtualiser.
         <AgentsTable
@@ -231,7 +275,14 @@ function AgentsConsole({ initialView, bulkConcurrency }: { initialView: AgentsVi
           }}
         />
       )}
-      {creating && <LoadFailedDialog what={LIFECYCLE_NAME} state={lifecycleParts} onRetry={lifecycle.retry} onCancel={() => setCreating(false)} />}
+      {creating && (
+        <LoadFailedDialog
+          what={LIFECYCLE_NAME}
+          state={lifecycleParts}
+          onRetry={lifecycle.retry}
+          onCancel={() => setCreating(false)}
+        />
+      )}
       {createdKey && (
         <KeyRevealDialog
           revealed={createdKey}
@@ -256,7 +307,13 @@ function AgentsConsole({ initialView, bulkConcurrency }: { initialView: AgentsVi
           }}
         />
       )}
-      {rotation.revealed && <KeyRevealDialog revealed={rotation.revealed} onClose={rotation.finish} returnFocusTo={rotation.returnFocusTo} />}
+      {rotation.revealed && (
+        <KeyRevealDialog
+          revealed={rotation.revealed}
+          onClose={rotation.finish}
+          returnFocusTo={rotation.returnFocusTo}
+        />
+      )}
     </div>
   );
 }

@@ -4,7 +4,15 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { memo, useEffect, useRef } from "react";
 import type { AgentRow } from "@/lib/agents/agents-view";
 import { FlagList, KeyAgeCell } from "./agent-flags";
-import { AGENT_COLUMNS, CooldownCell, LastRotationCell, RowActionsCell, SelectCell, StateBadge, type RowHandlers } from "./agent-cells";
+import {
+  AGENT_COLUMNS,
+  CooldownCell,
+  LastRotationCell,
+  RowActionsCell,
+  SelectCell,
+  StateBadge,
+  type RowHandlers,
+} from "./agent-cells";
 import { formatSats } from "./format-sats";
 import { useNarrowScreen } from "./use-narrow-screen";
 
@@ -58,7 +66,11 @@ function useAgentVirtualizer({ rowCount, onVisibleRangeChange }: AgentsTableProp
 function AgentRows(props: AgentsTableProps) {
   const { scroller, items, paddingTop, paddingBottom } = useAgentVirtualizer(props, ROW_HEIGHT);
   return (
-    <div ref={scroller} className="max-h-[70vh] overflow-auto rounded-lg border border-slate-200 bg-white" data-testid="agents-scroller">
+    <div
+      ref={scroller}
+      className="max-h-[70vh] overflow-auto rounded-lg border border-slate-200 bg-white"
+      data-testid="agents-scroller"
+    >
       {/* Fixed column widths: a timer or key tail appearing in one row must not shift every column. */}
       <table className="w-full min-w-[72rem] table-fixed border-collapse text-left text-sm">
         <caption className="sr-only">Agents of this operator</caption>
@@ -81,7 +93,14 @@ function AgentRows(props: AgentsTableProps) {
           {items.map((item) => {
             const agent = props.rowAt(item.index);
             return agent ? (
-              <AgentTableRow key={agent.id} agent={agent} selected={props.selection.isSelected(agent.id)} onRotate={props.onRotate} onAction={props.onAction} onToggle={props.onToggle} />
+              <AgentTableRow
+                key={agent.id}
+                agent={agent}
+                selected={props.selection.isSelected(agent.id)}
+                onRotate={props.onRotate}
+                onAction={props.onAction}
+                onToggle={props.onToggle}
+              />
             ) : (
               <tr key={`loading-${item.index}`} className="h-[57px] border-t border-slate-100" aria-busy="true">
                 <td colSpan={AGENT_COLUMNS.length} className="px-4">
@@ -122,13 +141,24 @@ const AgentTableRow = memo(function AgentTableRow({ agent, selected, onRotate, o
 function AgentCards(props: AgentsTableProps) {
   const { scroller, items, paddingTop, paddingBottom } = useAgentVirtualizer(props, CARD_HEIGHT);
   return (
-    <div ref={scroller} className="max-h-[70vh] overflow-y-auto overflow-x-hidden rounded-lg border border-slate-200 bg-white" data-testid="agents-scroller">
+    <div
+      ref={scroller}
+      className="max-h-[70vh] overflow-y-auto overflow-x-hidden rounded-lg border border-slate-200 bg-white"
+      data-testid="agents-scroller"
+    >
       <ul aria-label="Agents of this operator" className="text-sm">
         {paddingTop > 0 && <li aria-hidden="true" style={{ height: paddingTop }} />}
         {items.map((item) => {
           const agent = props.rowAt(item.index);
           return agent ? (
-            <AgentCard key={agent.id} agent={agent} selected={props.selection.isSelected(agent.id)} onRotate={props.onRotate} onAction={props.onAction} onToggle={props.onToggle} />
+            <AgentCard
+              key={agent.id}
+              agent={agent}
+              selected={props.selection.isSelected(agent.id)}
+              onRotate={props.onRotate}
+              onAction={props.onAction}
+              onToggle={props.onToggle}
+            />
           ) : (
             <li key={`loading-${item.index}`} className="h-[196px] border-t border-slate-100 p-4" aria-busy="true">
               <span className="block h-3 w-1/3 animate-pulse rounded bg-slate-200" />
@@ -145,7 +175,10 @@ function AgentCards(props: AgentsTableProps) {
 const AgentCard = memo(function AgentCard({ agent, selected, onRotate, onAction, onToggle }: ItemProps) {
   const handlers = { onRotate, onAction, onToggle };
   return (
-    <li className="flex h-[196px] flex-col gap-1 overflow-hidden border-t border-slate-100 px-4 py-3 first:border-t-0" data-agent-id={agent.id}>
+    <li
+      className="flex h-[196px] flex-col gap-1 overflow-hidden border-t border-slate-100 px-4 py-3 first:border-t-0"
+      data-agent-id={agent.id}
+    >
       <div className="flex min-w-0 items-center justify-between gap-2">
         <span className="flex min-w-0 items-center gap-2">
           <SelectCell agent={agent} handlers={handlers} selected={selected} />

@@ -3,7 +3,13 @@
 import { useEffect, useState } from "react";
 import { FILTERS, type AgentsViewState } from "@/lib/agents/agents-view";
 
-type AgentsToolbarProps = { view: AgentsViewState; onChange: (view: AgentsViewState) => void; matching: number; total: number; needsAttention: number };
+type AgentsToolbarProps = {
+  view: AgentsViewState;
+  onChange: (view: AgentsViewState) => void;
+  matching: number;
+  total: number;
+  needsAttention: number;
+};
 
 const FILTER_LABELS: Record<AgentsViewState["filter"], string> = {
   all: "All agents",
@@ -73,13 +79,17 @@ export function AgentsToolbar({ view, onChange, matching, total, needsAttention 
         >
           {FILTERS.map((filter) => (
             <option key={filter} value={filter}>
-              {filter === "attention" ? `${FILTER_LABELS[filter]} (${needsAttention.toLocaleString("en-US")})` : FILTER_LABELS[filter]}
+              {filter === "attention"
+                ? `${FILTER_LABELS[filter]} (${needsAttention.toLocaleString("en-US")})`
+                : FILTER_LABELS[filter]}
             </option>
           ))}
         </select>
       </label>
       <p role="status" className="pb-2 text-sm text-slate-600">
-        {matching === total ? `${total.toLocaleString("en-US")} agents` : `${matching.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} agents`}
+        {matching === total
+          ? `${total.toLocaleString("en-US")} agents`
+          : `${matching.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} agents`}
       </p>
     </div>
   );

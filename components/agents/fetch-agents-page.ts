@@ -44,11 +44,19 @@ if (typeof window !== "undefined") {
 }
 
 /** One page from /api/agents. Its errors carry messages of ours, safe to show as they are. */
-export async function fetchAgentsPage(view: AgentsViewState, pageIndex: number, signal: AbortSignal): Promise<AgentsPage> {
+export async function fetchAgentsPage(
+  view: AgentsViewState,
+  pageIndex: number,
+  signal: AbortSignal,
+): Promise<AgentsPage> {
   const params = new URLSearchParams({ ...view, offset: String(pageIndex * PAGE_SIZE), limit: String(PAGE_SIZE) });
   let response: Response;
   try {
-    response = await fetch(`/api/agents?${params}`, { signal, cache: "no-store", headers: { accept: "application/json", ...nextRequestActivityHeaders() } });
+    response = await fetch(`/api/agents?${params}`, {
+      signal,
+      cache: "no-store",
+      headers: { accept: "application/json", ...nextRequestActivityHeaders() },
+    });
   } catch (error) {
     if (signal.aborted) throw error;
     throw new Error("The console cannot be reached. Check your connection.");

@@ -25,7 +25,8 @@ type RowActionsProps = { agent: AgentRow; onAction: (kind: AgentChangeKind, agen
 export function RowActions({ agent, onAction }: RowActionsProps) {
   const part = lifecycle.useStatus();
   const [opening, setOpening] = useState<"keyboard" | "pointer" | null>(null);
-  if (opening && part.status === "ready") return <part.module.RowActionsMenu agent={agent} onAction={onAction} openedBy={opening} />;
+  if (opening && part.status === "ready")
+    return <part.module.RowActionsMenu agent={agent} onAction={onAction} openedBy={opening} />;
   const open = (by: "keyboard" | "pointer") => {
     setOpening(by);
     lifecycle.load();
@@ -48,10 +49,18 @@ export function RowActions({ agent, onAction }: RowActionsProps) {
           if (event.key !== "ArrowDown") return;
           event.preventDefault();
           open("keyboard");
-        }}>
+        }}
+      >
         <span aria-hidden="true">⋯</span>
       </button>
-      {opening && <LoadFailedDialog what={LIFECYCLE_NAME} state={part} onRetry={lifecycle.retry} onCancel={() => setOpening(null)} />}
+      {opening && (
+        <LoadFailedDialog
+          what={LIFECYCLE_NAME}
+          state={part}
+          onRetry={lifecycle.retry}
+          onCancel={() => setOpening(null)}
+        />
+      )}
     </>
   );
 }

@@ -25,14 +25,21 @@ export function OperatorPanel({ operator, onRotate, needsAttention, onShowAttent
           Operator #{operator.id} · Balance <span className="tabular-nums">{formatSats(operator.balanceSats)}</span>
           {operator.keyTail && (
             <>
-              {" "}· Key <code className="font-mono">lf_…{operator.keyTail}</code>
+              {" "}
+              · Key <code className="font-mono">lf_…{operator.keyTail}</code>
             </>
           )}
         </p>
         {needsAttention > 0 && (
           <p className="mt-1 text-sm">
-            <button type="button" onClick={onShowAttention} className="font-medium text-amber-900 underline underline-offset-2 hover:text-amber-950">
-              {needsAttention === 1 ? "1 agent needs attention" : `${needsAttention.toLocaleString("en-US")} agents need attention`}
+            <button
+              type="button"
+              onClick={onShowAttention}
+              className="font-medium text-amber-900 underline underline-offset-2 hover:text-amber-950"
+            >
+              {needsAttention === 1
+                ? "1 agent needs attention"
+                : `${needsAttention.toLocaleString("en-US")} agents need attention`}
             </button>
           </p>
         )}

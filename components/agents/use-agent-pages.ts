@@ -14,7 +14,8 @@ const RECOVERY_MS = 5_000;
 /** How every page refreshes; `paused` stops every refetch while a key is being revealed. */
 function refreshOptions(paused: boolean) {
   return {
-    refetchInterval: (query: { state: { status: string } }) => (paused ? false : query.state.status === "error" ? RECOVERY_MS : REFRESH_MS),
+    refetchInterval: (query: { state: { status: string } }) =>
+      paused ? false : query.state.status === "error" ? RECOVERY_MS : REFRESH_MS,
     // "always": a tab coming back to the front must catch up even within staleTime, since
     // another tab may have just rotated a key (its cooldown lives in the shared session).
     refetchOnWindowFocus: paused ? false : ("always" as const),
@@ -41,11 +42,15 @@ export function useAgentPages(view: AgentsViewState, pageIndexes: readonly numbe
   });
   const otherIndexes = pageIndexes.filter((index) => index !== 0);
   const others = useQueries({
-    queries: otherIndexes.map((pageIndex) => ({ ...agentsPageQuery(view, pageIndex, fetchAgentsPage), ...refreshOptions(paused) })),
+    queries: otherIndexes.map((pageIndex) => ({
+      ...agentsPageQuery(view, pageIndex, fetchAgentsPage),
+      ...refreshOptions(paused),
+    })),
   });
   const results = [first, ...others];
 
-  const signedOut = results.find((result) => result.error instanceof SignedOutError)?.error as SignedOutError | undefined;
+  const signedOut = results.find((result) => result.error instanceof SignedOutError)?.error as
+    SignedOutError | undefined;
   useEffect(() => {
     // Never navigate away from a key on screen: that would lose it for good (beforeunload
     // does not see client-side navigation). The redirect happens once the reveal closes.

@@ -27,10 +27,23 @@ export function AuditFilterForm({ filters }: { filters: AuditFilters }) {
     router.push(query ? `/audit?${query}` : "/audit");
   };
   return (
-    <form method="get" action="/audit" onSubmit={onSubmit} aria-label="Filter the audit log" className="flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4">
+    <form
+      method="get"
+      action="/audit"
+      onSubmit={onSubmit}
+      aria-label="Filter the audit log"
+      className="flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4"
+    >
       <label className="flex flex-col gap-1 text-xs font-medium text-slate-700">
         Agent ID
-        <input name="agent" type="number" min={1} inputMode="numeric" defaultValue={filters.agent ?? ""} className={`${FIELD} w-28`} />
+        <input
+          name="agent"
+          type="number"
+          min={1}
+          inputMode="numeric"
+          defaultValue={filters.agent ?? ""}
+          className={`${FIELD} w-28`}
+        />
       </label>
       <label className="flex flex-col gap-1 text-xs font-medium text-slate-700">
         Action
@@ -64,7 +77,14 @@ export function AuditFilterForm({ filters }: { filters: AuditFilters }) {
       </label>
       <label className="flex flex-col gap-1 text-xs font-medium text-slate-700">
         Batch
-        <input name="batch" type="text" spellCheck={false} placeholder="batch id" defaultValue={filters.batch ?? ""} className={`${FIELD} w-40 font-mono`} />
+        <input
+          name="batch"
+          type="text"
+          spellCheck={false}
+          placeholder="batch id"
+          defaultValue={filters.batch ?? ""}
+          className={`${FIELD} w-40 font-mono`}
+        />
       </label>
       <button type="submit" className={buttonClass("primary")}>
         Apply filters

@@ -38,7 +38,8 @@ type AuditTableProps = { firstPage: AuditPage; filtersQuery: string };
 export function AuditTable({ firstPage, filtersQuery }: AuditTableProps) {
   const { data, fetchNextPage, hasNextPage, isFetchingNextPage, error } = useInfiniteQuery({
     queryKey: ["audit", filtersQuery],
-    queryFn: ({ pageParam }) => (pageParam === null ? Promise.resolve(firstPage) : fetchAuditPage(filtersQuery, pageParam)),
+    queryFn: ({ pageParam }) =>
+      pageParam === null ? Promise.resolve(firstPage) : fetchAuditPage(filtersQuery, pageParam),
     initialPageParam: null as number | null,
     getNextPageParam: (page) => page.nextCursor,
     initialData: { pages: [firstPage], pageParams: [null] },
@@ -48,18 +49,28 @@ export function AuditTable({ firstPage, filtersQuery }: AuditTableProps) {
   const entries = data.pages.flatMap((page) => page.entries);
 
   const scroller = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: entries.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 15 });
+  const virtualizer = useVirtualizer({
+    count: entries.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 15,
+  });
   const items = virtualizer.getVirtualItems();
   const lastIndex = items.at(-1)?.index ?? 0;
   useEffect(() => {
-    if (hasNextPage && !isFetchingNextPage && !error && lastIndex >= entries.length - PREFETCH_ROWS) void fetchNextPage();
+    if (hasNextPage && !isFetchingNextPage && !error && lastIndex >= entries.length - PREFETCH_ROWS)
+      void fetchNextPage();
   }, [lastIndex, entries.length, hasNextPage, isFetchingNextPage, error, fetchNextPage]);
 
   const paddingTop = items[0]?.start ?? 0;
   const paddingBottom = virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0);
 
   if (entries.length === 0) {
-    return <p className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-700">No events match these filters.</p>;
+    return (
+      <p className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-700">
+        No events match these filters.
+      </p>
+    );
   }
   return (
     <div className="flex flex-col gap-2">
@@ -86,14 +97,30 @@ export function AuditTable({ firstPage, filtersQuery }: AuditTableProps) {
           </colgroup>
           <thead className="sticky top-0 z-10 whitespace-nowrap bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
             <tr>
-              <th scope="col" className="px-3 py-3">Time</th>
-              <th scope="col" className="px-3 py-3">Action</th>
-              <th scope="col" className="px-3 py-3">Target</th>
-              <th scope="col" className="px-3 py-3">Outcome</th>
-              <th scope="col" className="px-3 py-3">New key</th>
-              <th scope="col" className="px-3 py-3">Session</th>
-              <th scope="col" className="px-3 py-3">Client</th>
-              <th scope="col" className="px-3 py-3">Instance</th>
+              <th scope="col" className="px-3 py-3">
+                Time
+              </th>
+              <th scope="col" className="px-3 py-3">
+                Action
+              </th>
+              <th scope="col" className="px-3 py-3">
+                Target
+              </th>
+              <th scope="col" className="px-3 py-3">
+                Outcome
+              </th>
+              <th scope="col" className="px-3 py-3">
+                New key
+              </th>
+              <th scope="col" className="px-3 py-3">
+                Session
+              </th>
+              <th scope="col" className="px-3 py-3">
+                Client
+              </th>
+              <th scope="col" className="px-3 py-3">
+                Instance
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -107,8 +134,8 @@ export function AuditTable({ firstPage, filtersQuery }: AuditTableProps) {
         </table>
       </div>
       <p className="text-xs text-slate-600" aria-live="polite">
-        {entries.length.toLocaleString("en-US")} event{entries.length === 1 ? "" : "s"} loaded{hasNextPage ? ", more below" : ""}.
-        {isFetchingNextPage && " Loading more…"}
+        {entries.length.toLocaleString("en-US")} event{entries.length === 1 ? "" : "s"} loaded
+        {hasNextPage ? ", more below" : ""}.{isFetchingNextPage && " Loading more…"}
       </p>
       {error && (
         <div role="alert" className="flex items-center gap-3 text-sm text-red-900">
@@ -130,8 +157,17 @@ function AuditRow({ entry }: { entry: AuditEntry }) {
         {formatAuditAction(entry.action)}
       </th>
       <td className="truncate px-3">{formatAuditTarget(entry.target)}</td>
-      <td className="truncate px-3" title={entry.neverCompleted && entry.outcome === "unknown" ? "No outcome was ever recorded: the console stopped during the call" : undefined}>
-        <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${OUTCOME_STYLES[entry.outcome]}`}>{OUTCOME_LABELS[entry.outcome]}</span>
+      <td
+        className="truncate px-3"
+        title={
+          entry.neverCompleted && entry.outcome === "unknown"
+            ? "No outcome was ever recorded: the console stopped during the call"
+            : undefined
+        }
+      >
+        <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${OUTCOME_STYLES[entry.outcome]}`}>
+          {OUTCOME_LABELS[entry.outcome]}
+        </span>
         {entry.refusal && <span className="ml-2 text-xs text-slate-600">{entry.refusal.replaceAll("_", " ")}</span>}
       </td>
       <td className="truncate px-3 font-mono text-xs">{entry.keyLabel ?? ""}</td>

@@ -21,7 +21,11 @@ type Listing = { serverNow: number; handoffs: HandoffRow[] };
 
 async function fetchHandoffs(): Promise<Listing> {
   const response = await fetch("/api/handoffs", { headers: { [BACKGROUND_REQUEST_HEADER]: "1" }, cache: "no-store" });
-  if (!response.ok) throw new Error(((await response.json().catch(() => ({}))) as { message?: string }).message ?? "The hand-offs could not be loaded.");
+  if (!response.ok)
+    throw new Error(
+      ((await response.json().catch(() => ({}))) as { message?: string }).message ??
+        "The hand-offs could not be loaded.",
+    );
   return (await response.json()) as Listing;
 }
 
@@ -39,8 +43,10 @@ function stateWords(row: HandoffRow, now: number): string {
 }
 
 function alarmWords(row: HandoffRow): string {
-  if (row.alarm === "collected_twice") return `The hand-off for ${row.agentName} was collected twice: the link may have leaked. Rotate again.`;
-  if (row.alarm === "locked") return `The hand-off for ${row.agentName} was locked after too many wrong tokens: someone is guessing. Rotate again.`;
+  if (row.alarm === "collected_twice")
+    return `The hand-off for ${row.agentName} was collected twice: the link may have leaked. Rotate again.`;
+  if (row.alarm === "locked")
+    return `The hand-off for ${row.agentName} was locked after too many wrong tokens: someone is guessing. Rotate again.`;
   return `The hand-off for ${row.agentName} expired before it was collected: the agent may still hold no working key. Rotate again.`;
 }
 
@@ -49,7 +55,11 @@ function alarmWords(row: HandoffRow): string {
  * locked, collected twice), Revoke for a waiting one, and an alarm with Rotate again for a link
  * that was replayed, locked or left to expire. Polled every 10 s; it holds no key and no token.
  */
-export function HandoffsPanel({ onRotateAgain }: { onRotateAgain: (agent: { agentId: number; name: string }) => void }) {
+export function HandoffsPanel({
+  onRotateAgain,
+}: {
+  onRotateAgain: (agent: { agentId: number; name: string }) => void;
+}) {
   const queryClient = useQueryClient();
   const { data } = useQuery({ queryKey: ["handoffs"], queryFn: fetchHandoffs, refetchInterval: 10_000 });
   const revoke = useMutation({
@@ -65,7 +75,11 @@ export function HandoffsPanel({ onRotateAgain }: { onRotateAgain: (agent: { agen
   return (
     <section aria-label="Hand-offs" className="flex flex-col gap-2 rounded-lg border border-slate-200 bg-white p-4">
       {alarms.map((row) => (
-        <div key={row.id} role="alert" className="flex flex-wrap items-center justify-between gap-2 rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-900">
+        <div
+          key={row.id}
+          role="alert"
+          className="flex flex-wrap items-center justify-between gap-2 rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-900"
+        >
           <span>{alarmWords(row)}</span>
           <Button variant="danger" onClick={() => onRotateAgain({ agentId: row.agentId, name: row.agentName })}>
             Rotate again

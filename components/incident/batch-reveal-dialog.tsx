@@ -58,7 +58,8 @@ export function BatchRevealDialog({ rows, onClose }: BatchRevealDialogProps) {
         >
           <Dialog.Title className="text-lg font-semibold text-slate-900">New API keys</Dialog.Title>
           <Dialog.Description className="mt-2 text-sm text-slate-700">
-            {rows.length} {rows.length === 1 ? "agent has" : "agents have"} a new key. They are shown once and never again: copy or download them now.
+            {rows.length} {rows.length === 1 ? "agent has" : "agents have"} a new key. They are shown once and never
+            again: copy or download them now.
           </Dialog.Description>
           <div className="mt-3 flex flex-wrap gap-2">
             <Button onClick={copyEnv}>Copy as .env</Button>
@@ -99,7 +100,12 @@ const SHEET_ROW_HEIGHT = 33;
 /** The sheet's rows, virtualised: a batch of 1,000 keys puts a screenful in the DOM, not 1,000 rows. */
 function SheetTable({ rows, shown }: { rows: readonly SheetRow[]; shown: boolean }) {
   const scroller = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => SHEET_ROW_HEIGHT, overscan: 10 });
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => SHEET_ROW_HEIGHT,
+    overscan: 10,
+  });
   const items = virtualizer.getVirtualItems();
   const paddingTop = items[0]?.start ?? 0;
   const paddingBottom = virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0);
@@ -114,9 +120,15 @@ function SheetTable({ rows, shown }: { rows: readonly SheetRow[]; shown: boolean
         </colgroup>
         <thead className="sticky top-0 bg-slate-50 text-slate-700">
           <tr>
-            <th scope="col" className="px-3 py-2 font-medium">Agent</th>
-            <th scope="col" className="px-3 py-2 font-medium">ID</th>
-            <th scope="col" className="px-3 py-2 font-medium">New key</th>
+            <th scope="col" className="px-3 py-2 font-medium">
+              Agent
+            </th>
+            <th scope="col" className="px-3 py-2 font-medium">
+              ID
+            </th>
+            <th scope="col" className="px-3 py-2 font-medium">
+              New key
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -125,9 +137,13 @@ function SheetTable({ rows, shown }: { rows: readonly SheetRow[]; shown: boolean
             const row = rows[item.index];
             return row ? (
               <tr key={row.agentId} className="h-[33px] border-t border-slate-100">
-                <th scope="row" className="truncate px-3 font-normal text-slate-900">{row.name}</th>
+                <th scope="row" className="truncate px-3 font-normal text-slate-900">
+                  {row.name}
+                </th>
                 <td className="px-3 tabular-nums text-slate-700">{row.agentId}</td>
-                <td className="truncate px-3 font-mono text-xs text-slate-900">{shown ? row.apiKey : maskKey(row.apiKey)}</td>
+                <td className="truncate px-3 font-mono text-xs text-slate-900">
+                  {shown ? row.apiKey : maskKey(row.apiKey)}
+                </td>
               </tr>
             ) : null;
           })}

@@ -22,7 +22,8 @@ type BulkConfirmDialogProps = {
 };
 
 function consequence(kind: BulkKind, count: number, again: boolean): string {
-  if (kind === "deactivate") return `The keys of ${count} agents stop paying at once; their balances stay. Reactivate them one by one from their menus.`;
+  if (kind === "deactivate")
+    return `The keys of ${count} agents stop paying at once; their balances stay. Reactivate them one by one from their menus.`;
   const cooldown = formatCooldownLength(AGENT_COOLDOWN_MS);
   const lead = again ? `These ${count} agents may already have new keys that were never shown. ` : "";
   return `${lead}${count} keys stop working at once, and ${count} withdrawal cooldowns of ${cooldown} start. The new keys are shown once, on one sheet, when the run ends.`;
@@ -32,16 +33,25 @@ function consequence(kind: BulkKind, count: number, again: boolean): string {
 export function BulkConfirmDialog({ kind, agents, again, error, now, onConfirm, onCancel }: BulkConfirmDialogProps) {
   const count = agents?.length ?? 0;
   const recent = (agents ?? [])
-    .flatMap((agent) => (agent.lastRotation && now - agent.lastRotation.at < RECENT_MS ? [{ agent, rotation: agent.lastRotation }] : []))
+    .flatMap((agent) =>
+      agent.lastRotation && now - agent.lastRotation.at < RECENT_MS ? [{ agent, rotation: agent.lastRotation }] : [],
+    )
     .slice(0, 20);
-  const title = kind === "rotate" ? (again ? `Rotate ${count} keys again?` : `Rotate ${count} keys?`) : `Deactivate ${count} agents?`;
+  const title =
+    kind === "rotate"
+      ? again
+        ? `Rotate ${count} keys again?`
+        : `Rotate ${count} keys?`
+      : `Deactivate ${count} agents?`;
   const confirmLabel = kind === "rotate" ? `Rotate ${count} keys` : `Deactivate ${count} agents`;
   return (
     <AlertDialog.Root open onOpenChange={(open) => !open && onCancel()}>
       <AlertDialog.Portal>
         <AlertDialog.Overlay className="fixed inset-0 z-40 bg-slate-900/50" />
         <AlertDialog.Content className="fixed left-1/2 top-1/2 z-50 max-h-[92vh] w-[min(36rem,94vw)] -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-lg bg-white p-6 shadow-xl">
-          <AlertDialog.Title className="text-lg font-semibold text-slate-900">{agents ? title : "Preparing the selection…"}</AlertDialog.Title>
+          <AlertDialog.Title className="text-lg font-semibold text-slate-900">
+            {agents ? title : "Preparing the selection…"}
+          </AlertDialog.Title>
           <AlertDialog.Description className="mt-2 text-sm text-slate-700">
             {agents ? consequence(kind, count, again) : "Looking up every agent that matches the search and filter."}
           </AlertDialog.Description>
@@ -51,7 +61,8 @@ export function BulkConfirmDialog({ kind, agents, again, error, now, onConfirm, 
               <ul className="mt-1 list-disc pl-5">
                 {recent.map(({ agent, rotation }) => (
                   <li key={agent.id}>
-                    {agent.name}: at {formatUtcTime(rotation.at, { seconds: true })} from session <code className="font-mono">{rotation.sessionLabel}</code>
+                    {agent.name}: at {formatUtcTime(rotation.at, { seconds: true })} from session{" "}
+                    <code className="font-mono">{rotation.sessionLabel}</code>
                   </li>
                 ))}
               </ul>

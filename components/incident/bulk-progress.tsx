@@ -4,7 +4,14 @@ import { Button } from "@/components/ui/button";
 import type { BulkProgress as Progress } from "./bulk-run";
 import type { BulkKind } from "./use-bulk-run";
 
-type BulkProgressProps = { kind: BulkKind; progress: Progress; total: number; onPause: () => void; onResume: () => void; onCancel: () => void };
+type BulkProgressProps = {
+  kind: BulkKind;
+  progress: Progress;
+  total: number;
+  onPause: () => void;
+  onResume: () => void;
+  onCancel: () => void;
+};
 
 function timeLeft(seconds: number | null): string {
   if (seconds === null) return "estimating time left";
@@ -25,7 +32,13 @@ export function BulkProgress({ kind, progress, total, onPause, onResume, onCance
         </h2>
         {!progress.finished && (
           <div className="flex gap-2">
-            {progress.paused ? <Button onClick={onResume}>Resume</Button> : <Button variant="secondary" onClick={onPause}>Pause</Button>}
+            {progress.paused ? (
+              <Button onClick={onResume}>Resume</Button>
+            ) : (
+              <Button variant="secondary" onClick={onPause}>
+                Pause
+              </Button>
+            )}
             <Button variant="danger" onClick={onCancel}>
               Cancel
             </Button>
@@ -40,12 +53,18 @@ export function BulkProgress({ kind, progress, total, onPause, onResume, onCance
         aria-valuenow={finishedCount}
         className="mt-3 h-2 w-full overflow-hidden rounded-full bg-blue-100"
       >
-        <div className="h-full bg-blue-600 transition-[width]" style={{ width: `${total === 0 ? 100 : (finishedCount / total) * 100}%` }} />
+        <div
+          className="h-full bg-blue-600 transition-[width]"
+          style={{ width: `${total === 0 ? 100 : (finishedCount / total) * 100}%` }}
+        />
       </div>
       <p aria-live="polite" className="mt-2 tabular-nums">
-        Done {progress.done} · Refused {progress.refused} · Outcome unknown {progress.unknown} · Remaining {progress.remaining}
+        Done {progress.done} · Refused {progress.refused} · Outcome unknown {progress.unknown} · Remaining{" "}
+        {progress.remaining}
         {progress.cancelled > 0 ? ` · Cancelled ${progress.cancelled}` : ""}
-        {progress.finished ? "" : ` · ${progress.waitingUntil ? "waiting on the faucet's rate limit" : timeLeft(progress.etaSeconds)}`}
+        {progress.finished
+          ? ""
+          : ` · ${progress.waitingUntil ? "waiting on the faucet's rate limit" : timeLeft(progress.etaSeconds)}`}
       </p>
     </section>
   );

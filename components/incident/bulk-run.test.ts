@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { createBulkRun, type BulkItem, type CallResult } from "./bulk-run";
 
-const items = (count: number): BulkItem[] => Array.from({ length: count }, (_, index) => ({ agentId: index + 1, name: `Agent ${index + 1}` }));
+const items = (count: number): BulkItem[] =>
+  Array.from({ length: count }, (_, index) => ({ agentId: index + 1, name: `Agent ${index + 1}` }));
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 /** A clock whose sleeps end when the test says so. */
@@ -17,8 +18,9 @@ function manualClock() {
       }),
     advance(ms: number) {
       now += ms;
-      for (const sleeper of sleepers.splice(0)) if (sleeper.until <= now) sleeper.resolve();
-      else sleepers.push(sleeper);
+      for (const sleeper of sleepers.splice(0))
+        if (sleeper.until <= now) sleeper.resolve();
+        else sleepers.push(sleeper);
     },
   };
 }
@@ -49,7 +51,11 @@ describe("bulk run", () => {
   it("marks a failure that may have committed as unknown and never sends it again; a plain refusal is refused", async () => {
     const calls = new Map<number, number>();
     const outcome = (id: number): CallResult =>
-      id % 5 === 0 ? { ok: false, kind: "unknown", message: "lost" } : id % 7 === 0 ? { ok: false, kind: "refused", message: "no" } : { ok: true, apiKey: "k" };
+      id % 5 === 0
+        ? { ok: false, kind: "unknown", message: "lost" }
+        : id % 7 === 0
+          ? { ok: false, kind: "refused", message: "no" }
+          : { ok: true, apiKey: "k" };
     const run = createBulkRun({
       items: items(35),
       concurrency: 3,
@@ -66,7 +72,11 @@ describe("bulk run", () => {
 
   it("a thrown call (the console did not answer) counts as unknown, not as a retry", async () => {
     let calls = 0;
-    const run = createBulkRun({ items: items(1), concurrency: 1, call: async () => (calls++, Promise.reject(new Error("network"))) });
+    const run = createBulkRun({
+      items: items(1),
+      concurrency: 1,
+      call: async () => (calls++, Promise.reject(new Error("network"))),
+    });
     expect(await run.start()).toMatchObject({ unknown: 1 });
     expect(calls).toBe(1);
   });

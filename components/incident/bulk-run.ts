@@ -43,10 +43,14 @@ const realClock: Clock = {
   sleep: (ms, signal) =>
     new Promise((resolve) => {
       const timer = setTimeout(resolve, ms);
-      signal.addEventListener("abort", () => {
-        clearTimeout(timer);
-        resolve();
-      }, { once: true });
+      signal.addEventListener(
+        "abort",
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        { once: true },
+      );
     }),
 };
 
@@ -58,7 +62,13 @@ type BulkRunOptions = {
   clock?: Clock;
 };
 
-export function createBulkRun({ items, concurrency, call, onChange = () => undefined, clock = realClock }: BulkRunOptions) {
+export function createBulkRun({
+  items,
+  concurrency,
+  call,
+  onChange = () => undefined,
+  clock = realClock,
+}: BulkRunOptions) {
   const states = new Map<number, ItemState>(items.map((item) => [item.agentId, { status: "queued" }]));
   const queue = [...items];
   const cancelled = new AbortController();
@@ -128,7 +138,11 @@ export function createBulkRun({ items, concurrency, call, onChange = () => undef
       try {
         result = await call(item);
       } catch {
-        result = { ok: false, kind: "unknown", message: "The console did not answer: the faucet may have changed this agent." };
+        result = {
+          ok: false,
+          kind: "unknown",
+          message: "The console did not answer: the faucet may have changed this agent.",
+        };
       }
       finishedCalls++;
       if (result.ok) return set(item, { status: "done", apiKey: result.apiKey });

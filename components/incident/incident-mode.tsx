@@ -29,10 +29,13 @@ export function IncidentMode(props: IncidentPanelProps) {
   if (part.status === "failed" || (part.status === "loading" && part.retrying)) {
     const retrying = part.status === "loading";
     return (
-      <div role="alert" className="flex flex-wrap items-center justify-between gap-3 rounded-lg border border-red-300 bg-red-50 p-3 text-sm text-red-900">
+      <div
+        role="alert"
+        className="flex flex-wrap items-center justify-between gap-3 rounded-lg border border-red-300 bg-red-50 p-3 text-sm text-red-900"
+      >
         <p>
-          <strong>Incident mode could not be loaded.</strong> This part of the console is downloaded when first used, and the download failed: the
-          network may be down. Nothing was changed.
+          <strong>Incident mode could not be loaded.</strong> This part of the console is downloaded when first used,
+          and the download failed: the network may be down. Nothing was changed.
         </p>
         <Button variant="secondary" onClick={incidentMode.retry} aria-busy={retrying}>
           {retrying ? "Retrying…" : "Retry"}

@@ -22,7 +22,14 @@ export type IncidentPanelProps = {
 };
 
 type Confirming = { kind: BulkKind; agents: SelectedAgent[] | null; again: boolean; error: string | null; now: number };
-type Summary = { kind: BulkKind; batchId: string; done: number; cancelled: number; unknown: SelectedAgent[]; refused: { agent: SelectedAgent; message: string }[] };
+type Summary = {
+  kind: BulkKind;
+  batchId: string;
+  done: number;
+  cancelled: number;
+  unknown: SelectedAgent[];
+  refused: { agent: SelectedAgent; message: string }[];
+};
 
 /**
  * Incident mode: a bulk action over the selection, from one confirmation to one sheet of
@@ -41,7 +48,8 @@ export function IncidentPanel({ selection, onClearSelection, concurrency, onChan
   if (current?.progress.finished && current.kind === "rotate") {
     for (const [agentId, state] of current.run.states()) {
       const agent = current.agents.get(agentId);
-      if (agent && state.status === "done" && state.apiKey) sheet.push({ agentId, name: agent.name, apiKey: state.apiKey });
+      if (agent && state.status === "done" && state.apiKey)
+        sheet.push({ agentId, name: agent.name, apiKey: state.apiKey });
     }
   }
   useBeforeUnloadGuard(running);
@@ -54,7 +62,13 @@ export function IncidentPanel({ selection, onClearSelection, concurrency, onChan
     try {
       setConfirming({ kind, agents: await resolveSelection(selection), again, error: null, now });
     } catch (error) {
-      setConfirming({ kind, agents: [], again, error: error instanceof Error ? error.message : "The selection could not be loaded.", now });
+      setConfirming({
+        kind,
+        agents: [],
+        again,
+        error: error instanceof Error ? error.message : "The selection could not be loaded.",
+        now,
+      });
     }
   }
 
@@ -80,7 +94,14 @@ export function IncidentPanel({ selection, onClearSelection, concurrency, onChan
       if (state.status === "unknown") unknown.push(agent);
       if (state.status === "refused") refused.push({ agent, message: state.message });
     }
-    setSummary({ kind: current.kind, batchId: current.batchId, done: current.progress.done, cancelled: current.progress.cancelled, unknown, refused });
+    setSummary({
+      kind: current.kind,
+      batchId: current.batchId,
+      done: current.progress.done,
+      cancelled: current.progress.cancelled,
+      unknown,
+      refused,
+    });
     bulk.clear();
     onChanged();
   }
@@ -89,7 +110,11 @@ export function IncidentPanel({ selection, onClearSelection, concurrency, onChan
   return (
     <div className="flex flex-col gap-3">
       {count > 0 && !current && (
-        <div role="toolbar" aria-label="Bulk actions" className="flex flex-wrap items-center gap-3 rounded-lg border border-slate-200 bg-white p-3 text-sm">
+        <div
+          role="toolbar"
+          aria-label="Bulk actions"
+          className="flex flex-wrap items-center gap-3 rounded-lg border border-slate-200 bg-white p-3 text-sm"
+        >
           <span className="font-medium">{count.toLocaleString("en")} selected</span>
           <Button variant="secondary" onClick={() => void ask("deactivate")}>
             Deactivate selected
@@ -103,21 +128,44 @@ export function IncidentPanel({ selection, onClearSelection, concurrency, onChan
         </div>
       )}
       {current && (
-        <BulkProgress kind={current.kind} progress={current.progress} total={current.agents.size} onPause={current.run.pause} onResume={current.run.resume} onCancel={() => current.run.cancel()} />
+        <BulkProgress
+          kind={current.kind}
+          progress={current.progress}
+          total={current.agents.size}
+          onPause={current.run.pause}
+          onResume={current.run.resume}
+          onCancel={() => current.run.cancel()}
+        />
       )}
       {finishedWithoutSheet && (
         <div className="flex justify-end">
           <Button onClick={finish}>Close progress</Button>
         </div>
       )}
-      {summary && <RunSummary summary={summary} onRotateAgain={(agents) => void ask("rotate", true, agents)} onDismiss={() => setSummary(null)} />}
-      {confirming && <BulkConfirmDialog {...confirming} onConfirm={() => void confirm()} onCancel={() => setConfirming(null)} />}
+      {summary && (
+        <RunSummary
+          summary={summary}
+          onRotateAgain={(agents) => void ask("rotate", true, agents)}
+          onDismiss={() => setSummary(null)}
+        />
+      )}
+      {confirming && (
+        <BulkConfirmDialog {...confirming} onConfirm={() => void confirm()} onCancel={() => setConfirming(null)} />
+      )}
       {sheet.length > 0 && <BatchRevealDialog rows={sheet} onClose={finish} />}
     </div>
   );
 }
 
-function RunSummary({ summary, onRotateAgain, onDismiss }: { summary: Summary; onRotateAgain: (agents: SelectedAgent[]) => void; onDismiss: () => void }) {
+function RunSummary({
+  summary,
+  onRotateAgain,
+  onDismiss,
+}: {
+  summary: Summary;
+  onRotateAgain: (agents: SelectedAgent[]) => void;
+  onDismiss: () => void;
+}) {
   const verb = summary.kind === "rotate" ? "rotated" : "deactivated";
   return (
     <section aria-label="Bulk run result" className="rounded-lg border border-slate-200 bg-white p-4 text-sm">
@@ -129,7 +177,9 @@ function RunSummary({ summary, onRotateAgain, onDismiss }: { summary: Summary; o
       </p>
       {summary.unknown.length > 0 && (
         <div className="mt-3 rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-900">
-          <p className="font-medium">Outcome unknown: the faucet may have changed these agents, and was not asked again.</p>
+          <p className="font-medium">
+            Outcome unknown: the faucet may have changed these agents, and was not asked again.
+          </p>
           <ul className="mt-1 list-disc pl-5">
             {summary.unknown.map((agent) => (
               <li key={agent.id}>
@@ -154,7 +204,10 @@ function RunSummary({ summary, onRotateAgain, onDismiss }: { summary: Summary; o
         </ul>
       )}
       <div className="mt-3 flex items-center justify-end gap-3">
-        <Link href={`/audit?batch=${summary.batchId}`} className="text-sm text-blue-700 underline-offset-2 hover:underline">
+        <Link
+          href={`/audit?batch=${summary.batchId}`}
+          className="text-sm text-blue-700 underline-offset-2 hover:underline"
+        >
           Audit log of this run
         </Link>
         <Button variant="ghost" onClick={onDismiss}>

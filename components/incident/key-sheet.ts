@@ -7,7 +7,13 @@ export function envText(rows: readonly SheetRow[]): string {
 }
 
 export function jsonText(rows: readonly SheetRow[]): string {
-  return JSON.stringify(rows.map(({ agentId, name, apiKey }) => ({ agent_id: agentId, name, api_key: apiKey })), null, 2) + "\n";
+  return (
+    JSON.stringify(
+      rows.map(({ agentId, name, apiKey }) => ({ agent_id: agentId, name, api_key: apiKey })),
+      null,
+      2,
+    ) + "\n"
+  );
 }
 
 /**

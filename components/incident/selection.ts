@@ -41,7 +41,11 @@ export async function resolveSelection(selection: Selection, signal?: AbortSigna
   const params = new URLSearchParams({ ...selection.view });
   let response: Response;
   try {
-    response = await fetch(`/api/agents/matching?${params}`, { signal, cache: "no-store", headers: { accept: "application/json" } });
+    response = await fetch(`/api/agents/matching?${params}`, {
+      signal,
+      cache: "no-store",
+      headers: { accept: "application/json" },
+    });
   } catch {
     throw new Error("The console cannot be reached. Check your connection.");
   }

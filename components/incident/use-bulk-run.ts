@@ -8,12 +8,21 @@ import type { SelectedAgent } from "./selection";
 export type BulkKind = "rotate" | "deactivate";
 
 /** A bulk run's call for one agent; `ownAttemptId` is set when the run is a "Rotate again". */
-export type BulkCall = (agent: SelectedAgent, context: { batchId: string; attemptId: string; ownAttemptId: string | null }) => Promise<ActionResult<{ apiKey?: string }>>;
+export type BulkCall = (
+  agent: SelectedAgent,
+  context: { batchId: string; attemptId: string; ownAttemptId: string | null },
+) => Promise<ActionResult<{ apiKey?: string }>>;
 
 /** A failure that may have changed the agent (mayHaveCommitted) is "unknown"; all else changed nothing. */
 export function toCallResult(result: ActionResult<{ apiKey?: string }>): CallResult {
   if (result.ok) return { ok: true, apiKey: result.data.apiKey ?? null };
-  if (result.code === "rate_limited") return { ok: false, kind: "rate_limited", retryAfterSeconds: result.retryAfterSeconds ?? 5, message: result.message };
+  if (result.code === "rate_limited")
+    return {
+      ok: false,
+      kind: "rate_limited",
+      retryAfterSeconds: result.retryAfterSeconds ?? 5,
+      message: result.message,
+    };
   return { ok: false, kind: mayHaveCommitted(result.code) ? "unknown" : "refused", message: result.message };
 }
 
@@ -23,9 +32,15 @@ export function toCallResult(result: ActionResult<{ apiKey?: string }>): CallRes
  * and the run counts it as "outcome unknown".
  */
 export async function postBulkCall(path: string, input: object): Promise<ActionResult<{ apiKey?: string }>> {
-  const response = await fetch(path, { method: "POST", headers: { "content-type": "application/json", accept: "application/json" }, body: JSON.stringify(input), cache: "no-store" });
+  const response = await fetch(path, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/json" },
+    body: JSON.stringify(input),
+    cache: "no-store",
+  });
   const body = (await response.json().catch(() => null)) as ActionResult<{ apiKey?: string }> | null;
-  if (!body || typeof body !== "object" || typeof body.ok !== "boolean") throw new Error(`The console answered HTTP ${response.status} without a result.`);
+  if (!body || typeof body !== "object" || typeof body.ok !== "boolean")
+    throw new Error(`The console answered HTTP ${response.status} without a result.`);
   return body;
 }
 
@@ -38,18 +53,33 @@ export async function startBulkRun(kind: BulkKind, size: number): Promise<{ batc
   try {
     const result = (await postBulkCall("/api/bulk/runs", { kind, size })) as ActionResult<{ batchId?: unknown }>;
     if (!result.ok) return { message: result.message };
-    return typeof result.data.batchId === "string" ? { batchId: result.data.batchId } : { message: "The console did not start the run. Try again." };
+    return typeof result.data.batchId === "string"
+      ? { batchId: result.data.batchId }
+      : { message: "The console did not start the run. Try again." };
   } catch (error) {
     return { message: error instanceof Error ? error.message : "The console did not answer. Try again." };
   }
 }
 
 export const rotateCall: BulkCall = (agent, { batchId, attemptId, ownAttemptId }) =>
-  postBulkCall("/api/bulk/rotate-agent-key", { agentId: agent.id, attemptId, knownRotationAt: agent.lastRotation?.at ?? null, ownAttemptId, batchId });
+  postBulkCall("/api/bulk/rotate-agent-key", {
+    agentId: agent.id,
+    attemptId,
+    knownRotationAt: agent.lastRotation?.at ?? null,
+    ownAttemptId,
+    batchId,
+  });
 
-export const deactivateCall: BulkCall = (agent, { batchId }) => postBulkCall("/api/bulk/set-agent-active", { agentId: agent.id, isActive: false, batchId });
+export const deactivateCall: BulkCall = (agent, { batchId }) =>
+  postBulkCall("/api/bulk/set-agent-active", { agentId: agent.id, isActive: false, batchId });
 
-export type FinishedRun = { kind: BulkKind; batchId: string; agents: ReadonlyMap<number, SelectedAgent>; run: BulkRun; progress: BulkProgress };
+export type FinishedRun = {
+  kind: BulkKind;
+  batchId: string;
+  agents: ReadonlyMap<number, SelectedAgent>;
+  run: BulkRun;
+  progress: BulkProgress;
+};
 
 /**
  * One bulk run at a time, driven from this tab through the single-agent server actions.
@@ -58,14 +88,24 @@ export type FinishedRun = { kind: BulkKind; batchId: string; agents: ReadonlyMap
  */
 export function useBulkRun(concurrency: number) {
   const [, rerender] = useReducer((count: number) => count + 1, 0);
-  const [current, setCurrent] = useState<{ kind: BulkKind; batchId: string; agents: Map<number, SelectedAgent>; run: BulkRun } | null>(null);
+  const [current, setCurrent] = useState<{
+    kind: BulkKind;
+    batchId: string;
+    agents: Map<number, SelectedAgent>;
+    run: BulkRun;
+  } | null>(null);
   // The attempt each agent was last sent with: "Rotate again" names it as the agent's own.
   const attempts = useRef(new Map<number, string>());
   const starting = useRef(false);
 
   /** Starts a run and resolves when it ends; resolves with a message instead if the console would not start it. */
   const start = useCallback(
-    async (kind: BulkKind, agents: readonly SelectedAgent[], call: BulkCall, { again = false }: { again?: boolean } = {}): Promise<string | null> => {
+    async (
+      kind: BulkKind,
+      agents: readonly SelectedAgent[],
+      call: BulkCall,
+      { again = false }: { again?: boolean } = {},
+    ): Promise<string | null> => {
       // A ref, not state: twenty clicks can land before React re-renders once.
       if (starting.current) return null;
       starting.current = true;

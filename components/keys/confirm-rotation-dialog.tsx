@@ -27,7 +27,15 @@ function consequence(target: RotationTarget): string {
 
 /** Failures after which the same button would do something different: say so on the button. */
 
-export function ConfirmRotationDialog({ target, pending, failure, onConfirm, onConfirmAnyway, onCancel, onReload }: ConfirmRotationDialogProps) {
+export function ConfirmRotationDialog({
+  target,
+  pending,
+  failure,
+  onConfirm,
+  onConfirmAnyway,
+  onCancel,
+  onReload,
+}: ConfirmRotationDialogProps) {
   const rotatedElsewhere = failure?.code === "rotated_elsewhere";
   const retry = failure !== null && mayHaveCommitted(failure.code);
   const [handOff, setHandOff] = useState(false);
@@ -48,18 +56,29 @@ export function ConfirmRotationDialog({ target, pending, failure, onConfirm, onC
               <AlertDialog.Title className="text-lg font-semibold text-slate-900">
                 {target.kind === "agent" ? `Rotate key for ${target.name}?` : "Rotate the operator key?"}
               </AlertDialog.Title>
-              <AlertDialog.Description className="mt-2 text-sm text-slate-700">{consequence(target)}</AlertDialog.Description>
+              <AlertDialog.Description className="mt-2 text-sm text-slate-700">
+                {consequence(target)}
+              </AlertDialog.Description>
               {target.lastRotation && !rotatedElsewhere && (
                 <p className="mt-2 text-sm text-slate-600">
-                  Last rotated at {formatUtcTime(target.lastRotation.at, { seconds: true })} from session <code className="font-mono">{target.lastRotation.sessionLabel}</code>.
+                  Last rotated at {formatUtcTime(target.lastRotation.at, { seconds: true })} from session{" "}
+                  <code className="font-mono">{target.lastRotation.sessionLabel}</code>.
                 </p>
               )}
               {target.kind === "agent" && (
                 <label className="mt-4 flex items-start gap-2 text-sm text-slate-800">
-                  <input type="checkbox" className="mt-0.5" checked={handOff} disabled={pending} onChange={(event) => setHandOff(event.target.checked)} />
+                  <input
+                    type="checkbox"
+                    className="mt-0.5"
+                    checked={handOff}
+                    disabled={pending}
+                    onChange={(event) => setHandOff(event.target.checked)}
+                  />
                   <span>
                     Hand off without showing me the key
-                    <span className="block text-slate-600">The new key goes into a single-use link for the agent&apos;s machine; nobody sees it here.</span>
+                    <span className="block text-slate-600">
+                      The new key goes into a single-use link for the agent&apos;s machine; nobody sees it here.
+                    </span>
                   </span>
                 </label>
               )}
@@ -85,7 +104,12 @@ export function ConfirmRotationDialog({ target, pending, failure, onConfirm, onC
                   </>
                 ) : (
                   // Not AlertDialog.Action: that would close the dialog before the result is known.
-                  <Button variant="danger" onClick={() => onConfirm({ handOff: target.kind === "agent" && handOff })} disabled={pending} aria-busy={pending}>
+                  <Button
+                    variant="danger"
+                    onClick={() => onConfirm({ handOff: target.kind === "agent" && handOff })}
+                    disabled={pending}
+                    aria-busy={pending}
+                  >
                     {retry ? "Rotate again" : "Rotate key"}
                   </Button>
                 )}

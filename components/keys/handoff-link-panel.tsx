@@ -10,7 +10,12 @@ export function handoffLink(origin: string, handoff: HandoffLinkParts): string {
   return `${origin}/handoff/${handoff.id}#${handoff.token}`;
 }
 
-type HandoffLinkPanelProps = { handoff: HandoffLinkParts; agentName: string; onCopied: () => void; copyButton?: Ref<HTMLButtonElement> };
+type HandoffLinkPanelProps = {
+  handoff: HandoffLinkParts;
+  agentName: string;
+  onCopied: () => void;
+  copyButton?: Ref<HTMLButtonElement>;
+};
 
 /** A hand-off's link, shown once (like a key) with Copy link; it lives in the reveal dialog's state only. */
 export function HandoffLinkPanel({ handoff, agentName, onCopied, copyButton }: HandoffLinkPanelProps) {
@@ -26,12 +31,19 @@ export function HandoffLinkPanel({ handoff, agentName, onCopied, copyButton }: H
     }
   }
   return (
-    <section aria-label="Hand-off for the agent" className="mt-4 rounded-md border border-emerald-300 bg-emerald-50 p-3">
+    <section
+      aria-label="Hand-off for the agent"
+      className="mt-4 rounded-md border border-emerald-300 bg-emerald-50 p-3"
+    >
       <p className="text-sm text-slate-800">
-        Give this link to {agentName}&apos;s machine: <code className="font-mono">node receive.mjs &apos;&lt;link&gt;&apos;</code> collects the key once. The link is shown once and works
-        until {formatUtcTime(handoff.expiresAt)}.
+        Give this link to {agentName}&apos;s machine:{" "}
+        <code className="font-mono">node receive.mjs &apos;&lt;link&gt;&apos;</code> collects the key once. The link is
+        shown once and works until {formatUtcTime(handoff.expiresAt)}.
       </p>
-      <code aria-label="Hand-off link" className="mt-2 block break-all rounded bg-white p-2 font-mono text-sm text-slate-900">
+      <code
+        aria-label="Hand-off link"
+        className="mt-2 block break-all rounded bg-white p-2 font-mono text-sm text-slate-900"
+      >
         {link}
       </code>
       <div className="mt-2 flex flex-wrap gap-2">
@@ -39,7 +51,11 @@ export function HandoffLinkPanel({ handoff, agentName, onCopied, copyButton }: H
           Copy link
         </Button>
         <span role="status" className="self-center text-sm text-slate-700">
-          {copyStatus === "copied" ? "Link copied to the clipboard." : copyStatus === "failed" ? "Copying failed: select the link and copy it by hand." : ""}
+          {copyStatus === "copied"
+            ? "Link copied to the clipboard."
+            : copyStatus === "failed"
+              ? "Copying failed: select the link and copy it by hand."
+              : ""}
         </span>
       </div>
     </section>

@@ -29,7 +29,10 @@ export function KeyRevealDialog({ revealed, onClose, returnFocusTo }: KeyRevealD
   const copyButton = useRef<HTMLButtonElement>(null);
   // A hand-off made from this dialog ("Hand off to agent"), or the one the rotation made instead of showing the key.
   const [handoff, setHandoff] = useState<HandoffLinkParts | null>(revealed.handoff ?? null);
-  const [handoffStatus, setHandoffStatus] = useState<{ pending: boolean; error: string | null }>({ pending: false, error: null });
+  const [handoffStatus, setHandoffStatus] = useState<{ pending: boolean; error: string | null }>({
+    pending: false,
+    error: null,
+  });
   const [linkCopied, setLinkCopied] = useState(false);
   const secured = shown || copyStatus === "copied" || linkCopied;
   useBeforeUnloadGuard(true);
@@ -49,7 +52,10 @@ export function KeyRevealDialog({ revealed, onClose, returnFocusTo }: KeyRevealD
       if (result.ok) setHandoff(result.data);
       setHandoffStatus({ pending: false, error: result.ok ? null : result.message });
     } catch {
-      setHandoffStatus({ pending: false, error: "The console did not answer. The key is still here: copy it, or try Hand off to agent again." });
+      setHandoffStatus({
+        pending: false,
+        error: "The console did not answer. The key is still here: copy it, or try Hand off to agent again.",
+      });
     }
   }
 
@@ -64,9 +70,15 @@ export function KeyRevealDialog({ revealed, onClose, returnFocusTo }: KeyRevealD
   }
 
   const { target } = revealed;
-  const title = revealed.apiKey === null ? `Hand-off link for ${target.name}` : target.kind === "agent" ? `New API key for ${target.name}` : "New operator API key";
+  const title =
+    revealed.apiKey === null
+      ? `Hand-off link for ${target.name}`
+      : target.kind === "agent"
+        ? `New API key for ${target.name}`
+        : "New operator API key";
   // The operator key never leaves through a link; a key from a rotation this page made can.
-  const canHandOff = target.kind === "agent" && revealed.apiKey !== null && revealed.attemptId !== undefined && handoff === null;
+  const canHandOff =
+    target.kind === "agent" && revealed.apiKey !== null && revealed.attemptId !== undefined && handoff === null;
   return (
     <Dialog.Root open onOpenChange={(open) => !open && requestClose()}>
       <Dialog.Portal>
@@ -95,39 +107,59 @@ export function KeyRevealDialog({ revealed, onClose, returnFocusTo }: KeyRevealD
               : `This key is shown once and never again. Store it where ${target.kind === "agent" ? "the agent" : "you"} will read it now.`}
           </Dialog.Description>
           {revealed.apiKey !== null && (
-          <>
-          <div className="mt-4 flex items-center gap-2 rounded-md border border-slate-300 bg-slate-50 p-3">
-            <code aria-label={shown ? "New API key" : "New API key, hidden"} className="min-w-0 flex-1 break-all font-mono text-sm text-slate-900">
-              {shown ? revealed.apiKey : maskKey(revealed.apiKey)}
-            </code>
-          </div>
-          <div className="mt-3 flex flex-wrap gap-2">
-            <Button ref={copyButton} onClick={copy}>
-              Copy key
-            </Button>
-            {canHandOff && (
-              <Button variant="secondary" onClick={() => void handOff()} disabled={handoffStatus.pending} aria-busy={handoffStatus.pending}>
-                Hand off to agent
-              </Button>
-            )}
-            <Button variant="secondary" aria-pressed={shown} onClick={() => setShown((value) => !value)}>
-              {shown ? "Hide key" : "Show key"}
-            </Button>
-            <span role="status" className="self-center text-sm text-slate-700">
-              {copyStatus === "copied" ? "Copied to the clipboard." : copyStatus === "failed" ? "Copying failed: use Show key and copy it by hand." : ""}
-            </span>
-          </div>
-          </>
+            <>
+              <div className="mt-4 flex items-center gap-2 rounded-md border border-slate-300 bg-slate-50 p-3">
+                <code
+                  aria-label={shown ? "New API key" : "New API key, hidden"}
+                  className="min-w-0 flex-1 break-all font-mono text-sm text-slate-900"
+                >
+                  {shown ? revealed.apiKey : maskKey(revealed.apiKey)}
+                </code>
+              </div>
+              <div className="mt-3 flex flex-wrap gap-2">
+                <Button ref={copyButton} onClick={copy}>
+                  Copy key
+                </Button>
+                {canHandOff && (
+                  <Button
+                    variant="secondary"
+                    onClick={() => void handOff()}
+                    disabled={handoffStatus.pending}
+                    aria-busy={handoffStatus.pending}
+                  >
+                    Hand off to agent
+                  </Button>
+                )}
+                <Button variant="secondary" aria-pressed={shown} onClick={() => setShown((value) => !value)}>
+                  {shown ? "Hide key" : "Show key"}
+                </Button>
+                <span role="status" className="self-center text-sm text-slate-700">
+                  {copyStatus === "copied"
+                    ? "Copied to the clipboard."
+                    : copyStatus === "failed"
+                      ? "Copying failed: use Show key and copy it by hand."
+                      : ""}
+                </span>
+              </div>
+            </>
           )}
           {handoffStatus.error && (
             <p role="alert" className="mt-2 rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-900">
               {handoffStatus.error}
             </p>
           )}
-          {handoff && <HandoffLinkPanel handoff={handoff} agentName={target.name} onCopied={() => setLinkCopied(true)} copyButton={revealed.apiKey === null ? copyButton : undefined} />}
+          {handoff && (
+            <HandoffLinkPanel
+              handoff={handoff}
+              agentName={target.name}
+              onCopied={() => setLinkCopied(true)}
+              copyButton={revealed.apiKey === null ? copyButton : undefined}
+            />
+          )}
           {revealed.cooldownUntil !== null && (
             <p className="mt-4 text-sm text-slate-700">
-              Withdrawals {target.kind === "agent" ? "for this agent" : ""} are locked until {formatUtcTime(revealed.cooldownUntil)}.
+              Withdrawals {target.kind === "agent" ? "for this agent" : ""} are locked until{" "}
+              {formatUtcTime(revealed.cooldownUntil)}.
             </p>
           )}
           {revealed.warning && (

@@ -12,7 +12,12 @@ import type { RotatedWithHandoff } from "@/lib/handoff/rotation-handoff";
 import type { RevealedKey, RotationTarget } from "./rotation-target";
 
 /** What one confirmation sends besides its target: see lib/keys/rotation-attempts.ts for the rules. */
-type Confirmation = { target: RotationTarget; knownRotationAt: number | null; ownAttemptId: string | null; handOff?: boolean };
+type Confirmation = {
+  target: RotationTarget;
+  knownRotationAt: number | null;
+  ownAttemptId: string | null;
+  handOff?: boolean;
+};
 
 type FlowState =
   | { step: "idle" }
@@ -31,9 +36,21 @@ type Sent = Confirmation & { attemptId: string };
 /** An agent rotation may answer with a hand-off link instead of the key; the operator key never does. */
 type RotationReply = RotatedWithHandoff | (Rotated & { handoff?: undefined });
 
-function callAction({ target, attemptId, knownRotationAt, ownAttemptId, handOff }: Sent): Promise<ActionResult<RotationReply>> {
+function callAction({
+  target,
+  attemptId,
+  knownRotationAt,
+  ownAttemptId,
+  handOff,
+}: Sent): Promise<ActionResult<RotationReply>> {
   return target.kind === "agent"
-    ? rotateAgentKey({ agentId: target.agentId, attemptId, knownRotationAt, ownAttemptId, ...(handOff ? { handOff: { agentName: target.name } } : {}) })
+    ? rotateAgentKey({
+        agentId: target.agentId,
+        attemptId,
+        knownRotationAt,
+        ownAttemptId,
+        ...(handOff ? { handOff: { agentName: target.name } } : {}),
+      })
     : rotateOperatorKey({ attemptId, knownRotationAt, ownAttemptId });
 }
 
@@ -42,7 +59,8 @@ function callAction({ target, attemptId, knownRotationAt, ownAttemptId, handOff 
 const CONSOLE_SILENT: ActionFailure = {
   ok: false,
   code: "outcome_unknown",
-  message: "Outcome unknown: the console did not answer. The faucet may have rotated the key, so the old key may already be invalid. Rotate again to get a key you can use.",
+  message:
+    "Outcome unknown: the console did not answer. The faucet may have rotated the key, so the old key may already be invalid. Rotate again to get a key you can use.",
 };
 
 /**
@@ -80,7 +98,17 @@ export function useRotationFlow({ onRotated, onFinished }: RotationFlowOptions) 
     if (result.ok) {
       const { apiKey, warning, handoff, ...outcome } = result.data;
       onRotated(target, outcome);
-      setState({ step: "reveal", revealed: { target, apiKey, attemptId: outcome.attemptId, handoff: handoff ?? null, cooldownUntil: outcome.cooldownUntil, warning } });
+      setState({
+        step: "reveal",
+        revealed: {
+          target,
+          apiKey,
+          attemptId: outcome.attemptId,
+          handoff: handoff ?? null,
+          cooldownUntil: outcome.cooldownUntil,
+          warning,
+        },
+      });
       return;
     }
     const signInPage = signInPageFor(result);
@@ -109,7 +137,13 @@ export function useRotationFlow({ onRotated, onFinished }: RotationFlowOptions) 
   // Stable, so the table's rows need not re-render when the flow's state changes.
   const start = useCallback((target: RotationTarget) => {
     startedFrom.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    setState({ step: "confirm", target, knownRotationAt: target.lastRotation?.at ?? null, ownAttemptId: null, failure: null });
+    setState({
+      step: "confirm",
+      target,
+      knownRotationAt: target.lastRotation?.at ?? null,
+      ownAttemptId: null,
+      failure: null,
+    });
   }, []);
 
   return {

@@ -40,7 +40,8 @@ export function SignInForm({ offerDemo, notice }: SignInFormProps) {
           className="rounded-md border border-slate-300 px-3 py-2 font-mono text-sm focus:border-blue-600 focus:outline-none"
         />
         <p id="operator-key-help" className="text-xs text-slate-600">
-          The key that starts with <code>lf_</code>. It is kept only on the server, encrypted with a key that only your session cookie holds.
+          The key that starts with <code>lf_</code>. It is kept only on the server, encrypted with a key that only your
+          session cookie holds.
         </p>
         <p id="operator-key-error" aria-live="polite" className="min-h-5 text-sm text-red-700">
           {fieldError}
@@ -50,8 +51,14 @@ export function SignInForm({ offerDemo, notice }: SignInFormProps) {
         </Button>
       </form>
       {offerDemo && (
-        <form action={submitDemo} onSubmit={() => setLastUsed("demo")} className="flex flex-col gap-2 border-t border-slate-200 pt-4">
-          <p className="text-sm text-slate-600">This console runs on its embedded faucet. Try it with the demo operator:</p>
+        <form
+          action={submitDemo}
+          onSubmit={() => setLastUsed("demo")}
+          className="flex flex-col gap-2 border-t border-slate-200 pt-4"
+        >
+          <p className="text-sm text-slate-600">
+            This console runs on its embedded faucet. Try it with the demo operator:
+          </p>
           <Button type="submit" variant="secondary" disabled={busy} aria-busy={openingDemo}>
             Use demo operator
           </Button>

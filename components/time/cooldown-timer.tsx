@@ -48,7 +48,11 @@ export function CooldownTimer({ until, durationMs }: CooldownTimerProps) {
         {`${LABEL} ${formatCountdown(remaining)}`}
       </span>
       <span aria-hidden="true" className="block h-1 w-full overflow-hidden rounded bg-amber-100">
-        <span ref={bar} className="block h-full origin-left rounded bg-amber-500" style={{ transform: barTransform(remaining, durationMs) }} />
+        <span
+          ref={bar}
+          className="block h-full origin-left rounded bg-amber-500"
+          style={{ transform: barTransform(remaining, durationMs) }}
+        />
       </span>
     </div>
   );

@@ -25,10 +25,12 @@ export function LoadFailedDialog({ what, state, onRetry, onCancel }: LoadFailedD
       <AlertDialog.Portal>
         <AlertDialog.Overlay className="fixed inset-0 z-40 bg-slate-900/50" />
         <AlertDialog.Content className="fixed left-1/2 top-1/2 z-50 max-h-[92vh] w-[min(32rem,92vw)] -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-lg bg-white p-6 shadow-xl">
-          <AlertDialog.Title className="text-lg font-semibold text-slate-900">{what} could not be loaded</AlertDialog.Title>
+          <AlertDialog.Title className="text-lg font-semibold text-slate-900">
+            {what} could not be loaded
+          </AlertDialog.Title>
           <AlertDialog.Description className="mt-2 text-sm text-slate-700">
-            This part of the console is downloaded when first used, and the download failed: the network may be down. Nothing was changed. Check
-            your connection and try again.
+            This part of the console is downloaded when first used, and the download failed: the network may be down.
+            Nothing was changed. Check your connection and try again.
           </AlertDialog.Description>
           <div className="mt-6 flex flex-wrap justify-end gap-3">
             <AlertDialog.Cancel asChild>

@@ -50,5 +50,10 @@ export function onDemand<T>(download: () => Promise<T>): OnDemand<T> {
     );
   };
   const current = () => state;
-  return { load: () => start(false), retry: () => start(true), current, useStatus: () => useSyncExternalStore(subscribe, current, () => IDLE) };
+  return {
+    load: () => start(false),
+    retry: () => start(true),
+    current,
+    useStatus: () => useSyncExternalStore(subscribe, current, () => IDLE),
+  };
 }

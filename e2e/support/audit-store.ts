@@ -40,7 +40,10 @@ export async function withDatabase<T>(url: string, work: (client: Client) => Pro
 
 /** The logical events of the shared store (consoles A and B) matching `where`, oldest first. */
 export function auditEventsWhere(where: string, params: unknown[]): Promise<AuditEventRow[]> {
-  return withDatabase(SERVERS.postgres.url, async (client) => (await client.query<AuditEventRow>(`${LOGICAL_EVENTS} and ${where} order by e.seq`, params)).rows);
+  return withDatabase(
+    SERVERS.postgres.url,
+    async (client) => (await client.query<AuditEventRow>(`${LOGICAL_EVENTS} and ${where} order by e.seq`, params)).rows,
+  );
 }
 
 let databaseCounter = 0;
@@ -65,8 +68,17 @@ export function runAuditVerify(databaseUrl: string, checkpointFiles: string[] = 
     execFile(
       "npm",
       ["run", "-s", "audit:verify", "--", ...checkpointFiles],
-      { env: { ...process.env, DATABASE_URL: databaseUrl, SESSION_SECRET: SHARED_SECRETS.SESSION_SECRET, CONSOLE_DATA_DIR: "/nonexistent/audit-verify" }, timeout: 60_000 },
-      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : 99) : 0, stdout, stderr }),
+      {
+        env: {
+          ...process.env,
+          DATABASE_URL: databaseUrl,
+          SESSION_SECRET: SHARED_SECRETS.SESSION_SECRET,
+          CONSOLE_DATA_DIR: "/nonexistent/audit-verify",
+        },
+        timeout: 60_000,
+      },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === "number" ? error.code : 99) : 0, stdout, stderr }),
     );
   });
 }

@@ -8,7 +8,11 @@ type EnvIntegerOptions = { fallback: number; min?: number; max?: number };
  * anything else that is not a whole number in range is a configuration error, so a typo
  * (`RATE_LIMIT_ROTATIONS=2O`) stops start-up instead of silently meaning the default.
  */
-export function envInteger(name: string, { fallback, min = 0, max = Number.MAX_SAFE_INTEGER }: EnvIntegerOptions, env: Readonly<Record<string, string | undefined>> = process.env): number {
+export function envInteger(
+  name: string,
+  { fallback, min = 0, max = Number.MAX_SAFE_INTEGER }: EnvIntegerOptions,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): number {
   const raw = env[name]?.trim();
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);

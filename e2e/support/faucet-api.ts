@@ -60,17 +60,35 @@ export class FaucetControl {
   }
 }
 
-export type SeededOperator = { operatorKey: string; operatorId: number; agents: { id: number; name: string; key: string }[] };
+export type SeededOperator = {
+  operatorKey: string;
+  operatorId: number;
+  agents: { id: number; name: string; key: string }[];
+};
 
 /**
  * A fresh operator with many agents on the stand-alone test faucet, in one write
  * (POST /__test/seed) instead of one create_agent call per agent. `agents` is a list of
  * names, or a count and a prefix: "<prefix><index>", the index zero-padded to the count's width.
  */
-export async function seedOperator(request: APIRequestContext, name: string, agents: string[] | { count: number; prefix: string }): Promise<SeededOperator> {
-  const data = Array.isArray(agents) ? { name, agentNames: agents } : { name, agentCount: agents.count, agentNamePrefix: agents.prefix };
+export async function seedOperator(
+  request: APIRequestContext,
+  name: string,
+  agents: string[] | { count: number; prefix: string },
+): Promise<SeededOperator> {
+  const data = Array.isArray(agents)
+    ? { name, agentNames: agents }
+    : { name, agentCount: agents.count, agentNamePrefix: agents.prefix };
   const response = await request.post(`${SERVERS.faucet.url}/__test/seed`, { data });
   expect(response.status(), await response.text()).toBe(200);
-  const body = (await response.json()) as { operator_id: number; api_key: string; agents: { agent_id: number; name: string; api_key: string }[] };
-  return { operatorKey: body.api_key, operatorId: body.operator_id, agents: body.agents.map((agent) => ({ id: agent.agent_id, name: agent.name, key: agent.api_key })) };
+  const body = (await response.json()) as {
+    operator_id: number;
+    api_key: string;
+    agents: { agent_id: number; name: string; api_key: string }[];
+  };
+  return {
+    operatorKey: body.api_key,
+    operatorId: body.operator_id,
+    agents: body.agents.map((agent) => ({ id: agent.agent_id, name: agent.name, key: agent.api_key })),
+  };
 }

@@ -4,7 +4,8 @@ import { SERVERS } from "./servers";
 export default function globalSetup() {
   for (const server of Object.values(SERVERS)) {
     const host = new URL(server.url).hostname;
-    if (host !== "127.0.0.1" && host !== "localhost") throw new Error(`e2e must run against loopback only, not ${server.url}`);
+    if (host !== "127.0.0.1" && host !== "localhost")
+      throw new Error(`e2e must run against loopback only, not ${server.url}`);
   }
   if (process.env.FAUCET_API_URL) throw new Error("Unset FAUCET_API_URL: e2e tests never talk to a real faucet.");
 }

@@ -7,14 +7,21 @@ import { GENEROUS_LIMITS } from "./servers";
 import { startConsole } from "./spawned-console";
 
 /** An agent as the faucet's list_agents returns it: the oracle the table is checked against. */
-export type FaucetAgentRow = { id: number; name: string; balance_sats: number; is_active: boolean; cooldown_until: string | null };
+export type FaucetAgentRow = {
+  id: number;
+  name: string;
+  balance_sats: number;
+  is_active: boolean;
+  cooldown_until: string | null;
+};
 
 type LargeConsole = { url: string; dataDir: string };
 /** This worker's 10,000-agent console, once the fixture below has started it. */
 let current: LargeConsole | null = null;
 
 function largeConsole(): LargeConsole {
-  if (!current) throw new Error("the 10,000-agent console is not running: use `test` from e2e/support/large-console.ts");
+  if (!current)
+    throw new Error("the 10,000-agent console is not running: use `test` from e2e/support/large-console.ts");
   return current;
 }
 
@@ -29,7 +36,12 @@ export const test = base.extend<object, { largeConsole: LargeConsole }>({
       const dataDir = `${dataRoot}/large-${workerInfo.workerIndex}`;
       const started = await startConsole({
         dataDir,
-        env: { FAUCET_DATA_DIR: `${dataDir}/faucet`, FAUCET_SEED_AGENTS: "10000", FAUCET_DEMO: "1", ...GENEROUS_LIMITS },
+        env: {
+          FAUCET_DATA_DIR: `${dataDir}/faucet`,
+          FAUCET_SEED_AGENTS: "10000",
+          FAUCET_DEMO: "1",
+          ...GENEROUS_LIMITS,
+        },
       });
       current = { url: started.url, dataDir };
       await provide(current);

@@ -15,7 +15,9 @@ export class OperatorFaucetControl {
   ) {}
 
   async setFaults(faults: Record<string, unknown>) {
-    const response = await this.request.post(`${this.baseUrl}/__test/faults`, { data: { ...faults, operatorIds: [this.operatorId] } });
+    const response = await this.request.post(`${this.baseUrl}/__test/faults`, {
+      data: { ...faults, operatorIds: [this.operatorId] },
+    });
     expect(response.ok(), await response.text()).toBe(true);
   }
 

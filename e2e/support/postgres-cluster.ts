@@ -28,7 +28,9 @@ export function freeLoopbackPort(): Promise<number> {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -41,7 +43,10 @@ function postgresUserIds(): { uid: number; gid: number } {
 
 export async function createPostgresCluster({ port }: { port?: number } = {}): Promise<PostgresCluster> {
   const bin = findPostgresBinDir();
-  if (!bin) throw new Error("PostgreSQL is not installed: run `npx tsx scripts/ensure-postgres.ts` (or `apt-get install -y postgresql`).");
+  if (!bin)
+    throw new Error(
+      "PostgreSQL is not installed: run `npx tsx scripts/ensure-postgres.ts` (or `apt-get install -y postgresql`).",
+    );
   const listenPort = port ?? (await freeLoopbackPort());
   const root = mkdtempSync("/tmp/faucet-console-pg-");
   const dataDir = path.join(root, "data");

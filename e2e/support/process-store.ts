@@ -8,7 +8,10 @@ import { createDatabase } from "./test-stores";
  * database on the throwaway cluster, for tests of modules that use getStore() themselves.
  * Returns a function that closes it and removes what it made.
  */
-export async function useFreshProcessStore(engine: "pglite" | "postgres", clusterUrl: string): Promise<() => Promise<void>> {
+export async function useFreshProcessStore(
+  engine: "pglite" | "postgres",
+  clusterUrl: string,
+): Promise<() => Promise<void>> {
   await closeStore();
   let dir: string | undefined;
   if (engine === "postgres") {

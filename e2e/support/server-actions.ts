@@ -17,7 +17,8 @@ export function encodeArguments(args: unknown[]): Promise<string | FormData> {
 /** Action ids of the build under test, by exported name. */
 export function actionIds(): Record<string, string> {
   const ids: Record<string, string> = {};
-  for (const [id, entry] of Object.entries(readActionManifest(process.env.NEXT_DIST_DIR || ".next"))) if (entry.exportedName) ids[entry.exportedName] = id;
+  for (const [id, entry] of Object.entries(readActionManifest(process.env.NEXT_DIST_DIR || ".next")))
+    if (entry.exportedName) ids[entry.exportedName] = id;
   return ids;
 }
 
@@ -29,7 +30,6 @@ export function rotationArgs<Target extends object>(target: Target) {
 export type ActionReply = { status: number; result: unknown; body: unknown; setCookie: string | undefined };
 
 type CallOptions = { cookie?: string; origin?: string | null; extraHeaders?: Record<string, string> };
-
 
 function parseJson(text: string): unknown {
   try {
@@ -47,7 +47,13 @@ function headersFor(id: string, baseUrl: string, options: CallOptions): Record<s
 }
 
 /** Calls a server action the way React does for plain arguments: a JSON array as text/plain. */
-export async function callAction(request: APIRequestContext, baseUrl: string, id: string, encodedArgs: string | FormData, options: CallOptions = {}): Promise<ActionReply> {
+export async function callAction(
+  request: APIRequestContext,
+  baseUrl: string,
+  id: string,
+  encodedArgs: string | FormData,
+  options: CallOptions = {},
+): Promise<ActionReply> {
   const headers = headersFor(id, baseUrl, options);
   const response = await request.post(`${baseUrl}/agents`, {
     // React sends a plain argument list as text, and one holding Maps, Sets or files as multipart.
@@ -57,11 +63,22 @@ export async function callAction(request: APIRequestContext, baseUrl: string, id
     maxRedirects: 0,
   });
   const text = await response.text();
-  return { status: response.status(), result: actionResultFromStream(text), body: parseJson(text), setCookie: response.headers()["set-cookie"] };
+  return {
+    status: response.status(),
+    result: actionResultFromStream(text),
+    body: parseJson(text),
+    setCookie: response.headers()["set-cookie"],
+  };
 }
 
 /** Calls the sign-in form action as the browser does: multipart, the form's fields prefixed "_1_". */
-export async function callSignIn(request: APIRequestContext, baseUrl: string, id: string, operatorKey: string, options: CallOptions = {}): Promise<ActionReply> {
+export async function callSignIn(
+  request: APIRequestContext,
+  baseUrl: string,
+  id: string,
+  operatorKey: string,
+  options: CallOptions = {},
+): Promise<ActionReply> {
   // Order matters: the server resolves "$K1" from the fields that came before "0", and a
   // plain object would put the integer-like key "0" first.
   const form = new FormData();
@@ -73,10 +90,19 @@ export async function callSignIn(request: APIRequestContext, baseUrl: string, id
     maxRedirects: 0,
   });
   const text = await response.text();
-  return { status: response.status(), result: actionResultFromStream(text), body: parseJson(text), setCookie: response.headers()["set-cookie"] };
+  return {
+    status: response.status(),
+    result: actionResultFromStream(text),
+    body: parseJson(text),
+    setCookie: response.headers()["set-cookie"],
+  };
 }
 
 /** "<session cookie>=<seal>" from a Set-Cookie header, for replaying a session. */
 export function sessionCookieFrom(setCookie: string | undefined): string | undefined {
-  return setCookie?.split(/\n|,(?=\s*[\w-]+=)/).map((part) => part.trim()).find((part) => part.startsWith(`${SESSION_COOKIE}=`))?.split(";")[0];
+  return setCookie
+    ?.split(/\n|,(?=\s*[\w-]+=)/)
+    .map((part) => part.trim())
+    .find((part) => part.startsWith(`${SESSION_COOKIE}=`))
+    ?.split(";")[0];
 }

@@ -19,7 +19,13 @@ type SignInOptions = { agentNames?: string[]; consoleBaseUrl?: string; faucetUrl
  * Registers a fresh operator (never the shared demo one: tests run in parallel) and signs
  * in with it through the form. Returns the faucet client to check keys against.
  */
-export async function signInFreshOperator(page: Page, request: APIRequestContext, baseURL: string | undefined, name: string, options: SignInOptions = {}) {
+export async function signInFreshOperator(
+  page: Page,
+  request: APIRequestContext,
+  baseURL: string | undefined,
+  name: string,
+  options: SignInOptions = {},
+) {
   const url = options.consoleBaseUrl ?? consoleUrl(baseURL);
   const faucet = new FaucetApi(request, options.faucetUrl ?? `${url}/ai-agents/api`);
   const operator = await faucet.newOperator(name, options.agentNames);

@@ -39,10 +39,14 @@ export async function startConsole(options: { env: Record<string, string>; dataD
   rmSync(options.dataDir, { recursive: true, force: true });
   mkdirSync(options.dataDir, { recursive: true });
   const log = openSync(path.join(options.dataDir, "server.log"), "w");
-  const child: ChildProcess = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "-p", String(port)], {
-    env: { ...process.env, CONSOLE_DATA_DIR: options.dataDir, ...options.env },
-    stdio: ["ignore", log, log],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ["node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "-p", String(port)],
+    {
+      env: { ...process.env, CONSOLE_DATA_DIR: options.dataDir, ...options.env },
+      stdio: ["ignore", log, log],
+    },
+  );
   closeSync(log);
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const terminate = () => void child.kill("SIGTERM");
@@ -57,7 +61,8 @@ export async function startConsole(options: { env: Record<string, string>; dataD
 
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`the extra console exited with ${child.exitCode}; see ${options.dataDir}/server.log`);
+    if (child.exitCode !== null)
+      throw new Error(`the extra console exited with ${child.exitCode}; see ${options.dataDir}/server.log`);
     try {
       if ((await fetch(`${url}/`, { redirect: "manual" })).status < 500) return { url, stop, kill, terminate, exited };
     } catch {
@@ -75,13 +80,20 @@ export async function startConsole(options: { env: Record<string, string>; dataD
  * Starts `next start` expecting it to refuse (a bad configuration): its exit code and
  * everything it printed. Killed after 30 s if it does not exit by itself.
  */
-export async function refusedStart(env: Record<string, string>, dataDir: string): Promise<{ code: number | null; output: string }> {
+export async function refusedStart(
+  env: Record<string, string>,
+  dataDir: string,
+): Promise<{ code: number | null; output: string }> {
   const port = await freePort();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "-p", String(port)], {
-      env: { ...process.env, CONSOLE_DATA_DIR: dataDir, FAUCET_DATA_DIR: path.join(dataDir, "faucet"), ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "-p", String(port)],
+      {
+        env: { ...process.env, CONSOLE_DATA_DIR: dataDir, FAUCET_DATA_DIR: path.join(dataDir, "faucet"), ...env },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let output = "";
     child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));

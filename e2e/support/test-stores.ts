@@ -41,7 +41,7 @@ export function testStores(engine: "pglite" | "postgres", serverUrl?: string): T
   const dirs: string[] = [];
   const freshOptions = async (): Promise<StoreOptions> => {
     if (engine === "postgres") {
-      if (!serverUrl) throw new Error("testStores(\"postgres\") needs the cluster's URL");
+      if (!serverUrl) throw new Error('testStores("postgres") needs the cluster\'s URL');
       return { databaseUrl: await createDatabase(serverUrl) };
     }
     const dir = mkdtempSync("/tmp/faucet-console-pglite-");

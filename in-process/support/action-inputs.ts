@@ -25,9 +25,13 @@ export function cookieArbitrary(validCookie: string) {
   return fc.oneof(
     fc.constant(undefined),
     fc.string({ maxLength: 300 }).map((value) => `${name}=${encodeURIComponent(value)}`),
-    fc.nat({ max: seal.length - 1 }).chain((at) =>
-      fc.constantFrom("A", "z", "0", "*", "~").map((char) => `${name}=${seal.slice(0, at)}${char === seal[at] ? "B" : char}${seal.slice(at + 1)}`),
-    ),
+    fc
+      .nat({ max: seal.length - 1 })
+      .chain((at) =>
+        fc
+          .constantFrom("A", "z", "0", "*", "~")
+          .map((char) => `${name}=${seal.slice(0, at)}${char === seal[at] ? "B" : char}${seal.slice(at + 1)}`),
+      ),
     fc.nat({ max: seal.length - 1 }).map((length) => `${name}=${seal.slice(0, length)}`),
     fc.constant(validCookie),
   );
@@ -36,11 +40,16 @@ export function cookieArbitrary(validCookie: string) {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
 /** A rotation confirmation's own fields: `{ attemptId: uuid, knownRotationAt: int ≥ 0 | null, ownAttemptId: uuid | null }`. */
-function isValidConfirmation(input: { attemptId?: unknown; knownRotationAt?: unknown; ownAttemptId?: unknown }): boolean {
+function isValidConfirmation(input: {
+  attemptId?: unknown;
+  knownRotationAt?: unknown;
+  ownAttemptId?: unknown;
+}): boolean {
   return (
     typeof input.attemptId === "string" &&
     UUID.test(input.attemptId) &&
-    (input.knownRotationAt === null || (Number.isInteger(input.knownRotationAt) && (input.knownRotationAt as number) >= 0)) &&
+    (input.knownRotationAt === null ||
+      (Number.isInteger(input.knownRotationAt) && (input.knownRotationAt as number) >= 0)) &&
     (input.ownAttemptId === null || (typeof input.ownAttemptId === "string" && UUID.test(input.ownAttemptId)))
   );
 }
@@ -52,7 +61,8 @@ export function isValidRotateAgentInput(value: unknown): boolean {
   const keys = Object.keys(value).sort().join();
   const batchOk = !("batchId" in input) || (typeof input.batchId === "string" && UUID.test(input.batchId));
   return (
-    (keys === "agentId,attemptId,knownRotationAt,ownAttemptId" || keys === "agentId,attemptId,batchId,knownRotationAt,ownAttemptId") &&
+    (keys === "agentId,attemptId,knownRotationAt,ownAttemptId" ||
+      keys === "agentId,attemptId,batchId,knownRotationAt,ownAttemptId") &&
     batchOk &&
     Number.isInteger(input.agentId) &&
     (input.agentId as number) > 0 &&
@@ -71,11 +81,21 @@ export function isValidRotateOperatorInput(value: unknown): boolean {
  */
 export function rotationArgumentsArbitrary(isValid: (value: unknown) => boolean) {
   return fc.oneof(
-    fc.array(fc.anything({ maxDepth: 2, maxKeys: 4, withDate: true, withBigInt: true, withMap: true, withSet: true }), { maxLength: 3 }).chain((args) =>
-      fc.constant(args).filter((list) => !(list.length === 1 && isValid(list[0]))).map((list) => ({ list: list as unknown, raw: false })),
-    ),
+    fc
+      .array(fc.anything({ maxDepth: 2, maxKeys: 4, withDate: true, withBigInt: true, withMap: true, withSet: true }), {
+        maxLength: 3,
+      })
+      .chain((args) =>
+        fc
+          .constant(args)
+          .filter((list) => !(list.length === 1 && isValid(list[0])))
+          .map((list) => ({ list: list as unknown, raw: false })),
+      ),
     // (A body that breaks React's reply encoding itself, like a bare "$" reference, gets Next's own error.)
-    fc.jsonValue().filter((value) => !Array.isArray(value)).map((value) => ({ list: value as unknown, raw: true })),
+    fc
+      .jsonValue()
+      .filter((value) => !Array.isArray(value))
+      .map((value) => ({ list: value as unknown, raw: true })),
   );
 }
 
@@ -116,19 +136,37 @@ export function lifecycleArgumentsArbitrary(isValid: (value: unknown) => boolean
     {
       agentId: fc.oneof(fc.integer(), fc.double(), fc.string(), fc.constant(null), fc.bigInt()),
       isActive: fc.oneof(fc.boolean(), fc.string(), fc.integer()),
-      budgetLimitSats: fc.oneof(fc.integer({ min: -10, max: 10 }), fc.double(), fc.constant(null), fc.string(), fc.constant(Number.MAX_SAFE_INTEGER + 2)),
+      budgetLimitSats: fc.oneof(
+        fc.integer({ min: -10, max: 10 }),
+        fc.double(),
+        fc.constant(null),
+        fc.string(),
+        fc.constant(Number.MAX_SAFE_INTEGER + 2),
+      ),
       amountSats: fc.oneof(fc.integer({ min: -10, max: 10 }), fc.double(), fc.string()),
       name: fc.oneof(fc.string({ maxLength: 120 }), fc.constant(""), fc.constant(" "), fc.integer()),
       description: fc.oneof(fc.string({ maxLength: 600 }), fc.constant(null)),
-      budget: fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom("-1", "1.5", "1e3", "99999999999999999999", "abc"), fc.integer()),
+      budget: fc.oneof(
+        fc.string({ maxLength: 30 }),
+        fc.constantFrom("-1", "1.5", "1e3", "99999999999999999999", "abc"),
+        fc.integer(),
+      ),
     },
     { requiredKeys: [], noNullPrototype: true },
   );
   return fc
     .oneof(
-      fc.array(fc.anything({ maxDepth: 2, maxKeys: 4, withDate: true, withBigInt: true, withMap: true, withSet: true }), { maxLength: 3 }).map((list) => ({ list: list as unknown, raw: false })),
+      fc
+        .array(
+          fc.anything({ maxDepth: 2, maxKeys: 4, withDate: true, withBigInt: true, withMap: true, withSet: true }),
+          { maxLength: 3 },
+        )
+        .map((list) => ({ list: list as unknown, raw: false })),
       fc.tuple(nearMiss).map((list) => ({ list: list as unknown, raw: false })),
-      fc.jsonValue().filter((value) => !Array.isArray(value)).map((value) => ({ list: value as unknown, raw: true })),
+      fc
+        .jsonValue()
+        .filter((value) => !Array.isArray(value))
+        .map((value) => ({ list: value as unknown, raw: true })),
     )
     .filter(({ list, raw }) => raw || !(Array.isArray(list) && list.length === 1 && isValid(list[0])));
 }
@@ -139,7 +177,13 @@ export const badCreateForm = fc
     {
       name: fc.oneof(fc.string({ maxLength: 30 }), fc.constant("   "), fc.string({ minLength: 101, maxLength: 300 })),
       description: fc.oneof(fc.string({ maxLength: 30 }), fc.string({ minLength: 501, maxLength: 700 })),
-      budget: fc.oneof(fc.constant(""), fc.nat().map(String), fc.integer({ max: -1 }).map(String), fc.double().map(String), fc.string({ maxLength: 12 })),
+      budget: fc.oneof(
+        fc.constant(""),
+        fc.nat().map(String),
+        fc.integer({ max: -1 }).map(String),
+        fc.double().map(String),
+        fc.string({ maxLength: 12 }),
+      ),
     },
     { noNullPrototype: true },
   )
@@ -161,17 +205,32 @@ export const malformedOperatorKey = fc.oneof(
 
 /** Bodies for the bulk JSON route: JSON that is not a valid confirmation, any text, one oversized body. */
 export const bulkBody = fc.oneof(
-  fc.jsonValue().filter((value) => !isValidRotateAgentInput(value)).map((value) => JSON.stringify(value)),
+  fc
+    .jsonValue()
+    .filter((value) => !isValidRotateAgentInput(value))
+    .map((value) => JSON.stringify(value)),
   fc.string({ maxLength: 200 }),
   fc.constant("x".repeat(20_000)),
 );
-export const bulkContentType = fc.constantFrom("application/json", "application/json; charset=utf-8", "text/plain", "application/x-www-form-urlencoded");
+export const bulkContentType = fc.constantFrom(
+  "application/json",
+  "application/json; charset=utf-8",
+  "text/plain",
+  "application/x-www-form-urlencoded",
+);
 
 /** Queries of the agents data route: its own parameter names and values, and junk. */
 export const agentsQuery = fc.dictionary(
   fc.constantFrom("q", "sort", "dir", "filter", "offset", "limit", "x"),
-  fc.oneof(fc.string({ maxLength: 40 }), fc.integer().map(String), fc.constantFrom("name", "balance", "cooldown", "asc", "desc", "all", "active", "inactive")),
+  fc.oneof(
+    fc.string({ maxLength: 40 }),
+    fc.integer().map(String),
+    fc.constantFrom("name", "balance", "cooldown", "asc", "desc", "all", "active", "inactive"),
+  ),
 );
 
 /** Arguments for signOut and signInAsDemo: any list, or a JSON body that is not a list. */
-export const anyArguments = fc.oneof(fc.array(fc.anything({ maxDepth: 2, maxKeys: 4 }), { maxLength: 3 }), fc.jsonValue().filter((value) => !Array.isArray(value)));
+export const anyArguments = fc.oneof(
+  fc.array(fc.anything({ maxDepth: 2, maxKeys: 4 }), { maxLength: 3 }),
+  fc.jsonValue().filter((value) => !Array.isArray(value)),
+);

@@ -25,9 +25,20 @@ const STORE_KEY = Symbol.for("faucet-console.store");
 const EMBEDDED_FAUCET_KEY = Symbol.for("lightning-faucet-emulator.embedded");
 
 /** Generous limits, as the shared e2e consoles have: these tests are about input, not limits. */
-const GENEROUS_LIMITS = { FAUCET_DEMO_KEYLESS_CALLS: "100000", RATE_LIMIT_SIGN_INS: "100000", RATE_LIMIT_SIGN_INS_GLOBAL: "100000", RATE_LIMIT_ROTATIONS: "100000", RATE_LIMIT_BULK_CALLS: "100000", RATE_LIMIT_AGENT_CHANGES: "100000" };
+const GENEROUS_LIMITS = {
+  FAUCET_DEMO_KEYLESS_CALLS: "100000",
+  RATE_LIMIT_SIGN_INS: "100000",
+  RATE_LIMIT_SIGN_INS_GLOBAL: "100000",
+  RATE_LIMIT_ROTATIONS: "100000",
+  RATE_LIMIT_BULK_CALLS: "100000",
+  RATE_LIMIT_AGENT_CHANGES: "100000",
+};
 
-export type InProcessOperator = { operatorKey: string; operatorId: number; agents: { id: number; name: string; key: string }[] };
+export type InProcessOperator = {
+  operatorKey: string;
+  operatorId: number;
+  agents: { id: number; name: string; key: string }[];
+};
 
 export type InProcessConsole = {
   faucet: FaucetEmulator;
@@ -48,7 +59,10 @@ export type Outcome<T> = { kind: "returned"; value: T } | { kind: "redirected"; 
  * return from a redirect (which Next turns into a 303). Anything else thrown escapes:
  * in a running console it would be a 500.
  */
-export async function asRequest<T>(request: { cookie?: string; origin?: string | null; extraHeaders?: Record<string, string> }, work: () => Promise<T>): Promise<Outcome<T>> {
+export async function asRequest<T>(
+  request: { cookie?: string; origin?: string | null; extraHeaders?: Record<string, string> },
+  work: () => Promise<T>,
+): Promise<Outcome<T>> {
   beginRequest(request);
   try {
     return { kind: "returned", value: await work() };
@@ -76,7 +90,10 @@ export async function startInProcessConsole(): Promise<InProcessConsole> {
   delete globals.faucetClient;
   const opening = (async (): Promise<Store> => {
     // From the migrated dump the project's globalSetup made (store-template-setup.ts): no initdb per file.
-    const store = await openStore({ pgliteDir: "memory://", loadDataDir: new Blob([readFileSync(inject("inProcessStoreTemplate"))]) });
+    const store = await openStore({
+      pgliteDir: "memory://",
+      loadDataDir: new Blob([readFileSync(inject("inProcessStoreTemplate"))]),
+    });
     // Applies nothing on the template; it stays so the store is the console's current schema whatever it was loaded from.
     await migrateStore(store);
     return store;
@@ -85,7 +102,10 @@ export async function startInProcessConsole(): Promise<InProcessConsole> {
   await opening;
 
   const faucetCall = async (body: Record<string, unknown>) => {
-    const reply = JSON.parse((await faucet.handle({ bodyText: JSON.stringify(body), headers: {} })).body) as Record<string, unknown>;
+    const reply = JSON.parse((await faucet.handle({ bodyText: JSON.stringify(body), headers: {} })).body) as Record<
+      string,
+      unknown
+    >;
     if (reply.success !== true) throw new Error(`faucet refused ${String(body.action)}: ${String(reply.error)}`);
     return reply;
   };
@@ -108,7 +128,8 @@ export async function startInProcessConsole(): Promise<InProcessConsole> {
       const form = new FormData();
       form.set("operatorKey", operatorKey);
       const outcome = await asRequest({}, () => signIn(null, form));
-      if (outcome.kind !== "redirected" || outcome.url !== "/agents") throw new Error(`sign-in did not go to /agents: ${JSON.stringify(outcome)}`);
+      if (outcome.kind !== "redirected" || outcome.url !== "/agents")
+        throw new Error(`sign-in did not go to /agents: ${JSON.stringify(outcome)}`);
       const seal = setCookieValue(SESSION_COOKIE);
       if (!seal) throw new Error("sign-in set no session cookie");
       return `${SESSION_COOKIE}=${seal}`;

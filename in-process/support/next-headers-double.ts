@@ -15,14 +15,20 @@ type Scope = { headers: Headers; requestCookies: RequestCookies; set: Map<string
 let scope: Scope = newScope({});
 
 function newScope(request: { cookie?: string; origin?: string | null; extraHeaders?: Record<string, string> }): Scope {
-  const headers = new Headers({ host: new URL(CONSOLE_ORIGIN).host, "user-agent": "in-process fuzz", ...request.extraHeaders });
+  const headers = new Headers({
+    host: new URL(CONSOLE_ORIGIN).host,
+    "user-agent": "in-process fuzz",
+    ...request.extraHeaders,
+  });
   if (request.origin !== null) headers.set("origin", request.origin ?? CONSOLE_ORIGIN);
   if (request.cookie !== undefined) headers.set("cookie", request.cookie);
   return { headers, requestCookies: new RequestCookies(headers), set: new Map() };
 }
 
 /** Starts a new request: its Origin (the console's own unless given; null for none), its Cookie header. */
-export function beginRequest(request: { cookie?: string; origin?: string | null; extraHeaders?: Record<string, string> } = {}): void {
+export function beginRequest(
+  request: { cookie?: string; origin?: string | null; extraHeaders?: Record<string, string> } = {},
+): void {
   scope = newScope(request);
 }
 

@@ -15,13 +15,15 @@ const RELOAD_FIRST = "Reload the list and look for it before creating it again, 
  */
 export const createAgent = changeAction(createAgentFormSchema, (form) => {
   const parsed = createAgentFieldsSchema.safeParse(form);
-  if (!parsed.success) return failure("invalid_input", "Check the highlighted fields.", { fieldErrors: fieldErrorsOf(parsed.error) });
+  if (!parsed.success)
+    return failure("invalid_input", "Check the highlighted fields.", { fieldErrors: fieldErrorsOf(parsed.error) });
   const fields = parsed.data;
   return {
     action: "create_agent",
     target: "operator",
     limit: AGENT_CHANGE_LIMIT,
-    call: (faucet, key) => faucet.createAgent(key, { name: fields.name, description: fields.description, budgetLimitSats: fields.budget }),
+    call: (faucet, key) =>
+      faucet.createAgent(key, { name: fields.name, description: fields.description, budgetLimitSats: fields.budget }),
     unknownConsequence: `The faucet may have created the agent anyway, and its key would then never be shown. ${RELOAD_FIRST}`,
     settle: (created) => {
       if (!created.apiKey) {

@@ -10,5 +10,6 @@ export const fundAgent = changeAction(fundAgentSchema, ({ agentId, amountSats })
   target: `agent:${agentId}`,
   limit: AGENT_CHANGE_LIMIT,
   call: (faucet, key) => faucet.fundAgent(key, agentId, amountSats),
-  unknownConsequence: "The sats may have been sent anyway. Reload the list and check the agent's balance before funding again, or it may be funded twice.",
+  unknownConsequence:
+    "The sats may have been sent anyway. Reload the list and check the agent's balance before funding again, or it may be funded twice.",
 }));

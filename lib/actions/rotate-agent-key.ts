@@ -20,7 +20,22 @@ const rotateAgentKeySchema = rotationConfirmationSchema.extend({
  * the session keeps the operator's key (never an agent's), and the records keep only
  * the key's label.
  */
-export const rotateAgentKey = changeAction<typeof rotateAgentKeySchema, Rotation, Rotated | RotatedWithHandoff>(rotateAgentKeySchema, (input, context) => {
-  const change = rotationChange(context, { subject: { kind: "agent", agentId: input.agentId }, attemptId: input.attemptId, knownRotationAt: input.knownRotationAt, ownAttemptId: input.ownAttemptId });
-  return input.handOff ? withHandoff(change, { session: context.session, agentId: input.agentId, agentName: input.handOff.agentName, batchId: context.batchId }) : change;
-});
+export const rotateAgentKey = changeAction<typeof rotateAgentKeySchema, Rotation, Rotated | RotatedWithHandoff>(
+  rotateAgentKeySchema,
+  (input, context) => {
+    const change = rotationChange(context, {
+      subject: { kind: "agent", agentId: input.agentId },
+      attemptId: input.attemptId,
+      knownRotationAt: input.knownRotationAt,
+      ownAttemptId: input.ownAttemptId,
+    });
+    return input.handOff
+      ? withHandoff(change, {
+          session: context.session,
+          agentId: input.agentId,
+          agentName: input.handOff.agentName,
+          batchId: context.batchId,
+        })
+      : change;
+  },
+);

@@ -11,5 +11,10 @@ import { rotationConfirmationSchema } from "@/lib/keys/rotation-confirmation";
  * operator can store it elsewhere.
  */
 export const rotateOperatorKey = changeAction(rotationConfirmationSchema, (input, context) =>
-  rotationChange(context, { subject: { kind: "operator" }, attemptId: input.attemptId, knownRotationAt: input.knownRotationAt, ownAttemptId: input.ownAttemptId }),
+  rotationChange(context, {
+    subject: { kind: "operator" },
+    attemptId: input.attemptId,
+    knownRotationAt: input.knownRotationAt,
+    ownAttemptId: input.ownAttemptId,
+  }),
 );

@@ -10,5 +10,6 @@ export const setAgentBudget = changeAction(setAgentBudgetSchema, ({ agentId, bud
   target: `agent:${agentId}`,
   limit: AGENT_CHANGE_LIMIT,
   call: (faucet, key) => faucet.setAgentBudget(key, agentId, budgetLimitSats),
-  unknownConsequence: "The budget may have changed anyway. Open the agent's details to see its budget before trying again.",
+  unknownConsequence:
+    "The budget may have changed anyway. Open the agent's details to see its budget before trying again.",
 }));

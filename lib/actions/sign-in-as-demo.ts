@@ -15,7 +15,10 @@ export async function signInAsDemo(_previous: unknown): Promise<SignInResult> {
     key = getEmbeddedFaucet().demoOperatorKey();
   } catch (error) {
     log.error("the embedded faucet could not start", error);
-    return failure("internal", "The embedded faucet could not start (is another console using its data dir?). See the server log.");
+    return failure(
+      "internal",
+      "The embedded faucet could not start (is another console using its data dir?). See the server log.",
+    );
   }
   if (!key) return failure("faucet_refused", "The embedded faucet has no demo operator.");
   const problem = await signInWithKey(key);

@@ -21,7 +21,12 @@ export async function signOut(): Promise<void> {
     // Read first: once the row is gone there is no one to name in the audit log.
     const session = await readSession();
     await closeSession();
-    if (session) await recordAuditEventQuietly(await auditActor(session), { action: "sign_out", target: "operator", outcome: "ok" });
+    if (session)
+      await recordAuditEventQuietly(await auditActor(session), {
+        action: "sign_out",
+        target: "operator",
+        outcome: "ok",
+      });
   } catch (error) {
     // The browser's copy goes anyway; the user must know the row may still be open.
     log.error("sign-out could not reach the store", error);
@@ -41,7 +46,11 @@ export async function signOutEverywhere(): Promise<void> {
     const session = await readSession();
     if (session) {
       await endOperatorSessions(session.operatorId, "signed_out_everywhere", Date.now());
-      await recordAuditEventQuietly(await auditActor(session), { action: "sign_out_everywhere", target: "operator", outcome: "ok" });
+      await recordAuditEventQuietly(await auditActor(session), {
+        action: "sign_out_everywhere",
+        target: "operator",
+        outcome: "ok",
+      });
     }
     await clearSessionCookie();
   } catch (error) {

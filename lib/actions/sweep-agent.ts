@@ -12,7 +12,8 @@ export const sweepAgent = changeAction(agentOnlySchema, ({ agentId }) => ({
   target: `agent:${agentId}`,
   limit: AGENT_CHANGE_LIMIT,
   call: (faucet, key) => faucet.sweepAgent(key, agentId),
-  unknownConsequence: "The sats may have been moved anyway. Reload the list and check the agent's balance before sweeping again.",
+  unknownConsequence:
+    "The sats may have been moved anyway. Reload the list and check the agent's balance before sweeping again.",
   // A sweep refused by a cooldown is blocked by the last rotation: say so, and what to do instead.
   refusal: (error) => {
     if (error.kind !== "cooldown") return null;

@@ -33,7 +33,10 @@ function satsField(label: string, min: number, emptyMeans: "null" | "required") 
       return z.NEVER;
     }
     if (!/^\d+$/.test(text)) {
-      context.addIssue({ code: "custom", message: `${capitalise(label)} must be a whole number of sats (digits only).` });
+      context.addIssue({
+        code: "custom",
+        message: `${capitalise(label)} must be a whole number of sats (digits only).`,
+      });
       return z.NEVER;
     }
     const value = Number(text);
@@ -42,7 +45,10 @@ function satsField(label: string, min: number, emptyMeans: "null" | "required") 
       return z.NEVER;
     }
     if (value < min) {
-      context.addIssue({ code: "custom", message: `${capitalise(label)} must be at least ${min} sat${min === 1 ? "" : "s"}.` });
+      context.addIssue({
+        code: "custom",
+        message: `${capitalise(label)} must be at least ${min} sat${min === 1 ? "" : "s"}.`,
+      });
       return z.NEVER;
     }
     return value;
@@ -91,6 +97,9 @@ export const setAgentActiveSchema = z.object({
   batchId: z.uuid().optional(),
 });
 /** null = unlimited. */
-export const setAgentBudgetSchema = z.object({ agentId: agentIdSchema, budgetLimitSats: z.number().int().min(0).max(SATS_MAX).nullable() });
+export const setAgentBudgetSchema = z.object({
+  agentId: agentIdSchema,
+  budgetLimitSats: z.number().int().min(0).max(SATS_MAX).nullable(),
+});
 export const agentOnlySchema = z.object({ agentId: agentIdSchema });
 export const fundAgentSchema = z.object({ agentId: agentIdSchema, amountSats: z.number().int().min(1).max(SATS_MAX) });

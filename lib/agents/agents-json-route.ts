@@ -20,7 +20,8 @@ function json(status: number, body: object) {
 export async function agentsJson(load: (session: OperatorSession) => Promise<object>): Promise<NextResponse> {
   try {
     const state = await readSessionState();
-    if (state.kind === "signed_out") return json(401, { reason: state.reason ?? "signed_out", message: "Your session has ended. Sign in again." });
+    if (state.kind === "signed_out")
+      return json(401, { reason: state.reason ?? "signed_out", message: "Your session has ended. Sign in again." });
     const { session } = state;
     try {
       return json(200, await load(session));
@@ -28,7 +29,9 @@ export async function agentsJson(load: (session: OperatorSession) => Promise<obj
       if (!isFaucetError(error) || error.kind !== "invalid_key") throw error;
       const verdict = await endSessionIfRefused(session);
       if (verdict === "key_invalid") return json(401, { reason: "key_invalid", message: error.message });
-      return json(409, { message: "Your operator key was just rotated in another tab. Reload to continue with the new key." });
+      return json(409, {
+        message: "Your operator key was just rotated in another tab. Reload to continue with the new key.",
+      });
     }
   } catch (error) {
     if (isStoreUnavailable(error)) return json(503, { message: STORE_UNAVAILABLE_MESSAGE });

@@ -19,9 +19,7 @@ export type AgentRow = {
 };
 
 export type AgentFlag =
-  | { kind: "no-budget" }
-  | { kind: "old-key"; maxAgeDays: number }
-  | { kind: "inactive-funds"; balanceSats: number };
+  { kind: "no-budget" } | { kind: "old-key"; maxAgeDays: number } | { kind: "inactive-funds"; balanceSats: number };
 
 /** When and from which session a key was last rotated (sessions are named by a short one-way label). */
 export type LastRotation = { at: number; sessionLabel: string };

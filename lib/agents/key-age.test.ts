@@ -40,18 +40,26 @@ describe("flags", () => {
   it("flags a key older than the limit, counted in whole days, and never an unknown age", () => {
     expect(agentFlags(agent({ createdAt: NOW - 91 * DAY }), NOW, 90)).toEqual([{ kind: "old-key", maxAgeDays: 90 }]);
     expect(agentFlags(agent({ createdAt: NOW - 90 * DAY }), NOW, 90)).toEqual([]);
-    expect(agentFlags(agent({ createdAt: NOW - 91 * DAY, lastRotation: { at: NOW - DAY, sessionLabel: "s" } }), NOW, 90)).toEqual([]);
+    expect(
+      agentFlags(agent({ createdAt: NOW - 91 * DAY, lastRotation: { at: NOW - DAY, sessionLabel: "s" } }), NOW, 90),
+    ).toEqual([]);
     expect(agentFlags(agent({ createdAt: null }), NOW, 0)).toEqual([]);
   });
 
   it("flags an inactive agent only while it holds sats", () => {
-    expect(agentFlags(agent({ isActive: false, balanceSats: 1_250 }), NOW, 90)).toEqual([{ kind: "inactive-funds", balanceSats: 1_250 }]);
+    expect(agentFlags(agent({ isActive: false, balanceSats: 1_250 }), NOW, 90)).toEqual([
+      { kind: "inactive-funds", balanceSats: 1_250 },
+    ]);
     expect(agentFlags(agent({ isActive: false }), NOW, 90)).toEqual([]);
     expect(agentFlags(agent({ balanceSats: 1_250 }), NOW, 90)).toEqual([]);
   });
 
   it("labels each flag as the table shows it", () => {
-    const all = agentFlags(agent({ budgetLimitSats: null, createdAt: NOW - 400 * DAY, isActive: false, balanceSats: 87_000 }), NOW, 90);
+    const all = agentFlags(
+      agent({ budgetLimitSats: null, createdAt: NOW - 400 * DAY, isActive: false, balanceSats: 87_000 }),
+      NOW,
+      90,
+    );
     expect(all.map(flagLabel)).toEqual(["No budget limit", "Key older than 90 days", "Inactive, holds 87,000 sats"]);
   });
 });
@@ -61,7 +69,9 @@ describe("KEY_MAX_AGE_DAYS", () => {
     expect(keyMaxAgeDays({})).toBe(90);
     expect(keyMaxAgeDays({ KEY_MAX_AGE_DAYS: " 30 " })).toBe(30);
     for (const bad of ["0", "-1", "3651", "9O", "1.5"]) {
-      expect(() => keyMaxAgeDays({ KEY_MAX_AGE_DAYS: bad }), bad).toThrow(/KEY_MAX_AGE_DAYS must be a whole number from 1 to 3650/);
+      expect(() => keyMaxAgeDays({ KEY_MAX_AGE_DAYS: bad }), bad).toThrow(
+        /KEY_MAX_AGE_DAYS must be a whole number from 1 to 3650/,
+      );
     }
   });
 });

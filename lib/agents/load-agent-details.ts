@@ -29,7 +29,12 @@ async function currentKeyLabel(operatorId: number, agentId: number): Promise<str
  */
 export async function loadAgentDetails(session: OperatorSession, agentId: number): Promise<AgentDetails | null> {
   const faucet = getFaucetClient();
-  const agents = await agentListMemo().get(session.operatorId, session.operatorKey, () => faucet.listAgents(session.operatorKey), { fresh: true });
+  const agents = await agentListMemo().get(
+    session.operatorId,
+    session.operatorKey,
+    () => faucet.listAgents(session.operatorKey),
+    { fresh: true },
+  );
   const agent = agents.find((row) => row.id === agentId);
   if (!agent) return null;
   let budget: BudgetStatus;

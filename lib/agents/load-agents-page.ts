@@ -34,10 +34,16 @@ function recordedTail(recorded: RecordedRotation | undefined, now: number): stri
  * recorded rotations, for the operator's own row. Throws FaucetError.
  * `reuseRecentList` lets a request use a list fetched in the last seconds (agent-list-memo.ts).
  */
-export async function loadAgentRows(session: OperatorSession, now: number, { reuseRecentList = false }: { reuseRecentList?: boolean } = {}) {
+export async function loadAgentRows(
+  session: OperatorSession,
+  now: number,
+  { reuseRecentList = false }: { reuseRecentList?: boolean } = {},
+) {
   const faucet = getFaucetClient();
   const [agents, recorded] = await Promise.all([
-    agentListMemo().get(session.operatorId, session.operatorKey, () => faucet.listAgents(session.operatorKey), { fresh: !reuseRecentList }),
+    agentListMemo().get(session.operatorId, session.operatorKey, () => faucet.listAgents(session.operatorKey), {
+      fresh: !reuseRecentList,
+    }),
     latestRotations(session.operatorId),
   ]);
   const rotations = agentCooldownMap(session, now);
@@ -73,7 +79,10 @@ export async function loadAgentsPage(
   now = Date.now(),
   options: { reuseRecentList?: boolean } = {},
 ): Promise<AgentsPage> {
-  const [whoami, { rows, recorded }] = await Promise.all([getFaucetClient().whoami(session.operatorKey), loadAgentRows(session, now, options)]);
+  const [whoami, { rows, recorded }] = await Promise.all([
+    getFaucetClient().whoami(session.operatorKey),
+    loadAgentRows(session, now, options),
+  ]);
   const shaped = shapeAgents(rows, request);
   return {
     serverNow: now,
@@ -81,7 +90,12 @@ export async function loadAgentsPage(
       id: whoami.id,
       name: whoami.name,
       balanceSats: whoami.balanceSats,
-      cooldownUntil: activeUntil(now, whoami.cooldownUntil, session.operatorCooldownUntil, recorded.get("operator")?.cooldownUntil),
+      cooldownUntil: activeUntil(
+        now,
+        whoami.cooldownUntil,
+        session.operatorCooldownUntil,
+        recorded.get("operator")?.cooldownUntil,
+      ),
       keyTail: session.operatorKeyTail,
       lastRotation: lastRotationOf(recorded.get("operator")),
     },

@@ -11,9 +11,16 @@ export type SelectableAgent = { id: number; name: string; isActive: boolean; las
  * Every agent matching a view, in the view's order: "Select all N matching" in incident
  * mode, across 10,000 agents, without the browser ever holding more than a screen of rows.
  */
-export async function loadMatchingAgents(session: OperatorSession, view: AgentsViewState, now = Date.now()): Promise<{ agents: SelectableAgent[]; serverNow: number }> {
+export async function loadMatchingAgents(
+  session: OperatorSession,
+  view: AgentsViewState,
+  now = Date.now(),
+): Promise<{ agents: SelectableAgent[]; serverNow: number }> {
   // The list and the records only: the operator's summary (whoami) is the table's, not the selection's.
   const { rows } = await loadAgentRows(session, now, { reuseRecentList: true });
   const matching = shapeAgents(rows, view);
-  return { agents: matching.map(({ id, name, isActive, lastRotation }) => ({ id, name, isActive, lastRotation })), serverNow: now };
+  return {
+    agents: matching.map(({ id, name, isActive, lastRotation }) => ({ id, name, isActive, lastRotation })),
+    serverNow: now,
+  };
 }

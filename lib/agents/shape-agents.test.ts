@@ -4,7 +4,13 @@ import type { AgentRow } from "./agents-view";
 import { shapeAgents } from "./shape-agents";
 import { viewSchema } from "./view-params";
 
-const row = (id: number, name: string, balanceSats: number, isActive = true, cooldownUntil: number | null = null): AgentRow => ({
+const row = (
+  id: number,
+  name: string,
+  balanceSats: number,
+  isActive = true,
+  cooldownUntil: number | null = null,
+): AgentRow => ({
   id,
   name,
   budgetLimitSats: null,
@@ -16,7 +22,12 @@ const row = (id: number, name: string, balanceSats: number, isActive = true, coo
   createdAt: null,
   flags: [],
 });
-const rows = [row(1, "agent-10", 500), row(2, "agent-2", 100, false), row(3, "Scraper", 900, true, 50), row(4, "alpha", 100)];
+const rows = [
+  row(1, "agent-10", 500),
+  row(2, "agent-2", 100, false),
+  row(3, "Scraper", 900, true, 50),
+  row(4, "alpha", 100),
+];
 const view = (overrides: object) => viewSchema.parse(overrides);
 const ids = (shaped: AgentRow[]) => shaped.map((agent) => agent.id);
 
@@ -66,9 +77,9 @@ describe("shapeAgents", () => {
       lastRotation: fc.option(fc.record({ at: fc.integer({ min: 0, max: 1e12 }), sessionLabel: fc.constant("s") })),
       flags: fc.array(flag, { maxLength: 2 }),
     });
-    const rowsArb = fc.uniqueArray(arbitraryRow, { selector: (agent) => agent.id, maxLength: 30 }).map((list) =>
-      list.map((agent): AgentRow => ({ ...agent, budgetLimitSats: null, rotatedKeyTail: null })),
-    );
+    const rowsArb = fc
+      .uniqueArray(arbitraryRow, { selector: (agent) => agent.id, maxLength: 30 })
+      .map((list) => list.map((agent): AgentRow => ({ ...agent, budgetLimitSats: null, rotatedKeyTail: null })));
     const viewArb = fc.record({
       q: fc.constantFrom("", "a", "#3"),
       sort: fc.constantFrom("name", "balance", "cooldown", "key-age"),
@@ -94,6 +105,11 @@ describe("shapeAgents", () => {
   });
 
   it("turns bad URL values into defaults", () => {
-    expect(view({ sort: "evil", filter: 3, q: "x".repeat(500) })).toEqual({ q: "", sort: "name", dir: "asc", filter: "all" });
+    expect(view({ sort: "evil", filter: 3, q: "x".repeat(500) })).toEqual({
+      q: "",
+      sort: "name",
+      dir: "asc",
+      filter: "all",
+    });
   });
 });

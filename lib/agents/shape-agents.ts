@@ -27,7 +27,8 @@ export function shapeAgents(rows: readonly AgentRow[], view: AgentsViewState): A
     // Agents without a cooldown sort as if theirs ended long ago.
     cooldown: (a, b) => (a.cooldownUntil ?? 0) - (b.cooldownUntil ?? 0) || byName(a, b),
     // Age, so "asc" is newest key first; a key of unknown age sorts as the oldest.
-    "key-age": (a, b) => (keySince(b) ?? Number.NEGATIVE_INFINITY) - (keySince(a) ?? Number.NEGATIVE_INFINITY) || byName(a, b),
+    "key-age": (a, b) =>
+      (keySince(b) ?? Number.NEGATIVE_INFINITY) - (keySince(a) ?? Number.NEGATIVE_INFINITY) || byName(a, b),
   };
   return matching.sort((a, b) => direction * compare[view.sort](a, b));
 }

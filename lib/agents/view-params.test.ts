@@ -18,6 +18,10 @@ describe("page request", () => {
   });
 
   it("takes the Needs attention filter and the key-age sort from a shared link", () => {
-    expect(request("filter=attention&sort=key-age&dir=desc")).toMatchObject({ filter: "attention", sort: "key-age", dir: "desc" });
+    expect(request("filter=attention&sort=key-age&dir=desc")).toMatchObject({
+      filter: "attention",
+      sort: "key-age",
+      dir: "desc",
+    });
   });
 });

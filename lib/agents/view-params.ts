@@ -26,7 +26,12 @@ function first(value: string | string[] | undefined): string | undefined {
 }
 
 export function parseViewState(params: SearchParams): AgentsViewState {
-  return viewSchema.parse({ q: first(params.q), sort: first(params.sort), dir: first(params.dir), filter: first(params.filter) });
+  return viewSchema.parse({
+    q: first(params.q),
+    sort: first(params.sort),
+    dir: first(params.dir),
+    filter: first(params.filter),
+  });
 }
 
 export function parsePageRequest(params: URLSearchParams): AgentsPageRequest {

@@ -26,11 +26,19 @@ const SUMMARY_INTERVAL_MS = 60_000;
 const MAX_COUNTERS = 10_000;
 const OVERFLOW = "(other addresses)";
 
-type RefusalGlobals = { anonymousRefusalGate?: StoreRateLimiter; anonymousRefusalCounts?: Map<string, number>; anonymousRefusalTimer?: ReturnType<typeof setInterval> };
+type RefusalGlobals = {
+  anonymousRefusalGate?: StoreRateLimiter;
+  anonymousRefusalCounts?: Map<string, number>;
+  anonymousRefusalTimer?: ReturnType<typeof setInterval>;
+};
 const globalForRefusals = globalThis as RefusalGlobals;
 
 function gate(): StoreRateLimiter {
-  globalForRefusals.anonymousRefusalGate ??= createStoreRateLimiter({ keyPrefix: "anonymous-refusals", points: 1, durationSeconds: 60 });
+  globalForRefusals.anonymousRefusalGate ??= createStoreRateLimiter({
+    keyPrefix: "anonymous-refusals",
+    points: 1,
+    durationSeconds: 60,
+  });
   return globalForRefusals.anonymousRefusalGate;
 }
 
@@ -48,7 +56,9 @@ export function flushAnonymousRefusalCounts(): string[] {
   const lines: string[] = [];
   for (const [counter, count] of current) {
     const [address, action, refusal] = counter.split("\n");
-    lines.push(`audit: ${count} more anonymous ${action} refusals (${refusal}) from ${address} in the last minute were counted, not recorded one by one`);
+    lines.push(
+      `audit: ${count} more anonymous ${action} refusals (${refusal}) from ${address} in the last minute were counted, not recorded one by one`,
+    );
   }
   for (const line of lines) log.warn(line);
   return lines;
@@ -76,5 +86,10 @@ export async function recordAnonymousRefusal(event: AnonymousRefusal): Promise<v
     // The store is down: the row could not be written either.
   }
   if (!first) return countSuppressed(address, event);
-  await recordAuditEventQuietly(actor, { action: event.action, target: "operator", outcome: "refused", refusal: event.refusal });
+  await recordAuditEventQuietly(actor, {
+    action: event.action,
+    target: "operator",
+    outcome: "refused",
+    refusal: event.refusal,
+  });
 }

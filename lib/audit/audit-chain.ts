@@ -25,7 +25,11 @@ export function chainLock(chain: string) {
  * Returns null when the row completes a pending event that another row completed already
  * (completions are never replaced).
  */
-export async function appendAuditRow(db: StoreDatabase, row: NewAuditRow, key: AuditKey): Promise<AppendedAuditRow | null> {
+export async function appendAuditRow(
+  db: StoreDatabase,
+  row: NewAuditRow,
+  key: AuditKey,
+): Promise<AppendedAuditRow | null> {
   return db.transaction((tx) => appendAuditRowIn(tx, row, key));
 }
 
@@ -33,7 +37,11 @@ export async function appendAuditRow(db: StoreDatabase, row: NewAuditRow, key: A
  * appendAuditRow() inside the caller's transaction (lib/changes writes a pending event in the
  * same transaction as the rotation guard): the chain's lock is held until that transaction ends.
  */
-export async function appendAuditRowIn(tx: StoreDatabase, row: NewAuditRow, key: AuditKey): Promise<AppendedAuditRow | null> {
+export async function appendAuditRowIn(
+  tx: StoreDatabase,
+  row: NewAuditRow,
+  key: AuditKey,
+): Promise<AppendedAuditRow | null> {
   await tx.execute(chainLock(row.chain));
   const [head] = await tx.select().from(auditChains).where(eq(auditChains.chain, row.chain)).limit(1);
   const unhashed = { ...row, position: (head?.headPosition ?? 0) + 1, prevHash: head?.headHash ?? GENESIS_HASH };

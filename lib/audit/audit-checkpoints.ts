@@ -55,7 +55,14 @@ const CHECKPOINT_AFTER_EVENTS = 100;
 
 function signedBytes(checkpoint: Omit<Checkpoint, "sig">): Buffer {
   const { v, instance, n, at, prev, keyId, chains } = checkpoint;
-  const entries = chains.map((entry) => [entry.chain, entry.position, entry.head, entry.anchorPosition, entry.anchorHash, entry.keyedFrom]);
+  const entries = chains.map((entry) => [
+    entry.chain,
+    entry.position,
+    entry.head,
+    entry.anchorPosition,
+    entry.anchorHash,
+    entry.keyedFrom,
+  ]);
   return Buffer.from(JSON.stringify(["audit-checkpoint", v, instance, n, at, prev, keyId, entries]), "utf8");
 }
 
@@ -81,7 +88,14 @@ async function chainStates(db: StoreDatabase, keyedFromCache: Map<string, number
       keyedFrom = first?.position ?? null;
       if (keyedFrom !== null) keyedFromCache.set(head.chain, keyedFrom);
     }
-    entries.push({ chain: head.chain, position: head.headPosition, head: head.headHash, anchorPosition: head.anchorPosition, anchorHash: head.anchorHash, keyedFrom });
+    entries.push({
+      chain: head.chain,
+      position: head.headPosition,
+      head: head.headHash,
+      anchorPosition: head.anchorPosition,
+      anchorHash: head.anchorHash,
+      keyedFrom,
+    });
   }
   return entries;
 }
@@ -100,7 +114,12 @@ async function lastLineHash(file: string): Promise<string> {
 }
 
 const sameState = (a: CheckpointEntry, b: CheckpointEntry | undefined) =>
-  b !== undefined && a.position === b.position && a.head === b.head && a.anchorPosition === b.anchorPosition && a.anchorHash === b.anchorHash && a.keyedFrom === b.keyedFrom;
+  b !== undefined &&
+  a.position === b.position &&
+  a.head === b.head &&
+  a.anchorPosition === b.anchorPosition &&
+  a.anchorHash === b.anchorHash &&
+  a.keyedFrom === b.keyedFrom;
 
 /** One instance's writer: remembers what it last wrote, so each line holds only what changed. */
 export class CheckpointWriter {
@@ -123,11 +142,25 @@ export class CheckpointWriter {
     for (const state of changed) {
       const before = this.written.get(state.chain);
       // The console never shortens a chain: a head behind what this instance checkpointed is tampering.
-      if (before && state.position < before.position) log.error(`audit chain ${state.chain} is shorter (${state.position}) than its checkpoint (${before.position}); run audit:verify`);
+      if (before && state.position < before.position)
+        log.error(
+          `audit chain ${state.chain} is shorter (${state.position}) than its checkpoint (${before.position}); run audit:verify`,
+        );
     }
     mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
     this.prev ??= await lastLineHash(this.file);
-    const checkpoint = signCheckpoint({ v: 1, instance: this.instance, n: this.n + 1, at: now.toISOString(), prev: this.prev, keyId: this.key.id, chains: changed }, this.key);
+    const checkpoint = signCheckpoint(
+      {
+        v: 1,
+        instance: this.instance,
+        n: this.n + 1,
+        at: now.toISOString(),
+        prev: this.prev,
+        keyId: this.key.id,
+        chains: changed,
+      },
+      this.key,
+    );
     const line = JSON.stringify(checkpoint);
     // "a": every write goes to the end; the file is never truncated or rewritten.
     const handle = await open(this.file, "a", 0o600);
@@ -139,7 +172,9 @@ export class CheckpointWriter {
     this.n = checkpoint.n;
     this.prev = lineHash(line);
     for (const state of changed) this.written.set(state.chain, state);
-    log.info(`Audit checkpoint ${this.instance}#${checkpoint.n}: ${changed.length} chain${changed.length === 1 ? "" : "s"}, sha256 ${this.prev}, appended to ${this.file}`);
+    log.info(
+      `Audit checkpoint ${this.instance}#${checkpoint.n}: ${changed.length} chain${changed.length === 1 ? "" : "s"}, sha256 ${this.prev}, appended to ${this.file}`,
+    );
     return checkpoint;
   }
 }
@@ -182,7 +217,11 @@ export function startAuditCheckpoints(): void {
   const global = globalThis as { [CHECKPOINTS_KEY]?: CheckpointState };
   if (global[CHECKPOINTS_KEY]) return;
   const file = env().auditCheckpointFile;
-  const state: CheckpointState = { writer: new CheckpointWriter(file, instanceId(), auditKeyring().current), running: null, events: 0 };
+  const state: CheckpointState = {
+    writer: new CheckpointWriter(file, instanceId(), auditKeyring().current),
+    running: null,
+    events: 0,
+  };
   global[CHECKPOINTS_KEY] = state;
   const notice = checkpointsBesideStoreNotice(secretsOf(), env().dataDir, file);
   if (notice) log.warn(notice);
@@ -203,9 +242,23 @@ export type CheckpointSet = {
 function isCheckpoint(value: unknown): value is Checkpoint {
   const c = value as Checkpoint;
   return (
-    typeof c === "object" && c !== null && c.v === 1 && typeof c.instance === "string" && Number.isInteger(c.n) && typeof c.at === "string" &&
-    typeof c.prev === "string" && typeof c.keyId === "string" && typeof c.sig === "string" && Array.isArray(c.chains) &&
-    c.chains.every((e) => typeof e?.chain === "string" && Number.isInteger(e.position) && typeof e.head === "string" && Number.isInteger(e.anchorPosition))
+    typeof c === "object" &&
+    c !== null &&
+    c.v === 1 &&
+    typeof c.instance === "string" &&
+    Number.isInteger(c.n) &&
+    typeof c.at === "string" &&
+    typeof c.prev === "string" &&
+    typeof c.keyId === "string" &&
+    typeof c.sig === "string" &&
+    Array.isArray(c.chains) &&
+    c.chains.every(
+      (e) =>
+        typeof e?.chain === "string" &&
+        Number.isInteger(e.position) &&
+        typeof e.head === "string" &&
+        Number.isInteger(e.anchorPosition),
+    )
   );
 }
 
@@ -222,7 +275,8 @@ export async function readCheckpointFiles(files: readonly string[], keyring: Aud
     const last = new Map<string, { n: number; hash: string }>();
     for (const [index, line] of lines.entries()) {
       if (line.trim() === "") continue;
-      const problem = (detail: string, damage: "forged" | "deleted" = "forged") => set.problems.push({ file, line: index + 1, damage, detail });
+      const problem = (detail: string, damage: "forged" | "deleted" = "forged") =>
+        set.problems.push({ file, line: index + 1, damage, detail });
       let parsed: unknown;
       try {
         parsed = JSON.parse(line);
@@ -237,14 +291,24 @@ export async function readCheckpointFiles(files: readonly string[], keyring: Aud
       const { sig, ...body } = parsed;
       const key = keyring.byId.get(parsed.keyId);
       const signed = key !== undefined && verify(null, signedBytes(body), key.verifying, Buffer.from(sig, "base64"));
-      if (!key) problem(`checkpoint ${parsed.instance}#${parsed.n}: its signature cannot be checked, audit key ${parsed.keyId} is not configured`);
-      else if (!signed) problem(`checkpoint ${parsed.instance}#${parsed.n}: its signature does not verify, it was forged or altered`);
+      if (!key)
+        problem(
+          `checkpoint ${parsed.instance}#${parsed.n}: its signature cannot be checked, audit key ${parsed.keyId} is not configured`,
+        );
+      else if (!signed)
+        problem(`checkpoint ${parsed.instance}#${parsed.n}: its signature does not verify, it was forged or altered`);
       // The links are checked whatever the signature: a line removed shows at the next one.
       // A run's first line (n = 1, also after a restart under the same INSTANCE_ID) links to a line already in the file.
       const previous = last.get(parsed.instance);
-      const linked = parsed.n === 1 ? seen.has(parsed.prev) : previous !== undefined && parsed.n === previous.n + 1 && parsed.prev === previous.hash;
+      const linked =
+        parsed.n === 1
+          ? seen.has(parsed.prev)
+          : previous !== undefined && parsed.n === previous.n + 1 && parsed.prev === previous.hash;
       if (!linked) {
-        problem(`checkpoint ${parsed.instance}#${parsed.n} does not link to the one before it: checkpoints were deleted or reordered`, "deleted");
+        problem(
+          `checkpoint ${parsed.instance}#${parsed.n} does not link to the one before it: checkpoints were deleted or reordered`,
+          "deleted",
+        );
       }
       const hash = lineHash(line);
       seen.add(hash);
@@ -253,7 +317,10 @@ export async function readCheckpointFiles(files: readonly string[], keyring: Aud
       set.checkpoints++;
       for (const entry of parsed.chains) {
         const list = set.byChain.get(entry.chain) ?? [];
-        list.push({ entry: { ...entry, anchorHash: entry.anchorHash ?? null, keyedFrom: entry.keyedFrom ?? null }, source: `checkpoint ${parsed.instance}#${parsed.n} of ${parsed.at} (${path.basename(file)})` });
+        list.push({
+          entry: { ...entry, anchorHash: entry.anchorHash ?? null, keyedFrom: entry.keyedFrom ?? null },
+          source: `checkpoint ${parsed.instance}#${parsed.n} of ${parsed.at} (${path.basename(file)})`,
+        });
         set.byChain.set(entry.chain, list);
       }
     }

@@ -115,7 +115,9 @@ describe("the audit CSV", () => {
 
   it("round-trips any text through an RFC 4180 parse, and no field or ;|-cell begins with a formula trigger (1,000 runs)", () => {
     const text = fc.oneof(
-      fc.string({ unit: fc.constantFrom("=", "+", "-", "@", "\t", "\r", "\n", ";", "|", '"', ",", "'", "a", " ", "é") }),
+      fc.string({
+        unit: fc.constantFrom("=", "+", "-", "@", "\t", "\r", "\n", ";", "|", '"', ",", "'", "a", " ", "é"),
+      }),
       fc.string({ unit: "grapheme" }),
     );
     fc.assert(
@@ -126,11 +128,19 @@ describe("the audit CSV", () => {
         const [header, row] = records as [string[], string[]];
         expect(header).toEqual([...AUDIT_CSV_COLUMNS]);
         expect(row).toHaveLength(AUDIT_CSV_COLUMNS.length);
-        for (const [column, original] of [["user_agent", userAgent], ["client_address", clientAddress], ["refusal", refusal]] as const) {
+        for (const [column, original] of [
+          ["user_agent", userAgent],
+          ["client_address", clientAddress],
+          ["refusal", refusal],
+        ] as const) {
           const written = row[AUDIT_CSV_COLUMNS.indexOf(column)] ?? "";
-          expect(onlyApostrophesAdded(written, original), `${column}: ${JSON.stringify(written)} from ${JSON.stringify(original)}`).toBe(true);
+          expect(
+            onlyApostrophesAdded(written, original),
+            `${column}: ${JSON.stringify(written)} from ${JSON.stringify(original)}`,
+          ).toBe(true);
         }
-        for (const field of row) for (const start of cellStarts(field)) expect(TRIGGERS.has(field[start] ?? "")).toBe(false);
+        for (const field of row)
+          for (const start of cellStarts(field)) expect(TRIGGERS.has(field[start] ?? "")).toBe(false);
       }),
       { numRuns: 1_000 },
     );

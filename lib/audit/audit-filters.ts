@@ -16,7 +16,12 @@ const day = z.string().refine((value) => {
   const match = DAY.exec(value);
   if (!match) return false;
   const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value) && date.getUTCFullYear() >= 2000 && date.getUTCFullYear() <= 9999;
+  return (
+    !Number.isNaN(date.getTime()) &&
+    date.toISOString().startsWith(value) &&
+    date.getUTCFullYear() >= 2000 &&
+    date.getUTCFullYear() <= 9999
+  );
 });
 
 export const auditFiltersSchema = z.object({
@@ -44,7 +49,9 @@ function single(params: SearchParams, name: string): string | undefined {
 }
 
 export function parseAuditFilters(params: SearchParams): AuditFilters {
-  const raw = Object.fromEntries(["agent", "action", "outcome", "from", "to", "batch"].map((name) => [name, single(params, name) || undefined]));
+  const raw = Object.fromEntries(
+    ["agent", "action", "outcome", "from", "to", "batch"].map((name) => [name, single(params, name) || undefined]),
+  );
   const filters = auditFiltersSchema.parse(raw);
   // A range that ends before it starts matches nothing a user meant: keep the start only.
   if (filters.from && filters.to && filters.to < filters.from) delete filters.to;

@@ -58,18 +58,30 @@ export function canonicalAuditFields(row: HashedAuditFields): string {
 }
 
 /** A row's hash under `key`: HMAC-SHA256, so nobody without the audit key can make a row that verifies. */
-export function keyedAuditRowHash(row: Omit<HashedAuditFields, "keyId">, key: AuditKey): { keyId: string; hash: string } {
-  return { keyId: key.id, hash: createHmac("sha256", key.mac).update(canonicalAuditFields({ ...row, keyId: key.id })).digest("hex") };
+export function keyedAuditRowHash(
+  row: Omit<HashedAuditFields, "keyId">,
+  key: AuditKey,
+): { keyId: string; hash: string } {
+  return {
+    keyId: key.id,
+    hash: createHmac("sha256", key.mac)
+      .update(canonicalAuditFields({ ...row, keyId: key.id }))
+      .digest("hex"),
+  };
 }
 
 /** The hash of a row written before audit keys (version 1): anyone can recompute it. */
 export function unkeyedAuditRowHash(row: HashedAuditFields): string {
-  return createHash("sha256").update(canonicalAuditFields({ ...row, keyId: null })).digest("hex");
+  return createHash("sha256")
+    .update(canonicalAuditFields({ ...row, keyId: null }))
+    .digest("hex");
 }
 
 export class UnknownAuditKeyError extends Error {
   constructor(readonly keyId: string) {
-    super(`audit key ${keyId} is not configured (was AUDIT_KEY or SESSION_SECRET rotated without keeping the old entry in its map?)`);
+    super(
+      `audit key ${keyId} is not configured (was AUDIT_KEY or SESSION_SECRET rotated without keeping the old entry in its map?)`,
+    );
     this.name = "UnknownAuditKeyError";
   }
 }
@@ -86,6 +98,15 @@ export function expectedAuditRowHash(row: HashedAuditFields, keyring: AuditKeyri
 export type AuditAnchor = { chain: string; position: number; hash: string; before: Date; anchoredAt: Date };
 
 export function auditAnchorMac(anchor: AuditAnchor, key: AuditKey): string {
-  const canonical = JSON.stringify(["anchor", 1, key.id, anchor.chain, anchor.position, anchor.hash, anchor.before.getTime(), anchor.anchoredAt.getTime()]);
+  const canonical = JSON.stringify([
+    "anchor",
+    1,
+    key.id,
+    anchor.chain,
+    anchor.position,
+    anchor.hash,
+    anchor.before.getTime(),
+    anchor.anchoredAt.getTime(),
+  ]);
   return createHmac("sha256", key.mac).update(canonical).digest("hex");
 }

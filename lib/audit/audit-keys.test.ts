@@ -29,16 +29,39 @@ describe("the audit keyring", () => {
   });
 
   it("writes with a map's highest id and verifies with every id (rotation)", () => {
-    const ring = resolveAuditKeyring({ AUDIT_KEY: JSON.stringify({ 1: AUDIT, 2: `${AUDIT}-new` }), FAUCET_API_URL: "https://faucet.example/api" }, dataDir());
+    const ring = resolveAuditKeyring(
+      { AUDIT_KEY: JSON.stringify({ 1: AUDIT, 2: `${AUDIT}-new` }), FAUCET_API_URL: "https://faucet.example/api" },
+      dataDir(),
+    );
     expect(ring.current.id).toBe("audit-2");
-    const row = { id: "e", chain: "operator:1", position: 1, at: new Date(0), operatorId: 1, action: "sign_in", target: "operator", outcome: "ok", refusal: null, keyLabel: null, sessionLabel: null, clientAddress: null, userAgent: null, instanceId: "i", batchId: null, completes: null, prevHash: "0" };
+    const row = {
+      id: "e",
+      chain: "operator:1",
+      position: 1,
+      at: new Date(0),
+      operatorId: 1,
+      action: "sign_in",
+      target: "operator",
+      outcome: "ok",
+      refusal: null,
+      keyLabel: null,
+      sessionLabel: null,
+      clientAddress: null,
+      userAgent: null,
+      instanceId: "i",
+      batchId: null,
+      completes: null,
+      prevHash: "0",
+    };
     const old = ring.byId.get("audit-1");
     expect(old).toBeDefined();
     if (old) expect(keyedAuditRowHash(row, old).hash).not.toBe(keyedAuditRowHash(row, ring.current).hash);
   });
 
   it("refuses a short AUDIT_KEY by its name, and verify never creates a secret", () => {
-    expect(() => resolveAuditKeyring({ AUDIT_KEY: "short" }, dataDir())).toThrow(/AUDIT_KEY is 5 characters; it must be at least 32/);
+    expect(() => resolveAuditKeyring({ AUDIT_KEY: "short" }, dataDir())).toThrow(
+      /AUDIT_KEY is 5 characters; it must be at least 32/,
+    );
     const dir = dataDir();
     expect(() => resolveAuditKeyring({}, dir, { verifyOnly: true })).toThrow(/no audit key/);
     expect(existsSync(path.join(dir, "session-secret"))).toBe(false);

@@ -36,7 +36,11 @@ function derive(secret: string, label: string): Buffer {
 }
 
 export function auditKeyFromSecret(id: string, secret: string): AuditKey {
-  const signing = createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, derive(secret, SIGNING_LABEL)]), format: "der", type: "pkcs8" });
+  const signing = createPrivateKey({
+    key: Buffer.concat([ED25519_PKCS8_PREFIX, derive(secret, SIGNING_LABEL)]),
+    format: "der",
+    type: "pkcs8",
+  });
   return { id, mac: derive(secret, MAC_LABEL), signing, verifying: createPublicKey(signing) };
 }
 
@@ -57,16 +61,32 @@ function keysOf(prefix: "audit" | "session", secrets: Record<string, string>): A
  * writes with SESSION_SECRET's (generated once into the data dir for the embedded faucet,
  * unless `verifyOnly`: audit:verify never creates a secret).
  */
-export function resolveAuditKeyring(env: Record<string, string | undefined>, dataDir: string, { verifyOnly = false } = {}): AuditKeyring {
+export function resolveAuditKeyring(
+  env: Record<string, string | undefined>,
+  dataDir: string,
+  { verifyOnly = false } = {},
+): AuditKeyring {
   const generated = path.join(dataDir, "session-secret");
-  const hasSessionSecret = Boolean(env.SESSION_SECRET?.trim()) || existsSync(generated) || (!verifyOnly && !env.FAUCET_API_URL?.trim());
+  const hasSessionSecret =
+    Boolean(env.SESSION_SECRET?.trim()) || existsSync(generated) || (!verifyOnly && !env.FAUCET_API_URL?.trim());
   // A generated secret is read (or made) as the session store does, whatever FAUCET_API_URL says.
-  const sessionKeys = () => (hasSessionSecret ? keysOf("session", resolveSessionPasswords({ ...env, FAUCET_API_URL: env.SESSION_SECRET?.trim() ? env.FAUCET_API_URL : undefined }, dataDir)) : []);
+  const sessionKeys = () =>
+    hasSessionSecret
+      ? keysOf(
+          "session",
+          resolveSessionPasswords(
+            { ...env, FAUCET_API_URL: env.SESSION_SECRET?.trim() ? env.FAUCET_API_URL : undefined },
+            dataDir,
+          ),
+        )
+      : [];
   const audit = env.AUDIT_KEY?.trim() ? keysOf("audit", parseAuditKey(env.AUDIT_KEY)) : [];
   const session = sessionKeys();
   const [current] = audit.length > 0 ? audit : session;
   if (!current) {
-    throw new ConfigError(`no audit key: set AUDIT_KEY (or SESSION_SECRET) as the console has it, or CONSOLE_DATA_DIR to the console's data dir (there is no ${generated})`);
+    throw new ConfigError(
+      `no audit key: set AUDIT_KEY (or SESSION_SECRET) as the console has it, or CONSOLE_DATA_DIR to the console's data dir (there is no ${generated})`,
+    );
   }
   return { current, byId: new Map([...session, ...audit].map((key) => [key.id, key])) };
 }
@@ -78,13 +98,22 @@ export function resolveAuditKeyring(env: Record<string, string | undefined>, dat
  * re-sign or rewrite checkpoints. They then only stand against a writer of the database alone.
  * Null when AUDIT_KEY is set, or SESSION_SECRET is configured and the file lies elsewhere.
  */
-export function checkpointsBesideStoreNotice(env: Record<string, string | undefined>, dataDir: string, checkpointFile: string): string | null {
+export function checkpointsBesideStoreNotice(
+  env: Record<string, string | undefined>,
+  dataDir: string,
+  checkpointFile: string,
+): string | null {
   if (env.AUDIT_KEY?.trim()) return null;
   const generatedSecret = !env.SESSION_SECRET?.trim();
   const relative = path.relative(path.resolve(dataDir), path.resolve(checkpointFile));
   const fileInDataDir = relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative);
   if (!generatedSecret && !fileInDataDir) return null;
-  const where = [generatedSecret ? `the audit key derives from the session secret generated into ${dataDir}` : null, fileInDataDir ? `the checkpoint file ${checkpointFile} is inside it` : null].filter(Boolean).join(" and ");
+  const where = [
+    generatedSecret ? `the audit key derives from the session secret generated into ${dataDir}` : null,
+    fileInDataDir ? `the checkpoint file ${checkpointFile} is inside it` : null,
+  ]
+    .filter(Boolean)
+    .join(" and ");
   return `Audit checkpoints only protect against a writer of the database alone: AUDIT_KEY is unset, ${where}. Set AUDIT_KEY and an AUDIT_CHECKPOINT_FILE outside ${dataDir} (shipped where the database's writers cannot rewrite it) to anchor the log outside them.`;
 }
 

@@ -80,7 +80,13 @@ const columns = {
 /** Logical events: each one-shot or pending row with its completion, if any, newest first. */
 async function selectJoined(where: SQL | undefined, limit: number) {
   const { db } = await getStore();
-  return db.select(columns).from(auditEvents).leftJoin(completion, eq(completion.completes, auditEvents.id)).where(where).orderBy(NEWEST_FIRST).limit(limit);
+  return db
+    .select(columns)
+    .from(auditEvents)
+    .leftJoin(completion, eq(completion.completes, auditEvents.id))
+    .where(where)
+    .orderBy(NEWEST_FIRST)
+    .limit(limit);
 }
 type JoinedRow = Awaited<ReturnType<typeof selectJoined>>[number];
 
@@ -116,7 +122,13 @@ function toEntry(row: JoinedRow, staleBefore: number): AuditEntry {
  * One page of an operator's events, newest first, by keyset (seq): the cost of a page does
  * not grow with how far down it is, and the CSV export walks every page the same way.
  */
-export async function listAuditEntries({ operatorId, filters, cursor, limit, staleBefore }: AuditListRequest): Promise<AuditPage> {
+export async function listAuditEntries({
+  operatorId,
+  filters,
+  cursor,
+  limit,
+  staleBefore,
+}: AuditListRequest): Promise<AuditPage> {
   const take = Math.max(1, Math.min(MAX_AUDIT_PAGE, limit));
   const rows = await selectJoined(
     and(
@@ -143,7 +155,12 @@ export type KeyHistory = { entries: AuditEntry[]; currentId: string | null };
  */
 export async function listKeyHistory(operatorId: number, agentId: number, staleBefore: number): Promise<KeyHistory> {
   const rows = await selectJoined(
-    and(eq(auditEvents.operatorId, operatorId), isNull(auditEvents.completes), eq(auditEvents.target, `agent:${agentId}`), inArray(auditEvents.action, KEY_ACTIONS)),
+    and(
+      eq(auditEvents.operatorId, operatorId),
+      isNull(auditEvents.completes),
+      eq(auditEvents.target, `agent:${agentId}`),
+      inArray(auditEvents.action, KEY_ACTIONS),
+    ),
     KEY_HISTORY_LIMIT,
   );
   const entries = rows.map((row) => toEntry(row, staleBefore));

@@ -59,7 +59,14 @@ export async function pruneAuditLog(db: StoreDatabase, before: Date, key: AuditK
         const anchorMac = auditAnchorMac({ chain, position: upTo, hash: anchor.hash, before, anchoredAt }, key);
         await tx
           .update(auditChains)
-          .set({ anchorPosition: upTo, anchorHash: anchor.hash, anchoredAt, anchorBefore: before, anchorKeyId: key.id, anchorMac })
+          .set({
+            anchorPosition: upTo,
+            anchorHash: anchor.hash,
+            anchoredAt,
+            anchorBefore: before,
+            anchorKeyId: key.id,
+            anchorMac,
+          })
           .where(eq(auditChains.chain, chain));
         return gone.length;
       });
@@ -86,7 +93,10 @@ export function startAuditPruning(): void {
     try {
       const { db } = await getStore();
       const pruned = await pruneAuditLog(db, new Date(Date.now() - days * DAY_MS), auditKeyring().current);
-      if (pruned > 0) log.info(`Audit log: ${pruned} events older than ${days} days pruned; each chain's anchor records where it now begins`);
+      if (pruned > 0)
+        log.info(
+          `Audit log: ${pruned} events older than ${days} days pruned; each chain's anchor records where it now begins`,
+        );
     } catch (error) {
       log.warn("pruning the audit log failed; the next run tries again", error);
     }

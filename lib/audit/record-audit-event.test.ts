@@ -14,7 +14,13 @@ process.env.AUDIT_KEY = "record-audit-event-test-audit-key-0123456789";
 
 let operatorCounter = 100;
 function actor(operatorId: number | null = operatorCounter++): AuditActor {
-  return { operatorId, sessionLabel: "3fa1c2d0", clientAddress: "127.0.0.1", userAgent: "vitest", instanceId: "test-1" };
+  return {
+    operatorId,
+    sessionLabel: "3fa1c2d0",
+    clientAddress: "127.0.0.1",
+    userAgent: "vitest",
+    instanceId: "test-1",
+  };
 }
 
 describe.each(["pglite", "postgres"] as const)("recording audit events on %s", (engine) => {
@@ -24,20 +30,36 @@ describe.each(["pglite", "postgres"] as const)("recording audit events on %s", (
   });
   afterAll(() => cleanup());
 
-  const list = (operatorId: number, staleBefore = Date.now() - 60_000, filters = {}) => listAuditEntries({ operatorId, filters, cursor: null, limit: 100, staleBefore });
+  const list = (operatorId: number, staleBefore = Date.now() - 60_000, filters = {}) =>
+    listAuditEntries({ operatorId, filters, cursor: null, limit: 100, staleBefore });
 
   it("shows a pending event as pending, then completes it with a second row without touching the first", async () => {
     const who = actor();
     const operatorId = who.operatorId ?? 0;
     const handle = await beginAuditEvent(who, { action: "rotate_agent_key", target: "agent:4" });
-    expect((await list(operatorId)).entries).toMatchObject([{ id: handle.id, outcome: "pending", neverCompleted: true }]);
+    expect((await list(operatorId)).entries).toMatchObject([
+      { id: handle.id, outcome: "pending", neverCompleted: true },
+    ]);
     // A console killed mid-call leaves it pending: once no call can still be running, it reads "unknown".
-    expect((await list(operatorId, Date.now() + 1)).entries).toMatchObject([{ id: handle.id, outcome: "unknown", neverCompleted: true }]);
+    expect((await list(operatorId, Date.now() + 1)).entries).toMatchObject([
+      { id: handle.id, outcome: "unknown", neverCompleted: true },
+    ]);
     await finishAuditEvent(handle, { outcome: "ok", keyLabel: "agent_…9f3a" });
     const [entry] = (await list(operatorId)).entries;
-    expect(entry).toMatchObject({ id: handle.id, outcome: "ok", keyLabel: "agent_…9f3a", sessionLabel: "3fa1c2d0", clientAddress: "127.0.0.1", userAgent: "vitest", instanceId: "test-1" });
+    expect(entry).toMatchObject({
+      id: handle.id,
+      outcome: "ok",
+      keyLabel: "agent_…9f3a",
+      sessionLabel: "3fa1c2d0",
+      clientAddress: "127.0.0.1",
+      userAgent: "vitest",
+      instanceId: "test-1",
+    });
     expect(entry?.finishedAt).toEqual(expect.any(Number));
-    expect(await verifyAuditChains((await getStore()).db, { keyring: auditKeyring() })).toMatchObject({ ok: true, unkeyed: 0 });
+    expect(await verifyAuditChains((await getStore()).db, { keyring: auditKeyring() })).toMatchObject({
+      ok: true,
+      unkeyed: 0,
+    });
   });
 
   it("keeps one outcome per event: a second completion is ignored", async () => {
@@ -45,13 +67,20 @@ describe.each(["pglite", "postgres"] as const)("recording audit events on %s", (
     const handle = await beginAuditEvent(who, { action: "rotate_operator_key", target: "operator" });
     await finishAuditEvent(handle, { outcome: "refused", refusal: "cooldown" });
     await finishAuditEvent(handle, { outcome: "ok", keyLabel: "lf_…abcd" });
-    expect((await list(who.operatorId ?? 0)).entries).toMatchObject([{ outcome: "refused", refusal: "cooldown", keyLabel: null }]);
+    expect((await list(who.operatorId ?? 0)).entries).toMatchObject([
+      { outcome: "refused", refusal: "cooldown", keyLabel: null },
+    ]);
   });
 
   it("never stores a key: a fingerprint that is not a label is dropped, a refusal that is not a kind becomes 'other'", async () => {
     const who = actor();
     await recordAuditEvent(who, { action: "rotate_agent_key", target: "agent:1", outcome: "ok", keyLabel: KEY });
-    await recordAuditEvent(who, { action: "sign_in", target: "operator", outcome: "refused", refusal: `bad key ${KEY}` });
+    await recordAuditEvent(who, {
+      action: "sign_in",
+      target: "operator",
+      outcome: "refused",
+      refusal: `bad key ${KEY}`,
+    });
     const { db } = await getStore();
     const dump = JSON.stringify((await db.execute(`select * from audit_events`)).rows);
     expect(dump).not.toContain("0123456789abcdef");
@@ -66,7 +95,13 @@ describe.each(["pglite", "postgres"] as const)("recording audit events on %s", (
     const operatorId = who.operatorId ?? 0;
     const batchId = randomUUID();
     for (let i = 0; i < 25; i++) {
-      await recordAuditEvent(who, { action: i % 2 ? "rotate_agent_key" : "sign_in", target: i % 2 ? `agent:${i % 5}` : "operator", outcome: i % 3 ? "ok" : "refused", refusal: "rate_limited", batchId: i < 5 ? batchId : null });
+      await recordAuditEvent(who, {
+        action: i % 2 ? "rotate_agent_key" : "sign_in",
+        target: i % 2 ? `agent:${i % 5}` : "operator",
+        outcome: i % 3 ? "ok" : "refused",
+        refusal: "rate_limited",
+        batchId: i < 5 ? batchId : null,
+      });
     }
     const all: string[] = [];
     let cursor: number | null = null;
@@ -78,7 +113,11 @@ describe.each(["pglite", "postgres"] as const)("recording audit events on %s", (
     expect(new Set(all).size).toBe(25);
     expect((await list(operatorId, 0, { agent: 3 })).entries.every((entry) => entry.target === "agent:3")).toBe(true);
     expect((await list(operatorId, 0, { action: "sign_in" })).entries).toHaveLength(13);
-    expect((await list(operatorId, 0, { outcome: "refused" })).entries.every((entry) => entry.outcome === "refused" && entry.refusal === "rate_limited")).toBe(true);
+    expect(
+      (await list(operatorId, 0, { outcome: "refused" })).entries.every(
+        (entry) => entry.outcome === "refused" && entry.refusal === "rate_limited",
+      ),
+    ).toBe(true);
     expect((await list(operatorId, 0, { batch: batchId })).entries).toHaveLength(5);
     const today = new Date().toISOString().slice(0, 10);
     expect((await list(operatorId, 0, { from: today, to: today })).entries).toHaveLength(25);
@@ -94,14 +133,24 @@ describe.each(["pglite", "postgres"] as const)("recording audit events on %s", (
     await finishAuditEvent(second, { outcome: "ok", keyLabel: "agent_…2222" });
     const third = await beginAuditEvent(who, { action: "rotate_agent_key", target: "agent:9" });
     await finishAuditEvent(third, { outcome: "refused", refusal: "cooldown" });
-    await recordAuditEvent(who, { action: "rotate_agent_key", target: "agent:10", outcome: "ok", keyLabel: "agent_…3333" });
+    await recordAuditEvent(who, {
+      action: "rotate_agent_key",
+      target: "agent:10",
+      outcome: "ok",
+      keyLabel: "agent_…3333",
+    });
     const history = await listKeyHistory(operatorId, 9, 0);
     expect(history.entries.map((entry) => entry.keyLabel)).toEqual([null, "agent_…2222", "agent_…1111"]);
     expect(history.currentId).toBe(second.id);
   });
 
   it("puts a refused sign-in that named no operator in a chain of its own", async () => {
-    await recordAuditEvent(actor(null), { action: "sign_in", target: "operator", outcome: "refused", refusal: "invalid_key" });
+    await recordAuditEvent(actor(null), {
+      action: "sign_in",
+      target: "operator",
+      outcome: "refused",
+      refusal: "invalid_key",
+    });
     const { db } = await getStore();
     const rows = (await db.execute(`select chain, operator_id from audit_events where operator_id is null`)).rows;
     expect(rows).toContainEqual({ chain: "anonymous", operator_id: null });

@@ -8,7 +8,13 @@ import type { StoreDatabase } from "@/lib/store/store";
 import { appendAuditRow, appendAuditRowIn, type NewAuditRow } from "./audit-chain";
 import { noteAuditAppend } from "./audit-checkpoints";
 import { auditKeyring } from "./audit-keys";
-import { chainOf, type AuditAction, type AuditOutcome, type AuditTarget, type StoredAuditOutcome } from "./audit-vocabulary";
+import {
+  chainOf,
+  type AuditAction,
+  type AuditOutcome,
+  type AuditTarget,
+  type StoredAuditOutcome,
+} from "./audit-vocabulary";
 
 export type AuditEventStart = { action: AuditAction; target: AuditTarget; batchId?: string | null };
 
@@ -43,7 +49,12 @@ function checkedLabel(label: string | null | undefined): string | null {
   return null;
 }
 
-function row(actor: AuditActor, start: AuditEventStart, outcome: StoredAuditOutcome, fields: Partial<NewAuditRow> = {}): NewAuditRow {
+function row(
+  actor: AuditActor,
+  start: AuditEventStart,
+  outcome: StoredAuditOutcome,
+  fields: Partial<NewAuditRow> = {},
+): NewAuditRow {
   return {
     id: randomUUID(),
     chain: chainOf(actor.operatorId),
@@ -85,7 +96,10 @@ async function appendIn(tx: StoreDatabase, newRow: NewAuditRow) {
 /** The pending event as a row, for beginAuditEventIn(); its handle completes it later. */
 function pendingEvent(actor: AuditActor, start: AuditEventStart): { row: NewAuditRow; handle: AuditEventHandle } {
   const pending = row(actor, start, "pending");
-  return { row: pending, handle: { ...start, batchId: start.batchId ?? null, id: pending.id, actor, startedAt: pending.at.getTime() } };
+  return {
+    row: pending,
+    handle: { ...start, batchId: start.batchId ?? null, id: pending.id, actor, startedAt: pending.at.getTime() },
+  };
 }
 
 function completion(handle: AuditEventHandle, end: AuditEventEnd): NewAuditRow {
@@ -104,19 +118,31 @@ function oneShot(actor: AuditActor, event: AuditEventStart & AuditEventEnd): New
 }
 
 /** beginAuditEvent() inside the caller's transaction (lib/changes: beside the rotation guard's claim). */
-export async function beginAuditEventIn(tx: StoreDatabase, actor: AuditActor, start: AuditEventStart): Promise<AuditEventHandle> {
+export async function beginAuditEventIn(
+  tx: StoreDatabase,
+  actor: AuditActor,
+  start: AuditEventStart,
+): Promise<AuditEventHandle> {
   const { row: pending, handle } = pendingEvent(actor, start);
   await appendIn(tx, pending);
   return handle;
 }
 
 /** finishAuditEvent() inside the caller's transaction (lib/changes: beside the rotation record). */
-export async function finishAuditEventIn(tx: StoreDatabase, handle: AuditEventHandle, end: AuditEventEnd): Promise<void> {
+export async function finishAuditEventIn(
+  tx: StoreDatabase,
+  handle: AuditEventHandle,
+  end: AuditEventEnd,
+): Promise<void> {
   await appendIn(tx, completion(handle, end));
 }
 
 /** recordAuditEvent() inside the caller's transaction (a refusal decided inside it). */
-export async function recordAuditEventIn(tx: StoreDatabase, actor: AuditActor, event: AuditEventStart & AuditEventEnd): Promise<void> {
+export async function recordAuditEventIn(
+  tx: StoreDatabase,
+  actor: AuditActor,
+  event: AuditEventStart & AuditEventEnd,
+): Promise<void> {
   await appendIn(tx, oneShot(actor, event));
 }
 
@@ -145,7 +171,10 @@ export async function recordAuditEvent(actor: AuditActor, event: AuditEventStart
 }
 
 /** For callers that must not fail because the log did (after the faucet has answered, a sign-out): logs instead. */
-export async function recordAuditEventQuietly(actor: AuditActor, event: AuditEventStart & AuditEventEnd): Promise<boolean> {
+export async function recordAuditEventQuietly(
+  actor: AuditActor,
+  event: AuditEventStart & AuditEventEnd,
+): Promise<boolean> {
   try {
     await recordAuditEvent(actor, event);
     return true;

@@ -69,11 +69,17 @@ describe.each(["pglite", "postgres"] as const)("the audit chain on %s", (engine)
   }
 
   /** A checkpoint as the console writes it, to this test's own file. */
-  const checkpoint = (file = checkpointFile, instance = "test-instance") => new CheckpointWriter(file, instance, KEY).write(store.db);
+  const checkpoint = (file = checkpointFile, instance = "test-instance") =>
+    new CheckpointWriter(file, instance, KEY).write(store.db);
 
   async function verify(options: Partial<VerifyOptions> & { files?: string[] } = {}) {
     const files = (options.files ?? [checkpointFile]).filter((file) => existsSync(file));
-    return verifyAuditChains(store.db, { keyring: KEYRING, retentionDays: 365, checkpoints: await readCheckpointFiles(files, KEYRING), ...options });
+    return verifyAuditChains(store.db, {
+      keyring: KEYRING,
+      retentionDays: 365,
+      checkpoints: await readCheckpointFiles(files, KEYRING),
+      ...options,
+    });
   }
 
   async function expectDamage(damage: string, id: string | null, position: number, chain?: string) {
@@ -93,11 +99,18 @@ describe.each(["pglite", "postgres"] as const)("the audit chain on %s", (engine)
 
   /** What an attacker with the database but not the key can do: recompute a chain's hashes from `from` with plain SHA-256, and move its head. */
   async function rehashWithoutKey(chain: string, from: number, { keepKeyId }: { keepKeyId: boolean }) {
-    const rows = await store.db.select().from(auditEvents).where(and(eq(auditEvents.chain, chain), gte(auditEvents.position, from - 1))).orderBy(asc(auditEvents.position));
+    const rows = await store.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.chain, chain), gte(auditEvents.position, from - 1)))
+      .orderBy(asc(auditEvents.position));
     let prevHash = rows[0]?.position === from - 1 ? rows[0].hash : GENESIS_HASH;
     for (const row of rows.filter((r) => r.position >= from)) {
       const hash = unkeyedAuditRowHash({ ...row, prevHash });
-      await store.db.update(auditEvents).set({ prevHash, hash, keyId: keepKeyId ? row.keyId : null }).where(eq(auditEvents.id, row.id));
+      await store.db
+        .update(auditEvents)
+        .set({ prevHash, hash, keyId: keepKeyId ? row.keyId : null })
+        .where(eq(auditEvents.id, row.id));
       prevHash = hash;
     }
     await store.db.update(auditChains).set({ headHash: prevHash }).where(eq(auditChains.chain, chain));
@@ -106,10 +119,19 @@ describe.each(["pglite", "postgres"] as const)("the audit chain on %s", (engine)
   it("links each operator's events in order, across concurrent writers, and verifies clean", async () => {
     await fresh();
     // A second connection (on PostgreSQL, a second pool: another instance) appends to the same chains.
-    const other = engine === "postgres" ? await stores.open({ databaseUrl: (store.client as { options: { connectionString: string } }).options.connectionString }) : store;
-    const writes = Array.from({ length: 60 }, (_, i) => append(event(i % 3 === 0 ? null : 1 + (i % 2)), (i % 2 ? other : store).db));
+    const other =
+      engine === "postgres"
+        ? await stores.open({
+            databaseUrl: (store.client as { options: { connectionString: string } }).options.connectionString,
+          })
+        : store;
+    const writes = Array.from({ length: 60 }, (_, i) =>
+      append(event(i % 3 === 0 ? null : 1 + (i % 2)), (i % 2 ? other : store).db),
+    );
     await Promise.all(writes);
-    const positions = await store.db.execute<{ chain: string; n: number; top: number }>(sql`select chain, count(*)::int as n, max(position)::int as top from audit_events group by chain order by chain`);
+    const positions = await store.db.execute<{ chain: string; n: number; top: number }>(
+      sql`select chain, count(*)::int as n, max(position)::int as top from audit_events group by chain order by chain`,
+    );
     expect(positions.rows).toEqual([
       { chain: "anonymous", n: 20, top: 20 },
       { chain: "operator:1", n: 20, top: 20 },
@@ -137,9 +159,15 @@ describe.each(["pglite", "postgres"] as const)("the audit chain on %s", (engine)
   it("names an event rewritten with a recomputed hash: without the key, its own hash gives it away", async () => {
     await fresh();
     const { ids } = await chainOfTen();
-    const [row] = await store.db.select().from(auditEvents).where(eq(auditEvents.id, ids[2] ?? ""));
+    const [row] = await store.db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.id, ids[2] ?? ""));
     if (!row) throw new Error("no row");
-    await store.db.update(auditEvents).set({ outcome: "refused", hash: unkeyedAuditRowHash({ ...row, outcome: "refused" }) }).where(eq(auditEvents.id, row.id));
+    await store.db
+      .update(auditEvents)
+      .set({ outcome: "refused", hash: unkeyedAuditRowHash({ ...row, outcome: "refused" }) })
+      .where(eq(auditEvents.id, row.id));
     await expectDamage("edited", ids[2] ?? "", 3);
   });
 
@@ -209,12 +237,21 @@ describe.each(["pglite", "postgres"] as const)("the audit chain on %s", (engine)
       const row = { ...event(77), position, prevHash, keyId: null };
       const hash = unkeyedAuditRowHash(row);
       await store.db.insert(auditEvents).values({ ...row, hash });
-      await store.db.insert(auditChains).values({ chain, headPosition: position, headHash: hash }).onConflictDoUpdate({ target: auditChains.chain, set: { headPosition: position, headHash: hash } });
+      await store.db
+        .insert(auditChains)
+        .values({ chain, headPosition: position, headHash: hash })
+        .onConflictDoUpdate({ target: auditChains.chain, set: { headPosition: position, headHash: hash } });
       prevHash = hash;
     }
     await append(event(77));
     await checkpoint();
-    expect(await verify({ acceptUnkeyed: true })).toEqual({ ok: true, chains: 1, events: 4, unkeyed: 3, checkpoints: 1 });
+    expect(await verify({ acceptUnkeyed: true })).toEqual({
+      ok: true,
+      chains: 1,
+      events: 4,
+      unkeyed: 3,
+      checkpoints: 1,
+    });
     // Without the opt-in an unkeyed row is what a writer without the key leaves: tampering, named at the first one.
     const refused = await verify();
     expect(refused).toMatchObject({ ok: false, unkeyed: 1, problem: { chain, position: 1, damage: "edited" } });
@@ -230,15 +267,34 @@ describe.each(["pglite", "postgres"] as const)("the audit chain on %s", (engine)
       const row = { ...event(78), position, prevHash, keyId: null };
       const hash = unkeyedAuditRowHash(row);
       await store.db.insert(auditEvents).values({ ...row, hash });
-      await store.db.insert(auditChains).values({ chain, headPosition: position, headHash: hash }).onConflictDoUpdate({ target: auditChains.chain, set: { headPosition: position, headHash: hash } });
+      await store.db
+        .insert(auditChains)
+        .values({ chain, headPosition: position, headHash: hash })
+        .onConflictDoUpdate({ target: auditChains.chain, set: { headPosition: position, headHash: hash } });
       prevHash = hash;
     }
-    const [second] = await store.db.select().from(auditEvents).where(and(eq(auditEvents.chain, chain), eq(auditEvents.position, 2)));
+    const [second] = await store.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.chain, chain), eq(auditEvents.position, 2)));
     await store.db.execute(sql`delete from audit_events where chain = ${chain} and position <= 2`);
     const anchoredAt = new Date();
-    await store.db.update(auditChains).set({ anchorPosition: 2, anchorHash: second?.hash ?? "", anchoredAt, anchorBefore: new Date(anchoredAt.getTime() - 365 * DAY_MS) }).where(eq(auditChains.chain, chain));
+    await store.db
+      .update(auditChains)
+      .set({
+        anchorPosition: 2,
+        anchorHash: second?.hash ?? "",
+        anchoredAt,
+        anchorBefore: new Date(anchoredAt.getTime() - 365 * DAY_MS),
+      })
+      .where(eq(auditChains.chain, chain));
     await append(event(78));
-    expect(await verify({ files: [], acceptUnkeyed: true })).toMatchObject({ ok: true, chains: 1, events: 3, unkeyed: 2 });
+    expect(await verify({ files: [], acceptUnkeyed: true })).toMatchObject({
+      ok: true,
+      chains: 1,
+      events: 3,
+      unkeyed: 2,
+    });
     const refused = await verify({ files: [] });
     expect(refused).toMatchObject({ ok: false, problem: { chain, position: 1, damage: "deleted" } });
     if (!refused.ok) expect(refused.problem.detail).toContain("unsigned");
@@ -249,9 +305,15 @@ describe.each(["pglite", "postgres"] as const)("the audit chain on %s", (engine)
       await fresh();
       const { chain, ids } = await chainOfTen();
       await checkpoint();
-      const [fifth] = await store.db.select().from(auditEvents).where(eq(auditEvents.id, ids[4] ?? ""));
+      const [fifth] = await store.db
+        .select()
+        .from(auditEvents)
+        .where(eq(auditEvents.id, ids[4] ?? ""));
       await store.db.execute(sql`delete from audit_events where chain = ${chain} and position > 5`);
-      await store.db.update(auditChains).set({ headPosition: 5, headHash: fifth?.hash ?? "" }).where(eq(auditChains.chain, chain));
+      await store.db
+        .update(auditChains)
+        .set({ headPosition: 5, headHash: fifth?.hash ?? "" })
+        .where(eq(auditChains.chain, chain));
       // The store agrees with itself: only the checkpoint outside it tells.
       expect(await verify({ files: [] })).toMatchObject({ ok: true });
       const report = await expectDamage("deleted", null, 6, chain);
@@ -262,9 +324,15 @@ describe.each(["pglite", "postgres"] as const)("the audit chain on %s", (engine)
       await fresh();
       const { chain, ids } = await chainOfTen();
       await checkpoint();
-      const [ninth] = await store.db.select().from(auditEvents).where(eq(auditEvents.id, ids[8] ?? ""));
+      const [ninth] = await store.db
+        .select()
+        .from(auditEvents)
+        .where(eq(auditEvents.id, ids[8] ?? ""));
       await store.db.execute(sql`delete from audit_events where id = ${ids[9]}`);
-      await store.db.update(auditChains).set({ headPosition: 9, headHash: ninth?.hash ?? "" }).where(eq(auditChains.chain, chain));
+      await store.db
+        .update(auditChains)
+        .set({ headPosition: 9, headHash: ninth?.hash ?? "" })
+        .where(eq(auditChains.chain, chain));
       await expectDamage("deleted", null, 10, chain);
     });
 
@@ -286,16 +354,23 @@ describe.each(["pglite", "postgres"] as const)("the audit chain on %s", (engine)
     it("an address and user agent changed and every later event re-hashed with plain SHA-256 (marked unkeyed): named at the edited event", async () => {
       await fresh();
       const { chain, ids } = await chainOfTen();
-      await store.db.execute(sql`update audit_events set client_address = '203.0.113.9', user_agent = 'forged' where id = ${ids[3]}`);
+      await store.db.execute(
+        sql`update audit_events set client_address = '203.0.113.9', user_agent = 'forged' where id = ${ids[3]}`,
+      );
       await rehashWithoutKey(chain, 4, { keepKeyId: false });
-      expect(await verifyAuditChains(store.db, { keyring: KEYRING })).toMatchObject({ ok: false, problem: { chain, position: 4, eventId: ids[3], damage: "edited" } });
+      expect(await verifyAuditChains(store.db, { keyring: KEYRING })).toMatchObject({
+        ok: false,
+        problem: { chain, position: 4, eventId: ids[3], damage: "edited" },
+      });
       await expectDamage("edited", ids[3] ?? "", 4, chain);
     });
 
     it("the same with the key id left in place: the HMAC does not match", async () => {
       await fresh();
       const { chain, ids } = await chainOfTen();
-      await store.db.execute(sql`update audit_events set client_address = '203.0.113.9', user_agent = 'forged' where id = ${ids[3]}`);
+      await store.db.execute(
+        sql`update audit_events set client_address = '203.0.113.9', user_agent = 'forged' where id = ${ids[3]}`,
+      );
       await rehashWithoutKey(chain, 4, { keepKeyId: true });
       await expectDamage("edited", ids[3] ?? "", 4, chain);
     });
@@ -304,7 +379,9 @@ describe.each(["pglite", "postgres"] as const)("the audit chain on %s", (engine)
       await fresh();
       const { chain, ids } = await chainOfTen();
       await checkpoint();
-      await store.db.execute(sql`update audit_events set client_address = '203.0.113.9', user_agent = 'forged' where id = ${ids[0]}`);
+      await store.db.execute(
+        sql`update audit_events set client_address = '203.0.113.9', user_agent = 'forged' where id = ${ids[0]}`,
+      );
       await rehashWithoutKey(chain, 1, { keepKeyId: false });
       await expectDamage("edited", ids[0] ?? "", 1, chain);
     });
@@ -312,9 +389,14 @@ describe.each(["pglite", "postgres"] as const)("the audit chain on %s", (engine)
     it("the whole chain re-hashed with plain SHA-256 (key_id null) and no checkpoint yet: still caught, since the console writes only keyed rows", async () => {
       await fresh();
       const { chain, ids } = await chainOfTen();
-      await store.db.execute(sql`update audit_events set client_address = '203.0.113.9', user_agent = 'forged' where id = ${ids[0]}`);
+      await store.db.execute(
+        sql`update audit_events set client_address = '203.0.113.9', user_agent = 'forged' where id = ${ids[0]}`,
+      );
       await rehashWithoutKey(chain, 1, { keepKeyId: false });
-      expect(await verifyAuditChains(store.db, { keyring: KEYRING })).toMatchObject({ ok: false, problem: { chain, position: 1, eventId: ids[0], damage: "edited" } });
+      expect(await verifyAuditChains(store.db, { keyring: KEYRING })).toMatchObject({
+        ok: false,
+        problem: { chain, position: 1, eventId: ids[0], damage: "edited" },
+      });
       await expectDamage("edited", ids[0] ?? "", 1, chain);
       // The legacy opt-in is exactly what such a rewrite needs: it is for a store from before audit keys, never a default.
       expect(await verify({ acceptUnkeyed: true })).toMatchObject({ ok: true, unkeyed: 10 });
@@ -324,12 +406,20 @@ describe.each(["pglite", "postgres"] as const)("the audit chain on %s", (engine)
       await fresh();
       const { chain, ids } = await chainOfTen();
       await checkpoint();
-      const [third] = await store.db.select().from(auditEvents).where(eq(auditEvents.id, ids[2] ?? ""));
+      const [third] = await store.db
+        .select()
+        .from(auditEvents)
+        .where(eq(auditEvents.id, ids[2] ?? ""));
       await store.db.execute(sql`delete from audit_events where chain = ${chain} and position <= 3`);
       const anchoredAt = new Date();
       await store.db
         .update(auditChains)
-        .set({ anchorPosition: 3, anchorHash: third?.hash ?? "", anchoredAt, anchorBefore: new Date(anchoredAt.getTime() - 365 * DAY_MS) })
+        .set({
+          anchorPosition: 3,
+          anchorHash: third?.hash ?? "",
+          anchoredAt,
+          anchorBefore: new Date(anchoredAt.getTime() - 365 * DAY_MS),
+        })
         .where(eq(auditChains.chain, chain));
       await expectDamage("deleted", null, 1, chain);
       // Without the checkpoint as well: an unsigned anchor before keyed events is never accepted.
@@ -338,10 +428,19 @@ describe.each(["pglite", "postgres"] as const)("the audit chain on %s", (engine)
       // Every event deleted and the anchor moved to the head: nothing is left to vouch for an unsigned anchor.
       await store.db.execute(sql`delete from audit_events where chain = ${chain}`);
       const [head] = await store.db.select().from(auditChains).where(eq(auditChains.chain, chain));
-      await store.db.update(auditChains).set({ anchorPosition: head?.headPosition ?? 0, anchorHash: head?.headHash ?? "" }).where(eq(auditChains.chain, chain));
-      expect(await verify({ files: [] })).toMatchObject({ ok: false, problem: { chain, position: 1, damage: "deleted" } });
+      await store.db
+        .update(auditChains)
+        .set({ anchorPosition: head?.headPosition ?? 0, anchorHash: head?.headHash ?? "" })
+        .where(eq(auditChains.chain, chain));
+      expect(await verify({ files: [] })).toMatchObject({
+        ok: false,
+        problem: { chain, position: 1, damage: "deleted" },
+      });
       // A MAC and key id copied from somewhere else do not help either.
-      await store.db.update(auditChains).set({ anchorKeyId: KEY.id, anchorMac: "0".repeat(64) }).where(eq(auditChains.chain, chain));
+      await store.db
+        .update(auditChains)
+        .set({ anchorKeyId: KEY.id, anchorMac: "0".repeat(64) })
+        .where(eq(auditChains.chain, chain));
       await expectDamage("deleted", null, 1, chain);
     });
 
@@ -374,13 +473,27 @@ describe.each(["pglite", "postgres"] as const)("the audit chain on %s", (engine)
       await append(event(operatorCounter - 1));
       await checkpoint(fileB, "instance-b");
       expect(readFileSync(fileB, "utf8").trim().split("\n")).toHaveLength(1);
-      expect(await verify({ files: [fileA, fileB] })).toMatchObject({ ok: true, chains: 1, events: 11, checkpoints: 3 });
+      expect(await verify({ files: [fileA, fileB] })).toMatchObject({
+        ok: true,
+        chains: 1,
+        events: 11,
+        checkpoints: 3,
+      });
       // Instance B saw position 11: with its file the cut tail shows, with A's alone it cannot.
       await store.db.execute(sql`delete from audit_events where chain = ${chain} and position = 11`);
-      const [tenth] = await store.db.select().from(auditEvents).where(and(eq(auditEvents.chain, chain), eq(auditEvents.position, 10)));
-      await store.db.update(auditChains).set({ headPosition: 10, headHash: tenth?.hash ?? "" }).where(eq(auditChains.chain, chain));
+      const [tenth] = await store.db
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.chain, chain), eq(auditEvents.position, 10)));
+      await store.db
+        .update(auditChains)
+        .set({ headPosition: 10, headHash: tenth?.hash ?? "" })
+        .where(eq(auditChains.chain, chain));
       expect(await verify({ files: [fileA] })).toMatchObject({ ok: true });
-      expect(await verify({ files: [fileA, fileB] })).toMatchObject({ ok: false, problem: { chain, position: 11, damage: "deleted" } });
+      expect(await verify({ files: [fileA, fileB] })).toMatchObject({
+        ok: false,
+        problem: { chain, position: 11, damage: "deleted" },
+      });
     });
 
     it("names a checkpoint whose signature fails, and one that was deleted from the file", async () => {
@@ -408,7 +521,9 @@ describe.each(["pglite", "postgres"] as const)("the audit chain on %s", (engine)
         [`checkpoints ${checkpointFile}`, 2, "deleted"],
         [`checkpoints ${checkpointFile}`, 3, "forged"],
       ]);
-      expect(report.problems.map(describeChainProblem)[1]).toContain("line 3: checkpoint writer#3: its signature does not verify");
+      expect(report.problems.map(describeChainProblem)[1]).toContain(
+        "line 3: checkpoint writer#3: its signature does not verify",
+      );
       // Nothing changed since the last line: a writer that already wrote adds none.
       expect(await writer.write(store.db)).toBeNull();
     });

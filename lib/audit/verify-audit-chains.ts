@@ -28,7 +28,8 @@ type Counts = {
   checkpoints: number;
 };
 
-export type VerifyReport = ({ ok: true } & Counts) | ({ ok: false; problem: ChainProblem; problems: ChainProblem[] } & Counts);
+export type VerifyReport =
+  ({ ok: true } & Counts) | ({ ok: false; problem: ChainProblem; problems: ChainProblem[] } & Counts);
 
 export type VerifyOptions = {
   keyring: AuditKeyring;
@@ -59,7 +60,8 @@ type Sourced = { entry: CheckpointEntry; source: string };
 function movedFrom(row: Row, keyring: AuditKeyring): number | null {
   for (let offset = -MOVE_WINDOW; offset <= MOVE_WINDOW; offset++) {
     const position = row.position + offset;
-    if (offset !== 0 && position > 0 && expectedAuditRowHash({ ...row, position }, keyring) === row.hash) return position;
+    if (offset !== 0 && position > 0 && expectedAuditRowHash({ ...row, position }, keyring) === row.hash)
+      return position;
   }
   return null;
 }
@@ -114,21 +116,64 @@ async function verifyChain(
     const key = meta.anchorKeyId ? keyring.byId.get(meta.anchorKeyId) : undefined;
     if (meta.anchorMac === null && meta.anchorKeyId === null) {
       if (!acceptUnkeyed) {
-        return problem(null, unprovenFrom, "deleted", `retention's anchor (position ${anchorPosition}) is unsigned: events were deleted and the anchor moved without the audit key (an anchor from an earlier version is accepted only with --accept-unkeyed)`);
+        return problem(
+          null,
+          unprovenFrom,
+          "deleted",
+          `retention's anchor (position ${anchorPosition}) is unsigned: events were deleted and the anchor moved without the audit key (an anchor from an earlier version is accepted only with --accept-unkeyed)`,
+        );
       }
       unsignedAnchor = true;
-    } else if (!key || !meta.anchorHash || !meta.anchorBefore || !meta.anchoredAt || auditAnchorMac({ chain, position: anchorPosition, hash: meta.anchorHash, before: meta.anchorBefore, anchoredAt: meta.anchoredAt }, key) !== meta.anchorMac) {
-      return problem(null, unprovenFrom, "deleted", `retention's anchor (position ${anchorPosition}) is not signed by the audit key: events were deleted and the anchor moved as pruning would`);
-    } else if (retentionDays !== undefined && meta.anchorBefore.getTime() > meta.anchoredAt.getTime() - retentionDays * DAY_MS + RETENTION_SLACK_MS) {
+    } else if (
+      !key ||
+      !meta.anchorHash ||
+      !meta.anchorBefore ||
+      !meta.anchoredAt ||
+      auditAnchorMac(
+        {
+          chain,
+          position: anchorPosition,
+          hash: meta.anchorHash,
+          before: meta.anchorBefore,
+          anchoredAt: meta.anchoredAt,
+        },
+        key,
+      ) !== meta.anchorMac
+    ) {
+      return problem(
+        null,
+        unprovenFrom,
+        "deleted",
+        `retention's anchor (position ${anchorPosition}) is not signed by the audit key: events were deleted and the anchor moved as pruning would`,
+      );
+    } else if (
+      retentionDays !== undefined &&
+      meta.anchorBefore.getTime() > meta.anchoredAt.getTime() - retentionDays * DAY_MS + RETENTION_SLACK_MS
+    ) {
       const days = ((meta.anchoredAt.getTime() - meta.anchorBefore.getTime()) / DAY_MS).toFixed(1);
-      return problem(null, unprovenFrom, "deleted", `retention's anchor (position ${anchorPosition}) pruned events younger than AUDIT_RETENTION_DAYS (${retentionDays}) allows: its cut-off was ${days} days before it was set`);
+      return problem(
+        null,
+        unprovenFrom,
+        "deleted",
+        `retention's anchor (position ${anchorPosition}) pruned events younger than AUDIT_RETENTION_DAYS (${retentionDays}) allows: its cut-off was ${days} days before it was set`,
+      );
     }
   }
   if (checkpointAnchor && checkpointAnchor.entry.anchorPosition > anchorPosition) {
-    return problem(null, anchorPosition + 1, "edited", `retention's anchor is at position ${anchorPosition}, behind the ${checkpointAnchor.entry.anchorPosition} that ${checkpointAnchor.source} saw`);
+    return problem(
+      null,
+      anchorPosition + 1,
+      "edited",
+      `retention's anchor is at position ${anchorPosition}, behind the ${checkpointAnchor.entry.anchorPosition} that ${checkpointAnchor.source} saw`,
+    );
   }
   if (unsignedAnchor && checkpoints.some(({ entry }) => entry.anchorPosition < anchorPosition)) {
-    return problem(null, unprovenFrom, "deleted", `retention's anchor (position ${anchorPosition}) is unsigned and moved since ${checkpointAnchor?.source ?? "a checkpoint"}: events were deleted and the anchor moved`);
+    return problem(
+      null,
+      unprovenFrom,
+      "deleted",
+      `retention's anchor (position ${anchorPosition}) is unsigned and moved since ${checkpointAnchor?.source ?? "a checkpoint"}: events were deleted and the anchor moved`,
+    );
   }
   for (const { entry, source } of checkpoints) {
     if (entry.anchorPosition === anchorPosition && anchorPosition > 0 && entry.anchorHash !== meta?.anchorHash) {
@@ -137,9 +182,13 @@ async function verifyChain(
   }
 
   const heads = new Map<number, Sourced[]>();
-  for (const sourced of checkpoints) heads.set(sourced.entry.position, [...(heads.get(sourced.entry.position) ?? []), sourced]);
+  for (const sourced of checkpoints)
+    heads.set(sourced.entry.position, [...(heads.get(sourced.entry.position) ?? []), sourced]);
   const keyedFromEntries = checkpoints.filter(({ entry }) => entry.keyedFrom !== null);
-  const keyedFrom = keyedFromEntries.length > 0 ? Math.min(...keyedFromEntries.map(({ entry }) => entry.keyedFrom ?? Infinity)) : Infinity;
+  const keyedFrom =
+    keyedFromEntries.length > 0
+      ? Math.min(...keyedFromEntries.map(({ entry }) => entry.keyedFrom ?? Infinity))
+      : Infinity;
   let keyedSeen = false;
 
   for (;;) {
@@ -153,34 +202,82 @@ async function verifyChain(
       events++;
       if (row.keyId === null) {
         unkeyed++;
-        if (!acceptUnkeyed) return problem(row, row.position, "edited", "it claims to be written before audit keys (plain SHA-256, which anyone can recompute): the console writes only keyed events, so it was rewritten without the key (a store from an earlier version is accepted only with --accept-unkeyed)");
-        if (keyedSeen) return problem(row, row.position, "edited", "it claims to be written before audit keys (plain SHA-256) but follows keyed events: it was rewritten without the key");
-        if (row.position >= keyedFrom) return problem(row, row.position, "edited", `it claims to be written before audit keys (plain SHA-256), but a checkpoint saw keyed events from position ${keyedFrom}: it was rewritten without the key`);
+        if (!acceptUnkeyed)
+          return problem(
+            row,
+            row.position,
+            "edited",
+            "it claims to be written before audit keys (plain SHA-256, which anyone can recompute): the console writes only keyed events, so it was rewritten without the key (a store from an earlier version is accepted only with --accept-unkeyed)",
+          );
+        if (keyedSeen)
+          return problem(
+            row,
+            row.position,
+            "edited",
+            "it claims to be written before audit keys (plain SHA-256) but follows keyed events: it was rewritten without the key",
+          );
+        if (row.position >= keyedFrom)
+          return problem(
+            row,
+            row.position,
+            "edited",
+            `it claims to be written before audit keys (plain SHA-256), but a checkpoint saw keyed events from position ${keyedFrom}: it was rewritten without the key`,
+          );
       } else {
         keyedSeen = true;
         if (unsignedAnchor && events === 1) {
-          return problem(row, unprovenFrom, "deleted", `retention's anchor (position ${anchorPosition}) is not signed by the audit key: events were deleted and the anchor moved as pruning would`);
+          return problem(
+            row,
+            unprovenFrom,
+            "deleted",
+            `retention's anchor (position ${anchorPosition}) is not signed by the audit key: events were deleted and the anchor moved as pruning would`,
+          );
         }
       }
       if (expectedAuditRowHash(row, keyring) !== row.hash) {
         const from = movedFrom(row, keyring);
         return from === null
-          ? problem(row, row.position, "edited", row.keyId === null ? "its fields no longer match its hash" : "its fields no longer match its keyed hash (HMAC under the audit key)")
+          ? problem(
+              row,
+              row.position,
+              "edited",
+              row.keyId === null
+                ? "its fields no longer match its hash"
+                : "its fields no longer match its keyed hash (HMAC under the audit key)",
+            )
           : problem(row, row.position, "reordered", `it was recorded at position ${from}`);
       }
       if (row.position > expectedPosition) {
         const missing = row.position - expectedPosition;
-        return problem(row, expectedPosition, "deleted", `${missing} event${missing === 1 ? "" : "s"} before it (from position ${expectedPosition}) are missing`);
+        return problem(
+          row,
+          expectedPosition,
+          "deleted",
+          `${missing} event${missing === 1 ? "" : "s"} before it (from position ${expectedPosition}) are missing`,
+        );
       }
       if (row.prevHash !== expectedPrevHash) {
-        if (seenHashes.has(row.prevHash)) return problem(row, row.position, "reordered", "it links to an earlier event than the one before it");
+        if (seenHashes.has(row.prevHash))
+          return problem(row, row.position, "reordered", "it links to an earlier event than the one before it");
         return previous
-          ? problem(previous, previous.position, "edited", "it was rewritten: the next event recorded a different hash for it")
+          ? problem(
+              previous,
+              previous.position,
+              "edited",
+              "it was rewritten: the next event recorded a different hash for it",
+            )
           : problem(row, row.position, "edited", "it does not link to where the retained chain begins");
       }
-      if (previous && row.seq < previous.seq) return problem(row, row.position, "reordered", "it was stored before the event it follows");
+      if (previous && row.seq < previous.seq)
+        return problem(row, row.position, "reordered", "it was stored before the event it follows");
       const disagreeing = heads.get(row.position)?.find(({ entry }) => entry.head !== row.hash);
-      if (disagreeing) return problem(row, row.position, "edited", `it disagrees with ${disagreeing.source}: the chain was rewritten from here or earlier`);
+      if (disagreeing)
+        return problem(
+          row,
+          row.position,
+          "edited",
+          `it disagrees with ${disagreeing.source}: the chain was rewritten from here or earlier`,
+        );
       seenHashes.add(row.hash);
       previous = row;
       expectedPosition = row.position + 1;
@@ -191,11 +288,21 @@ async function verifyChain(
   const lastPosition = expectedPosition - 1;
   // An anchor from before audit keys stands only in front of unkeyed rows: with none after it, nothing shows it is old.
   if (unsignedAnchor && events === 0) {
-    return problem(null, unprovenFrom, "deleted", `retention's anchor (position ${anchorPosition}) is not signed by the audit key and no event follows it: the chain's events were deleted and the anchor moved`);
+    return problem(
+      null,
+      unprovenFrom,
+      "deleted",
+      `retention's anchor (position ${anchorPosition}) is not signed by the audit key and no event follows it: the chain's events were deleted and the anchor moved`,
+    );
   }
   if (meta && meta.headPosition > lastPosition) {
     const missing = meta.headPosition - lastPosition;
-    return problem(null, expectedPosition, "deleted", `the last ${missing === 1 ? "event" : `${missing} events`} of the chain (from position ${expectedPosition}) are missing`);
+    return problem(
+      null,
+      expectedPosition,
+      "deleted",
+      `the last ${missing === 1 ? "event" : `${missing} events`} of the chain (from position ${expectedPosition}) are missing`,
+    );
   }
   // Rows past the head were appended after the head was read (a live store): only an equal position compares.
   if (meta && previous && meta.headPosition === previous.position && meta.headHash !== previous.hash) {
@@ -203,7 +310,12 @@ async function verifyChain(
   }
   const furthest = highest(checkpoints, (entry) => entry.position);
   if (furthest && furthest.entry.position > lastPosition) {
-    return problem(null, expectedPosition, "deleted", `the chain ends at position ${lastPosition}, but ${furthest.source} saw it reach ${furthest.entry.position}: its last events were deleted (and its head moved back)`);
+    return problem(
+      null,
+      expectedPosition,
+      "deleted",
+      `the chain ends at position ${lastPosition}, but ${furthest.source} saw it reach ${furthest.entry.position}: its last events were deleted (and its head moved back)`,
+    );
   }
   return { problem: null, events, unkeyed };
 }
@@ -233,7 +345,13 @@ export async function verifyAuditChains(db: StoreDatabase, options: VerifyOption
     if (!inStore.has(chain)) {
       const furthest = highest(seen, (entry) => entry.position);
       const from = (highest(seen, (entry) => entry.anchorPosition)?.entry.anchorPosition ?? 0) + 1;
-      problems.push({ chain, eventId: null, position: from, damage: "deleted", detail: `${furthest?.source ?? "a checkpoint"} saw this chain at position ${furthest?.entry.position ?? "?"}, but the store holds neither its events nor its head: the whole chain was deleted` });
+      problems.push({
+        chain,
+        eventId: null,
+        position: from,
+        damage: "deleted",
+        detail: `${furthest?.source ?? "a checkpoint"} saw this chain at position ${furthest?.entry.position ?? "?"}, but the store holds neither its events nor its head: the whole chain was deleted`,
+      });
       continue;
     }
     let result = await verifyChain(db, chain, options, seen);

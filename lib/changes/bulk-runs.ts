@@ -20,13 +20,20 @@ export const BULK_RUN_TTL_MS = 60 * 60_000;
 
 export type IssuedBulkRun = { batchId: string; kind: BulkKind; size: number; expiresAt: number };
 
-export async function issueBulkRun(operatorId: number, kind: BulkKind, size: number, now = Date.now()): Promise<IssuedBulkRun> {
+export async function issueBulkRun(
+  operatorId: number,
+  kind: BulkKind,
+  size: number,
+  now = Date.now(),
+): Promise<IssuedBulkRun> {
   const { db } = await getStore();
   const batchId = randomUUID();
   const expiresAt = now + BULK_RUN_TTL_MS;
   // Runs long expired go with the next issue: a small table, no timer.
   await db.delete(bulkRuns).where(lt(bulkRuns.expiresAt, new Date(now - BULK_RUN_TTL_MS)));
-  await db.insert(bulkRuns).values({ id: batchId, operatorId, kind, size, createdAt: new Date(now), expiresAt: new Date(expiresAt) });
+  await db
+    .insert(bulkRuns)
+    .values({ id: batchId, operatorId, kind, size, createdAt: new Date(now), expiresAt: new Date(expiresAt) });
   return { batchId, kind, size, expiresAt };
 }
 
@@ -34,11 +41,22 @@ export async function issueBulkRun(operatorId: number, kind: BulkKind, size: num
  * Counts one call against the run, inside the caller's transaction: false when the id names no
  * run of this operator and kind, the run has expired, or it has had its `size` calls already.
  */
-export async function claimBulkCall(tx: StoreDatabase, { batchId, operatorId, kind, now }: { batchId: string; operatorId: number; kind: BulkKind; now: number }): Promise<boolean> {
+export async function claimBulkCall(
+  tx: StoreDatabase,
+  { batchId, operatorId, kind, now }: { batchId: string; operatorId: number; kind: BulkKind; now: number },
+): Promise<boolean> {
   const claimed = await tx
     .update(bulkRuns)
     .set({ used: sql`${bulkRuns.used} + 1` })
-    .where(and(eq(bulkRuns.id, batchId), eq(bulkRuns.operatorId, operatorId), eq(bulkRuns.kind, kind), gt(bulkRuns.expiresAt, new Date(now)), lt(bulkRuns.used, bulkRuns.size)))
+    .where(
+      and(
+        eq(bulkRuns.id, batchId),
+        eq(bulkRuns.operatorId, operatorId),
+        eq(bulkRuns.kind, kind),
+        gt(bulkRuns.expiresAt, new Date(now)),
+        lt(bulkRuns.used, bulkRuns.size),
+      ),
+    )
     .returning({ id: bulkRuns.id });
   return claimed.length === 1;
 }

@@ -17,7 +17,10 @@ import { runChange, type Change, type ChangeContext } from "./run-change";
 /** A refusal instead of a Change: input the schema let through but the change cannot take (a form's field errors). */
 type Declare<Input, Reply, Output> = (input: Input, context: ChangeContext) => Change<Reply, Output> | ActionFailure;
 
-function run<Reply, Output>(context: ChangeContext, declared: Change<Reply, Output> | ActionFailure): Promise<ActionResult<Output>> {
+function run<Reply, Output>(
+  context: ChangeContext,
+  declared: Change<Reply, Output> | ActionFailure,
+): Promise<ActionResult<Output>> {
   return "ok" in declared ? Promise.resolve(declared) : runChange(context, declared);
 }
 
@@ -32,7 +35,10 @@ function batchLabel(input: unknown): string | null {
   return typeof batchId === "string" ? batchId : null;
 }
 
-export function changeAction<Schema extends z.ZodType, Reply, Output = Reply>(schema: Schema, declare: Declare<z.output<Schema>, Reply, Output>): ChangeAction<Output> {
+export function changeAction<Schema extends z.ZodType, Reply, Output = Reply>(
+  schema: Schema,
+  declare: Declare<z.output<Schema>, Reply, Output>,
+): ChangeAction<Output> {
   const action = authenticatedAction(schema, ({ session, input }) => {
     const context: ChangeContext = { session, batchId: batchLabel(input), bulk: null };
     return run(context, declare(input, context));
@@ -45,21 +51,36 @@ export function changeAction<Schema extends z.ZodType, Reply, Output = Reply>(sc
  * session, input), the bulk budget, and a batchId that must name a live run the server issued
  * to this operator for this kind of change (checked and counted in the change's first transaction).
  */
-export function bulkChangeRoute<Output>(kind: BulkKind, action: ChangeAction<Output>): (input: unknown) => Promise<ActionResult<Output>> {
+export function bulkChangeRoute<Output>(
+  kind: BulkKind,
+  action: ChangeAction<Output>,
+): (input: unknown) => Promise<ActionResult<Output>> {
   const { schema, declare } = action.declaration;
   return authenticatedAction(schema, ({ session, input }) => {
     const batchId = batchLabel(input);
-    if (!batchId) return Promise.resolve(failure("invalid_input", "A bulk call names the run it belongs to (batchId). Start the run again."));
+    if (!batchId)
+      return Promise.resolve(
+        failure("invalid_input", "A bulk call names the run it belongs to (batchId). Start the run again."),
+      );
     const context: ChangeContext = { session, batchId, bulk: kind };
     return run(context, declare(input as never, context));
   });
 }
 
-const startBulkRunSchema = z.strictObject({ kind: z.enum(["rotate", "deactivate"]), size: z.number().int().min(1).max(BULK_RUN_MAX_SIZE) });
+const startBulkRunSchema = z.strictObject({
+  kind: z.enum(["rotate", "deactivate"]),
+  size: z.number().int().min(1).max(BULK_RUN_MAX_SIZE),
+});
 
 /** POST /api/bulk/runs: a run's batch id, issued when incident mode starts it. Each costs one call of the bulk budget, so runs cannot be minted without end. */
-export const startBulkRun = authenticatedAction(startBulkRunSchema, async ({ session, input }): Promise<ActionResult<IssuedBulkRun>> => {
-  const limit = await storeRateLimiter("bulk-calls").take(`operator:${session.operatorId}`);
-  if (!limit.allowed) return failure("rate_limited", `Too many bulk calls in a minute. Try again in ${limit.retryAfterSeconds} s.`, { retryAfterSeconds: limit.retryAfterSeconds });
-  return { ok: true, data: await issueBulkRun(session.operatorId, input.kind, input.size) };
-});
+export const startBulkRun = authenticatedAction(
+  startBulkRunSchema,
+  async ({ session, input }): Promise<ActionResult<IssuedBulkRun>> => {
+    const limit = await storeRateLimiter("bulk-calls").take(`operator:${session.operatorId}`);
+    if (!limit.allowed)
+      return failure("rate_limited", `Too many bulk calls in a minute. Try again in ${limit.retryAfterSeconds} s.`, {
+        retryAfterSeconds: limit.retryAfterSeconds,
+      });
+    return { ok: true, data: await issueBulkRun(session.operatorId, input.kind, input.size) };
+  },
+);

@@ -34,7 +34,10 @@ const doubles = vi.hoisted(() => ({
 
 vi.mock("@/lib/faucet", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/lib/faucet")>()),
-  getFaucetClient: () => ({ regenerateAgentKey: doubles.regenerateAgentKey, regenerateOperatorKey: doubles.regenerateOperatorKey }),
+  getFaucetClient: () => ({
+    regenerateAgentKey: doubles.regenerateAgentKey,
+    regenerateOperatorKey: doubles.regenerateOperatorKey,
+  }),
   faucetTimeoutMs: () => 10_000,
 }));
 vi.mock("@/lib/session/session-store", () => ({ saveSessionCookie: doubles.saveSessionCookie }));
@@ -59,7 +62,13 @@ let operatorCounter = 5_000;
 async function signedIn(): Promise<OperatorSession> {
   const operatorId = operatorCounter++;
   const operatorKey = "lf_0123456789abcdef0123456789abcdef";
-  const { id, sessionKey } = await createSessionRecord({ operatorId, operatorName: "Ada", operatorKey, operatorKeyTail: "cdef", now: Date.now() });
+  const { id, sessionKey } = await createSessionRecord({
+    operatorId,
+    operatorName: "Ada",
+    operatorKey,
+    operatorKeyTail: "cdef",
+    now: Date.now(),
+  });
   return {
     sessionId: id,
     sessionKey: sessionKey.toString("base64url"),
@@ -74,7 +83,12 @@ async function signedIn(): Promise<OperatorSession> {
 }
 
 function confirmation(agentId = 4) {
-  return { subject: { kind: "agent" as const, agentId }, attemptId: randomUUID(), knownRotationAt: null, ownAttemptId: null };
+  return {
+    subject: { kind: "agent" as const, agentId },
+    attemptId: randomUUID(),
+    knownRotationAt: null,
+    ownAttemptId: null,
+  };
 }
 
 type Query = { query: (...args: unknown[]) => unknown; exec?: (...args: unknown[]) => unknown };
@@ -85,7 +99,8 @@ type Query = { query: (...args: unknown[]) => unknown; exec?: (...args: unknown[
  */
 function countStatements(store: Store) {
   const sent: string[] = [];
-  const text = (statement: unknown) => (typeof statement === "string" ? statement : String((statement as { text?: string }).text));
+  const text = (statement: unknown) =>
+    typeof statement === "string" ? statement : String((statement as { text?: string }).text);
   const wrap = (target: Query) => {
     for (const name of ["query", "exec"] as const) {
       const original = target[name];
@@ -98,7 +113,9 @@ function countStatements(store: Store) {
     }
   };
   if (store.engine === "pglite") {
-    const client = store.client as unknown as Query & { transaction: (body: (tx: Query) => Promise<unknown>) => Promise<unknown> };
+    const client = store.client as unknown as Query & {
+      transaction: (body: (tx: Query) => Promise<unknown>) => Promise<unknown>;
+    };
     wrap(client);
     const transaction = client.transaction.bind(client);
     client.transaction = (body) => {
@@ -142,8 +159,14 @@ describe.each(["pglite", "postgres"] as const)("the audited faucet-call pipeline
     vi.clearAllMocks();
     doubles.failNextAppend = false;
     doubles.saveSessionCookie.mockResolvedValue({ saved: true });
-    doubles.regenerateAgentKey.mockImplementation(async () => ({ apiKey: `agent_${randomUUID().replaceAll("-", "")}`, cooldownUntil: null }));
-    doubles.regenerateOperatorKey.mockImplementation(async () => ({ apiKey: `lf_${randomUUID().replaceAll("-", "")}`, cooldownUntil: null }));
+    doubles.regenerateAgentKey.mockImplementation(async () => ({
+      apiKey: `agent_${randomUUID().replaceAll("-", "")}`,
+      cooldownUntil: null,
+    }));
+    doubles.regenerateOperatorKey.mockImplementation(async () => ({
+      apiKey: `lf_${randomUUID().replaceAll("-", "")}`,
+      cooldownUntil: null,
+    }));
   });
 
   it(`one agent rotation sends at most ${MAX_STATEMENTS_PER_AGENT_ROTATION} statements: the rate limit, then two transactions`, async () => {
@@ -159,13 +182,18 @@ describe.each(["pglite", "postgres"] as const)("the audited faucet-call pipeline
     const transactions = sent.filter((statement) => /^\s*begin\b/i.test(statement));
     expect(transactions, sent.join("\n")).toHaveLength(2);
     expect(sent.length, sent.join("\n")).toBeLessThanOrEqual(MAX_STATEMENTS_PER_AGENT_ROTATION);
-    console.info(`${engine}: one agent rotation sent ${sent.length} statements in ${transactions.length} transactions + the rate limit`);
+    console.info(
+      `${engine}: one agent rotation sent ${sent.length} statements in ${transactions.length} transactions + the rate limit`,
+    );
   });
 
   it(`one operator-key rotation sends at most ${MAX_STATEMENTS_PER_OPERATOR_ROTATION} statements, and makes a new session`, async () => {
     const session = await signedIn();
     counter.take();
-    const result = await rotate({ session, batchId: null, bulk: null }, { subject: { kind: "operator" }, attemptId: randomUUID(), knownRotationAt: null, ownAttemptId: null });
+    const result = await rotate(
+      { session, batchId: null, bulk: null },
+      { subject: { kind: "operator" }, attemptId: randomUUID(), knownRotationAt: null, ownAttemptId: null },
+    );
     const sent = counter.take();
     expect(result).toMatchObject({ ok: true, data: { warning: null } });
     expect(sent.filter((statement) => /^\s*begin\b/i.test(statement))).toHaveLength(2);
@@ -182,18 +210,28 @@ describe.each(["pglite", "postgres"] as const)("the audited faucet-call pipeline
     for (let agentId = 1; agentId <= 20; agentId++) {
       expect(await rotate({ session, batchId: label, bulk: null }, confirmation(agentId))).toMatchObject({ ok: true });
     }
-    expect(await rotate({ session, batchId: label, bulk: null }, confirmation(21))).toMatchObject({ ok: false, code: "rate_limited" });
+    expect(await rotate({ session, batchId: label, bulk: null }, confirmation(21))).toMatchObject({
+      ok: false,
+      code: "rate_limited",
+    });
     expect(doubles.regenerateAgentKey).toHaveBeenCalledTimes(20);
     // The same operator in a run the server issued still has its bulk budget.
     const run = await issueBulkRun(session.operatorId, "rotate", 1);
-    expect(await rotate({ session, batchId: run.batchId, bulk: "rotate" }, confirmation(21))).toMatchObject({ ok: true });
+    expect(await rotate({ session, batchId: run.batchId, bulk: "rotate" }, confirmation(21))).toMatchObject({
+      ok: true,
+    });
   });
 
   it("accepts on the bulk route only a live run issued to this operator for this kind, for at most its size", async () => {
     const session = await signedIn();
     const other = await signedIn();
-    const bulk = (batchId: string, agentId: number, kind: "rotate" | "deactivate" = "rotate") => rotate({ session, batchId, bulk: kind }, confirmation(agentId));
-    const refused = { ok: false, code: "invalid_input", message: expect.stringContaining("not started by the console") };
+    const bulk = (batchId: string, agentId: number, kind: "rotate" | "deactivate" = "rotate") =>
+      rotate({ session, batchId, bulk: kind }, confirmation(agentId));
+    const refused = {
+      ok: false,
+      code: "invalid_input",
+      message: expect.stringContaining("not started by the console"),
+    };
 
     expect(await bulk(randomUUID(), 1), "a made-up batch id").toMatchObject(refused);
     const others = await issueBulkRun(other.operatorId, "rotate", 5);
@@ -210,30 +248,57 @@ describe.each(["pglite", "postgres"] as const)("the audited faucet-call pipeline
     expect(await bulk(run.batchId, 7), "a third call in a run of two").toMatchObject(refused);
     expect(doubles.regenerateAgentKey).toHaveBeenCalledTimes(2);
     const { db } = await getStore();
-    expect(await db.select({ used: bulkRuns.used }).from(bulkRuns).where(eq(bulkRuns.id, run.batchId))).toEqual([{ used: 2 }]);
-    const refusals = (await db.execute(sql`select count(*)::int as n from audit_events where operator_id = ${session.operatorId} and refusal = 'unknown_batch'`)).rows as { n: number }[];
+    expect(await db.select({ used: bulkRuns.used }).from(bulkRuns).where(eq(bulkRuns.id, run.batchId))).toEqual([
+      { used: 2 },
+    ]);
+    const refusals = (
+      await db.execute(
+        sql`select count(*)::int as n from audit_events where operator_id = ${session.operatorId} and refusal = 'unknown_batch'`,
+      )
+    ).rows as { n: number }[];
     expect(refusals).toEqual([{ n: 5 }]);
   });
 
   it("gives a bulk call the faucet refused (committing nothing) back to its run, so the run's retry fits in its size", async () => {
     const session = await signedIn();
     const run = await issueBulkRun(session.operatorId, "rotate", 1);
-    doubles.regenerateAgentKey.mockRejectedValueOnce(new FaucetError("rate_limited", "Too many requests.", { retryAfterSeconds: 1 }));
-    expect(await rotate({ session, batchId: run.batchId, bulk: "rotate" }, confirmation(1))).toMatchObject({ ok: false, code: "rate_limited" });
-    expect(await rotate({ session, batchId: run.batchId, bulk: "rotate" }, confirmation(1))).toMatchObject({ ok: true });
-    expect(await rotate({ session, batchId: run.batchId, bulk: "rotate" }, confirmation(2))).toMatchObject({ ok: false, code: "invalid_input" });
+    doubles.regenerateAgentKey.mockRejectedValueOnce(
+      new FaucetError("rate_limited", "Too many requests.", { retryAfterSeconds: 1 }),
+    );
+    expect(await rotate({ session, batchId: run.batchId, bulk: "rotate" }, confirmation(1))).toMatchObject({
+      ok: false,
+      code: "rate_limited",
+    });
+    expect(await rotate({ session, batchId: run.batchId, bulk: "rotate" }, confirmation(1))).toMatchObject({
+      ok: true,
+    });
+    expect(await rotate({ session, batchId: run.batchId, bulk: "rotate" }, confirmation(2))).toMatchObject({
+      ok: false,
+      code: "invalid_input",
+    });
     // A call that may have committed keeps its claim.
     const unknown = await issueBulkRun(session.operatorId, "rotate", 1);
-    doubles.regenerateAgentKey.mockRejectedValueOnce(new FaucetError("timeout", "No answer.", { mayHaveCommitted: true }));
-    expect(await rotate({ session, batchId: unknown.batchId, bulk: "rotate" }, confirmation(3))).toMatchObject({ ok: false, code: "outcome_unknown" });
-    expect(await rotate({ session, batchId: unknown.batchId, bulk: "rotate" }, confirmation(3))).toMatchObject({ ok: false, code: "invalid_input" });
+    doubles.regenerateAgentKey.mockRejectedValueOnce(
+      new FaucetError("timeout", "No answer.", { mayHaveCommitted: true }),
+    );
+    expect(await rotate({ session, batchId: unknown.batchId, bulk: "rotate" }, confirmation(3))).toMatchObject({
+      ok: false,
+      code: "outcome_unknown",
+    });
+    expect(await rotate({ session, batchId: unknown.batchId, bulk: "rotate" }, confirmation(3))).toMatchObject({
+      ok: false,
+      code: "invalid_input",
+    });
   });
 
   it("releases the guard with the pending event it could not write: no faucet call, no attempt left, the next confirmation begins at once", async () => {
     const session = await signedIn();
     const first = confirmation(9);
     doubles.failNextAppend = true;
-    expect(await rotate({ session, batchId: null, bulk: null }, first)).toMatchObject({ ok: false, code: "store_unavailable" });
+    expect(await rotate({ session, batchId: null, bulk: null }, first)).toMatchObject({
+      ok: false,
+      code: "store_unavailable",
+    });
     expect(doubles.regenerateAgentKey).not.toHaveBeenCalled();
     const { db } = await getStore();
     expect(await db.select().from(keyRotations).where(eq(keyRotations.id, first.attemptId))).toEqual([]);
@@ -250,16 +315,32 @@ describe.each(["pglite", "postgres"] as const)("the audited faucet-call pipeline
       await new Promise((resolve) => setTimeout(resolve, 50));
       return { apiKey: `agent_${randomUUID().replaceAll("-", "")}`, cooldownUntil: null };
     });
-    const results = await Promise.all(Array.from({ length: 20 }, () => rotate({ session, batchId: null, bulk: null }, confirmation(11))));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => rotate({ session, batchId: null, bulk: null }, confirmation(11))),
+    );
     expect(doubles.regenerateAgentKey).toHaveBeenCalledTimes(1);
     expect(results.filter((result) => result.ok)).toHaveLength(1);
     const refused = results.filter((result) => !result.ok);
     expect(refused).toHaveLength(19);
-    for (const result of refused) expect(result).toMatchObject({ ok: false, code: "rotated_elsewhere", lastRotation: { sessionLabel: session.label } });
+    for (const result of refused)
+      expect(result).toMatchObject({
+        ok: false,
+        code: "rotated_elsewhere",
+        lastRotation: { sessionLabel: session.label },
+      });
     const { db } = await getStore();
-    const refusals = (await db.execute(sql`select count(*)::int as n from audit_events where operator_id = ${session.operatorId} and refusal = 'rotated_elsewhere'`)).rows as { n: number }[];
+    const refusals = (
+      await db.execute(
+        sql`select count(*)::int as n from audit_events where operator_id = ${session.operatorId} and refusal = 'rotated_elsewhere'`,
+      )
+    ).rows as { n: number }[];
     expect(refusals).toEqual([{ n: 19 }]);
-    expect(await db.select({ status: keyRotations.status }).from(keyRotations).where(eq(keyRotations.operatorId, session.operatorId))).toEqual([{ status: "committed" }]);
+    expect(
+      await db
+        .select({ status: keyRotations.status })
+        .from(keyRotations)
+        .where(eq(keyRotations.operatorId, session.operatorId)),
+    ).toEqual([{ status: "committed" }]);
   });
 
   it("sends a confirmation submitted twice at once to the faucet once, and refuses the copy", async () => {
@@ -269,14 +350,24 @@ describe.each(["pglite", "postgres"] as const)("the audited faucet-call pipeline
       return { apiKey: `agent_${randomUUID().replaceAll("-", "")}`, cooldownUntil: null };
     });
     const same = confirmation(12);
-    const [first, second] = await Promise.all([rotate({ session, batchId: null, bulk: null }, same), rotate({ session, batchId: null, bulk: null }, { ...same })]);
+    const [first, second] = await Promise.all([
+      rotate({ session, batchId: null, bulk: null }, same),
+      rotate({ session, batchId: null, bulk: null }, { ...same }),
+    ]);
     expect(doubles.regenerateAgentKey).toHaveBeenCalledTimes(1);
     // The copy that waited finds this very attempt committed: a duplicate, told as such, never "rotated elsewhere".
     expect([first, second].filter((result) => result.ok)).toHaveLength(1);
-    expect([first, second].find((result) => !result.ok)).toMatchObject({ ok: false, code: "outcome_unknown", message: expect.stringContaining("reached the console twice") });
+    expect([first, second].find((result) => !result.ok)).toMatchObject({
+      ok: false,
+      code: "outcome_unknown",
+      message: expect.stringContaining("reached the console twice"),
+    });
   });
 
   it("leaves every audit chain it wrote valid", async () => {
-    expect(await verifyAuditChains((await getStore()).db, { keyring: auditKeyring() })).toMatchObject({ ok: true, unkeyed: 0 });
+    expect(await verifyAuditChains((await getStore()).db, { keyring: auditKeyring() })).toMatchObject({
+      ok: true,
+      unkeyed: 0,
+    });
   });
 });

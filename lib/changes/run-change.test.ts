@@ -27,9 +27,21 @@ vi.mock("@/lib/faucet", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/lib/faucet")>()),
   getFaucetClient: () => doubles.faucet,
 }));
-vi.mock("@/lib/security/limits", () => ({ storeRateLimiter: (name: string) => ({ take: (client: string) => doubles.take(name, client) }) }));
-vi.mock("@/lib/store/get-store", () => ({ getStore: async () => ({ db: { transaction: async (body: (tx: object) => Promise<unknown>) => body({}) } }) }));
-vi.mock("@/lib/audit/audit-actor", () => ({ auditActor: async () => ({ operatorId: 7, sessionLabel: "3fa1c2d0", clientAddress: "127.0.0.1", userAgent: "test", instanceId: "i" }) }));
+vi.mock("@/lib/security/limits", () => ({
+  storeRateLimiter: (name: string) => ({ take: (client: string) => doubles.take(name, client) }),
+}));
+vi.mock("@/lib/store/get-store", () => ({
+  getStore: async () => ({ db: { transaction: async (body: (tx: object) => Promise<unknown>) => body({}) } }),
+}));
+vi.mock("@/lib/audit/audit-actor", () => ({
+  auditActor: async () => ({
+    operatorId: 7,
+    sessionLabel: "3fa1c2d0",
+    clientAddress: "127.0.0.1",
+    userAgent: "test",
+    instanceId: "i",
+  }),
+}));
 vi.mock("@/lib/audit/record-audit-event", () => ({
   beginAuditEventIn: (_tx: object, actor: unknown, start: unknown) => doubles.beginAudit(actor, start),
   finishAuditEventIn: (_tx: object, handle: unknown, end: unknown) => doubles.finishAudit(handle, end),
@@ -37,7 +49,10 @@ vi.mock("@/lib/audit/record-audit-event", () => ({
   recordAuditEventQuietly: doubles.recordAudit,
 }));
 vi.mock("@/lib/faucet/agent-list-memo", () => ({ agentListMemo: () => ({ forget: doubles.forget }) }));
-vi.mock("./bulk-runs", async (importOriginal) => ({ ...(await importOriginal<typeof import("./bulk-runs")>()), claimBulkCall: doubles.claimBulkCall }));
+vi.mock("./bulk-runs", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("./bulk-runs")>()),
+  claimBulkCall: doubles.claimBulkCall,
+}));
 
 const { runChange } = await import("./run-change");
 const actions = {
@@ -58,9 +73,15 @@ function run<Output>(
   return "ok" in declared ? Promise.resolve(declared) : runChange(context, declared);
 }
 
-const createAgent = (_session: OperatorSession, form: { name: string; description: string; budget: string }) => run(actions.createAgent, form);
-const setAgentActive = (_session: OperatorSession, agentId: number, isActive: boolean, batchId: string | null = null, bulk: "deactivate" | null = null) =>
-  run(actions.setAgentActive, { agentId, isActive }, { batchId, bulk });
+const createAgent = (_session: OperatorSession, form: { name: string; description: string; budget: string }) =>
+  run(actions.createAgent, form);
+const setAgentActive = (
+  _session: OperatorSession,
+  agentId: number,
+  isActive: boolean,
+  batchId: string | null = null,
+  bulk: "deactivate" | null = null,
+) => run(actions.setAgentActive, { agentId, isActive }, { batchId, bulk });
 const sweepAgent = (_session: OperatorSession, agentId: number) => run(actions.sweepAgent, { agentId });
 const deleteAgent = (_session: OperatorSession, agentId: number) => run(actions.deleteAgent, { agentId });
 
@@ -70,10 +91,14 @@ beforeEach(() => {
   vi.resetAllMocks();
   doubles.order.length = 0;
   doubles.take.mockImplementation(async () => (doubles.order.push("limit"), { allowed: true }));
-  doubles.beginAudit.mockImplementation(async (_actor, start) => (doubles.order.push("audit:begin"), { id: "audit-1", ...start }));
+  doubles.beginAudit.mockImplementation(
+    async (_actor, start) => (doubles.order.push("audit:begin"), { id: "audit-1", ...start }),
+  );
   doubles.finishAudit.mockImplementation(async () => void doubles.order.push("audit:finish"));
   doubles.recordAudit.mockResolvedValue(true);
-  doubles.faucet.setAgentActive.mockImplementation(async (_key, agentId, isActive) => (doubles.order.push("faucet"), { agentId, isActive }));
+  doubles.faucet.setAgentActive.mockImplementation(
+    async (_key, agentId, isActive) => (doubles.order.push("faucet"), { agentId, isActive }),
+  );
   doubles.faucet.createAgent.mockResolvedValue({ agentId: 42, apiKey: NEW_KEY, name: "scout" });
   doubles.claimBulkCall.mockResolvedValue(true);
 });
@@ -83,7 +108,11 @@ describe("runChange with a lifecycle change", () => {
     const result = await setAgentActive(session, 4, false);
     expect(result).toEqual({ ok: true, data: { agentId: 4, isActive: false } });
     expect(doubles.order).toEqual(["limit", "audit:begin", "faucet", "audit:finish"]);
-    expect(doubles.beginAudit).toHaveBeenCalledWith(expect.anything(), { action: "deactivate_agent", target: "agent:4", batchId: null });
+    expect(doubles.beginAudit).toHaveBeenCalledWith(expect.anything(), {
+      action: "deactivate_agent",
+      target: "agent:4",
+      batchId: null,
+    });
     expect(doubles.finishAudit).toHaveBeenCalledWith(expect.objectContaining({ id: "audit-1" }), { outcome: "ok" });
     expect(doubles.forget).toHaveBeenCalledWith(7);
     expect(doubles.take).toHaveBeenCalledWith("agent-changes", "operator:7");
@@ -91,18 +120,35 @@ describe("runChange with a lifecycle change", () => {
 
   it("counts a bulk run's change against the bulk limit and tags its audit events with the batch", async () => {
     const batchId = "9c0f3c1e-3d4e-4f5a-8b6c-7d8e9fa0b1c2";
-    expect(await setAgentActive(session, 4, false, batchId, "deactivate")).toEqual({ ok: true, data: { agentId: 4, isActive: false } });
+    expect(await setAgentActive(session, 4, false, batchId, "deactivate")).toEqual({
+      ok: true,
+      data: { agentId: 4, isActive: false },
+    });
     expect(doubles.take).toHaveBeenCalledWith("bulk-calls", "operator:7");
-    expect(doubles.claimBulkCall).toHaveBeenCalledWith(expect.anything(), expect.objectContaining({ batchId, operatorId: 7, kind: "deactivate" }));
-    expect(doubles.beginAudit).toHaveBeenCalledWith(expect.anything(), { action: "deactivate_agent", target: "agent:4", batchId });
+    expect(doubles.claimBulkCall).toHaveBeenCalledWith(
+      expect.anything(),
+      expect.objectContaining({ batchId, operatorId: 7, kind: "deactivate" }),
+    );
+    expect(doubles.beginAudit).toHaveBeenCalledWith(expect.anything(), {
+      action: "deactivate_agent",
+      target: "agent:4",
+      batchId,
+    });
   });
 
   it("counts the plain action's change against the agent-change limit even with a batchId, which only labels its events", async () => {
     const batchId = "9c0f3c1e-3d4e-4f5a-8b6c-7d8e9fa0b1c2";
-    expect(await setAgentActive(session, 4, false, batchId)).toEqual({ ok: true, data: { agentId: 4, isActive: false } });
+    expect(await setAgentActive(session, 4, false, batchId)).toEqual({
+      ok: true,
+      data: { agentId: 4, isActive: false },
+    });
     expect(doubles.take).toHaveBeenCalledWith("agent-changes", "operator:7");
     expect(doubles.claimBulkCall).not.toHaveBeenCalled();
-    expect(doubles.beginAudit).toHaveBeenCalledWith(expect.anything(), { action: "deactivate_agent", target: "agent:4", batchId });
+    expect(doubles.beginAudit).toHaveBeenCalledWith(expect.anything(), {
+      action: "deactivate_agent",
+      target: "agent:4",
+      batchId,
+    });
   });
 
   it("refuses a bulk change whose run the server did not issue, before any faucet call", async () => {
@@ -111,7 +157,10 @@ describe("runChange with a lifecycle change", () => {
     expect(result).toMatchObject({ ok: false, code: "invalid_input" });
     expect(doubles.faucet.setAgentActive).not.toHaveBeenCalled();
     expect(doubles.beginAudit).not.toHaveBeenCalled();
-    expect(doubles.recordAudit).toHaveBeenCalledWith(expect.anything(), expect.objectContaining({ outcome: "refused", refusal: "unknown_batch" }));
+    expect(doubles.recordAudit).toHaveBeenCalledWith(
+      expect.anything(),
+      expect.objectContaining({ outcome: "refused", refusal: "unknown_batch" }),
+    );
   });
 
   it("refuses over the limit without a faucet call, and records the refusal", async () => {
@@ -119,7 +168,10 @@ describe("runChange with a lifecycle change", () => {
     const result = await setAgentActive(session, 4, true);
     expect(result).toMatchObject({ ok: false, code: "rate_limited", retryAfterSeconds: 12 });
     expect(doubles.faucet.setAgentActive).not.toHaveBeenCalled();
-    expect(doubles.recordAudit).toHaveBeenCalledWith(expect.anything(), expect.objectContaining({ action: "reactivate_agent", outcome: "refused", refusal: "rate_limited" }));
+    expect(doubles.recordAudit).toHaveBeenCalledWith(
+      expect.anything(),
+      expect.objectContaining({ action: "reactivate_agent", outcome: "refused", refusal: "rate_limited" }),
+    );
   });
 
   it("makes no faucet call when the pending event cannot be written", async () => {
@@ -130,10 +182,14 @@ describe("runChange with a lifecycle change", () => {
   });
 
   it("reports outcome unknown, once, when the answer was lost", async () => {
-    doubles.faucet.deleteAgent.mockRejectedValue(new FaucetError("timeout", "The faucet did not answer within 10 s.", { mayHaveCommitted: true }));
+    doubles.faucet.deleteAgent.mockRejectedValue(
+      new FaucetError("timeout", "The faucet did not answer within 10 s.", { mayHaveCommitted: true }),
+    );
     const result = await deleteAgent(session, 4);
     expect(result).toMatchObject({ ok: false, code: "outcome_unknown" });
-    expect(!result.ok && result.message).toMatch(/^Outcome unknown: The faucet did not answer within 10 s\. The agent may have been deleted anyway/);
+    expect(!result.ok && result.message).toMatch(
+      /^Outcome unknown: The faucet did not answer within 10 s\. The agent may have been deleted anyway/,
+    );
     expect(doubles.faucet.deleteAgent).toHaveBeenCalledTimes(1);
     expect(doubles.finishAudit).toHaveBeenCalledWith(expect.anything(), { outcome: "outcome_unknown" });
   });
@@ -147,10 +203,14 @@ describe("runChange with a lifecycle change", () => {
 
   it("says that a sweep refused by a cooldown is blocked by the rotation", async () => {
     const until = Date.UTC(2026, 0, 1, 12, 30);
-    doubles.faucet.sweepAgent.mockRejectedValue(new FaucetError("cooldown", "Withdrawals are locked.", { cooldownUntil: until }));
+    doubles.faucet.sweepAgent.mockRejectedValue(
+      new FaucetError("cooldown", "Withdrawals are locked.", { cooldownUntil: until }),
+    );
     const result = await sweepAgent(session, 4);
     expect(result).toMatchObject({ ok: false, code: "faucet_refused" });
-    expect(!result.ok && result.message).toMatch(/locked until .*12:30.* by the cooldown of its last key rotation\. Nothing was moved\. In an incident, sweep before rotating/);
+    expect(!result.ok && result.message).toMatch(
+      /locked until .*12:30.* by the cooldown of its last key rotation\. Nothing was moved\. In an incident, sweep before rotating/,
+    );
   });
 
   it("keeps the answer when the audit completion fails", async () => {
@@ -163,9 +223,20 @@ describe("createAgent", () => {
   it("returns the first key and logs only its label, under the new agent", async () => {
     const result = await createAgent(session, fields);
     expect(result).toEqual({ ok: true, data: { agentId: 42, name: "scout", apiKey: NEW_KEY } });
-    expect(doubles.faucet.createAgent).toHaveBeenCalledWith(session.operatorKey, { name: "scout", description: undefined, budgetLimitSats: 500 });
-    expect(doubles.beginAudit).toHaveBeenCalledWith(expect.anything(), { action: "create_agent", target: "operator", batchId: null });
-    expect(doubles.finishAudit).toHaveBeenCalledWith(expect.objectContaining({ target: "agent:42" }), { outcome: "ok", keyLabel: "agent_…9f3a" });
+    expect(doubles.faucet.createAgent).toHaveBeenCalledWith(session.operatorKey, {
+      name: "scout",
+      description: undefined,
+      budgetLimitSats: 500,
+    });
+    expect(doubles.beginAudit).toHaveBeenCalledWith(expect.anything(), {
+      action: "create_agent",
+      target: "operator",
+      batchId: null,
+    });
+    expect(doubles.finishAudit).toHaveBeenCalledWith(expect.objectContaining({ target: "agent:42" }), {
+      outcome: "ok",
+      keyLabel: "agent_…9f3a",
+    });
     expect(JSON.stringify(doubles.finishAudit.mock.calls)).not.toContain(NEW_KEY);
   });
 
@@ -177,7 +248,9 @@ describe("createAgent", () => {
   });
 
   it("warns that creating again after a lost answer may make a second agent", async () => {
-    doubles.faucet.createAgent.mockRejectedValue(new FaucetError("upstream_unavailable", "The faucet failed (HTTP 502).", { mayHaveCommitted: true }));
+    doubles.faucet.createAgent.mockRejectedValue(
+      new FaucetError("upstream_unavailable", "The faucet failed (HTTP 502).", { mayHaveCommitted: true }),
+    );
     const result = await createAgent(session, fields);
     expect(!result.ok && result.message).toMatch(/may have created the agent anyway.*two agents/);
     expect(doubles.faucet.createAgent).toHaveBeenCalledTimes(1);

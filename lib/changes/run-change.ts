@@ -45,7 +45,8 @@ export type ChangeContext = {
 };
 
 /** The rotation guard's answer inside the first transaction; "wait": try again in a moment. */
-export type GuardVerdict = { kind: "begun" } | { kind: "wait" } | { kind: "refused"; refusal: string; result: ActionFailure };
+export type GuardVerdict =
+  { kind: "begun" } | { kind: "wait" } | { kind: "refused"; refusal: string; result: ActionFailure };
 
 /** What the faucet's answer became. */
 export type Settlement<Output> = {
@@ -86,7 +87,10 @@ export const AGENT_CHANGE_LIMIT = { name: "agent-changes", tooMany: "Too many ag
 /** How long to wait before asking the guard again while another attempt on its target is in flight. */
 const GUARD_WAIT_MS = 100;
 
-const UNKNOWN_BATCH = failure("invalid_input", "This bulk run was not started by the console for you, or it has ended. Start the run again.");
+const UNKNOWN_BATCH = failure(
+  "invalid_input",
+  "This bulk run was not started by the console for you, or it has ended. Start the run again.",
+);
 
 class GuardBusy extends Error {}
 
@@ -100,10 +104,22 @@ async function open(context: ChangeContext, change: Change<unknown, unknown>, ac
     try {
       return await db.transaction(async (tx): Promise<Opened> => {
         if (context.bulk) {
-          const claimed = context.batchId !== null && (await claimBulkCall(tx, { batchId: context.batchId, operatorId: context.session.operatorId, kind: context.bulk, now: Date.now() }));
+          const claimed =
+            context.batchId !== null &&
+            (await claimBulkCall(tx, {
+              batchId: context.batchId,
+              operatorId: context.session.operatorId,
+              kind: context.bulk,
+              now: Date.now(),
+            }));
           if (!claimed) {
             // Not a run of ours: its id is not worth recording as a label.
-            await recordAuditEventIn(tx, actor, { ...event, batchId: null, outcome: "refused", refusal: "unknown_batch" });
+            await recordAuditEventIn(tx, actor, {
+              ...event,
+              batchId: null,
+              outcome: "refused",
+              refusal: "unknown_batch",
+            });
             return { kind: "refused", result: UNKNOWN_BATCH };
           }
         }
@@ -127,7 +143,11 @@ async function open(context: ChangeContext, change: Change<unknown, unknown>, ac
  * The closing transaction. The answer stands whatever happens here: a store that cannot take
  * it is logged (the event stays pending, read as unknown) and reported as false, never thrown.
  */
-async function close(audit: AuditEventHandle, end: AuditEventEnd, record?: (tx: StoreDatabase) => Promise<void>): Promise<boolean> {
+async function close(
+  audit: AuditEventHandle,
+  end: AuditEventEnd,
+  record?: (tx: StoreDatabase) => Promise<void>,
+): Promise<boolean> {
   // The faucet's answer is what is counted, recorded or not.
   countChange(audit.action, end.outcome, audit.target, end.refusal);
   try {
@@ -138,7 +158,10 @@ async function close(audit: AuditEventHandle, end: AuditEventEnd, record?: (tx: 
     });
     return true;
   } catch (error) {
-    log.error(`a ${audit.action} could not be recorded after the faucet answered; its audit event stays pending (shown as unknown)`, error);
+    log.error(
+      `a ${audit.action} could not be recorded after the faucet answered; its audit event stays pending (shown as unknown)`,
+      error,
+    );
     return false;
   }
 }
@@ -147,25 +170,46 @@ async function close(audit: AuditEventHandle, end: AuditEventEnd, record?: (tx: 
  * One change in the metrics, by its audit action and outcome (never its operator, agent or key),
  * and one line in the log, which may name the target (the operator is on every line already).
  */
-function countChange(action: AuditAction, outcome: AuditEventEnd["outcome"], target: AuditTarget, refusal?: string | null): void {
+function countChange(
+  action: AuditAction,
+  outcome: AuditEventEnd["outcome"],
+  target: AuditTarget,
+  refusal?: string | null,
+): void {
   metrics().changes.inc({ action, outcome });
   log.info("change finished", { action, outcome, target: String(target), ...(refusal ? { refusal } : {}) });
 }
 
-export function runChange<Reply, Output = Reply>(context: ChangeContext, change: Change<Reply, Output>): Promise<ActionResult<Output>> {
+export function runChange<Reply, Output = Reply>(
+  context: ChangeContext,
+  change: Change<Reply, Output>,
+): Promise<ActionResult<Output>> {
   // In flight until settled: a SIGTERM lets it finish (lib/ops/shutdown.ts).
   return trackRun(withLogContext({ operatorId: context.session.operatorId }, () => runChangeLogged(context, change)));
 }
 
-async function runChangeLogged<Reply, Output>(context: ChangeContext, change: Change<Reply, Output>): Promise<ActionResult<Output>> {
+async function runChangeLogged<Reply, Output>(
+  context: ChangeContext,
+  change: Change<Reply, Output>,
+): Promise<ActionResult<Output>> {
   const { session } = context;
   const actor = await auditActor(session);
   // The budget follows the route: only /api/bulk/* (context.bulk) spends the bulk one.
-  const limit = await storeRateLimiter(context.bulk ? "bulk-calls" : change.limit.name).take(`operator:${session.operatorId}`);
+  const limit = await storeRateLimiter(context.bulk ? "bulk-calls" : change.limit.name).take(
+    `operator:${session.operatorId}`,
+  );
   if (!limit.allowed) {
-    await recordAuditEventQuietly(actor, { action: change.action, target: change.target, batchId: context.batchId, outcome: "refused", refusal: "rate_limited" });
+    await recordAuditEventQuietly(actor, {
+      action: change.action,
+      target: change.target,
+      batchId: context.batchId,
+      outcome: "refused",
+      refusal: "rate_limited",
+    });
     countChange(change.action, "refused", change.target, "rate_limited");
-    return failure("rate_limited", `${change.limit.tooMany} Try again in ${limit.retryAfterSeconds} s.`, { retryAfterSeconds: limit.retryAfterSeconds });
+    return failure("rate_limited", `${change.limit.tooMany} Try again in ${limit.retryAfterSeconds} s.`, {
+      retryAfterSeconds: limit.retryAfterSeconds,
+    });
   }
 
   let opened: Opened;
@@ -190,11 +234,17 @@ async function runChangeLogged<Reply, Output>(context: ChangeContext, change: Ch
     reply = await change.call(getFaucetClient(), session.operatorKey);
   } catch (error) {
     const mayHaveCommitted = !isFaucetError(error) || error.mayHaveCommitted;
-    await close(audit, mayHaveCommitted ? { outcome: "outcome_unknown" } : { outcome: "refused", refusal: isFaucetError(error) ? error.kind : "refused" }, async (tx) => {
-      await change.recordFailure?.(tx, mayHaveCommitted ? "outcome_unknown" : "refused");
-      // Nothing was changed: the run may send this agent again (after the faucet's rate limit, say).
-      if (context.bulk && context.batchId && !mayHaveCommitted) await releaseBulkCall(tx, context.batchId);
-    });
+    await close(
+      audit,
+      mayHaveCommitted
+        ? { outcome: "outcome_unknown" }
+        : { outcome: "refused", refusal: isFaucetError(error) ? error.kind : "refused" },
+      async (tx) => {
+        await change.recordFailure?.(tx, mayHaveCommitted ? "outcome_unknown" : "refused");
+        // Nothing was changed: the run may send this agent again (after the faucet's rate limit, say).
+        if (context.bulk && context.batchId && !mayHaveCommitted) await releaseBulkCall(tx, context.batchId);
+      },
+    );
     if (!mayHaveCommitted && isFaucetError(error)) return change.refusal?.(error) ?? faucetFailure(error);
     if (!isFaucetError(error)) log.error(`${change.action} call failed`, error);
     const reason = isFaucetError(error) ? error.message : "The console lost track of the faucet's answer.";
@@ -204,7 +254,13 @@ async function runChangeLogged<Reply, Output>(context: ChangeContext, change: Ch
     agentListMemo().forget(session.operatorId);
   }
 
-  const settled: Settlement<Output> = change.settle ? change.settle(reply) : { audit: { outcome: "ok" }, result: { ok: true, data: reply as unknown as Output } };
-  const recorded = await close(settled.auditTarget ? { ...audit, target: settled.auditTarget } : audit, settled.audit, settled.record);
+  const settled: Settlement<Output> = change.settle
+    ? change.settle(reply)
+    : { audit: { outcome: "ok" }, result: { ok: true, data: reply as unknown as Output } };
+  const recorded = await close(
+    settled.auditTarget ? { ...audit, target: settled.auditTarget } : audit,
+    settled.audit,
+    settled.record,
+  );
   return settled.after ? settled.after(recorded) : settled.result;
 }

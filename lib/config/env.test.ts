@@ -2,7 +2,16 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs
 import path from "node:path";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { clientAddressOf } from "@/lib/security/origin";
-import { checkConfiguration, checkFaucetUrl, ConfigError, describeFaucetMode, ensurePrivateDir, faucetModeOf, loadEnv, printableFaucetUrl } from "./env";
+import {
+  checkConfiguration,
+  checkFaucetUrl,
+  ConfigError,
+  describeFaucetMode,
+  ensurePrivateDir,
+  faucetModeOf,
+  loadEnv,
+  printableFaucetUrl,
+} from "./env";
 
 const env = (values: Record<string, string>) => values as NodeJS.ProcessEnv;
 
@@ -18,23 +27,38 @@ describe("faucet mode", () => {
   });
 
   it("refuses to start a production console with no faucet, saying what to set", () => {
-    expect(() => loadEnv(env({ NODE_ENV: "production" }))).toThrow(/no faucet configured.*FAUCET_API_URL.*FAUCET_DEMO=1/);
+    expect(() => loadEnv(env({ NODE_ENV: "production" }))).toThrow(
+      /no faucet configured.*FAUCET_API_URL.*FAUCET_DEMO=1/,
+    );
   });
 
   it("never offers demo mode when a faucet URL is set", () => {
-    expect(faucetModeOf(env({ NODE_ENV: "development", FAUCET_DEMO: "1", FAUCET_API_URL: "https://f.example/api" }))).toEqual({ kind: "remote", url: "https://f.example/api" });
+    expect(
+      faucetModeOf(env({ NODE_ENV: "development", FAUCET_DEMO: "1", FAUCET_API_URL: "https://f.example/api" })),
+    ).toEqual({ kind: "remote", url: "https://f.example/api" });
   });
 });
 
 describe("FAUCET_API_URL", () => {
   it("accepts https anywhere and plain http only on loopback", () => {
-    for (const url of ["https://lightningfaucet.com/ai-agents/api", "http://127.0.0.1:4010/ai-agents/api", "http://127.3.2.1/api", "http://localhost:4010/api", "http://[::1]:4010/api"]) {
+    for (const url of [
+      "https://lightningfaucet.com/ai-agents/api",
+      "http://127.0.0.1:4010/ai-agents/api",
+      "http://127.3.2.1/api",
+      "http://localhost:4010/api",
+      "http://[::1]:4010/api",
+    ]) {
       expect(() => checkFaucetUrl(url), url).not.toThrow();
     }
   });
 
   it("refuses plain http to any other host with a clear message", () => {
-    for (const url of ["http://lightningfaucet.com/ai-agents/api", "http://10.0.0.5/api", "http://127.0.0.1.evil.example/api", "http://localhost.evil.example/api"]) {
+    for (const url of [
+      "http://lightningfaucet.com/ai-agents/api",
+      "http://10.0.0.5/api",
+      "http://127.0.0.1.evil.example/api",
+      "http://localhost.evil.example/api",
+    ]) {
       expect(() => checkFaucetUrl(url), url).toThrow(/FAUCET_API_URL must use https:\/\/.*loopback/);
     }
   });
@@ -51,7 +75,9 @@ describe("printing FAUCET_API_URL", () => {
 
   it("prints origin and path only: no credentials, query or fragment", () => {
     expect(printableFaucetUrl(secretUrl)).toBe("https://faucet.example:8443/ai-agents/api");
-    expect(describeFaucetMode({ kind: "remote", url: secretUrl })).toBe("faucet at https://faucet.example:8443/ai-agents/api");
+    expect(describeFaucetMode({ kind: "remote", url: secretUrl })).toBe(
+      "faucet at https://faucet.example:8443/ai-agents/api",
+    );
   });
 
   it("never echoes a value it cannot parse", () => {
@@ -60,7 +86,11 @@ describe("printing FAUCET_API_URL", () => {
   });
 
   it("keeps secrets out of start-up's refusals too", () => {
-    for (const url of ["http://user:pa55word@faucet.example/api?token=s3cret", "ftp://user:pa55word@127.0.0.1/api?token=s3cret", "user:pa55word s3cret"]) {
+    for (const url of [
+      "http://user:pa55word@faucet.example/api?token=s3cret",
+      "ftp://user:pa55word@127.0.0.1/api?token=s3cret",
+      "user:pa55word s3cret",
+    ]) {
       const refusal = (() => {
         try {
           checkFaucetUrl(url);
@@ -79,7 +109,9 @@ describe("security settings", () => {
   it("ignores X-Forwarded-For by default: a client without a proxy cannot choose its address", () => {
     const { trustedProxyHops } = loadEnv(env({})).security;
     expect(trustedProxyHops).toBe(0);
-    const addresses = ["1.1.1.1", "2.2.2.2", "3.3.3.3, 4.4.4.4"].map((forwarded) => clientAddressOf(new Headers({ "x-forwarded-for": forwarded }), trustedProxyHops));
+    const addresses = ["1.1.1.1", "2.2.2.2", "3.3.3.3, 4.4.4.4"].map((forwarded) =>
+      clientAddressOf(new Headers({ "x-forwarded-for": forwarded }), trustedProxyHops),
+    );
     expect(new Set(addresses)).toEqual(new Set(["direct"]));
     expect(clientAddressOf(new Headers({ "x-forwarded-for": "1.1.1.1, 203.0.113.9" }), 1)).toBe("203.0.113.9");
   });
@@ -100,7 +132,9 @@ describe("security settings", () => {
   });
 
   it("stops start-up on a bad number, naming the variable", () => {
-    expect(() => loadEnv(env({ TRUSTED_PROXY_HOPS: "one" }))).toThrow(/TRUSTED_PROXY_HOPS must be a whole number from 0 to 10; got "one"/);
+    expect(() => loadEnv(env({ TRUSTED_PROXY_HOPS: "one" }))).toThrow(
+      /TRUSTED_PROXY_HOPS must be a whole number from 0 to 10; got "one"/,
+    );
     expect(() => loadEnv(env({ RATE_LIMIT_SIGN_INS_GLOBAL: "0" }))).toThrow(/RATE_LIMIT_SIGN_INS_GLOBAL/);
     expect(() => loadEnv(env({ FAUCET_DEMO_MAX_OPERATORS: "1e3x" }))).toThrow(/FAUCET_DEMO_MAX_OPERATORS/);
   });
@@ -130,7 +164,9 @@ describe("ensurePrivateDir", () => {
     writeFileSync(file, "");
     const dir = path.join(file, ".data");
     expect(() => ensurePrivateDir(dir)).toThrow(ConfigError);
-    expect(() => ensurePrivateDir(dir)).toThrow(`the data directory ${dir} cannot be created as a private, writable directory (ENOTDIR)`);
+    expect(() => ensurePrivateDir(dir)).toThrow(
+      `the data directory ${dir} cannot be created as a private, writable directory (ENOTDIR)`,
+    );
     expect(() => ensurePrivateDir(dir)).toThrow("CONSOLE_DATA_DIR");
   });
 });
@@ -250,7 +286,11 @@ describe("the schema (loadEnv)", () => {
   it("never echoes a secret it refuses", () => {
     const message = (() => {
       try {
-        loadEnv({ DATABASE_URL: "mysql://u:pa55word@db/c", FAUCET_API_URL: "http://u:pa55word@faucet.example/api?token=s3cret", SESSION_SECRET: "pa55word" });
+        loadEnv({
+          DATABASE_URL: "mysql://u:pa55word@db/c",
+          FAUCET_API_URL: "http://u:pa55word@faucet.example/api?token=s3cret",
+          SESSION_SECRET: "pa55word",
+        });
         return "";
       } catch (error) {
         return (error as Error).message;
@@ -261,7 +301,9 @@ describe("the schema (loadEnv)", () => {
   });
 
   it("requires SESSION_SECRET with a remote faucet, and a faucet in production", () => {
-    expect(() => loadEnv({ FAUCET_API_URL: "https://faucet.example/api" })).toThrow(/SESSION_SECRET is required when FAUCET_API_URL is set/);
+    expect(() => loadEnv({ FAUCET_API_URL: "https://faucet.example/api" })).toThrow(
+      /SESSION_SECRET is required when FAUCET_API_URL is set/,
+    );
     expect(() => loadEnv({ NODE_ENV: "production" })).toThrow(/no faucet configured/);
     expect(loadEnv({ NODE_ENV: "production", FAUCET_DEMO: "1" }).faucet).toEqual({ kind: "demo" });
   });

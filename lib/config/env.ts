@@ -118,14 +118,20 @@ type IntegerRange = { fallback: number; min?: number; max?: number };
 
 /** Unset or blank means the fallback; anything else that is not a whole number in range is an error. */
 function integer(name: string, { fallback, min = 0, max = Number.MAX_SAFE_INTEGER }: IntegerRange) {
-  return z.string().optional().transform((raw, context) => {
-    const value = given(raw);
-    if (value === undefined) return fallback;
-    const number = Number(value);
-    if (Number.isInteger(number) && number >= min && number <= max) return number;
-    context.addIssue({ code: "custom", message: `${name} must be a whole number from ${min} to ${max}; got "${value}".` });
-    return z.NEVER;
-  });
+  return z
+    .string()
+    .optional()
+    .transform((raw, context) => {
+      const value = given(raw);
+      if (value === undefined) return fallback;
+      const number = Number(value);
+      if (Number.isInteger(number) && number >= min && number <= max) return number;
+      context.addIssue({
+        code: "custom",
+        message: `${name} must be a whole number from ${min} to ${max}; got "${value}".`,
+      });
+      return z.NEVER;
+    });
 }
 
 /** Any other string: trimmed, blank means unset (null). */
@@ -146,14 +152,17 @@ export function parseSecretMap(name: string, value: string): Record<string, stri
     try {
       parsed = JSON.parse(trimmed);
     } catch {
-      throw new ConfigError(`${name} starts with "{" but is not valid JSON. Use a secret, or a map like {"2":"new…","1":"old…"}.`);
+      throw new ConfigError(
+        `${name} starts with "{" but is not valid JSON. Use a secret, or a map like {"2":"new…","1":"old…"}.`,
+      );
     }
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
       throw new ConfigError(`${name} as JSON must be an object mapping numeric ids to secrets.`);
     }
     secrets = {};
     for (const [id, secret] of Object.entries(parsed)) {
-      if (!/^\d+$/.test(id) || typeof secret !== "string") throw new ConfigError(`${name} as JSON must map numeric ids to secret strings.`);
+      if (!/^\d+$/.test(id) || typeof secret !== "string")
+        throw new ConfigError(`${name} as JSON must map numeric ids to secret strings.`);
       secrets[id] = secret;
     }
     if (Object.keys(secrets).length === 0) throw new ConfigError(`${name} as JSON holds no secret.`);
@@ -171,17 +180,20 @@ export function parseSecretMap(name: string, value: string): Record<string, stri
 }
 
 function secret(name: string) {
-  return z.string().optional().transform((raw, context) => {
-    const value = given(raw);
-    if (value === undefined) return null;
-    try {
-      parseSecretMap(name, value);
-    } catch (error) {
-      context.addIssue({ code: "custom", message: (error as Error).message });
-      return z.NEVER;
-    }
-    return value;
-  });
+  return z
+    .string()
+    .optional()
+    .transform((raw, context) => {
+      const value = given(raw);
+      if (value === undefined) return null;
+      try {
+        parseSecretMap(name, value);
+      } catch (error) {
+        context.addIssue({ code: "custom", message: (error as Error).message });
+        return z.NEVER;
+      }
+      return value;
+    });
 }
 
 /**
@@ -200,12 +212,25 @@ const consoleOrigin = z
     try {
       url = new URL(value);
     } catch {
-      context.addIssue({ code: "custom", message: `CONSOLE_ORIGIN must be an origin such as https://console.example.com; got "${value}".` });
+      context.addIssue({
+        code: "custom",
+        message: `CONSOLE_ORIGIN must be an origin such as https://console.example.com; got "${value}".`,
+      });
       return z.NEVER;
     }
-    const bare = (url.pathname === "/" || url.pathname === "") && !url.search && !url.hash && !url.username && !url.password && !value.endsWith("?") && !value.endsWith("#");
+    const bare =
+      (url.pathname === "/" || url.pathname === "") &&
+      !url.search &&
+      !url.hash &&
+      !url.username &&
+      !url.password &&
+      !value.endsWith("?") &&
+      !value.endsWith("#");
     if ((url.protocol !== "https:" && url.protocol !== "http:") || !bare) {
-      context.addIssue({ code: "custom", message: `CONSOLE_ORIGIN must be an origin only (http(s)://host[:port], no path, query or credentials); got "${url.protocol === "https:" || url.protocol === "http:" ? url.origin + url.pathname : url.protocol}".` });
+      context.addIssue({
+        code: "custom",
+        message: `CONSOLE_ORIGIN must be an origin only (http(s)://host[:port], no path, query or credentials); got "${url.protocol === "https:" || url.protocol === "http:" ? url.origin + url.pathname : url.protocol}".`,
+      });
       return z.NEVER;
     }
     return url.origin;
@@ -227,7 +252,8 @@ const databaseUrl = z
     if (protocol !== "postgres:" && protocol !== "postgresql:") {
       context.addIssue({
         code: "custom",
-        message: "DATABASE_URL is not a PostgreSQL URL; it must look like postgres://user:password@host:5432/database (percent-encode special characters in the password).",
+        message:
+          "DATABASE_URL is not a PostgreSQL URL; it must look like postgres://user:password@host:5432/database (percent-encode special characters in the password).",
       });
       return z.NEVER;
     }
@@ -265,7 +291,9 @@ export function checkFaucetUrl(url: string): void {
   if (parsed.protocol === "https:") return;
   if (parsed.protocol === "http:" && isLoopbackHost(parsed.hostname)) return;
   if (parsed.protocol === "http:") {
-    throw new ConfigError(`FAUCET_API_URL must use https:// (operator keys travel in it); plain http is accepted only for a loopback address. Got "${printableFaucetUrl(url)}".`);
+    throw new ConfigError(
+      `FAUCET_API_URL must use https:// (operator keys travel in it); plain http is accepted only for a loopback address. Got "${printableFaucetUrl(url)}".`,
+    );
   }
   throw new ConfigError(`FAUCET_API_URL must be an https:// URL; got ${printableFaucetUrl(url)}.`);
 }
@@ -290,7 +318,11 @@ const faucetApiUrl = z
     return value;
   });
 
-export function faucetModeOf(source: { NODE_ENV?: string | undefined; FAUCET_API_URL?: string | null; FAUCET_DEMO?: string | null }): FaucetMode {
+export function faucetModeOf(source: {
+  NODE_ENV?: string | undefined;
+  FAUCET_API_URL?: string | null;
+  FAUCET_DEMO?: string | null;
+}): FaucetMode {
   const url = given(source.FAUCET_API_URL);
   if (url) return { kind: "remote", url };
   if (source.NODE_ENV !== "production" || given(source.FAUCET_DEMO) === "1") return { kind: "demo" };
@@ -341,14 +373,20 @@ const schema = z
         z.string().transform((value, context) => {
           const number = Number(value);
           if (Number.isInteger(number) && number >= 0) return number;
-          context.addIssue({ code: "custom", message: `FAUCET_SEED_AGENTS must be a whole number of agents; got "${value}".` });
+          context.addIssue({
+            code: "custom",
+            message: `FAUCET_SEED_AGENTS must be a whole number of agents; got "${value}".`,
+          });
           return z.NEVER;
         }),
       ),
     ),
-    METRICS_TOKEN: optionalText.refine((token) => token === null || (token.length >= METRICS_TOKEN_MIN_LENGTH && !/\s/.test(token)), {
-      message: `METRICS_TOKEN must be at least ${METRICS_TOKEN_MIN_LENGTH} characters without spaces (e.g. openssl rand -hex 32), or unset to turn /api/metrics off.`,
-    }),
+    METRICS_TOKEN: optionalText.refine(
+      (token) => token === null || (token.length >= METRICS_TOKEN_MIN_LENGTH && !/\s/.test(token)),
+      {
+        message: `METRICS_TOKEN must be at least ${METRICS_TOKEN_MIN_LENGTH} characters without spaces (e.g. openssl rand -hex 32), or unset to turn /api/metrics off.`,
+      },
+    ),
     LOG_FORMAT: z.string().optional(),
     SHUTDOWN_GRACE_SECONDS: integer("SHUTDOWN_GRACE_SECONDS", { fallback: 20, min: 0, max: 3600 }),
     HANDOFF_TTL_MINUTES: integer("HANDOFF_TTL_MINUTES", { fallback: 15, min: 1, max: MAX_HANDOFF_TTL_MINUTES }),
@@ -364,7 +402,8 @@ const schema = z
         context.addIssue({
           code: "custom",
           path: ["SESSION_SECRET"],
-          message: "SESSION_SECRET is required when FAUCET_API_URL is set (at least 32 characters; the same value on every instance).",
+          message:
+            "SESSION_SECRET is required when FAUCET_API_URL is set (at least 32 characters; the same value on every instance).",
         });
       }
     }
@@ -406,7 +445,10 @@ export function loadEnv(source: EnvSource, cwd = process.cwd()): ConsoleEnv {
     },
     serverActionsKeySet: raw.NEXT_SERVER_ACTIONS_ENCRYPTION_KEY !== null,
     distDir: raw.NEXT_DIST_DIR ?? ".next",
-    embeddedFaucet: { dataDir: path.resolve(cwd, raw.FAUCET_DATA_DIR ?? path.join(".data", "faucet")), seedAgents: raw.FAUCET_SEED_AGENTS ?? undefined },
+    embeddedFaucet: {
+      dataDir: path.resolve(cwd, raw.FAUCET_DATA_DIR ?? path.join(".data", "faucet")),
+      seedAgents: raw.FAUCET_SEED_AGENTS ?? undefined,
+    },
     metricsToken: raw.METRICS_TOKEN,
     logFormat: logFormatOf({ LOG_FORMAT: raw.LOG_FORMAT, NODE_ENV: raw.NODE_ENV }),
     shutdownGraceSeconds: raw.SHUTDOWN_GRACE_SECONDS,
@@ -417,7 +459,9 @@ export function loadEnv(source: EnvSource, cwd = process.cwd()): ConsoleEnv {
 
 function logFormatProblem(source: EnvSource): string | null {
   const raw = given(source.LOG_FORMAT)?.toLowerCase();
-  return raw === undefined || raw === "json" || raw === "pretty" ? null : `LOG_FORMAT must be "json" or "pretty"; got "${source.LOG_FORMAT}".`;
+  return raw === undefined || raw === "json" || raw === "pretty"
+    ? null
+    : `LOG_FORMAT must be "json" or "pretty"; got "${source.LOG_FORMAT}".`;
 }
 
 /**
@@ -484,7 +528,8 @@ const globalForInstance = globalThis as { consoleInstanceId?: string };
  * tail, so two runs of the same pid never look like one.
  */
 export function instanceId(): string {
-  globalForInstance.consoleInstanceId ??= env().instanceId ?? `${hostname()}:${process.pid}:${randomBytes(2).toString("hex")}`;
+  globalForInstance.consoleInstanceId ??=
+    env().instanceId ?? `${hostname()}:${process.pid}:${randomBytes(2).toString("hex")}`;
   return globalForInstance.consoleInstanceId;
 }
 
@@ -526,7 +571,9 @@ export function checkConfiguration(): ConsoleEnv {
     console.info(`Faucet Console: ${describeFaucetMode(settings.faucet)}.`);
     if (settings.faucet.kind === "remote" && process.env.NODE_ENV === "production" && !settings.serverActionsKeySet) {
       // Fine for one instance; behind a load balancer every instance needs the same key.
-      console.warn("Faucet Console: NEXT_SERVER_ACTIONS_ENCRYPTION_KEY is not set. Set the same value on every instance when running several.");
+      console.warn(
+        "Faucet Console: NEXT_SERVER_ACTIONS_ENCRYPTION_KEY is not set. Set the same value on every instance when running several.",
+      );
     }
     return settings;
   } catch (error) {

@@ -12,7 +12,10 @@ describe("session secret", () => {
   });
 
   it("reads a rotation map and checks every secret in it", () => {
-    expect(parseSessionSecret(JSON.stringify({ 2: "n".repeat(32), 1: "o".repeat(32) }))).toEqual({ 2: "n".repeat(32), 1: "o".repeat(32) });
+    expect(parseSessionSecret(JSON.stringify({ 2: "n".repeat(32), 1: "o".repeat(32) }))).toEqual({
+      2: "n".repeat(32),
+      1: "o".repeat(32),
+    });
     expect(() => parseSessionSecret(JSON.stringify({ 2: "n".repeat(32), 1: "short" }))).toThrow(/id 1/);
     expect(() => parseSessionSecret("{not json")).toThrow(/not valid JSON/);
     expect(() => parseSessionSecret(JSON.stringify({ a: "n".repeat(32) }))).toThrow(/numeric ids/);
@@ -20,7 +23,9 @@ describe("session secret", () => {
 
   it("requires SESSION_SECRET against a real faucet", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "secret-"));
-    expect(() => resolveSessionPasswords({ FAUCET_API_URL: "https://faucet.example/api" }, dir)).toThrow(/SESSION_SECRET is required/);
+    expect(() => resolveSessionPasswords({ FAUCET_API_URL: "https://faucet.example/api" }, dir)).toThrow(
+      /SESSION_SECRET is required/,
+    );
   });
 
   it("makes one private secret for the embedded faucet and keeps it", () => {

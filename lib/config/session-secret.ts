@@ -33,7 +33,10 @@ export function resolveSessionPasswords(env: Record<string, string | undefined>,
   } catch (error) {
     if (error instanceof ConfigError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    if (code !== "ENOENT") throw new ConfigError(`the session secret ${file} cannot be read (${code ?? String(error)}). Fix its permissions, or set SESSION_SECRET.`);
+    if (code !== "ENOENT")
+      throw new ConfigError(
+        `the session secret ${file} cannot be read (${code ?? String(error)}). Fix its permissions, or set SESSION_SECRET.`,
+      );
   }
   // Written whole to a temp file, then linked into place: a second process starting at the
   // same moment sees either no file or the complete secret, never an empty one, and a link

@@ -2,7 +2,17 @@ import { describe, expect, it } from "vitest";
 import type { FaucetAgent } from "@/lib/faucet";
 import { createAgentListMemo } from "./agent-list-memo";
 
-const agent = (id: number): FaucetAgent => ({ id, name: `agent-${id}`, balanceSats: 0, isActive: true, cooldownUntil: null, budgetLimitSats: null, budgetLimitKnown: true, createdAt: null, description: null });
+const agent = (id: number): FaucetAgent => ({
+  id,
+  name: `agent-${id}`,
+  balanceSats: 0,
+  isActive: true,
+  cooldownUntil: null,
+  budgetLimitSats: null,
+  budgetLimitKnown: true,
+  createdAt: null,
+  description: null,
+});
 
 function setup() {
   let time = 1_000_000;
@@ -25,7 +35,10 @@ function setup() {
 describe("agent list memo", () => {
   it("serves page requests within the ttl from one faucet call, including concurrent ones", async () => {
     const { memo, load, calls, advance } = setup();
-    const [first, second] = await Promise.all([memo.get(1, "lf_a", load, { fresh: false }), memo.get(1, "lf_a", load, { fresh: false })]);
+    const [first, second] = await Promise.all([
+      memo.get(1, "lf_a", load, { fresh: false }),
+      memo.get(1, "lf_a", load, { fresh: false }),
+    ]);
     advance(1_999);
     const third = await memo.get(1, "lf_a", load, { fresh: false });
     expect(calls()).toBe(1);
@@ -51,7 +64,9 @@ describe("agent list memo", () => {
 
   it("does not remember a failed call", async () => {
     const { memo, load, calls } = setup();
-    await expect(memo.get(1, "lf_a", () => Promise.reject(new Error("faucet down")), { fresh: false })).rejects.toThrow("faucet down");
+    await expect(memo.get(1, "lf_a", () => Promise.reject(new Error("faucet down")), { fresh: false })).rejects.toThrow(
+      "faucet down",
+    );
     await memo.get(1, "lf_a", load, { fresh: false });
     expect(calls()).toBe(1);
   });

@@ -16,7 +16,10 @@ export const AGENT_LIST_TTL_MS = 2_000;
 
 type Entry = { startedAt: number; operatorKey: string; list: Promise<FaucetAgent[]> };
 
-export function createAgentListMemo({ ttlMs = AGENT_LIST_TTL_MS, now = Date.now }: { ttlMs?: number; now?: () => number } = {}) {
+export function createAgentListMemo({
+  ttlMs = AGENT_LIST_TTL_MS,
+  now = Date.now,
+}: { ttlMs?: number; now?: () => number } = {}) {
   const entries = new Map<number, Entry>();
 
   return {
@@ -24,7 +27,12 @@ export function createAgentListMemo({ ttlMs = AGENT_LIST_TTL_MS, now = Date.now 
      * The operator's list: a recent one (or one still in flight, so a burst of page
      * requests shares one faucet call) unless `fresh`, else a new one from `load`.
      */
-    get(operatorId: number, operatorKey: string, load: () => Promise<FaucetAgent[]>, { fresh }: { fresh: boolean }): Promise<FaucetAgent[]> {
+    get(
+      operatorId: number,
+      operatorKey: string,
+      load: () => Promise<FaucetAgent[]>,
+      { fresh }: { fresh: boolean },
+    ): Promise<FaucetAgent[]> {
       const at = now();
       // Sweeping on every call keeps memory to the operators active in the last few seconds.
       for (const [id, entry] of entries) if (at - entry.startedAt >= ttlMs) entries.delete(id);

@@ -28,7 +28,9 @@ export function startEmbeddedFaucet(): void {
   } catch (error) {
     if (error instanceof ConfigError) throw error;
     const reason = (error instanceof Error ? error.message : String(error)).split("\n")[0];
-    throw new ConfigError(`the embedded faucet cannot use its data directory ${readEmbeddedFaucetSettings().dataDir} (${reason}). Set FAUCET_DATA_DIR to another directory.`);
+    throw new ConfigError(
+      `the embedded faucet cannot use its data directory ${readEmbeddedFaucetSettings().dataDir} (${reason}). Set FAUCET_DATA_DIR to another directory.`,
+    );
   }
 }
 

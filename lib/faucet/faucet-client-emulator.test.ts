@@ -27,7 +27,9 @@ beforeAll(async () => {
       return { status: reply.status, text: reply.body };
     },
   });
-  const registered = JSON.parse((await emulator.handle({ bodyText: JSON.stringify({ action: "register" }), headers: {} })).body) as { api_key: string };
+  const registered = JSON.parse(
+    (await emulator.handle({ bodyText: JSON.stringify({ action: "register" }), headers: {} })).body,
+  ) as { api_key: string };
   operatorKey = registered.api_key;
 });
 afterAll(() => {
@@ -49,7 +51,11 @@ describe("agent lifecycle through the client", () => {
   let agentId = 0;
 
   it("creates an agent with a budget and lists it with its details", async () => {
-    const created = await client.createAgent(operatorKey, { name: "Runner", description: "nightly jobs", budgetLimitSats: 2_000 });
+    const created = await client.createAgent(operatorKey, {
+      name: "Runner",
+      description: "nightly jobs",
+      budgetLimitSats: 2_000,
+    });
     expect(created.apiKey).toMatch(/^agent_[0-9a-f]{32}$/);
     expect(created.name).toBe("Runner");
     agentId = created.agentId;
@@ -59,19 +65,38 @@ describe("agent lifecycle through the client", () => {
   });
 
   it("sets the budget through set_budget, unlimited included", async () => {
-    expect(await client.setAgentBudget(operatorKey, agentId, 500)).toEqual({ agentId, budgetLimitSats: 500, via: "set_budget" });
-    expect(await client.getBudgetStatus(operatorKey, agentId)).toEqual({ budgetLimitSats: 500, spentSats: 0, remainingSats: 500 });
+    expect(await client.setAgentBudget(operatorKey, agentId, 500)).toEqual({
+      agentId,
+      budgetLimitSats: 500,
+      via: "set_budget",
+    });
+    expect(await client.getBudgetStatus(operatorKey, agentId)).toEqual({
+      budgetLimitSats: 500,
+      spentSats: 0,
+      remainingSats: 500,
+    });
     expect((await client.setAgentBudget(operatorKey, agentId, null)).via).toBe("set_budget");
-    expect(await client.getBudgetStatus(operatorKey, agentId)).toEqual({ budgetLimitSats: null, spentSats: 0, remainingSats: null });
+    expect(await client.getBudgetStatus(operatorKey, agentId)).toEqual({
+      budgetLimitSats: null,
+      spentSats: 0,
+      remainingSats: null,
+    });
   });
 
   it("falls back to update_agent on a faucet that does not know set_budget, unlimited sent as 0", async () => {
-    emulator.setFaults({ actions: ["set_budget"], refuseWith: { error_code: "unknown_action", error: "Unknown action: set_budget." } });
+    emulator.setFaults({
+      actions: ["set_budget"],
+      refuseWith: { error_code: "unknown_action", error: "Unknown action: set_budget." },
+    });
     try {
       await client.setAgentBudget(operatorKey, agentId, 700);
       expect(await client.getBudgetStatus(operatorKey, agentId)).toMatchObject({ budgetLimitSats: 700 });
       sent.length = 0;
-      expect(await client.setAgentBudget(operatorKey, agentId, null)).toEqual({ agentId, budgetLimitSats: null, via: "update_agent" });
+      expect(await client.setAgentBudget(operatorKey, agentId, null)).toEqual({
+        agentId,
+        budgetLimitSats: null,
+        via: "update_agent",
+      });
       expect(sent.map((body) => body.action)).toEqual(["set_budget", "update_agent"]);
       expect(await client.getBudgetStatus(operatorKey, agentId)).toMatchObject({ budgetLimitSats: null });
     } finally {
@@ -87,10 +112,20 @@ describe("agent lifecycle through the client", () => {
   });
 
   it("funds, refuses an overdraft in our words, and sweeps everything", async () => {
-    expect(await client.fundAgent(operatorKey, agentId, 1_200)).toEqual({ agentBalanceSats: 1_200, operatorBalanceSats: 8_800 });
+    expect(await client.fundAgent(operatorKey, agentId, 1_200)).toEqual({
+      agentBalanceSats: 1_200,
+      operatorBalanceSats: 8_800,
+    });
     const overdraft = await errorOf(client.fundAgent(operatorKey, agentId, 1_000_000));
-    expect(overdraft).toMatchObject({ kind: "invalid_request", message: "The faucet refused: the balance is too small for this amount." });
-    expect(await client.sweepAgent(operatorKey, agentId)).toEqual({ movedSats: 1_200, agentBalanceSats: 0, operatorBalanceSats: 10_000 });
+    expect(overdraft).toMatchObject({
+      kind: "invalid_request",
+      message: "The faucet refused: the balance is too small for this amount.",
+    });
+    expect(await client.sweepAgent(operatorKey, agentId)).toEqual({
+      movedSats: 1_200,
+      agentBalanceSats: 0,
+      operatorBalanceSats: 10_000,
+    });
   });
 
   it("a sweep during the agent's cooldown is a cooldown error with its end", async () => {

@@ -58,8 +58,28 @@ describe("parsing", () => {
       }),
     );
     await expect(client.listAgents("lf_k")).resolves.toEqual([
-      { id: 1, name: "a", balanceSats: 10, isActive: true, cooldownUntil: NOW + 30 * 60_000, budgetLimitSats: null, budgetLimitKnown: false, createdAt: null, description: null },
-      { id: 2, name: "b", balanceSats: 20, isActive: false, cooldownUntil: null, budgetLimitSats: null, budgetLimitKnown: false, createdAt: Date.UTC(2026, 0, 1), description: null },
+      {
+        id: 1,
+        name: "a",
+        balanceSats: 10,
+        isActive: true,
+        cooldownUntil: NOW + 30 * 60_000,
+        budgetLimitSats: null,
+        budgetLimitKnown: false,
+        createdAt: null,
+        description: null,
+      },
+      {
+        id: 2,
+        name: "b",
+        balanceSats: 20,
+        isActive: false,
+        cooldownUntil: null,
+        budgetLimitSats: null,
+        budgetLimitKnown: false,
+        createdAt: Date.UTC(2026, 0, 1),
+        description: null,
+      },
     ]);
   });
 
@@ -90,23 +110,31 @@ describe("refusals", () => {
   });
 
   it("never passes the upstream wording on", async () => {
-    const error = await errorOf(scripted(refused({ error: "<script>secret lf_abc</script>" })).client.listAgents("lf_k"));
+    const error = await errorOf(
+      scripted(refused({ error: "<script>secret lf_abc</script>" })).client.listAgents("lf_k"),
+    );
     expect(error.message).not.toContain("lf_abc");
     expect(error.message).toBe("The faucet refused the request as invalid.");
   });
 
   it("carries the cooldown end, from cooldown_until or seconds_remaining", async () => {
     const byDate = await errorOf(
-      scripted(refused({ error_code: "cooldown", error: "x", cooldown_until: "2026-11-29T12:45:00.000Z" })).client.listAgents("k"),
+      scripted(
+        refused({ error_code: "cooldown", error: "x", cooldown_until: "2026-11-29T12:45:00.000Z" }),
+      ).client.listAgents("k"),
     );
     expect(byDate.cooldownUntil).toBe(NOW + 45 * 60_000);
     expect(byDate.message).toBe("Withdrawals are locked until 12:45 UTC after a key rotation.");
-    const bySeconds = await errorOf(scripted(refused({ error_code: "cooldown", seconds_remaining: 60 })).client.listAgents("k"));
+    const bySeconds = await errorOf(
+      scripted(refused({ error_code: "cooldown", seconds_remaining: 60 })).client.listAgents("k"),
+    );
     expect(bySeconds.cooldownUntil).toBe(NOW + 60_000);
   });
 
   it("carries the retry time of a rate limit", async () => {
-    const error = await errorOf(scripted(refused({ error_code: "rate_limited", retry_after: 7.2 })).client.listAgents("k"));
+    const error = await errorOf(
+      scripted(refused({ error_code: "rate_limited", retry_after: 7.2 })).client.listAgents("k"),
+    );
     expect(error.retryAfterSeconds).toBe(8);
     expect(error.message).toContain("8 s");
   });
@@ -123,7 +151,7 @@ describe("failures", () => {
   });
 
   it.each([
-    ["not JSON", "{\"success\": tr"],
+    ["not JSON", '{"success": tr'],
     ["no envelope", "[1,2,3]"],
     ["wrong field types", JSON.stringify({ success: true, agents: [{ id: "one" }] })],
   ])("maps a reply with %s to bad_response", async (_label, text) => {
@@ -167,18 +195,32 @@ describe("list_agents details", () => {
     const { client } = scripted(
       ok({
         agents: [
-          { id: 1, name: "a", balance_sats: 1, budget_limit_sats: 5000, created_at: "2026-11-01T08:00:00Z", description: "scraper" },
+          {
+            id: 1,
+            name: "a",
+            balance_sats: 1,
+            budget_limit_sats: 5000,
+            created_at: "2026-11-01T08:00:00Z",
+            description: "scraper",
+          },
           { id: 2, name: "b", balance_sats: 2, budget_limit_sats: 0, created_at: 12345, description: 7 },
         ],
       }),
     );
     const [first, second] = await client.listAgents("lf_k");
-    expect(first).toMatchObject({ budgetLimitSats: 5000, budgetLimitKnown: true, createdAt: Date.UTC(2026, 10, 1, 8), description: "scraper" });
+    expect(first).toMatchObject({
+      budgetLimitSats: 5000,
+      budgetLimitKnown: true,
+      createdAt: Date.UTC(2026, 10, 1, 8),
+      description: "scraper",
+    });
     expect(second).toMatchObject({ budgetLimitSats: null, budgetLimitKnown: true, createdAt: null, description: null });
   });
 
   it("refuses a list whose budget has the wrong type rather than showing it as unlimited", async () => {
-    const error = await errorOf(scripted(ok({ agents: [{ id: 1, name: "a", budget_limit_sats: "lots" }] })).client.listAgents("k"));
+    const error = await errorOf(
+      scripted(ok({ agents: [{ id: 1, name: "a", budget_limit_sats: "lots" }] })).client.listAgents("k"),
+    );
     expect(error.kind).toBe("bad_response");
   });
 });
@@ -191,8 +233,12 @@ describe("createAgent", () => {
       apiKey: "agent_new",
       name: "bot",
     });
-    expect(sent).toEqual([{ action: "create_agent", api_key: "lf_k", name: "bot", description: "d", budget_limit_sats: 500 }]);
-    const cli = await scripted(ok({ agent_id: 9, agent_api_key: "agent_cli" })).client.createAgent("lf_k", { name: "x" });
+    expect(sent).toEqual([
+      { action: "create_agent", api_key: "lf_k", name: "bot", description: "d", budget_limit_sats: 500 },
+    ]);
+    const cli = await scripted(ok({ agent_id: 9, agent_api_key: "agent_cli" })).client.createAgent("lf_k", {
+      name: "x",
+    });
     expect(cli).toEqual({ agentId: 9, apiKey: "agent_cli", name: "x" });
   });
 
@@ -228,7 +274,9 @@ describe("setAgentActive", () => {
   });
 
   it("passes a not-found refusal on", async () => {
-    const error = await errorOf(scripted(refused({ error_code: "not_found", error: "Agent 3 not found." })).client.setAgentActive("k", 3, true));
+    const error = await errorOf(
+      scripted(refused({ error_code: "not_found", error: "Agent 3 not found." })).client.setAgentActive("k", 3, true),
+    );
     expect(error.kind).toBe("not_found");
   });
 });
@@ -236,14 +284,30 @@ describe("setAgentActive", () => {
 describe("setAgentBudget", () => {
   it("sends set_budget, null for unlimited, once", async () => {
     const { client, sent } = sequence(ok({}));
-    await expect(client.setAgentBudget("lf_k", 5, null)).resolves.toEqual({ agentId: 5, budgetLimitSats: null, via: "set_budget" });
+    await expect(client.setAgentBudget("lf_k", 5, null)).resolves.toEqual({
+      agentId: 5,
+      budgetLimitSats: null,
+      via: "set_budget",
+    });
     expect(sent).toEqual([{ action: "set_budget", api_key: "lf_k", agent_id: 5, budget_limit_sats: null }]);
   });
 
   it("falls back to update_agent only when set_budget is unknown, sending unlimited as 0", async () => {
-    const { client, sent } = sequence(refused({ error_code: "unknown_action", error: "Unknown action: set_budget." }), ok({ message: "ok" }));
-    await expect(client.setAgentBudget("lf_k", 5, null)).resolves.toEqual({ agentId: 5, budgetLimitSats: null, via: "update_agent" });
-    expect(sent[1]).toEqual({ action: "update_agent", api_key: "lf_k", agent_id: 5, updates: { budget_limit_sats: 0 } });
+    const { client, sent } = sequence(
+      refused({ error_code: "unknown_action", error: "Unknown action: set_budget." }),
+      ok({ message: "ok" }),
+    );
+    await expect(client.setAgentBudget("lf_k", 5, null)).resolves.toEqual({
+      agentId: 5,
+      budgetLimitSats: null,
+      via: "update_agent",
+    });
+    expect(sent[1]).toEqual({
+      action: "update_agent",
+      api_key: "lf_k",
+      agent_id: 5,
+      updates: { budget_limit_sats: 0 },
+    });
   });
 
   it("recognises an unknown action by its wording alone", async () => {
@@ -266,21 +330,43 @@ describe("setAgentBudget", () => {
 
 describe("sweepAgent", () => {
   it("sends sweep with the public client's amount and reads the balances", async () => {
-    const { client, sent } = scripted(ok({ amount_transferred: 700, new_operator_balance: 9700, new_agent_balance: 0 }));
-    await expect(client.sweepAgent("lf_k", 2)).resolves.toEqual({ movedSats: 700, agentBalanceSats: 0, operatorBalanceSats: 9700 });
-    expect(sent).toEqual([{ action: "withdraw_from_agent", api_key: "lf_k", agent_id: 2, amount_sats: 999_999_999, sweep: true }]);
+    const { client, sent } = scripted(
+      ok({ amount_transferred: 700, new_operator_balance: 9700, new_agent_balance: 0 }),
+    );
+    await expect(client.sweepAgent("lf_k", 2)).resolves.toEqual({
+      movedSats: 700,
+      agentBalanceSats: 0,
+      operatorBalanceSats: 9700,
+    });
+    expect(sent).toEqual([
+      { action: "withdraw_from_agent", api_key: "lf_k", agent_id: 2, amount_sats: 999_999_999, sweep: true },
+    ]);
   });
 
   it("comes out of an agent cooldown as kind cooldown with its end", async () => {
     const error = await errorOf(
-      scripted(refused({ error_code: "cooldown", error: "locked", cooldown_until: "2026-11-29T12:30:00.000Z", seconds_remaining: 1800 })).client.sweepAgent("k", 2),
+      scripted(
+        refused({
+          error_code: "cooldown",
+          error: "locked",
+          cooldown_until: "2026-11-29T12:30:00.000Z",
+          seconds_remaining: 1800,
+        }),
+      ).client.sweepAgent("k", 2),
     );
     expect(error).toMatchObject({ kind: "cooldown", cooldownUntil: NOW + 30 * 60_000, mayHaveCommitted: false });
   });
 
   it("maps insufficient balance to invalid_request in our own words", async () => {
     const error = await errorOf(
-      scripted(refused({ error_code: "insufficient_balance", error: "Insufficient agent balance: lf_secret", required: 5, available: 1 })).client.sweepAgent("k", 2),
+      scripted(
+        refused({
+          error_code: "insufficient_balance",
+          error: "Insufficient agent balance: lf_secret",
+          required: 5,
+          available: 1,
+        }),
+      ).client.sweepAgent("k", 2),
     );
     expect(error.kind).toBe("invalid_request");
     expect(error.message).toBe("The faucet refused: the balance is too small for this amount.");
@@ -295,7 +381,10 @@ describe("sweepAgent", () => {
 describe("fundAgent", () => {
   it("sends the amount and reads either balance name", async () => {
     const { client, sent } = scripted(ok({ operator_balance: 9000, agent_balance: 1000, amount_transferred: 1000 }));
-    await expect(client.fundAgent("lf_k", 2, 1000)).resolves.toEqual({ agentBalanceSats: 1000, operatorBalanceSats: 9000 });
+    await expect(client.fundAgent("lf_k", 2, 1000)).resolves.toEqual({
+      agentBalanceSats: 1000,
+      operatorBalanceSats: 9000,
+    });
     expect(sent).toEqual([{ action: "fund_agent", api_key: "lf_k", agent_id: 2, amount_sats: 1000 }]);
     const other = await scripted(ok({ new_agent_balance: 5 })).client.fundAgent("lf_k", 2, 5);
     expect(other).toEqual({ agentBalanceSats: 5, operatorBalanceSats: null });
@@ -324,8 +413,14 @@ describe("deleteAgent", () => {
 
 describe("getBudgetStatus", () => {
   it("reads limit, spent and remaining", async () => {
-    const { client, sent } = scripted(ok({ agent_id: 2, budget_limit_sats: 1000, total_spent_sats: 300, remaining_sats: 700, has_budget: true }));
-    await expect(client.getBudgetStatus("lf_k", 2)).resolves.toEqual({ budgetLimitSats: 1000, spentSats: 300, remainingSats: 700 });
+    const { client, sent } = scripted(
+      ok({ agent_id: 2, budget_limit_sats: 1000, total_spent_sats: 300, remaining_sats: 700, has_budget: true }),
+    );
+    await expect(client.getBudgetStatus("lf_k", 2)).resolves.toEqual({
+      budgetLimitSats: 1000,
+      spentSats: 300,
+      remainingSats: 700,
+    });
     expect(sent).toEqual([{ action: "get_budget_status", api_key: "lf_k", agent_id: 2 }]);
   });
 

@@ -48,7 +48,11 @@ export type FaucetClient = {
     operatorKey: string,
     agent: { name: string; description?: string; budgetLimitSats?: number | null },
   ): Promise<CreatedAgent>;
-  setAgentActive(operatorKey: string, agentId: number, isActive: boolean): Promise<{ agentId: number; isActive: boolean }>;
+  setAgentActive(
+    operatorKey: string,
+    agentId: number,
+    isActive: boolean,
+  ): Promise<{ agentId: number; isActive: boolean }>;
   /** null = unlimited. */
   setAgentBudget(operatorKey: string, agentId: number, budgetLimitSats: number | null): Promise<AgentBudget>;
   sweepAgent(operatorKey: string, agentId: number): Promise<Sweep>;
@@ -69,8 +73,17 @@ function requireSats(value: number, field: string, min: number): void {
  * changes state (a rotation) must never be retried behind the user's back, and a
  * read is cheap for the user to repeat, so there is no retry anywhere in here.
  */
-export function createFaucetClient({ transport, timeoutMs = DEFAULT_TIMEOUT_MS, now = Date.now, observe }: FaucetClientOptions): FaucetClient {
-  async function call<S extends z.ZodType>(body: FaucetRequestBody, schema: S, changesState: boolean): Promise<z.output<S>> {
+export function createFaucetClient({
+  transport,
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+  now = Date.now,
+  observe,
+}: FaucetClientOptions): FaucetClient {
+  async function call<S extends z.ZodType>(
+    body: FaucetRequestBody,
+    schema: S,
+    changesState: boolean,
+  ): Promise<z.output<S>> {
     const started = performance.now();
     let outcome = "ok";
     try {
@@ -127,13 +140,17 @@ export function createFaucetClient({ transport, timeoutMs = DEFAULT_TIMEOUT_MS, 
     const sent = error instanceof TransportError ? error.sent : true;
     return new FaucetError(
       "upstream_unavailable",
-      sent ? "The connection to the faucet broke before it answered." : "The faucet cannot be reached. Check that it is running.",
+      sent
+        ? "The connection to the faucet broke before it answered."
+        : "The faucet cannot be reached. Check that it is running.",
       { mayHaveCommitted: changesState && sent },
     );
   }
 
   function unreadable(changesState: boolean): FaucetError {
-    return new FaucetError("bad_response", "The faucet sent a reply the console cannot read.", { mayHaveCommitted: changesState });
+    return new FaucetError("bad_response", "The faucet sent a reply the console cannot read.", {
+      mayHaveCommitted: changesState,
+    });
   }
 
   return {
@@ -141,7 +158,8 @@ export function createFaucetClient({ transport, timeoutMs = DEFAULT_TIMEOUT_MS, 
     listAgents: (operatorKey) => call({ action: "list_agents", api_key: operatorKey }, listAgentsSchema, false),
     regenerateAgentKey: (operatorKey, agentId) =>
       call({ action: "regenerate_agent_key", api_key: operatorKey, agent_id: agentId }, rotationSchema, true),
-    regenerateOperatorKey: (operatorKey) => call({ action: "regenerate_operator_key", api_key: operatorKey }, rotationSchema, true),
+    regenerateOperatorKey: (operatorKey) =>
+      call({ action: "regenerate_operator_key", api_key: operatorKey }, rotationSchema, true),
 
     async createAgent(operatorKey, { name, description, budgetLimitSats }) {
       if (budgetLimitSats != null) requireSats(budgetLimitSats, "The budget", 0);
@@ -154,7 +172,11 @@ export function createFaucetClient({ transport, timeoutMs = DEFAULT_TIMEOUT_MS, 
     },
 
     async setAgentActive(operatorKey, agentId, isActive) {
-      await call({ action: "update_agent", api_key: operatorKey, agent_id: agentId, updates: { is_active: isActive } }, acknowledgedSchema, true);
+      await call(
+        { action: "update_agent", api_key: operatorKey, agent_id: agentId, updates: { is_active: isActive } },
+        acknowledgedSchema,
+        true,
+      );
       return { agentId, isActive };
     },
 
@@ -163,7 +185,11 @@ export function createFaucetClient({ transport, timeoutMs = DEFAULT_TIMEOUT_MS, 
       const limit = budgetLimitSats ? budgetLimitSats : null;
       try {
         // set_budget takes null for unlimited (faucet-api.md §9).
-        await call({ action: "set_budget", api_key: operatorKey, agent_id: agentId, budget_limit_sats: limit }, acknowledgedSchema, true);
+        await call(
+          { action: "set_budget", api_key: operatorKey, agent_id: agentId, budget_limit_sats: limit },
+          acknowledgedSchema,
+          true,
+        );
         return { agentId, budgetLimitSats: limit, via: "set_budget" };
       } catch (error) {
         // The one place a confirmation may cost two calls: only when the faucet refused
@@ -182,14 +208,29 @@ export function createFaucetClient({ transport, timeoutMs = DEFAULT_TIMEOUT_MS, 
 
     sweepAgent: (operatorKey, agentId) =>
       // As the public client's "sweep all": sweep wins over the amount on the faucet's side.
-      call({ action: "withdraw_from_agent", api_key: operatorKey, agent_id: agentId, amount_sats: SWEEP_ALL_SATS, sweep: true }, sweepSchema, true),
+      call(
+        {
+          action: "withdraw_from_agent",
+          api_key: operatorKey,
+          agent_id: agentId,
+          amount_sats: SWEEP_ALL_SATS,
+          sweep: true,
+        },
+        sweepSchema,
+        true,
+      ),
 
     async fundAgent(operatorKey, agentId, amountSats) {
       requireSats(amountSats, "The amount", 1);
-      return call({ action: "fund_agent", api_key: operatorKey, agent_id: agentId, amount_sats: amountSats }, fundAgentSchema, true);
+      return call(
+        { action: "fund_agent", api_key: operatorKey, agent_id: agentId, amount_sats: amountSats },
+        fundAgentSchema,
+        true,
+      );
     },
 
-    deleteAgent: (operatorKey, agentId) => call({ action: "delete_agent", api_key: operatorKey, agent_id: agentId }, deleteAgentSchema, true),
+    deleteAgent: (operatorKey, agentId) =>
+      call({ action: "delete_agent", api_key: operatorKey, agent_id: agentId }, deleteAgentSchema, true),
 
     getBudgetStatus: (operatorKey, agentId) =>
       call({ action: "get_budget_status", api_key: operatorKey, agent_id: agentId }, budgetStatusSchema, false),

@@ -24,7 +24,6 @@ export function isEmbeddedFaucet(): boolean {
   return faucetApiUrl() === undefined;
 }
 
-
 const globalForFaucet = globalThis as { faucetClient?: FaucetClient };
 
 export function getFaucetClient(): FaucetClient {

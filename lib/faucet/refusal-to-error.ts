@@ -24,7 +24,8 @@ function invalidRequestMessage(refusal: Refusal): string {
   if (code === "insufficient_balance" || /insufficient|not enough/i.test(text)) {
     return "The faucet refused: the balance is too small for this amount.";
   }
-  if (code === "budget_exceeded" || /exceeds?.*budget|budget.*exceeded/i.test(text)) return "The faucet refused: the payment would exceed the agent's budget.";
+  if (code === "budget_exceeded" || /exceeds?.*budget|budget.*exceeded/i.test(text))
+    return "The faucet refused: the payment would exceed the agent's budget.";
   if (code === "inactive" || /deactivated|inactive/i.test(text)) return "The faucet refused: the agent is deactivated.";
   if (/amount/i.test(text)) return "The faucet refused the amount as invalid.";
   return "The faucet refused the request as invalid.";
@@ -39,14 +40,16 @@ function kindFromWording(text: string): FaucetErrorKind {
   if (/unknown action|unsupported action|invalid action/i.test(text)) return "unknown_action";
   if (/cool\s?down|locked/i.test(text)) return "cooldown";
   if (/rate.?limit|too many/i.test(text)) return "rate_limited";
-  if (/(requires?|only).*(operator|agent)|operator key|agent key|not allowed|permission/i.test(text)) return "wrong_role";
+  if (/(requires?|only).*(operator|agent)|operator key|agent key|not allowed|permission/i.test(text))
+    return "wrong_role";
   if (/not found|no such|unknown agent|does not exist/i.test(text)) return "not_found";
   if (/api.?key|unauthori[sz]ed|authenticat|invalid key|revoked/i.test(text)) return "invalid_key";
   return "invalid_request";
 }
 
 function kindOf(refusal: Refusal): FaucetErrorKind {
-  if (refusal.error_code && Object.hasOwn(KNOWN_CODES, refusal.error_code)) return KNOWN_CODES[refusal.error_code] ?? "invalid_request";
+  if (refusal.error_code && Object.hasOwn(KNOWN_CODES, refusal.error_code))
+    return KNOWN_CODES[refusal.error_code] ?? "invalid_request";
   if (refusal.cooldown_until || refusal.seconds_remaining !== undefined) return "cooldown";
   if (refusal.retry_after !== undefined) return "rate_limited";
   return kindFromWording(refusal.error ?? "");
@@ -56,9 +59,15 @@ export function refusalToError(refusal: Refusal, now: number): FaucetError {
   const kind = kindOf(refusal);
   switch (kind) {
     case "invalid_key":
-      return new FaucetError(kind, "The faucet does not accept this API key. It may be mistyped, or it was rotated elsewhere.");
+      return new FaucetError(
+        kind,
+        "The faucet does not accept this API key. It may be mistyped, or it was rotated elsewhere.",
+      );
     case "wrong_role":
-      return new FaucetError(kind, "This action needs the operator key, and the faucet received a different kind of key.");
+      return new FaucetError(
+        kind,
+        "This action needs the operator key, and the faucet received a different kind of key.",
+      );
     case "not_found":
       return new FaucetError(kind, "The faucet has no such agent for this operator. It may have been deleted.");
     case "cooldown": {

@@ -83,9 +83,7 @@ const agentSchema = z
   }));
 export type FaucetAgent = z.output<typeof agentSchema>;
 
-export const listAgentsSchema = z
-  .looseObject({ agents: z.array(agentSchema) })
-  .transform((reply) => reply.agents);
+export const listAgentsSchema = z.looseObject({ agents: z.array(agentSchema) }).transform((reply) => reply.agents);
 
 export const rotationSchema = z
   .looseObject({
@@ -169,6 +167,10 @@ export const budgetStatusSchema = z
     const budgetLimitSats = reply.budget_limit_sats ?? null;
     const spentSats = reply.total_spent_sats ?? reply.total_spent ?? 0;
     const computed = budgetLimitSats === null ? null : Math.max(0, budgetLimitSats - spentSats);
-    return { budgetLimitSats, spentSats, remainingSats: budgetLimitSats === null ? null : (reply.remaining_sats ?? computed) };
+    return {
+      budgetLimitSats,
+      spentSats,
+      remainingSats: budgetLimitSats === null ? null : (reply.remaining_sats ?? computed),
+    };
   });
 export type BudgetStatus = z.output<typeof budgetStatusSchema>;

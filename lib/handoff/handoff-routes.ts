@@ -28,7 +28,11 @@ const globalForHandoffs = globalThis as { handoffLimiters?: Limiters };
 
 function limiters(): Limiters {
   globalForHandoffs.handoffLimiters ??= {
-    perClient: createStoreRateLimiter({ keyPrefix: "handoff-clients", points: readHandoffRateLimit(), durationSeconds: 60 }),
+    perClient: createStoreRateLimiter({
+      keyPrefix: "handoff-clients",
+      points: readHandoffRateLimit(),
+      durationSeconds: 60,
+    }),
     perHandoff: createStoreRateLimiter({ keyPrefix: "handoff-ids", points: ATTEMPTS_PER_HANDOFF, durationSeconds: 60 }),
   };
   return globalForHandoffs.handoffLimiters;
@@ -45,7 +49,10 @@ const REFUSALS: Record<HandoffRefusal, [number, string]> = {
   wrong_token: [401, "This token does not open the hand-off. Copy the whole link, including the part after #."],
   expired: [410, "This hand-off expired before it was collected. Ask the operator for a new one."],
   locked: [410, "This hand-off was locked after too many wrong tokens. Ask the operator for a new one."],
-  already_redeemed: [410, "This hand-off was already collected; a link works once. If that was not you, tell the operator: the key must be rotated again."],
+  already_redeemed: [
+    410,
+    "This hand-off was already collected; a link works once. If that was not you, tell the operator: the key must be rotated again.",
+  ],
   revoked: [410, "The operator revoked this hand-off. Ask the operator for a new one."],
 };
 
@@ -60,18 +67,31 @@ function bearerToken(request: NextRequest): string | null {
 }
 
 function clientOf(request: NextRequest): HandoffClient {
-  return { address: clientAddressOf(request.headers, securitySettings().trustedProxyHops), userAgent: request.headers.get("user-agent") };
+  return {
+    address: clientAddressOf(request.headers, securitySettings().trustedProxyHops),
+    userAgent: request.headers.get("user-agent"),
+  };
 }
 
 /**
  * The checks both routes share, in order: id shape, body cap, token shape, the two limits.
  * Returns the refusal to answer, or what the route needs.
  */
-async function admit(request: NextRequest, id: string): Promise<NextResponse | { token: string; client: HandoffClient }> {
+async function admit(
+  request: NextRequest,
+  id: string,
+): Promise<NextResponse | { token: string; client: HandoffClient }> {
   if (!HANDOFF_ID_PATTERN.test(id)) return refusal("not_found");
-  if ((await readCappedBody(request, HANDOFF_BODY_MAX_BYTES)) === null) return refuse(413, "invalid_input", "This endpoint takes no body.");
+  if ((await readCappedBody(request, HANDOFF_BODY_MAX_BYTES)) === null)
+    return refuse(413, "invalid_input", "This endpoint takes no body.");
   const token = bearerToken(request);
-  if (!token) return refuse(401, "missing_token", "Send the token from the link (the part after #) as Authorization: Bearer <token>.", { "www-authenticate": "Bearer" });
+  if (!token)
+    return refuse(
+      401,
+      "missing_token",
+      "Send the token from the link (the part after #) as Authorization: Bearer <token>.",
+      { "www-authenticate": "Bearer" },
+    );
   const client = clientOf(request);
   for (const [limiter, key] of [
     [limiters().perClient, client.address ?? "direct"],
@@ -79,7 +99,9 @@ async function admit(request: NextRequest, id: string): Promise<NextResponse | {
   ] as const) {
     const verdict = await limiter.take(key);
     if (!verdict.allowed) {
-      return refuse(429, "rate_limited", `Too many attempts. Try again in ${verdict.retryAfterSeconds} s.`, { "retry-after": String(verdict.retryAfterSeconds) });
+      return refuse(429, "rate_limited", `Too many attempts. Try again in ${verdict.retryAfterSeconds} s.`, {
+        "retry-after": String(verdict.retryAfterSeconds),
+      });
     }
   }
   return { token, client };
@@ -88,7 +110,11 @@ async function admit(request: NextRequest, id: string): Promise<NextResponse | {
 /** A store that cannot be reached is the one 503; anything else unexpected is logged and answered as such, never with a stack. */
 function unavailable(error: unknown): NextResponse {
   if (!isStoreUnavailableError(error)) log.error("a hand-off request failed", error);
-  return refuse(503, "store_unavailable", "The console cannot reach its database right now. Try again in a moment; the hand-off was not used.");
+  return refuse(
+    503,
+    "store_unavailable",
+    "The console cannot reach its database right now. Try again in a moment; the hand-off was not used.",
+  );
 }
 
 export function parseHandoffFormat(value: string | null): HandoffFormat | null {
@@ -127,7 +153,10 @@ export async function redeemRoute(request: NextRequest, id: string): Promise<Nex
     const outcome = await redeemHandoff(id, admitted.token, admitted.client);
     if (!outcome.ok) return refusal(outcome.refusal);
     if (format === "env") {
-      return new NextResponse(`LIGHTNING_WALLET_API_KEY=${outcome.apiKey}\n`, { status: 200, headers: { ...NO_STORE, "content-type": "text/plain; charset=utf-8" } });
+      return new NextResponse(`LIGHTNING_WALLET_API_KEY=${outcome.apiKey}\n`, {
+        status: 200,
+        headers: { ...NO_STORE, "content-type": "text/plain; charset=utf-8" },
+      });
     }
     const body =
       format === "credentials"

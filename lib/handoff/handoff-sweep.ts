@@ -8,6 +8,8 @@ const globalForSweep = globalThis as { handoffSweep?: ReturnType<typeof setInter
 /** Erases expired hand-offs' ciphertexts once a minute on an unref'd timer (they are also erased when read). */
 export function startHandoffSweep(): void {
   globalForSweep.handoffSweep ??= setInterval(() => {
-    sweepExpiredHandoffs().catch((error: unknown) => log.warn("the hand-off sweep failed; it runs again in a minute", error));
+    sweepExpiredHandoffs().catch((error: unknown) =>
+      log.warn("the hand-off sweep failed; it runs again in a minute", error),
+    );
   }, SWEEP_EVERY_MS).unref();
 }

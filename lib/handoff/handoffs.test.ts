@@ -6,9 +6,26 @@ import { migrateStore } from "@/lib/store/migrate";
 import { openStore } from "@/lib/store/open-store";
 import { auditEvents, handoffs } from "@/lib/store/schema";
 import type { Store } from "@/lib/store/store";
-import { hashHandoffToken, openHandoffKey, sealHandoffKey, tokenMatches, TOKEN_PATTERN, HANDOFF_ID_PATTERN } from "./handoff-crypto";
+import {
+  hashHandoffToken,
+  openHandoffKey,
+  sealHandoffKey,
+  tokenMatches,
+  TOKEN_PATTERN,
+  HANDOFF_ID_PATTERN,
+} from "./handoff-crypto";
 import { readHandoffTtlMinutes } from "./handoff-settings";
-import { createHandoff, handoffAlarms, latestHandoffs, lookupHandoff, MAX_WRONG_TOKENS, publicHandoff, redeemHandoff, revokeHandoff, sweepExpiredHandoffs } from "./handoffs";
+import {
+  createHandoff,
+  handoffAlarms,
+  latestHandoffs,
+  lookupHandoff,
+  MAX_WRONG_TOKENS,
+  publicHandoff,
+  redeemHandoff,
+  revokeHandoff,
+  sweepExpiredHandoffs,
+} from "./handoffs";
 
 /** The hand-off store on PGlite in memory: create, redeem once, lookup, expiry, lock, revoke, alarms, audit, and the dump canary. */
 const STORE_KEY = Symbol.for("faucet-console.store");
@@ -34,19 +51,35 @@ const client = { address: "203.0.113.9", userAgent: "receive.mjs" };
 async function aHandoff(now = Date.now()) {
   counter++;
   const apiKey = `agent_${"0123456789abcdef".repeat(2)}${String(counter).padStart(4, "0")}`;
-  const created = await createHandoff({ operatorId: 77, agentId: counter, agentName: `Bot ${counter}`, origin: `rotate:agent:${counter}`, sessionLabel: "3fa1c2d0", apiKey, now });
+  const created = await createHandoff({
+    operatorId: 77,
+    agentId: counter,
+    agentName: `Bot ${counter}`,
+    origin: `rotate:agent:${counter}`,
+    sessionLabel: "3fa1c2d0",
+    apiKey,
+    now,
+  });
   made.push({ key: apiKey, token: created.token });
   return { ...created, apiKey, agentId: counter };
 }
 
 async function row(id: string) {
-  const [found] = await store.db.select().from(handoffs).where(sql`${handoffs.id} = ${id}`);
+  const [found] = await store.db
+    .select()
+    .from(handoffs)
+    .where(sql`${handoffs.id} = ${id}`);
   return found!;
 }
 
 async function auditOf(agentId: number) {
   return store.db
-    .select({ action: auditEvents.action, outcome: auditEvents.outcome, refusal: auditEvents.refusal, address: auditEvents.clientAddress })
+    .select({
+      action: auditEvents.action,
+      outcome: auditEvents.outcome,
+      refusal: auditEvents.refusal,
+      address: auditEvents.clientAddress,
+    })
     .from(auditEvents)
     .where(sql`${auditEvents.target} = ${`agent:${agentId}`}`)
     .orderBy(auditEvents.seq);
@@ -71,7 +104,8 @@ describe("the hand-off's cryptography", () => {
   it("reads HANDOFF_TTL_MINUTES: 15 by default, 1 to 1440, anything else a clear error", () => {
     expect(readHandoffTtlMinutes({})).toBe(15);
     expect(readHandoffTtlMinutes({ HANDOFF_TTL_MINUTES: "1440" })).toBe(1440);
-    for (const bad of ["0", "1441", "1.5", "-3", "ten"]) expect(() => readHandoffTtlMinutes({ HANDOFF_TTL_MINUTES: bad })).toThrow(/HANDOFF_TTL_MINUTES must be/);
+    for (const bad of ["0", "1441", "1.5", "-3", "ten"])
+      expect(() => readHandoffTtlMinutes({ HANDOFF_TTL_MINUTES: bad })).toThrow(/HANDOFF_TTL_MINUTES must be/);
   });
 });
 
@@ -88,7 +122,11 @@ describe("hand-offs in the store", { timeout: 60_000 }, () => {
     expect((await row(handoff.id)).sealedKey).toBeTruthy();
 
     const first = await redeemHandoff(handoff.id, handoff.token, client);
-    expect(first).toMatchObject({ ok: true, apiKey: handoff.apiKey, handoff: { state: "redeemed", redeemedAddress: "203.0.113.9" } });
+    expect(first).toMatchObject({
+      ok: true,
+      apiKey: handoff.apiKey,
+      handoff: { state: "redeemed", redeemedAddress: "203.0.113.9" },
+    });
     const after = await row(handoff.id);
     expect(after).toMatchObject({ state: "redeemed", sealedKey: null, redeemedUserAgent: "receive.mjs" });
     expect(after.redeemedAt).toBeInstanceOf(Date);
@@ -100,12 +138,18 @@ describe("hand-offs in the store", { timeout: 60_000 }, () => {
       { action: "redeem_handoff", outcome: "ok", refusal: null, address: "203.0.113.9" },
       { action: "redeem_handoff", outcome: "refused", refusal: "replayed", address: "203.0.113.9" },
     ]);
-    expect((await handoffAlarms(77)).map((alarm) => [alarm.id, alarm.alarm])).toContainEqual([handoff.id, "collected_twice"]);
+    expect((await handoffAlarms(77)).map((alarm) => [alarm.id, alarm.alarm])).toContainEqual([
+      handoff.id,
+      "collected_twice",
+    ]);
   });
 
   it("gives one key to two redeems at the same instant", async () => {
     const handoff = await aHandoff();
-    const outcomes = await Promise.all([redeemHandoff(handoff.id, handoff.token, client), redeemHandoff(handoff.id, handoff.token, client)]);
+    const outcomes = await Promise.all([
+      redeemHandoff(handoff.id, handoff.token, client),
+      redeemHandoff(handoff.id, handoff.token, client),
+    ]);
     expect(outcomes.filter((outcome) => outcome.ok)).toHaveLength(1);
     expect(outcomes.filter((outcome) => !outcome.ok)).toMatchObject([{ refusal: "already_redeemed" }]);
   });
@@ -113,24 +157,46 @@ describe("hand-offs in the store", { timeout: 60_000 }, () => {
   it("looks up without consuming, and answers an unknown id as not_found", async () => {
     const handoff = await aHandoff();
     const looked = await lookupHandoff(handoff.id, handoff.token, client);
-    expect(looked).toMatchObject({ ok: true, handoff: { state: "waiting", agentId: handoff.agentId, origin: `rotate:agent:${handoff.agentId}`, expiresAt: handoff.expiresAt } });
+    expect(looked).toMatchObject({
+      ok: true,
+      handoff: {
+        state: "waiting",
+        agentId: handoff.agentId,
+        origin: `rotate:agent:${handoff.agentId}`,
+        expiresAt: handoff.expiresAt,
+      },
+    });
     expect(JSON.stringify(looked)).not.toContain(handoff.apiKey);
     expect(await publicHandoff(handoff.id)).toMatchObject({ state: "waiting" });
     expect((await row(handoff.id)).sealedKey).toBeTruthy();
     expect(await redeemHandoff(handoff.id, handoff.token, client)).toMatchObject({ ok: true });
-    expect(await redeemHandoff("AAAAAAAAAAAAAAAAAAAAAA", handoff.token, client)).toEqual({ ok: false, refusal: "not_found", handoff: null });
-    expect(await lookupHandoff("AAAAAAAAAAAAAAAAAAAAAA", handoff.token, client)).toEqual({ ok: false, refusal: "not_found", handoff: null });
+    expect(await redeemHandoff("AAAAAAAAAAAAAAAAAAAAAA", handoff.token, client)).toEqual({
+      ok: false,
+      refusal: "not_found",
+      handoff: null,
+    });
+    expect(await lookupHandoff("AAAAAAAAAAAAAAAAAAAAAA", handoff.token, client)).toEqual({
+      ok: false,
+      refusal: "not_found",
+      handoff: null,
+    });
   });
 
   it(`locks after ${MAX_WRONG_TOKENS} wrong tokens (redeem or lookup), erasing the key; the right token then gets 'locked'`, async () => {
     const handoff = await aHandoff();
     const wrong = "w".repeat(43);
     for (let attempt = 1; attempt < MAX_WRONG_TOKENS; attempt++) {
-      const outcome = attempt % 2 ? await redeemHandoff(handoff.id, wrong, client) : await lookupHandoff(handoff.id, wrong, client);
+      const outcome =
+        attempt % 2 ? await redeemHandoff(handoff.id, wrong, client) : await lookupHandoff(handoff.id, wrong, client);
       expect(outcome).toMatchObject({ ok: false, refusal: "wrong_token" });
     }
     expect(await redeemHandoff(handoff.id, wrong, client)).toMatchObject({ ok: false, refusal: "locked" });
-    expect(await row(handoff.id)).toMatchObject({ state: "locked", sealedKey: null, alarm: "locked", failedAttempts: MAX_WRONG_TOKENS });
+    expect(await row(handoff.id)).toMatchObject({
+      state: "locked",
+      sealedKey: null,
+      alarm: "locked",
+      failedAttempts: MAX_WRONG_TOKENS,
+    });
     expect(await redeemHandoff(handoff.id, handoff.token, client)).toMatchObject({ ok: false, refusal: "locked" });
     const refusals = (await auditOf(handoff.agentId)).map((event) => event.refusal);
     expect(refusals.filter((refusal) => refusal === "wrong_token")).toHaveLength(MAX_WRONG_TOKENS - 1);
@@ -142,7 +208,11 @@ describe("hand-offs in the store", { timeout: 60_000 }, () => {
     const read = await aHandoff(now - 16 * 60_000);
     const swept = await aHandoff(now - 16 * 60_000);
     const fresh = await aHandoff(now);
-    expect(await redeemHandoff(read.id, read.token, client, now)).toMatchObject({ ok: false, refusal: "expired", handoff: { state: "expired", alarm: "expired_unredeemed" } });
+    expect(await redeemHandoff(read.id, read.token, client, now)).toMatchObject({
+      ok: false,
+      refusal: "expired",
+      handoff: { state: "expired", alarm: "expired_unredeemed" },
+    });
     expect(await row(read.id)).toMatchObject({ state: "expired", sealedKey: null });
     expect(await sweepExpiredHandoffs(now)).toBeGreaterThanOrEqual(1);
     expect(await row(swept.id)).toMatchObject({ state: "expired", sealedKey: null, alarm: "expired_unredeemed" });
@@ -176,7 +246,9 @@ describe("hand-offs in the store", { timeout: 60_000 }, () => {
   it("keeps every event in a verifiable hash chain, and a dump of the store holds no key and no token", async () => {
     expect(await verifyAuditChains(store.db, { keyring: auditKeyring() })).toMatchObject({ ok: true, unkeyed: 0 });
     expect(made.length).toBeGreaterThanOrEqual(10);
-    const tables = await store.db.execute<{ name: string }>(sql`select table_name as name from information_schema.tables where table_schema = 'public'`);
+    const tables = await store.db.execute<{ name: string }>(
+      sql`select table_name as name from information_schema.tables where table_schema = 'public'`,
+    );
     let dump = "";
     for (const { name } of tables.rows) {
       const rows = await store.db.execute(sql`select * from ${sql.identifier(name)}`);

@@ -8,7 +8,14 @@ import { getStore } from "@/lib/store/get-store";
 import { handoffs } from "@/lib/store/schema";
 import type { StoreDatabase } from "@/lib/store/store";
 import { asStoreError } from "@/lib/store/store-unavailable-error";
-import { newHandoffId, newHandoffToken, hashHandoffToken, openHandoffKey, sealHandoffKey, tokenMatches } from "./handoff-crypto";
+import {
+  newHandoffId,
+  newHandoffToken,
+  hashHandoffToken,
+  openHandoffKey,
+  sealHandoffKey,
+  tokenMatches,
+} from "./handoff-crypto";
 import { readHandoffTtlMinutes } from "./handoff-settings";
 
 /**
@@ -63,8 +70,11 @@ export type HandoffView = {
 
 export type HandoffRefusal = "not_found" | "wrong_token" | "expired" | "locked" | "already_redeemed" | "revoked";
 
-export type RedeemOutcome = { ok: true; apiKey: string; handoff: HandoffView } | { ok: false; refusal: HandoffRefusal; handoff: HandoffView | null };
-export type LookupOutcome = { ok: true; handoff: HandoffView } | { ok: false; refusal: HandoffRefusal; handoff: HandoffView | null };
+export type RedeemOutcome =
+  | { ok: true; apiKey: string; handoff: HandoffView }
+  | { ok: false; refusal: HandoffRefusal; handoff: HandoffView | null };
+export type LookupOutcome =
+  { ok: true; handoff: HandoffView } | { ok: false; refusal: HandoffRefusal; handoff: HandoffView | null };
 
 function view(row: Row): HandoffView {
   return {
@@ -83,7 +93,11 @@ function view(row: Row): HandoffView {
   };
 }
 
-function actorFor(row: { operatorId: number }, client: HandoffClient | null, sessionLabel: string | null = null): AuditActor {
+function actorFor(
+  row: { operatorId: number },
+  client: HandoffClient | null,
+  sessionLabel: string | null = null,
+): AuditActor {
   return {
     operatorId: row.operatorId,
     sessionLabel,
@@ -152,7 +166,12 @@ async function expireIfDue(tx: StoreDatabase, row: Row, now: number, client: Han
     .set({ state: "expired", sealedKey: null, alarm: "expired_unredeemed", alarmAt: new Date(now) })
     .where(eq(handoffs.id, row.id))
     .returning();
-  await recordAuditEventIn(tx, actorFor(row, client), { action: "expire_handoff", target: target(row), outcome: "ok", keyLabel: row.keyLabel });
+  await recordAuditEventIn(tx, actorFor(row, client), {
+    action: "expire_handoff",
+    target: target(row),
+    outcome: "ok",
+    keyLabel: row.keyLabel,
+  });
   return expired!;
 }
 
@@ -167,15 +186,30 @@ const REFUSAL_OF_STATE: Record<Exclude<HandoffState, "waiting">, HandoffRefusal>
  * A wrong token: counted, and the fifth locks the hand-off (key erased, alarm). Returns the
  * refusal to answer: wrong_token, or locked on the attempt that locked it.
  */
-async function countWrongToken(tx: StoreDatabase, row: Row, now: number, client: HandoffClient, action: "redeem_handoff"): Promise<{ refusal: HandoffRefusal; row: Row }> {
+async function countWrongToken(
+  tx: StoreDatabase,
+  row: Row,
+  now: number,
+  client: HandoffClient,
+  action: "redeem_handoff",
+): Promise<{ refusal: HandoffRefusal; row: Row }> {
   const failed = row.failedAttempts + 1;
   const locks = failed >= MAX_WRONG_TOKENS;
   const [updated] = await tx
     .update(handoffs)
-    .set(locks ? { failedAttempts: failed, state: "locked", sealedKey: null, alarm: "locked", alarmAt: new Date(now) } : { failedAttempts: failed })
+    .set(
+      locks
+        ? { failedAttempts: failed, state: "locked", sealedKey: null, alarm: "locked", alarmAt: new Date(now) }
+        : { failedAttempts: failed },
+    )
     .where(eq(handoffs.id, row.id))
     .returning();
-  await recordAuditEventIn(tx, actorFor(row, client), { action, target: target(row), outcome: "refused", refusal: locks ? "locked" : "wrong_token" });
+  await recordAuditEventIn(tx, actorFor(row, client), {
+    action,
+    target: target(row),
+    outcome: "refused",
+    refusal: locks ? "locked" : "wrong_token",
+  });
   return { refusal: locks ? "locked" : "wrong_token", row: updated! };
 }
 
@@ -185,7 +219,12 @@ async function countWrongToken(tx: StoreDatabase, row: Row, now: number, client:
  * redeem of one already collected, locked or expired is refused and, when the token is
  * right (someone holds the link), raises the alarm the agents page shows.
  */
-export async function redeemHandoff(id: string, token: string, client: HandoffClient, now = Date.now()): Promise<RedeemOutcome> {
+export async function redeemHandoff(
+  id: string,
+  token: string,
+  client: HandoffClient,
+  now = Date.now(),
+): Promise<RedeemOutcome> {
   return inTransaction(async (tx) => {
     const found = await lockedRow(tx, id);
     if (!found) return { ok: false, refusal: "not_found", handoff: null };
@@ -195,7 +234,11 @@ export async function redeemHandoff(id: string, token: string, client: HandoffCl
       const refusal = REFUSAL_OF_STATE[row.state as Exclude<HandoffState, "waiting">] ?? "expired";
       let current = row;
       if (rightToken && row.state === "redeemed") {
-        [current] = (await tx.update(handoffs).set({ alarm: "collected_twice", alarmAt: new Date(now) }).where(eq(handoffs.id, row.id)).returning()) as [Row];
+        [current] = (await tx
+          .update(handoffs)
+          .set({ alarm: "collected_twice", alarmAt: new Date(now) })
+          .where(eq(handoffs.id, row.id))
+          .returning()) as [Row];
       }
       await recordAuditEventIn(tx, actorFor(row, client), {
         action: "redeem_handoff",
@@ -205,17 +248,31 @@ export async function redeemHandoff(id: string, token: string, client: HandoffCl
       });
       return { ok: false, refusal, handoff: view(current) };
     }
-    const apiKey = rightToken && row.sealedKey ? openHandoffKey(row.sealedKey, token, { id: row.id, agentId: row.agentId, expiresAt: row.expiresAt }) : null;
+    const apiKey =
+      rightToken && row.sealedKey
+        ? openHandoffKey(row.sealedKey, token, { id: row.id, agentId: row.agentId, expiresAt: row.expiresAt })
+        : null;
     if (apiKey === null) {
       const counted = await countWrongToken(tx, row, now, client, "redeem_handoff");
       return { ok: false, refusal: counted.refusal, handoff: view(counted.row) };
     }
     const [redeemed] = await tx
       .update(handoffs)
-      .set({ state: "redeemed", sealedKey: null, redeemedAt: new Date(now), redeemedAddress: client.address?.slice(0, ADDRESS_MAX) || null, redeemedUserAgent: client.userAgent?.slice(0, USER_AGENT_MAX) || null })
+      .set({
+        state: "redeemed",
+        sealedKey: null,
+        redeemedAt: new Date(now),
+        redeemedAddress: client.address?.slice(0, ADDRESS_MAX) || null,
+        redeemedUserAgent: client.userAgent?.slice(0, USER_AGENT_MAX) || null,
+      })
       .where(and(eq(handoffs.id, row.id), eq(handoffs.state, "waiting")))
       .returning();
-    await recordAuditEventIn(tx, actorFor(row, client), { action: "redeem_handoff", target: target(row), outcome: "ok", keyLabel: row.keyLabel });
+    await recordAuditEventIn(tx, actorFor(row, client), {
+      action: "redeem_handoff",
+      target: target(row),
+      outcome: "ok",
+      keyLabel: row.keyLabel,
+    });
     return { ok: true, apiKey, handoff: view(redeemed!) };
   });
 }
@@ -224,7 +281,12 @@ export async function redeemHandoff(id: string, token: string, client: HandoffCl
  * Vault's wrapping lookup: the state, expiry, agent and origin of a hand-off, for the holder of
  * its token, consuming nothing. Wrong tokens count towards the lock as a redeem's do.
  */
-export async function lookupHandoff(id: string, token: string, client: HandoffClient, now = Date.now()): Promise<LookupOutcome> {
+export async function lookupHandoff(
+  id: string,
+  token: string,
+  client: HandoffClient,
+  now = Date.now(),
+): Promise<LookupOutcome> {
   return inTransaction(async (tx) => {
     const found = await lockedRow(tx, id);
     if (!found) return { ok: false, refusal: "not_found", handoff: null };
@@ -245,14 +307,24 @@ export async function publicHandoff(id: string, now = Date.now()): Promise<Hando
 }
 
 /** Revokes a waiting hand-off of this operator: key erased, audited. False when nothing was waiting. */
-export async function revokeHandoff(operatorId: number, id: string, sessionLabel: string, now = Date.now()): Promise<boolean> {
+export async function revokeHandoff(
+  operatorId: number,
+  id: string,
+  sessionLabel: string,
+  now = Date.now(),
+): Promise<boolean> {
   return inTransaction(async (tx) => {
     const found = await lockedRow(tx, id);
     if (!found || found.operatorId !== operatorId) return false;
     const row = await expireIfDue(tx, found, now, null);
     if (row.state !== "waiting") return false;
     await tx.update(handoffs).set({ state: "revoked", sealedKey: null }).where(eq(handoffs.id, id));
-    await recordAuditEventIn(tx, actorFor(row, null, sessionLabel), { action: "revoke_handoff", target: target(row), outcome: "ok", keyLabel: row.keyLabel });
+    await recordAuditEventIn(tx, actorFor(row, null, sessionLabel), {
+      action: "revoke_handoff",
+      target: target(row),
+      outcome: "ok",
+      keyLabel: row.keyLabel,
+    });
     return true;
   });
 }
@@ -295,7 +367,13 @@ export async function handoffAlarms(operatorId: number, now = Date.now()): Promi
     const rows = await db
       .select()
       .from(handoffs)
-      .where(and(eq(handoffs.operatorId, operatorId), sql`${handoffs.alarm} is not null`, sql`${handoffs.alarmAt} > ${new Date(now - 24 * 60 * 60_000)}`))
+      .where(
+        and(
+          eq(handoffs.operatorId, operatorId),
+          sql`${handoffs.alarm} is not null`,
+          sql`${handoffs.alarmAt} > ${new Date(now - 24 * 60 * 60_000)}`,
+        ),
+      )
       .orderBy(desc(handoffs.alarmAt))
       .limit(50);
     return rows.map(view);
@@ -317,7 +395,14 @@ export async function recentHandoffs(operatorId: number, now = Date.now()): Prom
       .orderBy(desc(handoffs.createdAt))
       .limit(50);
     const shown: HandoffView[] = [];
-    for (const row of rows) shown.push(view(row.state === "waiting" && row.expiresAt.getTime() <= now ? await expireIfDue(tx, (await lockedRow(tx, row.id)) ?? row, now, null) : row));
+    for (const row of rows)
+      shown.push(
+        view(
+          row.state === "waiting" && row.expiresAt.getTime() <= now
+            ? await expireIfDue(tx, (await lockedRow(tx, row.id)) ?? row, now, null)
+            : row,
+        ),
+      );
     return shown;
   });
 }

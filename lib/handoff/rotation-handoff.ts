@@ -26,16 +26,24 @@ const NO_HANDOFF_WARNING = "The hand-off could not be made, so the key is shown 
  * reaches the browser. If the hand-off cannot be made the key is shown after all (with a
  * warning): a rotation that committed upstream must never lose its key.
  */
-export function withHandoff(change: Change<Rotation, Rotated>, request: { session: OperatorSession; agentId: number; agentName: string; batchId: string | null }): Change<Rotation, RotatedWithHandoff> {
+export function withHandoff(
+  change: Change<Rotation, Rotated>,
+  request: { session: OperatorSession; agentId: number; agentName: string; batchId: string | null },
+): Change<Rotation, RotatedWithHandoff> {
   const settleRotation = change.settle!;
   return {
     ...change,
     settle: (rotation) => {
       const settled = settleRotation(rotation);
-      const asShown = (result: ActionResult<Rotated>): ActionResult<RotatedWithHandoff> => (result.ok ? { ok: true, data: { ...result.data, handoff: null } } : result);
+      const asShown = (result: ActionResult<Rotated>): ActionResult<RotatedWithHandoff> =>
+        result.ok ? { ok: true, data: { ...result.data, handoff: null } } : result;
       const apiKey = rotation.apiKey;
       if (!apiKey || !settled.result.ok) {
-        return { ...settled, result: asShown(settled.result), after: settled.after && (async (recorded) => asShown(await settled.after!(recorded))) };
+        return {
+          ...settled,
+          result: asShown(settled.result),
+          after: settled.after && (async (recorded) => asShown(await settled.after!(recorded))),
+        };
       }
       let created: CreatedHandoff | null = null;
       return {
@@ -56,7 +64,15 @@ export function withHandoff(change: Change<Rotation, Rotated>, request: { sessio
         after: async (recorded) => {
           const result = settled.after ? await settled.after(recorded) : settled.result;
           if (!result.ok) return result;
-          if (!recorded || !created) return { ok: true, data: { ...result.data, handoff: null, warning: [NO_HANDOFF_WARNING, result.data.warning].filter(Boolean).join(" ") } };
+          if (!recorded || !created)
+            return {
+              ok: true,
+              data: {
+                ...result.data,
+                handoff: null,
+                warning: [NO_HANDOFF_WARNING, result.data.warning].filter(Boolean).join(" "),
+              },
+            };
           return { ok: true, data: { ...result.data, apiKey: null, handoff: created } };
         },
       };
@@ -70,7 +86,11 @@ export function withHandoff(change: Change<Rotation, Rotated>, request: { sessio
  * hand-off lifetime (the rotation record's id, operator, target, session and key label must all
  * match), and only once per rotation.
  */
-export async function handOffRevealedKey(session: OperatorSession, input: { agentId: number; agentName: string; apiKey: string; attemptId: string }, now = Date.now()): Promise<ActionResult<HandoffLink>> {
+export async function handOffRevealedKey(
+  session: OperatorSession,
+  input: { agentId: number; agentName: string; apiKey: string; attemptId: string },
+  now = Date.now(),
+): Promise<ActionResult<HandoffLink>> {
   try {
     const { db } = await getStore();
     const [rotation] = await db.select().from(keyRotations).where(eq(keyRotations.id, input.attemptId));
@@ -82,14 +102,37 @@ export async function handOffRevealedKey(session: OperatorSession, input: { agen
       rotation.sessionLabel === session.label &&
       rotation.keyLabel === keyLabel(input.apiKey) &&
       (rotation.finishedAt?.getTime() ?? 0) > now - readHandoffTtlMinutes() * 60_000;
-    if (!fits) return failure("not_found", "This key is not one this session was just shown for this agent, so it cannot be handed off. Rotate again and hand off the new key.");
+    if (!fits)
+      return failure(
+        "not_found",
+        "This key is not one this session was just shown for this agent, so it cannot be handed off. Rotate again and hand off the new key.",
+      );
     const earlier = await db
       .select({ id: handoffs.id })
       .from(handoffs)
-      .where(and(eq(handoffs.operatorId, session.operatorId), eq(handoffs.agentId, input.agentId), eq(handoffs.keyLabel, rotation.keyLabel!), gte(handoffs.createdAt, rotation.finishedAt!)))
+      .where(
+        and(
+          eq(handoffs.operatorId, session.operatorId),
+          eq(handoffs.agentId, input.agentId),
+          eq(handoffs.keyLabel, rotation.keyLabel!),
+          gte(handoffs.createdAt, rotation.finishedAt!),
+        ),
+      )
       .limit(1);
-    if (earlier.length > 0) return failure("invalid_input", "This key was already handed off; its link was shown once. Revoke that hand-off and rotate again if the link is lost.");
-    const created = await createHandoff({ operatorId: session.operatorId, agentId: input.agentId, agentName: input.agentName, origin: `rotate:agent:${input.agentId}`, sessionLabel: session.label, apiKey: input.apiKey, now });
+    if (earlier.length > 0)
+      return failure(
+        "invalid_input",
+        "This key was already handed off; its link was shown once. Revoke that hand-off and rotate again if the link is lost.",
+      );
+    const created = await createHandoff({
+      operatorId: session.operatorId,
+      agentId: input.agentId,
+      agentName: input.agentName,
+      origin: `rotate:agent:${input.agentId}`,
+      sessionLabel: session.label,
+      apiKey: input.apiKey,
+      now,
+    });
     return { ok: true, data: created };
   } catch (error) {
     throw asStoreError(error);

@@ -1,6 +1,12 @@
 import "server-only";
 import type { AuditAction } from "@/lib/audit/audit-vocabulary";
-import { ROTATION_LIMIT, runChange, type Change, type ChangeContext, type GuardVerdict } from "@/lib/changes/run-change";
+import {
+  ROTATION_LIMIT,
+  runChange,
+  type Change,
+  type ChangeContext,
+  type GuardVerdict,
+} from "@/lib/changes/run-change";
 import { instanceId } from "@/lib/config/env";
 import { faucetTimeoutMs, type Rotation } from "@/lib/faucet";
 import { log } from "@/lib/log";
@@ -14,7 +20,12 @@ import type { StoreDatabase } from "@/lib/store/store";
 import { formatUtcTime } from "@/lib/format-utc-time";
 import { AGENT_COOLDOWN_MS, OPERATOR_COOLDOWN_MS } from "./cooldowns";
 import { keyLabel } from "@/lib/key-label";
-import { claimRotationTarget, finishRotationAttemptIn, type RecordedRotation, type RotationTargetKey } from "./rotation-attempts";
+import {
+  claimRotationTarget,
+  finishRotationAttemptIn,
+  type RecordedRotation,
+  type RotationTargetKey,
+} from "./rotation-attempts";
 
 export type RotationSubject = { kind: "agent"; agentId: number } | { kind: "operator" };
 
@@ -58,8 +69,8 @@ function rotatedElsewhere(last: RecordedRotation) {
   );
 }
 
-
-const UNKNOWN_CONSEQUENCE = "The faucet may have rotated the key anyway, so the old key may already be invalid. Rotate again to get a key you can use.";
+const UNKNOWN_CONSEQUENCE =
+  "The faucet may have rotated the key anyway, so the old key may already be invalid. Rotate again to get a key you can use.";
 
 function guard(session: OperatorSession, request: RotateRequest) {
   return async (tx: StoreDatabase): Promise<GuardVerdict> => {
@@ -74,11 +85,15 @@ function guard(session: OperatorSession, request: RotateRequest) {
       abandonedAfterMs: faucetTimeoutMs() + 5_000,
     });
     if (verdict.kind === "begun" || verdict.kind === "wait") return verdict;
-    if (verdict.kind === "rotated_elsewhere") return { kind: "refused", refusal: "rotated_elsewhere", result: rotatedElsewhere(verdict.last) };
+    if (verdict.kind === "rotated_elsewhere")
+      return { kind: "refused", refusal: "rotated_elsewhere", result: rotatedElsewhere(verdict.last) };
     return {
       kind: "refused",
       refusal: "duplicate",
-      result: failure("outcome_unknown", "This confirmation reached the console twice; the second copy was not sent to the faucet. Rotate again if no key was shown."),
+      result: failure(
+        "outcome_unknown",
+        "This confirmation reached the console twice; the second copy was not sent to the faucet. Rotate again if no key was shown.",
+      ),
     };
   };
 }
@@ -97,7 +112,10 @@ export function rotationChange(context: ChangeContext, request: RotateRequest): 
     target: targetKey(subject),
     limit: ROTATION_LIMIT,
     guard: guard(session, request),
-    call: (faucet, operatorKey) => (subject.kind === "agent" ? faucet.regenerateAgentKey(operatorKey, subject.agentId) : faucet.regenerateOperatorKey(operatorKey)),
+    call: (faucet, operatorKey) =>
+      subject.kind === "agent"
+        ? faucet.regenerateAgentKey(operatorKey, subject.agentId)
+        : faucet.regenerateOperatorKey(operatorKey),
     unknownConsequence: UNKNOWN_CONSEQUENCE,
     recordFailure: (tx, status) => finishRotationAttemptIn(tx, attemptId, { status }),
     settle: (rotation) => {
@@ -113,17 +131,42 @@ export function rotationChange(context: ChangeContext, request: RotateRequest): 
       }
       const apiKey = rotation.apiKey;
       const now = Date.now();
-      const cooldownUntil = rotation.cooldownUntil ?? now + (subject.kind === "agent" ? AGENT_COOLDOWN_MS : OPERATOR_COOLDOWN_MS);
+      const cooldownUntil =
+        rotation.cooldownUntil ?? now + (subject.kind === "agent" ? AGENT_COOLDOWN_MS : OPERATOR_COOLDOWN_MS);
       const tail = keyTail(apiKey);
       let replaced: ReplacedSession | null = null;
       return {
         audit: { outcome: "ok", keyLabel: keyLabel(apiKey) },
-        result: { ok: true, data: { apiKey, attemptId, rotatedAt: now, cooldownUntil, keyTail: tail, sessionLabel: session.label, serverNow: now, warning: null } },
+        result: {
+          ok: true,
+          data: {
+            apiKey,
+            attemptId,
+            rotatedAt: now,
+            cooldownUntil,
+            keyTail: tail,
+            sessionLabel: session.label,
+            serverNow: now,
+            warning: null,
+          },
+        },
         record: async (tx) => {
-          await finishRotationAttemptIn(tx, attemptId, { status: "committed", keyLabel: keyLabel(apiKey), cooldownUntil }, now);
+          await finishRotationAttemptIn(
+            tx,
+            attemptId,
+            { status: "committed", keyLabel: keyLabel(apiKey), cooldownUntil },
+            now,
+          );
           if (subject.kind === "operator") {
             // The old key is dead, and so is every cookie made for it: this browser gets a new session.
-            replaced = await replaceSessionIn(tx, { id: session.sessionId, operatorId: session.operatorId, operatorName: session.operatorName, newKey: apiKey, keyTail: tail ?? "", now });
+            replaced = await replaceSessionIn(tx, {
+              id: session.sessionId,
+              operatorId: session.operatorId,
+              operatorName: session.operatorName,
+              newKey: apiKey,
+              keyTail: tail ?? "",
+              now,
+            });
           }
         },
         after: async (recorded) => {
@@ -134,39 +177,74 @@ export function rotationChange(context: ChangeContext, request: RotateRequest): 
               "The audit log could not record this rotation's outcome; it shows there as unknown.",
             );
           }
-          const problem = await updateSessionCookie(context, subject, { cooldownUntil, keyTail: tail, now, replaced: recorded ? replaced : null });
+          const problem = await updateSessionCookie(context, subject, {
+            cooldownUntil,
+            keyTail: tail,
+            now,
+            replaced: recorded ? replaced : null,
+          });
           if (problem) problems.push(problem);
-          return { ok: true, data: { apiKey, attemptId, rotatedAt: now, cooldownUntil, keyTail: tail, sessionLabel: session.label, serverNow: now, warning: problems.length > 0 ? problems.join(" ") : null } };
+          return {
+            ok: true,
+            data: {
+              apiKey,
+              attemptId,
+              rotatedAt: now,
+              cooldownUntil,
+              keyTail: tail,
+              sessionLabel: session.label,
+              serverNow: now,
+              warning: problems.length > 0 ? problems.join(" ") : null,
+            },
+          };
         },
       };
     },
   };
 }
 
-const SIGN_IN_WITH_NEW_KEY = "The faucet rotated the key, but this console could not switch your session to it: copy the key now, then sign in again with it.";
+const SIGN_IN_WITH_NEW_KEY =
+  "The faucet rotated the key, but this console could not switch your session to it: copy the key now, then sign in again with it.";
 
 /** The cookie after a committed rotation; returns what the user must be told, or null. */
 async function updateSessionCookie(
   { session, bulk }: ChangeContext,
   subject: RotationSubject,
-  { cooldownUntil, keyTail, now, replaced }: { cooldownUntil: number; keyTail: string | null; now: number; replaced: ReplacedSession | null },
+  {
+    cooldownUntil,
+    keyTail,
+    now,
+    replaced,
+  }: { cooldownUntil: number; keyTail: string | null; now: number; replaced: ReplacedSession | null },
 ): Promise<string | null> {
   try {
     if (subject.kind === "operator") {
       // No new session (the store could not take it): the operator must sign in with the new key.
       if (!replaced) return SIGN_IN_WITH_NEW_KEY;
-      const cookie = { ...withoutExpired(session, now), sessionId: replaced.id, sessionKey: replaced.sessionKey.toString("base64url"), operatorCooldownUntil: cooldownUntil };
-      const saved = (await saveSessionCookie(cookie)).saved || (await saveSessionCookie({ ...cookie, agentCooldowns: [] })).saved;
+      const cookie = {
+        ...withoutExpired(session, now),
+        sessionId: replaced.id,
+        sessionKey: replaced.sessionKey.toString("base64url"),
+        operatorCooldownUntil: cooldownUntil,
+      };
+      const saved =
+        (await saveSessionCookie(cookie)).saved || (await saveSessionCookie({ ...cookie, agentCooldowns: [] })).saved;
       return saved ? null : SIGN_IN_WITH_NEW_KEY;
     }
     // A bulk run writes no cookie: its timers come from the store's records, and a cookie per
     // rotation would re-render the page into every reply of a thousand-agent run.
     if (bulk) return null;
-    const saved = await saveSessionCookie(withAgentCooldown(session, { agentId: subject.agentId, until: cooldownUntil, keyTail }, now));
-    return saved.saved ? null : "Your session cookie is full, so this browser keeps no copy of the timer; the console's records still show it.";
+    const saved = await saveSessionCookie(
+      withAgentCooldown(session, { agentId: subject.agentId, until: cooldownUntil, keyTail }, now),
+    );
+    return saved.saved
+      ? null
+      : "Your session cookie is full, so this browser keeps no copy of the timer; the console's records still show it.";
   } catch (error) {
     log.error("the session could not be updated after a rotation", error);
-    return subject.kind === "operator" ? SIGN_IN_WITH_NEW_KEY : "The faucet rotated the key, but the console could not update your session.";
+    return subject.kind === "operator"
+      ? SIGN_IN_WITH_NEW_KEY
+      : "The faucet rotated the key, but the console could not update your session.";
   }
 }
 

@@ -2,7 +2,14 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { useFreshProcessStore } from "@/e2e/support/process-store";
 import { getStore } from "@/lib/store/get-store";
-import { claimRotationTarget, finishRotationAttemptIn, latestRotations, ROTATED_ELSEWHERE_WINDOW_MS, type AttemptOutcome, type AttemptRequest } from "./rotation-attempts";
+import {
+  claimRotationTarget,
+  finishRotationAttemptIn,
+  latestRotations,
+  ROTATED_ELSEWHERE_WINDOW_MS,
+  type AttemptOutcome,
+  type AttemptRequest,
+} from "./rotation-attempts";
 
 let operatorCounter = 0;
 
@@ -48,7 +55,10 @@ describe.each(["pglite", "postgres"] as const)("the rotation guard on %s", (engi
     const committedAt = Date.now();
     await commit(first.attemptId, committedAt);
     const unaware = await claim(attempt(operatorId));
-    expect(unaware).toMatchObject({ kind: "rotated_elsewhere", last: { attemptId: first.attemptId, at: committedAt, sessionLabel: "first111" } });
+    expect(unaware).toMatchObject({
+      kind: "rotated_elsewhere",
+      last: { attemptId: first.attemptId, at: committedAt, sessionLabel: "first111" },
+    });
     expect(await claim(attempt(operatorId, { knownRotationAt: committedAt }))).toEqual({ kind: "begun" });
   });
 
@@ -91,14 +101,22 @@ describe.each(["pglite", "postgres"] as const)("the rotation guard on %s", (engi
   it("keeps the latest committed rotation of each target, for the timers of every tab", async () => {
     const operatorId = 1000 + operatorCounter++;
     const base = Date.now() - 10_000;
-    for (const [target, offset] of [["agent:1", 1_000], ["agent:1", 2_000], ["operator", 3_000]] as const) {
+    for (const [target, offset] of [
+      ["agent:1", 1_000],
+      ["agent:1", 2_000],
+      ["operator", 3_000],
+    ] as const) {
       const request = attempt(operatorId, { target, knownRotationAt: Date.now() + 60_000 });
       await claim(request);
       await commit(request.attemptId, base + offset);
     }
     const latest = await latestRotations(operatorId);
     expect([...latest.keys()].sort()).toEqual(["agent:1", "operator"]);
-    expect(latest.get("agent:1")).toMatchObject({ at: base + 2_000, keyLabel: "agent_…9f3a", cooldownUntil: base + 2_000 + 1_800_000 });
+    expect(latest.get("agent:1")).toMatchObject({
+      at: base + 2_000,
+      keyLabel: "agent_…9f3a",
+      cooldownUntil: base + 2_000 + 1_800_000,
+    });
     expect(latest.get("operator")?.at).toBe(base + 3_000);
   });
 });

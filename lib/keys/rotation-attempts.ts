@@ -89,8 +89,14 @@ export async function claimRotationTarget(tx: StoreDatabase, request: AttemptReq
       and(
         scope,
         or(
-          and(eq(keyRotations.status, "pending"), gt(keyRotations.startedAt, new Date(now() - request.abandonedAfterMs))),
-          and(eq(keyRotations.status, "committed"), gt(keyRotations.finishedAt, new Date(now() - ROTATED_ELSEWHERE_WINDOW_MS))),
+          and(
+            eq(keyRotations.status, "pending"),
+            gt(keyRotations.startedAt, new Date(now() - request.abandonedAfterMs)),
+          ),
+          and(
+            eq(keyRotations.status, "committed"),
+            gt(keyRotations.finishedAt, new Date(now() - ROTATED_ELSEWHERE_WINDOW_MS)),
+          ),
         ),
       ),
     )
@@ -126,13 +132,20 @@ export type AttemptOutcome =
   | { status: "outcome_unknown" | "refused" | "key_missing" };
 
 /** The attempt's outcome, written in the caller's transaction (lib/changes: beside the audit completion). */
-export async function finishRotationAttemptIn(tx: StoreDatabase, attemptId: string, outcome: AttemptOutcome, now = Date.now()): Promise<void> {
+export async function finishRotationAttemptIn(
+  tx: StoreDatabase,
+  attemptId: string,
+  outcome: AttemptOutcome,
+  now = Date.now(),
+): Promise<void> {
   await tx
     .update(keyRotations)
     .set({
       status: outcome.status,
       finishedAt: new Date(now),
-      ...(outcome.status === "committed" ? { keyLabel: outcome.keyLabel, cooldownUntil: new Date(outcome.cooldownUntil) } : {}),
+      ...(outcome.status === "committed"
+        ? { keyLabel: outcome.keyLabel, cooldownUntil: new Date(outcome.cooldownUntil) }
+        : {}),
     })
     .where(and(eq(keyRotations.id, attemptId), eq(keyRotations.status, "pending")));
 }
@@ -141,13 +154,22 @@ export async function finishRotationAttemptIn(tx: StoreDatabase, attemptId: stri
  * The latest committed rotation of each of the operator's targets: the timers every tab,
  * browser and instance shows, and "last rotated at … from session …" in the confirmation.
  */
-export async function latestRotations(operatorId: number, targets?: readonly RotationTargetKey[]): Promise<Map<string, RecordedRotation>> {
+export async function latestRotations(
+  operatorId: number,
+  targets?: readonly RotationTargetKey[],
+): Promise<Map<string, RecordedRotation>> {
   const { db } = await getStore();
   if (targets && targets.length === 0) return new Map();
   const rows = await db
     .selectDistinctOn([keyRotations.target])
     .from(keyRotations)
-    .where(and(eq(keyRotations.operatorId, operatorId), eq(keyRotations.status, "committed"), targets ? inArray(keyRotations.target, [...targets]) : undefined))
+    .where(
+      and(
+        eq(keyRotations.operatorId, operatorId),
+        eq(keyRotations.status, "committed"),
+        targets ? inArray(keyRotations.target, [...targets]) : undefined,
+      ),
+    )
     .orderBy(keyRotations.target, desc(keyRotations.finishedAt));
   return new Map(rows.map((row) => [row.target, toRecorded(row)]));
 }

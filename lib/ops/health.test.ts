@@ -9,7 +9,12 @@ import { closeStore } from "@/lib/store/get-store";
 import { faucetReachable, FAUCET_PROBE_EVERY_MS, readiness, status } from "./health";
 
 async function answer(response: Response) {
-  return { status: response.status, type: response.headers.get("content-type"), cache: response.headers.get("cache-control"), body: (await response.json()) as { status: string; checks: Record<string, unknown> } };
+  return {
+    status: response.status,
+    type: response.headers.get("content-type"),
+    cache: response.headers.get("cache-control"),
+    body: (await response.json()) as { status: string; checks: Record<string, unknown> },
+  };
 }
 
 // Stops and starts PostgreSQL, so it has a cluster of its own.
@@ -34,7 +39,12 @@ describe("/api/healthz and /api/readyz while PostgreSQL goes down and comes back
 
   it("readyz says pass, then fail (503) within about a second while the database is stopped, then pass again; healthz 200 throughout", async () => {
     const up = await answer(await readyz());
-    expect(up).toMatchObject({ status: 200, type: "application/health+json", cache: "no-store", body: { status: "pass" } });
+    expect(up).toMatchObject({
+      status: 200,
+      type: "application/health+json",
+      cache: "no-store",
+      body: { status: "pass" },
+    });
     expect((await healthz()).status).toBe(200);
 
     cluster.stop();
@@ -42,12 +52,18 @@ describe("/api/healthz and /api/readyz while PostgreSQL goes down and comes back
       const started = performance.now();
       const down = await answer(await readyz());
       expect(performance.now() - started).toBeLessThan(1_500);
-      expect(down).toMatchObject({ status: 503, type: "application/health+json", cache: "no-store", body: { status: "fail" } });
+      expect(down).toMatchObject({
+        status: 503,
+        type: "application/health+json",
+        cache: "no-store",
+        body: { status: "fail" },
+      });
       const live = await answer(await healthz());
       expect(live).toMatchObject({ status: 200, cache: "no-store", body: { status: "pass" } });
       // Nothing of the configuration: no host, port, user or database name.
       const text = JSON.stringify(down.body);
-      for (const secret of [String(cluster.port), "127.0.0.1", "postgres", new URL(databaseUrl).pathname.slice(1)]) expect(text).not.toContain(secret);
+      for (const secret of [String(cluster.port), "127.0.0.1", "postgres", new URL(databaseUrl).pathname.slice(1)])
+        expect(text).not.toContain(secret);
     } finally {
       cluster.start();
     }
@@ -74,7 +90,9 @@ describe("/api/healthz and /api/readyz while PostgreSQL goes down and comes back
       const started = performance.now();
       const ready = await readiness({ store: async () => hung, timeoutMs: 300 });
       expect(performance.now() - started).toBeLessThan(800);
-      expect(ready.checks["store:responseTime"]).toMatchObject([{ status: "fail", output: "The store did not answer within 300 ms." }]);
+      expect(ready.checks["store:responseTime"]).toMatchObject([
+        { status: "fail", output: "The store did not answer within 300 ms." },
+      ]);
     } finally {
       silent.close();
     }

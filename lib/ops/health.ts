@@ -24,7 +24,11 @@ export const FAUCET_PROBE_EVERY_MS = 10_000;
 const FAUCET_PROBE_TIMEOUT_MS = 2_000;
 
 const worst = (checks: HealthCheck[]): HealthStatus =>
-  checks.some((check) => check.status === "fail") ? "fail" : checks.some((check) => check.status === "warn") ? "warn" : "pass";
+  checks.some((check) => check.status === "fail")
+    ? "fail"
+    : checks.some((check) => check.status === "warn")
+      ? "warn"
+      : "pass";
 
 function health(checks: Record<string, HealthCheck[]>): Health {
   return { status: worst(Object.values(checks).flat()), checks };
@@ -37,7 +41,9 @@ export function liveness(): Health {
 
 /** How many migrations the checked-in journal lists (lib/store/migrations/meta/_journal.json). */
 function expectedMigrations(folder: string): number {
-  const journal = JSON.parse(readFileSync(path.join(folder, "meta", "_journal.json"), "utf8")) as { entries?: unknown[] };
+  const journal = JSON.parse(readFileSync(path.join(folder, "meta", "_journal.json"), "utf8")) as {
+    entries?: unknown[];
+  };
   return journal.entries?.length ?? 0;
 }
 
@@ -57,7 +63,9 @@ async function probeStore(openStore: () => Promise<Store>, migrationsFolder: str
   const { db } = await openStore();
   await db.execute(sql`select 1`);
   // Drizzle's migrators (both engines) record each applied migration in this table.
-  const applied = await db.execute<{ count: string | number }>(sql`select count(*) as count from drizzle.__drizzle_migrations`);
+  const applied = await db.execute<{ count: string | number }>(
+    sql`select count(*) as count from drizzle.__drizzle_migrations`,
+  );
   return { answered: true, migrated: Number(applied.rows[0]?.count ?? 0) >= expectedMigrations(migrationsFolder) };
 }
 
@@ -68,7 +76,11 @@ export type ReadinessOptions = { store?: () => Promise<Store>; migrationsFolder?
  * checked-in migration. Not the faucet: an upstream outage must not take every instance out of
  * the balancer at once.
  */
-export async function readiness({ store = getStore, migrationsFolder = MIGRATIONS_FOLDER, timeoutMs = STORE_CHECK_MS }: ReadinessOptions = {}): Promise<Health> {
+export async function readiness({
+  store = getStore,
+  migrationsFolder = MIGRATIONS_FOLDER,
+  timeoutMs = STORE_CHECK_MS,
+}: ReadinessOptions = {}): Promise<Health> {
   const started = performance.now();
   let probe: StoreProbe | "timeout" | "failed";
   try {
@@ -79,16 +91,26 @@ export async function readiness({ store = getStore, migrationsFolder = MIGRATION
   const observedValue = Math.round(performance.now() - started);
   const answered: HealthCheck =
     probe === "timeout"
-      ? { status: "fail", observedValue, observedUnit: "ms", output: `The store did not answer within ${timeoutMs} ms.` }
+      ? {
+          status: "fail",
+          observedValue,
+          observedUnit: "ms",
+          output: `The store did not answer within ${timeoutMs} ms.`,
+        }
       : probe === "failed"
         ? { status: "fail", observedValue, observedUnit: "ms", output: "The store cannot be reached." }
         : { status: "pass", observedValue, observedUnit: "ms" };
   const migrated: HealthCheck =
     typeof probe === "object" && probe.migrated
       ? { status: "pass" }
-      : { status: "fail", ...(typeof probe === "object" ? { output: "The store lacks migrations this build needs." } : {}) };
+      : {
+          status: "fail",
+          ...(typeof probe === "object" ? { output: "The store lacks migrations this build needs." } : {}),
+        };
   // After SIGTERM the instance refuses new requests: the balancer must route away from it.
-  const draining: Record<string, HealthCheck[]> = isDraining() ? { "process:shutdown": [{ status: "fail", output: "This instance is shutting down." }] } : {};
+  const draining: Record<string, HealthCheck[]> = isDraining()
+    ? { "process:shutdown": [{ status: "fail", output: "This instance is shutting down." }] }
+    : {};
   return health({ "store:responseTime": [answered], "store:migrations": [migrated], ...draining });
 }
 
@@ -105,7 +127,12 @@ export function faucetReachable(url: string | undefined = faucetApiUrl(), now = 
   if (url === undefined) return Promise.resolve(true);
   const last = globalForProbe.consoleFaucetProbe;
   if (last && now - last.at < FAUCET_PROBE_EVERY_MS) return last.reachable;
-  const reachable = fetch(url, { method: "HEAD", signal: AbortSignal.timeout(FAUCET_PROBE_TIMEOUT_MS), cache: "no-store", redirect: "manual" }).then(
+  const reachable = fetch(url, {
+    method: "HEAD",
+    signal: AbortSignal.timeout(FAUCET_PROBE_TIMEOUT_MS),
+    cache: "no-store",
+    redirect: "manual",
+  }).then(
     () => true,
     () => false,
   );
@@ -116,7 +143,9 @@ export function faucetReachable(url: string | undefined = faucetApiUrl(), now = 
 /** /api/status: readiness, plus the faucet's reachability as a warn (the console still serves its pages). */
 export async function status(options: ReadinessOptions & { faucet?: () => Promise<boolean> } = {}): Promise<Health> {
   const [ready, reachable] = await Promise.all([readiness(options), (options.faucet ?? faucetReachable)()]);
-  const faucet: HealthCheck = reachable ? { status: "pass" } : { status: "warn", output: "The faucet cannot be reached." };
+  const faucet: HealthCheck = reachable
+    ? { status: "pass" }
+    : { status: "warn", output: "The faucet cannot be reached." };
   return health({ ...ready.checks, "faucet:reachability": [faucet] });
 }
 

@@ -45,14 +45,25 @@ async function refreshActiveSessions(): Promise<void> {
  */
 export async function metricsResponse(request: Request): Promise<Response> {
   const token = readMetricsToken();
-  if (token === null) return new Response("Not found.\n", { status: 404, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } });
+  if (token === null)
+    return new Response("Not found.\n", {
+      status: 404,
+      headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
+    });
   if (!isToken(request.headers.get("authorization"), token)) {
     return new Response("A bearer token (METRICS_TOKEN) is needed.\n", {
       status: 401,
-      headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store", "www-authenticate": 'Bearer realm="metrics"' },
+      headers: {
+        "content-type": "text/plain; charset=utf-8",
+        "cache-control": "no-store",
+        "www-authenticate": 'Bearer realm="metrics"',
+      },
     });
   }
   await refreshActiveSessions();
   const { registry } = metrics();
-  return new Response(await registry.metrics(), { status: 200, headers: { "content-type": registry.contentType, "cache-control": "no-store" } });
+  return new Response(await registry.metrics(), {
+    status: 200,
+    headers: { "content-type": registry.contentType, "cache-control": "no-store" },
+  });
 }

@@ -25,7 +25,12 @@ describe("shutDown", () => {
     const order: string[] = [];
     void trackRun(after(2_000, null));
     const started = performance.now();
-    await shutDown({ graceSeconds: 0.2, flushMs: 10, closeStore: async () => void order.push("store closed"), exit: (code) => void order.push(`exit ${code}`) });
+    await shutDown({
+      graceSeconds: 0.2,
+      flushMs: 10,
+      closeStore: async () => void order.push("store closed"),
+      exit: (code) => void order.push(`exit ${code}`),
+    });
     expect(performance.now() - started).toBeLessThan(1_000);
     expect(order).toEqual(["store closed", "exit 1"]);
   });
@@ -33,6 +38,8 @@ describe("shutDown", () => {
   it("reads SHUTDOWN_GRACE_SECONDS: 20 by default, whole seconds up to an hour", () => {
     expect(readShutdownGraceSeconds({})).toBe(20);
     expect(readShutdownGraceSeconds({ SHUTDOWN_GRACE_SECONDS: "5" })).toBe(5);
-    expect(() => readShutdownGraceSeconds({ SHUTDOWN_GRACE_SECONDS: "soon" })).toThrow("SHUTDOWN_GRACE_SECONDS must be a whole number from 0 to 3600");
+    expect(() => readShutdownGraceSeconds({ SHUTDOWN_GRACE_SECONDS: "soon" })).toThrow(
+      "SHUTDOWN_GRACE_SECONDS must be a whole number from 0 to 3600",
+    );
   });
 });

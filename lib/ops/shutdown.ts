@@ -12,7 +12,12 @@ export function readShutdownGraceSeconds(source?: EnvSource): number {
 /** After the last run settles, its HTTP response (the new key) still has to be written. */
 const FLUSH_MS = 500;
 
-type ShutdownOptions = { graceSeconds: number; exit: (code: number) => void; closeStore: () => Promise<void>; flushMs?: number };
+type ShutdownOptions = {
+  graceSeconds: number;
+  exit: (code: number) => void;
+  closeStore: () => Promise<void>;
+  flushMs?: number;
+};
 
 /**
  * One SIGTERM, in order: refuse new requests (proxy.ts answers 503, /api/readyz fails, so a
@@ -21,11 +26,22 @@ type ShutdownOptions = { graceSeconds: number; exit: (code: number) => void; clo
  * when the grace period ends are left (their audit events stay pending, read as unknown) and
  * the exit code is 1, so the platform's log shows the stop was not clean.
  */
-export async function shutDown({ graceSeconds, exit, closeStore: close, flushMs = FLUSH_MS }: ShutdownOptions): Promise<void> {
+export async function shutDown({
+  graceSeconds,
+  exit,
+  closeStore: close,
+  flushMs = FLUSH_MS,
+}: ShutdownOptions): Promise<void> {
   startDraining();
-  log.info("SIGTERM: refusing new requests and waiting for changes in flight", { inFlight: runsInFlight(), graceSeconds });
+  log.info("SIGTERM: refusing new requests and waiting for changes in flight", {
+    inFlight: runsInFlight(),
+    graceSeconds,
+  });
   const finished = await waitForRuns(graceSeconds * 1000);
-  if (!finished) log.error("the shutdown grace period ended with changes in flight; their audit events stay pending", undefined, { inFlight: runsInFlight() });
+  if (!finished)
+    log.error("the shutdown grace period ended with changes in flight; their audit events stay pending", undefined, {
+      inFlight: runsInFlight(),
+    });
   await new Promise((resolve) => setTimeout(resolve, flushMs));
   try {
     await close();

@@ -28,7 +28,11 @@ export function storeRateLimiter(name: LimitName): StoreRateLimiter {
   const limiters = (globalForLimits.consoleStoreLimiters ??= new Map());
   let limiter = limiters.get(name);
   if (!limiter) {
-    const counted = createStoreRateLimiter({ keyPrefix: name, points: securitySettings()[LIMITS[name]], durationSeconds: 60 });
+    const counted = createStoreRateLimiter({
+      keyPrefix: name,
+      points: securitySettings()[LIMITS[name]],
+      durationSeconds: 60,
+    });
     limiter = {
       async take(client: string) {
         const verdict = await counted.take(client);
@@ -51,6 +55,9 @@ const globalForKnown = globalThis as { knownSignInKeys?: StoreMarks };
  * the store so every instance and every restart knows them.
  */
 export function knownSignInKeys(): StoreMarks {
-  globalForKnown.knownSignInKeys ??= createStoreMarks({ keyPrefix: "sign-in-known-keys", keepSeconds: KNOWN_SIGN_IN_KEY_DAYS * 24 * 60 * 60 });
+  globalForKnown.knownSignInKeys ??= createStoreMarks({
+    keyPrefix: "sign-in-known-keys",
+    keepSeconds: KNOWN_SIGN_IN_KEY_DAYS * 24 * 60 * 60,
+  });
   return globalForKnown.knownSignInKeys;
 }

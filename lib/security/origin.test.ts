@@ -45,7 +45,14 @@ describe("origin helpers", () => {
     expect(readConsoleOrigin({ CONSOLE_ORIGIN: " " })).toBeNull();
     expect(readConsoleOrigin({ CONSOLE_ORIGIN: "https://Console.Example/" })).toBe("https://console.example");
     expect(readConsoleOrigin({ CONSOLE_ORIGIN: "http://127.0.0.1:3000" })).toBe("http://127.0.0.1:3000");
-    for (const bad of ["console.example", "https://console.example/app", "https://console.example/?x=1", "https://user:pw@console.example", "ftp://console.example", "https://console.example#x"]) {
+    for (const bad of [
+      "console.example",
+      "https://console.example/app",
+      "https://console.example/?x=1",
+      "https://user:pw@console.example",
+      "ftp://console.example",
+      "https://console.example#x",
+    ]) {
       expect(() => readConsoleOrigin({ CONSOLE_ORIGIN: bad }), bad).toThrow(/^CONSOLE_ORIGIN must be an origin/);
     }
     expect(() => readConsoleOrigin({ CONSOLE_ORIGIN: "https://user:pw@console.example" })).toThrow(/^(?!.*pw)/);

@@ -27,14 +27,21 @@ export function originMatchesHost(origin: string | null, host: string | null): b
  * exactly that origin (scheme, host and port); without it, it must name the host the request
  * was addressed to (requestHost). A missing or "null" Origin never passes.
  */
-export function isOwnOrigin(origin: string | null, requestHeaders: Headers, { trustedProxyHops, consoleOrigin }: OriginSettings): boolean {
+export function isOwnOrigin(
+  origin: string | null,
+  requestHeaders: Headers,
+  { trustedProxyHops, consoleOrigin }: OriginSettings,
+): boolean {
   if (consoleOrigin) return origin === consoleOrigin;
   return originMatchesHost(origin, requestHost(requestHeaders, trustedProxyHops));
 }
 
 export function forwardedClient(forwardedFor: string | null, hops: number): string | null {
   if (!forwardedFor || hops < 1) return null;
-  const entries = forwardedFor.split(",").map((entry) => entry.trim()).filter(Boolean);
+  const entries = forwardedFor
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   return entries[Math.max(0, entries.length - hops)] ?? null;
 }
 

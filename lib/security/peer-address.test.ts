@@ -6,7 +6,14 @@ import { installPeerAddressHeader, peerHeaderName, stampPeerAddress } from "./pe
 
 describe("the TCP peer address", () => {
   it("deletes every incoming header named like the private one before setting the real peer", () => {
-    const request = { headers: { "x-console-peer-0123": "6.6.6.6", "x-console-peer-abcd": "7.7.7.7", host: "h" } as http.IncomingHttpHeaders, socket: { remoteAddress: "127.0.0.2" } };
+    const request = {
+      headers: {
+        "x-console-peer-0123": "6.6.6.6",
+        "x-console-peer-abcd": "7.7.7.7",
+        host: "h",
+      } as http.IncomingHttpHeaders,
+      socket: { remoteAddress: "127.0.0.2" },
+    };
     stampPeerAddress(request as unknown as http.IncomingMessage, "x-console-peer-abcd");
     expect(request.headers).toEqual({ host: "h", "x-console-peer-abcd": "127.0.0.2" });
   });
@@ -20,7 +27,8 @@ describe("the TCP peer address", () => {
       // Created after installing, like Next's server is created before: both go through the wrapped emit.
       server = http.createServer((request, response) => {
         const headers = new Headers();
-        for (const [name, value] of Object.entries(request.headers)) if (typeof value === "string") headers.set(name, value);
+        for (const [name, value] of Object.entries(request.headers))
+          if (typeof value === "string") headers.set(name, value);
         seen.push(clientAddressOf(headers, 0));
         response.end();
       });
@@ -45,7 +53,11 @@ describe("the TCP peer address", () => {
       await get("127.0.0.1", {});
       await get("127.0.0.2", {});
       // A client that knows (or guesses) the header's name and forges X-Forwarded-For too.
-      await get("127.0.0.3", { [name]: "203.0.113.7", "x-forwarded-for": "203.0.113.8", "x-console-peer-0": "203.0.113.9" });
+      await get("127.0.0.3", {
+        [name]: "203.0.113.7",
+        "x-forwarded-for": "203.0.113.8",
+        "x-console-peer-0": "203.0.113.9",
+      });
       expect(seen).toEqual(["127.0.0.1", "127.0.0.2", "127.0.0.3"]);
     });
   });

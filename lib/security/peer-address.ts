@@ -25,7 +25,8 @@ export function peerHeaderName(): string | null {
 
 /** Deletes every header that claims to be ours, then sets the real one from the socket. */
 export function stampPeerAddress(request: Pick<http.IncomingMessage, "headers" | "socket">, headerName: string): void {
-  for (const name of Object.keys(request.headers)) if (name.startsWith(PEER_HEADER_PREFIX)) delete request.headers[name];
+  for (const name of Object.keys(request.headers))
+    if (name.startsWith(PEER_HEADER_PREFIX)) delete request.headers[name];
   const address = request.socket?.remoteAddress;
   if (address) request.headers[headerName] = address;
 }

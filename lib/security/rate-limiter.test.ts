@@ -30,7 +30,8 @@ describe("sign-in limits", () => {
   it("stops every client together at the per-instance limit, however many addresses they claim", async () => {
     const limiters = { perClient: limiter(10), perKey: limiter(10), perInstance: limiter(5), knownKeys: noKnownKeys };
     const verdicts = [];
-    for (let index = 0; index < 6; index++) verdicts.push(await takeSignInAttempt(attempt(`198.51.100.${index}`), limiters));
+    for (let index = 0; index < 6; index++)
+      verdicts.push(await takeSignInAttempt(attempt(`198.51.100.${index}`), limiters));
     expect(verdicts.slice(0, 5).every((verdict) => verdict.allowed)).toBe(true);
     expect(verdicts[5]).toEqual({ allowed: false, retryAfterSeconds: 60 });
   });
@@ -38,7 +39,8 @@ describe("sign-in limits", () => {
   it("refuses a client over its own limit without spending the shared budget", async () => {
     const limiters = { perClient: limiter(1), perKey: limiter(10), perInstance: limiter(3), knownKeys: noKnownKeys };
     expect((await takeSignInAttempt(attempt("a"), limiters)).allowed).toBe(true);
-    for (let index = 0; index < 5; index++) expect((await takeSignInAttempt(attempt("a"), limiters)).allowed).toBe(false);
+    for (let index = 0; index < 5; index++)
+      expect((await takeSignInAttempt(attempt("a"), limiters)).allowed).toBe(false);
     expect((await takeSignInAttempt(attempt("b"), limiters)).allowed).toBe(true);
     expect((await takeSignInAttempt(attempt("c"), limiters)).allowed).toBe(true);
     expect((await takeSignInAttempt(attempt("d"), limiters)).allowed).toBe(false);
@@ -49,17 +51,24 @@ describe("sign-in limits", () => {
     // Many addresses each trying junk; one of them hammers a single junk key.
     for (let index = 0; index < 5; index++) await takeSignInAttempt(attempt("203.0.113.1", "lf_junk"), limiters);
     expect((await takeSignInAttempt(attempt("203.0.113.2", "lf_junk"), limiters)).allowed).toBe(false);
-    for (let index = 0; index < 20; index++) await takeSignInAttempt(attempt(`203.0.113.${10 + index}`, `lf_junk_${index}`), limiters);
+    for (let index = 0; index < 20; index++)
+      await takeSignInAttempt(attempt(`203.0.113.${10 + index}`, `lf_junk_${index}`), limiters);
     expect((await takeSignInAttempt(attempt("192.0.2.7", "lf_real"), limiters)).allowed).toBe(true);
   });
 
   it("never refuses a key known to have signed in by the per-instance backstop, nor counts it there", async () => {
-    const limiters = { perClient: limiter(10), perKey: limiter(10), perInstance: limiter(3), knownKeys: new Set([signInKeyFingerprint("lf_real")]) };
+    const limiters = {
+      perClient: limiter(10),
+      perKey: limiter(10),
+      perInstance: limiter(3),
+      knownKeys: new Set([signInKeyFingerprint("lf_real")]),
+    };
     for (let index = 0; index < 3; index++) await takeSignInAttempt(attempt(`203.0.113.${index}`), limiters);
     expect((await takeSignInAttempt(attempt("192.0.2.7", "lf_new"), limiters)).allowed).toBe(false);
     expect((await takeSignInAttempt(attempt("192.0.2.7", "lf_real"), limiters)).allowed).toBe(true);
     // Still held by its own per-key limit: 10 a minute in all.
-    for (let index = 0; index < 9; index++) expect((await takeSignInAttempt(attempt(`192.0.2.${20 + index}`, "lf_real"), limiters)).allowed).toBe(true);
+    for (let index = 0; index < 9; index++)
+      expect((await takeSignInAttempt(attempt(`192.0.2.${20 + index}`, "lf_real"), limiters)).allowed).toBe(true);
     expect((await takeSignInAttempt(attempt("192.0.2.99", "lf_real"), limiters)).allowed).toBe(false);
   });
 

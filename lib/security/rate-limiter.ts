@@ -12,7 +12,15 @@ export type RateLimitVerdict = { allowed: true } | { allowed: false; retryAfterS
 /** Clients remembered at once; past it the least recently seen are forgotten first. */
 const MAX_CLIENTS = 10_000;
 
-export function createRateLimiter({ limit, windowMs, now = Date.now }: { limit: number; windowMs: number; now?: () => number }) {
+export function createRateLimiter({
+  limit,
+  windowMs,
+  now = Date.now,
+}: {
+  limit: number;
+  windowMs: number;
+  now?: () => number;
+}) {
   // Insertion order is recency order: every take() re-inserts its client at the end.
   const hits = new Map<string, number[]>();
 
@@ -50,7 +58,10 @@ const globalForLimits = globalThis as { globalSignInLimiter?: RateLimiter };
  * process's faucet calls, and needs no store to answer.
  */
 export function globalSignInLimiter(): RateLimiter {
-  globalForLimits.globalSignInLimiter ??= createRateLimiter({ limit: securitySettings().signInsPerInstance, windowMs: 60_000 });
+  globalForLimits.globalSignInLimiter ??= createRateLimiter({
+    limit: securitySettings().signInsPerInstance,
+    windowMs: 60_000,
+  });
   return globalForLimits.globalSignInLimiter;
 }
 
@@ -83,7 +94,10 @@ export function signInKeyFingerprint(key: string): string {
  * in the store), skips it, so junk keys, however many addresses send them, spend only the
  * budget of other unknown keys and never a real operator's sign-in.
  */
-export async function takeSignInAttempt(attempt: { client: string; keyFingerprint: string }, limiters: SignInLimiters): Promise<RateLimitVerdict> {
+export async function takeSignInAttempt(
+  attempt: { client: string; keyFingerprint: string },
+  limiters: SignInLimiters,
+): Promise<RateLimitVerdict> {
   const own = await limiters.perClient.take(attempt.client);
   if (!own.allowed) return own;
   const key = await limiters.perKey.take(attempt.keyFingerprint);

@@ -82,11 +82,18 @@ describe.each(engines)("known sign-in keys and the per-instance backstop on $eng
         perClient: createStoreRateLimiter({ keyPrefix: "sign-ins", points: 10, durationSeconds: 60, store: inStore }),
         perKey: createStoreRateLimiter({ keyPrefix: "sign-in-keys", points: 10, durationSeconds: 60, store: inStore }),
         perInstance: createRateLimiter({ limit: backstop, windowMs: 60_000 }),
-        knownKeys: createStoreMarks({ keyPrefix: "sign-in-known-keys", keepSeconds: 90 * 24 * 60 * 60, store: inStore }),
+        knownKeys: createStoreMarks({
+          keyPrefix: "sign-in-known-keys",
+          keepSeconds: 90 * 24 * 60 * 60,
+          store: inStore,
+        }),
       },
     };
   };
-  const tryKey = (key: string, client: string) => ({ client, keyFingerprint: key.startsWith("key:") ? key : signInKeyFingerprint(key) });
+  const tryKey = (key: string, client: string) => ({
+    client,
+    keyFingerprint: key.startsWith("key:") ? key : signInKeyFingerprint(key),
+  });
 
   it("lets a key that signed in before through a backstop that junk from many addresses used up, after a restart", async () => {
     const options = await stores.freshOptions();
@@ -98,9 +105,13 @@ describe.each(engines)("known sign-in keys and the per-instance backstop on $eng
     // A restarted instance: nothing of the first one's memory survives, only the store.
     const store = await stores.open(options);
     const { limiters } = instance(store);
-    for (let index = 0; index < 50; index++) await takeSignInAttempt(tryKey(`lf_junk_${index}`, `203.0.113.${index}`), limiters);
+    for (let index = 0; index < 50; index++)
+      await takeSignInAttempt(tryKey(`lf_junk_${index}`, `203.0.113.${index}`), limiters);
     // The backstop is used up: an unknown key from a fresh address is refused by it...
-    expect(await takeSignInAttempt(tryKey("lf_never_seen", "192.0.2.50"), limiters)).toEqual({ allowed: false, retryAfterSeconds: 60 });
+    expect(await takeSignInAttempt(tryKey("lf_never_seen", "192.0.2.50"), limiters)).toEqual({
+      allowed: false,
+      retryAfterSeconds: 60,
+    });
     // ...and the real operator's key is not.
     expect(await takeSignInAttempt(tryKey(real, "192.0.2.7"), limiters)).toEqual({ allowed: true });
     await store.close();
@@ -113,10 +124,12 @@ describe.each(engines)("known sign-in keys and the per-instance backstop on $eng
     const { limiters } = instance(store, 100);
     await limiters.knownKeys.mark(real);
     // One address: 10 attempts a minute, whatever keys it tries; then even the real key is refused from it.
-    for (let index = 0; index < 10; index++) expect((await takeSignInAttempt(tryKey(`lf_guess_${index}`, "198.51.100.1"), limiters)).allowed).toBe(true);
+    for (let index = 0; index < 10; index++)
+      expect((await takeSignInAttempt(tryKey(`lf_guess_${index}`, "198.51.100.1"), limiters)).allowed).toBe(true);
     expect((await takeSignInAttempt(tryKey(real, "198.51.100.1"), limiters)).allowed).toBe(false);
     // One key: 10 attempts a minute from all addresses together, known or not.
-    for (let index = 0; index < 10; index++) expect((await takeSignInAttempt(tryKey(real, `198.51.100.${10 + index}`), limiters)).allowed).toBe(true);
+    for (let index = 0; index < 10; index++)
+      expect((await takeSignInAttempt(tryKey(real, `198.51.100.${10 + index}`), limiters)).allowed).toBe(true);
     expect((await takeSignInAttempt(tryKey(real, "198.51.100.99"), limiters)).allowed).toBe(false);
     await store.close();
   });
@@ -130,7 +143,10 @@ describe.each(engines)("known sign-in keys and the per-instance backstop on $eng
     expect(await marks.has(real)).toBe(true);
     expect(await marks.has(signInKeyFingerprint("lf_other"))).toBe(false);
     const select = "SELECT key FROM rate_limits WHERE key LIKE 'short-marks:%'";
-    const { rows } = store.engine === "pglite" ? await store.client.query<{ key: string }>(select) : await store.client.query<{ key: string }>(select);
+    const { rows } =
+      store.engine === "pglite"
+        ? await store.client.query<{ key: string }>(select)
+        : await store.client.query<{ key: string }>(select);
     expect(rows.map((row) => row.key)).toEqual([`short-marks:${real}`]);
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     expect(await marks.has(real)).toBe(false);
@@ -149,7 +165,14 @@ describe("the store rate limiter on PostgreSQL with several instances", () => {
     const onA = createStoreRateLimiter({ ...limit, store: async () => a });
     const onB = createStoreRateLimiter({ ...limit, store: async () => b });
     // Concurrent takes from both instances: the database serialises them, none is lost.
-    const verdicts = await Promise.all([onA.take("c"), onB.take("c"), onA.take("c"), onB.take("c"), onA.take("c"), onB.take("c")]);
+    const verdicts = await Promise.all([
+      onA.take("c"),
+      onB.take("c"),
+      onA.take("c"),
+      onB.take("c"),
+      onA.take("c"),
+      onB.take("c"),
+    ]);
     expect(verdicts.filter((verdict) => verdict.allowed)).toHaveLength(4);
     expect((await onB.take("c")).allowed).toBe(false);
   });
@@ -169,7 +192,8 @@ describe("the store rate limiter on PostgreSQL with several instances", () => {
       keyPrefix: "down",
       points: 1,
       durationSeconds: 60,
-      store: () => Promise.reject(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" })),
+      store: () =>
+        Promise.reject(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" })),
     });
     const failure = await limiter.take("c").catch((error: unknown) => error);
     expect(isStoreUnavailableError(failure)).toBe(true);

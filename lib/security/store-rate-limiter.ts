@@ -44,7 +44,10 @@ function pgliteAsPgClient(pglite: PGlite) {
  * process, so memory would also be exact; the table is used anyway so that one code path
  * runs (and is tested) on both engines and a restart does not reset a client's count.
  */
-function createLimiter(store: Store, { keyPrefix, points, durationSeconds }: StoreRateLimiterOptions): RateLimiterPostgres {
+function createLimiter(
+  store: Store,
+  { keyPrefix, points, durationSeconds }: StoreRateLimiterOptions,
+): RateLimiterPostgres {
   return new RateLimiterPostgres({
     storeClient: store.engine === "postgres" ? store.client : pgliteAsPgClient(store.client),
     storeType: store.engine === "postgres" ? "pool" : "client",
@@ -57,7 +60,9 @@ function createLimiter(store: Store, { keyPrefix, points, durationSeconds }: Sto
 }
 
 function clientKey(client: string): string {
-  return client.length <= MAX_CLIENT_LENGTH ? client : `sha256:${createHash("sha256").update(client).digest("base64url")}`;
+  return client.length <= MAX_CLIENT_LENGTH
+    ? client
+    : `sha256:${createHash("sha256").update(client).digest("base64url")}`;
 }
 
 /**
@@ -112,7 +117,15 @@ export type StoreMarks = {
  * expiry), so that every instance sharing the store sees them and a restart forgets none.
  * Failures reject with StoreUnavailableError, like take().
  */
-export function createStoreMarks({ keyPrefix, keepSeconds, store }: { keyPrefix: string; keepSeconds: number; store?: () => Promise<Store> }): StoreMarks {
+export function createStoreMarks({
+  keyPrefix,
+  keepSeconds,
+  store,
+}: {
+  keyPrefix: string;
+  keepSeconds: number;
+  store?: () => Promise<Store>;
+}): StoreMarks {
   const limiter = limiterPerStore({ keyPrefix, points: 1, durationSeconds: keepSeconds, store });
   return {
     async has(name) {

@@ -40,14 +40,20 @@ export function authenticatedAction<Schema extends z.ZodType, Output>(
   return async (input) => {
     let session: OperatorSession | null = null;
     try {
-      if (!(await isSameOriginRequest())) return failure("forbidden_origin", "This request did not come from the console's own page.");
+      if (!(await isSameOriginRequest()))
+        return failure("forbidden_origin", "This request did not come from the console's own page.");
       const state = await readSessionState();
-      if (state.kind === "signed_out") return failure("signed_out", "Your session has ended. Sign in again.", { reason: state.reason ?? "signed_out" });
+      if (state.kind === "signed_out")
+        return failure("signed_out", "Your session has ended. Sign in again.", {
+          reason: state.reason ?? "signed_out",
+        });
       session = state.session;
       const parsed = schema.safeParse(input);
       if (!parsed.success) return failure("invalid_input", "The request was malformed. Reload the page and try again.");
       const known = session;
-      const result = await withLogContext({ operatorId: known.operatorId }, () => handler({ session: known, input: parsed.data }));
+      const result = await withLogContext({ operatorId: known.operatorId }, () =>
+        handler({ session: known, input: parsed.data }),
+      );
       return !result.ok && result.code === "key_invalid" ? await onKeyRefused(session, result) : result;
     } catch (error) {
       unstable_rethrow(error);
@@ -57,7 +63,10 @@ export function authenticatedAction<Schema extends z.ZodType, Output>(
         return result.code === "key_invalid" && session ? onKeyRefused(session, result).catch(() => result) : result;
       }
       log.error("operator action failed", error);
-      return failure("internal", "The console hit an unexpected error. Reload the page and check the agent's state before retrying.");
+      return failure(
+        "internal",
+        "The console hit an unexpected error. Reload the page and check the agent's state before retrying.",
+      );
     }
   };
 }

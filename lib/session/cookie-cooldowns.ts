@@ -7,12 +7,17 @@ type WithCooldowns = Pick<SessionCookie, "operatorCooldownUntil" | "agentCooldow
 export function withoutExpired<Session extends WithCooldowns>(session: Session, now: number): Session {
   return {
     ...session,
-    operatorCooldownUntil: session.operatorCooldownUntil && session.operatorCooldownUntil > now ? session.operatorCooldownUntil : null,
+    operatorCooldownUntil:
+      session.operatorCooldownUntil && session.operatorCooldownUntil > now ? session.operatorCooldownUntil : null,
     agentCooldowns: session.agentCooldowns.filter((cooldown) => cooldown.until > now),
   };
 }
 
-export function withAgentCooldown<Session extends WithCooldowns>(session: Session, cooldown: AgentCooldown, now: number): Session {
+export function withAgentCooldown<Session extends WithCooldowns>(
+  session: Session,
+  cooldown: AgentCooldown,
+  now: number,
+): Session {
   const pruned = withoutExpired(session, now);
   return {
     ...pruned,

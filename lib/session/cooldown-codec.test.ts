@@ -9,7 +9,10 @@ const cooldownArb = fc.record({
   agentId: fc.integer({ min: 1, max: MAX_AGENT_ID }),
   // Whole seconds, as the codec keeps them; from 1970 to far beyond 2106 (no 32-bit wrap).
   until: fc.integer({ min: 0, max: 8_000_000_000 }).map((seconds) => seconds * 1000),
-  keyTail: fc.option(fc.stringMatching(/^[0-9a-f]{4}$/).filter((tail) => tail !== "ffff"), { nil: null }),
+  keyTail: fc.option(
+    fc.stringMatching(/^[0-9a-f]{4}$/).filter((tail) => tail !== "ffff"),
+    { nil: null },
+  ),
 });
 const cooldownsArb = fc.uniqueArray(cooldownArb, { selector: (cooldown) => cooldown.agentId, maxLength: 300 });
 
@@ -39,15 +42,27 @@ describe("cooldown codec", () => {
   });
 
   it("spends at most 8 bytes on an entry for ids spread over 2^31, and 5 on neighbouring ids", () => {
-    const spread = Array.from({ length: 200 }, (_, i) => ({ agentId: 1 + i * 10_737_418, until: NOW + 1_800_000 + i * 1000, keyTail: "abcd" }));
+    const spread = Array.from({ length: 200 }, (_, i) => ({
+      agentId: 1 + i * 10_737_418,
+      until: NOW + 1_800_000 + i * 1000,
+      keyTail: "abcd",
+    }));
     // 1 format byte + 5 bytes of base, then the entries.
     expect(packedBytes(encodeCooldowns(spread)).length - 6).toBeLessThanOrEqual(200 * 8);
-    const neighbours = Array.from({ length: 200 }, (_, i) => ({ agentId: MAX_AGENT_ID - i, until: NOW + 1_800_000 + i * 1000, keyTail: "abcd" }));
+    const neighbours = Array.from({ length: 200 }, (_, i) => ({
+      agentId: MAX_AGENT_ID - i,
+      until: NOW + 1_800_000 + i * 1000,
+      keyTail: "abcd",
+    }));
     expect(packedBytes(encodeCooldowns(neighbours)).length - 6).toBeLessThanOrEqual(200 * 5 + 4);
   });
 
   it("accepts only agent ids 1…2^31−1: others are left out, not wrapped or mangled", () => {
-    const edges = [0, -1, 1.5, MAX_AGENT_ID + 1, 2 ** 35, Number.MAX_SAFE_INTEGER, Number.NaN].map((agentId) => ({ agentId, until: NOW, keyTail: null }));
+    const edges = [0, -1, 1.5, MAX_AGENT_ID + 1, 2 ** 35, Number.MAX_SAFE_INTEGER, Number.NaN].map((agentId) => ({
+      agentId,
+      until: NOW,
+      keyTail: null,
+    }));
     const kept = { agentId: MAX_AGENT_ID, until: NOW, keyTail: "0fff" };
     expect(decodeCooldowns(encodeCooldowns([...edges, kept]))).toEqual([kept]);
     expect(encodeCooldowns(edges)).toBe("");
@@ -69,20 +84,27 @@ describe("cooldown codec", () => {
         const truncated = bytes.subarray(0, bytes.length === 0 ? 0 : cut % bytes.length).toString("base64url");
         const decoded = decodeCooldowns(truncated);
         expect(decoded).toEqual(byId(cooldowns).slice(0, decoded.length));
-        if (decoded.length === cooldowns.length && cooldowns.length > 0) throw new Error("a truncated value decoded whole");
+        if (decoded.length === cooldowns.length && cooldowns.length > 0)
+          throw new Error("a truncated value decoded whole");
       }),
     );
   });
 
   it("decodes arbitrary bytes and strings without throwing, to valid ids only", () => {
     fc.assert(
-      fc.property(fc.oneof(fc.uint8Array({ maxLength: 64 }).map((bytes) => Buffer.from(bytes).toString("base64url")), fc.string()), (packed) => {
-        for (const { agentId, until } of decodeCooldowns(packed)) {
-          expect(agentId).toBeGreaterThanOrEqual(1);
-          expect(agentId).toBeLessThanOrEqual(MAX_AGENT_ID);
-          expect(Number.isSafeInteger(until)).toBe(true);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 64 }).map((bytes) => Buffer.from(bytes).toString("base64url")),
+          fc.string(),
+        ),
+        (packed) => {
+          for (const { agentId, until } of decodeCooldowns(packed)) {
+            expect(agentId).toBeGreaterThanOrEqual(1);
+            expect(agentId).toBeLessThanOrEqual(MAX_AGENT_ID);
+            expect(Number.isSafeInteger(until)).toBe(true);
+          }
+        },
+      ),
     );
     expect(decodeCooldowns("!!not base64!!")).toEqual([]);
     expect(decodeCooldowns("")).toEqual([]);

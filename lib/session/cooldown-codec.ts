@@ -50,7 +50,14 @@ function readVarint(bytes: Uint8Array, start: number): { value: number; next: nu
 }
 
 function isEncodable({ agentId, until }: AgentCooldown): boolean {
-  return Number.isInteger(agentId) && agentId >= 1 && agentId <= MAX_AGENT_ID && Number.isFinite(until) && until >= 0 && until <= Number.MAX_SAFE_INTEGER;
+  return (
+    Number.isInteger(agentId) &&
+    agentId >= 1 &&
+    agentId <= MAX_AGENT_ID &&
+    Number.isFinite(until) &&
+    until >= 0 &&
+    until <= Number.MAX_SAFE_INTEGER
+  );
 }
 
 /**
@@ -98,7 +105,11 @@ export function decodeCooldowns(packed: string): AgentCooldown[] {
     const seconds = base.value + offset.value;
     if (agentId > MAX_AGENT_ID || seconds * 1000 > Number.MAX_SAFE_INTEGER) break;
     const tail = ((bytes[offset.next] ?? 0) << 8) + (bytes[offset.next + 1] ?? 0);
-    cooldowns.push({ agentId, until: seconds * 1000, keyTail: tail === NO_TAIL ? null : tail.toString(16).padStart(4, "0") });
+    cooldowns.push({
+      agentId,
+      until: seconds * 1000,
+      keyTail: tail === NO_TAIL ? null : tail.toString(16).padStart(4, "0"),
+    });
     at = offset.next + 2;
   }
   return cooldowns;

@@ -70,7 +70,13 @@ export type SessionLookup =
   /** No such row (signed out, pruned) or a box that does not open with this cookie's key. */
   | { kind: "missing" };
 
-type NewSession = { operatorId: number; operatorName: string; operatorKey: string; operatorKeyTail: string; now: number };
+type NewSession = {
+  operatorId: number;
+  operatorName: string;
+  operatorKey: string;
+  operatorKeyTail: string;
+  now: number;
+};
 
 export async function createSessionRecord({ operatorId, operatorName, operatorKey, operatorKeyTail, now }: NewSession) {
   const { db } = await getStore();
@@ -92,13 +98,24 @@ export async function createSessionRecord({ operatorId, operatorName, operatorKe
  * `touch: false` (a background poll) reads the session without counting as activity, so a
  * tab left open still reaches the idle limit.
  */
-export async function lookupSessionRecord(id: string, sessionKey: Buffer, now: number, { touch = true }: { touch?: boolean } = {}): Promise<SessionLookup> {
+export async function lookupSessionRecord(
+  id: string,
+  sessionKey: Buffer,
+  now: number,
+  { touch = true }: { touch?: boolean } = {},
+): Promise<SessionLookup> {
   const { db } = await getStore();
   const [row] = await db.select().from(sessions).where(eq(sessions.id, id)).limit(1);
   if (!row) return { kind: "missing" };
-  if (row.endedAt || !row.sealedOperatorKey) return { kind: "ended", reason: (row.endReason as SessionEndReason | null) ?? "signed_out" };
+  if (row.endedAt || !row.sealedOperatorKey)
+    return { kind: "ended", reason: (row.endReason as SessionEndReason | null) ?? "signed_out" };
   const idleMs = sessionIdleMs();
-  const timedOut = now - row.createdAt.getTime() >= SESSION_TTL_SECONDS * 1000 ? "expired" : now - row.lastSeenAt.getTime() >= idleMs ? "idle" : null;
+  const timedOut =
+    now - row.createdAt.getTime() >= SESSION_TTL_SECONDS * 1000
+      ? "expired"
+      : now - row.lastSeenAt.getTime() >= idleMs
+        ? "idle"
+        : null;
   if (timedOut) {
     await endSessionRecord(id, timedOut, now);
     return { kind: "ended", reason: timedOut };
@@ -106,11 +123,20 @@ export async function lookupSessionRecord(id: string, sessionKey: Buffer, now: n
   const operatorKey = openOperatorKey(row.sealedOperatorKey, sessionKey, id);
   if (operatorKey === null) return { kind: "missing" };
   if (touch && now - row.lastSeenAt.getTime() >= touchEveryMs(idleMs)) {
-    await db.update(sessions).set({ lastSeenAt: new Date(now) }).where(eq(sessions.id, id));
+    await db
+      .update(sessions)
+      .set({ lastSeenAt: new Date(now) })
+      .where(eq(sessions.id, id));
   }
   return {
     kind: "live",
-    record: { id, operatorId: row.operatorId, operatorName: row.operatorName, operatorKey, operatorKeyTail: row.operatorKeyTail },
+    record: {
+      id,
+      operatorId: row.operatorId,
+      operatorName: row.operatorName,
+      operatorKey,
+      operatorKeyTail: row.operatorKeyTail,
+    },
   };
 }
 
@@ -123,16 +149,30 @@ export async function deleteSessionRecord(id: string): Promise<void> {
 /** Ends a session but keeps a key-less row for a while, so its other tabs are told why. */
 export async function endSessionRecord(id: string, reason: SessionEndReason, now: number): Promise<void> {
   const { db } = await getStore();
-  await db.update(sessions).set({ sealedOperatorKey: null, endedAt: new Date(now), endReason: reason }).where(eq(sessions.id, id));
+  await db
+    .update(sessions)
+    .set({ sealedOperatorKey: null, endedAt: new Date(now), endReason: reason })
+    .where(eq(sessions.id, id));
 }
 
 /** "Sign out everywhere", and the end of every other session after an operator-key rotation. */
-export async function endOperatorSessions(operatorId: number, reason: SessionEndReason, now: number, { except }: { except?: string } = {}): Promise<number> {
+export async function endOperatorSessions(
+  operatorId: number,
+  reason: SessionEndReason,
+  now: number,
+  { except }: { except?: string } = {},
+): Promise<number> {
   const { db } = await getStore();
   const ended = await db
     .update(sessions)
     .set({ sealedOperatorKey: null, endedAt: new Date(now), endReason: reason })
-    .where(and(eq(sessions.operatorId, operatorId), isNotNull(sessions.sealedOperatorKey), except ? ne(sessions.id, except) : undefined))
+    .where(
+      and(
+        eq(sessions.operatorId, operatorId),
+        isNotNull(sessions.sealedOperatorKey),
+        except ? ne(sessions.id, except) : undefined,
+      ),
+    )
     .returning({ id: sessions.id });
   return ended.length;
 }
@@ -151,7 +191,14 @@ export type ReplacedSession = { id: string; sessionKey: Buffer };
  */
 export async function replaceSessionIn(
   tx: StoreDatabase,
-  { id, operatorId, operatorName, newKey, keyTail, now }: { id: string; operatorId: number; operatorName: string; newKey: string; keyTail: string; now: number },
+  {
+    id,
+    operatorId,
+    operatorName,
+    newKey,
+    keyTail,
+    now,
+  }: { id: string; operatorId: number; operatorName: string; newKey: string; keyTail: string; now: number },
 ): Promise<ReplacedSession | null> {
   const ended = await tx
     .update(sessions)
@@ -179,7 +226,12 @@ export async function replaceSessionIn(
  * the session's key: if another tab switched it meanwhile, the request was merely stale,
  * and ending the session would throw out the operator who just rotated.
  */
-export async function endSessionIfKeyRefused(id: string, sessionKey: Buffer, refusedKey: string, now: number): Promise<"ended" | "superseded"> {
+export async function endSessionIfKeyRefused(
+  id: string,
+  sessionKey: Buffer,
+  refusedKey: string,
+  now: number,
+): Promise<"ended" | "superseded"> {
   const lookup = await lookupSessionRecord(id, sessionKey, now);
   if (lookup.kind === "live" && lookup.record.operatorKey !== refusedKey) return "superseded";
   // A request that started before this session's operator-key rotation: the browser may hold
@@ -194,5 +246,10 @@ export async function pruneSessionRecords(now: number): Promise<void> {
   const { db } = await getStore();
   await db
     .delete(sessions)
-    .where(or(lt(sessions.endedAt, new Date(now - ENDED_ROW_KEPT_MS)), lt(sessions.createdAt, new Date(now - 2 * SESSION_TTL_SECONDS * 1000))));
+    .where(
+      or(
+        lt(sessions.endedAt, new Date(now - ENDED_ROW_KEPT_MS)),
+        lt(sessions.createdAt, new Date(now - 2 * SESSION_TTL_SECONDS * 1000)),
+      ),
+    );
 }

@@ -27,7 +27,11 @@ async function capacity(agentId: (n: number) => number): Promise<{ count: number
   let current = { ...session, agentCooldowns: [] as SessionCookie["agentCooldowns"] };
   const empty = cookieBytes(await sealSession(current, OLD));
   for (let n = 1; ; n++) {
-    const next = withAgentCooldown(current, { agentId: agentId(n), until: NOW + 1_800_000 + n * 1000, keyTail: "abcd" }, NOW);
+    const next = withAgentCooldown(
+      current,
+      { agentId: agentId(n), until: NOW + 1_800_000 + n * 1000, keyTail: "abcd" },
+      NOW,
+    );
     const bytes = cookieBytes(await sealSession(next, OLD));
     if (bytes > COOKIE_LIMIT_BYTES) return { count: n - 1, bytesPerCooldown: (bytes - empty) / n };
     current = next;
@@ -41,7 +45,12 @@ const spreadId = (n: number) => 1 + ((n * 1_234_567_891) % (MAX_AGENT_ID - 1));
 describe("session seal", () => {
   it("holds no faucet key: only the session id, the key to its row, and timers", async () => {
     const seal = await sealSession(session, OLD);
-    expect(Object.keys((await unsealSession(seal, OLD)) ?? {}).sort()).toEqual(["agentCooldowns", "operatorCooldownUntil", "sessionId", "sessionKey"]);
+    expect(Object.keys((await unsealSession(seal, OLD)) ?? {}).sort()).toEqual([
+      "agentCooldowns",
+      "operatorCooldownUntil",
+      "sessionId",
+      "sessionKey",
+    ]);
   });
 
   it("round-trips a session", async () => {
@@ -67,7 +76,12 @@ describe("session seal", () => {
   });
 
   it("reads a cookie of the previous shape (v 2, absolute cooldown packing) as signed out, not as garbage cooldowns", async () => {
-    const v2 = { v: 2, id: session.sessionId, sk: session.sessionKey, ac: Buffer.from([1, 0x69, 0x2b, 0x9d, 0x60, 0xab, 0xcd]).toString("base64url") };
+    const v2 = {
+      v: 2,
+      id: session.sessionId,
+      sk: session.sessionKey,
+      ac: Buffer.from([1, 0x69, 0x2b, 0x9d, 0x60, 0xab, 0xcd]).toString("base64url"),
+    };
     expect(await unsealSession(await sealData(v2, { password: OLD, ttl: SESSION_TTL_SECONDS }), OLD)).toBeNull();
   });
 

@@ -16,7 +16,8 @@ export const SESSION_COOKIE = sessionCookieName();
 export const SESSION_TTL_SECONDS = 12 * 60 * 60;
 /** Browsers drop a Set-Cookie over 4096 bytes; this counts name, value and attributes. */
 export const COOKIE_LIMIT_BYTES = 4096;
-const ATTRIBUTES_BYTES = "; Path=/; Expires=Thu, 01 Jan 2026 00:00:00 GMT; Max-Age=43200; HttpOnly; Secure; SameSite=lax".length;
+const ATTRIBUTES_BYTES =
+  "; Path=/; Expires=Thu, 01 Jan 2026 00:00:00 GMT; Max-Age=43200; HttpOnly; Secure; SameSite=lax".length;
 
 export function sealSession(cookie: SessionCookie, passwords: SessionPasswords): Promise<string> {
   return sealData(toSealed(cookie), { password: passwords, ttl: SESSION_TTL_SECONDS });

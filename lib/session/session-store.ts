@@ -5,8 +5,21 @@ import { isBackgroundRequest } from "./background-request";
 import { keyTail } from "@/lib/key-label";
 import { cookieOf, isStorable, type OperatorSession, type SessionCookie } from "./session-data";
 import type { SessionEndReason } from "./session-end-reasons";
-import { createSessionRecord, deleteSessionRecord, endSessionIfKeyRefused, lookupSessionRecord, sessionLabel } from "./session-records";
-import { cookieBytes, COOKIE_LIMIT_BYTES, sealSession, SESSION_COOKIE, SESSION_TTL_SECONDS, unsealSession } from "./session-seal";
+import {
+  createSessionRecord,
+  deleteSessionRecord,
+  endSessionIfKeyRefused,
+  lookupSessionRecord,
+  sessionLabel,
+} from "./session-records";
+import {
+  cookieBytes,
+  COOKIE_LIMIT_BYTES,
+  sealSession,
+  SESSION_COOKIE,
+  SESSION_TTL_SECONDS,
+  unsealSession,
+} from "./session-seal";
 import { resolveSessionPasswords, type SessionPasswords } from "@/lib/config/session-secret";
 
 const globalForSession = globalThis as { sessionPasswords?: SessionPasswords };
@@ -52,7 +65,9 @@ export async function readSessionState(now = Date.now()): Promise<SessionState> 
   if (cookie === "none") return { kind: "signed_out", reason: null };
   if (cookie === null) return { kind: "signed_out", reason: "signed_out" };
   const touch = !isBackgroundRequest(await headers());
-  const lookup = await lookupSessionRecord(cookie.sessionId, Buffer.from(cookie.sessionKey, "base64url"), now, { touch });
+  const lookup = await lookupSessionRecord(cookie.sessionId, Buffer.from(cookie.sessionKey, "base64url"), now, {
+    touch,
+  });
   if (lookup.kind === "missing") return { kind: "signed_out", reason: "signed_out" };
   if (lookup.kind === "ended") return { kind: "signed_out", reason: lookup.reason };
   const { record } = lookup;
@@ -91,12 +106,31 @@ export async function saveSessionCookie(session: SessionCookie): Promise<SaveOut
   return { saved: true };
 }
 
-type NewSession = { operatorKey: string; operatorId: number; operatorName: string; operatorCooldownUntil: number | null };
+type NewSession = {
+  operatorKey: string;
+  operatorId: number;
+  operatorName: string;
+  operatorCooldownUntil: number | null;
+};
 
 /** Sign-in: a row holding the sealed key, and a cookie holding the key to it. Returns the new session's label too, for the audit log. */
-export async function openSession({ operatorKey, operatorId, operatorName, operatorCooldownUntil }: NewSession, now = Date.now()): Promise<SaveOutcome & { label: string }> {
-  const { id, sessionKey } = await createSessionRecord({ operatorId, operatorName, operatorKey, operatorKeyTail: keyTail(operatorKey) ?? "", now });
-  const saved = await saveSessionCookie({ sessionId: id, sessionKey: sessionKey.toString("base64url"), operatorCooldownUntil, agentCooldowns: [] });
+export async function openSession(
+  { operatorKey, operatorId, operatorName, operatorCooldownUntil }: NewSession,
+  now = Date.now(),
+): Promise<SaveOutcome & { label: string }> {
+  const { id, sessionKey } = await createSessionRecord({
+    operatorId,
+    operatorName,
+    operatorKey,
+    operatorKeyTail: keyTail(operatorKey) ?? "",
+    now,
+  });
+  const saved = await saveSessionCookie({
+    sessionId: id,
+    sessionKey: sessionKey.toString("base64url"),
+    operatorCooldownUntil,
+    agentCooldowns: [],
+  });
   return { ...saved, label: sessionLabel(id) };
 }
 
@@ -118,6 +152,11 @@ export async function clearSessionCookie(): Promise<void> {
  * row changes; an action that may write cookies clears its own after "key_invalid".
  */
 export async function endSessionIfRefused(session: OperatorSession): Promise<"key_invalid" | "key_superseded"> {
-  const verdict = await endSessionIfKeyRefused(session.sessionId, Buffer.from(session.sessionKey, "base64url"), session.operatorKey, Date.now());
+  const verdict = await endSessionIfKeyRefused(
+    session.sessionId,
+    Buffer.from(session.sessionKey, "base64url"),
+    session.operatorKey,
+    Date.now(),
+  );
   return verdict === "ended" ? "key_invalid" : "key_superseded";
 }

@@ -23,9 +23,19 @@ const wrongKey = (message: string) => failure("invalid_input", message, { fieldE
  * What the audit log keeps of one attempt. A refused key names no operator: its event goes
  * to the anonymous chain. The key itself never: an accepted one by its label only.
  */
-type SignInAudit = { operatorId: number | null; sessionLabel: string | null; refusal: string | null; keyLabel: string | null };
+type SignInAudit = {
+  operatorId: number | null;
+  sessionLabel: string | null;
+  refusal: string | null;
+  keyLabel: string | null;
+};
 
-const refusedAs = (refusal: string, operatorId: number | null = null): SignInAudit => ({ operatorId, sessionLabel: null, refusal, keyLabel: null });
+const refusedAs = (refusal: string, operatorId: number | null = null): SignInAudit => ({
+  operatorId,
+  sessionLabel: null,
+  refusal,
+  keyLabel: null,
+});
 
 /**
  * Refusals that cost the client nothing (no faucet call, no limit spent): recorded as one
@@ -58,46 +68,93 @@ export async function signInWithKey(key: string): Promise<SignInResult> {
 }
 
 async function attemptSignIn(key: string): Promise<{ result: SignInResult; audit: SignInAudit | null }> {
-  if (!(await isSameOriginRequest())) return { result: failure("forbidden_origin", "This sign-in did not come from the console's own page."), audit: refusedAs("forbidden_origin") };
+  if (!(await isSameOriginRequest()))
+    return {
+      result: failure("forbidden_origin", "This sign-in did not come from the console's own page."),
+      audit: refusedAs("forbidden_origin"),
+    };
   try {
     // The limiter lives in the store: a store that is down refuses here, before any faucet call.
     const limitKey = signInKeyFingerprint(key);
     const verdict = await takeSignInAttempt(
       { client: await clientAddress(), keyFingerprint: limitKey },
-      { perClient: storeRateLimiter("sign-ins"), perKey: storeRateLimiter("sign-in-keys"), perInstance: globalSignInLimiter(), knownKeys: knownSignInKeys() },
+      {
+        perClient: storeRateLimiter("sign-ins"),
+        perKey: storeRateLimiter("sign-in-keys"),
+        perInstance: globalSignInLimiter(),
+        knownKeys: knownSignInKeys(),
+      },
     );
     if (!verdict.allowed) {
       return {
-        result: failure("rate_limited", `Too many sign-in attempts. Try again in ${verdict.retryAfterSeconds} s.`, { retryAfterSeconds: verdict.retryAfterSeconds }),
+        result: failure("rate_limited", `Too many sign-in attempts. Try again in ${verdict.retryAfterSeconds} s.`, {
+          retryAfterSeconds: verdict.retryAfterSeconds,
+        }),
         audit: refusedAs("rate_limited"),
       };
     }
     const identity = await getFaucetClient().whoami(key);
     if (identity.type !== "operator") {
-      return { result: wrongKey(`That is the key of agent “${identity.name}”. Sign in with the operator key (it starts with lf_).`), audit: refusedAs("agent_key") };
+      return {
+        result: wrongKey(
+          `That is the key of agent “${identity.name}”. Sign in with the operator key (it starts with lf_).`,
+        ),
+        audit: refusedAs("agent_key"),
+      };
     }
     const now = Date.now();
     // Known from now on, on every instance: the per-instance backstop no longer counts this key.
     await knownSignInKeys().mark(limitKey);
-    const saved = await openSession({ operatorKey: key, operatorId: identity.id, operatorName: identity.name, operatorCooldownUntil: identity.cooldownUntil }, now);
-    if (!saved.saved) return { result: failure("internal", "This operator's details are too large for a session cookie."), audit: refusedAs("session_too_large", identity.id) };
+    const saved = await openSession(
+      {
+        operatorKey: key,
+        operatorId: identity.id,
+        operatorName: identity.name,
+        operatorCooldownUntil: identity.cooldownUntil,
+      },
+      now,
+    );
+    if (!saved.saved)
+      return {
+        result: failure("internal", "This operator's details are too large for a session cookie."),
+        audit: refusedAs("session_too_large", identity.id),
+      };
     pruneSessionRecords(now).catch((error: unknown) => log.warn("pruning ended sessions failed", error));
-    return { result: null, audit: { operatorId: identity.id, sessionLabel: saved.label, refusal: null, keyLabel: keyLabel(key) } };
+    return {
+      result: null,
+      audit: { operatorId: identity.id, sessionLabel: saved.label, refusal: null, keyLabel: keyLabel(key) },
+    };
   } catch (error) {
     // Nothing can be recorded in a store that cannot be reached.
-    if (isStoreUnavailable(error)) return { result: failure("store_unavailable", `${STORE_UNAVAILABLE_MESSAGE} Your key was not checked.`), audit: null };
+    if (isStoreUnavailable(error))
+      return {
+        result: failure("store_unavailable", `${STORE_UNAVAILABLE_MESSAGE} Your key was not checked.`),
+        audit: null,
+      };
     if (!isFaucetError(error)) {
       log.error("sign-in failed", error);
-      return { result: failure("internal", "The console hit an unexpected error. Try again."), audit: refusedAs("internal") };
+      return {
+        result: failure("internal", "The console hit an unexpected error. Try again."),
+        audit: refusedAs("internal"),
+      };
     }
     const audit = refusedAs(error.kind);
     switch (error.kind) {
       case "invalid_key":
-        return { result: wrongKey("The faucet does not know this key. Check it, or use the key from the latest rotation."), audit };
+        return {
+          result: wrongKey("The faucet does not know this key. Check it, or use the key from the latest rotation."),
+          audit,
+        };
       case "timeout":
       case "upstream_unavailable":
       case "bad_response":
-        return { result: failure("faucet_unavailable", `${error.message} Your key was not checked; try again when the faucet is back.`), audit };
+        return {
+          result: failure(
+            "faucet_unavailable",
+            `${error.message} Your key was not checked; try again when the faucet is back.`,
+          ),
+          audit,
+        };
       default:
         return { result: failure("faucet_refused", error.message), audit };
     }

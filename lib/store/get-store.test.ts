@@ -6,12 +6,16 @@ import { storeOptionsFromEnv } from "./open-store";
 
 describe("storeOptionsFromEnv", () => {
   it("uses PostgreSQL when DATABASE_URL is set", () => {
-    expect(storeOptionsFromEnv({ DATABASE_URL: " postgres://u@db:5432/c " })).toEqual({ databaseUrl: "postgres://u@db:5432/c" });
+    expect(storeOptionsFromEnv({ DATABASE_URL: " postgres://u@db:5432/c " })).toEqual({
+      databaseUrl: "postgres://u@db:5432/c",
+    });
   });
 
   it("uses PGlite under <CONSOLE_DATA_DIR>/store when DATABASE_URL is unset or blank", () => {
     // The source is the whole environment (lib/config/env.ts): CONSOLE_DATA_DIR travels in it.
-    expect(storeOptionsFromEnv({ DATABASE_URL: "  ", CONSOLE_DATA_DIR: "/srv/console" })).toEqual({ pgliteDir: "/srv/console/store" });
+    expect(storeOptionsFromEnv({ DATABASE_URL: "  ", CONSOLE_DATA_DIR: "/srv/console" })).toEqual({
+      pgliteDir: "/srv/console/store",
+    });
     expect(storeOptionsFromEnv({})).toEqual({ pgliteDir: path.join(process.cwd(), ".data", "store") });
   });
 });

@@ -77,7 +77,9 @@ export async function openStoreAtStartup(): Promise<void> {
     }
     if (!toStoreUnavailableError(cause)) {
       const code = (cause as { code?: unknown }).code;
-      throw new ConfigError(`the PostgreSQL database at DATABASE_URL refuses the console (${reason}${typeof code === "string" ? `, ${code}` : ""}). Check its user, password, database name and privileges.`);
+      throw new ConfigError(
+        `the PostgreSQL database at DATABASE_URL refuses the console (${reason}${typeof code === "string" ? `, ${code}` : ""}). Check its user, password, database name and privileges.`,
+      );
     }
     log.error("The console's database cannot be reached; each request tries again", cause);
   }

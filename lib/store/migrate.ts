@@ -50,7 +50,11 @@ export async function migrateStore(store: Store, migrationsFolder: string = MIGR
     return;
   }
   // A pool would hand the lock and the migrations different connections: hold one for both.
-  const connection = new Client({ ...store.client.options, statement_timeout: MIGRATION_TIMEOUT_MS, query_timeout: MIGRATION_TIMEOUT_MS + 1_000 });
+  const connection = new Client({
+    ...store.client.options,
+    statement_timeout: MIGRATION_TIMEOUT_MS,
+    query_timeout: MIGRATION_TIMEOUT_MS + 1_000,
+  });
   // Without a listener, the server dropping this connection would crash the process.
   connection.on("error", () => undefined);
   await connection.connect();

@@ -157,5 +157,7 @@ function pgliteStore(client: PGlite): Store {
  * getStore(); tests open their own. For PGlite, each call reserves ~128 MB of wasm memory.
  */
 export async function openStore(options: StoreOptions): Promise<Store> {
-  return "databaseUrl" in options ? openPostgres(options.databaseUrl) : openPglite(options.pgliteDir, options.loadDataDir);
+  return "databaseUrl" in options
+    ? openPostgres(options.databaseUrl)
+    : openPglite(options.pgliteDir, options.loadDataDir);
 }

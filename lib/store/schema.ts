@@ -1,5 +1,16 @@
 import { sql } from "drizzle-orm";
-import { bigint, bigserial, index, integer, pgTable, text, timestamp, uniqueIndex, uuid, varchar } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  bigserial,
+  index,
+  integer,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  varchar,
+} from "drizzle-orm/pg-core";
 
 /**
  * The one source of truth for the console's tables, on both engines (PGlite, PostgreSQL).
@@ -114,7 +125,9 @@ export const auditEvents = pgTable(
     uniqueIndex("audit_events_chain_position_idx").on(table.chain, table.position),
     uniqueIndex("audit_events_completes_idx").on(table.completes),
     uniqueIndex("audit_events_seq_idx").on(table.seq),
-    index("audit_events_operator_seq_idx").on(table.operatorId, table.seq.desc()).where(sql`${table.completes} is null`),
+    index("audit_events_operator_seq_idx")
+      .on(table.operatorId, table.seq.desc())
+      .where(sql`${table.completes} is null`),
     index("audit_events_operator_target_idx").on(table.operatorId, table.target, table.seq.desc()),
     index("audit_events_at_idx").on(table.at),
   ],
@@ -198,5 +211,8 @@ export const handoffs = pgTable(
     alarm: text("alarm"),
     alarmAt: moment("alarm_at"),
   },
-  (table) => [index("handoffs_operator_agent_idx").on(table.operatorId, table.agentId, table.createdAt), index("handoffs_expiry_idx").on(table.state, table.expiresAt)],
+  (table) => [
+    index("handoffs_operator_agent_idx").on(table.operatorId, table.agentId, table.createdAt),
+    index("handoffs_expiry_idx").on(table.state, table.expiresAt),
+  ],
 );

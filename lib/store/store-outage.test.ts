@@ -7,7 +7,12 @@ import { closeStore, getStore } from "./get-store";
 import { resetEnv } from "@/lib/config/env";
 import { migrateStore } from "./migrate";
 import { sessions } from "./schema";
-import { asStoreError, isStoreUnavailableError, STORE_UNAVAILABLE_MESSAGE, toStoreUnavailableError } from "./store-unavailable-error";
+import {
+  asStoreError,
+  isStoreUnavailableError,
+  STORE_UNAVAILABLE_MESSAGE,
+  toStoreUnavailableError,
+} from "./store-unavailable-error";
 
 /** Fast enough for a request to answer instead of hanging: the pool's connect timeout plus slack. */
 const FAILS_WITHIN_MS = 4_000;
@@ -41,7 +46,14 @@ describe("the store when PostgreSQL goes down and comes back", () => {
   it("fails fast with StoreUnavailableError while it is down, and works again without being reopened", async () => {
     const store = await stores.open({ databaseUrl });
     await migrateStore(store);
-    await store.db.insert(sessions).values({ id: "before", operatorId: 1, operatorName: "Ada", operatorKeyTail: "f", createdAt: new Date(), lastSeenAt: new Date() });
+    await store.db.insert(sessions).values({
+      id: "before",
+      operatorId: 1,
+      operatorName: "Ada",
+      operatorKeyTail: "f",
+      createdAt: new Date(),
+      lastSeenAt: new Date(),
+    });
 
     cluster.stop();
     const { error, ms } = await failureOf(store.db.select().from(sessions));
@@ -56,7 +68,9 @@ describe("the store when PostgreSQL goes down and comes back", () => {
     expect(isStoreUnavailableError(asStoreError((await failureOf(write)).error))).toBe(true);
 
     cluster.start();
-    expect(await store.db.select({ id: sessions.id, name: sessions.operatorName }).from(sessions)).toEqual([{ id: "before", name: "Ada" }]);
+    expect(await store.db.select({ id: sessions.id, name: sessions.operatorName }).from(sessions)).toEqual([
+      { id: "before", name: "Ada" },
+    ]);
   });
 
   it("getStore() refuses with StoreUnavailableError while the database is down, then opens once it is back", async () => {

@@ -2,7 +2,13 @@ import { DrizzleQueryError } from "drizzle-orm/errors";
 import { describe, expect, it } from "vitest";
 import { testStores } from "@/e2e/support/test-stores";
 import { sessions } from "./schema";
-import { asStoreError, isStoreUnavailableError, STORE_UNAVAILABLE_MESSAGE, StoreUnavailableError, toStoreUnavailableError } from "./store-unavailable-error";
+import {
+  asStoreError,
+  isStoreUnavailableError,
+  STORE_UNAVAILABLE_MESSAGE,
+  StoreUnavailableError,
+  toStoreUnavailableError,
+} from "./store-unavailable-error";
 
 function pgError(code: string, message = "x"): Error {
   return Object.assign(new Error(message), { code });
@@ -23,8 +29,14 @@ describe("toStoreUnavailableError", () => {
     ["a statement timeout (57014)", pgError("57014", "canceling statement due to statement timeout")],
     ["too many connections (53300)", pgError("53300")],
     ["a closed PGlite", new Error("PGlite is closed")],
-    ["pg's AggregateError for every address refused", new AggregateError([pgError("ECONNREFUSED"), pgError("ECONNREFUSED")], "")],
-    ["any of those wrapped by Drizzle", new DrizzleQueryError("select 1", [], Object.assign(new Error("Connection terminated unexpectedly")))],
+    [
+      "pg's AggregateError for every address refused",
+      new AggregateError([pgError("ECONNREFUSED"), pgError("ECONNREFUSED")], ""),
+    ],
+    [
+      "any of those wrapped by Drizzle",
+      new DrizzleQueryError("select 1", [], Object.assign(new Error("Connection terminated unexpectedly"))),
+    ],
   ])("maps %s to StoreUnavailableError, keeping it as the cause", (_label, error) => {
     const mapped = toStoreUnavailableError(error);
     expect(mapped).toBeInstanceOf(StoreUnavailableError);
@@ -44,7 +56,10 @@ describe("toStoreUnavailableError", () => {
   });
 
   it("recognises the error from another bundle's copy of the class by its registered symbol", () => {
-    const fromOtherCopy = { [Symbol.for("faucet-console.StoreUnavailableError")]: true, message: STORE_UNAVAILABLE_MESSAGE };
+    const fromOtherCopy = {
+      [Symbol.for("faucet-console.StoreUnavailableError")]: true,
+      message: STORE_UNAVAILABLE_MESSAGE,
+    };
     expect(isStoreUnavailableError(fromOtherCopy)).toBe(true);
     expect(isStoreUnavailableError(new Error(STORE_UNAVAILABLE_MESSAGE))).toBe(false);
   });
@@ -54,7 +69,10 @@ describe("toStoreUnavailableError", () => {
     try {
       const store = await stores.open();
       await store.close();
-      const failure = await store.db.select().from(sessions).catch((error: unknown) => error);
+      const failure = await store.db
+        .select()
+        .from(sessions)
+        .catch((error: unknown) => error);
       expect(isStoreUnavailableError(asStoreError(failure))).toBe(true);
     } finally {
       await stores.cleanup();

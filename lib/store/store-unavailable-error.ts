@@ -7,7 +7,8 @@
  */
 const STORE_UNAVAILABLE = Symbol.for("faucet-console.StoreUnavailableError");
 
-export const STORE_UNAVAILABLE_MESSAGE = "The console's database cannot be reached. Nothing was changed; try again in a moment.";
+export const STORE_UNAVAILABLE_MESSAGE =
+  "The console's database cannot be reached. Nothing was changed; try again in a moment.";
 
 export class StoreUnavailableError extends Error {
   readonly [STORE_UNAVAILABLE] = true;
@@ -19,11 +20,25 @@ export class StoreUnavailableError extends Error {
 }
 
 export function isStoreUnavailableError(error: unknown): error is StoreUnavailableError {
-  return typeof error === "object" && error !== null && (error as { [STORE_UNAVAILABLE]?: unknown })[STORE_UNAVAILABLE] === true;
+  return (
+    typeof error === "object" &&
+    error !== null &&
+    (error as { [STORE_UNAVAILABLE]?: unknown })[STORE_UNAVAILABLE] === true
+  );
 }
 
 /** Socket-level failures: the server is not there, went away, or does not answer. */
-const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "EPIPE", "ENOENT"]);
+const NETWORK_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EPIPE",
+  "ENOENT",
+]);
 
 /**
  * SQLSTATEs that mean "the database is not serving us", not "this query is wrong":
@@ -47,7 +62,11 @@ const UNAVAILABLE_MESSAGES = [
 
 function isUnavailableCause(error: object): boolean {
   const { code, message } = error as { code?: unknown; message?: unknown };
-  if (typeof code === "string" && (NETWORK_CODES.has(code) || (/^[0-9A-Z]{5}$/.test(code) && isUnavailableSqlState(code)))) return true;
+  if (
+    typeof code === "string" &&
+    (NETWORK_CODES.has(code) || (/^[0-9A-Z]{5}$/.test(code) && isUnavailableSqlState(code)))
+  )
+    return true;
   return typeof message === "string" && UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(message));
 }
 

@@ -18,7 +18,9 @@ afterEach(async () => {
 });
 
 /** Every checked-in migration, as drizzle-kit's journal lists them. */
-const MIGRATION_COUNT = (JSON.parse(readFileSync(path.join(MIGRATIONS_FOLDER, "meta", "_journal.json"), "utf8")) as { entries: unknown[] }).entries.length;
+const MIGRATION_COUNT = (
+  JSON.parse(readFileSync(path.join(MIGRATIONS_FOLDER, "meta", "_journal.json"), "utf8")) as { entries: unknown[] }
+).entries.length;
 
 function aSession(id: string) {
   const now = new Date("2026-01-02T03:04:05.678Z");
@@ -26,7 +28,9 @@ function aSession(id: string) {
 }
 
 async function appliedMigrations(store: Store): Promise<number> {
-  const result = await store.db.execute<{ applied: number }>(sql`select count(*)::int as applied from drizzle.__drizzle_migrations`);
+  const result = await store.db.execute<{ applied: number }>(
+    sql`select count(*)::int as applied from drizzle.__drizzle_migrations`,
+  );
   return result.rows[0]?.applied ?? -1;
 }
 
@@ -38,7 +42,15 @@ describe.each(engines)("the store on $engine", ({ engine, stores }) => {
     const tables = await store.db.execute<{ name: string }>(
       sql`select table_name as name from information_schema.tables where table_schema = 'public' order by table_name`,
     );
-    expect(tables.rows.map((row) => row.name)).toEqual(["audit_chains", "audit_events", "bulk_runs", "handoffs", "key_rotations", "rate_limits", "sessions"]);
+    expect(tables.rows.map((row) => row.name)).toEqual([
+      "audit_chains",
+      "audit_events",
+      "bulk_runs",
+      "handoffs",
+      "key_rotations",
+      "rate_limits",
+      "sessions",
+    ]);
   });
 
   it("migrates idempotently: a second run applies nothing and keeps the data", async () => {
@@ -55,7 +67,12 @@ describe.each(engines)("the store on $engine", ({ engine, stores }) => {
     await migrateStore(store);
     await store.db.insert(sessions).values(aSession("s1"));
     const [row] = await store.db.select().from(sessions).where(eq(sessions.id, "s1"));
-    expect(row).toMatchObject({ id: "s1", operatorId: 7, sealedOperatorKey: null, createdAt: new Date("2026-01-02T03:04:05.678Z") });
+    expect(row).toMatchObject({
+      id: "s1",
+      operatorId: 7,
+      sealedOperatorKey: null,
+      createdAt: new Date("2026-01-02T03:04:05.678Z"),
+    });
   });
 
   it("commits a transaction, and rolls one back entirely when it throws", async () => {
@@ -71,7 +88,9 @@ describe.each(engines)("the store on $engine", ({ engine, stores }) => {
         throw new Error("fails half-way");
       }),
     ).rejects.toThrow("fails half-way");
-    expect(await store.db.select({ id: sessions.id, name: sessions.operatorName }).from(sessions)).toEqual([{ id: "committed", name: "Ada" }]);
+    expect(await store.db.select({ id: sessions.id, name: sessions.operatorName }).from(sessions)).toEqual([
+      { id: "committed", name: "Ada" },
+    ]);
   });
 });
 
@@ -99,7 +118,9 @@ describe("the store on PostgreSQL, several instances", () => {
       const migrating = migrateStore(starting).finally(() => (settled = true));
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(settled).toBe(false);
-      const before = await holder.db.execute<{ table: string | null }>(sql`select to_regclass('drizzle.__drizzle_migrations')::text as table`);
+      const before = await holder.db.execute<{ table: string | null }>(
+        sql`select to_regclass('drizzle.__drizzle_migrations')::text as table`,
+      );
       expect(before.rows).toEqual([{ table: null }]);
       await locking.execute(sql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`);
       await migrating;

@@ -27,4 +27,6 @@ export type StoreEngine = "pglite" | "postgres";
  * do for us (the migration lock's dedicated connection, rate-limiter-flexible); queries go
  * through `db`.
  */
-export type Store = { db: StoreDatabase; close(): Promise<void> } & ({ engine: "pglite"; client: PGlite } | { engine: "postgres"; client: Pool });
+export type Store = { db: StoreDatabase; close(): Promise<void> } & (
+  { engine: "pglite"; client: PGlite } | { engine: "postgres"; client: Pool }
+);

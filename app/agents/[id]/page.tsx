@@ -29,7 +29,10 @@ function parseAgentId(raw: string): number | null {
 
 function Problem({ title, message }: { title: string; message: string }) {
   return (
-    <div role="alert" className="flex flex-col items-start gap-3 rounded-lg border border-red-300 bg-red-50 p-6 text-red-900">
+    <div
+      role="alert"
+      className="flex flex-col items-start gap-3 rounded-lg border border-red-300 bg-red-50 p-6 text-red-900"
+    >
       <h1 className="text-lg font-semibold">{title}</h1>
       <p className="text-sm">{message}</p>
       <Link href="/agents" className="text-sm underline">
@@ -45,7 +48,8 @@ export default async function AgentDetailsPage({ params }: AgentDetailsPageProps
   const agentId = parseAgentId((await params).id);
   if (agentId === null) notFound();
   const session = await pageSession();
-  if (session === null) return <StoreDownNotice title="The console cannot open your session" retryHref={`/agents/${agentId}`} />;
+  if (session === null)
+    return <StoreDownNotice title="The console cannot open your session" retryHref={`/agents/${agentId}`} />;
 
   let details: AgentDetails | null;
   let row: AgentRow | undefined;
@@ -55,13 +59,16 @@ export default async function AgentDetailsPage({ params }: AgentDetailsPageProps
   try {
     details = await loadAgentDetails(session, agentId);
     // The list row (flags, key age, timers) from the list just fetched, as the agents page would show it.
-    if (details) row = (await loadAgentRows(session, now, { reuseRecentList: true })).rows.find((agent) => agent.id === agentId);
+    if (details)
+      row = (await loadAgentRows(session, now, { reuseRecentList: true })).rows.find((agent) => agent.id === agentId);
   } catch (error) {
     if (isFaucetError(error) && error.kind === "invalid_key") {
       redirect((await endSessionIfRefused(session)) === "key_invalid" ? "/?reason=key_invalid" : `/agents/${agentId}`);
     }
-    if (isFaucetError(error)) return <Problem title="The agent's details could not be loaded" message={error.message} />;
-    if (isStoreUnavailable(error)) return <StoreDownNotice title="The agent's details could not be loaded" retryHref={`/agents/${agentId}`} />;
+    if (isFaucetError(error))
+      return <Problem title="The agent's details could not be loaded" message={error.message} />;
+    if (isStoreUnavailable(error))
+      return <StoreDownNotice title="The agent's details could not be loaded" retryHref={`/agents/${agentId}`} />;
     throw error;
   }
   if (!details || !row) notFound();
@@ -79,7 +86,12 @@ function DetailsView({ details: { agent, budget, keyLabel }, row, activity, now 
     ["Budget limit", budget.budgetLimitSats === null ? "Unlimited" : formatSats(budget.budgetLimitSats)],
     ["Spent", formatSats(budget.spentSats)],
     ["Remaining", budget.remainingSats === null ? "Unlimited" : formatSats(budget.remainingSats)],
-    ["Created", agent.createdAt === null ? "Unknown" : `${new Date(agent.createdAt).toISOString().slice(0, 10)} ${formatUtcTime(agent.createdAt)}`],
+    [
+      "Created",
+      agent.createdAt === null
+        ? "Unknown"
+        : `${new Date(agent.createdAt).toISOString().slice(0, 10)} ${formatUtcTime(agent.createdAt)}`,
+    ],
     ["Cooldown", cooling ? `Withdrawals locked until ${formatUtcTime(agent.cooldownUntil as number)}` : "None"],
     ["Current key", keyLabel ?? "Not recorded by this console"],
     ["Key age", formatKeyAge(keySince(row), now)],
@@ -99,7 +111,11 @@ function DetailsView({ details: { agent, budget, keyLabel }, row, activity, now 
       {row.flags.length > 0 && (
         <ul aria-label="Needs attention" className="flex flex-wrap gap-2">
           {row.flags.map((flag) => (
-            <li key={flag.kind} data-flag={flag.kind} className="rounded-full bg-amber-100 px-3 py-1 text-sm font-medium text-amber-900">
+            <li
+              key={flag.kind}
+              data-flag={flag.kind}
+              className="rounded-full bg-amber-100 px-3 py-1 text-sm font-medium text-amber-900"
+            >
               {flagLabel(flag)}
             </li>
           ))}
@@ -121,11 +137,20 @@ function DetailsView({ details: { agent, budget, keyLabel }, row, activity, now 
 }
 
 /** The agent's recent events and its keys, from the audit log; a note instead when the log cannot be read. */
-function AgentActivitySections({ agentId, agentName, activity }: { agentId: number; agentName: string; activity: AgentActivity }) {
+function AgentActivitySections({
+  agentId,
+  agentName,
+  activity,
+}: {
+  agentId: number;
+  agentName: string;
+  activity: AgentActivity;
+}) {
   if (!activity) {
     return (
       <p role="status" className="rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900">
-        The audit log cannot be read right now, so this agent&apos;s events and key history are not shown. Reload to try again.
+        The audit log cannot be read right now, so this agent&apos;s events and key history are not shown. Reload to try
+        again.
       </p>
     );
   }
@@ -150,10 +175,18 @@ function AgentActivitySections({ agentId, agentName, activity }: { agentId: numb
               </caption>
               <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
                 <tr>
-                  <th scope="col" className="px-3 py-2">When</th>
-                  <th scope="col" className="px-3 py-2">Action</th>
-                  <th scope="col" className="px-3 py-2">Outcome</th>
-                  <th scope="col" className="px-3 py-2">Session</th>
+                  <th scope="col" className="px-3 py-2">
+                    When
+                  </th>
+                  <th scope="col" className="px-3 py-2">
+                    Action
+                  </th>
+                  <th scope="col" className="px-3 py-2">
+                    Outcome
+                  </th>
+                  <th scope="col" className="px-3 py-2">
+                    Session
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -179,7 +212,11 @@ function AgentActivitySections({ agentId, agentName, activity }: { agentId: numb
             Key history for {agentName}
           </Link>
         </div>
-        <KeyHistoryTable agentName={agentName} entries={activity.keyHistory.entries} currentId={activity.keyHistory.currentId} />
+        <KeyHistoryTable
+          agentName={agentName}
+          entries={activity.keyHistory.entries}
+          currentId={activity.keyHistory.currentId}
+        />
       </section>
     </>
   );

@@ -25,13 +25,23 @@ export async function POST(request: NextRequest) {
   const settings = securitySettings();
   const call: EmulatorRequest = {
     bodyText,
-    headers: { authorization: request.headers.get("authorization") ?? undefined, "x-api-key": request.headers.get("x-api-key") ?? undefined },
+    headers: {
+      authorization: request.headers.get("authorization") ?? undefined,
+      "x-api-key": request.headers.get("x-api-key") ?? undefined,
+    },
   };
   if (isKeylessRequest(call)) {
-    const verdict = demoKeylessLimiter(settings.demoKeylessCallsPerClient).take(clientAddressOf(request.headers, settings.trustedProxyHops));
+    const verdict = demoKeylessLimiter(settings.demoKeylessCallsPerClient).take(
+      clientAddressOf(request.headers, settings.trustedProxyHops),
+    );
     if (!verdict.allowed) {
       return NextResponse.json(
-        { success: false, error_code: "rate_limited", error: `Too many calls without a key from this address; retry in ${verdict.retryAfterSeconds} s.`, retry_after: verdict.retryAfterSeconds },
+        {
+          success: false,
+          error_code: "rate_limited",
+          error: `Too many calls without a key from this address; retry in ${verdict.retryAfterSeconds} s.`,
+          retry_after: verdict.retryAfterSeconds,
+        },
         { status: 429, headers: { "retry-after": String(verdict.retryAfterSeconds) } },
       );
     }
@@ -44,5 +54,8 @@ export async function POST(request: NextRequest) {
     return NextResponse.json({ success: false, error: "The embedded faucet is unavailable" }, { status: 503 });
   }
   const reply = await faucet.handle(call);
-  return new NextResponse(reply.body, { status: reply.status, headers: { "content-type": reply.contentType, "cache-control": "no-store" } });
+  return new NextResponse(reply.body, {
+    status: reply.status,
+    headers: { "content-type": reply.contentType, "cache-control": "no-store" },
+  });
 }

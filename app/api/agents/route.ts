@@ -8,5 +8,7 @@ export const dynamic = "force-dynamic";
 /** One page of the agents table, for react-query in the browser. */
 export function GET(request: NextRequest) {
   // Page requests come in bursts while scrolling: they may share a list from the last seconds.
-  return agentsJson((session) => loadAgentsPage(session, parsePageRequest(request.nextUrl.searchParams), Date.now(), { reuseRecentList: true }));
+  return agentsJson((session) =>
+    loadAgentsPage(session, parsePageRequest(request.nextUrl.searchParams), Date.now(), { reuseRecentList: true }),
+  );
 }

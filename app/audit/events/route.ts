@@ -19,7 +19,8 @@ function json(status: number, body: object) {
 export async function GET(request: NextRequest) {
   try {
     const state = await readSessionState();
-    if (state.kind === "signed_out") return json(401, { reason: state.reason ?? "signed_out", message: "Your session has ended. Sign in again." });
+    if (state.kind === "signed_out")
+      return json(401, { reason: state.reason ?? "signed_out", message: "Your session has ended. Sign in again." });
     const params = request.nextUrl.searchParams;
     const now = Date.now();
     const page = await listAuditEntries({

@@ -10,7 +10,10 @@ import { isStoreUnavailable, STORE_UNAVAILABLE_MESSAGE } from "@/lib/store/store
 export const dynamic = "force-dynamic";
 
 function text(status: number, body: string) {
-  return new Response(`${body}\n`, { status, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } });
+  return new Response(`${body}\n`, {
+    status,
+    headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
+  });
 }
 
 /**

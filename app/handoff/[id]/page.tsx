@@ -61,7 +61,9 @@ export default async function HandoffPage({ params }: { params: Promise<{ id: st
       {handoff.state === "waiting" ? (
         <HandoffActions id={handoff.id} />
       ) : (
-        <p className="text-sm text-slate-700">This link cannot give a key any more. Ask the operator for a new hand-off.</p>
+        <p className="text-sm text-slate-700">
+          This link cannot give a key any more. Ask the operator for a new hand-off.
+        </p>
       )}
     </div>
   );

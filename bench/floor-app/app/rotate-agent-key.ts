@@ -12,11 +12,20 @@ export async function rotateAgentKey({ agentId }: { agentId: number }): Promise<
   const response = await fetch(process.env.FLOOR_FAUCET_API_URL ?? "", {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ action: "regenerate_agent_key", api_key: process.env.FLOOR_OPERATOR_KEY, agent_id: agentId }),
+    body: JSON.stringify({
+      action: "regenerate_agent_key",
+      api_key: process.env.FLOOR_OPERATOR_KEY,
+      agent_id: agentId,
+    }),
     cache: "no-store",
   });
   const reply = (await response.json()) as { success?: boolean; api_key?: string };
   if (reply.success !== true) return { ok: false };
-  (await cookies()).set("floor_rotated_at", String(Date.now()), { httpOnly: true, sameSite: "lax", secure: true, path: "/" });
+  (await cookies()).set("floor_rotated_at", String(Date.now()), {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: true,
+    path: "/",
+  });
   return { ok: true, apiKey: reply.api_key };
 }

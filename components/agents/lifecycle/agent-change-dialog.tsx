@@ -50,16 +50,30 @@ export function AgentChangeDialog({ request, onChanged, onClose, onReload }: Age
             event.preventDefault();
             trigger.focus();
           }}
-          className="fixed left-1/2 top-1/2 z-50 max-h-[92vh] w-[min(32rem,92vw)] -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-lg bg-white p-6 shadow-xl">
+          className="fixed left-1/2 top-1/2 z-50 max-h-[92vh] w-[min(32rem,92vw)] -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-lg bg-white p-6 shadow-xl"
+        >
           {/* Keyed: a new request starts with an empty field and no message. */}
-          {request && <ChangeForm key={`${request.kind}:${request.agent.id}`} request={request} spec={AGENT_CHANGES[request.kind]} onChanged={onChanged} onReload={onReload} />}
+          {request && (
+            <ChangeForm
+              key={`${request.kind}:${request.agent.id}`}
+              request={request}
+              spec={AGENT_CHANGES[request.kind]}
+              onChanged={onChanged}
+              onReload={onReload}
+            />
+          )}
         </AlertDialog.Content>
       </AlertDialog.Portal>
     </AlertDialog.Root>
   );
 }
 
-type ChangeFormProps = { request: AgentChangeRequest; spec: AgentChangeSpec; onChanged: AgentChangeDialogProps["onChanged"]; onReload: () => void };
+type ChangeFormProps = {
+  request: AgentChangeRequest;
+  spec: AgentChangeSpec;
+  onChanged: AgentChangeDialogProps["onChanged"];
+  onReload: () => void;
+};
 
 function ChangeForm({ request: { agent }, spec, onChanged, onReload }: ChangeFormProps) {
   const [value, setValue] = useState("");
@@ -92,7 +106,9 @@ function ChangeForm({ request: { agent }, spec, onChanged, onReload }: ChangeFor
   return (
     <form noValidate onSubmit={submit}>
       <AlertDialog.Title className="text-lg font-semibold text-slate-900">{spec.title(agent)}</AlertDialog.Title>
-      <AlertDialog.Description className="mt-2 text-sm text-slate-700">{spec.consequence(agent)}</AlertDialog.Description>
+      <AlertDialog.Description className="mt-2 text-sm text-slate-700">
+        {spec.consequence(agent)}
+      </AlertDialog.Description>
       {spec.field && !done && (
         <div className="mt-4">
           <Field
@@ -113,7 +129,10 @@ function ChangeForm({ request: { agent }, spec, onChanged, onReload }: ChangeFor
         </p>
       )}
       {done && (
-        <p role="status" className="mt-4 rounded-md border border-emerald-300 bg-emerald-50 p-3 text-sm text-emerald-900">
+        <p
+          role="status"
+          className="mt-4 rounded-md border border-emerald-300 bg-emerald-50 p-3 text-sm text-emerald-900"
+        >
           {done}
         </p>
       )}

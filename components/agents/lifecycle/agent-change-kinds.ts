@@ -16,7 +16,12 @@ export type RowChange = { patch: Partial<AgentRow> } | { deleted: true };
 type Done = { message: string; row: RowChange };
 
 /** The one text field some changes ask for, checked in the browser before any request. */
-type InputField = { label: string; hint?: string; numeric: boolean; check: (value: string, agent: AgentRow) => string | null };
+type InputField = {
+  label: string;
+  hint?: string;
+  numeric: boolean;
+  check: (value: string, agent: AgentRow) => string | null;
+};
 
 export type AgentChangeSpec = {
   title: (agent: AgentRow) => string;
@@ -46,7 +51,8 @@ export const AGENT_CHANGES: Record<AgentChangeKind, AgentChangeSpec> = {
     consequence: () => "Its key stops paying at once; its balance stays. You can reactivate it later.",
     confirmLabel: () => "Deactivate",
     danger: true,
-    silent: "Outcome unknown: the console did not answer. The agent may not have been deactivated, so its key may still pay. Reload the list to see its state.",
+    silent:
+      "Outcome unknown: the console did not answer. The agent may not have been deactivated, so its key may still pay. Reload the list to see its state.",
     run: (agent) =>
       mapped(setAgentActive({ agentId: agent.id, isActive: false }), () => ({
         message: `${agent.name} is deactivated: its key no longer pays.`,
@@ -58,7 +64,8 @@ export const AGENT_CHANGES: Record<AgentChangeKind, AgentChangeSpec> = {
     consequence: () => "Its key can pay again at once, within its budget.",
     confirmLabel: () => "Reactivate",
     danger: false,
-    silent: "Outcome unknown: the console did not answer. The agent may have been reactivated anyway. Reload the list to see its state.",
+    silent:
+      "Outcome unknown: the console did not answer. The agent may have been reactivated anyway. Reload the list to see its state.",
     run: (agent) =>
       mapped(setAgentActive({ agentId: agent.id, isActive: true }), () => ({
         message: `${agent.name} is active again.`,
@@ -71,13 +78,22 @@ export const AGENT_CHANGES: Record<AgentChangeKind, AgentChangeSpec> = {
       `The most this agent may spend in total; payments beyond it are refused. Now: ${agent.budgetLimitSats === null ? "unlimited" : sats(agent.budgetLimitSats)}.`,
     confirmLabel: () => "Save budget",
     danger: false,
-    field: { label: "Budget (sats)", hint: "Leave empty for unlimited.", numeric: true, check: (value) => firstIssue(budgetFieldSchema.safeParse(value)) },
-    silent: "Outcome unknown: the console did not answer. The budget may have changed anyway. Open the agent's details to see it.",
+    field: {
+      label: "Budget (sats)",
+      hint: "Leave empty for unlimited.",
+      numeric: true,
+      check: (value) => firstIssue(budgetFieldSchema.safeParse(value)),
+    },
+    silent:
+      "Outcome unknown: the console did not answer. The budget may have changed anyway. Open the agent's details to see it.",
     run: (agent, value) => {
       const limit = budgetFieldSchema.parse(value);
       const budgetLimitSats = limit === 0 ? null : limit;
       return mapped(setAgentBudget({ agentId: agent.id, budgetLimitSats }), (budget) => ({
-        message: budget.budgetLimitSats === null ? `${agent.name} has no budget limit now.` : `${agent.name}'s budget is ${sats(budget.budgetLimitSats)} now.`,
+        message:
+          budget.budgetLimitSats === null
+            ? `${agent.name} has no budget limit now.`
+            : `${agent.name}'s budget is ${sats(budget.budgetLimitSats)} now.`,
         row: { patch: { budgetLimitSats: budget.budgetLimitSats } },
       }));
     },
@@ -88,7 +104,8 @@ export const AGENT_CHANGES: Record<AgentChangeKind, AgentChangeSpec> = {
       `Moves all ${sats(agent.balanceSats)} of ${agent.name} to your operator balance. In an incident, sweep before rotating: a rotation's cooldown blocks the sweep.`,
     confirmLabel: (agent) => `Sweep ${sats(agent.balanceSats)}`,
     danger: true,
-    silent: "Outcome unknown: the console did not answer. The sats may have been moved anyway. Reload the list and check the balance before sweeping again.",
+    silent:
+      "Outcome unknown: the console did not answer. The sats may have been moved anyway. Reload the list and check the balance before sweeping again.",
     run: (agent) =>
       mapped(sweepAgent({ agentId: agent.id }), (sweep) => ({
         message: `Moved ${sats(sweep.movedSats)} to your operator balance. ${agent.name} now holds ${sats(sweep.agentBalanceSats)}.`,
@@ -101,7 +118,8 @@ export const AGENT_CHANGES: Record<AgentChangeKind, AgentChangeSpec> = {
     confirmLabel: () => "Fund agent",
     danger: false,
     field: { label: "Amount (sats)", numeric: true, check: (value) => firstIssue(amountFieldSchema.safeParse(value)) },
-    silent: "Outcome unknown: the console did not answer. The sats may have been sent anyway. Reload the list and check the balance before funding again.",
+    silent:
+      "Outcome unknown: the console did not answer. The sats may have been sent anyway. Reload the list and check the balance before funding again.",
     run: (agent, value) =>
       mapped(fundAgent({ agentId: agent.id, amountSats: amountFieldSchema.parse(value) as number }), (funding) => ({
         message: `Sent ${sats(Number(value.trim()))}. ${agent.name} now holds ${sats(funding.agentBalanceSats)}.`,
@@ -119,7 +137,8 @@ export const AGENT_CHANGES: Record<AgentChangeKind, AgentChangeSpec> = {
       numeric: false,
       check: (value, agent) => (value === agent.name ? null : `Type ${agent.name} exactly to delete it.`),
     },
-    silent: "Outcome unknown: the console did not answer. The agent may have been deleted anyway. Reload the list to see whether it is still there.",
+    silent:
+      "Outcome unknown: the console did not answer. The agent may have been deleted anyway. Reload the list to see whether it is still there.",
     run: (agent) =>
       mapped(deleteAgent({ agentId: agent.id }), ({ returnedSats }) => ({
         message: `Deleted ${agent.name}. ${sats(returnedSats)} returned to your operator balance.`,

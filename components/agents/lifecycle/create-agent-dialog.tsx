@@ -4,7 +4,13 @@ import * as Dialog from "@radix-ui/react-dialog";
 import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { createAgent } from "@/lib/actions/create-agent";
-import { AGENT_DESCRIPTION_MAX, AGENT_NAME_MAX, createAgentFieldsSchema, fieldErrorsOf, type FieldErrors } from "@/lib/agents/agent-change-schemas";
+import {
+  AGENT_DESCRIPTION_MAX,
+  AGENT_NAME_MAX,
+  createAgentFieldsSchema,
+  fieldErrorsOf,
+  type FieldErrors,
+} from "@/lib/agents/agent-change-schemas";
 import { mayHaveCommitted, type ActionFailure } from "@/lib/action-result";
 import { Field } from "./field";
 import { useAgentChange } from "./use-agent-change";
@@ -60,7 +66,8 @@ export function CreateAgentDialog({ open, onOpenChange, onCreated, onReload }: C
     setFailure(result);
   }
 
-  const update = (field: keyof typeof form) => (event: { target: { value: string } }) => setForm((current) => ({ ...current, [field]: event.target.value }));
+  const update = (field: keyof typeof form) => (event: { target: { value: string } }) =>
+    setForm((current) => ({ ...current, [field]: event.target.value }));
 
   return (
     <Dialog.Root
@@ -79,7 +86,15 @@ export function CreateAgentDialog({ open, onOpenChange, onCreated, onReload }: C
             The faucet creates a wallet for the agent and its first API key, which is shown once.
           </Dialog.Description>
           <form noValidate onSubmit={submit} className="mt-4 flex flex-col gap-4">
-            <Field id="agent-name" label="Name" value={form.name} onChange={update("name")} error={fieldErrors.name} maxLength={AGENT_NAME_MAX * 2} autoComplete="off" />
+            <Field
+              id="agent-name"
+              label="Name"
+              value={form.name}
+              onChange={update("name")}
+              error={fieldErrors.name}
+              maxLength={AGENT_NAME_MAX * 2}
+              autoComplete="off"
+            />
             <Field
               id="agent-description"
               label="Description (optional)"

@@ -23,14 +23,21 @@ export function RowActionsMenu({ agent, onAction, openedBy }: RowActionsMenuProp
   // key that opened this menu came before, so its first opening focuses the first item here.
   const firstOpening = useRef(openedBy);
   const item = (kind: AgentChangeKind, label: string, danger = false) => (
-    <DropdownMenu.Item className={`${itemClass} ${danger ? "text-red-800" : ""}`} onSelect={() => onAction(kind, agent)}>
+    <DropdownMenu.Item
+      className={`${itemClass} ${danger ? "text-red-800" : ""}`}
+      onSelect={() => onAction(kind, agent)}
+    >
       {label}
     </DropdownMenu.Item>
   );
   return (
     // Not modal: a dialog opened from an item must get the page back unlocked.
     <DropdownMenu.Root modal={false} defaultOpen>
-      <DropdownMenu.Trigger className={buttonClass("ghost", "px-2")} aria-label={`More actions for ${agent.name}`} data-row-menu="">
+      <DropdownMenu.Trigger
+        className={buttonClass("ghost", "px-2")}
+        aria-label={`More actions for ${agent.name}`}
+        data-row-menu=""
+      >
         <span aria-hidden="true">⋯</span>
       </DropdownMenu.Trigger>
       {/* No portal: the menu stays inside the page's main landmark (Radix positions it fixed, so the scroller does not clip it). */}
@@ -43,16 +50,17 @@ export function RowActionsMenu({ agent, onAction, openedBy }: RowActionsMenuProp
           if (event.target !== event.currentTarget || firstOpening.current !== "keyboard") return;
           firstOpening.current = "pointer";
           event.currentTarget.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
-        }}>
-          <DropdownMenu.Item asChild className={itemClass}>
-            <Link href={`/agents/${agent.id}`}>Details</Link>
-          </DropdownMenu.Item>
-          {agent.isActive ? item("deactivate", "Deactivate", true) : item("reactivate", "Reactivate")}
-          {item("budget", "Edit budget")}
-          {item("sweep", "Sweep balance")}
-          {item("fund", "Fund agent")}
-          <DropdownMenu.Separator className="my-1 h-px bg-slate-200" />
-          {item("delete", "Delete agent", true)}
+        }}
+      >
+        <DropdownMenu.Item asChild className={itemClass}>
+          <Link href={`/agents/${agent.id}`}>Details</Link>
+        </DropdownMenu.Item>
+        {agent.isActive ? item("deactivate", "Deactivate", true) : item("reactivate", "Reactivate")}
+        {item("budget", "Edit budget")}
+        {item("sweep", "Sweep balance")}
+        {item("fund", "Fund agent")}
+        <DropdownMenu.Separator className="my-1 h-px bg-slate-200" />
+        {item("delete", "Delete agent", true)}
       </DropdownMenu.Content>
     </DropdownMenu.Root>
   );

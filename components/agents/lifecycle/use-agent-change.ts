@@ -10,7 +10,10 @@ import { signInPageFor, type ActionFailure, type ActionResult } from "@/lib/acti
  * guards double clicks: twenty clicks can land before React re-renders once. A failure
  * that ended the session goes to the sign-in page; any other comes back to the dialog.
  */
-export function useAgentChange<Input, Output>(action: (input: Input) => Promise<ActionResult<Output>>, silentMessage: string) {
+export function useAgentChange<Input, Output>(
+  action: (input: Input) => Promise<ActionResult<Output>>,
+  silentMessage: string,
+) {
   const router = useRouter();
   const mutation = useMutation({ mutationFn: action, retry: false, gcTime: 0 });
   const inFlight = useRef(false);

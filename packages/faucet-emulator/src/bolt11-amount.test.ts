@@ -16,9 +16,12 @@ describe("invoiceAmount", () => {
     expect(invoiceAmount(invoice)).toEqual({ kind: "amount", sats });
   });
 
-  it.each(["lnbc1pvjluezpp5qqq", "lnbc", "lnbc1000", "not an invoice", "lntb1pabc"])("finds no amount in %s", (invoice) => {
-    expect(invoiceAmount(invoice)).toEqual({ kind: "none" });
-  });
+  it.each(["lnbc1pvjluezpp5qqq", "lnbc", "lnbc1000", "not an invoice", "lntb1pabc"])(
+    "finds no amount in %s",
+    (invoice) => {
+      expect(invoiceAmount(invoice)).toEqual({ kind: "none" });
+    },
+  );
 
   it.each([
     ["lnbc1p1pxyz", /millisatoshis/],

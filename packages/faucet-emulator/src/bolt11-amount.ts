@@ -5,16 +5,16 @@
  * The emulator verifies nothing else about the invoice: it has no Lightning node.
  */
 
-export type InvoiceAmount =
-  | { kind: "amount"; sats: number }
-  | { kind: "none" }
-  | { kind: "invalid"; reason: string };
+export type InvoiceAmount = { kind: "amount"; sats: number } | { kind: "none" } | { kind: "invalid"; reason: string };
 
 // Millisatoshis per unit of each multiplier; 1 BTC = 10^8 sats = 10^11 msat. Pico is 0.1 msat.
 const MSAT_PER_UNIT: Record<string, bigint> = { "": 10n ** 11n, m: 10n ** 8n, u: 10n ** 5n, n: 100n };
 
 export function invoiceAmount(invoice: string): InvoiceAmount {
-  const text = invoice.trim().toLowerCase().replace(/^lightning:/, "");
+  const text = invoice
+    .trim()
+    .toLowerCase()
+    .replace(/^lightning:/, "");
   const separator = text.lastIndexOf("1");
   const hrp = separator === -1 ? text : text.slice(0, separator);
   const match = /^ln[a-z]+?(\d+)([munp]?)$/.exec(hrp);
@@ -25,7 +25,8 @@ export function invoiceAmount(invoice: string): InvoiceAmount {
   let msat: bigint;
   if (multiplier === "p") {
     // BOLT11: a pico amount must be a whole number of millisatoshis (last digit 0).
-    if (units % 10n !== 0n) return { kind: "invalid", reason: "its pico amount is not a whole number of millisatoshis" };
+    if (units % 10n !== 0n)
+      return { kind: "invalid", reason: "its pico amount is not a whole number of millisatoshis" };
     msat = units / 10n;
   } else {
     msat = units * (MSAT_PER_UNIT[multiplier] ?? 0n);

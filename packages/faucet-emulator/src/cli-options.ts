@@ -24,9 +24,16 @@ type Env = Readonly<Record<string, string | undefined>>;
  * instead of the demo six; unset means the six), FAUCET_TEST_CONTROL=1 (the /__test/* routes).
  */
 export function readCliOptions(env: Env): CliOptions {
-  const seedAgents = env.FAUCET_SEED_AGENTS?.trim() ? wholeNumber(env, "FAUCET_SEED_AGENTS", 0, Number.MAX_SAFE_INTEGER) : undefined;
+  const seedAgents = env.FAUCET_SEED_AGENTS?.trim()
+    ? wholeNumber(env, "FAUCET_SEED_AGENTS", 0, Number.MAX_SAFE_INTEGER)
+    : undefined;
   const port = env.PORT?.trim() ? wholeNumber(env, "PORT", 0, 65_535) : DEFAULT_PORT;
-  return { port, dataDir: env.FAUCET_DATA_DIR || DEFAULT_DATA_DIR, seedAgents, testControl: env.FAUCET_TEST_CONTROL === "1" };
+  return {
+    port,
+    dataDir: env.FAUCET_DATA_DIR || DEFAULT_DATA_DIR,
+    seedAgents,
+    testControl: env.FAUCET_TEST_CONTROL === "1",
+  };
 }
 
 function wholeNumber(env: Env, name: string, min: number, max: number): number {

@@ -62,11 +62,19 @@ describe("operator account", () => {
     expect(await faucet.call("get_balance", operatorKey)).toEqual({ success: true, balance_sats: 10_000 });
     const info = await faucet.call("get_info");
     // As the real service answers: feature names, not action names (faucet-api.md §9).
-    expect(info).toMatchObject({ success: true, status: "operational", api_version: "1.0", max_payment_sats: 100_000, min_payment_sats: 1 });
+    expect(info).toMatchObject({
+      success: true,
+      status: "operational",
+      api_version: "1.0",
+      max_payment_sats: 100_000,
+      min_payment_sats: 1,
+    });
     // Only what the emulator implements (§10): no l402, no webhooks; each is tested in "honest features" below.
     expect(info.supported_features).toEqual(["agents", "keysend"]);
     // Our extension: the actions this emulator speaks.
-    expect(info.supported_actions).toEqual(expect.arrayContaining(["regenerate_agent_key", "set_budget", "transfer_between_agents"]));
+    expect(info.supported_actions).toEqual(
+      expect.arrayContaining(["regenerate_agent_key", "set_budget", "transfer_between_agents"]),
+    );
     // A key is optional for get_info, and even a wrong one is not held against it.
     expect((await faucet.call("get_info", "lf_bogus")).success).toBe(true);
     const first = await faucet.call("get_rate_limits", operatorKey);
@@ -84,7 +92,11 @@ describe("operator account", () => {
 
 describe("agents", () => {
   it("create_agent returns the key under both contract names", async () => {
-    const reply = await faucet.call("create_agent", operatorKey, { name: "Alpha", description: "test", budget_limit_sats: 2000 });
+    const reply = await faucet.call("create_agent", operatorKey, {
+      name: "Alpha",
+      description: "test",
+      budget_limit_sats: 2000,
+    });
     expect(reply).toMatchObject({ success: true, name: "Alpha" });
     agentId = num(reply, "agent_id");
     agentKey = str(reply, "api_key");
@@ -104,7 +116,16 @@ describe("agents", () => {
     expect(await faucet.call("list_agents", operatorKey)).toEqual({
       success: true,
       agents: [
-        { id: agentId, name: "Alpha", balance_sats: 0, is_active: true, created_at: iso(START), cooldown_until: null, budget_limit_sats: 2000, description: "test" },
+        {
+          id: agentId,
+          name: "Alpha",
+          balance_sats: 0,
+          is_active: true,
+          created_at: iso(START),
+          cooldown_until: null,
+          budget_limit_sats: 2000,
+          description: "test",
+        },
       ],
       total: 1,
     });
@@ -178,18 +199,35 @@ describe("agents", () => {
 
   it("pay_invoice charges the invoice's own amount and spends from the agent's budget", async () => {
     const paid = await faucet.call("pay_invoice", agentKey, { invoice: "lnbc15u1test" });
-    expect(paid).toMatchObject({ success: true, amount_sats: 1500, routing_fee_sats: 0, platform_fee_sats: 0, total_cost: 1500, new_balance: 2500 });
+    expect(paid).toMatchObject({
+      success: true,
+      amount_sats: 1500,
+      routing_fee_sats: 0,
+      platform_fee_sats: 0,
+      total_cost: 1500,
+      new_balance: 2500,
+    });
     expect(str(paid, "payment_hash")).toMatch(/^[0-9a-f]{64}$/);
     const over = await faucet.call("pay_invoice", agentKey, { invoice: "lnbc6u1test" });
     expectRefusal(over, "budget_exceeded");
     expect(over).toMatchObject({ budget_limit_sats: 2000, total_spent_sats: 1500, remaining_sats: 500 });
     // An operator key pays too, through a default agent (§10): see "payments with an operator key" below.
     expectRefusal(await faucet.call("pay_invoice", agentKey, { invoice: "" }), "invalid_request");
-    expectRefusal(await faucet.call("pay_invoice", agentKey, { invoice: "lnbc", amount_sats: 100_001 }), "invalid_request");
+    expectRefusal(
+      await faucet.call("pay_invoice", agentKey, { invoice: "lnbc", amount_sats: 100_001 }),
+      "invalid_request",
+    );
   });
 
   it("get_budget_status for the operator (with agent_id) and for the agent itself", async () => {
-    const expected = { success: true, agent_id: agentId, budget_limit_sats: 2000, total_spent_sats: 1500, remaining_sats: 500, has_budget: true };
+    const expected = {
+      success: true,
+      agent_id: agentId,
+      budget_limit_sats: 2000,
+      total_spent_sats: 1500,
+      remaining_sats: 500,
+      has_budget: true,
+    };
     expect(await faucet.call("get_budget_status", operatorKey, { agent_id: agentId })).toEqual(expected);
     expect(await faucet.call("get_budget_status", agentKey)).toEqual(expected);
     expectRefusal(await faucet.call("get_budget_status", operatorKey), "invalid_request");
@@ -197,16 +235,24 @@ describe("agents", () => {
   });
 
   it("update_agent changes the budget (0 = unlimited) and the active flag", async () => {
-    expect(await faucet.call("update_agent", operatorKey, { agent_id: agentId, updates: { budget_limit_sats: 0 } })).toMatchObject({
+    expect(
+      await faucet.call("update_agent", operatorKey, { agent_id: agentId, updates: { budget_limit_sats: 0 } }),
+    ).toMatchObject({
       success: true,
       message: expect.any(String),
     });
-    expect(await faucet.call("get_budget_status", agentKey)).toMatchObject({ budget_limit_sats: null, remaining_sats: null, has_budget: false });
+    expect(await faucet.call("get_budget_status", agentKey)).toMatchObject({
+      budget_limit_sats: null,
+      remaining_sats: null,
+      has_budget: false,
+    });
     await faucet.call("update_agent", operatorKey, { agent_id: agentId, updates: { budget_limit_sats: 9000 } });
     expect(await faucet.call("whoami", agentKey)).toMatchObject({ budget_limit_sats: 9000 });
 
     await faucet.call("update_agent", operatorKey, { agent_id: agentId, updates: { is_active: false } });
-    expect(await faucet.call("list_agents", operatorKey)).toMatchObject({ agents: [{ id: agentId, is_active: false }] });
+    expect(await faucet.call("list_agents", operatorKey)).toMatchObject({
+      agents: [{ id: agentId, is_active: false }],
+    });
     expectRefusal(await faucet.call("pay_invoice", agentKey, { invoice: "lnbc", amount_sats: 1 }), "inactive");
     // An inactive agent can still be funded: incoming sats are never the risk.
     expect((await faucet.call("fund_agent", operatorKey, { agent_id: agentId, amount_sats: 500 })).success).toBe(true);
@@ -217,7 +263,10 @@ describe("agents", () => {
   it("update_agent refuses budget_limit_sats: null, as the real service did, and changes nothing", async () => {
     // Our choice (faucet-api.md §9): faithful to the real update_agent, so a console that
     // would send null for "unlimited" on the fallback path fails here, not in production.
-    const reply = await faucet.call("update_agent", operatorKey, { agent_id: agentId, updates: { budget_limit_sats: null } });
+    const reply = await faucet.call("update_agent", operatorKey, {
+      agent_id: agentId,
+      updates: { budget_limit_sats: null },
+    });
     expectRefusal(reply, "invalid_request");
     expect(reply.error).toMatch(/null.*0 for unlimited/);
     expect(await faucet.call("whoami", agentKey)).toMatchObject({ budget_limit_sats: 9000 });
@@ -237,16 +286,30 @@ describe("key rotation and cooldowns", () => {
   it("regenerate_agent_key kills the old key at once and starts a 30-minute cooldown", async () => {
     const oldKey = agentKey;
     const reply = await faucet.call("regenerate_agent_key", operatorKey, { agent_id: agentId });
-    expect(reply).toMatchObject({ success: true, agent_id: agentId, message: "API key rotated", cooldown_until: iso(clock + 30 * MINUTE) });
+    expect(reply).toMatchObject({
+      success: true,
+      agent_id: agentId,
+      message: "API key rotated",
+      cooldown_until: iso(clock + 30 * MINUTE),
+    });
     agentKey = str(reply, "api_key");
     expect(agentKey).toMatch(/^agent_[0-9a-f]{32}$/);
     expectRefusal(await faucet.call("whoami", oldKey), "invalid_key");
-    expect(await faucet.call("whoami", agentKey)).toMatchObject({ type: "agent", id: agentId, cooldown_until: iso(clock + 30 * MINUTE) });
-    expect(await faucet.call("list_agents", operatorKey)).toMatchObject({ agents: [{ id: agentId, cooldown_until: iso(clock + 30 * MINUTE) }] });
+    expect(await faucet.call("whoami", agentKey)).toMatchObject({
+      type: "agent",
+      id: agentId,
+      cooldown_until: iso(clock + 30 * MINUTE),
+    });
+    expect(await faucet.call("list_agents", operatorKey)).toMatchObject({
+      agents: [{ id: agentId, cooldown_until: iso(clock + 30 * MINUTE) }],
+    });
   });
 
   it("the agent cooldown blocks withdraw_from_agent and payments, before any balance check", async () => {
-    const refused = await faucet.call("withdraw_from_agent", operatorKey, { agent_id: agentId, amount_sats: 10_000_000 });
+    const refused = await faucet.call("withdraw_from_agent", operatorKey, {
+      agent_id: agentId,
+      amount_sats: 10_000_000,
+    });
     expectRefusal(refused, "cooldown");
     expect(refused).toMatchObject({ cooldown_until: iso(clock + 30 * MINUTE), seconds_remaining: 1800 });
     const payment = await faucet.call("pay_invoice", agentKey, { invoice: "lnbc", amount_sats: 1 });
@@ -255,9 +318,13 @@ describe("key rotation and cooldowns", () => {
     expect((await faucet.call("fund_agent", operatorKey, { agent_id: agentId, amount_sats: 1 })).success).toBe(true);
 
     clock += 10 * MINUTE + 500;
-    expect(await faucet.call("withdraw_from_agent", operatorKey, { agent_id: agentId, amount_sats: 1 })).toMatchObject({ seconds_remaining: 1200 });
+    expect(await faucet.call("withdraw_from_agent", operatorKey, { agent_id: agentId, amount_sats: 1 })).toMatchObject({
+      seconds_remaining: 1200,
+    });
     clock += 21 * MINUTE;
-    expect((await faucet.call("withdraw_from_agent", operatorKey, { agent_id: agentId, amount_sats: 1 })).success).toBe(true);
+    expect((await faucet.call("withdraw_from_agent", operatorKey, { agent_id: agentId, amount_sats: 1 })).success).toBe(
+      true,
+    );
     expect((await faucet.call("pay_invoice", agentKey, { invoice: "lnbc", amount_sats: 1 })).success).toBe(true);
     expect(await faucet.call("whoami", agentKey)).toMatchObject({ cooldown_until: null });
   });
@@ -270,11 +337,19 @@ describe("key rotation and cooldowns", () => {
   it("regenerate_operator_key kills the old key and locks withdrawals for 60 minutes", async () => {
     const oldKey = operatorKey;
     const reply = await faucet.call("regenerate_operator_key", operatorKey);
-    expect(reply).toMatchObject({ success: true, message: "API key rotated", cooldown_until: iso(clock + 60 * MINUTE) });
+    expect(reply).toMatchObject({
+      success: true,
+      message: "API key rotated",
+      cooldown_until: iso(clock + 60 * MINUTE),
+    });
     operatorKey = str(reply, "api_key");
     expect(operatorKey).toMatch(/^lf_[0-9a-f]{32}$/);
     expectRefusal(await faucet.call("whoami", oldKey), "invalid_key");
-    expect(await faucet.call("whoami", operatorKey)).toMatchObject({ type: "operator", id: operatorId, cooldown_until: iso(clock + 60 * MINUTE) });
+    expect(await faucet.call("whoami", operatorKey)).toMatchObject({
+      type: "operator",
+      id: operatorId,
+      cooldown_until: iso(clock + 60 * MINUTE),
+    });
 
     // Far more than the balance: the refusal must still be the cooldown, not the balance.
     const refused = await faucet.call("withdraw", operatorKey, { invoice: "lnbc1000", amount_sats: 99_999 });
@@ -284,13 +359,23 @@ describe("key rotation and cooldowns", () => {
     clock += 61 * MINUTE;
     const balance = num(await faucet.call("get_balance", operatorKey), "balance_sats");
     const paid = await faucet.call("withdraw", operatorKey, { invoice: "lnbc10u1pwithdraw" });
-    expect(paid).toMatchObject({ success: true, amount_sats: 1000, routing_fee_sats: 0, platform_fee_sats: 0, total_cost: 1000, new_balance: balance - 1000 });
+    expect(paid).toMatchObject({
+      success: true,
+      amount_sats: 1000,
+      routing_fee_sats: 0,
+      platform_fee_sats: 0,
+      total_cost: 1000,
+      new_balance: balance - 1000,
+    });
     expect(str(paid, "payment_hash")).toMatch(/^[0-9a-f]{64}$/);
     const short = await faucet.call("withdraw", operatorKey, { invoice: "lnbc", amount_sats: balance });
     expectRefusal(short, "insufficient_balance");
     expectRefusal(await faucet.call("withdraw", operatorKey, {}), "invalid_request");
     expectRefusal(await faucet.call("withdraw", operatorKey, { invoice: "lnbc1pnoamount" }), "invalid_request");
-    expect(await faucet.call("withdraw", operatorKey, { invoice: "lnbc1pnoamount", amount_sats: 10 })).toMatchObject({ success: true, amount_sats: 10 });
+    expect(await faucet.call("withdraw", operatorKey, { invoice: "lnbc1pnoamount", amount_sats: 10 })).toMatchObject({
+      success: true,
+      amount_sats: 10,
+    });
   });
 
   it("recover issues a new key and a 60-minute cooldown; the code keeps working", async () => {
@@ -330,16 +415,29 @@ describe("roles, ownership and request shape", () => {
     for (const action of ["delete_agent", "regenerate_agent_key", "get_budget_status"]) {
       expectRefusal(await faucet.call(action, other, { agent_id: agentId }), "not_found");
     }
-    expectRefusal(await faucet.call("update_agent", other, { agent_id: agentId, updates: { is_active: false } }), "not_found");
+    expectRefusal(
+      await faucet.call("update_agent", other, { agent_id: agentId, updates: { is_active: false } }),
+      "not_found",
+    );
     expectRefusal(await faucet.call("withdraw_from_agent", other, { agent_id: agentId, amount_sats: 1 }), "not_found");
     expect(await faucet.call("list_agents", other)).toEqual({ success: true, agents: [], total: 0 });
   });
 
   it("accepts the key as Authorization: Bearer or X-API-Key; the body key wins", async () => {
-    expect(await faucet.post({ action: "whoami" }, { authorization: `Bearer ${operatorKey}` })).toMatchObject({ id: operatorId });
-    expect(await faucet.post({ action: "whoami" }, { "x-api-key": agentKey })).toMatchObject({ type: "agent", id: agentId });
-    expect(await faucet.post({ action: "whoami", api_key: agentKey }, { authorization: `Bearer ${operatorKey}` })).toMatchObject({ type: "agent" });
-    expectRefusal(await faucet.post({ action: "whoami", api_key: "lf_bogus" }, { "x-api-key": operatorKey }), "invalid_key");
+    expect(await faucet.post({ action: "whoami" }, { authorization: `Bearer ${operatorKey}` })).toMatchObject({
+      id: operatorId,
+    });
+    expect(await faucet.post({ action: "whoami" }, { "x-api-key": agentKey })).toMatchObject({
+      type: "agent",
+      id: agentId,
+    });
+    expect(
+      await faucet.post({ action: "whoami", api_key: agentKey }, { authorization: `Bearer ${operatorKey}` }),
+    ).toMatchObject({ type: "agent" });
+    expectRefusal(
+      await faucet.post({ action: "whoami", api_key: "lf_bogus" }, { "x-api-key": operatorKey }),
+      "invalid_key",
+    );
   });
 
   it("refuses malformed requests with invalid_request or unknown_action", async () => {
@@ -401,41 +499,84 @@ describe("agent lifecycle, as newer clients call it", () => {
       agent_id: first,
       budget_limit_sats: 300,
     });
-    expect(await faucet.call("get_budget_status", operatorKey, { agent_id: first })).toMatchObject({ budget_limit_sats: 300, remaining_sats: 300 });
-    expect(await faucet.call("list_agents", operatorKey)).toMatchObject({ agents: expect.arrayContaining([expect.objectContaining({ id: first, budget_limit_sats: 300 })]) });
+    expect(await faucet.call("get_budget_status", operatorKey, { agent_id: first })).toMatchObject({
+      budget_limit_sats: 300,
+      remaining_sats: 300,
+    });
+    expect(await faucet.call("list_agents", operatorKey)).toMatchObject({
+      agents: expect.arrayContaining([expect.objectContaining({ id: first, budget_limit_sats: 300 })]),
+    });
     for (const unlimited of [null, 0]) {
       await faucet.call("set_budget", operatorKey, { agent_id: first, budget_limit_sats: 300 });
-      expect(await faucet.call("set_budget", operatorKey, { agent_id: first, budget_limit_sats: unlimited })).toMatchObject({ success: true, budget_limit_sats: null });
-      expect(await faucet.call("get_budget_status", operatorKey, { agent_id: first })).toMatchObject({ budget_limit_sats: null, has_budget: false });
+      expect(
+        await faucet.call("set_budget", operatorKey, { agent_id: first, budget_limit_sats: unlimited }),
+      ).toMatchObject({ success: true, budget_limit_sats: null });
+      expect(await faucet.call("get_budget_status", operatorKey, { agent_id: first })).toMatchObject({
+        budget_limit_sats: null,
+        has_budget: false,
+      });
     }
   });
 
   it("set_budget refuses a missing or bad limit, an agent key and another operator's agent", async () => {
-    for (const params of [{ agent_id: first }, { agent_id: first, budget_limit_sats: -1 }, { agent_id: first, budget_limit_sats: "5" }]) {
+    for (const params of [
+      { agent_id: first },
+      { agent_id: first, budget_limit_sats: -1 },
+      { agent_id: first, budget_limit_sats: "5" },
+    ]) {
       const reply = await faucet.call("set_budget", operatorKey, params);
       expectRefusal(reply, "invalid_request");
       expect(reply.error).toContain("budget_limit_sats");
     }
     const agentOwnKey = str(await faucet.call("regenerate_agent_key", operatorKey, { agent_id: second }), "api_key");
-    expectRefusal(await faucet.call("set_budget", agentOwnKey, { agent_id: second, budget_limit_sats: 1 }), "wrong_role");
+    expectRefusal(
+      await faucet.call("set_budget", agentOwnKey, { agent_id: second, budget_limit_sats: 1 }),
+      "wrong_role",
+    );
     const other = str(await faucet.call("register", null, { name: "Eve" }), "api_key");
     expectRefusal(await faucet.call("set_budget", other, { agent_id: first, budget_limit_sats: 1 }), "not_found");
-    expect(await faucet.call("get_budget_status", operatorKey, { agent_id: first })).toMatchObject({ budget_limit_sats: null });
+    expect(await faucet.call("get_budget_status", operatorKey, { agent_id: first })).toMatchObject({
+      budget_limit_sats: null,
+    });
   });
 
   it("transfer_between_agents moves sats between two of the operator's agents", async () => {
     clock += 31 * MINUTE; // past the rotation of `second` above
-    expect(await faucet.call("transfer_between_agents", operatorKey, { from_agent_id: first, to_agent_id: second, amount_sats: 400 })).toEqual({
+    expect(
+      await faucet.call("transfer_between_agents", operatorKey, {
+        from_agent_id: first,
+        to_agent_id: second,
+        amount_sats: 400,
+      }),
+    ).toEqual({
       success: true,
       amount_transferred: 400,
       from_balance: 500,
       to_balance: 400,
     });
-    const short = await faucet.call("transfer_between_agents", operatorKey, { from_agent_id: first, to_agent_id: second, amount_sats: 501 });
+    const short = await faucet.call("transfer_between_agents", operatorKey, {
+      from_agent_id: first,
+      to_agent_id: second,
+      amount_sats: 501,
+    });
     expectRefusal(short, "insufficient_balance");
     expect(short).toMatchObject({ required: 501, available: 500 });
-    expectRefusal(await faucet.call("transfer_between_agents", operatorKey, { from_agent_id: first, to_agent_id: first, amount_sats: 1 }), "invalid_request");
-    expectRefusal(await faucet.call("transfer_between_agents", operatorKey, { from_agent_id: first, to_agent_id: 999_999, amount_sats: 1 }), "not_found");
+    expectRefusal(
+      await faucet.call("transfer_between_agents", operatorKey, {
+        from_agent_id: first,
+        to_agent_id: first,
+        amount_sats: 1,
+      }),
+      "invalid_request",
+    );
+    expectRefusal(
+      await faucet.call("transfer_between_agents", operatorKey, {
+        from_agent_id: first,
+        to_agent_id: 999_999,
+        amount_sats: 1,
+      }),
+      "not_found",
+    );
     const missing = await faucet.call("transfer_between_agents", operatorKey, { from_agent_id: first, amount_sats: 1 });
     expectRefusal(missing, "invalid_request");
     expect(missing.error).toContain("to_agent_id");
@@ -443,11 +584,23 @@ describe("agent lifecycle, as newer clients call it", () => {
 
   it("transfer_between_agents out of an agent in cooldown is refused as a cooldown", async () => {
     await faucet.call("regenerate_agent_key", operatorKey, { agent_id: second });
-    const locked = await faucet.call("transfer_between_agents", operatorKey, { from_agent_id: second, to_agent_id: first, amount_sats: 1 });
+    const locked = await faucet.call("transfer_between_agents", operatorKey, {
+      from_agent_id: second,
+      to_agent_id: first,
+      amount_sats: 1,
+    });
     expectRefusal(locked, "cooldown");
     expect(locked).toMatchObject({ seconds_remaining: 1800 });
     // Into it is fine: incoming sats are never the risk.
-    expect((await faucet.call("transfer_between_agents", operatorKey, { from_agent_id: first, to_agent_id: second, amount_sats: 1 })).success).toBe(true);
+    expect(
+      (
+        await faucet.call("transfer_between_agents", operatorKey, {
+          from_agent_id: first,
+          to_agent_id: second,
+          amount_sats: 1,
+        })
+      ).success,
+    ).toBe(true);
   });
 
   it("the public client's sweep (amount_sats 999999999, sweep true) is refused during the cooldown, then moves the whole balance", async () => {
@@ -462,9 +615,16 @@ describe("agent lifecycle, as newer clients call it", () => {
       new_agent_balance: 0,
     });
     // An empty agent sweeps to nothing rather than being refused.
-    expect(await faucet.call("withdraw_from_agent", operatorKey, sweepAll)).toMatchObject({ success: true, amount_transferred: 0, new_agent_balance: 0 });
+    expect(await faucet.call("withdraw_from_agent", operatorKey, sweepAll)).toMatchObject({
+      success: true,
+      amount_transferred: 0,
+      new_agent_balance: 0,
+    });
     // Without sweep, the same amount is still an amount, and refused.
-    expectRefusal(await faucet.call("withdraw_from_agent", operatorKey, { agent_id: first, amount_sats: 999_999_999 }), "insufficient_balance");
+    expectRefusal(
+      await faucet.call("withdraw_from_agent", operatorKey, { agent_id: first, amount_sats: 999_999_999 }),
+      "insufficient_balance",
+    );
   });
 
   it("a deactivated agent's payment is refused; delete_agent gives its balance back", async () => {
@@ -473,7 +633,10 @@ describe("agent lifecycle, as newer clients call it", () => {
     await faucet.call("update_agent", operatorKey, { agent_id: first, updates: { is_active: false } });
     expectRefusal(await faucet.call("pay_invoice", agentOwnKey, { invoice: "lnbc1u1test" }), "inactive");
     expect(await faucet.call("get_balance", agentOwnKey)).toMatchObject({ balance_sats: 499 });
-    expect(await faucet.call("delete_agent", operatorKey, { agent_id: first })).toMatchObject({ success: true, balance_returned: 499 });
+    expect(await faucet.call("delete_agent", operatorKey, { agent_id: first })).toMatchObject({
+      success: true,
+      balance_returned: 499,
+    });
   });
 });
 
@@ -496,7 +659,14 @@ describe("honest features", () => {
     const key = str(created, "api_key");
     await faucet.call("fund_agent", operator, { agent_id: num(created, "agent_id"), amount_sats: 1000 });
     const paid = await faucet.call("keysend", key, { destination: NODE, amount_sats: 300, message: "thanks" });
-    expect(paid).toMatchObject({ success: true, amount_sats: 300, routing_fee_sats: 0, platform_fee_sats: 0, total_cost: 300, new_balance: 700 });
+    expect(paid).toMatchObject({
+      success: true,
+      amount_sats: 300,
+      routing_fee_sats: 0,
+      platform_fee_sats: 0,
+      total_cost: 300,
+      new_balance: 700,
+    });
     expect(str(paid, "preimage")).toMatch(/^[0-9a-f]{64}$/);
     expect(str(paid, "payment_hash")).toMatch(/^[0-9a-f]{64}$/);
     const bad = await faucet.call("keysend", key, { destination: "not-a-node", amount_sats: 1 });
@@ -514,17 +684,33 @@ describe("payments with an operator key (faucet-api.md §10)", () => {
     const registered = await faucet.call("register", null, { name: "Paying Operator" });
     const operator = str(registered, "api_key");
     const paid = await faucet.call("pay_invoice", operator, { invoice: "lnbc15u1test" });
-    expect(paid).toMatchObject({ success: true, amount_sats: 1500, total_cost: 1500, routing_fee_sats: 0, platform_fee_sats: 0, new_balance: 8500, default_agent_created: true, returned_to_operator_sats: 0 });
+    expect(paid).toMatchObject({
+      success: true,
+      amount_sats: 1500,
+      total_cost: 1500,
+      routing_fee_sats: 0,
+      platform_fee_sats: 0,
+      new_balance: 8500,
+      default_agent_created: true,
+      returned_to_operator_sats: 0,
+    });
     expect(str(paid, "preimage")).toMatch(/^[0-9a-f]{64}$/);
     const via = num(paid, "via_agent_id");
     // The default agent is one of the operator's agents, and the payment is on its books.
-    expect(await faucet.call("list_agents", operator)).toMatchObject({ agents: [{ id: via, name: "Default Agent", balance_sats: 0 }] });
-    expect(await faucet.call("get_budget_status", operator, { agent_id: via })).toMatchObject({ total_spent_sats: 1500 });
+    expect(await faucet.call("list_agents", operator)).toMatchObject({
+      agents: [{ id: via, name: "Default Agent", balance_sats: 0 }],
+    });
+    expect(await faucet.call("get_budget_status", operator, { agent_id: via })).toMatchObject({
+      total_spent_sats: 1500,
+    });
     expect(await faucet.call("get_balance", operator)).toEqual({ success: true, balance_sats: 8500 });
 
     const again = await faucet.call("keysend", operator, { destination: NODE, amount_sats: 500 });
     expect(again).toMatchObject({ success: true, via_agent_id: via, default_agent_created: false, new_balance: 8000 });
-    const address = await faucet.call("pay_lightning_address", operator, { address: "alice@example.com", amount_sats: 200 });
+    const address = await faucet.call("pay_lightning_address", operator, {
+      address: "alice@example.com",
+      amount_sats: 200,
+    });
     expect(address).toMatchObject({ success: true, via_agent_id: via, amount_sats: 200, new_balance: 7800 });
     expect((await faucet.call("list_agents", operator)).agents).toHaveLength(1);
   });

@@ -10,7 +10,9 @@ describe("crash safety", () => {
   it("a SIGKILL mid-write loses no acknowledged change, and the stale lock is taken over", async () => {
     const temp = makeTempDir("crash");
     try {
-      const child = spawn(process.execPath, ["--import", "tsx", WRITER, temp.dir], { stdio: ["ignore", "pipe", "inherit"] });
+      const child = spawn(process.execPath, ["--import", "tsx", WRITER, temp.dir], {
+        stdio: ["ignore", "pipe", "inherit"],
+      });
       const acked: number[] = [];
       let buffered = "";
       const exited = new Promise((resolve) => child.on("exit", resolve));

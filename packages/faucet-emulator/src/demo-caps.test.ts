@@ -22,15 +22,24 @@ describe("demo caps", () => {
     // The demo seed holds one operator; two more fit.
     expect((await call({ action: "register", name: "Two" })).success).toBe(true);
     expect((await call({ action: "register", name: "Three" })).success).toBe(true);
-    expect(await call({ action: "register", name: "Four" })).toMatchObject({ success: false, error_code: "limit_reached", error: expect.stringContaining("at most 3 operators") });
+    expect(await call({ action: "register", name: "Four" })).toMatchObject({
+      success: false,
+      error_code: "limit_reached",
+      error: expect.stringContaining("at most 3 operators"),
+    });
   });
 
   it("refuses create_agent past the per-operator cap, leaving other operators free", async () => {
     faucet = createFaucetEmulator({ dataDir: `${temp.dir}/agents`, maxAgentsPerOperator: 2 });
     const first = String((await call({ action: "register", name: "First" })).api_key);
     const second = String((await call({ action: "register", name: "Second" })).api_key);
-    for (const name of ["A", "B"]) expect((await call({ action: "create_agent", api_key: first, name })).success).toBe(true);
-    expect(await call({ action: "create_agent", api_key: first, name: "C" })).toMatchObject({ success: false, error_code: "limit_reached", error: expect.stringContaining("at most 2 agents per operator") });
+    for (const name of ["A", "B"])
+      expect((await call({ action: "create_agent", api_key: first, name })).success).toBe(true);
+    expect(await call({ action: "create_agent", api_key: first, name: "C" })).toMatchObject({
+      success: false,
+      error_code: "limit_reached",
+      error: expect.stringContaining("at most 2 agents per operator"),
+    });
     expect((await call({ action: "create_agent", api_key: second, name: "A" })).success).toBe(true);
   });
 
@@ -39,6 +48,9 @@ describe("demo caps", () => {
     const key = faucet.demoOperatorKey();
     expect(await call({ action: "list_agents", api_key: key, limit: 100 })).toMatchObject({ success: true });
     expect((await call({ action: "list_agents", api_key: key, limit: 100 })).agents).toHaveLength(50);
-    expect(await call({ action: "create_agent", api_key: key, name: "One more" })).toMatchObject({ success: false, error_code: "limit_reached" });
+    expect(await call({ action: "create_agent", api_key: key, name: "One more" })).toMatchObject({
+      success: false,
+      error_code: "limit_reached",
+    });
   });
 });

@@ -6,7 +6,18 @@ import { createFaultController, type Faults } from "./faults";
 import { hashSecret } from "./keys";
 import type { FaucetRefusal } from "./refusal";
 import { createFaucetRateLimiter } from "./faucet-rate-limit";
-import { refusalReply, htmlErrorReply, internalErrorReply, jsonReply, shutDownReply, successReply, truncated, withoutCooldowns, withoutKeys, type EmulatorReply } from "./replies";
+import {
+  refusalReply,
+  htmlErrorReply,
+  internalErrorReply,
+  jsonReply,
+  shutDownReply,
+  successReply,
+  truncated,
+  withoutCooldowns,
+  withoutKeys,
+  type EmulatorReply,
+} from "./replies";
 import { parseRequest, type ParsedRequest } from "./request";
 import { NEW_OPERATOR_BALANCE_SATS } from "./actions/account";
 import { seedFaucetOperator, seedState, type SeededFaucetOperator } from "./seed";
@@ -116,7 +127,12 @@ export function createFaucetEmulator(options: FaucetEmulatorOptions): FaucetEmul
     if (apiKey === null) return null;
     const keyHash = hashSecret(apiKey);
     const owner = state.keyIndex.get(keyHash);
-    const operatorId = owner?.role === "operator" ? owner.id : owner?.role === "agent" ? state.agents.get(owner.id)?.operatorId : undefined;
+    const operatorId =
+      owner?.role === "operator"
+        ? owner.id
+        : owner?.role === "agent"
+          ? state.agents.get(owner.id)?.operatorId
+          : undefined;
     if (operatorId === undefined) return keyOperators.get(keyHash) ?? null;
     keyOperators.set(keyHash, operatorId);
     return operatorId;
@@ -140,14 +156,27 @@ export function createFaucetEmulator(options: FaucetEmulatorOptions): FaucetEmul
   /** A clear refusal when this call would grow the state past the demo caps; null otherwise. */
   function capRefusal(action: string, key: KeyLookup): FaucetRefusal | null {
     if (action === "register" && options.maxOperators !== undefined && state.operators.size >= options.maxOperators) {
-      return { error_code: "limit_reached", error: `This demo faucet holds at most ${options.maxOperators} operators and is full; no more can register.`, extra: {} };
+      return {
+        error_code: "limit_reached",
+        error: `This demo faucet holds at most ${options.maxOperators} operators and is full; no more can register.`,
+        extra: {},
+      };
     }
-    if (action === "create_agent" && options.maxAgentsPerOperator !== undefined && key.kind === "found" && key.caller.role === "operator") {
+    if (
+      action === "create_agent" &&
+      options.maxAgentsPerOperator !== undefined &&
+      key.kind === "found" &&
+      key.caller.role === "operator"
+    ) {
       const operatorId = key.caller.operator.id;
       let owned = 0;
       for (const agent of state.agents.values()) if (agent.operatorId === operatorId) owned++;
       if (owned >= options.maxAgentsPerOperator) {
-        return { error_code: "limit_reached", error: `This demo faucet allows at most ${options.maxAgentsPerOperator} agents per operator; this operator has ${owned}.`, extra: {} };
+        return {
+          error_code: "limit_reached",
+          error: `This demo faucet allows at most ${options.maxAgentsPerOperator} agents per operator; this operator has ${owned}.`,
+          extra: {},
+        };
       }
     }
     return null;
@@ -255,7 +284,11 @@ export function createFaucetEmulator(options: FaucetEmulatorOptions): FaucetEmul
   };
 }
 
-function loadOrSeed(disk: DataDir, at: number, seedAgents: number | undefined): { state: FaucetState; demoKey: string | null } {
+function loadOrSeed(
+  disk: DataDir,
+  at: number,
+  seedAgents: number | undefined,
+): { state: FaucetState; demoKey: string | null } {
   const persisted = disk.load();
   if (persisted) {
     const state = fromPersisted(persisted);

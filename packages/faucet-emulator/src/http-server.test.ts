@@ -25,7 +25,10 @@ async function setFaults(faults: Json): Promise<void> {
 }
 
 function rawPost(body: unknown, path = "/ai-agents/api"): Promise<Response> {
-  return fetch(`${faucet.base}${path}`, { method: "POST", body: typeof body === "string" ? body : JSON.stringify(body) });
+  return fetch(`${faucet.base}${path}`, {
+    method: "POST",
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
 }
 
 const balance = async () => num(await faucet.call("get_balance", demoKey), "balance_sats");
@@ -181,7 +184,10 @@ describe("faults", () => {
     await setFaults({ failWithStatus: 502 });
     await setFaults({});
     expect((await rawPost({ action: "get_info" })).status).toBe(200);
-    const bad = await fetch(`${faucet.base}/__test/faults`, { method: "POST", body: JSON.stringify({ failWithStatus: "x" }) });
+    const bad = await fetch(`${faucet.base}/__test/faults`, {
+      method: "POST",
+      body: JSON.stringify({ failWithStatus: "x" }),
+    });
     expect(bad.status).toBe(400);
   });
 });
@@ -214,7 +220,8 @@ describe("operator scope", () => {
     const newKey = str(await faucet.call("regenerate_operator_key", oldKey), "api_key");
     await faucet.call("whoami", oldKey);
     await faucet.call("whoami", demoKey);
-    const scopedStats = async (query: string) => (await (await fetch(`${faucet.base}/__test/stats?operator_id=${query}`)).json()) as Json;
+    const scopedStats = async (query: string) =>
+      (await (await fetch(`${faucet.base}/__test/stats?operator_id=${query}`)).json()) as Json;
     expect(await scopedStats(String(operatorId))).toEqual({
       success: true,
       calls: { create_agent: 1, whoami: 2, regenerate_operator_key: 1 },
@@ -247,19 +254,44 @@ describe("seed", () => {
     expect(agents[999]!.name).toBe("Fleet 1000");
     expect(faucet.emulator.stats(), "seeding is not a call").toEqual({ calls: {} });
     const operatorKey = str(body, "api_key");
-    expect(await faucet.call("whoami", operatorKey)).toMatchObject({ success: true, type: "operator", id: body.operator_id, name: "Fleet Operator", agent_count: 1000, balance_sats: 10_000 });
-    const listed = (await faucet.call("list_agents", operatorKey)).agents as { id: number; name: string; is_active: boolean; balance_sats: number }[];
+    expect(await faucet.call("whoami", operatorKey)).toMatchObject({
+      success: true,
+      type: "operator",
+      id: body.operator_id,
+      name: "Fleet Operator",
+      agent_count: 1000,
+      balance_sats: 10_000,
+    });
+    const listed = (await faucet.call("list_agents", operatorKey)).agents as {
+      id: number;
+      name: string;
+      is_active: boolean;
+      balance_sats: number;
+    }[];
     expect(listed.map((agent) => agent.id).sort((a, b) => a - b)).toEqual(agents.map((agent) => agent.agent_id));
     expect(listed.every((agent) => agent.is_active && agent.balance_sats === 0)).toBe(true);
-    expect(await faucet.call("whoami", agents[500]!.api_key)).toMatchObject({ success: true, type: "agent", id: agents[500]!.agent_id, operator_id: body.operator_id });
+    expect(await faucet.call("whoami", agents[500]!.api_key)).toMatchObject({
+      success: true,
+      type: "agent",
+      id: agents[500]!.agent_id,
+      operator_id: body.operator_id,
+    });
     // The operator's key works like any other: it rotates an agent's key.
-    expect((await faucet.call("regenerate_agent_key", operatorKey, { agent_id: agents[0]!.agent_id })).success).toBe(true);
+    expect((await faucet.call("regenerate_agent_key", operatorKey, { agent_id: agents[0]!.agent_id })).success).toBe(
+      true,
+    );
   });
 
   it("takes agent names too, and refuses a bad seed with a 400", async () => {
     const { body } = await seed({ name: "Named Operator", agentNames: ["Alpha Bot", "Beta Bot"] });
     expect((body.agents as { name: string }[]).map((agent) => agent.name)).toEqual(["Alpha Bot", "Beta Bot"]);
-    for (const bad of [{}, { name: "" }, { name: "x", agentCount: 10_001, agentNamePrefix: "a" }, { name: "x", agentNames: [""] }, { name: "x", agentNames: [], extra: 1 }]) {
+    for (const bad of [
+      {},
+      { name: "" },
+      { name: "x", agentCount: 10_001, agentNamePrefix: "a" },
+      { name: "x", agentNames: [""] },
+      { name: "x", agentNames: [], extra: 1 },
+    ]) {
       expect((await seed(bad)).status, JSON.stringify(bad)).toBe(400);
     }
     expect((await fetch(`${faucet.base}/__test/seed`)).status).toBe(405);
@@ -272,10 +304,16 @@ describe("test control disabled", () => {
     const plain = await startHarness({ dataDir: other.dir });
     try {
       const base = plain.base;
-      expect((await fetch(`${base}/__test/faults`, { method: "POST", body: JSON.stringify({ failWithStatus: 502 }) })).status).toBe(404);
+      expect(
+        (await fetch(`${base}/__test/faults`, { method: "POST", body: JSON.stringify({ failWithStatus: 502 }) }))
+          .status,
+      ).toBe(404);
       expect((await fetch(`${base}/__test/stats`)).status).toBe(404);
       expect((await fetch(`${base}/__test/reset-stats`, { method: "POST" })).status).toBe(404);
-      expect((await fetch(`${base}/__test/seed`, { method: "POST", body: JSON.stringify({ name: "x", agentNames: [] }) })).status).toBe(404);
+      expect(
+        (await fetch(`${base}/__test/seed`, { method: "POST", body: JSON.stringify({ name: "x", agentNames: [] }) }))
+          .status,
+      ).toBe(404);
       expect(str(await plain.call("get_info"), "status")).toBe("operational");
     } finally {
       await plain.close();

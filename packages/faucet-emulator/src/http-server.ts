@@ -63,21 +63,38 @@ async function route(options: FaucetServerOptions, req: IncomingMessage, res: Se
     res.once("close", () => {
       if (!res.writableFinished) gone.abort();
     });
-    const reply = await options.emulator.handle({ bodyText: body.text, headers: flattenHeaders(req), signal: gone.signal });
+    const reply = await options.emulator.handle({
+      bodyText: body.text,
+      headers: flattenHeaders(req),
+      signal: gone.signal,
+    });
     return sendReply(req, res, reply);
   }
   if (options.testControl && path?.startsWith("/__test/")) return testControl(options.emulator, path, req, res);
-  send(res, 404, { success: false, error: `Not found: ${path}. The API is POST ${API_PATH}.`, error_code: "not_found" });
+  send(res, 404, {
+    success: false,
+    error: `Not found: ${path}. The API is POST ${API_PATH}.`,
+    error_code: "not_found",
+  });
 }
 
-async function testControl(emulator: FaucetEmulator, path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function testControl(
+  emulator: FaucetEmulator,
+  path: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   if (path === "/__test/stats") {
     if (req.method !== "GET") return methodNotAllowed(res, "GET");
     // ?operator_id=N narrows the counts to one operator, so parallel tests can each count their own calls.
     const param = new URL(req.url ?? "/", "http://faucet.invalid").searchParams.get("operator_id");
     if (param === null) return send(res, 200, { success: true, ...emulator.stats() });
     if (!/^[1-9][0-9]{0,9}$/.test(param)) {
-      return send(res, 400, { success: false, error: "operator_id must be a positive whole number", error_code: "invalid_request" });
+      return send(res, 400, {
+        success: false,
+        error: "operator_id must be a positive whole number",
+        error_code: "invalid_request",
+      });
     }
     return send(res, 200, { success: true, ...emulator.stats(Number(param)) });
   }
@@ -112,7 +129,12 @@ async function testControl(emulator: FaucetEmulator, path: string, req: Incoming
  * A test-control body: read, parsed as JSON and checked against its schema. Undefined when it
  * was not, the typed 400 (or 413) already sent: "Seed body must be JSON", "Invalid seed: agents: …".
  */
-async function readControlBody<T>(req: IncomingMessage, res: ServerResponse, schema: z.ZodType<T>, words: { name: string; noun: string }): Promise<T | undefined> {
+async function readControlBody<T>(
+  req: IncomingMessage,
+  res: ServerResponse,
+  schema: z.ZodType<T>,
+  words: { name: string; noun: string },
+): Promise<T | undefined> {
   const body = await readBody(req, res);
   if (!body.ok) return undefined;
   let json: unknown;
@@ -140,13 +162,20 @@ const seedName = z.string().trim().min(1).max(100);
  */
 const seedSchema = z.union([
   z.strictObject({ name: seedName, agentNames: z.array(seedName).max(10_000) }),
-  z.strictObject({ name: seedName, agentCount: z.number().int().min(0).max(10_000), agentNamePrefix: z.string().max(60) }),
+  z.strictObject({
+    name: seedName,
+    agentCount: z.number().int().min(0).max(10_000),
+    agentNamePrefix: z.string().max(60),
+  }),
 ]);
 
 function seedAgentNames(seed: z.output<typeof seedSchema>): string[] {
   if ("agentNames" in seed) return seed.agentNames;
   const width = String(seed.agentCount).length;
-  return Array.from({ length: seed.agentCount }, (_, index) => `${seed.agentNamePrefix}${String(index + 1).padStart(width, "0")}`);
+  return Array.from(
+    { length: seed.agentCount },
+    (_, index) => `${seed.agentNamePrefix}${String(index + 1).padStart(width, "0")}`,
+  );
 }
 
 /**

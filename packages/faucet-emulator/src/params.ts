@@ -75,7 +75,10 @@ export const updateAgentParams = z.object({
   agent_id: agentId,
   updates: z
     .strictObject(
-      { is_active: z.boolean(describe("updates.is_active", "true or false")).optional(), budget_limit_sats: updateBudgetLimit.optional() },
+      {
+        is_active: z.boolean(describe("updates.is_active", "true or false")).optional(),
+        budget_limit_sats: updateBudgetLimit.optional(),
+      },
       describe("updates", "an object with is_active and/or budget_limit_sats"),
     )
     .refine((u) => u.is_active !== undefined || u.budget_limit_sats !== undefined, {
@@ -86,7 +89,10 @@ export const updateAgentParams = z.object({
 export const setBudgetParams = z.object({
   agent_id: agentId,
   // Required, but null is a value here: null or 0 = unlimited (faucet-api.md §9).
-  budget_limit_sats: z.unknown().refine((value) => value !== undefined, { error: "budget_limit_sats is required (null or 0 = unlimited)" }).pipe(budgetLimit),
+  budget_limit_sats: z
+    .unknown()
+    .refine((value) => value !== undefined, { error: "budget_limit_sats is required (null or 0 = unlimited)" })
+    .pipe(budgetLimit),
 });
 
 export const transferBetweenAgentsParams = z
@@ -95,7 +101,9 @@ export const transferBetweenAgentsParams = z
     to_agent_id: wholeNumber("to_agent_id", 1, Number.MAX_SAFE_INTEGER),
     amount_sats: sats("amount_sats", 1),
   })
-  .refine((p) => p.from_agent_id !== p.to_agent_id, { error: "from_agent_id and to_agent_id must be different agents" });
+  .refine((p) => p.from_agent_id !== p.to_agent_id, {
+    error: "from_agent_id and to_agent_id must be different agents",
+  });
 
 export const fundAgentParams = z.object({ agent_id: agentId, amount_sats: sats("amount_sats", 1) });
 
@@ -128,7 +136,11 @@ export function parseParams<T>(schema: z.ZodType<T>, body: Record<string, unknow
 
 // A node's public key: 33 bytes, compressed (02 or 03, then the x coordinate), in hex.
 const nodePublicKeyMessage = describe("destination", "a node public key: 66 hex characters starting 02 or 03");
-const nodePublicKey = z.string(nodePublicKeyMessage).trim().toLowerCase().regex(/^0[23][0-9a-f]{64}$/, nodePublicKeyMessage);
+const nodePublicKey = z
+  .string(nodePublicKeyMessage)
+  .trim()
+  .toLowerCase()
+  .regex(/^0[23][0-9a-f]{64}$/, nodePublicKeyMessage);
 
 export const keysendParams = z.object({
   destination: nodePublicKey,
@@ -137,7 +149,10 @@ export const keysendParams = z.object({
 });
 
 export const lightningAddressParams = z.object({
-  address: text("address", 3, 320).regex(/^[a-z0-9._+-]+@[a-z0-9.-]+\.[a-z]{2,}$/i, describe("address", "a Lightning address such as name@example.com")),
+  address: text("address", 3, 320).regex(
+    /^[a-z0-9._+-]+@[a-z0-9.-]+\.[a-z]{2,}$/i,
+    describe("address", "a Lightning address such as name@example.com"),
+  ),
   amount_sats: sats("amount_sats", MIN_PAYMENT_SATS, MAX_PAYMENT_SATS),
   comment: text("comment", 0, 640).optional(),
 });

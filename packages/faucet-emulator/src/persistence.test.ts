@@ -19,7 +19,10 @@ function tempDir(): string {
   return temp.dir;
 }
 
-function open(dataDir: string, options: { seedAgents?: number; now?: () => number; enforceRateLimit?: boolean } = {}): FaucetEmulator {
+function open(
+  dataDir: string,
+  options: { seedAgents?: number; now?: () => number; enforceRateLimit?: boolean } = {},
+): FaucetEmulator {
   const emulator = createFaucetEmulator({ dataDir, ...options });
   cleanups.push(() => emulator.close());
   return emulator;
@@ -40,28 +43,50 @@ describe("restart", () => {
 
     const second = await startHarness({ dataDir: dir });
     cleanups.push(() => second.close());
-    expect(await second.call("whoami", operatorKey)).toMatchObject({ success: true, name: "Persistent", balance_sats: 10_000 - 1234 });
-    expect(await second.call("whoami", agentKey)).toMatchObject({ success: true, type: "agent", balance_sats: 1234, cooldown_until: rotated.cooldown_until });
-    expect(await second.call("withdraw_from_agent", operatorKey, { agent_id: agentId, amount_sats: 1 })).toMatchObject({ error_code: "cooldown" });
-    expect(await second.call("recover", null, { recovery_code: str(registered, "recovery_code") })).toMatchObject({ success: true });
+    expect(await second.call("whoami", operatorKey)).toMatchObject({
+      success: true,
+      name: "Persistent",
+      balance_sats: 10_000 - 1234,
+    });
+    expect(await second.call("whoami", agentKey)).toMatchObject({
+      success: true,
+      type: "agent",
+      balance_sats: 1234,
+      cooldown_until: rotated.cooldown_until,
+    });
+    expect(await second.call("withdraw_from_agent", operatorKey, { agent_id: agentId, amount_sats: 1 })).toMatchObject({
+      error_code: "cooldown",
+    });
+    expect(await second.call("recover", null, { recovery_code: str(registered, "recovery_code") })).toMatchObject({
+      success: true,
+    });
   });
 
   it("keeps an operator's default agent across a restart: operator-key payments reuse it", async () => {
     const dir = tempDir();
     const first = open(dir);
     const operatorKey = str(await callInProcess(first, { action: "register" }), "api_key");
-    const via = num(await callInProcess(first, { action: "pay_invoice", api_key: operatorKey, invoice: "lnbc1u1test" }), "via_agent_id");
+    const via = num(
+      await callInProcess(first, { action: "pay_invoice", api_key: operatorKey, invoice: "lnbc1u1test" }),
+      "via_agent_id",
+    );
     first.close();
 
     const second = open(dir);
-    expect(await callInProcess(second, { action: "pay_invoice", api_key: operatorKey, invoice: "lnbc1u1test" })).toMatchObject({ success: true, via_agent_id: via, default_agent_created: false, new_balance: 10_000 - 200 });
+    expect(
+      await callInProcess(second, { action: "pay_invoice", api_key: operatorKey, invoice: "lnbc1u1test" }),
+    ).toMatchObject({ success: true, via_agent_id: via, default_agent_created: false, new_balance: 10_000 - 200 });
   });
 
   it("stores no plaintext key or recovery code in the state file", async () => {
     const dir = tempDir();
     const emulator = open(dir);
     const registered = await callInProcess(emulator, { action: "register" });
-    const agent = await callInProcess(emulator, { action: "create_agent", api_key: str(registered, "api_key"), name: "A" });
+    const agent = await callInProcess(emulator, {
+      action: "create_agent",
+      api_key: str(registered, "api_key"),
+      name: "A",
+    });
     const file = readFileSync(join(dir, STATE_FILE), "utf8");
     for (const secret of [str(registered, "api_key"), str(registered, "recovery_code"), str(agent, "api_key")]) {
       expect(file).not.toContain(secret);
@@ -93,7 +118,10 @@ describe("restart", () => {
     cleanups.push(() => logged.mockRestore());
     // A directory where the temp file should go makes the next write fail.
     mkdirSync(join(dir, `${STATE_FILE}.tmp-${process.pid}`));
-    const reply = await emulator.handle({ bodyText: JSON.stringify({ action: "create_agent", api_key: key, name: "Ghost" }), headers: {} });
+    const reply = await emulator.handle({
+      bodyText: JSON.stringify({ action: "create_agent", api_key: key, name: "Ghost" }),
+      headers: {},
+    });
     expect(reply.status).toBe(500);
     expect(JSON.parse(reply.body)).toEqual({ success: false, error: "Internal error", error_code: "internal" });
     const list = await callInProcess(emulator, { action: "list_agents", api_key: key });
@@ -123,7 +151,9 @@ describe("seed", () => {
     expect(agents.filter((agent) => agent.is_active === false)).toHaveLength(1);
     expect(new Set(agents.map((agent) => agent.balance_sats)).size).toBeGreaterThan(3);
     const budgets = await Promise.all(
-      agents.map((agent) => callInProcess(emulator, { action: "get_budget_status", api_key: fileKey, agent_id: agent.id })),
+      agents.map((agent) =>
+        callInProcess(emulator, { action: "get_budget_status", api_key: fileKey, agent_id: agent.id }),
+      ),
     );
     expect(budgets.filter((budget) => budget.has_budget === true)).toHaveLength(1);
   });
@@ -139,7 +169,9 @@ describe("seed", () => {
     emulator.close();
     emulator = open(dir);
     expect(emulator.demoOperatorKey()).toBe(newKey);
-    expect(await callInProcess(emulator, { action: "whoami", api_key: newKey })).toMatchObject({ name: "Demo Operator" });
+    expect(await callInProcess(emulator, { action: "whoami", api_key: newKey })).toMatchObject({
+      name: "Demo Operator",
+    });
   });
 
   it("reports no demo key when the file no longer matches", () => {
@@ -177,7 +209,9 @@ describe("seed", () => {
     expect(await callInProcess(reopened, { action: "whoami", api_key: key })).toMatchObject({ agent_count: 10_000 });
     const page = await callInProcess(reopened, { action: "list_agents", api_key: key, limit: 2, offset: 10 });
     expect(page).toMatchObject({ total: 10_000, agents: [{ id: 11 }, { id: 12 }] });
-    console.log(`10k agents: seed ${seedMs.toFixed(0)} ms, one write ${writeMs.toFixed(0)} ms, reload ${reloadMs.toFixed(0)} ms`);
+    console.log(
+      `10k agents: seed ${seedMs.toFixed(0)} ms, one write ${writeMs.toFixed(0)} ms, reload ${reloadMs.toFixed(0)} ms`,
+    );
     expect(reloadMs).toBeLessThan(2000);
   });
 
@@ -187,7 +221,9 @@ describe("seed", () => {
     open(first, { seedAgents: 50 }).close();
     open(second, { seedAgents: 50 }).close();
     const balances = (dir: string) =>
-      (JSON.parse(readFileSync(join(dir, STATE_FILE), "utf8")) as { agents: Array<{ balanceSats: number }> }).agents.map((a) => a.balanceSats);
+      (
+        JSON.parse(readFileSync(join(dir, STATE_FILE), "utf8")) as { agents: Array<{ balanceSats: number }> }
+      ).agents.map((a) => a.balanceSats);
     expect(balances(first)).toEqual(balances(second));
   });
 });
@@ -198,7 +234,9 @@ describe("rate limits", () => {
     const emulator = open(tempDir(), { now: () => clock, enforceRateLimit: true });
     const key = emulator.demoOperatorKey() ?? "";
     for (let i = 0; i < 59; i++) await callInProcess(emulator, { action: "get_balance", api_key: key });
-    expect(await callInProcess(emulator, { action: "get_rate_limits", api_key: key })).toMatchObject({ requests_remaining: 0 });
+    expect(await callInProcess(emulator, { action: "get_rate_limits", api_key: key })).toMatchObject({
+      requests_remaining: 0,
+    });
     clock += 15_000;
     const limited = await callInProcess(emulator, { action: "get_balance", api_key: key });
     expect(limited).toMatchObject({ success: false, error_code: "rate_limited", retry_after: 45 });

@@ -49,8 +49,12 @@ export function agentNotFound(agentId: number): ActionOutcome {
 }
 
 export function insufficientBalance(who: string, required: number, available: number): ActionOutcome {
-  return refuse("insufficient_balance", `Insufficient ${who} balance: ${required} sats required, ${available} available.`, {
-    required,
-    available,
-  });
+  return refuse(
+    "insufficient_balance",
+    `Insufficient ${who} balance: ${required} sats required, ${available} available.`,
+    {
+      required,
+      available,
+    },
+  );
 }

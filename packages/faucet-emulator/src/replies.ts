@@ -63,5 +63,8 @@ export function withoutCooldowns(reply: EmulatorReply): EmulatorReply {
   } catch {
     return reply;
   }
-  return { ...reply, body: JSON.stringify(payload, (field, value: unknown) => (field === "cooldown_until" ? undefined : value)) };
+  return {
+    ...reply,
+    body: JSON.stringify(payload, (field, value: unknown) => (field === "cooldown_until" ? undefined : value)),
+  };
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { isKeylessRequest } from "./request";
 
-const keyless = (body: unknown, headers: Record<string, string> = {}) => isKeylessRequest({ bodyText: typeof body === "string" ? body : JSON.stringify(body), headers });
+const keyless = (body: unknown, headers: Record<string, string> = {}) =>
+  isKeylessRequest({ bodyText: typeof body === "string" ? body : JSON.stringify(body), headers });
 
 describe("keyless calls", () => {
   it("counts public actions, junk and key-less calls as keyless, even with a key attached", () => {

@@ -13,7 +13,11 @@ export type ParsedRequest =
 
 type Headers = Record<string, string | undefined>;
 
-function invalid(action: string | null, error: string, code: FaucetRefusal["error_code"] = "invalid_request"): ParsedRequest {
+function invalid(
+  action: string | null,
+  error: string,
+  code: FaucetRefusal["error_code"] = "invalid_request",
+): ParsedRequest {
   return { ok: false, action, refusal: { error_code: code, error, extra: {} } };
 }
 
@@ -22,7 +26,7 @@ export function parseRequest(bodyText: string, headers: Headers): ParsedRequest 
   try {
     json = JSON.parse(bodyText);
   } catch {
-    return invalid(null, "Request body must be JSON: {\"action\": \"…\", \"api_key\": \"…\", …params}.");
+    return invalid(null, 'Request body must be JSON: {"action": "…", "api_key": "…", …params}.');
   }
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
     return invalid(null, "Request body must be a JSON object, not an array or a bare value.");

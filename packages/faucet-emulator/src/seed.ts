@@ -11,15 +11,60 @@ import type { AgentRecord, FaucetState, OperatorRecord } from "./state";
 export const DEMO_OPERATOR_NAME = "Demo Operator";
 export const DEMO_OPERATOR_BALANCE_SATS = 250_000;
 
-type AgentSeed = Pick<AgentRecord, "name" | "description" | "balanceSats" | "budgetLimitSats" | "totalSpentSats" | "isActive">;
+type AgentSeed = Pick<
+  AgentRecord,
+  "name" | "description" | "balanceSats" | "budgetLimitSats" | "totalSpentSats" | "isActive"
+>;
 
 const DEMO_AGENTS: AgentSeed[] = [
-  { name: "Research Assistant", description: "Buys paywalled papers via L402", balanceSats: 42_000, budgetLimitSats: 50_000, totalSpentSats: 12_500, isActive: true },
-  { name: "Shopping Bot", description: "Pays merchant invoices", balanceSats: 15_500, budgetLimitSats: null, totalSpentSats: 0, isActive: true },
-  { name: "News Summarizer", description: null, balanceSats: 3_200, budgetLimitSats: null, totalSpentSats: 800, isActive: true },
-  { name: "Data Scraper", description: "Paused after a runaway loop", balanceSats: 0, budgetLimitSats: null, totalSpentSats: 4_100, isActive: false },
-  { name: "Translation Agent", description: null, balanceSats: 87_000, budgetLimitSats: null, totalSpentSats: 0, isActive: true },
-  { name: "Code Reviewer", description: "Tips maintainers", balanceSats: 1_250, budgetLimitSats: null, totalSpentSats: 250, isActive: true },
+  {
+    name: "Research Assistant",
+    description: "Buys paywalled papers via L402",
+    balanceSats: 42_000,
+    budgetLimitSats: 50_000,
+    totalSpentSats: 12_500,
+    isActive: true,
+  },
+  {
+    name: "Shopping Bot",
+    description: "Pays merchant invoices",
+    balanceSats: 15_500,
+    budgetLimitSats: null,
+    totalSpentSats: 0,
+    isActive: true,
+  },
+  {
+    name: "News Summarizer",
+    description: null,
+    balanceSats: 3_200,
+    budgetLimitSats: null,
+    totalSpentSats: 800,
+    isActive: true,
+  },
+  {
+    name: "Data Scraper",
+    description: "Paused after a runaway loop",
+    balanceSats: 0,
+    budgetLimitSats: null,
+    totalSpentSats: 4_100,
+    isActive: false,
+  },
+  {
+    name: "Translation Agent",
+    description: null,
+    balanceSats: 87_000,
+    budgetLimitSats: null,
+    totalSpentSats: 0,
+    isActive: true,
+  },
+  {
+    name: "Code Reviewer",
+    description: "Tips maintainers",
+    balanceSats: 1_250,
+    budgetLimitSats: null,
+    totalSpentSats: 250,
+    isActive: true,
+  },
 ];
 
 /** Deterministic, varied rows for load testing: same N, same agents (keys aside). */
@@ -35,7 +80,11 @@ function generatedAgent(index: number): AgentSeed {
 }
 
 /** A new operator holding apiKey, indexed by its key and by a recovery code nobody is told. */
-function addOperator(state: FaucetState, now: number, seed: { name: string; balanceSats: number; apiKey: string }): OperatorRecord {
+function addOperator(
+  state: FaucetState,
+  now: number,
+  seed: { name: string; balanceSats: number; apiKey: string },
+): OperatorRecord {
   const operator: OperatorRecord = {
     id: state.nextOperatorId++,
     name: seed.name,
@@ -80,10 +129,15 @@ export function addAgent(
 export function seedState(state: FaucetState, now: number, agentCount?: number): { demoOperatorKey: string } {
   const demoOperatorKey = generateOperatorKey();
   // Nobody holds its recovery code; the demo operator is recovered by reading the key file.
-  const operator = addOperator(state, now, { name: DEMO_OPERATOR_NAME, balanceSats: DEMO_OPERATOR_BALANCE_SATS, apiKey: demoOperatorKey });
+  const operator = addOperator(state, now, {
+    name: DEMO_OPERATOR_NAME,
+    balanceSats: DEMO_OPERATOR_BALANCE_SATS,
+    apiKey: demoOperatorKey,
+  });
   state.demoOperatorId = operator.id;
 
-  const seeds = agentCount === undefined ? DEMO_AGENTS : Array.from({ length: agentCount }, (_, i) => generatedAgent(i + 1));
+  const seeds =
+    agentCount === undefined ? DEMO_AGENTS : Array.from({ length: agentCount }, (_, i) => generatedAgent(i + 1));
   seeds.forEach((seed, i) => {
     const agent: AgentRecord = {
       ...seed,
@@ -100,18 +154,31 @@ export function seedState(state: FaucetState, now: number, agentCount?: number):
   return { demoOperatorKey };
 }
 
-export type SeededFaucetOperator = { operatorId: number; apiKey: string; agents: { agentId: number; name: string; apiKey: string }[] };
+export type SeededFaucetOperator = {
+  operatorId: number;
+  apiKey: string;
+  agents: { agentId: number; name: string; apiKey: string }[];
+};
 
 /**
  * Test control: a new operator with its agents, as `register` and one `create_agent` per
  * name would leave them (same balances, fresh keys, all active), in one state change.
  * The keys are returned once, as those calls would return them.
  */
-export function seedFaucetOperator(state: FaucetState, now: number, seed: { name: string; agentNames: readonly string[]; balanceSats: number }): SeededFaucetOperator {
+export function seedFaucetOperator(
+  state: FaucetState,
+  now: number,
+  seed: { name: string; agentNames: readonly string[]; balanceSats: number },
+): SeededFaucetOperator {
   const apiKey = generateOperatorKey();
   const operator = addOperator(state, now, { name: seed.name, balanceSats: seed.balanceSats, apiKey });
   const agents = seed.agentNames.map((name) => {
-    const { agent, apiKey: agentKey } = addAgent(state, now, { operatorId: operator.id, name, description: null, budgetLimitSats: null });
+    const { agent, apiKey: agentKey } = addAgent(state, now, {
+      operatorId: operator.id,
+      name,
+      description: null,
+      budgetLimitSats: null,
+    });
     return { agentId: agent.id, name, apiKey: agentKey };
   });
   return { operatorId: operator.id, apiKey, agents };

@@ -14,7 +14,11 @@ export function makeTempDir(label: string): { dir: string; cleanup(): void } {
 export type Json = Record<string, unknown>;
 
 /** Calls an emulator in-process and parses the JSON reply (throws if it is not JSON). */
-export async function callInProcess(emulator: FaucetEmulator, body: Json, headers: Record<string, string> = {}): Promise<Json> {
+export async function callInProcess(
+  emulator: FaucetEmulator,
+  body: Json,
+  headers: Record<string, string> = {},
+): Promise<Json> {
   const reply = await emulator.handle({ bodyText: JSON.stringify(body), headers });
   return JSON.parse(reply.body) as Json;
 }

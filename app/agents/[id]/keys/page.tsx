@@ -21,7 +21,12 @@ const agentIdSchema = z.coerce.number().int().min(1).max(2_147_483_647);
 async function agentName(session: OperatorSession, agentId: number): Promise<string | null | "absent"> {
   try {
     const faucet = getFaucetClient();
-    const agents = await agentListMemo().get(session.operatorId, session.operatorKey, () => faucet.listAgents(session.operatorKey), { fresh: false });
+    const agents = await agentListMemo().get(
+      session.operatorId,
+      session.operatorKey,
+      () => faucet.listAgents(session.operatorKey),
+      { fresh: false },
+    );
     return agents.find((agent) => agent.id === agentId)?.name ?? "absent";
   } catch (error) {
     log.warn("the key history could not ask the faucet for the agent's name", error);
@@ -35,10 +40,17 @@ async function loadKeyHistory(agentId: number): Promise<Loaded> {
   try {
     const session = await pageSession();
     if (session === null) return { kind: "store_down" };
-    const [history, name] = await Promise.all([listKeyHistory(session.operatorId, agentId, pendingStaleBefore(Date.now())), agentName(session, agentId)]);
+    const [history, name] = await Promise.all([
+      listKeyHistory(session.operatorId, agentId, pendingStaleBefore(Date.now())),
+      agentName(session, agentId),
+    ]);
     // A deleted agent keeps its history; an id that never had an agent or an event is not found.
     if (name === "absent" && history.entries.length === 0) notFound();
-    return { kind: "loaded", name: typeof name === "string" && name !== "absent" ? name : `agent #${agentId}`, history };
+    return {
+      kind: "loaded",
+      name: typeof name === "string" && name !== "absent" ? name : `agent #${agentId}`,
+      history,
+    };
   } catch (error) {
     if (isStoreUnavailable(error)) return { kind: "store_down" };
     throw error;
@@ -62,7 +74,9 @@ export default async function KeyHistoryPage({ params }: KeyHistoryPageProps) {
       <header className="flex flex-wrap items-center justify-between gap-4 rounded-lg border border-slate-200 bg-white p-4">
         <div>
           <h1 className="text-xl font-semibold text-slate-900">Key history for {name}</h1>
-          <p className="text-sm text-slate-600">Agent #{agentId}. Keys are shown by their first and last characters only. Times are UTC.</p>
+          <p className="text-sm text-slate-600">
+            Agent #{agentId}. Keys are shown by their first and last characters only. Times are UTC.
+          </p>
         </div>
         <nav aria-label="Key history" className="flex flex-wrap gap-3">
           <Link href={`/audit?agent=${agentId}`} className={buttonClass("secondary")}>

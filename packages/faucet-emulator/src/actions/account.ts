@@ -70,7 +70,8 @@ export const whoamiAction = defineKeyedAction({
 export const getBalanceAction = defineKeyedAction({
   params: noParams,
   mutates: false,
-  run: ({ caller }) => succeed({ balance_sats: caller.role === "operator" ? caller.operator.balanceSats : caller.agent.balanceSats }),
+  run: ({ caller }) =>
+    succeed({ balance_sats: caller.role === "operator" ? caller.operator.balanceSats : caller.agent.balanceSats }),
 });
 
 /**

@@ -1,5 +1,12 @@
 import { addAgent } from "../seed";
-import { agentIdParams, createAgentParams, listAgentsParams, optionalAgentIdParams, setBudgetParams, updateAgentParams } from "../params";
+import {
+  agentIdParams,
+  createAgentParams,
+  listAgentsParams,
+  optionalAgentIdParams,
+  setBudgetParams,
+  updateAgentParams,
+} from "../params";
 import { agentNotFound, refuse, succeed } from "../refusal";
 import { activeCooldown, isoOrNull, type AgentRecord } from "../state";
 import { defineKeyedAction, defineOperatorAction, findOwnedAgent } from "./define";
@@ -73,7 +80,11 @@ export const setBudgetAction = defineOperatorAction({
     const agent = findOwnedAgent(state, caller.id, params.agent_id);
     if (!agent) return agentNotFound(params.agent_id);
     agent.budgetLimitSats = normaliseBudget(params.budget_limit_sats);
-    return succeed({ message: `Budget of agent ${agent.id} updated`, agent_id: agent.id, budget_limit_sats: agent.budgetLimitSats });
+    return succeed({
+      message: `Budget of agent ${agent.id} updated`,
+      agent_id: agent.id,
+      budget_limit_sats: agent.budgetLimitSats,
+    });
   },
 });
 

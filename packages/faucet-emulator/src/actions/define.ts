@@ -42,7 +42,13 @@ const UNKNOWN_KEY = "API key not recognised. It may be mistyped, or it was rotat
 function withParams<C, P>(options: Options<C, P>, context: RawContext, caller: C): ActionOutcome {
   const parsed = parseParams(options.params, context.body);
   if (!parsed.ok) return refuse("invalid_request", parsed.message);
-  return options.run({ state: context.state, now: context.now, caller, params: parsed.data, rateLimit: context.rateLimit });
+  return options.run({
+    state: context.state,
+    now: context.now,
+    caller,
+    params: parsed.data,
+    rateLimit: context.rateLimit,
+  });
 }
 
 function requireKey(key: KeyLookup): Caller | ActionOutcome {
@@ -61,7 +67,8 @@ export function defineOperatorAction<P>(options: Options<OperatorRecord, P>): Ac
     execute(context) {
       const caller = requireKey(context.key);
       if (!isCaller(caller)) return caller;
-      if (caller.role !== "operator") return refuse("wrong_role", "This action requires an operator key (lf_…); an agent key was sent.");
+      if (caller.role !== "operator")
+        return refuse("wrong_role", "This action requires an operator key (lf_…); an agent key was sent.");
       return withParams(options, context, caller.operator);
     },
   };
@@ -73,7 +80,8 @@ export function defineAgentAction<P>(options: Options<AgentRecord, P>): ActionDe
     execute(context) {
       const caller = requireKey(context.key);
       if (!isCaller(caller)) return caller;
-      if (caller.role !== "agent") return refuse("wrong_role", "This action requires an agent key (agent_…); an operator key was sent.");
+      if (caller.role !== "agent")
+        return refuse("wrong_role", "This action requires an agent key (agent_…); an operator key was sent.");
       return withParams(options, context, caller.agent);
     },
   };

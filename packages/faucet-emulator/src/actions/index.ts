@@ -1,5 +1,12 @@
 import { getBalanceAction, getInfoAction, getRateLimitsAction, registerAction, whoamiAction } from "./account";
-import { createAgentAction, deleteAgentAction, getBudgetStatusAction, listAgentsAction, setBudgetAction, updateAgentAction } from "./agents";
+import {
+  createAgentAction,
+  deleteAgentAction,
+  getBudgetStatusAction,
+  listAgentsAction,
+  setBudgetAction,
+  updateAgentAction,
+} from "./agents";
 import type { ActionDefinition } from "./define";
 import { recoverAction, regenerateAgentKeyAction, regenerateOperatorKeyAction } from "./keys";
 import { keysendAction, payInvoiceAction, payLightningAddressAction, withdrawAction } from "./payments";

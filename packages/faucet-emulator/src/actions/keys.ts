@@ -15,7 +15,11 @@ export function normaliseRecoveryCode(code: string): string {
   return code.replace(/[\s-]/g, "").toUpperCase();
 }
 
-function issueOperatorKey(state: FaucetState, operator: OperatorRecord, now: number): { apiKey: string; cooldownUntil: number } {
+function issueOperatorKey(
+  state: FaucetState,
+  operator: OperatorRecord,
+  now: number,
+): { apiKey: string; cooldownUntil: number } {
   const apiKey = generateOperatorKey();
   state.keyIndex.delete(operator.keyHash);
   operator.keyHash = hashSecret(apiKey);

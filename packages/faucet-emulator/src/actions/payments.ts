@@ -16,7 +16,10 @@ import { defineKeyedAction, defineOperatorAction, findOwnedAgent, type Caller } 
  */
 
 /** The sats a payment costs, or the refusal that says why the invoice cannot be paid as sent. */
-export function resolvePaymentAmount(invoice: string, amountSats: number | undefined): { sats: number } | ActionOutcome {
+export function resolvePaymentAmount(
+  invoice: string,
+  amountSats: number | undefined,
+): { sats: number } | ActionOutcome {
   const read = invoiceAmount(invoice);
   if (read.kind === "invalid") return refuse("invalid_request", `invoice cannot be paid: ${read.reason}.`);
   if (read.kind === "none") {
@@ -24,10 +27,16 @@ export function resolvePaymentAmount(invoice: string, amountSats: number | undef
     return { sats: amountSats };
   }
   if (amountSats !== undefined && amountSats !== read.sats) {
-    return refuse("invalid_request", `amount_sats (${amountSats}) does not match the invoice's amount (${read.sats} sats).`);
+    return refuse(
+      "invalid_request",
+      `amount_sats (${amountSats}) does not match the invoice's amount (${read.sats} sats).`,
+    );
   }
   if (read.sats > MAX_PAYMENT_SATS) {
-    return refuse("invalid_request", `invoice amount of ${read.sats} sats exceeds max_payment_sats (${MAX_PAYMENT_SATS}).`);
+    return refuse(
+      "invalid_request",
+      `invoice amount of ${read.sats} sats exceeds max_payment_sats (${MAX_PAYMENT_SATS}).`,
+    );
   }
   return { sats: read.sats };
 }
@@ -60,7 +69,8 @@ export const withdrawAction = defineOperatorAction({
 
 /** Whether this agent may pay at all: active, and out of its key's cooldown. */
 function agentStatusRefusal(agent: AgentRecord, now: number): ActionOutcome | null {
-  if (!agent.isActive) return refuse("inactive", `Agent ${agent.id} is deactivated and cannot make payments until reactivated.`);
+  if (!agent.isActive)
+    return refuse("inactive", `Agent ${agent.id} is deactivated and cannot make payments until reactivated.`);
   const cooldown = activeCooldown(agent.cooldownUntil, now);
   return cooldown === null ? null : cooldownRefusal(`Payments by agent ${agent.id}`, cooldown, now);
 }
@@ -68,11 +78,15 @@ function agentStatusRefusal(agent: AgentRecord, now: number): ActionOutcome | nu
 function budgetRefusal(agent: AgentRecord, amount: number): ActionOutcome | null {
   if (agent.budgetLimitSats === null || agent.totalSpentSats + amount <= agent.budgetLimitSats) return null;
   const remaining = Math.max(0, agent.budgetLimitSats - agent.totalSpentSats);
-  return refuse("budget_exceeded", `Payment of ${amount} sats exceeds the agent's budget: ${remaining} sats remaining.`, {
-    budget_limit_sats: agent.budgetLimitSats,
-    total_spent_sats: agent.totalSpentSats,
-    remaining_sats: remaining,
-  });
+  return refuse(
+    "budget_exceeded",
+    `Payment of ${amount} sats exceeds the agent's budget: ${remaining} sats remaining.`,
+    {
+      budget_limit_sats: agent.budgetLimitSats,
+      total_spent_sats: agent.totalSpentSats,
+      remaining_sats: remaining,
+    },
+  );
 }
 
 /**
@@ -90,7 +104,13 @@ function payerRefusal(caller: Caller, now: number): ActionOutcome | null {
 function settle(agent: AgentRecord, amount: number): Record<string, unknown> {
   agent.balanceSats -= amount;
   agent.totalSpentSats += amount;
-  return { amount_sats: amount, routing_fee_sats: 0, platform_fee_sats: 0, total_cost: amount, payment_hash: randomPaymentHash() };
+  return {
+    amount_sats: amount,
+    routing_fee_sats: 0,
+    platform_fee_sats: 0,
+    total_cost: amount,
+    payment_hash: randomPaymentHash(),
+  };
 }
 
 const DEFAULT_AGENT_NAME = "Default Agent";
@@ -108,12 +128,25 @@ function payAsOperator(state: FaucetState, operator: OperatorRecord, amount: num
     if (refused) return refused;
   }
   if (operator.balanceSats < amount) return insufficientBalance("operator", amount, operator.balanceSats);
-  const agent = existing ?? addAgent(state, now, { operatorId: operator.id, name: DEFAULT_AGENT_NAME, description: "Pays for payments made with the operator key", budgetLimitSats: null }).agent;
+  const agent =
+    existing ??
+    addAgent(state, now, {
+      operatorId: operator.id,
+      name: DEFAULT_AGENT_NAME,
+      description: "Pays for payments made with the operator key",
+      budgetLimitSats: null,
+    }).agent;
   operator.defaultAgentId = agent.id;
   operator.balanceSats -= amount;
   agent.balanceSats += amount;
   const fields = settle(agent, amount);
-  return succeed({ ...fields, new_balance: operator.balanceSats, via_agent_id: agent.id, default_agent_created: existing === null, returned_to_operator_sats: 0 });
+  return succeed({
+    ...fields,
+    new_balance: operator.balanceSats,
+    via_agent_id: agent.id,
+    default_agent_created: existing === null,
+    returned_to_operator_sats: 0,
+  });
 }
 
 function payAsAgent(agent: AgentRecord, amount: number): ActionOutcome {
@@ -126,7 +159,9 @@ function payAsAgent(agent: AgentRecord, amount: number): ActionOutcome {
 
 /** Pays `amount` for a caller that passed payerRefusal(). */
 function pay(state: FaucetState, caller: Caller, amount: number, now: number): ActionOutcome {
-  return caller.role === "operator" ? payAsOperator(state, caller.operator, amount, now) : payAsAgent(caller.agent, amount);
+  return caller.role === "operator"
+    ? payAsOperator(state, caller.operator, amount, now)
+    : payAsAgent(caller.agent, amount);
 }
 
 export const payInvoiceAction = defineKeyedAction({
@@ -145,7 +180,8 @@ export const payInvoiceAction = defineKeyedAction({
 export const keysendAction = defineKeyedAction({
   params: keysendParams,
   mutates: true,
-  run: ({ state, now, caller, params }) => payerRefusal(caller, now) ?? withPreimage(pay(state, caller, params.amount_sats, now)),
+  run: ({ state, now, caller, params }) =>
+    payerRefusal(caller, now) ?? withPreimage(pay(state, caller, params.amount_sats, now)),
 });
 
 /** A payment to name@domain; the service's reply for it carries no preimage (faucet-api.md §3). */
@@ -157,5 +193,7 @@ export const payLightningAddressAction = defineKeyedAction({
 
 /** Adds the preimage that proves a payment: random, as the emulator settles without a node. */
 function withPreimage(outcome: ActionOutcome): ActionOutcome {
-  return outcome.ok ? { ...outcome, fields: { ...outcome.fields, preimage: randomBytes(32).toString("hex") } } : outcome;
+  return outcome.ok
+    ? { ...outcome, fields: { ...outcome.fields, preimage: randomBytes(32).toString("hex") } }
+    : outcome;
 }

@@ -12,7 +12,8 @@ export const fundAgentAction = defineOperatorAction({
     const agent = findOwnedAgent(state, caller.id, params.agent_id);
     if (!agent) return agentNotFound(params.agent_id);
     // Funding stays allowed during any cooldown and for inactive agents: incoming sats are never the risk.
-    if (caller.balanceSats < params.amount_sats) return insufficientBalance("operator", params.amount_sats, caller.balanceSats);
+    if (caller.balanceSats < params.amount_sats)
+      return insufficientBalance("operator", params.amount_sats, caller.balanceSats);
     caller.balanceSats -= params.amount_sats;
     agent.balanceSats += params.amount_sats;
     return succeed({
@@ -57,9 +58,14 @@ export const transferBetweenAgentsAction = defineOperatorAction({
     // Taking sats out of an agent in cooldown is refused as withdraw_from_agent is; cooldown before balance.
     const cooldown = activeCooldown(from.cooldownUntil, now);
     if (cooldown !== null) return cooldownRefusal(`Transfers from agent ${from.id}`, cooldown, now);
-    if (from.balanceSats < params.amount_sats) return insufficientBalance("agent", params.amount_sats, from.balanceSats);
+    if (from.balanceSats < params.amount_sats)
+      return insufficientBalance("agent", params.amount_sats, from.balanceSats);
     from.balanceSats -= params.amount_sats;
     to.balanceSats += params.amount_sats;
-    return succeed({ amount_transferred: params.amount_sats, from_balance: from.balanceSats, to_balance: to.balanceSats });
+    return succeed({
+      amount_transferred: params.amount_sats,
+      from_balance: from.balanceSats,
+      to_balance: to.balanceSats,
+    });
   },
 });
