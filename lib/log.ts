@@ -80,17 +80,15 @@ export function withLogContext<T>(context: LogContext, work: () => T): T {
  * would lose their request id, not fail (e2e/operations.spec.ts checks the id is there).
  */
 type RequestStore = { type?: string; headers?: { get(name: string): string | null } };
+type WorkUnitStorageModule = { workUnitAsyncStorage: { getStore(): RequestStore | undefined } };
 let nextWorkUnits: { getStore(): RequestStore | undefined } | null | undefined;
 function requestIdFromNext(): string | undefined {
   if (nextWorkUnits === undefined) {
     try {
       // A plain require: resolved by Next's bundler to the one instance Next itself uses; absent outside Next.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      nextWorkUnits = (
-        require("next/dist/server/app-render/work-unit-async-storage.external") as {
-          workUnitAsyncStorage: { getStore(): RequestStore | undefined };
-        }
-      ).workUnitAsyncStorage;
+      const storage: unknown = require("next/dist/server/app-render/work-unit-async-storage.external");
+      nextWorkUnits = (storage as WorkUnitStorageModule).workUnitAsyncStorage;
     } catch {
       nextWorkUnits = null;
     }
