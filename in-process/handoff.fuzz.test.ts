@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import { resetEnv } from "@/lib/config/env";
 import { NextRequest } from "next/server";
 import { describe, expect, it, vi } from "vitest";
 import { GET as lookup } from "@/app/api/handoff/[id]/route";
@@ -62,6 +63,7 @@ async function handle(
 describe("the hand-off routes", () => {
   it("answer random ids, tokens, formats and bodies with typed JSON, never a 5xx, and give the key once", async () => {
     process.env.RATE_LIMIT_HANDOFFS = "100000";
+    resetEnv();
     const apiKey = "agent_fuzzkey0123456789abcdef0123456789ab";
     const made = await createHandoff({
       operatorId: 9_001,
@@ -143,6 +145,7 @@ describe("the hand-off routes", () => {
 
   it("redeem answers the three formats with no-store, and a second redeem 410", async () => {
     process.env.RATE_LIMIT_HANDOFFS = "100000";
+    resetEnv();
     for (const format of ["json", "credentials", "env"] as const) {
       const apiKey = `agent_format${format}0123456789abcdef0123456789`;
       const made = await createHandoff({
@@ -179,6 +182,7 @@ describe("the hand-off routes", () => {
 
   it("limits attempts per client address", async () => {
     process.env.RATE_LIMIT_HANDOFFS = "3";
+    resetEnv();
     delete (globalThis as { handoffLimiters?: unknown }).handoffLimiters;
     // This file's earlier requests came from the same address: start its count afresh.
     await (await getStore()).db.execute(sql`delete from rate_limits where key like 'handoff-clients%'`);
@@ -204,6 +208,7 @@ describe("the hand-off routes", () => {
     expect(await limited.json()).toMatchObject({ code: "rate_limited" });
     delete (globalThis as { handoffLimiters?: unknown }).handoffLimiters;
     process.env.RATE_LIMIT_HANDOFFS = "100000";
+    resetEnv();
   });
 });
 

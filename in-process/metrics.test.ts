@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { resetEnv } from "@/lib/config/env";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { GET as metricsRoute } from "@/app/api/metrics/route";
 import { rotateAgentKey } from "@/lib/actions/rotate-agent-key";
@@ -34,13 +35,16 @@ describe("/api/metrics", () => {
   afterAll(async () => {
     if (saved === undefined) delete process.env.METRICS_TOKEN;
     else process.env.METRICS_TOKEN = saved;
+    resetEnv();
     await console_?.close();
   });
 
   it("is 404 with no METRICS_TOKEN configured, and 401 without or with a wrong bearer", async () => {
     delete process.env.METRICS_TOKEN;
+    resetEnv();
     expect((await metricsRoute(new Request(url, { headers: { authorization: `Bearer ${TOKEN}` } }))).status).toBe(404);
     process.env.METRICS_TOKEN = TOKEN;
+    resetEnv();
     for (const authorization of [null, `Bearer ${TOKEN}x`, `Bearer ${TOKEN.slice(0, -1)}`, TOKEN, `Basic ${TOKEN}`]) {
       const response = await metricsRoute(
         new Request(url, { headers: authorization === null ? {} : { authorization } }),
@@ -52,6 +56,7 @@ describe("/api/metrics", () => {
 
   it("after one rotation and one refused sign-in the counters move by exactly one, and no key, operator or agent is in it", async () => {
     process.env.METRICS_TOKEN = TOKEN;
+    resetEnv();
     const operator = await console_.newOperator("Metrics Operator", ["Metrics Bot"]);
     const agent = operator.agents[0];
     if (!agent) throw new Error("no agent");

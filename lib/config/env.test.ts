@@ -125,6 +125,7 @@ describe("security settings", () => {
       rotationsPerOperator: 20,
       bulkCallsPerOperator: 6000,
       agentChangesPerOperator: 60,
+      handoffAttemptsPerClient: 30,
       demoKeylessCallsPerClient: 20,
       demoMaxOperators: 1000,
       demoMaxAgentsPerOperator: 1000,

@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { resetEnv } from "@/lib/config/env";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { verifyAuditChains } from "@/lib/audit/verify-audit-chains";
 import { auditKeyring } from "@/lib/audit/audit-keys";
@@ -34,7 +35,9 @@ const made: { key: string; token: string }[] = [];
 
 beforeAll(async () => {
   process.env.SESSION_SECRET ??= "handoff-test-session-secret-0123456789-abcdef";
+  resetEnv();
   delete process.env.HANDOFF_TTL_MINUTES;
+  resetEnv();
   store = await openStore({ pgliteDir: "memory://" });
   await migrateStore(store);
   (globalThis as Record<symbol, unknown>)[STORE_KEY] = { opening: Promise.resolve(store) };
@@ -110,7 +113,10 @@ describe("the hand-off's cryptography", () => {
 });
 
 describe("hand-offs in the store", { timeout: 60_000 }, () => {
-  beforeEach(() => delete process.env.HANDOFF_TTL_MINUTES);
+  beforeEach(() => {
+    delete process.env.HANDOFF_TTL_MINUTES;
+    resetEnv();
+  });
 
   it("makes a 256-bit token and a 15-minute expiry, and redeems exactly once, erasing the ciphertext", async () => {
     const now = Date.now();
@@ -222,6 +228,7 @@ describe("hand-offs in the store", { timeout: 60_000 }, () => {
 
   it("honours HANDOFF_TTL_MINUTES", async () => {
     process.env.HANDOFF_TTL_MINUTES = "1440";
+    resetEnv();
     const now = Date.now();
     expect((await aHandoff(now)).expiresAt).toBe(now + 1440 * 60_000);
   });
