@@ -21,6 +21,8 @@ const demo = { FAUCET_DEMO: "1" };
 
 export default defineConfig({
   testDir: "./e2e",
+  // Specs only: e2e/support holds vitest unit tests of its helpers too.
+  testMatch: "**/*.spec.ts",
   fullyParallel: true,
   forbidOnly: !!process.env.CI,
   retries: process.env.CI ? 1 : 0,
