@@ -22,7 +22,13 @@ const LAYERS = [
 ];
 
 const importsOf = (folders) =>
-  folders.flatMap((folder) => [`@/lib/${folder}`, `@/lib/${folder}/*`, `../${folder}/*`, `../../lib/${folder}/*`]);
+  folders.flatMap((folder) => [
+    `@/lib/${folder}`,
+    `@/lib/${folder}/*`,
+    `./${folder}/*`,
+    `../${folder}/*`,
+    `../../lib/${folder}/*`,
+  ]);
 
 const layerRules = LAYERS.slice(0, -1).map((folder, level) => ({
   files: [`lib/${folder}/**/*.{ts,tsx}`],

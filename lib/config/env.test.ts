@@ -262,6 +262,13 @@ describe("the schema (loadEnv)", () => {
     RATE_LIMIT_BULK_CALLS: "1.5",
     RATE_LIMIT_AGENT_CHANGES: "many",
     FAUCET_DEMO_KEYLESS_CALLS: "Infinity",
+    FAUCET_SEED_AGENTS: "abc",
+    METRICS_TOKEN: "too-short",
+    LOG_FORMAT: "xml",
+    SHUTDOWN_GRACE_SECONDS: "3601",
+    HANDOFF_TTL_MINUTES: "1441",
+    RATE_LIMIT_HANDOFFS: "0",
+    KEY_MAX_AGE_DAYS: "0",
     FAUCET_DEMO_MAX_OPERATORS: "1e3x",
     FAUCET_DEMO_MAX_AGENTS: "NaN",
   };

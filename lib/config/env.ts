@@ -368,34 +368,27 @@ const schema = z
     NEXT_SERVER_ACTIONS_ENCRYPTION_KEY: optionalText,
     NEXT_DIST_DIR: optionalText,
     FAUCET_DATA_DIR: optionalText,
-    FAUCET_SEED_AGENTS: optionalText.pipe(
-      z.null().or(
-        z.string().transform((value, context) => {
-          const number = Number(value);
-          if (Number.isInteger(number) && number >= 0) return number;
-          context.addIssue({
-            code: "custom",
-            message: `FAUCET_SEED_AGENTS must be a whole number of agents; got "${value}".`,
-          });
-          return z.NEVER;
-        }),
-      ),
-    ),
+    // -1: unset (the demo six); any other value must be a whole number of agents.
+    FAUCET_SEED_AGENTS: integer("FAUCET_SEED_AGENTS", { fallback: -1, min: 0 }),
     METRICS_TOKEN: optionalText.refine(
       (token) => token === null || (token.length >= METRICS_TOKEN_MIN_LENGTH && !/\s/.test(token)),
       {
         message: `METRICS_TOKEN must be at least ${METRICS_TOKEN_MIN_LENGTH} characters without spaces (e.g. openssl rand -hex 32), or unset to turn /api/metrics off.`,
       },
     ),
-    LOG_FORMAT: z.string().optional(),
+    LOG_FORMAT: z
+      .string()
+      .optional()
+      .superRefine((value, context) => {
+        const problem = logFormatProblem({ LOG_FORMAT: value });
+        if (problem) context.addIssue({ code: "custom", message: problem });
+      }),
     SHUTDOWN_GRACE_SECONDS: integer("SHUTDOWN_GRACE_SECONDS", { fallback: 20, min: 0, max: 3600 }),
     HANDOFF_TTL_MINUTES: integer("HANDOFF_TTL_MINUTES", { fallback: 15, min: 1, max: MAX_HANDOFF_TTL_MINUTES }),
     RATE_LIMIT_HANDOFFS: integer("RATE_LIMIT_HANDOFFS", { fallback: 30, min: 1 }),
     KEY_MAX_AGE_DAYS: integer("KEY_MAX_AGE_DAYS", { fallback: 90, min: 1, max: 3650 }),
   })
   .superRefine((raw, context) => {
-    const format = logFormatProblem({ LOG_FORMAT: raw.LOG_FORMAT });
-    if (format) context.addIssue({ code: "custom", path: ["LOG_FORMAT"], message: format });
     const mode = faucetModeOf(raw);
     if (mode.kind === "remote") {
       if (!raw.SESSION_SECRET) {
@@ -447,7 +440,7 @@ export function loadEnv(source: EnvSource, cwd = process.cwd()): ConsoleEnv {
     distDir: raw.NEXT_DIST_DIR ?? ".next",
     embeddedFaucet: {
       dataDir: path.resolve(cwd, raw.FAUCET_DATA_DIR ?? path.join(".data", "faucet")),
-      seedAgents: raw.FAUCET_SEED_AGENTS ?? undefined,
+      seedAgents: raw.FAUCET_SEED_AGENTS < 0 ? undefined : raw.FAUCET_SEED_AGENTS,
     },
     metricsToken: raw.METRICS_TOKEN,
     logFormat: logFormatOf({ LOG_FORMAT: raw.LOG_FORMAT, NODE_ENV: raw.NODE_ENV }),
