@@ -134,29 +134,24 @@ export function rotationChange(context: ChangeContext, request: RotateRequest): 
       const cooldownUntil =
         rotation.cooldownUntil ?? now + (subject.kind === "agent" ? AGENT_COOLDOWN_MS : OPERATOR_COOLDOWN_MS);
       const tail = keyTail(apiKey);
+      const label = keyLabel(apiKey);
+      // One reply, told before the record (for the pipeline) and after it (with what the user must know).
+      const rotated = (warning: string | null): Rotated => ({
+        apiKey,
+        attemptId,
+        rotatedAt: now,
+        cooldownUntil,
+        keyTail: tail,
+        sessionLabel: session.label,
+        serverNow: now,
+        warning,
+      });
       let replaced: ReplacedSession | null = null;
       return {
-        audit: { outcome: "ok", keyLabel: keyLabel(apiKey) },
-        result: {
-          ok: true,
-          data: {
-            apiKey,
-            attemptId,
-            rotatedAt: now,
-            cooldownUntil,
-            keyTail: tail,
-            sessionLabel: session.label,
-            serverNow: now,
-            warning: null,
-          },
-        },
+        audit: { outcome: "ok", keyLabel: label },
+        result: { ok: true, data: rotated(null) },
         record: async (tx) => {
-          await finishRotationAttemptIn(
-            tx,
-            attemptId,
-            { status: "committed", keyLabel: keyLabel(apiKey), cooldownUntil },
-            now,
-          );
+          await finishRotationAttemptIn(tx, attemptId, { status: "committed", keyLabel: label, cooldownUntil }, now);
           if (subject.kind === "operator") {
             // The old key is dead, and so is every cookie made for it: this browser gets a new session.
             replaced = await replaceSessionIn(tx, {
@@ -184,19 +179,7 @@ export function rotationChange(context: ChangeContext, request: RotateRequest): 
             replaced: recorded ? replaced : null,
           });
           if (problem) problems.push(problem);
-          return {
-            ok: true,
-            data: {
-              apiKey,
-              attemptId,
-              rotatedAt: now,
-              cooldownUntil,
-              keyTail: tail,
-              sessionLabel: session.label,
-              serverNow: now,
-              warning: problems.length > 0 ? problems.join(" ") : null,
-            },
-          };
+          return { ok: true, data: rotated(problems.length > 0 ? problems.join(" ") : null) };
         },
       };
     },
