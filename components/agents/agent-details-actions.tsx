@@ -2,8 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { ConfirmRotationDialog } from "@/components/keys/confirm-rotation-dialog";
-import { KeyRevealDialog } from "@/components/keys/key-reveal-dialog";
+import { RotationDialogs } from "@/components/keys/rotation-dialogs";
 import { useRotationFlow } from "@/components/keys/use-rotation-flow";
 import { NowProvider, useSyncClock } from "@/components/time/now-provider";
 import { Button } from "@/components/ui/button";
@@ -55,25 +54,7 @@ function Actions({ agent }: { agent: AgentRow }) {
         Rotate key
       </Button>
       <RowActions agent={agent} onAction={(kind, target) => setChangeRequest({ kind, agent: target })} />
-      <ConfirmRotationDialog
-        target={rotation.confirmTarget}
-        pending={rotation.pending}
-        failure={rotation.failure}
-        onConfirm={rotation.confirm}
-        onConfirmAnyway={rotation.confirmAnyway}
-        onCancel={rotation.cancel}
-        onReload={() => {
-          rotation.cancel();
-          router.refresh();
-        }}
-      />
-      {rotation.revealed && (
-        <KeyRevealDialog
-          revealed={rotation.revealed}
-          onClose={rotation.finish}
-          returnFocusTo={rotation.returnFocusTo}
-        />
-      )}
+      <RotationDialogs rotation={rotation} onReload={() => router.refresh()} />
       {lifecycleParts.status === "ready" && (
         <lifecycleParts.module.AgentChangeDialog
           request={changeRequest}

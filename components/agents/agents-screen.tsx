@@ -9,7 +9,7 @@ import {
   type AgentsViewState,
   type LastRotation,
 } from "@/lib/agents/agents-view";
-import { ConfirmRotationDialog } from "@/components/keys/confirm-rotation-dialog";
+import { RotationDialogs } from "@/components/keys/rotation-dialogs";
 import { KeyRevealDialog } from "@/components/keys/key-reveal-dialog";
 import { HandoffsPanel } from "@/components/handoff/handoffs-panel";
 import type { RevealedKey, RotationTarget } from "@/components/keys/rotation-target";
@@ -252,17 +252,9 @@ function AgentsConsole({ initialView, bulkConcurrency }: { initialView: AgentsVi
           onAction={startChange}
         />
       )}
-      <ConfirmRotationDialog
-        target={rotation.confirmTarget}
-        pending={rotation.pending}
-        failure={rotation.failure}
-        onConfirm={rotation.confirm}
-        onConfirmAnyway={rotation.confirmAnyway}
-        onCancel={rotation.cancel}
-        onReload={() => {
-          rotation.cancel();
-          void queryClient.invalidateQueries({ queryKey: ["agents"] });
-        }}
+      <RotationDialogs
+        rotation={rotation}
+        onReload={() => void queryClient.invalidateQueries({ queryKey: ["agents"] })}
       />
       {lifecycleParts.status === "ready" && (
         <lifecycleParts.module.CreateAgentDialog
@@ -305,13 +297,6 @@ function AgentsConsole({ initialView, bulkConcurrency }: { initialView: AgentsVi
             setChangeRequest(null);
             refreshAgents();
           }}
-        />
-      )}
-      {rotation.revealed && (
-        <KeyRevealDialog
-          revealed={rotation.revealed}
-          onClose={rotation.finish}
-          returnFocusTo={rotation.returnFocusTo}
         />
       )}
     </div>
