@@ -8,6 +8,9 @@ import { expect, test, type Page } from "@playwright/test";
 import { readRevealedKey, rotateAgent } from "./support/console-page";
 import { browserTraces, consoleUrl, signInFreshOperator } from "./support/signed-in-operator";
 
+// A background poll the route still holds when a test ends has nobody left to answer: let it go quietly.
+test.afterEach(async ({ page }) => page.unrouteAll({ behavior: "ignoreErrors" }));
+
 /**
  * Hand off to agent (issue 20): a new key travels to the agent's machine through a single-use,
  * short-lived link, `node receive.mjs '<link>'` writes it to credentials.json, and a second

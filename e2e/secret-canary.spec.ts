@@ -6,6 +6,9 @@ import { readRevealedKey, rotateAgent } from "./support/console-page";
 import { browserTraces, signInFreshOperator } from "./support/signed-in-operator";
 import { SESSION_COOKIE } from "./support/session-cookie";
 
+// A background poll the route still holds when a test ends has nobody left to answer: let it go quietly.
+test.afterEach(async ({ page }) => page.unrouteAll({ behavior: "ignoreErrors" }));
+
 /**
  * The canary: a freshly rotated key, once its dialog is closed, must be found nowhere the
  * browser or the server keeps things — cookies, storage, history, the HTML, the server-
