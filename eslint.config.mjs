@@ -16,7 +16,9 @@ const LAYERS = [
   "changes",
   "keys",
   "handoff",
+  "hosts",
   "agents",
+  "policies",
   "actions",
   "ops",
 ];

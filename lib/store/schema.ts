@@ -216,3 +216,33 @@ export const handoffs = pgTable(
     index("handoffs_expiry_idx").on(table.state, table.expiresAt),
   ],
 );
+
+/**
+ * An agent's enrolled host (issue 23): the machine that receives the agent's new keys sealed to
+ * its own X25519 public key, and signs its requests with its Ed25519 key. Only public keys live
+ * here; the private keys never leave the host. At most one connected host per agent.
+ */
+export const agentHosts = pgTable(
+  "agent_hosts",
+  {
+    /** 128 random bits, base64url. */
+    id: text("id").primaryKey(),
+    operatorId: integer("operator_id").notNull(),
+    agentId: integer("agent_id").notNull(),
+    /** The host's own name (os.hostname() as the receiver reported it), for the agents page. */
+    name: text("name").notNull(),
+    /** Raw 32-byte X25519 public key, base64url: new keys are sealed to it. */
+    sealingPublicKey: text("sealing_public_key").notNull(),
+    /** Raw 32-byte Ed25519 public key, base64url: the host's signed requests are checked with it. */
+    signingPublicKey: text("signing_public_key").notNull(),
+    connectedAt: moment("connected_at").notNull(),
+    lastSeenAt: moment("last_seen_at"),
+    /** Set when the operator disconnects the host: it then gets nothing, and the row stays for the audit trail. */
+    disconnectedAt: moment("disconnected_at"),
+  },
+  (table) => [
+    uniqueIndex("agent_hosts_one_connected_idx")
+      .on(table.operatorId, table.agentId)
+      .where(sql`${table.disconnectedAt} is null`),
+  ],
+);

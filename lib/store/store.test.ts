@@ -43,6 +43,7 @@ describe.each(engines)("the store on $engine", ({ engine, stores }) => {
       sql`select table_name as name from information_schema.tables where table_schema = 'public' order by table_name`,
     );
     expect(tables.rows.map((row) => row.name)).toEqual([
+      "agent_hosts",
       "audit_chains",
       "audit_events",
       "bulk_runs",
