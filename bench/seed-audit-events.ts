@@ -78,6 +78,7 @@ try {
           at,
           action: "sign_in",
           target: "operator",
+          agentName: null,
           outcome: "ok",
           refusal: null,
           keyLabel: "lf_…0000",
@@ -87,11 +88,13 @@ try {
       }
       const id = randomUUID();
       const target = `agent:${1 + (made % 50)}`;
+      const agentName = `Bench agent ${1 + (made % 50)}`;
       link({
         id,
         at,
         action: "rotate_agent_key",
         target,
+        agentName,
         outcome: "pending",
         refusal: null,
         keyLabel: null,
@@ -103,6 +106,7 @@ try {
         at: new Date(at.getTime() + 200),
         action: "rotate_agent_key",
         target,
+        agentName,
         outcome: refused ? "refused" : "ok",
         refusal: refused ? "cooldown" : null,
         keyLabel: refused ? null : `agent_…${(made % 65_536).toString(16).padStart(4, "0")}`,

@@ -54,8 +54,9 @@ export default async function AuditLogPage({ searchParams }: AuditPageProps) {
         <div>
           <h1 className="text-xl font-semibold text-slate-900">Audit log</h1>
           <p className="text-sm text-slate-600">
-            Every sign-in and sign-out, key rotation and agent change (create, deactivate, reactivate, budget, sweep,
-            fund, delete), bulk runs included, of {loaded.operatorName}, newest first. Times are UTC.
+            Every sign-in and sign-out, key rotation, agent change (create, deactivate, reactivate, budget, sweep, fund,
+            delete) and key hand-off of {loaded.operatorName}, incident mode&apos;s bulk runs included, refusals too,
+            newest first. Each event names its agent as it was called then. Times are UTC.
           </p>
         </div>
         <nav aria-label="Audit log" className="flex flex-wrap items-center gap-3">

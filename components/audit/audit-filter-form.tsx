@@ -3,7 +3,12 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import type { FormEvent } from "react";
-import { AUDIT_OUTCOME_FILTERS, type AuditFilters } from "@/lib/audit/audit-filters";
+import {
+  AUDIT_AGENT_FILTER_MAX,
+  AUDIT_OUTCOME_FILTERS,
+  agentFilterText,
+  type AuditFilters,
+} from "@/lib/audit/audit-filters";
 import { AUDIT_ACTIONS } from "@/lib/audit/audit-vocabulary";
 import { buttonClass } from "@/components/ui/button";
 import { formatAuditAction } from "./format-audit";
@@ -34,15 +39,18 @@ export function AuditFilterForm({ filters }: { filters: AuditFilters }) {
       aria-label="Filter the audit log"
       className="flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4"
     >
+      {/* One field for both: digits (or #digits) are an agent id, anything else part of its name, any case. */}
       <label className="flex flex-col gap-1 text-xs font-medium text-slate-700">
-        Agent ID
+        Agent (name or ID)
         <input
           name="agent"
-          type="number"
-          min={1}
-          inputMode="numeric"
-          defaultValue={filters.agent ?? ""}
-          className={`${FIELD} w-28`}
+          type="search"
+          spellCheck={false}
+          autoComplete="off"
+          maxLength={AUDIT_AGENT_FILTER_MAX}
+          placeholder="Research Bot or #1"
+          defaultValue={agentFilterText(filters)}
+          className={`${FIELD} w-56`}
         />
       </label>
       <label className="flex flex-col gap-1 text-xs font-medium text-slate-700">

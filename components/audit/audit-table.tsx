@@ -83,12 +83,12 @@ export function AuditTable({ firstPage, filtersQuery }: AuditTableProps) {
         className="max-h-[70vh] overflow-auto rounded-lg border border-slate-200 bg-white focus-visible:outline-2 focus-visible:outline-blue-600"
         data-testid="audit-scroller"
       >
-        <table className="w-full min-w-[72rem] table-fixed border-collapse text-left text-sm">
+        <table className="w-full min-w-[84rem] table-fixed border-collapse text-left text-sm">
           <caption className="sr-only">Audit events, newest first</caption>
           <colgroup>
             <col className="w-52" />
             <col className="w-44" />
-            <col className="w-32" />
+            <col className="w-80" />
             <col className="w-44" />
             <col className="w-32" />
             <col className="w-24" />
@@ -149,6 +149,16 @@ export function AuditTable({ firstPage, filtersQuery }: AuditTableProps) {
   );
 }
 
+/** Room for a 40-character name and its id; a longer one is cut, and shows whole on hover and to a screen reader. */
+function TargetCell({ entry }: { entry: AuditEntry }) {
+  const text = formatAuditTarget(entry.target, entry.agentName);
+  return (
+    <td className="truncate px-3" title={text}>
+      {text}
+    </td>
+  );
+}
+
 function AuditRow({ entry }: { entry: AuditEntry }) {
   return (
     <tr className="h-[45px] border-t border-slate-100" data-event-id={entry.id}>
@@ -156,7 +166,7 @@ function AuditRow({ entry }: { entry: AuditEntry }) {
       <th scope="row" className="truncate px-3 font-medium text-slate-900">
         {formatAuditAction(entry.action)}
       </th>
-      <td className="truncate px-3">{formatAuditTarget(entry.target)}</td>
+      <TargetCell entry={entry} />
       <td
         className="truncate px-3"
         title={

@@ -21,6 +21,7 @@ export const createAgent = changeAction(createAgentFormSchema, (form) => {
   return {
     action: "create_agent",
     target: "operator",
+    agentName: fields.name,
     limit: AGENT_CHANGE_LIMIT,
     call: (faucet, key) =>
       faucet.createAgent(key, { name: fields.name, description: fields.description, budgetLimitSats: fields.budget }),

@@ -75,6 +75,7 @@ function entry(overrides: Partial<AuditEntry> = {}): AuditEntry {
     operatorId: 7,
     action: "rotate_agent_key",
     target: "agent:4",
+    agentName: "Research Bot",
     outcome: "ok",
     neverCompleted: false,
     refusal: null,
@@ -109,8 +110,17 @@ describe("the audit CSV", () => {
 
   it("writes one line per event, with the fingerprint and never more", () => {
     expect(auditCsvRow(entry())).toBe(
-      '"2026-11-30T12:00:00.000Z",,7,"rotate_agent_key","agent:4","ok",false,,"agent_…9f3a","3fa1c2d0","127.0.0.1","UA","i1",,"e1"\r\n',
+      '"2026-11-30T12:00:00.000Z",,7,"rotate_agent_key","agent:4","Research Bot","ok",false,,"agent_…9f3a","3fa1c2d0","127.0.0.1","UA","i1",,"e1"\r\n',
     );
+  });
+
+  it("names the agent as the event recorded it in agent_name, empty when the console knew no name", () => {
+    expect(AUDIT_CSV_COLUMNS.indexOf("agent_name")).toBe(AUDIT_CSV_COLUMNS.indexOf("target") + 1);
+    const [, named] = parseCsv(auditCsvHeader() + auditCsvRow(entry({ agentName: 'Data Scraper, "v2"' })));
+    expect(named?.[AUDIT_CSV_COLUMNS.indexOf("agent_name")]).toBe('Data Scraper, "v2"');
+    const [, unnamed] = parseCsv(auditCsvHeader() + auditCsvRow(entry({ agentName: null })));
+    expect(unnamed?.[AUDIT_CSV_COLUMNS.indexOf("agent_name")]).toBe("");
+    expect(unnamed?.[AUDIT_CSV_COLUMNS.indexOf("target")]).toBe("agent:4");
   });
 
   it("round-trips any text through an RFC 4180 parse, and no field or ;|-cell begins with a formula trigger (1,000 runs)", () => {
@@ -121,8 +131,8 @@ describe("the audit CSV", () => {
       fc.string({ unit: "grapheme" }),
     );
     fc.assert(
-      fc.property(text, text, text, (userAgent, clientAddress, refusal) => {
-        const csv = auditCsvHeader() + auditCsvRow(entry({ userAgent, clientAddress, refusal }));
+      fc.property(text, text, text, text, (userAgent, clientAddress, refusal, agentName) => {
+        const csv = auditCsvHeader() + auditCsvRow(entry({ userAgent, clientAddress, refusal, agentName }));
         const records = parseCsv(csv);
         expect(records).toHaveLength(2);
         const [header, row] = records as [string[], string[]];
@@ -132,6 +142,8 @@ describe("the audit CSV", () => {
           ["user_agent", userAgent],
           ["client_address", clientAddress],
           ["refusal", refusal],
+          // An agent's name is the operator's free text, as dangerous in a spreadsheet as a user agent.
+          ["agent_name", agentName],
         ] as const) {
           const written = row[AUDIT_CSV_COLUMNS.indexOf(column)] ?? "";
           expect(

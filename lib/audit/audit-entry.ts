@@ -18,6 +18,8 @@ export type AuditEntry = {
   operatorId: number | null;
   action: AuditAction;
   target: string;
+  /** The agent's name when the event was recorded, or null (unknown then, or not an agent's event). */
+  agentName: string | null;
   outcome: AuditDisplayOutcome;
   /** True for a pending row that was never completed. */
   neverCompleted: boolean;

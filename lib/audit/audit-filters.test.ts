@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { auditFiltersQuery, parseAuditCursor, parseAuditFilters } from "./audit-filters";
+import { agentFilterText, auditFiltersQuery, parseAuditCursor, parseAuditFilters } from "./audit-filters";
 
 describe("the audit filters in a URL", () => {
   it("keeps good values", () => {
@@ -20,13 +20,15 @@ describe("the audit filters in a URL", () => {
     expect(parseAuditFilters(new URLSearchParams(auditFiltersQuery(filters)))).toEqual(filters);
   });
 
-  it("drops each bad value on its own: impossible days, negative or fractional agents, repeats, arrays, unknown words", () => {
+  it("drops each bad value on its own: impossible days, out-of-range agent ids, repeats, arrays, unknown words", () => {
     expect(
       parseAuditFilters(
-        new URLSearchParams("agent=-1&action=drop_table&outcome=constructor&from=2026-02-30&to=2026-13-01&batch=nope"),
+        new URLSearchParams("agent=0&action=drop_table&outcome=constructor&from=2026-02-30&to=2026-13-01&batch=nope"),
       ),
     ).toEqual({});
-    expect(parseAuditFilters(new URLSearchParams("agent=1.5&action=sign_in&action=sign_out&from=2026-11-30"))).toEqual({
+    expect(
+      parseAuditFilters(new URLSearchParams("agent=99999999999&action=sign_in&action=sign_out&from=2026-11-30")),
+    ).toEqual({
       from: "2026-11-30",
     });
     expect(
@@ -34,6 +36,22 @@ describe("the audit filters in a URL", () => {
     ).toEqual({ outcome: "ok" });
     // A range that ends before it starts keeps its start.
     expect(parseAuditFilters(new URLSearchParams("from=2026-11-30&to=2026-11-01"))).toEqual({ from: "2026-11-30" });
+  });
+
+  it("takes an agent id (digits, or #digits) or part of an agent's name in the one agent field", () => {
+    expect(parseAuditFilters(new URLSearchParams("agent=%237"))).toEqual({ agent: 7 });
+    expect(parseAuditFilters(new URLSearchParams("agent=+7+"))).toEqual({ agent: 7 });
+    // Not an id, so part of a name (before names, these two were dropped as bad ids).
+    expect(parseAuditFilters(new URLSearchParams("agent=-1"))).toEqual({ agentName: "-1" });
+    expect(parseAuditFilters(new URLSearchParams("agent=1.5"))).toEqual({ agentName: "1.5" });
+    const byName = parseAuditFilters(new URLSearchParams("agent=++research+bot++&outcome=ok"));
+    expect(byName).toEqual({ agentName: "research bot", outcome: "ok" });
+    expect(agentFilterText(byName)).toBe("research bot");
+    // One field in the URL, whichever it holds.
+    expect(auditFiltersQuery(byName)).toBe("agent=research+bot&outcome=ok");
+    expect(parseAuditFilters(new URLSearchParams(auditFiltersQuery(byName)))).toEqual(byName);
+    expect(parseAuditFilters(new URLSearchParams(`agent=${"x".repeat(201)}`))).toEqual({});
+    expect(parseAuditFilters(new URLSearchParams("agent=+++"))).toEqual({});
   });
 
   it("never throws, whatever the query string", () => {

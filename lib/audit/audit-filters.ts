@@ -24,8 +24,16 @@ const day = z.string().refine((value) => {
   );
 });
 
+/** The longest agent name the filter takes (longer than any name the log keeps is no filter). */
+export const AUDIT_AGENT_FILTER_MAX = 200;
+const AGENT_ID = /^#?(\d+)$/;
+
+const agentId = z.coerce.number().int().min(1).max(2_147_483_647);
+
 export const auditFiltersSchema = z.object({
-  agent: z.coerce.number().int().min(1).max(2_147_483_647).optional().catch(undefined),
+  agent: agentId.optional().catch(undefined),
+  /** Part of an agent's name as its events recorded it: case-insensitive, anywhere in the name. */
+  agentName: z.string().trim().min(1).max(AUDIT_AGENT_FILTER_MAX).optional().catch(undefined),
   action: z.enum(AUDIT_ACTIONS).optional().catch(undefined),
   outcome: z.enum(AUDIT_OUTCOME_FILTERS).optional().catch(undefined),
   from: day.optional().catch(undefined),
@@ -48,20 +56,43 @@ function single(params: SearchParams, name: string): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
+/**
+ * The one agent field takes an id or a name: digits (optionally after "#", as the log writes
+ * "Research Bot (#1)") are an agent id; anything else is part of a name, matched without
+ * regard to case anywhere in the name the event recorded.
+ */
+function agentFields(value: string | undefined): { agent?: string; agentName?: string } {
+  const text = value?.trim();
+  if (!text) return {};
+  const id = AGENT_ID.exec(text);
+  return id ? { agent: id[1] } : { agentName: text };
+}
+
 export function parseAuditFilters(params: SearchParams): AuditFilters {
-  const raw = Object.fromEntries(
-    ["agent", "action", "outcome", "from", "to", "batch"].map((name) => [name, single(params, name) || undefined]),
-  );
+  const raw = {
+    ...Object.fromEntries(
+      ["action", "outcome", "from", "to", "batch"].map((name) => [name, single(params, name) || undefined]),
+    ),
+    ...agentFields(single(params, "agent")),
+  };
   const filters = auditFiltersSchema.parse(raw);
   // A range that ends before it starts matches nothing a user meant: keep the start only.
   if (filters.from && filters.to && filters.to < filters.from) delete filters.to;
   return filters;
 }
 
+/** What the agent field shows: the id, or the name. */
+export function agentFilterText(filters: AuditFilters): string {
+  return filters.agentName ?? (filters.agent !== undefined ? String(filters.agent) : "");
+}
+
 /** The filters as a query string (no leading "?"), in a stable order, without empty values. */
 export function auditFiltersQuery(filters: AuditFilters, extra: Record<string, string | number> = {}): string {
   const params = new URLSearchParams();
-  for (const [name, value] of Object.entries({ ...filters, ...extra })) {
+  const { agentName, ...rest } = filters;
+  // The URL has one agent field, as the form does: an id, or a name.
+  const inUrl = { ...(agentName !== undefined ? { agent: agentName } : {}), ...rest };
+  for (const [name, value] of Object.entries({ ...inUrl, ...extra })) {
     if (value !== undefined && value !== "") params.set(name, String(value));
   }
   return params.toString();

@@ -13,6 +13,8 @@ export type HashedAuditFields = {
   operatorId: number | null;
   action: string;
   target: string;
+  /** The agent's name when the event was recorded; null when unknown or no agent (rows before names: null). */
+  agentName: string | null;
   outcome: string;
   refusal: string | null;
   keyLabel: string | null;
@@ -32,11 +34,15 @@ export type HashedAuditFields = {
  * store keeps microseconds, the app writes whole milliseconds, so a row read back hashes the
  * same). A JSON array, not a joined string, so no field's content can forge a separator.
  * Changing this breaks every stored chain: add a version instead. Version 1 is the unkeyed
- * rows' (plain SHA-256); version 2, the keyed rows', also covers the key id.
+ * rows' (plain SHA-256); version 2, the keyed rows', also covers the key id; version 3 also
+ * covers the agent's name, last. A row without a name keeps version 1 or 2, so every row
+ * written before names verifies as it did; a name added to such a row, or removed from a
+ * version 3 row, changes the version and so the hash.
  */
 export function canonicalAuditFields(row: HashedAuditFields): string {
+  const named = row.agentName !== null;
   return JSON.stringify([
-    ...(row.keyId === null ? [1] : [2, row.keyId]),
+    ...(named ? [3, row.keyId] : row.keyId === null ? [1] : [2, row.keyId]),
     row.id,
     row.chain,
     row.position,
@@ -54,6 +60,7 @@ export function canonicalAuditFields(row: HashedAuditFields): string {
     row.batchId,
     row.completes,
     row.prevHash,
+    ...(named ? [row.agentName] : []),
   ]);
 }
 

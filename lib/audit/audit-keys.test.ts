@@ -42,6 +42,7 @@ describe("the audit keyring", () => {
       operatorId: 1,
       action: "sign_in",
       target: "operator",
+      agentName: null,
       outcome: "ok",
       refusal: null,
       keyLabel: null,

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, gte, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, gte, ilike, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { getStore } from "@/lib/store/get-store";
 import { auditEvents } from "@/lib/store/schema";
@@ -44,9 +44,16 @@ function outcomeCondition(filter: AuditFilters["outcome"], staleBefore: Date): S
   }
 }
 
+/** `part` as a LIKE pattern that matches it literally anywhere: its own % _ and \ are escaped. */
+export function containsPattern(part: string): string {
+  return `%${part.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+}
+
 function filterConditions(filters: AuditFilters, staleBefore: Date): (SQL | undefined)[] {
   return [
     filters.agent !== undefined ? eq(auditEvents.target, `agent:${filters.agent}`) : undefined,
+    // The name each event recorded (a renamed agent's old events answer to its old name).
+    filters.agentName !== undefined ? ilike(auditEvents.agentName, containsPattern(filters.agentName)) : undefined,
     filters.action ? eq(auditEvents.action, filters.action) : undefined,
     outcomeCondition(filters.outcome, staleBefore),
     filters.from ? gte(auditEvents.at, new Date(`${filters.from}T00:00:00Z`)) : undefined,
@@ -63,6 +70,7 @@ const columns = {
   operatorId: auditEvents.operatorId,
   action: auditEvents.action,
   target: auditEvents.target,
+  agentName: auditEvents.agentName,
   outcome: auditEvents.outcome,
   refusal: auditEvents.refusal,
   keyLabel: auditEvents.keyLabel,
@@ -75,6 +83,8 @@ const columns = {
   finalOutcome: completion.outcome,
   finalRefusal: completion.refusal,
   finalLabel: completion.keyLabel,
+  finalTarget: completion.target,
+  finalAgentName: completion.agentName,
 };
 
 /** Logical events: each one-shot or pending row with its completion, if any, newest first. */
@@ -105,7 +115,9 @@ function toEntry(row: JoinedRow, staleBefore: number): AuditEntry {
     finishedAt: row.finishedAt?.getTime() ?? null,
     operatorId: row.operatorId,
     action: row.action as AuditAction,
-    target: row.target,
+    // A create's completion names the agent it made; its pending row could not.
+    target: row.finalTarget?.startsWith("agent:") ? row.finalTarget : row.target,
+    agentName: row.finalAgentName ?? row.agentName,
     outcome: displayOutcome(stored, row.at, staleBefore),
     neverCompleted: stored === "pending",
     refusal: row.finalRefusal ?? row.refusal,

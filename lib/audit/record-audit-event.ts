@@ -16,7 +16,17 @@ import {
   type StoredAuditOutcome,
 } from "./audit-vocabulary";
 
-export type AuditEventStart = { action: AuditAction; target: AuditTarget; batchId?: string | null };
+export type AuditEventStart = {
+  action: AuditAction;
+  target: AuditTarget;
+  batchId?: string | null;
+  /**
+   * The agent's name as the console knows it now (the agent list it last read, the action's
+   * input): stored with the event, so a renamed or deleted agent keeps it in its old events.
+   * Never looked up at the faucet for the event; null or absent when the console knows none.
+   */
+  agentName?: string | null;
+};
 
 /** A pending event, to be completed once with finishAuditEvent(). */
 export type AuditEventHandle = AuditEventStart & { id: string; actor: AuditActor; startedAt: number };
@@ -33,6 +43,17 @@ export type AuditEventEnd = {
 const REFUSAL_PATTERN = /^[a-z][a-z0-9_]{0,47}$/;
 /** keyLabel()'s shape: an optional letters-and-underscore prefix, an ellipsis, at most four characters. */
 const LABEL_PATTERN = /^(?:[A-Za-z]{1,16}_)?…[A-Za-z0-9_-]{0,4}$/u;
+
+/** The longest agent name the log keeps (the faucet's names are far shorter; anything longer is cut). */
+export const MAX_AUDIT_AGENT_NAME = 200;
+
+/** A name is the faucet's (or the operator's) free text: one line, no control characters, bounded. */
+export function checkedAgentName(name: string | null | undefined): string | null {
+  if (!name) return null;
+  // By code point, so a cut never splits a character in two.
+  const line = [...name.replace(/\p{Cc}+/gu, " ").trim()].slice(0, MAX_AUDIT_AGENT_NAME).join("").trim();
+  return line === "" ? null : line;
+}
 
 function checkedRefusal(refusal: string | null | undefined): string | null {
   if (!refusal) return null;
@@ -62,6 +83,7 @@ function row(
     operatorId: actor.operatorId,
     action: start.action,
     target: start.target,
+    agentName: checkedAgentName(start.agentName),
     outcome,
     refusal: null,
     keyLabel: null,

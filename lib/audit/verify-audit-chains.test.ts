@@ -27,6 +27,7 @@ function event(operatorId: number | null, overrides: Partial<NewAuditRow> = {}):
     operatorId,
     action: "rotate_agent_key",
     target: "agent:7",
+    agentName: null,
     outcome: "ok",
     refusal: null,
     keyLabel: "agent_…9f3a",

@@ -9,6 +9,7 @@ import {
   recordAuditEventQuietly,
   type AuditEventEnd,
   type AuditEventHandle,
+  type AuditEventStart,
 } from "@/lib/audit/record-audit-event";
 import { getFaucetClient, isFaucetError, type FaucetClient, type FaucetError } from "@/lib/faucet";
 import { log, withLogContext } from "@/lib/log";
@@ -64,6 +65,11 @@ export type Change<Reply, Output> = {
   action: AuditAction;
   /** The agent changed, or "operator" (an operator-key rotation, a create: no agent id before the call). */
   target: AuditTarget;
+  /**
+   * The agent's name for the audit log when the console has not read it in the operator's agent
+   * list (a create's input; a hand-off's agentName): the list's name comes first, being the faucet's.
+   */
+  agentName?: string;
   /** The single-call budget and its words ("Too many rotations in a minute."); a bulk run uses the bulk one. */
   limit: { name: "rotations" | "agent-changes"; tooMany: string };
   /** Rotations only: claims the target inside the first transaction. */
@@ -97,9 +103,13 @@ class GuardBusy extends Error {}
 type Opened = { kind: "open"; audit: AuditEventHandle } | { kind: "refused"; result: ActionFailure };
 
 /** The first transaction: the bulk claim, the guard and the pending event, or the refusal recorded instead. */
-async function open(context: ChangeContext, change: Change<unknown, unknown>, actor: AuditActor): Promise<Opened> {
+async function open(
+  context: ChangeContext,
+  event: AuditEventStart,
+  change: Change<unknown, unknown>,
+  actor: AuditActor,
+): Promise<Opened> {
   const { db } = await getStore();
-  const event = { action: change.action, target: change.target, batchId: context.batchId };
   for (;;) {
     try {
       return await db.transaction(async (tx): Promise<Opened> => {
@@ -180,6 +190,12 @@ function countChange(
   log.info("change finished", { action, outcome, target: String(target), ...(refusal ? { refusal } : {}) });
 }
 
+/** The name the console read last for the target agent (no faucet call), or null. */
+function knownAgentName(operatorId: number, target: AuditTarget): string | null {
+  const agent = /^agent:(\d+)$/.exec(target);
+  return agent ? agentListMemo().nameOf(operatorId, Number(agent[1])) : null;
+}
+
 export function runChange<Reply, Output = Reply>(
   context: ChangeContext,
   change: Change<Reply, Output>,
@@ -194,15 +210,19 @@ async function runChangeLogged<Reply, Output>(
 ): Promise<ActionResult<Output>> {
   const { session } = context;
   const actor = await auditActor(session);
+  const event: AuditEventStart = {
+    action: change.action,
+    target: change.target,
+    batchId: context.batchId,
+    agentName: knownAgentName(session.operatorId, change.target) ?? change.agentName ?? null,
+  };
   // The budget follows the route: only /api/bulk/* (context.bulk) spends the bulk one.
   const limit = await storeRateLimiter(context.bulk ? "bulk-calls" : change.limit.name).take(
     `operator:${session.operatorId}`,
   );
   if (!limit.allowed) {
     await recordAuditEventQuietly(actor, {
-      action: change.action,
-      target: change.target,
-      batchId: context.batchId,
+      ...event,
       outcome: "refused",
       refusal: "rate_limited",
     });
@@ -214,7 +234,7 @@ async function runChangeLogged<Reply, Output>(
 
   let opened: Opened;
   try {
-    opened = await open(context, change as Change<unknown, unknown>, actor);
+    opened = await open(context, event, change as Change<unknown, unknown>, actor);
   } catch (error) {
     // An attempt the audit log cannot record is not made; its guard claim went with the transaction.
     if (isStoreUnavailable(error)) {

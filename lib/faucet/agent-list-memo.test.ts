@@ -70,4 +70,33 @@ describe("agent list memo", () => {
     await memo.get(1, "lf_a", load, { fresh: false });
     expect(calls()).toBe(1);
   });
+
+  it("knows each agent's name from the last list read, past the TTL and a forget, without a call of its own", async () => {
+    const { memo, calls, advance } = setup();
+    const named = (id: number, name: string) => ({ ...agent(id), name });
+    expect(memo.nameOf(1, 7)).toBeNull();
+    await memo.get(1, "lf_a", () => Promise.resolve([named(7, "Research Bot")]), { fresh: true });
+    advance(60_000);
+    memo.forget(1);
+    expect(memo.nameOf(1, 7)).toBe("Research Bot");
+    expect(memo.nameOf(2, 7)).toBeNull();
+    expect(calls()).toBe(0);
+    // Renamed at the faucet: the next read teaches the new name; a deleted agent is forgotten.
+    await memo.get(1, "lf_a", () => Promise.resolve([named(8, "Other")]), { fresh: true });
+    expect(memo.nameOf(1, 7)).toBeNull();
+    expect(memo.nameOf(1, 8)).toBe("Other");
+  });
+
+  it("keeps the newer read's names when an older, slower read answers last", async () => {
+    const { memo, advance } = setup();
+    let answerOld: (list: FaucetAgent[]) => void = () => undefined;
+    const old = memo.get(1, "lf_a", () => new Promise<FaucetAgent[]>((resolve) => (answerOld = resolve)), {
+      fresh: true,
+    });
+    advance(10);
+    await memo.get(1, "lf_a", () => Promise.resolve([{ ...agent(7), name: "New name" }]), { fresh: true });
+    answerOld([{ ...agent(7), name: "Old name" }]);
+    await old;
+    expect(memo.nameOf(1, 7)).toBe("New name");
+  });
 });

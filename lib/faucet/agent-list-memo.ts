@@ -16,11 +16,31 @@ export const AGENT_LIST_TTL_MS = 2_000;
 
 type Entry = { startedAt: number; operatorKey: string; list: Promise<FaucetAgent[]> };
 
+/** Operators whose agents' names are kept (the least recently listed go first past it). */
+export const NAMED_OPERATORS_MAX = 1_000;
+
 export function createAgentListMemo({
   ttlMs = AGENT_LIST_TTL_MS,
   now = Date.now,
 }: { ttlMs?: number; now?: () => number } = {}) {
   const entries = new Map<number, Entry>();
+  /**
+   * The names of each operator's agents from the last list read, kept past the list's TTL:
+   * the audit log records an agent's name with each event from here, never with a faucet
+   * call of its own. After a restart, or on another instance, a name is unknown (null)
+   * until that operator's list is read once.
+   */
+  const names = new Map<number, { startedAt: number; byId: Map<number, string> }>();
+  const learnNames = (operatorId: number, startedAt: number, list: FaucetAgent[]) => {
+    // A slower, older read answering last does not undo a newer one.
+    if ((names.get(operatorId)?.startedAt ?? -Infinity) > startedAt) return;
+    names.delete(operatorId);
+    names.set(operatorId, { startedAt, byId: new Map(list.map((agent) => [agent.id, agent.name])) });
+    for (const oldest of names.keys()) {
+      if (names.size <= NAMED_OPERATORS_MAX) break;
+      names.delete(oldest);
+    }
+  };
 
   return {
     /**
@@ -41,11 +61,19 @@ export function createAgentListMemo({
       if (recent && !fresh && recent.operatorKey === operatorKey) return recent.list;
       const entry: Entry = { startedAt: at, operatorKey, list: load() };
       entries.set(operatorId, entry);
+      entry.list.then(
+        (list) => learnNames(operatorId, at, list),
+        () => undefined,
+      );
       // A failed call is not remembered: the next request asks the faucet again.
       entry.list.catch(() => {
         if (entries.get(operatorId) === entry) entries.delete(operatorId);
       });
       return entry.list;
+    },
+    /** The agent's name in the operator's last list read here, or null: no faucet call. */
+    nameOf(operatorId: number, agentId: number): string | null {
+      return names.get(operatorId)?.byId.get(agentId) ?? null;
     },
     /** After a rotation by this instance: the next request must see the faucet's new state. */
     forget(operatorId: number): void {

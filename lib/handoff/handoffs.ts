@@ -107,7 +107,11 @@ function actorFor(
   };
 }
 
-const target = (row: { agentId: number }) => `agent:${row.agentId}` as const;
+/** A hand-off's events name its agent by id and by the name the hand-off was made with. */
+const about = (row: { agentId: number; agentName: string }) => ({
+  target: `agent:${row.agentId}` as const,
+  agentName: row.agentName,
+});
 
 async function inTransaction<T>(work: (tx: StoreDatabase) => Promise<T>): Promise<T> {
   try {
@@ -141,7 +145,7 @@ export async function createHandoffIn(tx: StoreDatabase, request: NewHandoff): P
   });
   await recordAuditEventIn(tx, actorFor(request, null, request.sessionLabel), {
     action: "create_handoff",
-    target: target(request),
+    ...about(request),
     outcome: "ok",
     keyLabel: fingerprint,
     batchId: request.batchId ?? null,
@@ -168,7 +172,7 @@ async function expireIfDue(tx: StoreDatabase, row: Row, now: number, client: Han
     .returning();
   await recordAuditEventIn(tx, actorFor(row, client), {
     action: "expire_handoff",
-    target: target(row),
+    ...about(row),
     outcome: "ok",
     keyLabel: row.keyLabel,
   });
@@ -206,7 +210,7 @@ async function countWrongToken(
     .returning();
   await recordAuditEventIn(tx, actorFor(row, client), {
     action,
-    target: target(row),
+    ...about(row),
     outcome: "refused",
     refusal: locks ? "locked" : "wrong_token",
   });
@@ -242,7 +246,7 @@ export async function redeemHandoff(
       }
       await recordAuditEventIn(tx, actorFor(row, client), {
         action: "redeem_handoff",
-        target: target(row),
+        ...about(row),
         outcome: "refused",
         refusal: !rightToken ? "wrong_token" : row.state === "redeemed" ? "replayed" : refusal,
       });
@@ -269,7 +273,7 @@ export async function redeemHandoff(
       .returning();
     await recordAuditEventIn(tx, actorFor(row, client), {
       action: "redeem_handoff",
-      target: target(row),
+      ...about(row),
       outcome: "ok",
       keyLabel: row.keyLabel,
     });
@@ -321,7 +325,7 @@ export async function revokeHandoff(
     await tx.update(handoffs).set({ state: "revoked", sealedKey: null }).where(eq(handoffs.id, id));
     await recordAuditEventIn(tx, actorFor(row, null, sessionLabel), {
       action: "revoke_handoff",
-      target: target(row),
+      ...about(row),
       outcome: "ok",
       keyLabel: row.keyLabel,
     });

@@ -33,6 +33,7 @@ export function withHandoff(
   const settleRotation = change.settle!;
   return {
     ...change,
+    agentName: request.agentName,
     settle: (rotation) => {
       const settled = settleRotation(rotation);
       const asShown = (result: ActionResult<Rotated>): ActionResult<RotatedWithHandoff> =>

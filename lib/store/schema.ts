@@ -102,6 +102,11 @@ export const auditEvents = pgTable(
     action: text("action").notNull(),
     /** "agent:<id>" or "operator". */
     target: text("target").notNull(),
+    /**
+     * The agent's name as the console knew it when the event was recorded (a renamed or deleted
+     * agent keeps it in its old events); null when it knew none, or the target is no agent.
+     */
+    agentName: text("agent_name"),
     /** pending | ok | refused | outcome_unknown | key_missing */
     outcome: text("outcome").notNull(),
     /** With "refused": why (the refusal's kind: rate_limited, invalid_key, rotated_elsewhere, …). */
