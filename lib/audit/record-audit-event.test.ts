@@ -5,7 +5,7 @@ import { getStore } from "@/lib/store/get-store";
 import type { AuditActor } from "./audit-actor";
 import { auditKeyring } from "./audit-keys";
 import { listAuditEntries, listKeyHistory } from "./audit-query";
-import { beginAuditEvent, finishAuditEvent, recordAuditEvent } from "./record-audit-event";
+import { beginAuditEvent, checkedAgentName, finishAuditEvent, recordAuditEvent } from "./record-audit-event";
 import { verifyAuditChains } from "./verify-audit-chains";
 
 const KEY = "agent_0123456789abcdef0123456789ab9f3a";
@@ -154,5 +154,70 @@ describe.each(["pglite", "postgres"] as const)("recording audit events on %s", (
     const { db } = await getStore();
     const rows = (await db.execute(`select chain, operator_id from audit_events where operator_id is null`)).rows;
     expect(rows).toContainEqual({ chain: "anonymous", operator_id: null });
+  });
+
+  it("names each event's agent as it was then: a renamed agent's old events keep the old name; the filter finds them by either", async () => {
+    const who = actor();
+    const operatorId = who.operatorId ?? 0;
+    const before = await beginAuditEvent(who, {
+      action: "rotate_agent_key",
+      target: "agent:1",
+      agentName: "Research Bot",
+    });
+    await finishAuditEvent(before, { outcome: "ok", keyLabel: "agent_…1111" });
+    // Renamed at the faucet: the console's next list knows it by its new name.
+    await recordAuditEvent(who, {
+      action: "deactivate_agent",
+      target: "agent:1",
+      agentName: "Research Bot v2",
+      outcome: "ok",
+    });
+    // One the console knew no name for, and one whose name holds LIKE's wildcards and a control character.
+    await recordAuditEvent(who, { action: "sweep_agent", target: "agent:2", outcome: "ok" });
+    await recordAuditEvent(who, {
+      action: "fund_agent",
+      target: "agent:3",
+      agentName: "100%_sure\nbot",
+      outcome: "ok",
+    });
+    // A create: its pending row has the name asked for, its completion the agent made.
+    const created = await beginAuditEvent(who, { action: "create_agent", target: "operator", agentName: "New One" });
+    await finishAuditEvent({ ...created, target: "agent:4" }, { outcome: "ok", keyLabel: "agent_…4444" });
+
+    const entries = (await list(operatorId)).entries;
+    expect(entries.map((entry) => [entry.action, entry.target, entry.agentName])).toEqual([
+      ["create_agent", "agent:4", "New One"],
+      ["fund_agent", "agent:3", "100%_sure bot"],
+      ["sweep_agent", "agent:2", null],
+      ["deactivate_agent", "agent:1", "Research Bot v2"],
+      ["rotate_agent_key", "agent:1", "Research Bot"],
+    ]);
+
+    const byName = async (agentName: string) =>
+      (await list(operatorId, Date.now() - 60_000, { agentName })).entries.map((entry) => entry.action);
+    // Case-insensitive, anywhere in the name: both names of agent 1 hold "research bot".
+    expect(await byName("RESEARCH bot")).toEqual(["deactivate_agent", "rotate_agent_key"]);
+    // The new name finds only the events recorded under it.
+    expect(await byName("bot v2")).toEqual(["deactivate_agent"]);
+    // Wildcards are literal: "%" matches only a name with a "%" in it, "_" only one with "_".
+    expect(await byName("%")).toEqual(["fund_agent"]);
+    expect(await byName("_")).toEqual(["fund_agent"]);
+    expect(await byName("new")).toEqual(["create_agent"]);
+    expect(await byName("nobody")).toEqual([]);
+    // The id still finds every event of agent 1, whatever it was called.
+    expect((await list(operatorId, Date.now() - 60_000, { agent: 1 })).entries).toHaveLength(2);
+
+    expect(await verifyAuditChains((await getStore()).db, { keyring: auditKeyring() })).toMatchObject({
+      ok: true,
+      unkeyed: 0,
+    });
+  });
+
+  it("keeps a name to one line of at most 200 characters, and an empty one as none", () => {
+    expect(checkedAgentName("  Research\tBot\u0000 ")).toBe("Research Bot");
+    expect(checkedAgentName(" \n ")).toBeNull();
+    expect(checkedAgentName(undefined)).toBeNull();
+    const long = "🙂".repeat(250);
+    expect(checkedAgentName(long)).toBe("🙂".repeat(200));
   });
 });

@@ -172,6 +172,30 @@ describe.each(["pglite", "postgres"] as const)("the audit chain on %s", (engine)
     await expectDamage("edited", ids[2] ?? "", 3);
   });
 
+  it("verifies events recorded before agent names beside named ones; an edited, added or removed name is an edit", async () => {
+    const named = (operatorId: number) => append(event(operatorId, { agentName: "Research Bot" }));
+    // Rows without a name hash as every row before names did (version 2): old stores verify unchanged.
+    await fresh();
+    const old = await chainOfTen();
+    const names: string[] = [];
+    for (let i = 0; i < 3; i++) names.push((await named(old.operatorId))?.id ?? "");
+    await checkpoint();
+    expect(await verify()).toMatchObject({ ok: true, events: 13, unkeyed: 0 });
+
+    await store.db.execute(sql`update audit_events set agent_name = 'Someone Else' where id = ${names[1]}`);
+    await expectDamage("edited", names[1] ?? "", 12);
+
+    await fresh();
+    const added = await chainOfTen();
+    await store.db.execute(sql`update audit_events set agent_name = 'Planted' where id = ${added.ids[3]}`);
+    await expectDamage("edited", added.ids[3] ?? "", 4);
+
+    await fresh();
+    const removedFrom = await chainOfTen(operatorCounter++, { agentName: "Research Bot" });
+    await store.db.execute(sql`update audit_events set agent_name = null where id = ${removedFrom.ids[5]}`);
+    await expectDamage("edited", removedFrom.ids[5] ?? "", 6);
+  });
+
   it("names a deleted event's position and the event after the gap", async () => {
     await fresh();
     const { ids } = await chainOfTen();

@@ -56,6 +56,8 @@ vi.mock("@/lib/audit/audit-chain", async (importOriginal) => {
 const { rotate } = await import("@/lib/keys/rotate");
 const { issueBulkRun } = await import("./bulk-runs");
 const { createSessionRecord } = await import("@/lib/session/session-records");
+const { agentListMemo } = await import("@/lib/faucet/agent-list-memo");
+const { listAuditEntries } = await import("@/lib/audit/audit-query");
 
 let operatorCounter = 5_000;
 
@@ -362,6 +364,46 @@ describe.each(["pglite", "postgres"] as const)("the audited faucet-call pipeline
       code: "outcome_unknown",
       message: expect.stringContaining("reached the console twice"),
     });
+  });
+
+  it("records the agent's name from the operator's last list read here, with no faucet call of its own; an unknown name stays null", async () => {
+    const session = await signedIn();
+    const listed = {
+      balanceSats: 0,
+      isActive: true,
+      cooldownUntil: null,
+      budgetLimitSats: null,
+      budgetLimitKnown: true,
+    };
+    await agentListMemo().get(
+      session.operatorId,
+      session.operatorKey,
+      () => Promise.resolve([{ ...listed, id: 4, name: "Research Bot", createdAt: null, description: null }]),
+      { fresh: true },
+    );
+    counter.take();
+    // The faucet double has no listAgents: a lookup at the faucet would fail the rotation.
+    expect(await rotate({ session, batchId: null, bulk: null }, confirmation(4))).toMatchObject({ ok: true });
+    expect(counter.take().length).toBeLessThanOrEqual(MAX_STATEMENTS_PER_AGENT_ROTATION);
+    expect(await rotate({ session, batchId: null, bulk: null }, confirmation(9))).toMatchObject({ ok: true });
+    const { entries } = await listAuditEntries({
+      operatorId: session.operatorId,
+      filters: {},
+      cursor: null,
+      limit: 10,
+      staleBefore: 0,
+    });
+    expect(entries.map((entry) => [entry.target, entry.agentName])).toEqual([
+      ["agent:9", null],
+      ["agent:4", "Research Bot"],
+    ]);
+    // Both rows of the rotation carry it, so the completion's hash covers it too.
+    const rows = await (
+      await getStore()
+    ).db.execute<{ agent_name: string | null }>(
+      sql`select agent_name from audit_events where operator_id = ${session.operatorId} and target = 'agent:4'`,
+    );
+    expect(rows.rows).toEqual([{ agent_name: "Research Bot" }, { agent_name: "Research Bot" }]);
   });
 
   it("leaves every audit chain it wrote valid", async () => {

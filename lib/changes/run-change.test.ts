@@ -19,6 +19,7 @@ const doubles = vi.hoisted(() => ({
   finishAudit: vi.fn(),
   recordAudit: vi.fn(),
   forget: vi.fn(),
+  nameOf: vi.fn(),
   claimBulkCall: vi.fn(),
   order: [] as string[],
 }));
@@ -48,7 +49,9 @@ vi.mock("@/lib/audit/record-audit-event", () => ({
   recordAuditEventIn: (_tx: object, actor: unknown, event: unknown) => doubles.recordAudit(actor, event),
   recordAuditEventQuietly: doubles.recordAudit,
 }));
-vi.mock("@/lib/faucet/agent-list-memo", () => ({ agentListMemo: () => ({ forget: doubles.forget }) }));
+vi.mock("@/lib/faucet/agent-list-memo", () => ({
+  agentListMemo: () => ({ forget: doubles.forget, nameOf: doubles.nameOf }),
+}));
 vi.mock("./bulk-runs", async (importOriginal) => ({
   ...(await importOriginal<typeof import("./bulk-runs")>()),
   claimBulkCall: doubles.claimBulkCall,
@@ -101,6 +104,10 @@ beforeEach(() => {
   );
   doubles.faucet.createAgent.mockResolvedValue({ agentId: 42, apiKey: NEW_KEY, name: "scout" });
   doubles.claimBulkCall.mockResolvedValue(true);
+  // The operator's last list read named agent 4; no other.
+  doubles.nameOf.mockImplementation((operatorId: number, agentId: number) =>
+    operatorId === 7 && agentId === 4 ? "Research Bot" : null,
+  );
 });
 
 describe("runChange with a lifecycle change", () => {
@@ -111,6 +118,7 @@ describe("runChange with a lifecycle change", () => {
     expect(doubles.beginAudit).toHaveBeenCalledWith(expect.anything(), {
       action: "deactivate_agent",
       target: "agent:4",
+      agentName: "Research Bot",
       batchId: null,
     });
     expect(doubles.finishAudit).toHaveBeenCalledWith(expect.objectContaining({ id: "audit-1" }), { outcome: "ok" });
@@ -132,6 +140,7 @@ describe("runChange with a lifecycle change", () => {
     expect(doubles.beginAudit).toHaveBeenCalledWith(expect.anything(), {
       action: "deactivate_agent",
       target: "agent:4",
+      agentName: "Research Bot",
       batchId,
     });
   });
@@ -147,6 +156,7 @@ describe("runChange with a lifecycle change", () => {
     expect(doubles.beginAudit).toHaveBeenCalledWith(expect.anything(), {
       action: "deactivate_agent",
       target: "agent:4",
+      agentName: "Research Bot",
       batchId,
     });
   });
@@ -231,6 +241,7 @@ describe("createAgent", () => {
     expect(doubles.beginAudit).toHaveBeenCalledWith(expect.anything(), {
       action: "create_agent",
       target: "operator",
+      agentName: "scout",
       batchId: null,
     });
     expect(doubles.finishAudit).toHaveBeenCalledWith(expect.objectContaining({ target: "agent:42" }), {
