@@ -142,6 +142,88 @@ test("names of up to 40 characters show whole at 1280×800; a longer one shows i
   expect(await longName.evaluate((el) => el.scrollHeight > el.clientHeight + 1)).toBe(false);
 });
 
+/** The names in the rendered rows, each with whether its cell cuts it (the virtualised table renders a window). */
+function renderedNames(page: Page): Promise<[string, boolean][]> {
+  return page
+    .getByRole("table")
+    .first()
+    .evaluate((table) =>
+      [...table.querySelectorAll("tbody th[scope='row']")].map((cell): [string, boolean] => {
+        const name = cell.querySelector("span") ?? cell;
+        return [
+          cell.getAttribute("title") ?? "",
+          name.scrollHeight > name.clientHeight + 1 || name.scrollWidth > name.clientWidth + 1,
+        ];
+      }),
+    );
+}
+
+test("at 1280×800 the demo operator's names show whole", async ({ page }) => {
+  // The demo operator is shared by every test of the run: this test only reads.
+  await page.goto(`${SERVERS.embedded.url}/`);
+  await page.getByRole("button", { name: "Use demo operator" }).click();
+  await expect(page).toHaveURL(/\/agents/);
+  await expect(page.getByRole("rowheader", { name: "Code Reviewer" })).toBeVisible();
+  const shown = await renderedNames(page);
+  expect(shown.map(([name]) => name)).toEqual(
+    expect.arrayContaining(["Code Reviewer", "Data Scraper", "Translation Agent", "Research Assistant"]),
+  );
+  expect(shown.filter(([, cut]) => cut)).toEqual([]);
+});
+
+test("at 1280×800 no name of up to 40 characters is cut among 1,000 agents with long names", async ({
+  page,
+  request,
+}) => {
+  // Names as operators write them, 26 to 40 characters, wide capitals included; every one unique.
+  const stems = [
+    "Quarterly Revenue Reconciliation Agent",
+    "Customer Support Escalation Summarizer",
+    "Wholesale Procurement Negotiator WWM",
+    "Internationalisation-And-Localisation",
+    "Research Assistant Lightning Papers",
+    "MEMBERSHIP WORKFLOW AUTOMATION BOT",
+  ];
+  const names = Array.from({ length: 1_000 }, (_, index) => {
+    const stem = stems[index % stems.length]!;
+    const suffix = ` ${String(index + 1).padStart(4, "0")}`;
+    // Half at exactly 40 characters, the rest shorter.
+    const room = (index % 2 === 0 ? 40 : 26 + (index % 14)) - suffix.length;
+    return `${stem.slice(0, room).trimEnd()}${suffix}`;
+  });
+  expect(Math.max(...names.map((name) => name.length))).toBe(40);
+  // One write at the faucet's test control, not 1,000 create_agent calls.
+  const operator = await seedOperator(request, "Long Names Operator", names);
+  await signIn(page, operator.operatorKey, A);
+  await page.getByLabel("Sort by").selectOption("name:asc");
+
+  // The table scrolls in its own box, a window of rows at a time: scroll it down, reading every
+  // window, until its end; a second pass reads any row whose page had not arrived the first time.
+  const table = page.getByRole("table").first();
+  const scrollBy = (top: number | null) =>
+    table.evaluate(async (element, by) => {
+      let box = element.parentElement;
+      while (box && box.scrollHeight <= box.clientHeight) box = box.parentElement;
+      if (!box) return true;
+      if (by === null) box.scrollTop = 0;
+      else box.scrollTop += by;
+      // Two frames: the virtualiser renders the new window on the scroll event's next frame.
+      await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+      return box.scrollTop + box.clientHeight >= box.scrollHeight - 1;
+    }, top);
+  const seen = new Map<string, boolean>();
+  for (let pass = 0; pass < 3 && seen.size < names.length; pass++) {
+    let atEnd = await scrollBy(null);
+    for (let step = 0; step < 400; step++) {
+      for (const [name, cut] of await renderedNames(page)) seen.set(name, (seen.get(name) ?? false) || cut);
+      if (atEnd) break;
+      atEnd = await scrollBy(400);
+    }
+  }
+  expect(seen.size).toBe(names.length);
+  expect([...seen].filter(([, cut]) => cut).map(([name]) => name)).toEqual([]);
+});
+
 test("the details page rotates and deactivates, one faucet call each, and its events follow", async ({
   page,
   request,

@@ -82,3 +82,34 @@ export function runAuditVerify(databaseUrl: string, checkpointFiles: string[] = 
     );
   });
 }
+
+/**
+ * Copies one chain's rows and head from the shared store into `target` (emptied first), so a
+ * test can tamper with its own copy without disturbing the other tests. Returns the rows copied.
+ */
+export async function copyAuditChain(target: string, chain: string): Promise<Record<string, unknown>[]> {
+  return withDatabase(SERVERS.postgres.url, async (shared) => {
+    const events = (await shared.query("select * from audit_events where chain = $1 order by position", [chain]))
+      .rows as Record<string, unknown>[];
+    const head = (await shared.query("select * from audit_chains where chain = $1", [chain])).rows as Record<
+      string,
+      unknown
+    >[];
+    await withDatabase(target, async (client) => {
+      await client.query("truncate audit_events, audit_chains");
+      for (const [table, rows] of [
+        ["audit_events", events],
+        ["audit_chains", head],
+      ] as const) {
+        for (const row of rows) {
+          const names = Object.keys(row);
+          await client.query(
+            `insert into ${table} (${names.map((name) => `"${name}"`).join(",")}) values (${names.map((_, i) => `$${i + 1}`).join(",")})`,
+            Object.values(row),
+          );
+        }
+      }
+    });
+    return events;
+  });
+}
