@@ -63,9 +63,9 @@ test("the log names each agent as it was called then; the filter takes a name or
 
   // A name: any case, any part of it.
   await filterByAgent(page, "scrap");
-  await expect(page.getByLabel("Agent (name or ID)")).toHaveValue("scrap");
   await expect(page.getByRole("region", { name: "Audit events" }).getByRole("row")).toHaveCount(2);
   await expect(eventRow(page, "delete agent")).toHaveCount(1);
+  await expect(page.getByLabel("Agent (name or ID)")).toHaveValue("scrap");
   // An id, as the log writes it.
   await filterByAgent(page, `#${research.id}`);
   await expect(eventRow(page, "rotate agent key")).toHaveCount(1);

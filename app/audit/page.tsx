@@ -68,8 +68,9 @@ export default async function AuditLogPage({ searchParams }: AuditPageProps) {
           </Link>
         </nav>
       </header>
-      <AuditFilterForm key={query} filters={filters} />
-      <AuditTable key={query} firstPage={loaded.first} filtersQuery={query} />
+      {/* Keys unique among siblings: two equal keys left the old form on the page after a filter changed. */}
+      <AuditFilterForm key={`filters:${query}`} filters={filters} />
+      <AuditTable key={`events:${query}`} firstPage={loaded.first} filtersQuery={query} />
     </div>
   );
 }
