@@ -84,8 +84,9 @@ export function runAuditVerify(databaseUrl: string, checkpointFiles: string[] = 
 }
 
 /**
- * Copies one chain's rows and head from the shared store into `target` (emptied first), so a
- * test can tamper with its own copy without disturbing the other tests. Returns the rows copied.
+ * Copies one chain's rows and head from the shared store into `target` (emptied first; migrated
+ * already, e.g. by a first runAuditVerify), so a test can tamper with its own copy without
+ * disturbing the other tests. Returns the rows copied.
  */
 export async function copyAuditChain(target: string, chain: string): Promise<Record<string, unknown>[]> {
   return withDatabase(SERVERS.postgres.url, async (shared) => {

@@ -52,6 +52,7 @@ describe("the audit filters in a URL", () => {
     expect(parseAuditFilters(new URLSearchParams(auditFiltersQuery(byName)))).toEqual(byName);
     expect(parseAuditFilters(new URLSearchParams(`agent=${"x".repeat(201)}`))).toEqual({});
     expect(parseAuditFilters(new URLSearchParams("agent=+++"))).toEqual({});
+    expect(parseAuditFilters(new URLSearchParams("agent=Research%00Bot"))).toEqual({});
   });
 
   it("never throws, whatever the query string", () => {

@@ -33,7 +33,15 @@ const agentId = z.coerce.number().int().min(1).max(2_147_483_647);
 export const auditFiltersSchema = z.object({
   agent: agentId.optional().catch(undefined),
   /** Part of an agent's name as its events recorded it: case-insensitive, anywhere in the name. */
-  agentName: z.string().trim().min(1).max(AUDIT_AGENT_FILTER_MAX).optional().catch(undefined),
+  agentName: z
+    .string()
+    .trim()
+    .min(1)
+    .max(AUDIT_AGENT_FILTER_MAX)
+    // No name holds a control character (the log keeps none), and the store refuses a NUL.
+    .refine((name) => !/\p{Cc}/u.test(name))
+    .optional()
+    .catch(undefined),
   action: z.enum(AUDIT_ACTIONS).optional().catch(undefined),
   outcome: z.enum(AUDIT_OUTCOME_FILTERS).optional().catch(undefined),
   from: day.optional().catch(undefined),
