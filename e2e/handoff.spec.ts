@@ -6,6 +6,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { expect, test, type Page } from "@playwright/test";
 import { readRevealedKey, rotateAgent } from "./support/console-page";
+import { FAUCET_API, SERVERS } from "./support/servers";
 import { browserTraces, consoleUrl, signInFreshOperator } from "./support/signed-in-operator";
 
 // A background poll the route still holds when a test ends has nobody left to answer: let it go quietly.
@@ -290,72 +291,82 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-test("figures: rotation with a hand-off vs without (p50), redeem latency p50/p95 over HTTP", async ({
-  page,
-  request,
-  baseURL,
-}) => {
-  test.setTimeout(180_000);
-  const count = 20;
-  const names = Array.from({ length: count * 2 }, (_, index) => `Figure Bot ${index + 1}`);
-  const { agents } = await signInFreshOperator(page, request, baseURL, "Figures Operator", { agentNames: names });
-  const origin = consoleUrl(baseURL);
-  const post = async (route: string, data: object) => {
-    const response = await page.request.post(`${origin}${route}`, {
-      headers: { "content-type": "application/json", origin },
-      data: JSON.stringify(data),
-    });
-    expect(response.status(), route).toBe(200);
-    return (await response.json()) as { ok: boolean; data?: Record<string, unknown> };
-  };
-  const { batchId } = (await post("/api/bulk/runs", { kind: "rotate", size: count * 2 })).data as { batchId: string };
-  const rotation = (agentId: number, handOff: boolean) => ({
-    agentId,
-    batchId,
-    attemptId: randomUUID(),
-    knownRotationAt: null,
-    ownAttemptId: null,
-    ...(handOff ? { handOff: { agentName: `Agent ${agentId}` } } : {}),
-  });
+/** The figures on both engines: the embedded console (PGlite) and console A (PostgreSQL, the stand-alone faucet). */
+const FIGURE_CONSOLES = [
+  { engine: "PGlite", consoleBaseUrl: null, faucetUrl: null },
+  { engine: "PostgreSQL", consoleBaseUrl: SERVERS.remoteA.url, faucetUrl: FAUCET_API },
+] as const;
 
-  const plain: number[] = [];
-  const handedOff: number[] = [];
-  const handoffs: { id: string; token: string }[] = [];
-  for (let index = 0; index < count; index++) {
-    // Interleaved, so both halves see the same machine load.
-    let started = performance.now();
-    const without = await post("/api/bulk/rotate-agent-key", rotation(agents[2 * index]!.id, false));
-    plain.push(performance.now() - started);
-    expect(without).toMatchObject({ ok: true, data: { apiKey: expect.stringMatching(/^agent_/) } });
-    started = performance.now();
-    const withHandoff = await post("/api/bulk/rotate-agent-key", rotation(agents[2 * index + 1]!.id, true));
-    handedOff.push(performance.now() - started);
-    expect(withHandoff).toMatchObject({
-      ok: true,
-      data: { apiKey: null, handoff: { id: expect.any(String), token: expect.any(String) } },
+for (const { engine, consoleBaseUrl, faucetUrl } of FIGURE_CONSOLES)
+  test(`figures on ${engine}: rotation with a hand-off vs without (p50), redeem latency p50/p95 over HTTP`, async ({
+    page,
+    request,
+    baseURL,
+  }) => {
+    test.setTimeout(180_000);
+    const count = 30;
+    const names = Array.from({ length: count * 2 }, (_, index) => `Figure Bot ${index + 1}`);
+    const { agents } = await signInFreshOperator(page, request, baseURL, `Figures Operator ${engine}`, {
+      agentNames: names,
+      ...(consoleBaseUrl ? { consoleBaseUrl, faucetUrl } : {}),
     });
-    handoffs.push(withHandoff.data!.handoff as { id: string; token: string });
-  }
-  const redeems: number[] = [];
-  for (const { id, token } of handoffs) {
-    const started = performance.now();
-    const response = await request.post(`${origin}/api/handoff/${id}/redeem?format=credentials`, {
-      headers: { authorization: `Bearer ${token}` },
+    const origin = consoleBaseUrl ?? consoleUrl(baseURL);
+    const post = async (route: string, data: object) => {
+      const response = await page.request.post(`${origin}${route}`, {
+        headers: { "content-type": "application/json", origin },
+        data: JSON.stringify(data),
+      });
+      expect(response.status(), route).toBe(200);
+      return (await response.json()) as { ok: boolean; data?: Record<string, unknown> };
+    };
+    const { batchId } = (await post("/api/bulk/runs", { kind: "rotate", size: count * 2 })).data as { batchId: string };
+    const rotation = (agentId: number, handOff: boolean) => ({
+      agentId,
+      batchId,
+      attemptId: randomUUID(),
+      knownRotationAt: null,
+      ownAttemptId: null,
+      ...(handOff ? { handOff: { agentName: `Agent ${agentId}` } } : {}),
     });
-    redeems.push(performance.now() - started);
-    expect(response.status()).toBe(200);
-    expect(await response.json()).toMatchObject({
-      active: "agent",
-      agent: { api_key: expect.stringMatching(/^agent_/) },
-    });
-  }
-  const figures = {
-    rotationP50Ms: Math.round(percentile(plain, 50)),
-    rotationWithHandoffP50Ms: Math.round(percentile(handedOff, 50)),
-    ratio: Number((percentile(handedOff, 50) / percentile(plain, 50)).toFixed(2)),
-    redeemP50Ms: Math.round(percentile(redeems, 50)),
-    redeemP95Ms: Math.round(percentile(redeems, 95)),
-  };
-  console.log(`hand-off figures (PGlite, ${count} each): ${JSON.stringify(figures)}`);
-  test.info().annotations.push({ type: "figures", description: JSON.stringify(figures) });
-});
+
+    const plain: number[] = [];
+    const handedOff: number[] = [];
+    const handoffs: { id: string; token: string }[] = [];
+    for (let index = 0; index < count; index++) {
+      // Interleaved, so both halves see the same machine load.
+      let started = performance.now();
+      const without = await post("/api/bulk/rotate-agent-key", rotation(agents[2 * index]!.id, false));
+      plain.push(performance.now() - started);
+      expect(without).toMatchObject({ ok: true, data: { apiKey: expect.stringMatching(/^agent_/) } });
+      started = performance.now();
+      const withHandoff = await post("/api/bulk/rotate-agent-key", rotation(agents[2 * index + 1]!.id, true));
+      handedOff.push(performance.now() - started);
+      expect(withHandoff).toMatchObject({
+        ok: true,
+        data: { apiKey: null, handoff: { id: expect.any(String), token: expect.any(String) } },
+      });
+      handoffs.push(withHandoff.data!.handoff as { id: string; token: string });
+    }
+    const redeems: number[] = [];
+    for (const { id, token } of handoffs) {
+      const started = performance.now();
+      const response = await request.post(`${origin}/api/handoff/${id}/redeem?format=credentials`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      redeems.push(performance.now() - started);
+      expect(response.status()).toBe(200);
+      expect(await response.json()).toMatchObject({
+        active: "agent",
+        agent: { api_key: expect.stringMatching(/^agent_/) },
+      });
+    }
+    const figures = {
+      rotationP50Ms: Math.round(percentile(plain, 50)),
+      rotationWithHandoffP50Ms: Math.round(percentile(handedOff, 50)),
+      ratio: Number((percentile(handedOff, 50) / percentile(plain, 50)).toFixed(2)),
+      redeemP50Ms: Math.round(percentile(redeems, 50)),
+      redeemP95Ms: Math.round(percentile(redeems, 95)),
+    };
+    console.log(`hand-off figures (${engine}, ${count} each): ${JSON.stringify(figures)}`);
+    test.info().annotations.push({ type: "figures", description: JSON.stringify(figures) });
+  });

@@ -70,6 +70,7 @@ describe("the hand-off routes", () => {
       agentId: 42,
       agentName: "Fuzz Bot",
       origin: "rotate:agent:42",
+      keySource: `rotation:${crypto.randomUUID()}`,
       sessionLabel: "fuzzlabel",
       apiKey,
     });
@@ -153,6 +154,7 @@ describe("the hand-off routes", () => {
         agentId: 43,
         agentName: "Format Bot",
         origin: "create",
+        keySource: `create:${crypto.randomUUID()}`,
         sessionLabel: "fuzzlabel",
         apiKey,
       });

@@ -114,6 +114,8 @@ function AgentsConsole({ initialView, bulkConcurrency }: { initialView: AgentsVi
     setCreatedKey({
       target: { kind: "agent", agentId: created.agentId, name: created.name, lastRotation: null },
       apiKey: created.apiKey,
+      // No rotation made it: "Hand off to agent" names the create instead (origin "create").
+      attemptId: null,
       cooldownUntil: null,
       warning: null,
     });

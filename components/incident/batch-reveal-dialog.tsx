@@ -1,27 +1,91 @@
 "use client";
 
 import * as Dialog from "@radix-ui/react-dialog";
+import { useQuery } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useRef, useState } from "react";
 import { CloseWithoutSavingDialog } from "@/components/keys/close-without-saving-dialog";
 import { maskKey } from "@/components/keys/mask-key";
 import { useBeforeUnloadGuard } from "@/components/keys/use-before-unload-guard";
 import { Button } from "@/components/ui/button";
+import { BACKGROUND_REQUEST_HEADER } from "@/lib/session/background-request";
 import { downloadText, envText, jsonText, type SheetRow } from "./key-sheet";
 
-type BatchRevealDialogProps = { rows: readonly SheetRow[]; onClose: () => void };
+type BatchRevealDialogProps = { rows: readonly SheetRow[]; batchId: string; onClose: () => void };
+
+type WatchedState = "waiting" | "redeemed" | "expired" | "locked" | "revoked";
+type Watched = { id: string; state: WatchedState; expiresAt: number; alarm: string | null };
+type BatchListing = { serverNow: number; handoffs: Watched[] };
+
+/** The run's hand-offs as the console sees them (GET /api/handoffs?batch=): states only, no key, no token. */
+async function fetchBatchHandoffs(batchId: string): Promise<BatchListing> {
+  const response = await fetch(`/api/handoffs?batch=${encodeURIComponent(batchId)}`, {
+    headers: { [BACKGROUND_REQUEST_HEADER]: "1" },
+    cache: "no-store",
+  });
+  if (!response.ok)
+    throw new Error(
+      ((await response.json().catch(() => ({}))) as { message?: string }).message ??
+        "The hand-offs could not be loaded.",
+    );
+  return (await response.json()) as BatchListing;
+}
+
+const WATCH_INTERVAL_MS = 5_000;
 
 /**
- * The batch's new keys on one sheet, shown once. The keys live in this dialog's props only
- * (the run's memory in the tab); copying and downloading build their text here, in the tab.
- * Closing asks first until the keys were copied or downloaded: they cannot be shown again.
+ * Watches the run's hand-offs from the sheet, every 5 s until none is waiting (each one collected,
+ * expired, locked or revoked). Returns each link's state by hand-off id and the counts.
  */
-export function BatchRevealDialog({ rows, onClose }: BatchRevealDialogProps) {
+function useBatchWatch(batchId: string, watching: boolean) {
+  const { data, error } = useQuery({
+    queryKey: ["handoffs", "batch", batchId],
+    queryFn: () => fetchBatchHandoffs(batchId),
+    enabled: watching,
+    refetchInterval: (query) =>
+      query.state.data && !query.state.data.handoffs.some((row) => row.state === "waiting") ? false : WATCH_INTERVAL_MS,
+  });
+  const byId = new Map((data?.handoffs ?? []).map((row) => [row.id, row]));
+  const counts = { waiting: 0, redeemed: 0, expired: 0, other: 0 };
+  for (const row of byId.values()) {
+    if (row.state === "waiting" || row.state === "redeemed" || row.state === "expired") counts[row.state]++;
+    else counts.other++;
+  }
+  return { byId, counts, serverNow: data?.serverNow ?? null, loaded: data !== undefined, error };
+}
+
+function watchedWords(row: Watched | undefined, serverNow: number | null): string {
+  if (!row) return "…";
+  if (row.alarm === "collected_twice") return "collected twice";
+  switch (row.state) {
+    case "waiting":
+      return serverNow === null
+        ? "waiting"
+        : `waiting (${Math.max(0, Math.ceil((row.expiresAt - serverNow) / 60_000))} min left)`;
+    case "redeemed":
+      return "collected";
+    default:
+      return row.state;
+  }
+}
+
+/**
+ * The batch's new keys on one sheet, shown once, or with "Hand off all" their hand-off links
+ * (then no key reaches this tab, and the sheet watches each link until it is collected or
+ * expired). Keys and links live in this dialog's props only (the run's memory in the tab);
+ * copying and downloading build their text here, in the tab. Closing asks first until they
+ * were copied or downloaded: they cannot be shown again.
+ */
+export function BatchRevealDialog({ rows, batchId, onClose }: BatchRevealDialogProps) {
   const [shown, setShown] = useState(false);
   const [saved, setSaved] = useState(false);
   const [status, setStatus] = useState("");
   const [confirmingClose, setConfirmingClose] = useState(false);
   useBeforeUnloadGuard(true);
+  const links = rows.filter((row) => "handoff" in row).length;
+  const keys = rows.length - links;
+  const watch = useBatchWatch(batchId, links > 0);
+  const what = keys === 0 ? "links" : links === 0 ? "keys" : "keys and links";
 
   const requestClose = () => (saved ? onClose() : setConfirmingClose(true));
   const guardDismiss = (event: Event) => {
@@ -33,17 +97,18 @@ export function BatchRevealDialog({ rows, onClose }: BatchRevealDialogProps) {
     try {
       await navigator.clipboard.writeText(envText(rows));
       setSaved(true);
-      setStatus(`Copied ${rows.length} keys as .env lines.`);
+      setStatus(`Copied ${rows.length} ${what} as .env lines.`);
     } catch {
-      setStatus("Copying failed: download the keys instead.");
+      setStatus(`Copying failed: download the ${what} instead.`);
     }
   }
 
   function download(kind: "env" | "json") {
-    if (kind === "env") downloadText(envText(rows), "agent-keys.env", "text/plain");
-    else downloadText(jsonText(rows), "agent-keys.json", "application/json");
+    const name = keys === 0 ? "agent-handoffs" : "agent-keys";
+    if (kind === "env") downloadText(envText(rows), `${name}.env`, "text/plain");
+    else downloadText(jsonText(rows), `${name}.json`, "application/json");
     setSaved(true);
-    setStatus(`Downloaded ${rows.length} keys as ${kind === "env" ? ".env" : "JSON"}.`);
+    setStatus(`Downloaded ${rows.length} ${what} as ${kind === "env" ? ".env" : "JSON"}.`);
   }
 
   return (
@@ -56,10 +121,14 @@ export function BatchRevealDialog({ rows, onClose }: BatchRevealDialogProps) {
           onInteractOutside={(event) => event.preventDefault()}
           className="fixed left-1/2 top-1/2 z-50 flex max-h-[92vh] w-[min(48rem,96vw)] -translate-x-1/2 -translate-y-1/2 flex-col rounded-lg bg-white p-6 shadow-xl"
         >
-          <Dialog.Title className="text-lg font-semibold text-slate-900">New API keys</Dialog.Title>
+          <Dialog.Title className="text-lg font-semibold text-slate-900">
+            {keys === 0 ? "Hand-off links" : "New API keys"}
+          </Dialog.Title>
           <Dialog.Description className="mt-2 text-sm text-slate-700">
-            {rows.length} {rows.length === 1 ? "agent has" : "agents have"} a new key. They are shown once and never
-            again: copy or download them now.
+            {rows.length} {rows.length === 1 ? "agent has" : "agents have"} a new key.{" "}
+            {links > 0 &&
+              `${links === rows.length ? "Each" : `${links} of them`} went into a single-use hand-off link without being shown: give each agent's machine its link (node receive.mjs '<link>'). `}
+            {`The ${what} are shown once and never again: copy or download them now.`}
           </Dialog.Description>
           <div className="mt-3 flex flex-wrap gap-2">
             <Button onClick={copyEnv}>Copy as .env</Button>
@@ -70,13 +139,22 @@ export function BatchRevealDialog({ rows, onClose }: BatchRevealDialogProps) {
               Download JSON
             </Button>
             <Button variant="secondary" aria-pressed={shown} onClick={() => setShown((value) => !value)}>
-              {shown ? "Hide keys" : "Show keys"}
+              {shown ? `Hide ${what}` : `Show ${what}`}
             </Button>
           </div>
           <p role="status" className="mt-2 min-h-5 text-sm text-slate-700">
             {status}
           </p>
-          <SheetTable rows={rows} shown={shown} />
+          {links > 0 && (
+            <p aria-label="Hand-offs of this run" aria-live="polite" className="mt-1 text-sm text-slate-700">
+              {!watch.loaded
+                ? watch.error
+                  ? `The hand-offs' states could not be loaded: ${watch.error.message}`
+                  : "Loading the hand-offs' states…"
+                : `${watch.counts.redeemed} of ${links} collected, ${watch.counts.waiting} waiting, ${watch.counts.expired} expired${watch.counts.other > 0 ? `, ${watch.counts.other} locked or revoked` : ""}.`}
+            </p>
+          )}
+          <SheetTable rows={rows} shown={shown} watch={watch} />
           <div className="mt-4 flex justify-end">
             <Button variant="secondary" onClick={requestClose}>
               Done
@@ -97,8 +175,23 @@ export function BatchRevealDialog({ rows, onClose }: BatchRevealDialogProps) {
 
 const SHEET_ROW_HEIGHT = 33;
 
+/** A link with its token hidden: the token is the secret, the rest names the hand-off. */
+function maskLink(url: string): string {
+  const hash = url.indexOf("#");
+  return hash < 0 ? url : `${url.slice(0, hash + 1)}${"•".repeat(12)}`;
+}
+
 /** The sheet's rows, virtualised: a batch of 1,000 keys puts a screenful in the DOM, not 1,000 rows. */
-function SheetTable({ rows, shown }: { rows: readonly SheetRow[]; shown: boolean }) {
+function SheetTable({
+  rows,
+  shown,
+  watch,
+}: {
+  rows: readonly SheetRow[];
+  shown: boolean;
+  watch: ReturnType<typeof useBatchWatch>;
+}) {
+  const links = rows.some((row) => "handoff" in row);
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: rows.length,
@@ -116,7 +209,8 @@ function SheetTable({ rows, shown }: { rows: readonly SheetRow[]; shown: boolean
         <colgroup>
           <col />
           <col className="w-20" />
-          <col className="w-[55%]" />
+          <col className={links ? "w-[45%]" : "w-[55%]"} />
+          {links && <col className="w-36" />}
         </colgroup>
         <thead className="sticky top-0 bg-slate-50 text-slate-700">
           <tr>
@@ -127,8 +221,13 @@ function SheetTable({ rows, shown }: { rows: readonly SheetRow[]; shown: boolean
               ID
             </th>
             <th scope="col" className="px-3 py-2 font-medium">
-              New key
+              {links ? "New key or hand-off link" : "New key"}
             </th>
+            {links && (
+              <th scope="col" className="px-3 py-2 font-medium">
+                State
+              </th>
+            )}
           </tr>
         </thead>
         <tbody>
@@ -142,8 +241,19 @@ function SheetTable({ rows, shown }: { rows: readonly SheetRow[]; shown: boolean
                 </th>
                 <td className="px-3 tabular-nums text-slate-700">{row.agentId}</td>
                 <td className="truncate px-3 font-mono text-xs text-slate-900">
-                  {shown ? row.apiKey : maskKey(row.apiKey)}
+                  {"apiKey" in row
+                    ? shown
+                      ? row.apiKey
+                      : maskKey(row.apiKey)
+                    : shown
+                      ? row.handoff.url
+                      : maskLink(row.handoff.url)}
                 </td>
+                {links && (
+                  <td className="truncate px-3 text-xs text-slate-700" data-testid="sheet-handoff-state">
+                    {"handoff" in row ? watchedWords(watch.byId.get(row.handoff.id), watch.serverNow) : ""}
+                  </td>
+                )}
               </tr>
             ) : null;
           })}

@@ -1,6 +1,7 @@
 "use client";
 
 import * as AlertDialog from "@radix-ui/react-alert-dialog";
+import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { AGENT_COOLDOWN_MS, formatCooldownLength } from "@/lib/keys/cooldowns";
 import { formatUtcTime } from "@/lib/format-utc-time";
@@ -17,7 +18,8 @@ type BulkConfirmDialogProps = {
   again: boolean;
   error: string | null;
   now: number;
-  onConfirm: () => void;
+  /** handOff: "Hand off all" was ticked (rotations only). */
+  onConfirm: (options: { handOff: boolean }) => void;
   onCancel: () => void;
 };
 
@@ -32,6 +34,7 @@ function consequence(kind: BulkKind, count: number, again: boolean): string {
 /** One confirmation for a whole bulk run, stating its count and consequences. */
 export function BulkConfirmDialog({ kind, agents, again, error, now, onConfirm, onCancel }: BulkConfirmDialogProps) {
   const count = agents?.length ?? 0;
+  const [handOff, setHandOff] = useState(false);
   const recent = (agents ?? [])
     .flatMap((agent) =>
       agent.lastRotation && now - agent.lastRotation.at < RECENT_MS ? [{ agent, rotation: agent.lastRotation }] : [],
@@ -68,6 +71,21 @@ export function BulkConfirmDialog({ kind, agents, again, error, now, onConfirm, 
               </ul>
             </div>
           )}
+          {kind === "rotate" && (
+            <label className="mt-3 flex items-start gap-2 text-sm text-slate-800">
+              <input
+                type="checkbox"
+                className="mt-0.5"
+                checked={handOff}
+                onChange={(event) => setHandOff(event.target.checked)}
+              />
+              <span>
+                <span className="font-medium">Hand off all</span>: seal each new key into its own single-use link for
+                the agent&apos;s machine, without showing the keys. The sheet lists the links and watches each until it
+                is collected or expires.
+              </span>
+            </label>
+          )}
           {error && (
             <p role="alert" className="mt-3 rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-900">
               {error}
@@ -78,7 +96,11 @@ export function BulkConfirmDialog({ kind, agents, again, error, now, onConfirm, 
               <Button variant="secondary">Cancel</Button>
             </AlertDialog.Cancel>
             {/* Not AlertDialog.Action: the dialog closes only once the run has started. */}
-            <Button variant="danger" onClick={onConfirm} disabled={!agents || count === 0}>
+            <Button
+              variant="danger"
+              onClick={() => onConfirm({ handOff: kind === "rotate" && handOff })}
+              disabled={!agents || count === 0}
+            >
               {confirmLabel}
             </Button>
           </div>

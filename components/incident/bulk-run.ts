@@ -10,14 +10,17 @@
  */
 export type BulkItem = { agentId: number; name: string };
 
+/** The hand-off that holds an agent's new key instead of the reply ("Hand off all"). */
+export type RunHandoff = { id: string; token: string; expiresAt: number };
+
 export type CallResult =
-  | { ok: true; apiKey: string | null }
+  | { ok: true; apiKey: string | null; handoff?: RunHandoff | null }
   | { ok: false; kind: "rate_limited"; retryAfterSeconds: number; message: string }
   | { ok: false; kind: "refused" | "unknown"; message: string };
 
 export type ItemState =
   | { status: "queued" | "running" | "cancelled" }
-  | { status: "done"; apiKey: string | null }
+  | { status: "done"; apiKey: string | null; handoff?: RunHandoff }
   | { status: "refused" | "unknown"; message: string };
 
 export type BulkProgress = {
@@ -145,7 +148,12 @@ export function createBulkRun({
         };
       }
       finishedCalls++;
-      if (result.ok) return set(item, { status: "done", apiKey: result.apiKey });
+      if (result.ok)
+        return set(item, {
+          status: "done",
+          apiKey: result.apiKey,
+          ...(result.handoff ? { handoff: result.handoff } : {}),
+        });
       if (result.kind !== "rate_limited") return set(item, { status: result.kind, message: result.message });
       // Committed nothing: everyone waits, then this item goes again.
       waitingUntil = Math.max(waitingUntil ?? 0, clock.now() + result.retryAfterSeconds * 1000);

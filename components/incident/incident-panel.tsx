@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useState } from "react";
+import { handoffLink } from "@/components/keys/handoff-link-panel";
 import { useBeforeUnloadGuard } from "@/components/keys/use-before-unload-guard";
 import { useNowReader } from "@/components/time/now-provider";
 import { Button } from "@/components/ui/button";
@@ -10,7 +11,7 @@ import { BulkConfirmDialog } from "./bulk-confirm-dialog";
 import { BulkProgress } from "./bulk-progress";
 import type { SheetRow } from "./key-sheet";
 import { resolveSelection, selectedCount, type SelectedAgent, type Selection } from "./selection";
-import { deactivateCall, rotateCall, useBulkRun, type BulkKind } from "./use-bulk-run";
+import { deactivateCall, handOffCall, rotateCall, useBulkRun, type BulkKind } from "./use-bulk-run";
 
 export type IncidentPanelProps = {
   selection: Selection;
@@ -48,8 +49,15 @@ export function IncidentPanel({ selection, onClearSelection, concurrency, onChan
   if (current?.progress.finished && current.kind === "rotate") {
     for (const [agentId, state] of current.run.states()) {
       const agent = current.agents.get(agentId);
-      if (agent && state.status === "done" && state.apiKey)
-        sheet.push({ agentId, name: agent.name, apiKey: state.apiKey });
+      if (!agent || state.status !== "done") continue;
+      // A hand-off's link, built here in the tab: the token stays in the fragment.
+      if (state.handoff)
+        sheet.push({
+          agentId,
+          name: agent.name,
+          handoff: { id: state.handoff.id, url: handoffLink(window.location.origin, state.handoff) },
+        });
+      else if (state.apiKey) sheet.push({ agentId, name: agent.name, apiKey: state.apiKey });
     }
   }
   useBeforeUnloadGuard(running);
@@ -72,10 +80,11 @@ export function IncidentPanel({ selection, onClearSelection, concurrency, onChan
     }
   }
 
-  async function confirm() {
+  /** handOff: "Hand off all" was ticked (rotations only): one hand-off per rotated agent, no key shown. */
+  async function confirm({ handOff = false }: { handOff?: boolean } = {}) {
     if (!confirming?.agents) return;
     const { kind, agents, again } = confirming;
-    const call = kind === "rotate" ? rotateCall : deactivateCall;
+    const call = kind === "rotate" ? (handOff ? handOffCall : rotateCall) : deactivateCall;
     setConfirming(null);
     const problem = await bulk.start(kind, agents, call, { again });
     // The console would not issue the run: nothing was sent; say why where it was confirmed.
@@ -150,9 +159,13 @@ export function IncidentPanel({ selection, onClearSelection, concurrency, onChan
         />
       )}
       {confirming && (
-        <BulkConfirmDialog {...confirming} onConfirm={() => void confirm()} onCancel={() => setConfirming(null)} />
+        <BulkConfirmDialog
+          {...confirming}
+          onConfirm={(options) => void confirm(options)}
+          onCancel={() => setConfirming(null)}
+        />
       )}
-      {sheet.length > 0 && <BatchRevealDialog rows={sheet} onClose={finish} />}
+      {sheet.length > 0 && current && <BatchRevealDialog rows={sheet} batchId={current.batchId} onClose={finish} />}
     </div>
   );
 }

@@ -20,3 +20,31 @@ describe("the batch's key sheet", () => {
     ]);
   });
 });
+
+describe("the batch's sheet of hand-off links", () => {
+  const links = [
+    {
+      agentId: 7,
+      name: "Alpha Bot",
+      handoff: { id: "a".repeat(22), url: `https://console.test/handoff/${"a".repeat(22)}#tok7` },
+    },
+    {
+      agentId: 12,
+      name: "Beta Bot",
+      handoff: { id: "b".repeat(22), url: `https://console.test/handoff/${"b".repeat(22)}#tok12` },
+    },
+  ];
+
+  it("writes one AGENT_<ID>_HANDOFF_URL line per agent and no key", () => {
+    const text = envText(links);
+    expect(text).toBe(`AGENT_7_HANDOFF_URL=${links[0]!.handoff.url}\nAGENT_12_HANDOFF_URL=${links[1]!.handoff.url}\n`);
+    expect(text).not.toContain("API_KEY");
+  });
+
+  it("writes JSON with a handoff_url and no api_key", () => {
+    expect(JSON.parse(jsonText(links))).toEqual([
+      { agent_id: 7, name: "Alpha Bot", handoff_url: links[0]!.handoff.url },
+      { agent_id: 12, name: "Beta Bot", handoff_url: links[1]!.handoff.url },
+    ]);
+  });
+});

@@ -1,15 +1,35 @@
-/** One rotated agent on the batch's sheet of new keys. Held only in the tab's memory. */
-export type SheetRow = { agentId: number; name: string; apiKey: string };
+/**
+ * One rotated agent on the batch's sheet: its new key, or (incident mode's "Hand off all") the
+ * link of the hand-off holding it, `<console>/handoff/<id>#<token>`. Held only in the tab's memory.
+ */
+export type SheetRow =
+  | { agentId: number; name: string; apiKey: string }
+  | { agentId: number; name: string; handoff: { id: string; url: string } };
 
-/** `AGENT_<ID>_API_KEY=…` lines, one per agent, in the order shown: what an agent's .env reads. */
+/**
+ * One line per agent, in the order shown: `AGENT_<ID>_API_KEY=…` for a key, `AGENT_<ID>_HANDOFF_URL=…`
+ * for a hand-off (then the file holds no key: each agent's machine collects its own once).
+ */
 export function envText(rows: readonly SheetRow[]): string {
-  return rows.map((row) => `AGENT_${row.agentId}_API_KEY=${row.apiKey}`).join("\n") + "\n";
+  return (
+    rows
+      .map((row) =>
+        "apiKey" in row
+          ? `AGENT_${row.agentId}_API_KEY=${row.apiKey}`
+          : `AGENT_${row.agentId}_HANDOFF_URL=${row.handoff.url}`,
+      )
+      .join("\n") + "\n"
+  );
 }
 
 export function jsonText(rows: readonly SheetRow[]): string {
   return (
     JSON.stringify(
-      rows.map(({ agentId, name, apiKey }) => ({ agent_id: agentId, name, api_key: apiKey })),
+      rows.map((row) =>
+        "apiKey" in row
+          ? { agent_id: row.agentId, name: row.name, api_key: row.apiKey }
+          : { agent_id: row.agentId, name: row.name, handoff_url: row.handoff.url },
+      ),
       null,
       2,
     ) + "\n"

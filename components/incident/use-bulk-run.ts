@@ -2,20 +2,30 @@
 
 import { useCallback, useReducer, useRef, useState } from "react";
 import { mayHaveCommitted, type ActionResult } from "@/lib/action-result";
-import { createBulkRun, type BulkItem, type BulkProgress, type BulkRun, type CallResult } from "./bulk-run";
+import {
+  createBulkRun,
+  type BulkItem,
+  type BulkProgress,
+  type BulkRun,
+  type CallResult,
+  type RunHandoff,
+} from "./bulk-run";
 import type { SelectedAgent } from "./selection";
 
 export type BulkKind = "rotate" | "deactivate";
+
+/** What one call of a run answers: a rotation's key, or (handing off) null and its hand-off's link parts. */
+type CallReply = { apiKey?: string | null; handoff?: RunHandoff | null };
 
 /** A bulk run's call for one agent; `ownAttemptId` is set when the run is a "Rotate again". */
 export type BulkCall = (
   agent: SelectedAgent,
   context: { batchId: string; attemptId: string; ownAttemptId: string | null },
-) => Promise<ActionResult<{ apiKey?: string }>>;
+) => Promise<ActionResult<CallReply>>;
 
 /** A failure that may have changed the agent (mayHaveCommitted) is "unknown"; all else changed nothing. */
-export function toCallResult(result: ActionResult<{ apiKey?: string }>): CallResult {
-  if (result.ok) return { ok: true, apiKey: result.data.apiKey ?? null };
+export function toCallResult(result: ActionResult<CallReply>): CallResult {
+  if (result.ok) return { ok: true, apiKey: result.data.apiKey ?? null, handoff: result.data.handoff ?? null };
   if (result.code === "rate_limited")
     return {
       ok: false,
@@ -31,14 +41,14 @@ export function toCallResult(result: ActionResult<{ apiKey?: string }>): CallRes
  * Next's client would queue server actions one at a time). A reply that never comes is thrown,
  * and the run counts it as "outcome unknown".
  */
-export async function postBulkCall(path: string, input: object): Promise<ActionResult<{ apiKey?: string }>> {
+export async function postBulkCall(path: string, input: object): Promise<ActionResult<CallReply>> {
   const response = await fetch(path, {
     method: "POST",
     headers: { "content-type": "application/json", accept: "application/json" },
     body: JSON.stringify(input),
     cache: "no-store",
   });
-  const body = (await response.json().catch(() => null)) as ActionResult<{ apiKey?: string }> | null;
+  const body = (await response.json().catch(() => null)) as ActionResult<CallReply> | null;
   if (!body || typeof body !== "object" || typeof body.ok !== "boolean")
     throw new Error(`The console answered HTTP ${response.status} without a result.`);
   return body;
@@ -68,6 +78,21 @@ export const rotateCall: BulkCall = (agent, { batchId, attemptId, ownAttemptId }
     knownRotationAt: agent.lastRotation?.at ?? null,
     ownAttemptId,
     batchId,
+  });
+
+/**
+ * "Hand off all": the same rotation, whose reply carries a hand-off's link parts instead of the key
+ * (origin "bulk:<batch>"), so no key of the run reaches this tab. If a hand-off cannot be made the
+ * reply holds the key after all (with a warning): the sheet shows that row's key.
+ */
+export const handOffCall: BulkCall = (agent, { batchId, attemptId, ownAttemptId }) =>
+  postBulkCall("/api/bulk/rotate-agent-key", {
+    agentId: agent.id,
+    attemptId,
+    knownRotationAt: agent.lastRotation?.at ?? null,
+    ownAttemptId,
+    batchId,
+    handOff: { agentName: agent.name },
   });
 
 export const deactivateCall: BulkCall = (agent, { batchId }) =>

@@ -45,7 +45,7 @@ export function KeyRevealDialog({ revealed, onClose, returnFocusTo }: KeyRevealD
 
   async function handOff() {
     const { target, apiKey, attemptId } = revealed;
-    if (target.kind !== "agent" || !apiKey || !attemptId || handoffStatus.pending) return;
+    if (target.kind !== "agent" || !apiKey || attemptId === undefined || handoffStatus.pending) return;
     setHandoffStatus({ pending: true, error: null });
     try {
       const result = await handOffKey({ agentId: target.agentId, agentName: target.name, apiKey, attemptId });
@@ -76,7 +76,7 @@ export function KeyRevealDialog({ revealed, onClose, returnFocusTo }: KeyRevealD
       : target.kind === "agent"
         ? `New API key for ${target.name}`
         : "New operator API key";
-  // The operator key never leaves through a link; a key from a rotation this page made can.
+  // The operator key never leaves through a link; a key from a rotation or a New agent this page made can.
   const canHandOff =
     target.kind === "agent" && revealed.apiKey !== null && revealed.attemptId !== undefined && handoff === null;
   return (

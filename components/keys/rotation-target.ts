@@ -13,8 +13,11 @@ export type RevealedKey = {
   target: RotationTarget;
   /** Null when the key went into a hand-off without being shown ("Hand off without showing me the key"). */
   apiKey: string | null;
-  /** The rotation that made it: "Hand off to agent" names it so the server can check the key. */
-  attemptId?: string;
+  /**
+   * What made it, which "Hand off to agent" names so the server can check the key: the rotation's
+   * attempt id, or null for a new agent's first key. Absent: the key cannot be handed off.
+   */
+  attemptId?: string | null;
   /** The hand-off made with the rotation, when one was asked for. */
   handoff?: HandoffLinkParts | null;
   /** Null for a new agent's first key: no rotation, so no withdrawal lock. */

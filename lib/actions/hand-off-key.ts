@@ -15,11 +15,11 @@ const handOffKeySchema = z.strictObject({
     .min(8)
     .max(256)
     .regex(/^[\x21-\x7e]+$/),
-  /** The rotation that produced it. */
-  attemptId: z.uuid(),
+  /** The rotation that produced it; null for a new agent's first key (checked against the create_agent event). */
+  attemptId: z.uuid().nullable(),
 });
 
-/** "Hand off to agent" in the reveal dialog: seals the key just shown into a hand-off and returns its link's parts once. */
+/** "Hand off to agent" in the reveal dialog (a rotation or New agent): seals the key just shown into a hand-off and returns its link's parts once. */
 export const handOffKey = authenticatedAction(handOffKeySchema, ({ session, input }) =>
   handOffRevealedKey(session, input),
 );

@@ -35,6 +35,7 @@ export const rotateAgentKey = changeAction<typeof rotateAgentKeySchema, Rotation
           agentId: input.agentId,
           agentName: input.handOff.agentName,
           batchId: context.batchId,
+          attemptId: input.attemptId,
         })
       : change;
   },

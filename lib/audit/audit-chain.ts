@@ -34,6 +34,14 @@ export async function appendAuditRow(
 }
 
 /**
+ * The heads of the chains a transaction has appended to, as it left them. It holds those chains'
+ * locks to its end, so nobody else can move them: a second append in the same transaction (a
+ * rotation's hand-off event and its completion, an expiry and a refused redeem) skips the lock
+ * and the head read. Keyed by the transaction object: a new transaction starts with nothing.
+ */
+const headsHeld = new WeakMap<StoreDatabase, Map<string, { position: number; hash: string }>>();
+
+/**
  * appendAuditRow() inside the caller's transaction (lib/changes writes a pending event in the
  * same transaction as the rotation guard): the chain's lock is held until that transaction ends.
  */
@@ -42,9 +50,14 @@ export async function appendAuditRowIn(
   row: NewAuditRow,
   key: AuditKey,
 ): Promise<AppendedAuditRow | null> {
-  await tx.execute(chainLock(row.chain));
-  const [head] = await tx.select().from(auditChains).where(eq(auditChains.chain, row.chain)).limit(1);
-  const unhashed = { ...row, position: (head?.headPosition ?? 0) + 1, prevHash: head?.headHash ?? GENESIS_HASH };
+  let held = headsHeld.get(tx);
+  let head = held?.get(row.chain);
+  if (!head) {
+    await tx.execute(chainLock(row.chain));
+    const [stored] = await tx.select().from(auditChains).where(eq(auditChains.chain, row.chain)).limit(1);
+    head = { position: stored?.headPosition ?? 0, hash: stored?.headHash ?? GENESIS_HASH };
+  }
+  const unhashed = { ...row, position: head.position + 1, prevHash: head.hash };
   const { keyId, hash } = keyedAuditRowHash(unhashed, key);
   const linked: HashedAuditFields = { ...unhashed, keyId };
   const inserted = await tx
@@ -57,5 +70,7 @@ export async function appendAuditRowIn(
     .insert(auditChains)
     .values({ chain: row.chain, headPosition: linked.position, headHash: hash })
     .onConflictDoUpdate({ target: auditChains.chain, set: { headPosition: linked.position, headHash: hash } });
+  if (!held) headsHeld.set(tx, (held = new Map()));
+  held.set(row.chain, { position: linked.position, hash });
   return { ...linked, hash };
 }

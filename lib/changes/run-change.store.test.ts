@@ -22,6 +22,11 @@ import type { Store } from "@/lib/store/store";
  * chain's lock, head, event and new head, commit). Before lib/changes it was 20 in 5 round trips.
  */
 const MAX_STATEMENTS_PER_AGENT_ROTATION = 17;
+/**
+ * "Hand off without showing me the key" adds to the closing transaction the hand-off's row and its
+ * create_handoff event, appended to a chain whose lock and head that transaction already holds: 3.
+ */
+const MAX_STATEMENTS_PER_HANDED_OFF_ROTATION = MAX_STATEMENTS_PER_AGENT_ROTATION + 3;
 /** An operator-key rotation adds its new session (2 statements) to the closing transaction. */
 const MAX_STATEMENTS_PER_OPERATOR_ROTATION = MAX_STATEMENTS_PER_AGENT_ROTATION + 2;
 
@@ -53,7 +58,9 @@ vi.mock("@/lib/audit/audit-chain", async (importOriginal) => {
   };
 });
 
-const { rotate } = await import("@/lib/keys/rotate");
+const { rotate, rotationChange } = await import("@/lib/keys/rotate");
+const { runChange } = await import("./run-change");
+const { withHandoff } = await import("@/lib/handoff/rotation-handoff");
 const { issueBulkRun } = await import("./bulk-runs");
 const { createSessionRecord } = await import("@/lib/session/session-records");
 const { agentListMemo } = await import("@/lib/faucet/agent-list-memo");
@@ -187,6 +194,30 @@ describe.each(["pglite", "postgres"] as const)("the audited faucet-call pipeline
     console.info(
       `${engine}: one agent rotation sent ${sent.length} statements in ${transactions.length} transactions + the rate limit`,
     );
+  });
+
+  it(`one agent rotation handed off sends at most ${MAX_STATEMENTS_PER_HANDED_OFF_ROTATION} statements: the hand-off joins the closing transaction`, async () => {
+    const session = await signedIn();
+    await rotate({ session, batchId: null, bulk: null }, confirmation(3));
+    counter.take();
+
+    const context = { session, batchId: null, bulk: null };
+    const request = confirmation(5);
+    const result = await runChange(
+      context,
+      withHandoff(rotationChange(context, request), {
+        session,
+        agentId: 5,
+        agentName: "Handed Bot",
+        batchId: null,
+        attemptId: request.attemptId,
+      }),
+    );
+    const sent = counter.take();
+    expect(result).toMatchObject({ ok: true, data: { apiKey: null, handoff: { id: expect.any(String) } } });
+    expect(sent.filter((statement) => /^\s*begin\b/i.test(statement))).toHaveLength(2);
+    expect(sent.length, sent.join("\n")).toBeLessThanOrEqual(MAX_STATEMENTS_PER_HANDED_OFF_ROTATION);
+    console.info(`${engine}: one agent rotation handed off sent ${sent.length} statements`);
   });
 
   it(`one operator-key rotation sends at most ${MAX_STATEMENTS_PER_OPERATOR_ROTATION} statements, and makes a new session`, async () => {

@@ -59,6 +59,7 @@ async function aHandoff(now = Date.now()) {
     agentId: counter,
     agentName: `Bot ${counter}`,
     origin: `rotate:agent:${counter}`,
+    keySource: `rotation:${crypto.randomUUID()}`,
     sessionLabel: "3fa1c2d0",
     apiKey,
     now,

@@ -41,6 +41,11 @@ export type NewHandoff = {
   agentName: string;
   /** "rotate:agent:<id>", "create" or "bulk:<batch>". */
   origin: string;
+  /**
+   * The event that produced the key: "rotation:<attempt id>" or "create:<audit event id>". At
+   * most one hand-off per source (a unique index): the second is refused with HandoffExistsError.
+   */
+  keySource: string;
   sessionLabel: string;
   apiKey: string;
   /** Audit events of a bulk run carry its batch id. */
@@ -122,6 +127,23 @@ async function inTransaction<T>(work: (tx: StoreDatabase) => Promise<T>): Promis
   }
 }
 
+/** A hand-off of this key already exists (the unique index on its source): its link was shown once. */
+export class HandoffExistsError extends Error {
+  constructor(options?: { cause?: unknown }) {
+    super("This key was already handed off.", options);
+    this.name = "HandoffExistsError";
+  }
+}
+
+/** PostgreSQL's unique_violation (23505), found under Drizzle's and the drivers' wrappers. */
+function isUniqueViolation(error: unknown): boolean {
+  for (let current = error, depth = 0; typeof current === "object" && current !== null && depth < 5; depth++) {
+    if ((current as { code?: unknown }).code === "23505") return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 /** Makes a hand-off inside the caller's transaction (with its audit event). */
 export async function createHandoffIn(tx: StoreDatabase, request: NewHandoff): Promise<CreatedHandoff> {
   const now = request.now ?? Date.now();
@@ -135,6 +157,7 @@ export async function createHandoffIn(tx: StoreDatabase, request: NewHandoff): P
     agentId: request.agentId,
     agentName: request.agentName.slice(0, 200),
     origin: request.origin,
+    keySource: request.keySource,
     sessionLabel: request.sessionLabel,
     createdAt: new Date(now),
     expiresAt,
@@ -153,8 +176,13 @@ export async function createHandoffIn(tx: StoreDatabase, request: NewHandoff): P
   return { id, token, expiresAt: expiresAt.getTime() };
 }
 
-export function createHandoff(request: NewHandoff): Promise<CreatedHandoff> {
-  return inTransaction((tx) => createHandoffIn(tx, request));
+/** Makes a hand-off in its own transaction; throws HandoffExistsError when its key source already has one. */
+export async function createHandoff(request: NewHandoff): Promise<CreatedHandoff> {
+  try {
+    return await inTransaction((tx) => createHandoffIn(tx, request));
+  } catch (error) {
+    throw isUniqueViolation(error) ? new HandoffExistsError({ cause: error }) : error;
+  }
 }
 
 async function lockedRow(tx: StoreDatabase, id: string): Promise<Row | null> {
@@ -398,6 +426,39 @@ export async function recentHandoffs(operatorId: number, now = Date.now()): Prom
       .where(and(eq(handoffs.operatorId, operatorId), sql`${handoffs.createdAt} > ${new Date(now - 24 * 60 * 60_000)}`))
       .orderBy(desc(handoffs.createdAt))
       .limit(50);
+    const shown: HandoffView[] = [];
+    for (const row of rows)
+      shown.push(
+        view(
+          row.state === "waiting" && row.expiresAt.getTime() <= now
+            ? await expireIfDue(tx, (await lockedRow(tx, row.id)) ?? row, now, null)
+            : row,
+        ),
+      );
+    return shown;
+  });
+}
+
+/** How many of a bulk run's hand-offs the sheet watches (the first, by agent id); a run may be larger. */
+export const BATCH_WATCH_LIMIT = 2_000;
+
+/**
+ * The hand-offs of one of this operator's bulk runs (origin "bulk:<batch>"), expired ones marked
+ * as such on the way: incident mode's sheet watches them until each is collected or expired.
+ */
+export async function batchHandoffs(
+  operatorId: number,
+  batchId: string,
+  now = Date.now(),
+  limit = BATCH_WATCH_LIMIT,
+): Promise<HandoffView[]> {
+  return inTransaction(async (tx) => {
+    const rows = await tx
+      .select()
+      .from(handoffs)
+      .where(and(eq(handoffs.operatorId, operatorId), eq(handoffs.origin, `bulk:${batchId}`)))
+      .orderBy(handoffs.agentId)
+      .limit(limit);
     const shown: HandoffView[] = [];
     for (const row of rows)
       shown.push(

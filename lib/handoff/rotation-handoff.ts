@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, gte } from "drizzle-orm";
+import { and, eq, gt } from "drizzle-orm";
 import type { Change } from "@/lib/changes/run-change";
 import type { Rotation } from "@/lib/faucet";
 import { keyLabel } from "@/lib/key-label";
@@ -7,10 +7,10 @@ import type { Rotated } from "@/lib/keys/rotate";
 import { failure, type ActionResult } from "@/lib/action-result";
 import type { OperatorSession } from "@/lib/session/session-data";
 import { getStore } from "@/lib/store/get-store";
-import { handoffs, keyRotations } from "@/lib/store/schema";
+import { auditEvents, keyRotations } from "@/lib/store/schema";
 import { asStoreError } from "@/lib/store/store-unavailable-error";
 import { readHandoffTtlMinutes } from "./handoff-settings";
-import { createHandoff, createHandoffIn, type CreatedHandoff } from "./handoffs";
+import { createHandoff, createHandoffIn, HandoffExistsError, type CreatedHandoff } from "./handoffs";
 
 /** What the browser needs to show a hand-off's link once: `<console>/handoff/<id>#<token>`. */
 export type HandoffLink = { id: string; token: string; expiresAt: number };
@@ -28,7 +28,7 @@ const NO_HANDOFF_WARNING = "The hand-off could not be made, so the key is shown 
  */
 export function withHandoff(
   change: Change<Rotation, Rotated>,
-  request: { session: OperatorSession; agentId: number; agentName: string; batchId: string | null },
+  request: { session: OperatorSession; agentId: number; agentName: string; batchId: string | null; attemptId: string },
 ): Change<Rotation, RotatedWithHandoff> {
   const settleRotation = change.settle!;
   return {
@@ -57,6 +57,7 @@ export function withHandoff(
             agentId: request.agentId,
             agentName: request.agentName,
             origin: request.batchId ? `bulk:${request.batchId}` : `rotate:agent:${request.agentId}`,
+            keySource: `rotation:${request.attemptId}`,
             sessionLabel: request.session.label,
             apiKey,
             batchId: request.batchId,
@@ -81,61 +82,86 @@ export function withHandoff(
   };
 }
 
+const NOT_SHOWN_HERE = failure(
+  "not_found",
+  "This key is not one this session was just shown for this agent, so it cannot be handed off. Rotate again and hand off the new key.",
+);
+const ALREADY_HANDED_OFF = failure(
+  "invalid_input",
+  "This key was already handed off; its link was shown once. Revoke that hand-off and rotate again if the link is lost.",
+);
+
 /**
- * "Hand off to agent" after a reveal: the page sends back the key it was just shown. It is
- * sealed only if it is the key of a rotation this session committed for this agent within the
- * hand-off lifetime (the rotation record's id, operator, target, session and key label must all
- * match), and only once per rotation.
+ * The event that produced a key this session was just shown for this agent, within the hand-off
+ * lifetime, as a hand-off's key source: the committed rotation `attemptId` (its operator, target,
+ * session and key label must match), or, for a new agent's first key (attemptId null), the
+ * create_agent completion in the audit log with the same checks. Null when nothing fits.
  */
-export async function handOffRevealedKey(
+async function keySourceOf(
   session: OperatorSession,
-  input: { agentId: number; agentName: string; apiKey: string; attemptId: string },
-  now = Date.now(),
-): Promise<ActionResult<HandoffLink>> {
-  try {
-    const { db } = await getStore();
-    const [rotation] = await db.select().from(keyRotations).where(eq(keyRotations.id, input.attemptId));
-    const fits =
-      rotation &&
-      rotation.operatorId === session.operatorId &&
-      rotation.target === `agent:${input.agentId}` &&
-      rotation.status === "committed" &&
-      rotation.sessionLabel === session.label &&
-      rotation.keyLabel === keyLabel(input.apiKey) &&
-      (rotation.finishedAt?.getTime() ?? 0) > now - readHandoffTtlMinutes() * 60_000;
-    if (!fits)
-      return failure(
-        "not_found",
-        "This key is not one this session was just shown for this agent, so it cannot be handed off. Rotate again and hand off the new key.",
-      );
-    const earlier = await db
-      .select({ id: handoffs.id })
-      .from(handoffs)
+  input: { agentId: number; apiKey: string; attemptId: string | null },
+  now: number,
+): Promise<string | null> {
+  const { db } = await getStore();
+  const since = now - readHandoffTtlMinutes() * 60_000;
+  const label = keyLabel(input.apiKey);
+  if (input.attemptId === null) {
+    const [created] = await db
+      .select({ id: auditEvents.id })
+      .from(auditEvents)
       .where(
         and(
-          eq(handoffs.operatorId, session.operatorId),
-          eq(handoffs.agentId, input.agentId),
-          eq(handoffs.keyLabel, rotation.keyLabel!),
-          gte(handoffs.createdAt, rotation.finishedAt!),
+          eq(auditEvents.operatorId, session.operatorId),
+          eq(auditEvents.target, `agent:${input.agentId}`),
+          eq(auditEvents.action, "create_agent"),
+          eq(auditEvents.outcome, "ok"),
+          eq(auditEvents.keyLabel, label),
+          eq(auditEvents.sessionLabel, session.label),
+          gt(auditEvents.at, new Date(since)),
         ),
       )
       .limit(1);
-    if (earlier.length > 0)
-      return failure(
-        "invalid_input",
-        "This key was already handed off; its link was shown once. Revoke that hand-off and rotate again if the link is lost.",
-      );
+    return created ? `create:${created.id}` : null;
+  }
+  const [rotation] = await db.select().from(keyRotations).where(eq(keyRotations.id, input.attemptId));
+  const fits =
+    rotation &&
+    rotation.operatorId === session.operatorId &&
+    rotation.target === `agent:${input.agentId}` &&
+    rotation.status === "committed" &&
+    rotation.sessionLabel === session.label &&
+    rotation.keyLabel === label &&
+    (rotation.finishedAt?.getTime() ?? 0) > since;
+  return fits ? `rotation:${rotation.id}` : null;
+}
+
+/**
+ * "Hand off to agent" after a reveal (a rotation's, or a new agent's first key): the page sends
+ * back the key it was just shown. It is sealed only if it is a key this session was shown for
+ * this agent within the hand-off lifetime (keySourceOf), and only once per key: the unique index
+ * on the hand-off's key source refuses a second one, even from two requests at the same instant.
+ */
+export async function handOffRevealedKey(
+  session: OperatorSession,
+  input: { agentId: number; agentName: string; apiKey: string; attemptId: string | null },
+  now = Date.now(),
+): Promise<ActionResult<HandoffLink>> {
+  try {
+    const keySource = await keySourceOf(session, input, now);
+    if (!keySource) return NOT_SHOWN_HERE;
     const created = await createHandoff({
       operatorId: session.operatorId,
       agentId: input.agentId,
       agentName: input.agentName,
-      origin: `rotate:agent:${input.agentId}`,
+      origin: input.attemptId === null ? "create" : `rotate:agent:${input.agentId}`,
+      keySource,
       sessionLabel: session.label,
       apiKey: input.apiKey,
       now,
     });
     return { ok: true, data: created };
   } catch (error) {
+    if (error instanceof HandoffExistsError) return ALREADY_HANDED_OFF;
     throw asStoreError(error);
   }
 }

@@ -196,6 +196,13 @@ export const handoffs = pgTable(
     agentName: text("agent_name").notNull(),
     /** What made it: "rotate:agent:<id>", "create", "bulk:<batch>". */
     origin: text("origin").notNull(),
+    /**
+     * The one event that produced the key: "rotation:<key_rotations.id>" (the rotation's attempt
+     * id, single or in a bulk run) or "create:<audit_events.id>" (the create_agent completion).
+     * Unique: a double click or a retried request cannot make two live links for one key. Null
+     * only on rows made before it existed.
+     */
+    keySource: text("key_source"),
     /** The creating session's one-way label (never its id). */
     sessionLabel: text("session_label").notNull(),
     createdAt: moment("created_at").notNull(),
@@ -219,6 +226,9 @@ export const handoffs = pgTable(
   (table) => [
     index("handoffs_operator_agent_idx").on(table.operatorId, table.agentId, table.createdAt),
     index("handoffs_expiry_idx").on(table.state, table.expiresAt),
+    uniqueIndex("handoffs_key_source_idx").on(table.keySource),
+    // Incident mode's sheet watches one run's hand-offs: origin "bulk:<batch>".
+    index("handoffs_operator_origin_idx").on(table.operatorId, table.origin),
   ],
 );
 
