@@ -35,7 +35,11 @@ export function KeyRevealDialog({ revealed, onClose, returnFocusTo }: KeyRevealD
   });
   const [linkCopied, setLinkCopied] = useState(false);
   // A key sealed to the agent's host is safe without anyone copying it.
-  const secured = shown || copyStatus === "copied" || linkCopied || (revealed.apiKey === null && !!revealed.delivered && !revealed.handoff);
+  const secured =
+    shown ||
+    copyStatus === "copied" ||
+    linkCopied ||
+    (revealed.apiKey === null && !!revealed.delivered && !revealed.handoff);
   useBeforeUnloadGuard(true);
 
   const requestClose = () => (secured ? onClose() : setConfirmingClose(true));
@@ -76,10 +80,10 @@ export function KeyRevealDialog({ revealed, onClose, returnFocusTo }: KeyRevealD
     revealed.apiKey === null && delivered && !handoff
       ? `Delivered to ${delivered.hostName}`
       : revealed.apiKey === null
-      ? `Hand-off link for ${target.name}`
-      : target.kind === "agent"
-        ? `New API key for ${target.name}`
-        : "New operator API key";
+        ? `Hand-off link for ${target.name}`
+        : target.kind === "agent"
+          ? `New API key for ${target.name}`
+          : "New operator API key";
   // The operator key never leaves through a link; a key from a rotation this page made can.
   const canHandOff =
     target.kind === "agent" && revealed.apiKey !== null && revealed.attemptId !== undefined && handoff === null;
@@ -109,8 +113,8 @@ export function KeyRevealDialog({ revealed, onClose, returnFocusTo }: KeyRevealD
             {revealed.apiKey === null && delivered && !handoff
               ? `The new key of ${target.name} was sealed to its host ${delivered.hostName}, which writes it for the agent on its next poll. Nobody was shown it, and the console does not keep it.`
               : revealed.apiKey === null
-              ? "The new key was sealed into a single-use link without being shown to anyone. The link is shown once and never again."
-              : `This key is shown once and never again. Store it where ${target.kind === "agent" ? "the agent" : "you"} will read it now.`}
+                ? "The new key was sealed into a single-use link without being shown to anyone. The link is shown once and never again."
+                : `This key is shown once and never again. Store it where ${target.kind === "agent" ? "the agent" : "you"} will read it now.`}
           </Dialog.Description>
           {revealed.apiKey !== null && (
             <>

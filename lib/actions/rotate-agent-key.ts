@@ -27,33 +27,30 @@ export const rotateAgentKey = changeAction<
   typeof rotateAgentKeySchema,
   Rotation,
   WithDelivery<Rotated> | WithDelivery<RotatedWithHandoff>
->(
-  rotateAgentKeySchema,
-  (input, context) => {
-    const change = rotationChange(context, {
-      subject: { kind: "agent", agentId: input.agentId },
-      attemptId: input.attemptId,
-      knownRotationAt: input.knownRotationAt,
-      ownAttemptId: input.ownAttemptId,
-    });
-    // An agent with a connected host gets every new key sealed to it, whatever else was asked.
-    const delivery = {
-      session: context.session,
-      agentId: input.agentId,
-      rotationId: input.attemptId,
-      batchId: context.batchId,
-      showKey: input.showKey === true,
-    };
-    return input.handOff
-      ? withSealedDelivery(
-          withHandoff(change, {
-            session: context.session,
-            agentId: input.agentId,
-            agentName: input.handOff.agentName,
-            batchId: context.batchId,
-          }),
-          delivery,
-        )
-      : withSealedDelivery(change, delivery);
-  },
-);
+>(rotateAgentKeySchema, (input, context) => {
+  const change = rotationChange(context, {
+    subject: { kind: "agent", agentId: input.agentId },
+    attemptId: input.attemptId,
+    knownRotationAt: input.knownRotationAt,
+    ownAttemptId: input.ownAttemptId,
+  });
+  // An agent with a connected host gets every new key sealed to it, whatever else was asked.
+  const delivery = {
+    session: context.session,
+    agentId: input.agentId,
+    rotationId: input.attemptId,
+    batchId: context.batchId,
+    showKey: input.showKey === true,
+  };
+  return input.handOff
+    ? withSealedDelivery(
+        withHandoff(change, {
+          session: context.session,
+          agentId: input.agentId,
+          agentName: input.handOff.agentName,
+          batchId: context.batchId,
+        }),
+        delivery,
+      )
+    : withSealedDelivery(change, delivery);
+});

@@ -131,7 +131,10 @@ export async function enrolHost(
       connectedAt: new Date(now),
       lastSeenAt: new Date(now),
     });
-    await tx.update(hostEnrolments).set({ usedAt: new Date(now), hostId }).where(eq(hostEnrolments.id, id));
+    await tx
+      .update(hostEnrolments)
+      .set({ usedAt: new Date(now), hostId })
+      .where(eq(hostEnrolments.id, id));
     await recordAuditEventIn(tx, actor, { action: "enrol_host", target: agentTarget(row.agentId), outcome: "ok" });
     return { ok: true, enrolled: { hostId, agentId: row.agentId, agentName: row.agentName } } as const;
   });
@@ -194,7 +197,10 @@ async function verifyIn(
     .onConflictDoNothing()
     .returning({ nonce: hostRequestNonces.nonce });
   if (stored.length === 0) return { ok: false, refusal: "replayed" };
-  await tx.update(agentHosts).set({ lastSeenAt: new Date(now) }).where(eq(agentHosts.id, host.id));
+  await tx
+    .update(agentHosts)
+    .set({ lastSeenAt: new Date(now) })
+    .where(eq(agentHosts.id, host.id));
   return { ok: true, host: { id: host.id, operatorId: host.operatorId, agentId: host.agentId, name: host.name } };
 }
 
@@ -227,7 +233,10 @@ export async function fetchEnvelopes(
       .orderBy(asc(hostEnvelopes.createdAt))
       .limit(ENVELOPES_PER_FETCH);
     for (const row of rows) {
-      await tx.update(hostEnvelopes).set({ fetchedAt: new Date(now) }).where(eq(hostEnvelopes.id, row.id));
+      await tx
+        .update(hostEnvelopes)
+        .set({ fetchedAt: new Date(now) })
+        .where(eq(hostEnvelopes.id, row.id));
       await recordAuditEventIn(tx, hostActor(host.operatorId, client), {
         action: "fetch_host_envelope",
         target: agentTarget(row.agentId),

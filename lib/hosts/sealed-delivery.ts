@@ -79,10 +79,10 @@ export async function sealForConnectedHostIn(
 }
 
 /** A rotation's reply with sealed delivery: the key is null when a host received it and nobody asked to see it. */
-export type WithDelivery<Output extends { apiKey: string | null; warning: string | null }> = Omit<
-  Output,
-  "apiKey"
-> & { apiKey: string | null; delivered: HostDelivery | null };
+export type WithDelivery<Output extends { apiKey: string | null; warning: string | null }> = Omit<Output, "apiKey"> & {
+  apiKey: string | null;
+  delivered: HostDelivery | null;
+};
 
 const NOT_DELIVERED_WARNING =
   "The key could not be sealed for the agent's host, so it is shown here instead: copy it to the agent now.";

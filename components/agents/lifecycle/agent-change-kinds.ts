@@ -11,14 +11,7 @@ import { formatUtcTime } from "@/lib/format-utc-time";
 import { formatSats } from "../format-sats";
 
 export type AgentChangeKind =
-  | "deactivate"
-  | "reactivate"
-  | "budget"
-  | "sweep"
-  | "fund"
-  | "delete"
-  | "connect-host"
-  | "disconnect-host";
+  "deactivate" | "reactivate" | "budget" | "sweep" | "fund" | "delete" | "connect-host" | "disconnect-host";
 
 /** What a finished change did to the row: patched at once in the list, or gone. */
 export type RowChange = { patch: Partial<AgentRow> } | { deleted: true };
