@@ -10,36 +10,39 @@ import type { ActionResult } from "@/lib/action-result";
 import type { OperatorSession } from "@/lib/session/session-data";
 import { hostEnvelopes } from "@/lib/store/schema";
 import type { StoreDatabase } from "@/lib/store/store";
-import { connectedHostFor } from "./connected-hosts";
+import { connectedHostFor, type ConnectedHost } from "./connected-hosts";
 import { sealToHost } from "./host-crypto";
 
 /** Where a sealed key went: the page says "Delivered to <name>" instead of showing the key. */
 export type HostDelivery = { hostId: string; hostName: string };
+
+type SealRequest = {
+  operatorId: number;
+  agentId: number;
+  rotationId: string;
+  apiKey: string;
+  /** "rotate:agent:<id>", "bulk:<batch>", "policy:<id>". */
+  origin: string;
+  /** Who rotated: a session's label, or null (a policy). */
+  sessionLabel?: string | null;
+  batchId?: string | null;
+  /** Defaults to an actor with no request (a policy's job); a session passes its own. */
+  actor?: AuditActor;
+  now?: number;
+};
 
 /**
  * Seals apiKey to the agent's connected host inside tx (the rotation's closing transaction) and
  * stores the envelope with its audit event; null when the agent has no connected host. The key
  * itself is never stored: only the envelope that the host's private key opens.
  */
-export async function sealForConnectedHostIn(
-  tx: StoreDatabase,
-  request: {
-    operatorId: number;
-    agentId: number;
-    rotationId: string;
-    apiKey: string;
-    /** "rotate:agent:<id>", "bulk:<batch>", "policy:<id>". */
-    origin: string;
-    /** Who rotated: a session's label, or null (a policy). */
-    sessionLabel?: string | null;
-    batchId?: string | null;
-    /** Defaults to an actor with no request (a policy's job); a session passes its own. */
-    actor?: AuditActor;
-    now?: number;
-  },
-): Promise<HostDelivery | null> {
+export async function sealForConnectedHostIn(tx: StoreDatabase, request: SealRequest): Promise<HostDelivery | null> {
   const host = await connectedHostFor(tx, request.operatorId, request.agentId);
-  if (!host) return null;
+  return host && sealForHostIn(tx, host, request);
+}
+
+/** sealForConnectedHostIn() for a host already read (one statement fewer for a rotation with no host). */
+async function sealForHostIn(tx: StoreDatabase, host: ConnectedHost, request: SealRequest): Promise<HostDelivery> {
   const sealed = sealToHost(request.apiKey, host.sealingPublicKey, {
     agentId: request.agentId,
     rotationId: request.rotationId,
@@ -127,9 +130,12 @@ export function withSealedDelivery<Output extends { apiKey: string | null; warni
         result: withNone(settled.result),
         record: async (tx) => {
           await settled.record?.(tx);
+          // One read for an agent with no host; the savepoint only when there is one to seal for.
+          const host = await connectedHostFor(tx, request.session.operatorId, request.agentId);
+          if (!host) return;
           try {
             delivered = await tx.transaction((savepoint) =>
-              sealForConnectedHostIn(savepoint, {
+              sealForHostIn(savepoint, host, {
                 operatorId: request.session.operatorId,
                 agentId: request.agentId,
                 rotationId: request.rotationId,
