@@ -211,7 +211,11 @@ describe("agent hosts", { timeout: 120_000 }, () => {
   });
 
   it("connect and disconnect authenticate; another operator's link cannot be forged", async () => {
-    const { agents } = await setUp("Hosts Auth");
+    const { agents, cookie } = await setUp("Hosts Auth");
+    const other = await inProcess.console.newOperator("Hosts Auth Other", ["Not Yours"]);
+    expect(
+      await returned({ cookie }, () => connectAgentHost({ agentId: other.agents[0]!.id, agentName: "Not Yours" })),
+    ).toMatchObject({ ok: false, code: "not_found" });
     expect(await returned({}, () => connectAgentHost({ agentId: agents[0]!.id, agentName: "x" }))).toMatchObject({
       ok: false,
       code: "signed_out",
@@ -293,6 +297,37 @@ describe("agent hosts", { timeout: 120_000 }, () => {
       }),
       { numRuns: FUZZ_RUNS },
     );
+  });
+
+  it("fuzz: Connect agent host and Disconnect host answer random arguments with typed results, never a throw", async () => {
+    const { cookie, agents } = await setUp("Hosts Action Fuzz");
+    const argument = fc.oneof(
+      fc.anything(),
+      fc.record({ agentId: fc.oneof(fc.integer(), fc.constant(agents[0]!.id), fc.string()), agentName: fc.string() }),
+      fc.record({ agentId: fc.oneof(fc.integer(), fc.constant(agents[0]!.id)) }),
+    );
+    const codes = new Set<string>();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(connectAgentHost, disconnectAgentHost),
+        fc.array(argument, { maxLength: 2 }),
+        fc.constantFrom(cookie, undefined, "faucet_console_session=garbage"),
+        async (action, list, withCookie) => {
+          const outcome = await asRequest({ cookie: withCookie }, () =>
+            (action as (...args: unknown[]) => Promise<unknown>)(...list),
+          );
+          expect(outcome.kind).toBe("returned");
+          const result = (outcome as { value: { ok: boolean; code?: string } }).value;
+          if (!result.ok) {
+            expect(["signed_out", "invalid_input", "not_found"]).toContain(result.code);
+            codes.add(result.code!);
+          }
+        },
+      ),
+      { numRuns: FUZZ_RUNS },
+    );
+    expect(codes).toContain("signed_out");
+    expect(codes).toContain("invalid_input");
   });
 
   it("a dump of the store holds no key, no private key and no link token", async () => {

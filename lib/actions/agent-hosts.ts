@@ -1,7 +1,9 @@
 "use server";
 
 import { z } from "zod";
-import { failure } from "@/lib/action-result";
+import { failure, faucetFailure } from "@/lib/action-result";
+import { getFaucetClient, isFaucetError } from "@/lib/faucet";
+import { agentListMemo } from "@/lib/faucet/agent-list-memo";
 import { createHostEnrolment, disconnectHost } from "@/lib/hosts/hosts";
 import { authenticatedAction } from "@/lib/session/authenticated-action";
 
@@ -10,16 +12,35 @@ const connectSchema = z.strictObject({
   agentName: z.string().trim().min(1).max(200),
 });
 
-/** "Connect agent host": a single-use enrolment link's parts, returned once (`<console>/hosts/enrol/<id>#<token>`). */
-export const connectAgentHost = authenticatedAction(connectSchema, async ({ session, input }) => ({
-  ok: true as const,
-  data: await createHostEnrolment({
-    operatorId: session.operatorId,
-    agentId: input.agentId,
-    agentName: input.agentName,
-    sessionLabel: session.label,
-  }),
-}));
+/**
+ * "Connect agent host": a single-use enrolment link's parts, returned once
+ * (`<console>/hosts/enrol/<id>#<token>`), for an agent of this operator only (the faucet's list,
+ * reused if fetched in the last seconds).
+ */
+export const connectAgentHost = authenticatedAction(connectSchema, async ({ session, input }) => {
+  try {
+    const agents = await agentListMemo().get(
+      session.operatorId,
+      session.operatorKey,
+      () => getFaucetClient().listAgents(session.operatorKey),
+      { fresh: false },
+    );
+    if (!agents.some((agent) => agent.id === input.agentId))
+      return failure("not_found", "This agent is not in your list any more. Reload the list.");
+  } catch (error) {
+    if (isFaucetError(error)) return faucetFailure(error);
+    throw error;
+  }
+  return {
+    ok: true as const,
+    data: await createHostEnrolment({
+      operatorId: session.operatorId,
+      agentId: input.agentId,
+      agentName: input.agentName,
+      sessionLabel: session.label,
+    }),
+  };
+});
 
 const disconnectSchema = z.strictObject({ agentId: z.number().int().positive().max(2_147_483_647) });
 
