@@ -82,8 +82,8 @@ function shuttingDown() {
   );
 }
 
-/** The hand-off page, its receiver script and its API (lib/handoff/): reached with no session. */
-const isHandoffPath = (request: NextRequest) => /^\/(?:api\/)?handoff(?:\/|$)/.test(request.nextUrl.pathname);
+/** The hand-off page, its receiver script and its API (lib/handoff/), and the agent hosts' API (lib/hosts/): reached with no session. */
+const isHandoffPath = (request: NextRequest) => /^\/(?:api\/)?(?:handoff|hosts)(?:\/|$)/.test(request.nextUrl.pathname);
 
 const isActionCall = (request: NextRequest) => request.method === "POST" && request.headers.has("next-action");
 

@@ -11,6 +11,7 @@ const STORE_TESTS = [
   "lib/keys/rotation-attempts.test.ts",
   "lib/session/session-records.test.ts",
   "lib/changes/run-change.store.test.ts",
+  "lib/hosts/hosts.store.test.ts",
   "lib/ops/health.test.ts",
   "lib/handoff/handoffs.store.test.ts",
 ];

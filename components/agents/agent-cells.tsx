@@ -5,7 +5,8 @@ import type { ReactNode } from "react";
 import { incidentMode } from "@/components/incident/incident-mode";
 import { CooldownTimer } from "@/components/time/cooldown-timer";
 import { Button } from "@/components/ui/button";
-import type { AgentRow } from "@/lib/agents/agents-view";
+import type { AgentHostSummary, AgentRow } from "@/lib/agents/agents-view";
+import { formatUtcTime } from "@/lib/format-utc-time";
 import { AGENT_COOLDOWN_MS } from "@/lib/keys/cooldowns";
 import { FlagList, KeyAgeCell } from "./agent-flags";
 import { formatSats } from "./format-sats";
@@ -108,6 +109,17 @@ export function RowActionsCell({ agent, handlers }: Omit<CellProps, "selected">)
   );
 }
 
+/** "Host connected": the machine that receives this agent's keys sealed, and when it last asked for them. */
+export function HostConnected({ host }: { host: AgentHostSummary }) {
+  return (
+    <span className="block truncate text-xs font-normal text-emerald-800" title={`Host connected: ${host.name}`}>
+      Host connected: {host.name}
+      {host.lastSeenAt !== null && <>, seen {formatUtcTime(host.lastSeenAt, { seconds: true })}</>}
+      {host.waitingEnvelopes > 0 && <>, {host.waitingEnvelopes} waiting</>}
+    </span>
+  );
+}
+
 /** The timer and, while it runs, the tail of the key that started it: both belong to one rotation. */
 function CooldownAndKeyCell({ agent }: { agent: AgentRow }) {
   return (
@@ -144,9 +156,12 @@ export const AGENT_COLUMNS: readonly AgentColumn[] = [
     rowHeader: true,
     // Focus anywhere in the row (its checkbox, link or buttons) unclamps the name over the next row.
     Cell: ({ agent }) => (
-      <span className="line-clamp-3 break-words leading-[18px] group-focus-within:relative group-focus-within:z-10 group-focus-within:line-clamp-none group-focus-within:bg-white">
-        {agent.name}
-      </span>
+      <>
+        <span className="line-clamp-3 break-words leading-[18px] group-focus-within:relative group-focus-within:z-10 group-focus-within:line-clamp-none group-focus-within:bg-white">
+          {agent.name}
+        </span>
+        {agent.host && <HostConnected host={agent.host} />}
+      </>
     ),
   },
   {

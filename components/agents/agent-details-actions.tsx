@@ -47,7 +47,13 @@ function Actions({ agent }: { agent: AgentRow }) {
       <Button
         variant="secondary"
         onClick={() =>
-          rotation.start({ kind: "agent", agentId: agent.id, name: agent.name, lastRotation: agent.lastRotation })
+          rotation.start({
+            kind: "agent",
+            agentId: agent.id,
+            name: agent.name,
+            lastRotation: agent.lastRotation,
+            hostName: agent.host?.name ?? null,
+          })
         }
         aria-label={`Rotate key for ${agent.name}`}
       >

@@ -160,7 +160,13 @@ function AgentsConsole({ initialView, bulkConcurrency }: { initialView: AgentsVi
   const { start: startRotation } = rotation;
   const startAgentRotation = useCallback(
     (agent: AgentRow) =>
-      startRotation({ kind: "agent", agentId: agent.id, name: agent.name, lastRotation: agent.lastRotation }),
+      startRotation({
+        kind: "agent",
+        agentId: agent.id,
+        name: agent.name,
+        lastRotation: agent.lastRotation,
+        hostName: agent.host?.name ?? null,
+      }),
     [startRotation],
   );
 

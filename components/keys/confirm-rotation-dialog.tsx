@@ -13,7 +13,7 @@ type ConfirmRotationDialogProps = {
   pending: boolean;
   failure: ActionFailure | null;
   /** handOff: the operator asked for a hand-off instead of seeing the key (agents only). */
-  onConfirm: (options: { handOff: boolean }) => void;
+  onConfirm: (options: { handOff: boolean; showKey: boolean }) => void;
   onConfirmAnyway: () => void;
   onCancel: () => void;
   onReload: () => void;
@@ -39,12 +39,16 @@ export function ConfirmRotationDialog({
   const rotatedElsewhere = failure?.code === "rotated_elsewhere";
   const retry = failure !== null && mayHaveCommitted(failure.code);
   const [handOff, setHandOff] = useState(false);
+  const [showKey, setShowKey] = useState(false);
   // Each confirmation starts unticked: the choice is reset when the dialog closes.
   const open = target !== null;
   const [wasOpen, setWasOpen] = useState(open);
   if (open !== wasOpen) {
     setWasOpen(open);
-    if (!open) setHandOff(false);
+    if (!open) {
+      setHandOff(false);
+      setShowKey(false);
+    }
   }
   return (
     <AlertDialog.Root open={target !== null} onOpenChange={(open) => !open && !pending && onCancel()}>
@@ -64,6 +68,24 @@ export function ConfirmRotationDialog({
                   Last rotated at {formatUtcTime(target.lastRotation.at, { seconds: true })} from session{" "}
                   <code className="font-mono">{target.lastRotation.sessionLabel}</code>.
                 </p>
+              )}
+              {target.kind === "agent" && target.hostName && (
+                <label className="mt-4 flex items-start gap-2 text-sm text-slate-800">
+                  <input
+                    type="checkbox"
+                    className="mt-0.5"
+                    checked={showKey}
+                    disabled={pending}
+                    onChange={(event) => setShowKey(event.target.checked)}
+                  />
+                  <span>
+                    Show key anyway
+                    <span className="block text-slate-600">
+                      The new key goes sealed to {target.hostName}, which writes it for the agent; tick this only if you
+                      need to see it here too.
+                    </span>
+                  </span>
+                </label>
               )}
               {target.kind === "agent" && (
                 <label className="mt-4 flex items-start gap-2 text-sm text-slate-800">
@@ -106,7 +128,7 @@ export function ConfirmRotationDialog({
                   // Not AlertDialog.Action: that would close the dialog before the result is known.
                   <Button
                     variant="danger"
-                    onClick={() => onConfirm({ handOff: target.kind === "agent" && handOff })}
+                    onClick={() => onConfirm({ handOff: target.kind === "agent" && handOff, showKey })}
                     disabled={pending}
                     aria-busy={pending}
                   >

@@ -34,7 +34,12 @@ export function KeyRevealDialog({ revealed, onClose, returnFocusTo }: KeyRevealD
     error: null,
   });
   const [linkCopied, setLinkCopied] = useState(false);
-  const secured = shown || copyStatus === "copied" || linkCopied;
+  // A key sealed to the agent's host is safe without anyone copying it.
+  const secured =
+    shown ||
+    copyStatus === "copied" ||
+    linkCopied ||
+    (revealed.apiKey === null && !!revealed.delivered && !revealed.handoff);
   useBeforeUnloadGuard(true);
 
   const requestClose = () => (secured ? onClose() : setConfirmingClose(true));
@@ -70,12 +75,15 @@ export function KeyRevealDialog({ revealed, onClose, returnFocusTo }: KeyRevealD
   }
 
   const { target } = revealed;
+  const delivered = revealed.delivered ?? null;
   const title =
-    revealed.apiKey === null
-      ? `Hand-off link for ${target.name}`
-      : target.kind === "agent"
-        ? `New API key for ${target.name}`
-        : "New operator API key";
+    revealed.apiKey === null && delivered && !handoff
+      ? `Delivered to ${delivered.hostName}`
+      : revealed.apiKey === null
+        ? `Hand-off link for ${target.name}`
+        : target.kind === "agent"
+          ? `New API key for ${target.name}`
+          : "New operator API key";
   // The operator key never leaves through a link; a key from a rotation or a New agent this page made can.
   const canHandOff =
     target.kind === "agent" && revealed.apiKey !== null && revealed.attemptId !== undefined && handoff === null;
@@ -102,9 +110,11 @@ export function KeyRevealDialog({ revealed, onClose, returnFocusTo }: KeyRevealD
         >
           <Dialog.Title className="text-lg font-semibold text-slate-900">{title}</Dialog.Title>
           <Dialog.Description className="mt-2 text-sm text-slate-700">
-            {revealed.apiKey === null
-              ? "The new key was sealed into a single-use link without being shown to anyone. The link is shown once and never again."
-              : `This key is shown once and never again. Store it where ${target.kind === "agent" ? "the agent" : "you"} will read it now.`}
+            {revealed.apiKey === null && delivered && !handoff
+              ? `The new key of ${target.name} was sealed to its host ${delivered.hostName}, which writes it for the agent on its next poll. Nobody was shown it, and the console does not keep it.`
+              : revealed.apiKey === null
+                ? "The new key was sealed into a single-use link without being shown to anyone. The link is shown once and never again."
+                : `This key is shown once and never again. Store it where ${target.kind === "agent" ? "the agent" : "you"} will read it now.`}
           </Dialog.Description>
           {revealed.apiKey !== null && (
             <>
@@ -155,6 +165,9 @@ export function KeyRevealDialog({ revealed, onClose, returnFocusTo }: KeyRevealD
               onCopied={() => setLinkCopied(true)}
               copyButton={revealed.apiKey === null ? copyButton : undefined}
             />
+          )}
+          {delivered && revealed.apiKey !== null && (
+            <p className="mt-3 text-sm text-slate-700">Also delivered sealed to {delivered.hostName}.</p>
           )}
           {revealed.cooldownUntil !== null && (
             <p className="mt-4 text-sm text-slate-700">

@@ -9,6 +9,7 @@ import { mayHaveCommitted, signInPageFor, type ActionFailure, type ActionResult 
 // The server's own type (erased at build: nothing of rotate.ts reaches the browser).
 import type { Rotated } from "@/lib/keys/rotate";
 import type { RotatedWithHandoff } from "@/lib/handoff/rotation-handoff";
+import type { WithDelivery } from "@/lib/hosts/sealed-delivery";
 import type { RevealedKey, RotationTarget } from "./rotation-target";
 
 /** What one confirmation sends besides its target: see lib/keys/rotation-attempts.ts for the rules. */
@@ -17,6 +18,8 @@ type Confirmation = {
   knownRotationAt: number | null;
   ownAttemptId: string | null;
   handOff?: boolean;
+  /** "Show key anyway" for an agent whose host receives its keys. */
+  showKey?: boolean;
 };
 
 type FlowState =
@@ -26,15 +29,18 @@ type FlowState =
 
 type RotationFlowOptions = {
   /** Called with the outcome as soon as the faucet confirmed, to show the new cooldown at once. */
-  onRotated: (target: RotationTarget, outcome: Omit<Rotated, "apiKey" | "warning" | "handoff">) => void;
+  onRotated: (target: RotationTarget, outcome: Omit<Rotated, "apiKey" | "warning" | "handoff" | "delivered">) => void;
   /** Called when the reveal closes: the moment it is safe to refetch the list. */
   onFinished: () => void;
 };
 
 type Sent = Confirmation & { attemptId: string };
 
-/** An agent rotation may answer with a hand-off link instead of the key; the operator key never does. */
-type RotationReply = RotatedWithHandoff | (Rotated & { handoff?: undefined });
+/** An agent rotation may answer with a hand-off link or a host delivery instead of the key; the operator key never does. */
+type RotationReply =
+  | WithDelivery<RotatedWithHandoff>
+  | (WithDelivery<Rotated> & { handoff?: undefined })
+  | (Rotated & { handoff?: undefined; delivered?: undefined });
 
 function callAction({
   target,
@@ -42,6 +48,7 @@ function callAction({
   knownRotationAt,
   ownAttemptId,
   handOff,
+  showKey,
 }: Sent): Promise<ActionResult<RotationReply>> {
   return target.kind === "agent"
     ? rotateAgentKey({
@@ -50,6 +57,7 @@ function callAction({
         knownRotationAt,
         ownAttemptId,
         ...(handOff ? { handOff: { agentName: target.name } } : {}),
+        ...(showKey ? { showKey: true } : {}),
       })
     : rotateOperatorKey({ attemptId, knownRotationAt, ownAttemptId });
 }
@@ -96,7 +104,7 @@ export function useRotationFlow({ onRotated, onFinished }: RotationFlowOptions) 
     }
     const { target } = confirmation;
     if (result.ok) {
-      const { apiKey, warning, handoff, ...outcome } = result.data;
+      const { apiKey, warning, handoff, delivered, ...outcome } = result.data;
       onRotated(target, outcome);
       setState({
         step: "reveal",
@@ -105,6 +113,7 @@ export function useRotationFlow({ onRotated, onFinished }: RotationFlowOptions) 
           apiKey,
           attemptId: outcome.attemptId,
           handoff: handoff ?? null,
+          delivered: delivered ?? null,
           cooldownUntil: outcome.cooldownUntil,
           warning,
         },
@@ -122,10 +131,11 @@ export function useRotationFlow({ onRotated, onFinished }: RotationFlowOptions) 
     setState({ step: "confirm", ...confirmation, ownAttemptId, failure: result });
   }
 
-  /** handOff: "Hand off without showing me the key" was ticked (agents only). */
-  function confirm(options: { handOff?: boolean } = {}) {
+  /** handOff: "Hand off without showing me the key" was ticked; showKey: "Show key anyway" (agents only). */
+  function confirm(options: { handOff?: boolean; showKey?: boolean } = {}) {
     if (state.step !== "confirm") return;
-    void send({ ...state, handOff: state.target.kind === "agent" && options.handOff === true });
+    const agent = state.target.kind === "agent";
+    void send({ ...state, handOff: agent && options.handOff === true, showKey: agent && options.showKey === true });
   }
 
   /** After "rotated elsewhere": the operator knows of that rotation now, and rotates anyway. */

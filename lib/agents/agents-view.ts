@@ -16,7 +16,12 @@ export type AgentRow = {
   createdAt: number | null;
   /** What needs the operator's attention (key-age.ts), worked out on the server. */
   flags: AgentFlag[];
+  /** The agent's connected host (lib/hosts/), which receives its new keys sealed; null or absent when none. */
+  host?: AgentHostSummary | null;
 };
+
+/** A connected host as the row shows it: "Host connected", its name and when it last asked for keys. */
+export type AgentHostSummary = { name: string; lastSeenAt: number | null; waitingEnvelopes: number };
 
 export type AgentFlag =
   { kind: "no-budget" } | { kind: "old-key"; maxAgeDays: number } | { kind: "inactive-funds"; balanceSats: number };

@@ -1,5 +1,6 @@
 import "server-only";
 import { getFaucetClient } from "@/lib/faucet";
+import { hostViews } from "@/lib/hosts/hosts";
 import { latestRotations, type RecordedRotation } from "@/lib/keys/rotation-attempts";
 import { agentCooldownMap } from "@/lib/session/cookie-cooldowns";
 import type { OperatorSession } from "@/lib/session/session-data";
@@ -40,11 +41,12 @@ export async function loadAgentRows(
   { reuseRecentList = false }: { reuseRecentList?: boolean } = {},
 ) {
   const faucet = getFaucetClient();
-  const [agents, recorded] = await Promise.all([
+  const [agents, recorded, hosts] = await Promise.all([
     agentListMemo().get(session.operatorId, session.operatorKey, () => faucet.listAgents(session.operatorKey), {
       fresh: !reuseRecentList,
     }),
     latestRotations(session.operatorId),
+    hostViews(session.operatorId),
   ]);
   const rotations = agentCooldownMap(session, now);
   const maxAgeDays = keyMaxAgeDays();
@@ -63,6 +65,7 @@ export async function loadAgentRows(
       lastRotation,
       createdAt: agent.createdAt,
       flags: agentFlags({ ...agent, lastRotation }, now, maxAgeDays),
+      host: hosts.get(agent.id) ?? null,
     };
   });
   return { rows, recorded };

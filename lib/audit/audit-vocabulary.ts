@@ -20,6 +20,12 @@ export const AUDIT_ACTIONS = [
   "redeem_handoff",
   "expire_handoff",
   "revoke_handoff",
+  /** Agent hosts (lib/hosts/): enrolled, disconnected; a key sealed to one, fetched by it, acknowledged (then deleted). */
+  "enrol_host",
+  "disconnect_host",
+  "create_host_envelope",
+  "fetch_host_envelope",
+  "ack_host_envelope",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -123,7 +123,7 @@ export function parseHandoffFormat(value: string | null): HandoffFormat | null {
 }
 
 /** The faucet URL an agent should call, when the console knows it: the remote faucet, or a demo console's own endpoint. */
-function faucetUrlFor(request: NextRequest): string | null {
+export function faucetUrlFor(request: NextRequest): string | null {
   const mode = env().faucet;
   if (mode.kind === "remote") return mode.url;
   if (!isDemoMode()) return null;

@@ -261,3 +261,75 @@ export const agentHosts = pgTable(
       .where(sql`${table.disconnectedAt} is null`),
   ],
 );
+
+/**
+ * A single-use enrolment link for an agent's host (issue 23), made by "Connect agent host": the
+ * hand-off link's machinery (id in the path, 256-bit token only in the fragment, its SHA-256 here,
+ * an expiry, used once). `node receive.mjs enrol '<link>'` spends it to register the host's keys.
+ */
+export const hostEnrolments = pgTable(
+  "host_enrolments",
+  {
+    /** 128 random bits, base64url: the link's path. */
+    id: text("id").primaryKey(),
+    operatorId: integer("operator_id").notNull(),
+    agentId: integer("agent_id").notNull(),
+    agentName: text("agent_name").notNull(),
+    sessionLabel: text("session_label").notNull(),
+    createdAt: moment("created_at").notNull(),
+    expiresAt: moment("expires_at").notNull(),
+    /** base64url(SHA-256(token)); compared in constant time. */
+    tokenHash: text("token_hash").notNull(),
+    /** The host it enrolled; null while the link is unused. */
+    hostId: text("host_id"),
+    usedAt: moment("used_at"),
+  },
+  (table) => [index("host_enrolments_operator_agent_idx").on(table.operatorId, table.agentId, table.createdAt)],
+);
+
+/**
+ * A new agent key sealed to its connected host's X25519 public key (issue 23): ephemeral X25519,
+ * HKDF-SHA256, AES-256-GCM, the agent, rotation and host bound as associated data. Only the host's
+ * private key opens it; the console keeps no plaintext. Deleted once the host acknowledges it.
+ */
+export const hostEnvelopes = pgTable(
+  "host_envelopes",
+  {
+    /** 128 random bits, base64url. */
+    id: text("id").primaryKey(),
+    hostId: text("host_id").notNull(),
+    operatorId: integer("operator_id").notNull(),
+    agentId: integer("agent_id").notNull(),
+    /** The key_rotations id (attempt id) or another rotation's id: bound into the seal. */
+    rotationId: text("rotation_id").notNull(),
+    /** What made it: "rotate:agent:<id>", "bulk:<batch>", "policy:<id>". */
+    origin: text("origin").notNull(),
+    createdAt: moment("created_at").notNull(),
+    /** The ephemeral X25519 public key, raw 32 bytes base64url. */
+    ephemeralPublicKey: text("ephemeral_public_key").notNull(),
+    /** iv | tag | ciphertext, base64url. */
+    sealedKey: text("sealed_key").notNull(),
+    /** prefix…last4 of the key, for the audit log and the agents page. */
+    keyLabel: text("key_label").notNull(),
+    /** The last time the host fetched it (it stays until acknowledged). */
+    fetchedAt: moment("fetched_at"),
+  },
+  (table) => [index("host_envelopes_host_idx").on(table.hostId, table.createdAt)],
+);
+
+/**
+ * The nonces of hosts' signed requests, kept until their time can no longer be accepted, so a
+ * replayed request is refused on every instance sharing the store.
+ */
+export const hostRequestNonces = pgTable(
+  "host_request_nonces",
+  {
+    hostId: text("host_id").notNull(),
+    nonce: text("nonce").notNull(),
+    expiresAt: moment("expires_at").notNull(),
+  },
+  (table) => [
+    uniqueIndex("host_request_nonces_pk").on(table.hostId, table.nonce),
+    index("host_request_nonces_expiry_idx").on(table.expiresAt),
+  ],
+);

@@ -95,6 +95,12 @@ function DetailsView({ details: { agent, budget, keyLabel }, row, activity, now 
     ["Cooldown", cooling ? `Withdrawals locked until ${formatUtcTime(agent.cooldownUntil as number)}` : "None"],
     ["Current key", keyLabel ?? "Not recorded by this console"],
     ["Key age", formatKeyAge(keySince(row), now)],
+    [
+      "Agent host",
+      row.host
+        ? `Host connected: ${row.host.name}${row.host.lastSeenAt === null ? "" : `, seen ${formatUtcTime(row.host.lastSeenAt, { seconds: true })}`}`
+        : "None: new keys are shown here (Connect agent host in More actions)",
+    ],
   ];
   return (
     <section className="flex flex-col gap-4">

@@ -1,3 +1,4 @@
+import { connectAgentHost, disconnectAgentHost } from "@/lib/actions/agent-hosts";
 import { deleteAgent } from "@/lib/actions/delete-agent";
 import { fundAgent } from "@/lib/actions/fund-agent";
 import { setAgentActive } from "@/lib/actions/set-agent-active";
@@ -6,9 +7,11 @@ import { sweepAgent } from "@/lib/actions/sweep-agent";
 import { amountFieldSchema, budgetFieldSchema } from "@/lib/agents/agent-change-schemas";
 import type { AgentRow } from "@/lib/agents/agents-view";
 import type { ActionResult } from "@/lib/action-result";
+import { formatUtcTime } from "@/lib/format-utc-time";
 import { formatSats } from "../format-sats";
 
-export type AgentChangeKind = "deactivate" | "reactivate" | "budget" | "sweep" | "fund" | "delete";
+export type AgentChangeKind =
+  "deactivate" | "reactivate" | "budget" | "sweep" | "fund" | "delete" | "connect-host" | "disconnect-host";
 
 /** What a finished change did to the row: patched at once in the list, or gone. */
 export type RowChange = { patch: Partial<AgentRow> } | { deleted: true };
@@ -124,6 +127,32 @@ export const AGENT_CHANGES: Record<AgentChangeKind, AgentChangeSpec> = {
       mapped(fundAgent({ agentId: agent.id, amountSats: amountFieldSchema.parse(value) as number }), (funding) => ({
         message: `Sent ${sats(Number(value.trim()))}. ${agent.name} now holds ${sats(funding.agentBalanceSats)}.`,
         row: { patch: { balanceSats: funding.agentBalanceSats } },
+      })),
+  },
+  "connect-host": {
+    title: (agent) => `Connect a host for ${agent.name}`,
+    consequence: (agent) =>
+      `Makes a single-use enrolment link for the machine that runs ${agent.name}. There, run the command shown next; from then on every new key of this agent is sealed to that machine and written to its credentials.json, without being shown here.${agent.host ? ` It replaces the host connected now (${agent.host.name}).` : ""}`,
+    confirmLabel: () => "Make enrolment link",
+    danger: false,
+    silent: "The console did not answer, so no link was made. Try again.",
+    run: (agent) =>
+      mapped(connectAgentHost({ agentId: agent.id, agentName: agent.name }), ({ id, token, expiresAt }) => ({
+        message: `On the agent's machine, before ${formatUtcTime(expiresAt)}, run this once (receive.mjs is served at ${window.location.origin}/handoff/receive.mjs): node receive.mjs enrol '${window.location.origin}/hosts/enrol/${id}#${token}'`,
+        row: { patch: {} },
+      })),
+  },
+  "disconnect-host": {
+    title: (agent) => `Disconnect the host of ${agent.name}?`,
+    consequence: (agent) =>
+      `${agent.host?.name ?? "The host"} gets no more keys of this agent, and keys waiting for it are deleted. The agent's current key keeps working.`,
+    confirmLabel: () => "Disconnect host",
+    danger: true,
+    silent: "Outcome unknown: the console did not answer. Reload the list to see whether the host is still connected.",
+    run: (agent) =>
+      mapped(disconnectAgentHost({ agentId: agent.id }), () => ({
+        message: `${agent.host?.name ?? "The host"} is disconnected: it gets no more keys of ${agent.name}.`,
+        row: { patch: { host: null } },
       })),
   },
   delete: {

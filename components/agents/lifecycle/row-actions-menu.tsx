@@ -59,6 +59,8 @@ export function RowActionsMenu({ agent, onAction, openedBy }: RowActionsMenuProp
         {item("budget", "Edit budget")}
         {item("sweep", "Sweep balance")}
         {item("fund", "Fund agent")}
+        {item("connect-host", agent.host ? "Connect another agent host" : "Connect agent host")}
+        {agent.host && item("disconnect-host", "Disconnect host", true)}
         <DropdownMenu.Separator className="my-1 h-px bg-slate-200" />
         {item("delete", "Delete agent", true)}
       </DropdownMenu.Content>
