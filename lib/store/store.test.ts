@@ -49,7 +49,10 @@ describe.each(engines)("the store on $engine", ({ engine, stores }) => {
       "bulk_runs",
       "handoffs",
       "key_rotations",
+      "policy_armings",
+      "policy_runs",
       "rate_limits",
+      "rotation_policies",
       "sessions",
     ]);
   });
