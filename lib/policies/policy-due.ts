@@ -61,5 +61,10 @@ export function reminderText(due: Pick<DueAgent, "keyAgeDays" | "everyDays">): s
   const days = due.keyAgeDays;
   const age =
     days === null ? "Key age is unknown" : `Key is ${days.toLocaleString("en-US")} day${days === 1 ? "" : "s"} old`;
-  return `${age} (policy: every ${due.everyDays} days)`;
+  return `${age} (policy: ${policyWords(due.everyDays)})`;
+}
+
+/** "every day", "every 30 days". */
+export function policyWords(everyDays: number): string {
+  return everyDays === 1 ? "every day" : `every ${everyDays.toLocaleString("en-US")} days`;
 }

@@ -76,7 +76,8 @@ const REFUSED_RETRY_AFTER_MS = 10 * 60_000;
 export type SweepResult = { enqueued: PolicyJob[]; skipped: DueAgent[] };
 
 /**
- * One operator's sweep at `now`. `enqueue` hands the jobs to pg-boss (which drops a job whose
+ * One operator's sweep: which keys are due at `now` (the tests move that clock; every time the
+ * sweep stores is the real one). `enqueue` hands the jobs to pg-boss (which drops a job whose
  * key is already queued); the store's claim makes a second copy harmless anyway.
  */
 export async function sweepOperator(
@@ -92,7 +93,7 @@ export async function sweepOperator(
     agents = await getFaucetClient().listAgents(armed.operatorKey);
   } catch (error) {
     if (isFaucetError(error) && error.kind === "invalid_key") {
-      await pausePolicies(db, armed.operatorId, now);
+      await pausePolicies(db, armed.operatorId, Date.now());
       log.warn("rotation policies paused: the faucet refused the armed operator key", { operatorId: armed.operatorId });
       return { enqueued: [], skipped: [] };
     }
@@ -110,7 +111,7 @@ export async function sweepOperator(
   );
   if (due.length === 0) return { enqueued: [], skipped: [] };
 
-  const taken = await takenRuns(db, armed.operatorId, due, now);
+  const taken = await takenRuns(db, armed.operatorId, due);
   const open = due.filter((agent) => !taken.has(runKey(agent.agentId, agent.dueAt)));
   const hosts = await connectedHostsFor(
     db,
@@ -120,11 +121,11 @@ export async function sweepOperator(
   const skipped = open.filter((agent) => !hosts.has(agent.agentId));
   const toRotate = open.filter((agent) => hosts.has(agent.agentId));
 
-  for (const agent of skipped) await recordSkipped(db, armed.operatorId, agent, now);
+  for (const agent of skipped) await recordSkipped(db, armed.operatorId, agent);
   if (toRotate.length === 0) return { enqueued: [], skipped };
 
   // The run's budget is the bulk one, through a run the server issues, like incident mode's.
-  const run = await issueBulkRun(armed.operatorId, "rotate", toRotate.length, now);
+  const run = await issueBulkRun(armed.operatorId, "rotate", toRotate.length);
   const jobs = toRotate.map((agent) => ({
     operatorId: armed.operatorId,
     agentId: agent.agentId,
@@ -158,7 +159,8 @@ function runKey(agentId: number, dueAt: number): string {
 }
 
 /** The (agent, due time) pairs a run already holds; a refused one frees up after a while. */
-async function takenRuns(db: StoreDatabase, operatorId: number, due: DueAgent[], now: number): Promise<Set<string>> {
+async function takenRuns(db: StoreDatabase, operatorId: number, due: DueAgent[]): Promise<Set<string>> {
+  const now = Date.now();
   const rows = await db
     .select({
       agentId: policyRuns.agentId,
@@ -184,7 +186,8 @@ async function takenRuns(db: StoreDatabase, operatorId: number, due: DueAgent[],
 }
 
 /** No host: a reminder on the agents page and one `policy_skipped` event per due time. */
-async function recordSkipped(db: StoreDatabase, operatorId: number, agent: DueAgent, now: number): Promise<void> {
+async function recordSkipped(db: StoreDatabase, operatorId: number, agent: DueAgent): Promise<void> {
+  const now = Date.now();
   await db.transaction(async (tx) => {
     const inserted = await tx
       .insert(policyRuns)
@@ -263,7 +266,8 @@ async function claimRun(db: StoreDatabase, job: PolicyJob, attemptId: string, no
 }
 
 /** One policy rotation job. Never throws for an expected outcome: pg-boss must not retry it. */
-export async function runPolicyRotation(job: PolicyJob, now = Date.now()): Promise<PolicyRunStatus> {
+export async function runPolicyRotation(job: PolicyJob): Promise<PolicyRunStatus> {
+  const now = Date.now();
   const { db } = await getStore();
   const armed = await armedOperator(db, job.operatorId);
   // Disarmed (the last policy cleared) or paused since the sweep: nothing is claimed, nothing called.

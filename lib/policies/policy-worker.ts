@@ -115,7 +115,7 @@ export async function startPolicyWorker(store: Store, options: PolicyWorkerOptio
     async (jobs) => {
       await runAll(jobs, BULK_CONCURRENCY, async (job) => {
         try {
-          await runPolicyRotation(job.data, now());
+          await runPolicyRotation(job.data);
         } catch (error) {
           // Its claim (if made) stays `running`: shown as needing a person, never retried.
           log.error("a policy rotation failed unexpectedly; it waits for a person", error);

@@ -66,7 +66,12 @@ export async function agentsNeedingPerson(db: StoreDatabase, operatorId: number)
     .from(policyRuns)
     .where(and(eq(policyRuns.operatorId, operatorId), ne(policyRuns.status, "skipped_no_host")))
     .orderBy(policyRuns.agentId, desc(policyRuns.startedAt));
-  const open = latest.filter((run) => (NEEDS_PERSON as readonly string[]).includes(run.status));
+  const abandonedBefore = Date.now() - RUNNING_ABANDONED_AFTER_MS;
+  const open = latest.filter(
+    (run) =>
+      (NEEDS_PERSON as readonly string[]).includes(run.status) &&
+      (run.status !== "running" || run.startedAt.getTime() < abandonedBefore),
+  );
   if (open.length === 0) return [];
   const rotated = await latestRotations(
     operatorId,
@@ -76,6 +81,9 @@ export async function agentsNeedingPerson(db: StoreDatabase, operatorId: number)
     .filter((run) => (rotated.get(`agent:${run.agentId}`)?.at ?? 0) <= run.startedAt.getTime())
     .map((run) => run.agentId);
 }
+
+/** A run still `running` after this long was left by a worker that died mid-call (a call takes at most FAUCET_TIMEOUT_MS). */
+const RUNNING_ABANDONED_AFTER_MS = 2 * 60_000;
 
 /** A run left in these states is never taken up again by a worker. */
 export const NEEDS_PERSON = ["outcome_unknown", "key_missing", "running"] as const;

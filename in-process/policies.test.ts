@@ -1,0 +1,160 @@
+import { randomUUID } from "node:crypto";
+import { describe, expect, it, vi } from "vitest";
+import { auditRows, connectHost, eventually } from "@/e2e/support/policy-fixtures";
+import { rotateAgentKey } from "@/lib/actions/rotate-agent-key";
+import { clearRotationPolicyAction, setRotationPolicyAction } from "@/lib/actions/rotation-policy";
+import { policyRunCounts } from "@/lib/policies/policy-run";
+import { DAY_MS } from "@/lib/policies/policy-due";
+import { startPolicyWorker } from "@/lib/policies/policy-worker";
+import { agentsNeedingPerson, policyOverview } from "@/lib/policies/rotation-policies";
+import { getStore } from "@/lib/store/get-store";
+import { policyArmings } from "@/lib/store/schema";
+import { inProcessConsoleForFile } from "./support/fuzz-console";
+import { asRequest } from "./support/in-process-console";
+
+vi.mock("next/headers", () => import("./support/next-headers-double"));
+
+/**
+ * Rotation policies on the embedded engine: pg-boss over the console's own PGlite (its
+ * bring-your-own-database option), the sweep judged by a test clock, the faucet's call counts
+ * as the oracle for "exactly one call" and "never retried".
+ */
+const inProcess = inProcessConsoleForFile();
+
+async function returned<T>(cookie: string, work: () => Promise<T>): Promise<T> {
+  const outcome = await asRequest({ cookie }, work);
+  if (outcome.kind !== "returned") throw new Error(`redirected to ${outcome.url}`);
+  return outcome.value;
+}
+
+describe("rotation policies on PGlite (pg-boss over db.executeSql)", () => {
+  it("rotates the due keys of agents with a host once, reminds the others, and never retries a lost reply", async () => {
+    const { operatorKey, operatorId, agents } = await inProcess.console.newOperator("Policy Operator", [
+      "Hosted One",
+      "Hosted Two",
+      "No Host",
+    ]);
+    const [one, two, bare] = agents as [(typeof agents)[0], (typeof agents)[0], (typeof agents)[0]];
+    const cookie = await inProcess.console.signInCookie(operatorKey);
+    const { db } = await getStore();
+    await connectHost(db, operatorId, one.id);
+    await connectHost(db, operatorId, two.id);
+
+    // Typed refusals for bad input; nothing armed by them.
+    expect(await returned(cookie, () => setRotationPolicyAction({ agentId: null, everyDays: 0 }))).toMatchObject({
+      ok: false,
+      code: "invalid_input",
+    });
+    expect(await returned(cookie, () => setRotationPolicyAction({ agentId: 999_999, everyDays: 5 }))).toMatchObject({
+      ok: false,
+      code: "not_found",
+    });
+    expect(await db.select().from(policyArmings)).toHaveLength(0);
+
+    const set = await returned(cookie, () => setRotationPolicyAction({ agentId: null, everyDays: 30 }));
+    expect(set).toMatchObject({ ok: true, data: { operatorWide: 30, arming: "armed" } });
+    // The armed key is sealed: the operator key is nowhere in the row.
+    const [armed] = await db.select().from(policyArmings);
+    expect(JSON.stringify(armed)).not.toContain(operatorKey);
+
+    let clock = Date.now();
+    const regenerations = () => inProcess.console.callsOf(operatorId).regenerate_agent_key ?? 0;
+    const worker = await startPolicyWorker(await getStore(), {
+      now: () => clock,
+      schedule: false,
+      pollingIntervalSeconds: 0.5,
+    });
+    try {
+      // Not due yet: a sweep makes no call.
+      await worker.sweepNow();
+      await eventually(
+        () => worker.boss.getQueueSize("policy-sweep", { before: "completed" }),
+        (size) => size === 0,
+      );
+      expect(regenerations()).toBe(0);
+
+      // 30 days on (the agents were made before `clock`, the rotations come after it): the two hosted
+      // agents are rotated, one call each; the third gets a reminder.
+      clock += 30 * DAY_MS;
+      await worker.sweepNow();
+      await eventually(
+        () => policyRunCounts(operatorId),
+        (counts) => counts.ok === 2 && counts.skipped_no_host === 1,
+      );
+      expect(regenerations()).toBe(2);
+      const runs = await auditRows(db, operatorId, "policy_run");
+      expect(runs.map((row) => [row.target, row.outcome, row.sessionLabel]).sort()).toEqual(
+        [
+          [`agent:${one.id}`, "ok", "policy"],
+          [`agent:${two.id}`, "ok", "policy"],
+        ].sort(),
+      );
+      const skipped = await auditRows(db, operatorId, "policy_skipped");
+      expect(skipped.map((row) => [row.target, row.refusal])).toEqual([[`agent:${bare.id}`, "no_host"]]);
+      const rotations = await auditRows(db, operatorId, "rotate_agent_key");
+      expect(rotations.every((row) => row.sessionLabel === "policy")).toBe(true);
+      expect(rotations.filter((row) => row.outcome === "ok")).toHaveLength(2);
+
+      // The same clock again (the sweeps of two instances, say): the new keys are not due, nothing more.
+      await worker.sweepNow();
+      await worker.sweepNow();
+      await eventually(
+        () => worker.boss.getQueueSize("policy-sweep", { before: "completed" }),
+        (size) => size === 0,
+      );
+      await eventually(
+        () => worker.boss.getQueueSize("policy-rotation", { before: "completed" }),
+        (size) => size === 0,
+      );
+      expect(regenerations()).toBe(2);
+      expect(await auditRows(db, operatorId, "policy_skipped")).toHaveLength(1);
+
+      // 30 days after those rotations, every reply is lost: one call each, marked for a person, never sent again.
+      inProcess.console.faucet.setFaults({
+        operatorIds: [operatorId],
+        actions: ["regenerate_agent_key"],
+        dropReplyAfterCommit: true,
+      });
+      clock = Date.now() + 30 * DAY_MS;
+      await worker.sweepNow();
+      await eventually(
+        () => policyRunCounts(operatorId),
+        (counts) => counts.outcome_unknown === 2,
+      );
+      expect(regenerations()).toBe(4);
+      inProcess.console.faucet.setFaults({ operatorIds: [operatorId] });
+      for (const minutes of [1, 2, 3]) {
+        clock += minutes * 60_000;
+        await worker.sweepNow();
+      }
+      await eventually(
+        () => worker.boss.getQueueSize("policy-sweep", { before: "completed" }),
+        (size) => size === 0,
+      );
+      await eventually(
+        () => worker.boss.getQueueSize("policy-rotation", { before: "completed" }),
+        (size) => size === 0,
+      );
+      expect(regenerations(), "a policy rotation with an unknown outcome is never retried").toBe(4);
+      expect((await agentsNeedingPerson(db, operatorId)).sort()).toEqual([one.id, two.id].sort());
+      expect((await policyOverview(operatorId)).needsPerson.sort()).toEqual([one.id, two.id].sort());
+
+      // A person's Rotate again (from a page that knows of the policy's rotations) settles one of them: one more call.
+      const again = await returned(cookie, () =>
+        rotateAgentKey({ agentId: one.id, attemptId: randomUUID(), knownRotationAt: Date.now(), ownAttemptId: null }),
+      );
+      expect(again, JSON.stringify(again)).toMatchObject({ ok: true });
+      expect(regenerations()).toBe(5);
+      expect(await agentsNeedingPerson(db, operatorId)).toEqual([two.id]);
+
+      // Clearing the last policy deletes the sealed key.
+      expect(await returned(cookie, () => clearRotationPolicyAction({ agentId: null }))).toMatchObject({
+        ok: true,
+        data: { operatorWide: null, arming: "none" },
+      });
+      expect(await db.select().from(policyArmings)).toHaveLength(0);
+    } finally {
+      await worker.stop(5_000);
+    }
+  });
+});
