@@ -12,6 +12,7 @@ const STORE_TESTS = [
   "lib/session/session-records.test.ts",
   "lib/changes/run-change.store.test.ts",
   "lib/ops/health.test.ts",
+  "lib/policies/*.store.test.ts",
 ];
 
 export default defineConfig({
