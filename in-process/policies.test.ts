@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import { auditRows, connectHost, eventually } from "@/e2e/support/policy-fixtures";
 import { rotateAgentKey } from "@/lib/actions/rotate-agent-key";
@@ -11,6 +12,9 @@ import { getStore } from "@/lib/store/get-store";
 import { policyArmings } from "@/lib/store/schema";
 import { inProcessConsoleForFile } from "./support/fuzz-console";
 import { asRequest } from "./support/in-process-console";
+
+/** Any faucet key the emulator makes (lf_ or agent_ and 32 hex characters). */
+const KEY_PATTERN = /(?:lf|agent)_[0-9a-f]{32}/;
 
 vi.mock("next/headers", () => import("./support/next-headers-double"));
 
@@ -138,6 +142,20 @@ describe("rotation policies on PGlite (pg-boss over db.executeSql)", () => {
       expect(regenerations(), "a policy rotation with an unknown outcome is never retried").toBe(4);
       expect((await agentsNeedingPerson(db, operatorId)).sort()).toEqual([one.id, two.id].sort());
       expect((await policyOverview(operatorId)).needsPerson.sort()).toEqual([one.id, two.id].sort());
+
+      // Dump canary: no key of this operator or its agents in pg-boss's jobs (data and output) or the policy tables.
+      const dump = JSON.stringify(
+        (
+          await db.execute(
+            sql`select data, output from pgboss.job union all select data, output from pgboss.archive
+                union all select to_jsonb(r), null from policy_runs r union all select to_jsonb(p), null from rotation_policies p
+                union all select to_jsonb(a), null from policy_armings a`,
+          )
+        ).rows,
+      );
+      expect(dump).not.toContain(operatorKey);
+      for (const agent of agents) expect(dump).not.toContain(agent.key);
+      expect(dump).not.toMatch(KEY_PATTERN);
 
       // A person's Rotate again (from a page that knows of the policy's rotations) settles one of them: one more call.
       const again = await returned(cookie, () =>
