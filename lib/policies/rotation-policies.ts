@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { and, desc, eq, isNull, ne } from "drizzle-orm";
 import { auditActor } from "@/lib/audit/audit-actor";
 import { recordAuditEventIn } from "@/lib/audit/record-audit-event";
+import { connectedHostFor } from "@/lib/hosts/connected-hosts";
 import { latestRotations } from "@/lib/keys/rotation-attempts";
 import type { OperatorSession } from "@/lib/session/session-data";
 import { getStore } from "@/lib/store/get-store";
@@ -47,6 +48,29 @@ export async function policyOverview(operatorId: number): Promise<PolicyOverview
     byAgent: Object.fromEntries(policies.byAgent),
     arming: !arming ? "none" : arming.pausedAt ? "paused" : "armed",
     needsPerson: await agentsNeedingPerson(db, operatorId),
+  };
+}
+
+/** The details page's policy section: the agent's own policy, the operator-wide one, host and run state. */
+export type AgentPolicy = {
+  everyDays: number | null;
+  operatorWide: number | null;
+  hostConnected: boolean;
+  needsPerson: boolean;
+};
+
+export async function loadAgentPolicy(operatorId: number, agentId: number): Promise<AgentPolicy> {
+  const { db } = await getStore();
+  const [policies, host, needsPerson] = await Promise.all([
+    policiesOf(db, operatorId),
+    connectedHostFor(db, operatorId, agentId),
+    agentsNeedingPerson(db, operatorId),
+  ]);
+  return {
+    everyDays: policies.byAgent.get(agentId) ?? null,
+    operatorWide: policies.operatorWide,
+    hostConnected: host !== null,
+    needsPerson: needsPerson.includes(agentId),
   };
 }
 
