@@ -1,5 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
+import { isValidElement, type ReactElement } from "react";
+import AgentDetailsPage from "@/app/agents/[id]/page";
+import PoliciesPage from "@/app/agents/policies/page";
 import { describe, expect, it, vi } from "vitest";
 import { auditRows, connectHost, eventually } from "@/e2e/support/policy-fixtures";
 import { rotateAgentKey } from "@/lib/actions/rotate-agent-key";
@@ -9,7 +12,7 @@ import { DAY_MS } from "@/lib/policies/policy-due";
 import { startPolicyWorker } from "@/lib/policies/policy-worker";
 import { agentsNeedingPerson, policyOverview } from "@/lib/policies/rotation-policies";
 import { getStore } from "@/lib/store/get-store";
-import { policyArmings } from "@/lib/store/schema";
+import { keyRotations, policyArmings } from "@/lib/store/schema";
 import { inProcessConsoleForFile } from "./support/fuzz-console";
 import { asRequest } from "./support/in-process-console";
 
@@ -175,4 +178,72 @@ describe("rotation policies on PGlite (pg-boss over db.executeSql)", () => {
       await worker.stop(5_000);
     }
   });
+
+  it("the policies page lists the keys past their policy: rotated with a host, reminded without one", async () => {
+    const { operatorKey, operatorId, agents } = await inProcess.console.newOperator("Policy Page Operator", [
+      "Old Hosted",
+      "Old Bare",
+      "Young",
+    ]);
+    const [hosted, bare] = agents as [(typeof agents)[0], (typeof agents)[0]];
+    const cookie = await inProcess.console.signInCookie(operatorKey);
+    const { db } = await getStore();
+    await connectHost(db, operatorId, hosted.id);
+    // Keys rotated 94 days ago, as the store recorded them.
+    const longAgo = new Date(Date.now() - 94 * DAY_MS);
+    for (const agent of [hosted, bare])
+      await db.insert(keyRotations).values({
+        id: randomUUID(),
+        operatorId,
+        target: `agent:${agent.id}`,
+        sessionLabel: "person01",
+        instanceId: "test",
+        status: "committed",
+        startedAt: longAgo,
+        finishedAt: longAgo,
+        keyLabel: "agent_…0000",
+      });
+    expect(await returned(cookie, () => setRotationPolicyAction({ agentId: null, everyDays: 30 }))).toMatchObject({
+      ok: true,
+    });
+    const text = textOf(await returned(cookie, () => PoliciesPage()));
+    expect(text).toContain("Keys past their policy (2)");
+    expect(text).toContain("Key is 94 days old (policy: every 30 days)");
+    expect(text).toContain(`Rotated by the policy within a minute (host host-${hosted.id})`);
+    expect(text).toContain("Reminder only: no connected host");
+    expect(text).not.toContain(operatorKey);
+
+    // The details page hands its policy section what applies: the operator-wide policy, no host, a reminder.
+    const details = await returned(cookie, async () =>
+      resolveServerTree(await AgentDetailsPage({ params: Promise.resolve({ id: String(bare.id) }) })),
+    );
+    expect(isValidElement(details) && (details.props as { policy?: unknown }).policy).toEqual({
+      everyDays: null,
+      operatorWide: 30,
+      hostConnected: false,
+      needsPerson: false,
+    });
+  });
 });
+
+/** Runs every async (server) component in a tree, as the server render would; client components stay elements. */
+async function resolveServerTree(node: unknown): Promise<unknown> {
+  if (Array.isArray(node)) return Promise.all(node.map(resolveServerTree));
+  if (!isValidElement(node)) return node;
+  const { type, props } = node as ReactElement<{ children?: unknown }>;
+  if (typeof type === "function" && type.constructor.name === "AsyncFunction")
+    return resolveServerTree(await (type as (p: unknown) => Promise<unknown>)(props));
+  if (props?.children === undefined) return node;
+  return { ...node, props: { ...props, children: await resolveServerTree(props.children) } };
+}
+
+/** The text a tree renders (server parts), joined: enough to read what a page says. */
+function textOf(node: unknown): string {
+  if (typeof node === "string" || typeof node === "number") return String(node);
+  if (Array.isArray(node)) return node.map(textOf).join("");
+  if (isValidElement(node)) {
+    const props = node.props as { children?: unknown; title?: unknown };
+    return textOf(props.children) + (typeof props.title === "string" ? props.title : "");
+  }
+  return "";
+}
