@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
+import fc from "fast-check";
 import { isValidElement, type ReactElement } from "react";
 import AgentDetailsPage from "@/app/agents/[id]/page";
 import PoliciesPage from "@/app/agents/policies/page";
@@ -13,7 +14,8 @@ import { startPolicyWorker } from "@/lib/policies/policy-worker";
 import { agentsNeedingPerson, policyOverview } from "@/lib/policies/rotation-policies";
 import { getStore } from "@/lib/store/get-store";
 import { keyRotations, policyArmings } from "@/lib/store/schema";
-import { inProcessConsoleForFile } from "./support/fuzz-console";
+import { anyArguments, cookieArbitrary, TYPED_CODES } from "./support/action-inputs";
+import { FUZZ_RUNS, inProcessConsoleForFile } from "./support/fuzz-console";
 import { asRequest } from "./support/in-process-console";
 
 /** Any faucet key the emulator makes (lf_ or agent_ and 32 hex characters). */
@@ -224,6 +226,48 @@ describe("rotation policies on PGlite (pg-boss over db.executeSql)", () => {
       needsPerson: false,
     });
   });
+});
+
+describe("the policy actions with random arguments and cookies", () => {
+  /** What could be a real request (an object of only agentId and everyDays) is left to the tests above. */
+  const couldBeValid = (input: unknown) =>
+    typeof input === "object" &&
+    input !== null &&
+    !Array.isArray(input) &&
+    Object.keys(input).every((key) => key === "agentId" || key === "everyDays");
+
+  for (const [name, action] of [
+    ["setRotationPolicyAction", setRotationPolicyAction],
+    ["clearRotationPolicyAction", clearRotationPolicyAction],
+  ] as const) {
+    it(`${name} answers with typed refusals, no faucet call and nothing armed (${FUZZ_RUNS} runs)`, async () => {
+      const { operatorKey, operatorId } = await inProcess.console.newOperator(`Fuzz ${name}`, ["Fuzz Policy Bot"]);
+      const validCookie = await inProcess.console.signInCookie(operatorKey);
+      const before = inProcess.console.callsOf(operatorId);
+      const codes = new Set<string>();
+      await fc.assert(
+        fc.asyncProperty(
+          anyArguments.filter((list) => !(Array.isArray(list) && list.length === 1 && couldBeValid(list[0]))),
+          cookieArbitrary(validCookie),
+          async (list, cookie) => {
+            const outcome = await asRequest({ cookie }, () =>
+              (action as (...args: unknown[]) => Promise<unknown>)(...(Array.isArray(list) ? list : [list])),
+            );
+            expect(outcome.kind).toBe("returned");
+            const result = (outcome as { value: { ok: boolean; code?: string } }).value;
+            expect(result.ok).toBe(false);
+            expect(TYPED_CODES).toContain(result.code);
+            codes.add(result.code ?? "");
+          },
+        ),
+        { numRuns: FUZZ_RUNS },
+      );
+      expect([...codes].sort()).toEqual(["invalid_input", "signed_out"]);
+      expect(inProcess.console.callsOf(operatorId)).toEqual(before);
+      const { db } = await getStore();
+      expect(await db.select().from(policyArmings).where(eq(policyArmings.operatorId, operatorId))).toHaveLength(0);
+    });
+  }
 });
 
 /** Runs every async (server) component in a tree, as the server render would; client components stay elements. */
