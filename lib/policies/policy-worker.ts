@@ -142,7 +142,7 @@ export async function startPolicyWorker(store: Store, options: PolicyWorkerOptio
 // The process's one worker (WORKER_MODE=embedded starts it at start-up; `npm run worker` alone).
 
 const WORKER_KEY = Symbol.for("faucet-console.policy-worker");
-type WorkerHolder = { starting?: Promise<PolicyWorker | null> };
+type WorkerHolder = { starting?: Promise<PolicyWorker | null>; stopped?: boolean };
 
 function holder(): WorkerHolder {
   const global = globalThis as { [WORKER_KEY]?: WorkerHolder };
@@ -150,10 +150,13 @@ function holder(): WorkerHolder {
   return global[WORKER_KEY];
 }
 
+/** After a failed start (the database down at start-up), the next try. */
+const RETRY_START_MS = 30_000;
+
 /**
- * Starts this process's policy worker once. A store that cannot be reached now is left to the
- * next start (logged): the console serves pages without it, and pg-boss keeps nothing in memory
- * that a later start would miss.
+ * Starts this process's policy worker once. A store that cannot be reached now is tried again
+ * every 30 s on an unref'd timer (logged): the console serves pages without the worker, and
+ * pg-boss keeps nothing in memory that a later start would miss.
  */
 export function startProcessPolicyWorker(options: PolicyWorkerOptions = {}): Promise<PolicyWorker | null> {
   const state = holder();
@@ -163,8 +166,9 @@ export function startProcessPolicyWorker(options: PolicyWorkerOptions = {}): Pro
       log.info("rotation policy worker started (pg-boss)");
       return worker;
     } catch (error) {
-      log.error("the rotation policy worker could not start; policies do not run on this instance", error);
+      log.error("the rotation policy worker could not start; it tries again in 30 s", error);
       state.starting = undefined;
+      if (!state.stopped) setTimeout(() => void startProcessPolicyWorker(options), RETRY_START_MS).unref();
       return null;
     }
   })();
@@ -174,6 +178,7 @@ export function startProcessPolicyWorker(options: PolicyWorkerOptions = {}): Pro
 /** The SIGTERM drain: stop fetching, let the jobs in hand finish, before the store closes. */
 export async function stopProcessPolicyWorker(timeoutMs: number): Promise<void> {
   const state = holder();
+  state.stopped = true;
   const starting = state.starting;
   state.starting = undefined;
   const worker = await starting?.catch(() => null);
