@@ -49,4 +49,11 @@ export async function register() {
   // Expired hand-offs' sealed keys erased by an unref'd timer (lib/handoff/).
   const { startHandoffSweep } = await import("./lib/handoff/handoff-sweep");
   startHandoffSweep();
+  // Rotation policies (pg-boss on the store's engine): here unless WORKER_MODE=external, where
+  // `npm run worker` runs them. Not awaited: pages do not wait for the worker; the drain stops it.
+  const { env } = await import("./lib/config/env");
+  if (env().workerMode === "embedded") {
+    const { startProcessPolicyWorker } = await import("./lib/policies/policy-worker");
+    void startProcessPolicyWorker();
+  }
 }

@@ -16,7 +16,8 @@ const nextConfig: NextConfig = {
   // its wasm and data files next to its own module, and rate-limiter-flexible loads its
   // optional back ends lazily. ("pg" is on Next's own list; named here to say the store needs it.)
   // prom-client and pino: one copy per process (the metrics registry is a process-wide singleton).
-  serverExternalPackages: ["@electric-sql/pglite", "pg", "rate-limiter-flexible", "prom-client", "pino"],
+  // pg-boss: the rotation policy worker, one per process (lib/policies/policy-worker.ts), over "pg".
+  serverExternalPackages: ["@electric-sql/pglite", "pg", "rate-limiter-flexible", "prom-client", "pino", "pg-boss"],
   experimental: {
     serverActions: {
       // ACTION_BODY_MAX_BYTES (lib/security/body-limits.ts): twice the largest real action.

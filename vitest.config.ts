@@ -14,6 +14,7 @@ const STORE_TESTS = [
   "lib/hosts/hosts.store.test.ts",
   "lib/ops/health.test.ts",
   "lib/handoff/handoffs.store.test.ts",
+  "lib/policies/*.store.test.ts",
 ];
 
 export default defineConfig({

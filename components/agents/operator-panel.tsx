@@ -49,6 +49,9 @@ export function OperatorPanel({ operator, onRotate, needsAttention, onShowAttent
         <Button variant="secondary" onClick={onRotate}>
           Rotate operator key
         </Button>
+        <Link href="/agents/policies" prefetch={false} className={buttonClass("ghost")}>
+          Rotation policies
+        </Link>
         {/* Not prefetched: the agents page should not read the audit log on every visit. */}
         <Link href="/audit" prefetch={false} className={buttonClass("ghost")}>
           Audit log

@@ -26,6 +26,11 @@ export const AUDIT_ACTIONS = [
   "create_host_envelope",
   "fetch_host_envelope",
   "ack_host_envelope",
+  /** Rotation policies (lib/policies/): set or cleared by a person; a run (its rotation is a rotate_agent_key from session "policy"); skipped for want of a host. */
+  "set_rotation_policy",
+  "clear_rotation_policy",
+  "policy_run",
+  "policy_skipped",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

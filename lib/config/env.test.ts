@@ -269,6 +269,7 @@ describe("the schema (loadEnv)", () => {
     HANDOFF_TTL_MINUTES: "1441",
     RATE_LIMIT_HANDOFFS: "0",
     KEY_MAX_AGE_DAYS: "0",
+    WORKER_MODE: "sidecar",
     FAUCET_DEMO_MAX_OPERATORS: "1e3x",
     FAUCET_DEMO_MAX_AGENTS: "NaN",
   };
@@ -306,6 +307,24 @@ describe("the schema (loadEnv)", () => {
     })();
     expect(message).toMatch(/DATABASE_URL/);
     expect(message).not.toMatch(/pa55word|s3cret/);
+  });
+
+  it("runs the policy worker in the console by default; WORKER_MODE=external leaves it to npm run worker", () => {
+    expect(loadEnv({}).workerMode).toBe("embedded");
+    const shared = {
+      DATABASE_URL: "postgres://c@db/c",
+      FAUCET_API_URL: "https://f.example/api",
+      SESSION_SECRET: "s".repeat(48),
+    };
+    expect(loadEnv({ ...shared, WORKER_MODE: " External " }).workerMode).toBe("external");
+    expect(() => loadEnv({ WORKER_MODE: "external" })).toThrow(
+      /WORKER_MODE=external needs DATABASE_URL and FAUCET_API_URL/,
+    );
+    expect(() => loadEnv({ ...shared, DATABASE_URL: undefined, WORKER_MODE: "external" })).toThrow(
+      /needs DATABASE_URL/,
+    );
+    expect(loadEnv({ WORKER_MODE: "embedded" }).workerMode).toBe("embedded");
+    expect(() => loadEnv({ WORKER_MODE: "both" })).toThrow(/WORKER_MODE must be "embedded" .* or "external"/);
   });
 
   it("requires SESSION_SECRET with a remote faucet, and a faucet in production", () => {

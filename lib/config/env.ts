@@ -95,7 +95,11 @@ export type ConsoleEnv = {
   handoffTtlMinutes: number;
   /** KEY_MAX_AGE_DAYS: a key older than this is flagged "Key older than N days". */
   keyMaxAgeDays: number;
+  /** WORKER_MODE: "embedded" (this process runs the rotation policy worker) or "external" (`npm run worker` does). */
+  workerMode: WorkerMode;
 };
+
+export type WorkerMode = "embedded" | "external";
 
 export type LogFormat = "json" | "pretty";
 export const METRICS_TOKEN_MIN_LENGTH = 32;
@@ -387,6 +391,19 @@ const schema = z
     HANDOFF_TTL_MINUTES: integer("HANDOFF_TTL_MINUTES", { fallback: 15, min: 1, max: MAX_HANDOFF_TTL_MINUTES }),
     RATE_LIMIT_HANDOFFS: integer("RATE_LIMIT_HANDOFFS", { fallback: 30, min: 1 }),
     KEY_MAX_AGE_DAYS: integer("KEY_MAX_AGE_DAYS", { fallback: 90, min: 1, max: 3650 }),
+    WORKER_MODE: z
+      .string()
+      .optional()
+      .transform((raw, context): WorkerMode => {
+        const value = given(raw)?.toLowerCase();
+        if (value === undefined || value === "embedded") return "embedded";
+        if (value === "external") return "external";
+        context.addIssue({
+          code: "custom",
+          message: `WORKER_MODE must be "embedded" (this process runs the policy worker) or "external" (npm run worker runs it); got "${raw}".`,
+        });
+        return z.NEVER;
+      }),
   })
   .superRefine((raw, context) => {
     const mode = faucetModeOf(raw);
@@ -401,6 +418,15 @@ const schema = z
       }
     }
     if (mode.kind === "none") context.addIssue({ code: "custom", path: ["FAUCET_API_URL"], message: NO_FAUCET });
+    // The embedded store and faucet belong to the console process: a separate worker can share neither.
+    if (raw.WORKER_MODE === "external" && (!raw.DATABASE_URL || mode.kind !== "remote")) {
+      context.addIssue({
+        code: "custom",
+        path: ["WORKER_MODE"],
+        message:
+          "WORKER_MODE=external needs DATABASE_URL and FAUCET_API_URL (the worker process shares the console's PostgreSQL and faucet; the embedded ones belong to the console process). Unset it to run the worker in the console.",
+      });
+    }
   });
 
 /**
@@ -447,6 +473,7 @@ export function loadEnv(source: EnvSource, cwd = process.cwd()): ConsoleEnv {
     shutdownGraceSeconds: raw.SHUTDOWN_GRACE_SECONDS,
     handoffTtlMinutes: raw.HANDOFF_TTL_MINUTES,
     keyMaxAgeDays: raw.KEY_MAX_AGE_DAYS,
+    workerMode: raw.WORKER_MODE,
   };
 }
 

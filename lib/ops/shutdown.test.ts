@@ -21,6 +21,22 @@ describe("shutDown", () => {
     expect(runsInFlight()).toBe(0);
   });
 
+  it("stops the policy worker first and closes the store only once it has let go of its jobs", async () => {
+    const order: string[] = [];
+    await shutDown({
+      graceSeconds: 5,
+      flushMs: 10,
+      stopWorker: async (timeoutMs) => {
+        order.push(`worker stopping within ${timeoutMs} ms`);
+        await after(200, null);
+        order.push("worker stopped");
+      },
+      closeStore: async () => void order.push("store closed"),
+      exit: (code) => void order.push(`exit ${code}`),
+    });
+    expect(order).toEqual(["worker stopping within 5000 ms", "worker stopped", "store closed", "exit 0"]);
+  });
+
   it("gives up after the grace period with exit 1, a run still in flight", async () => {
     const order: string[] = [];
     void trackRun(after(2_000, null));

@@ -3,6 +3,7 @@ import { env, loadEnv, type EnvSource } from "@/lib/config/env";
 import { log } from "@/lib/log";
 import { closeStore } from "@/lib/store/get-store";
 import { runsInFlight, startDraining, waitForRuns } from "@/lib/in-flight";
+import { stopProcessPolicyWorker } from "@/lib/policies/policy-worker";
 
 /** SHUTDOWN_GRACE_SECONDS (lib/config/env.ts; default 20, 0 to 3600): how long a SIGTERM waits for rotations and lifecycle changes in flight. */
 export function readShutdownGraceSeconds(source?: EnvSource): number {
@@ -16,6 +17,8 @@ type ShutdownOptions = {
   graceSeconds: number;
   exit: (code: number) => void;
   closeStore: () => Promise<void>;
+  /** Stops the policy worker fetching jobs and waits for those in hand (before the store closes). */
+  stopWorker?: (timeoutMs: number) => Promise<void>;
   flushMs?: number;
 };
 
@@ -30,6 +33,7 @@ export async function shutDown({
   graceSeconds,
   exit,
   closeStore: close,
+  stopWorker,
   flushMs = FLUSH_MS,
 }: ShutdownOptions): Promise<void> {
   startDraining();
@@ -37,7 +41,13 @@ export async function shutDown({
     inFlight: runsInFlight(),
     graceSeconds,
   });
+  const stoppedAt = Date.now();
+  // The worker takes no new job from here; the policy rotations it holds are runs in flight like any other.
+  const workerStopped = stopWorker?.(graceSeconds * 1000).catch((error: unknown) => {
+    log.warn("stopping the policy worker at shutdown failed", error);
+  });
   const finished = await waitForRuns(graceSeconds * 1000);
+  if (workerStopped) await within(workerStopped, graceSeconds * 1000 - (Date.now() - stoppedAt));
   if (!finished)
     log.error("the shutdown grace period ended with changes in flight; their audit events stay pending", undefined, {
       inFlight: runsInFlight(),
@@ -50,6 +60,13 @@ export async function shutDown({
   }
   log.info("shut down", { clean: finished });
   exit(finished ? 0 : 1);
+}
+
+/** Waits for `promise`, but no longer than `ms`. */
+async function within(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, Math.max(0, ms))))]);
+  clearTimeout(timer);
 }
 
 const INSTALLED_KEY = Symbol.for("faucet-console.shutdown-installed");
@@ -66,6 +83,11 @@ export function installShutdown(): void {
   const graceSeconds = readShutdownGraceSeconds();
   for (const listener of process.listeners("SIGTERM")) process.off("SIGTERM", listener);
   process.once("SIGTERM", () => {
-    void shutDown({ graceSeconds, exit: (code) => process.exit(code), closeStore });
+    void shutDown({
+      graceSeconds,
+      exit: (code) => process.exit(code),
+      closeStore,
+      stopWorker: stopProcessPolicyWorker,
+    });
   });
 }

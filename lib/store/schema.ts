@@ -331,5 +331,74 @@ export const hostRequestNonces = pgTable(
   (table) => [
     uniqueIndex("host_request_nonces_pk").on(table.hostId, table.nonce),
     index("host_request_nonces_expiry_idx").on(table.expiresAt),
+ * Rotation policies (issue 23): "Rotate every N days", for one agent (`agent_id`) or for all of
+ * an operator's agents (`agent_id` null; an agent's own policy wins). An agent with a connected
+ * host is rotated by the worker (lib/policies/); any other gets a reminder instead.
+ */
+export const rotationPolicies = pgTable(
+  "rotation_policies",
+  {
+    id: uuid("id").primaryKey(),
+    operatorId: integer("operator_id").notNull(),
+    /** Null: every agent of the operator that has no policy of its own. */
+    agentId: integer("agent_id"),
+    everyDays: integer("every_days").notNull(),
+    createdAt: moment("created_at").notNull(),
+    /** The one-way label of the session that set it (never its id). */
+    sessionLabel: text("session_label").notNull(),
+  },
+  (table) => [
+    uniqueIndex("rotation_policies_agent_idx")
+      .on(table.operatorId, table.agentId)
+      .where(sql`${table.agentId} is not null`),
+    uniqueIndex("rotation_policies_operator_idx")
+      .on(table.operatorId)
+      .where(sql`${table.agentId} is null`),
+  ],
+);
+
+/**
+ * What the worker needs to act for an operator with nobody signed in: the operator key, sealed
+ * (AES-256-GCM) under a key derived with HKDF from SESSION_SECRET, which is not in the database.
+ * Written when a signed-in operator sets a policy ("arms" them), deleted with the last policy.
+ * The trade-off (SECURITY.md): the database and the server's secret together open it.
+ */
+export const policyArmings = pgTable("policy_armings", {
+  operatorId: integer("operator_id").primaryKey(),
+  operatorName: text("operator_name").notNull(),
+  /** iv | tag | ciphertext, base64url; associated data "policy-arming:<operator id>". */
+  sealedOperatorKey: text("sealed_operator_key").notNull(),
+  /** Which SESSION_SECRET id it was sealed under ("1" for a single secret). */
+  keyId: text("key_id").notNull(),
+  operatorKeyTail: text("operator_key_tail").notNull(),
+  armedAt: moment("armed_at").notNull(),
+  sessionLabel: text("session_label").notNull(),
+  /** Set when the faucet refused the sealed key (the operator key was rotated): policies pause until re-armed. */
+  pausedAt: moment("paused_at"),
+});
+
+/**
+ * One row per policy rotation due (agent and due time): the claim that makes each run happen
+ * once across instances, and what became of it. `outcome_unknown` and a `running` row left by a
+ * dead worker are never retried: they wait for a person ("needs a person", Rotate again).
+ */
+export const policyRuns = pgTable(
+  "policy_runs",
+  {
+    operatorId: integer("operator_id").notNull(),
+    agentId: integer("agent_id").notNull(),
+    /** When the key fell due (epoch ms as a moment): with the agent, the run's identity. */
+    dueAt: moment("due_at").notNull(),
+    /** running | ok | outcome_unknown | refused | key_missing | skipped_no_host */
+    status: text("status").notNull(),
+    /** The rotation attempt (key_rotations.id) it made, if any. */
+    attemptId: uuid("attempt_id"),
+    instanceId: text("instance_id").notNull(),
+    startedAt: moment("started_at").notNull(),
+    finishedAt: moment("finished_at"),
+  },
+  (table) => [
+    uniqueIndex("policy_runs_due_idx").on(table.operatorId, table.agentId, table.dueAt),
+    index("policy_runs_status_idx").on(table.operatorId, table.status),
   ],
 );

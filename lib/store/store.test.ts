@@ -52,7 +52,10 @@ describe.each(engines)("the store on $engine", ({ engine, stores }) => {
       "host_envelopes",
       "host_request_nonces",
       "key_rotations",
+      "policy_armings",
+      "policy_runs",
       "rate_limits",
+      "rotation_policies",
       "sessions",
     ]);
   });

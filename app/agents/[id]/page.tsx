@@ -16,6 +16,8 @@ import { isStoreUnavailable } from "@/lib/store/store-unavailable-error";
 import { pageSession } from "@/lib/session/page-session";
 import { endSessionIfRefused } from "@/lib/session/session-store";
 import { StoreDownNotice } from "@/components/session/store-down-notice";
+import { RotationPolicyForm } from "@/components/policies/rotation-policy-form";
+import { loadAgentPolicy, type AgentPolicy } from "@/lib/policies/rotation-policies";
 import { formatUtcTime } from "@/lib/format-utc-time";
 
 type AgentDetailsPageProps = { params: Promise<{ id: string }> };
@@ -73,12 +75,20 @@ export default async function AgentDetailsPage({ params }: AgentDetailsPageProps
   }
   if (!details || !row) notFound();
   const activity = await loadAgentActivity(session.operatorId, agentId, now);
-  return <DetailsView details={details} row={row} activity={activity} now={now} />;
+  const policy = await loadAgentPolicy(session.operatorId, agentId).catch(() => null);
+  return <DetailsView details={details} row={row} activity={activity} now={now} policy={policy} />;
 }
 
-type DetailsViewProps = { details: AgentDetails; row: AgentRow; activity: AgentActivity; now: number };
+type DetailsViewProps = {
+  details: AgentDetails;
+  row: AgentRow;
+  activity: AgentActivity;
+  now: number;
+  /** Null when the store cannot say: the section is left out. */
+  policy: AgentPolicy | null;
+};
 
-function DetailsView({ details: { agent, budget, keyLabel }, row, activity, now }: DetailsViewProps) {
+function DetailsView({ details: { agent, budget, keyLabel }, row, activity, now, policy }: DetailsViewProps) {
   const cooling = agent.cooldownUntil !== null && agent.cooldownUntil > now;
   const rows: [string, string][] = [
     ["State", agent.isActive ? "Active" : "Inactive"],
@@ -137,6 +147,25 @@ function DetailsView({ details: { agent, budget, keyLabel }, row, activity, now 
           </div>
         ))}
       </dl>
+      {policy && (
+        <section aria-labelledby="rotation-policy" id="rotation-policy" className="flex flex-col gap-2">
+          <h2 id="rotation-policy" className="text-lg font-semibold text-slate-900">
+            Rotation policy
+          </h2>
+          {policy.needsPerson && (
+            <p role="status" className="rounded-lg border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
+              Needs a person: the policy&apos;s last rotation of this key got no answer, so the key may have changed. It
+              is not tried again by itself: press Rotate key to get a key you can use.
+            </p>
+          )}
+          <RotationPolicyForm
+            agentId={agent.id}
+            everyDays={policy.everyDays}
+            inheritedDays={policy.operatorWide}
+            hostConnected={policy.hostConnected}
+          />
+        </section>
+      )}
       <AgentActivitySections agentId={agent.id} agentName={agent.name} activity={activity} />
     </section>
   );

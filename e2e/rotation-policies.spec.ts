@@ -1,0 +1,92 @@
+import { randomBytes } from "node:crypto";
+import { expect, test } from "@playwright/test";
+import { withDatabase } from "./support/audit-store";
+import { signIn } from "./support/console-page";
+import { seedOperator } from "./support/faucet-api";
+import { OperatorFaucetControl } from "./support/operator-faucet-control";
+import { SERVERS } from "./support/servers";
+
+/**
+ * Rotation policies (issue 23) on consoles A and B, two instances on one PostgreSQL, each
+ * running its embedded worker (pg-boss): a policy set in A's page makes a key due now; the
+ * hosted agent's key is rotated once (the faucet's count, whichever instance ran it), the other
+ * agent is only reminded, and nothing is sent again in the next minute's sweeps.
+ */
+const A = SERVERS.remoteA.url;
+const DAY_MS = 86_400_000;
+
+// pg-boss's cron sends a sweep each minute; one minute more proves nothing is sent twice.
+test.setTimeout(300_000);
+
+/** A rotation recorded `daysAgo` days ago (a `next start` server's clock cannot be moved; the key's time can). */
+async function recordOldRotation(operatorId: number, agentId: number, daysAgo: number) {
+  const at = new Date(Date.now() - daysAgo * DAY_MS);
+  await withDatabase(SERVERS.postgres.url, (client) =>
+    client.query(
+      `insert into key_rotations (id, operator_id, target, session_label, instance_id, status, started_at, finished_at)
+       values (gen_random_uuid(), $1, $2, 'e2e-old', 'e2e', 'committed', $3, $3)`,
+      [operatorId, `agent:${agentId}`, at],
+    ),
+  );
+}
+
+/** The row an enrolled host leaves (the hosts helper's enrolment writes the same): public keys only. */
+async function connectHost(operatorId: number, agentId: number) {
+  const publicKey = randomBytes(32).toString("base64url");
+  await withDatabase(SERVERS.postgres.url, (client) =>
+    client.query(
+      `insert into agent_hosts (id, operator_id, agent_id, name, sealing_public_key, signing_public_key, connected_at)
+       values ($1, $2, $3, 'e2e-host', $4, $4, now())`,
+      [randomBytes(16).toString("base64url"), operatorId, agentId, publicKey],
+    ),
+  );
+}
+
+test("a policy due now rotates the hosted agent's key exactly once across two consoles and reminds for the other", async ({
+  page,
+  request,
+}) => {
+  const seeded = await seedOperator(request, "Policy Operator", ["Hosted Policy Bot", "Bare Policy Bot"]);
+  const [hosted, bare] = seeded.agents as [(typeof seeded.agents)[0], (typeof seeded.agents)[0]];
+  for (const agent of [hosted, bare]) await recordOldRotation(seeded.operatorId, agent.id, 40);
+  await connectHost(seeded.operatorId, hosted.id);
+  const faucet = new OperatorFaucetControl(request, seeded.operatorId);
+
+  await signIn(page, seeded.operatorKey, A);
+  await page.getByRole("link", { name: "Rotation policies" }).click();
+  await expect(page.getByRole("heading", { name: "Rotation policies" })).toBeVisible();
+  await page.getByLabel("Rotate every N days").fill("30");
+  await page.getByRole("button", { name: "Set policy" }).click();
+  await expect(page.getByText("Saved: all agents rotate every 30 days.")).toBeVisible();
+  await expect(page.getByText(/^Armed:/)).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Keys past their policy (2)" })).toBeVisible();
+  await expect(page.getByRole("row", { name: /Bare Policy Bot.*Reminder only: no connected host/ })).toBeVisible();
+
+  // The next minute's sweep (on A or B) rotates the hosted agent: one faucet call.
+  await expect.poll(() => faucet.calls("regenerate_agent_key"), { timeout: 150_000, intervals: [2_000] }).toBe(1);
+  const policyRuns = () =>
+    withDatabase(SERVERS.postgres.url, async (client) => {
+      const { rows } = await client.query<{ target: string; outcome: string; session_label: string }>(
+        `select target, outcome, session_label from audit_events where operator_id = $1 and action = 'policy_run'`,
+        [seeded.operatorId],
+      );
+      return rows;
+    });
+  await expect
+    .poll(policyRuns, { timeout: 30_000 })
+    .toEqual([{ target: `agent:${hosted.id}`, outcome: "ok", session_label: "policy" }]);
+  await page.reload();
+  await expect(page.getByRole("heading", { name: "Keys past their policy (1)" })).toBeVisible();
+
+  // A minute and more of both consoles' sweeps: nothing is sent again, the bare agent is reminded once.
+  await page.waitForTimeout(75_000);
+  expect(await faucet.calls("regenerate_agent_key")).toBe(1);
+  const skipped = await withDatabase(SERVERS.postgres.url, async (client) => {
+    const { rows } = await client.query<{ target: string }>(
+      `select target from audit_events where operator_id = $1 and action = 'policy_skipped'`,
+      [seeded.operatorId],
+    );
+    return rows.map((row) => row.target);
+  });
+  expect(skipped).toEqual([`agent:${bare.id}`]);
+});

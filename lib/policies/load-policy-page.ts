@@ -1,0 +1,67 @@
+import "server-only";
+import { agentListMemo } from "@/lib/faucet/agent-list-memo";
+import { getFaucetClient } from "@/lib/faucet";
+import { connectedHostsFor } from "@/lib/hosts/connected-hosts";
+import { latestRotations } from "@/lib/keys/rotation-attempts";
+import type { OperatorSession } from "@/lib/session/session-data";
+import { getStore } from "@/lib/store/get-store";
+import { overdueAgents, reminderText } from "./policy-due";
+import { policiesOf, policyOverview, type PolicyOverview } from "./rotation-policies";
+
+/** One agent past its policy, as the "Keys past their policy" list shows it (no key, no fingerprint). */
+export type OverdueRow = {
+  id: number;
+  name: string;
+  dueAt: number;
+  everyDays: number;
+  /** The reminder ("Key is 94 days old (policy: every 30 days)"). */
+  reminder: string;
+  /** The connected host's name; null: reminded, not rotated. */
+  hostName: string | null;
+  /** Its last policy run's outcome is unknown: Rotate again is a person's to press. */
+  needsPerson: boolean;
+};
+
+export type PolicyPage = PolicyOverview & { overdue: OverdueRow[] };
+
+/** The policies page: the operator's policies, whether the worker is armed, and the keys past their policy. */
+export async function loadPolicyPage(session: OperatorSession, now: number): Promise<PolicyPage> {
+  const { db } = await getStore();
+  const faucet = getFaucetClient();
+  const [agents, rotations, policies, overview] = await Promise.all([
+    agentListMemo().get(session.operatorId, session.operatorKey, () => faucet.listAgents(session.operatorKey), {
+      fresh: false,
+    }),
+    latestRotations(session.operatorId),
+    policiesOf(db, session.operatorId),
+    policyOverview(session.operatorId),
+  ]);
+  const names = new Map(agents.map((agent) => [agent.id, agent.name]));
+  const due = overdueAgents(
+    agents.map((agent) => ({
+      id: agent.id,
+      createdAt: agent.createdAt,
+      lastRotation: rotations.get(`agent:${agent.id}`) ?? null,
+    })),
+    policies,
+    now,
+  );
+  const hosts = await connectedHostsFor(
+    db,
+    session.operatorId,
+    due.map((agent) => agent.agentId),
+  );
+  const needsPerson = new Set(overview.needsPerson);
+  return {
+    ...overview,
+    overdue: due.map((agent) => ({
+      id: agent.agentId,
+      name: names.get(agent.agentId) ?? `Agent ${agent.agentId}`,
+      dueAt: agent.dueAt,
+      everyDays: agent.everyDays,
+      reminder: reminderText(agent),
+      hostName: hosts.get(agent.agentId)?.name ?? null,
+      needsPerson: needsPerson.has(agent.agentId),
+    })),
+  };
+}
