@@ -29,7 +29,12 @@ export default defineConfig({
   workers: 2,
   timeout: 45_000,
   expect: { timeout: 10_000 },
-  reporter: process.env.CI ? [["list"], ["html", { open: "never" }]] : [["list"]],
+  // The duration reporter prints the sum of per-test durations and the slowest tests at the end.
+  reporter: [
+    ["list"],
+    ["./e2e/support/duration-reporter.ts"],
+    ...(process.env.CI ? [["html", { open: "never" }] as const] : []),
+  ],
   globalSetup: "./e2e/support/global-setup.ts",
   use: {
     baseURL: SERVERS.embedded.url,
