@@ -79,6 +79,7 @@ test("rotate, Hand off to agent, copy the link: receive.mjs writes a 0600 creden
 }) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   const { faucet, agents } = await signInFreshOperator(page, request, baseURL, "Handoff Operator", {
+    via: "http",
     agentNames: ["Research Bot"],
   });
   const agent = agents[0]!;
@@ -148,6 +149,7 @@ test("Hand off without showing me the key: no key reaches the page, the link sti
 }) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   const { faucet, agents } = await signInFreshOperator(page, request, baseURL, "Unseen Key Operator", {
+    via: "http",
     agentNames: ["Quiet Bot"],
   });
   const agent = agents[0]!;
@@ -207,6 +209,7 @@ test("a link preview consumes nothing; Reveal key here does, once; five wrong to
   baseURL,
 }) => {
   const { faucet, agents } = await signInFreshOperator(page, request, baseURL, "Preview Operator", {
+    via: "http",
     agentNames: ["Preview Bot", "Locked Bot"],
   });
   const links: string[] = [];
@@ -298,7 +301,10 @@ test("figures: rotation with a hand-off vs without (p50), redeem latency p50/p95
   test.setTimeout(180_000);
   const count = 20;
   const names = Array.from({ length: count * 2 }, (_, index) => `Figure Bot ${index + 1}`);
-  const { agents } = await signInFreshOperator(page, request, baseURL, "Figures Operator", { agentNames: names });
+  const { agents } = await signInFreshOperator(page, request, baseURL, "Figures Operator", {
+    via: "http",
+    agentNames: names,
+  });
   const origin = consoleUrl(baseURL);
   const post = async (route: string, data: object) => {
     const response = await page.request.post(`${origin}${route}`, {
