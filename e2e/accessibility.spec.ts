@@ -28,7 +28,7 @@ test("the agents page has no axe violations, also with a live timer and a finger
   request,
   baseURL,
 }) => {
-  const { agents } = await signInFreshOperator(page, request, baseURL, "Axe Table Operator");
+  const { agents } = await signInFreshOperator(page, request, baseURL, "Axe Table Operator", { via: "http" });
   await expect(page.getByRole("rowheader", { name: agents[0]!.name })).toBeVisible();
   await expectNoViolations(page, "the agents page");
 
@@ -44,7 +44,7 @@ test("the confirmation, the reveal and the close question have no axe violations
   request,
   baseURL,
 }) => {
-  const { agents } = await signInFreshOperator(page, request, baseURL, "Axe Dialog Operator");
+  const { agents } = await signInFreshOperator(page, request, baseURL, "Axe Dialog Operator", { via: "http" });
   await page.getByRole("button", { name: `Rotate key for ${agents[0]!.name}` }).click();
   await expect(page.getByRole("alertdialog")).toBeVisible();
   await expectNoViolations(page, "the confirmation");
@@ -58,7 +58,7 @@ test("the confirmation, the reveal and the close question have no axe violations
 });
 
 test("the audit log and an agent's key history have no axe violations", async ({ page, request, baseURL }) => {
-  const { agents } = await signInFreshOperator(page, request, baseURL, "Axe Audit Operator");
+  const { agents } = await signInFreshOperator(page, request, baseURL, "Axe Audit Operator", { via: "http" });
   const reveal = await rotateAgent(page, agents[0]!.name);
   await readRevealedKey(page);
   await reveal.getByRole("button", { name: "Done" }).click();

@@ -3,7 +3,7 @@ import { signInFreshOperator } from "./support/signed-in-operator";
 import { SESSION_COOKIE } from "./support/session-cookie";
 
 test("an operator without agents sees the empty state", async ({ page, request, baseURL }) => {
-  await signInFreshOperator(page, request, baseURL, "Lonely Operator", { agentNames: [] });
+  await signInFreshOperator(page, request, baseURL, "Lonely Operator", { via: "http", agentNames: [] });
 
   await expect(page.getByRole("heading", { level: 1, name: "Lonely Operator" })).toBeVisible();
   await expect(page.getByText("This operator has no agents yet.")).toBeVisible();
@@ -21,7 +21,9 @@ test("Sign out ends the session: no session cookie remains and /agents sends bac
   request,
   baseURL,
 }) => {
-  const { faucet, operatorKey } = await signInFreshOperator(page, request, baseURL, "Leaving Operator");
+  const { faucet, operatorKey } = await signInFreshOperator(page, request, baseURL, "Leaving Operator", {
+    via: "http",
+  });
   await expect(page.getByRole("heading", { level: 1, name: "Leaving Operator" })).toBeVisible();
 
   await page.getByRole("button", { name: "Sign out", exact: true }).click();

@@ -1,7 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { withDatabase } from "./support/audit-store";
-import { readRevealedKey, signIn } from "./support/console-page";
+import { readRevealedKey, signInOverHttp } from "./support/console-page";
 import { FaucetApi, seedOperator } from "./support/faucet-api";
 import { OperatorFaucetControl } from "./support/operator-faucet-control";
 import { FAUCET_API, SERVERS } from "./support/servers";
@@ -75,7 +75,7 @@ test("each risky agent carries its flag, Needs attention shows exactly those, an
   request,
 }) => {
   const operator = await flaggedOperator(request);
-  await signIn(page, operator.operatorKey, A);
+  await signInOverHttp(page, operator.operatorKey, A);
 
   await expect(row(page, "Limited Bot")).toBeVisible();
   const flagsOf = (name: string) =>
@@ -120,7 +120,7 @@ test("names of up to 40 characters show whole at 1280×800; a longer one shows i
   ];
   const tooLong = `${"Extraordinarily Long Name ".repeat(3)}Plus Extra Words`;
   const operator = await seedOperator(request, "Names Operator", [...names, tooLong]);
-  await signIn(page, operator.operatorKey, A);
+  await signInOverHttp(page, operator.operatorKey, A);
   await expect(page.getByRole("rowheader")).toHaveCount(names.length + 1);
 
   for (const name of names) {
@@ -231,7 +231,7 @@ test("the details page rotates and deactivates, one faucet call each, and its ev
   const seeded = await seedOperator(request, "Details Glance Operator", ["Detail Bot"]);
   const agent = seeded.agents[0]!;
   const control = new OperatorFaucetControl(request, seeded.operatorId);
-  await signIn(page, seeded.operatorKey, A);
+  await signInOverHttp(page, seeded.operatorKey, A);
   await page.goto(`${A}/agents/${agent.id}`);
   await expect(page.getByRole("heading", { level: 1, name: "Detail Bot" })).toBeVisible();
   await expect(page.getByRole("list", { name: "Needs attention" })).toContainText("No budget limit");

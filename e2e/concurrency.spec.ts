@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { readRevealedKey, signIn } from "./support/console-page";
+import { readRevealedKey, signInOverHttp } from "./support/console-page";
 import { FaucetApi } from "./support/faucet-api";
 import { OperatorFaucetControl } from "./support/operator-faucet-control";
 import { FAUCET_API, SERVERS } from "./support/servers";
@@ -45,7 +45,7 @@ test("twenty clicks on Rotate key, dispatched before React can re-render, make o
   request,
 }) => {
   const { operatorKey, control } = await freshOperator(request, "Click Storm Operator");
-  await signIn(page, operatorKey, CONSOLE);
+  await signInOverHttp(page, operatorKey, CONSOLE);
   const actionCalls = countActionCalls(page);
   const confirm = await openConfirmation(page);
   const button = confirm.getByRole("button", { name: "Rotate key" });
@@ -64,7 +64,7 @@ test("twenty clicks on Rotate key, dispatched before React can re-render, make o
 
 test("twenty real mouse clicks in a tight loop make one faucet call", async ({ page, request }) => {
   const { operatorKey, control } = await freshOperator(request, "Mouse Storm Operator");
-  await signIn(page, operatorKey, CONSOLE);
+  await signInOverHttp(page, operatorKey, CONSOLE);
   // A slow faucet keeps the confirmation on screen, so every click lands on the same button.
   await control.setFaults({ latencyMs: 1_000, actions: [ROTATE], times: 1 });
   const actionCalls = countActionCalls(page);
@@ -87,7 +87,7 @@ test("twenty Enter presses on the focused Rotate key button make one faucet call
 }) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   const { operatorKey, control } = await freshOperator(request, "Enter Storm Operator");
-  await signIn(page, operatorKey, CONSOLE);
+  await signInOverHttp(page, operatorKey, CONSOLE);
   const actionCalls = countActionCalls(page);
   const confirm = await openConfirmation(page);
   await confirm.getByRole("button", { name: "Rotate key" }).focus();
@@ -110,7 +110,7 @@ test("two sessions confirming the same agent at once: one reveal, the other told
   const contexts = await Promise.all([browser.newContext(), browser.newContext()]);
   try {
     const pages = await Promise.all(contexts.map((context) => context.newPage()));
-    for (const page of pages) await signIn(page, operatorKey, CONSOLE);
+    for (const page of pages) await signInOverHttp(page, operatorKey, CONSOLE);
     const actionCalls = pages.map(countActionCalls);
     const confirms = await Promise.all(pages.map(openConfirmation));
     const buttons = confirms.map((confirm) => confirm.getByRole("button", { name: "Rotate key" }));

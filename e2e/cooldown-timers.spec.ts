@@ -12,6 +12,7 @@ test("an agent's timer counts down with a progress bar and disappears when 30 mi
 }) => {
   const clock = await installTimeTravel(page);
   const { agents } = await signInFreshOperator(page, request, baseURL, "Timer Operator", {
+    via: "http",
     agentNames: ["Timed Bot", "Idle Bot"],
   });
   const reveal = await rotateAgent(page, agents[0]!.name);

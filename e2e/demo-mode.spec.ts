@@ -61,6 +61,8 @@ test.describe("a demo console with small limits", () => {
   let demo: SpawnedConsole | undefined;
   let dataDir = "";
   test.beforeAll(async () => {
+    // startConsole waits up to 60 s for the server: more than the 45 s a hook gets by default.
+    test.setTimeout(120_000);
     dataDir = `${dataRoot}/demo-limits-${Date.now()}`;
     demo = await startConsole({
       dataDir,

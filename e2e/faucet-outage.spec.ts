@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { signIn } from "./support/console-page";
+import { signInOverHttp } from "./support/console-page";
 import { FaucetApi, FaucetControl } from "./support/faucet-api";
 import { FAUCET_API, SERVERS } from "./support/servers";
 
@@ -67,7 +67,7 @@ test("sign-in reports a faucet slower than FAUCET_TIMEOUT_MS as not answering", 
 
 test("a slow agents list shows the loading skeleton, then the rows", async ({ page, request }) => {
   const { operatorKey, setFaults } = await operatorWithFaults(request, "Skeleton Operator");
-  await signIn(page, operatorKey, CONSOLE);
+  await signInOverHttp(page, operatorKey, CONSOLE);
   await setFaults({ latencyMs: 1_500, actions: ["list_agents"], times: 1 });
 
   // "commit": the streamed skeleton must be seen before the page finishes loading.
@@ -82,7 +82,7 @@ test("a failing agents list shows an error state whose Retry loads the rows; a l
   request,
 }) => {
   const { operatorKey, setFaults, clearFaults } = await operatorWithFaults(request, "Retry Operator");
-  await signIn(page, operatorKey, CONSOLE);
+  await signInOverHttp(page, operatorKey, CONSOLE);
   await page.clock.install();
   await setFaults({ failWithStatus: 502, actions: ["list_agents"] });
 

@@ -1,11 +1,8 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { dataRoot } from "../playwright.config";
-import { readRevealedKey, signIn } from "./support/console-page";
+import { readRevealedKey, signInOverHttp } from "./support/console-page";
 import { FaucetApi } from "./support/faucet-api";
 import { OperatorFaucetControl } from "./support/operator-faucet-control";
-import { actionIds, callAction, rotationArgs } from "./support/server-actions";
-import { FAUCET_API, GENEROUS_LIMITS, SERVERS, SHARED_SECRETS } from "./support/servers";
-import { freePort, startConsole, type SpawnedConsole } from "./support/spawned-console";
+import { FAUCET_API, SERVERS } from "./support/servers";
 import { SESSION_COOKIE } from "./support/session-cookie";
 
 /**
@@ -30,7 +27,7 @@ async function signedInOperator(page: Page, request: APIRequestContext, name: st
   const faucet = new FaucetApi(request, FAUCET_API);
   const operator = await faucet.newOperator(name, [AGENT]);
   control = new OperatorFaucetControl(request, operator.operatorId);
-  await signIn(page, operator.operatorKey, CONSOLE);
+  await signInOverHttp(page, operator.operatorKey, CONSOLE);
   const agent = operator.agents[0];
   if (!agent) throw new Error("newOperator created no agent");
   return { faucet, control, agent, operatorKey: operator.operatorKey };
@@ -245,63 +242,5 @@ test("when the faucet dies under an open page the rows stay, marked stale, and r
   await expect(row).toBeVisible();
 });
 
-test.describe("a faucet that refuses connections", () => {
-  let refusedConsole: SpawnedConsole | undefined;
-  test.beforeAll(async () => {
-    // A console like A, whose faucet address has nothing listening: connection refused.
-    const deadFaucet = await freePort();
-    refusedConsole = await startConsole({
-      dataDir: `${dataRoot}/refused-faucet-console`,
-      // A's store too, as another instance of the same deployment: the session opened on A is one it knows.
-      env: {
-        FAUCET_API_URL: `http://127.0.0.1:${deadFaucet}/ai-agents/api`,
-        FAUCET_TIMEOUT_MS: "3000",
-        DATABASE_URL: SERVERS.postgres.url,
-        ...SHARED_SECRETS,
-        ...GENEROUS_LIMITS,
-      },
-    });
-  });
-  test.afterAll(async () => {
-    await refusedConsole?.stop();
-  });
-
-  test("sign-in, the agents page and a rotation each say the faucet cannot be reached, never 'outcome unknown'", async ({
-    page,
-    request,
-  }) => {
-    const url = refusedConsole?.url ?? "";
-    const { operatorKey, agent } = await signedInOperator(page, request, "Unreachable Operator");
-
-    // The session opened on A is valid here too (same secret and store, cookies shared across ports).
-    await page.goto(`${url}/agents`);
-    const failure = page.getByRole("alert").filter({ hasText: "The agents could not be loaded" });
-    await expect(failure).toContainText("The faucet cannot be reached. Check that it is running.");
-
-    const cookie = (await page.context().cookies(url)).find((entry) => entry.name === SESSION_COOKIE);
-    expect(cookie).toBeDefined();
-    const reply = await callAction(
-      request,
-      url,
-      actionIds().rotateAgentKey ?? "",
-      JSON.stringify([rotationArgs({ agentId: agent.id })]),
-      {
-        cookie: `${SESSION_COOKIE}=${cookie?.value ?? ""}`,
-      },
-    );
-    // Refused before anything was sent: nothing can have changed, so this is not "outcome unknown".
-    expect(reply.result).toEqual({
-      ok: false,
-      code: "faucet_unavailable",
-      message: "The faucet cannot be reached. Check that it is running.",
-    });
-
-    await page.context().clearCookies();
-    await page.goto(`${url}/`);
-    await page.getByLabel("Operator API key").fill(operatorKey);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await expect(page.getByRole("alert").filter({ hasText: /\S/ })).toHaveText(
-      "The faucet cannot be reached. Check that it is running. Your key was not checked; try again when the faucet is back.",
-    );
-  });
-});
+// "a faucet that refuses connections" (sign-in, the agents page and a rotation) runs in
+// e2e/lifecycle-faults.spec.ts beside the lifecycle steps, on the one console whose faucet is down.

@@ -80,6 +80,7 @@ test("rotate, Hand off to agent, copy the link: receive.mjs writes a 0600 creden
 }) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   const { faucet, agents } = await signInFreshOperator(page, request, baseURL, "Handoff Operator", {
+    via: "http",
     agentNames: ["Research Bot"],
   });
   const agent = agents[0]!;
@@ -149,6 +150,7 @@ test("Hand off without showing me the key: no key reaches the page, the link sti
 }) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   const { faucet, agents } = await signInFreshOperator(page, request, baseURL, "Unseen Key Operator", {
+    via: "http",
     agentNames: ["Quiet Bot"],
   });
   const agent = agents[0]!;
@@ -208,6 +210,7 @@ test("a link preview consumes nothing; Reveal key here does, once; five wrong to
   baseURL,
 }) => {
   const { faucet, agents } = await signInFreshOperator(page, request, baseURL, "Preview Operator", {
+    via: "http",
     agentNames: ["Preview Bot", "Locked Bot"],
   });
   const links: string[] = [];

@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { signIn } from "./support/console-page";
+import { signInOverHttp } from "./support/console-page";
 import { FaucetApi, seedOperator } from "./support/faucet-api";
 import { OperatorFaucetControl } from "./support/operator-faucet-control";
 import { actionIds, callSignIn, rotationArgs, sessionCookieFrom } from "./support/server-actions";
@@ -68,7 +68,7 @@ test("1,000 agents with faults in the middle: one call each, unknown ones listed
   test.setTimeout(300_000);
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   const { faucet, operatorKey, agents, control } = await operatorWithAgents(request, "Incident Operator", 1000);
-  await signIn(page, operatorKey, CONSOLE);
+  await signInOverHttp(page, operatorKey, CONSOLE);
   const confirmButton = await selectAllAndConfirm(page, 1000);
   await confirmButton.click();
 
@@ -152,7 +152,7 @@ test("Cancel in the middle: no call after Cancel, and the finished ones are reve
       true,
     );
   });
-  await signIn(page, operatorKey, CONSOLE);
+  await signInOverHttp(page, operatorKey, CONSOLE);
   await (await selectAllAndConfirm(page, 40)).click();
   await waitForProgress(page, 8);
   await page.getByRole("button", { name: "Cancel" }).click();
@@ -180,7 +180,7 @@ test("twenty clicks on the confirm button start one run, whose events the audit 
 }) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   const { operatorKey, control } = await operatorWithAgents(request, "Storm Incident Operator", 6);
-  await signIn(page, operatorKey, CONSOLE);
+  await signInOverHttp(page, operatorKey, CONSOLE);
   const button = await selectAllAndConfirm(page, 6);
   await button.evaluate((element: HTMLElement) => {
     for (let click = 0; click < 20; click++) element.click();
@@ -198,7 +198,7 @@ test("twenty clicks on the confirm button start one run, whose events the audit 
 
 test("Deactivate selected freezes exactly the ticked agents: their keys stop paying", async ({ page, request }) => {
   const { faucet, operatorKey, agents, control } = await operatorWithAgents(request, "Freeze Incident Operator", 8);
-  await signIn(page, operatorKey, CONSOLE);
+  await signInOverHttp(page, operatorKey, CONSOLE);
   const frozen = agents.slice(0, 3);
   for (const agent of frozen) await page.getByRole("checkbox", { name: `Select ${agent.name}` }).check();
   await expect(page.getByRole("toolbar", { name: "Bulk actions" })).toContainText("3 selected");
@@ -221,7 +221,7 @@ test("Deactivate selected freezes exactly the ticked agents: their keys stop pay
 test("closing the tab during a run triggers the beforeunload guard", async ({ page, request }) => {
   const { operatorKey, control } = await operatorWithAgents(request, "Unload Incident Operator", 12);
   await control.setFaults({ latencyMs: 500, actions: [ROTATE] });
-  await signIn(page, operatorKey, CONSOLE);
+  await signInOverHttp(page, operatorKey, CONSOLE);
   await (await selectAllAndConfirm(page, 12)).click();
   await waitForProgress(page, 1);
   const dialog = page.waitForEvent("dialog");

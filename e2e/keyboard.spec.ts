@@ -13,6 +13,7 @@ async function tabTo(page: Page, target: Locator, limit = 25) {
 test("the whole agent rotation works from the keyboard alone", async ({ page, context, request, baseURL }) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   const { faucet, agents } = await signInFreshOperator(page, request, baseURL, "Keyboard Operator", {
+    via: "http",
     agentNames: ["Alpha Bot", "Keyed Bot"],
   });
   const agent = agents[1]!;

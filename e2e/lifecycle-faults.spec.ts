@@ -1,11 +1,13 @@
 import { expect, test, type APIRequestContext, type Locator, type Page } from "@playwright/test";
 import { dataRoot } from "../playwright.config";
-import { signIn } from "./support/console-page";
+import { signInOverHttp } from "./support/console-page";
 import { FaucetApi } from "./support/faucet-api";
 import { openRowAction } from "./support/lifecycle-page";
 import { OperatorFaucetControl } from "./support/operator-faucet-control";
+import { actionIds, callAction, rotationArgs } from "./support/server-actions";
 import { FAUCET_API, GENEROUS_LIMITS, SERVERS, SHARED_SECRETS } from "./support/servers";
 import { freePort, startConsole, type SpawnedConsole } from "./support/spawned-console";
+import { SESSION_COOKIE } from "./support/session-cookie";
 
 /**
  * Every lifecycle step under each way the faucet can fail it, on console A
@@ -116,7 +118,7 @@ async function signedIn(page: Page, request: APIRequestContext, name: string, ur
   const agent = operator.agents[0]!;
   await faucet.ok({ action: "fund_agent", api_key: operator.operatorKey, agent_id: agent.id, amount_sats: 400 });
   control = new OperatorFaucetControl(request, operator.operatorId);
-  await signIn(page, operator.operatorKey, CONSOLE);
+  await signInOverHttp(page, operator.operatorKey, CONSOLE);
   if (url !== CONSOLE) await page.goto(`${url}/agents`);
   return { faucet, operator, agent, control };
 }
@@ -206,6 +208,8 @@ test("create: an agent created without its key is 'key missing', says to rotate,
 });
 
 test.describe("a faucet that is down", () => {
+  // One console whose faucet refuses connections serves both tests, in order in one worker.
+  test.describe.configure({ mode: "default" });
   let downConsole: SpawnedConsole | undefined;
   test.beforeAll(async () => {
     test.setTimeout(120_000);
@@ -224,6 +228,10 @@ test.describe("a faucet that is down", () => {
   });
   test.afterAll(async () => {
     await downConsole?.stop();
+  });
+  // The first test routes the page's actions: a route still running when a test ends fails the run.
+  test.afterEach(async ({ page }) => {
+    await page.unrouteAll({ behavior: "ignoreErrors" });
   });
 
   test("every step says the faucet cannot be reached, never 'outcome unknown', and keeps its button", async ({
@@ -254,6 +262,46 @@ test.describe("a faucet that is down", () => {
       await page.keyboard.press("Escape");
       await expect(dialog).toBeHidden();
     }
+  });
+
+  // Moved from e2e/faults.spec.ts (the rotation's faults), whose console this was too.
+  test("sign-in, the agents page and a rotation each say the faucet cannot be reached, never 'outcome unknown'", async ({
+    page,
+    request,
+  }) => {
+    const url = downConsole?.url ?? "";
+    const { operator, agent } = await signedIn(page, request, "Unreachable Operator");
+
+    // The session opened on A is valid here too (same secret and store, cookies shared across ports).
+    await page.goto(`${url}/agents`);
+    const failure = page.getByRole("alert").filter({ hasText: "The agents could not be loaded" });
+    await expect(failure).toContainText("The faucet cannot be reached. Check that it is running.");
+
+    const cookie = (await page.context().cookies(url)).find((entry) => entry.name === SESSION_COOKIE);
+    expect(cookie).toBeDefined();
+    const reply = await callAction(
+      request,
+      url,
+      actionIds().rotateAgentKey ?? "",
+      JSON.stringify([rotationArgs({ agentId: agent.id })]),
+      {
+        cookie: `${SESSION_COOKIE}=${cookie?.value ?? ""}`,
+      },
+    );
+    // Refused before anything was sent: nothing can have changed, so this is not "outcome unknown".
+    expect(reply.result).toEqual({
+      ok: false,
+      code: "faucet_unavailable",
+      message: "The faucet cannot be reached. Check that it is running.",
+    });
+
+    await page.context().clearCookies();
+    await page.goto(`${url}/`);
+    await page.getByLabel("Operator API key").fill(operator.operatorKey);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByRole("alert").filter({ hasText: /\S/ })).toHaveText(
+      "The faucet cannot be reached. Check that it is running. Your key was not checked; try again when the faucet is back.",
+    );
   });
 });
 

@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { readRevealedKey, rotateAgent, signIn } from "./support/console-page";
+import { readRevealedKey, rotateAgent, signInOverHttp } from "./support/console-page";
 import { FaucetApi } from "./support/faucet-api";
 import { agentRow, openRowAction } from "./support/lifecycle-page";
 import { OperatorFaucetControl } from "./support/operator-faucet-control";
@@ -17,7 +17,7 @@ async function signedIn(page: Page, request: APIRequestContext, name: string) {
   const faucet = new FaucetApi(request, FAUCET_API);
   const operator = await faucet.newOperator(name, [AGENT]);
   const agent = operator.agents[0]!;
-  await signIn(page, operator.operatorKey, CONSOLE);
+  await signInOverHttp(page, operator.operatorKey, CONSOLE);
   return { faucet, operator, agent, control: new OperatorFaucetControl(request, operator.operatorId) };
 }
 

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { signIn } from "./support/console-page";
+import { signInOverHttp } from "./support/console-page";
 import { FaucetApi } from "./support/faucet-api";
 import { FAUCET_API, SERVERS } from "./support/servers";
 
@@ -16,7 +16,7 @@ test("details and key history of another operator's agent answer 404; one's own 
   const faucet = new FaucetApi(request, FAUCET_API);
   const mine = await faucet.newOperator("Status Owner", ["Own Status Bot"]);
   const theirs = await faucet.newOperator("Status Stranger", ["Foreign Status Bot"]);
-  await signIn(page, mine.operatorKey, CONSOLE);
+  await signInOverHttp(page, mine.operatorKey, CONSOLE);
   const own = mine.agents[0]!.id;
   const foreign = theirs.agents[0]!.id;
 

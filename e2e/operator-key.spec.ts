@@ -14,6 +14,7 @@ test("rotating the operator key states the 60-minute lock, reveals the key once 
     request,
     baseURL,
     "Rotating Operator",
+    { via: "http" },
   );
 
   await page.getByRole("button", { name: "Rotate operator key" }).click();
@@ -44,7 +45,9 @@ test("rotating the operator key states the 60-minute lock, reveals the key once 
 });
 
 test("after an agent rotation the session still acts as the operator", async ({ page, request, baseURL }) => {
-  const { faucet, operatorKey, agents } = await signInFreshOperator(page, request, baseURL, "Steady Operator");
+  const { faucet, operatorKey, agents } = await signInFreshOperator(page, request, baseURL, "Steady Operator", {
+    via: "http",
+  });
   const agent = agents[0]!;
 
   const reveal = await rotateAgent(page, agent.name);

@@ -20,6 +20,7 @@ test.beforeEach(async ({ context }) => {
 
 test("the confirmation states the consequence, and Cancel rotates nothing", async ({ page, request, baseURL }) => {
   const { faucet, agents } = await signInFreshOperator(page, request, baseURL, "Cancel Operator", {
+    via: "http",
     agentNames: ["Kept Bot"],
   });
   const agent = agents[0]!;
@@ -43,6 +44,7 @@ test("the new key is masked until shown; Show toggles it, Copy copies it, and on
   baseURL,
 }) => {
   const { faucet, agents } = await signInFreshOperator(page, request, baseURL, "Mask Operator", {
+    via: "http",
     agentNames: ["Masked Bot"],
   });
   const agent = agents[0]!;
@@ -73,6 +75,7 @@ test("closing before the key was copied or shown asks first, by Done, Escape and
   baseURL,
 }) => {
   const { agents } = await signInFreshOperator(page, request, baseURL, "Close Operator", {
+    via: "http",
     agentNames: ["Careful Bot"],
   });
   const reveal = await rotateAgent(page, agents[0]!.name);
@@ -101,6 +104,7 @@ test("closing before the key was copied or shown asks first, by Done, Escape and
 
 test("once the key was shown, or copied, Done closes at once", async ({ page, request, baseURL }) => {
   const { agents } = await signInFreshOperator(page, request, baseURL, "Secured Operator", {
+    via: "http",
     agentNames: ["Shown Bot", "Copied Bot"],
   });
   const [shownAgent, copiedAgent] = [agents[0]!, agents[1]!];
@@ -124,6 +128,7 @@ test("a beforeunload guard holds the page while the key is shown, and is gone on
   baseURL,
 }) => {
   const { agents } = await signInFreshOperator(page, request, baseURL, "Unload Operator", {
+    via: "http",
     agentNames: ["Guarded Bot"],
   });
   const reveal = await rotateAgent(page, agents[0]!.name);
@@ -156,6 +161,7 @@ test("after the reveal closes and the page reloads, the key is nowhere but the t
   baseURL,
 }) => {
   const { agents } = await signInFreshOperator(page, request, baseURL, "Trace Operator", {
+    via: "http",
     agentNames: ["Traced Bot"],
   });
   const agent = agents[0]!;

@@ -1,6 +1,6 @@
 import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
 import { Client } from "pg";
-import { readRevealedKey, signIn } from "./support/console-page";
+import { readRevealedKey, signInOverHttp } from "./support/console-page";
 import { FaucetApi } from "./support/faucet-api";
 import { OperatorFaucetControl } from "./support/operator-faucet-control";
 import { actionIds, callAction, rotationArgs, sessionCookieFrom } from "./support/server-actions";
@@ -24,7 +24,7 @@ async function freshOperator(request: APIRequestContext, name: string, agentName
 async function signedInPage(browser: Browser, operatorKey: string, url = A): Promise<Page> {
   const context = await browser.newContext();
   const page = await context.newPage();
-  await signIn(page, operatorKey, url);
+  await signInOverHttp(page, operatorKey, url);
   return page;
 }
 

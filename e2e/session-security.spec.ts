@@ -53,6 +53,8 @@ async function rotate(
 function withDefaultLimits(name: string) {
   const holder: { console?: SpawnedConsole } = {};
   test.beforeAll(async () => {
+    // startConsole waits up to 60 s for the server: more than the 45 s a hook gets by default.
+    test.setTimeout(120_000);
     holder.console = await startConsole({
       dataDir: `${dataRoot}/${name}`,
       env: { FAUCET_API_URL: FAUCET_API, FAUCET_TIMEOUT_MS: "3000", ...SHARED_SECRETS },

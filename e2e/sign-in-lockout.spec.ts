@@ -23,6 +23,8 @@ const consoleUrl = () => holder.console!.url;
 test.describe.configure({ mode: "serial" });
 
 test.beforeAll(async () => {
+  // startConsole waits up to 60 s for the server: more than the 45 s a hook gets by default.
+  test.setTimeout(120_000);
   holder.databaseUrl = await createAuditDatabase(SERVERS.postgres.url);
   holder.console = await startConsole({
     dataDir: `${dataRoot}/sign-in-lockout`,

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { readRevealedKey, rotateAgent, signIn } from "./support/console-page";
+import { readRevealedKey, rotateAgent, signInOverHttp } from "./support/console-page";
 import { FaucetApi } from "./support/faucet-api";
 import { FAUCET_API, SERVERS } from "./support/servers";
 
@@ -16,7 +16,7 @@ const AGENT = "Balanced Bot";
 test("signed in on A, rotated on B: after a reload A shows B's cooldown for that agent", async ({ page, request }) => {
   const faucet = new FaucetApi(request, FAUCET_API);
   const { operatorKey } = await faucet.newOperator("Two Instances Operator", [AGENT, "Idle Bot"]);
-  await signIn(page, operatorKey, A);
+  await signInOverHttp(page, operatorKey, A);
 
   await page.goto(`${B}/agents`);
   const reveal = await rotateAgent(page, AGENT);
@@ -38,7 +38,7 @@ test("a page served by A submits a rotation that B handles, as a load balancer m
 }) => {
   const faucet = new FaucetApi(request, FAUCET_API);
   const { operatorKey, agents } = await faucet.newOperator("Routed Action Operator", [AGENT]);
-  await signIn(page, operatorKey, A);
+  await signInOverHttp(page, operatorKey, A);
 
   // The balancer: A's server-action POSTs go to B, keeping the public Host (as a balancer that
   // passes Host does; X-Forwarded-Host counts only with TRUSTED_PROXY_HOPS, which A and B leave at 0).

@@ -1,4 +1,5 @@
 import { expect, type Page } from "@playwright/test";
+import { actionIds, callSignIn, sessionCookieFrom } from "./server-actions";
 
 /** Signs in through the form, as an operator would. */
 export async function signIn(page: Page, operatorKey: string, baseUrl = "") {
@@ -6,6 +7,26 @@ export async function signIn(page: Page, operatorKey: string, baseUrl = "") {
   await page.getByLabel("Operator API key").fill(operatorKey);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/agents/);
+}
+
+/**
+ * Signs in without the form, for tests that are not about signing in: the sign-in action is
+ * posted over HTTP from the page's own request context (so the console's Set-Cookie lands in
+ * the browser's cookie jar), then /agents opens. The same session as the form's, without
+ * loading and hydrating the sign-in page. `baseUrl` must be absolute (an Origin is sent).
+ */
+export async function signInOverHttp(page: Page, operatorKey: string, baseUrl: string) {
+  const reply = await callSignIn(page.request, baseUrl, signInActionId(), operatorKey);
+  expect(sessionCookieFrom(reply.setCookie), "the sign-in action sets the session cookie").toBeTruthy();
+  await page.goto(`${baseUrl}/agents`);
+  await expect(page).toHaveURL(/\/agents/);
+}
+
+let signInId: string | undefined;
+function signInActionId(): string {
+  signInId ??= actionIds().signIn;
+  if (!signInId) throw new Error("the build under test has no signIn action");
+  return signInId;
 }
 
 /** Opens the confirmation for an agent and confirms it; returns the reveal dialog. */

@@ -1,5 +1,5 @@
 import { expect, type APIRequestContext, type BrowserContext, type Page } from "@playwright/test";
-import { signIn } from "./console-page";
+import { signIn, signInOverHttp } from "./console-page";
 import { FaucetApi } from "./faucet-api";
 
 /** The console a test runs against; Playwright's baseURL is optional in its types, never in this config. */
@@ -13,11 +13,17 @@ export function faucetOf(request: APIRequestContext, url: string): FaucetApi {
   return new FaucetApi(request, `${url}/ai-agents/api`);
 }
 
-type SignInOptions = { agentNames?: string[]; consoleBaseUrl?: string; faucetUrl?: string };
+type SignInOptions = {
+  agentNames?: string[];
+  consoleBaseUrl?: string;
+  faucetUrl?: string;
+  /** "form" (the default) types the key as an operator would; "http" posts the sign-in action (signInOverHttp). */
+  via?: "form" | "http";
+};
 
 /**
  * Registers a fresh operator (never the shared demo one: tests run in parallel) and signs
- * in with it through the form. Returns the faucet client to check keys against.
+ * in with it (through the form unless `via: "http"`). Returns the faucet client to check keys against.
  */
 export async function signInFreshOperator(
   page: Page,
@@ -29,7 +35,8 @@ export async function signInFreshOperator(
   const url = options.consoleBaseUrl ?? consoleUrl(baseURL);
   const faucet = new FaucetApi(request, options.faucetUrl ?? `${url}/ai-agents/api`);
   const operator = await faucet.newOperator(name, options.agentNames);
-  await signIn(page, operator.operatorKey, options.consoleBaseUrl ?? "");
+  if (options.via === "http") await signInOverHttp(page, operator.operatorKey, url);
+  else await signIn(page, operator.operatorKey, options.consoleBaseUrl ?? "");
   return { faucet, ...operator };
 }
 
