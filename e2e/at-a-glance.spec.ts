@@ -194,7 +194,7 @@ test("at 1280×800 no name of up to 40 characters is cut among 1,000 agents with
   expect(Math.max(...names.map((name) => name.length))).toBe(40);
   // One write at the faucet's test control, not 1,000 create_agent calls.
   const operator = await seedOperator(request, "Long Names Operator", names);
-  await signIn(page, operator.operatorKey, A);
+  await signInOverHttp(page, operator.operatorKey, A);
   await page.getByLabel("Sort by").selectOption("name:asc");
 
   // The table scrolls in its own box, a window of rows at a time: scroll it down, reading every

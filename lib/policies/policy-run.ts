@@ -8,6 +8,7 @@ import { runChange, type Change, type ChangeContext } from "@/lib/changes/run-ch
 import { instanceId } from "@/lib/config/env";
 import { getFaucetClient, isFaucetError, type Rotation } from "@/lib/faucet";
 import { connectedHostsFor } from "@/lib/hosts/connected-hosts";
+import { withSealedDelivery, type WithDelivery } from "@/lib/hosts/sealed-delivery";
 import { latestRotations } from "@/lib/keys/rotation-attempts";
 import { rotationChange, type RotateRequest, type Rotated } from "@/lib/keys/rotate";
 import { log } from "@/lib/log";
@@ -220,10 +221,14 @@ async function recordSkipped(db: StoreDatabase, operatorId: number, agent: DueAg
 export function policyRotationChange(
   context: ChangeContext,
   request: RotateRequest & { subject: { kind: "agent"; agentId: number } },
-): Change<Rotation, Rotated> {
-  const change = rotationChange(context, request);
-  // seam: sealed delivery (lib/hosts/sealed-delivery.ts) wraps this change at merge
-  return change;
+): Change<Rotation, WithDelivery<Rotated>> {
+  return withSealedDelivery(rotationChange(context, request), {
+    session: context.session,
+    agentId: request.subject.agentId,
+    rotationId: request.attemptId,
+    batchId: context.batchId,
+    showKey: false,
+  });
 }
 
 export type PolicyRunStatus = "ok" | "outcome_unknown" | "key_missing" | "refused" | "not_run";
@@ -286,8 +291,11 @@ export async function runPolicyRotation(job: PolicyJob): Promise<PolicyRunStatus
       ownAttemptId: null,
     }),
   );
+  // A key the faucet made but no host received (disconnected mid-run, or sealing failed) is lost: a person must rotate.
   const status: PolicyRunStatus = result.ok
-    ? "ok"
+    ? result.data.delivered
+      ? "ok"
+      : "key_missing"
     : result.code === "outcome_unknown" || result.code === "key_missing"
       ? result.code
       : "refused";

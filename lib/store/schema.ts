@@ -331,6 +331,10 @@ export const hostRequestNonces = pgTable(
   (table) => [
     uniqueIndex("host_request_nonces_pk").on(table.hostId, table.nonce),
     index("host_request_nonces_expiry_idx").on(table.expiresAt),
+  ],
+);
+
+/**
  * Rotation policies (issue 23): "Rotate every N days", for one agent (`agent_id`) or for all of
  * an operator's agents (`agent_id` null; an agent's own policy wins). An agent with a connected
  * host is rotated by the worker (lib/policies/); any other gets a reminder instead.
