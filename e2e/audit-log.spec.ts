@@ -4,6 +4,7 @@ import { expect, test, type APIRequestContext, type Browser, type Page } from "@
 import { dataRoot } from "../playwright.config";
 import {
   auditEventsWhere,
+  copyAuditChain,
   createAuditDatabase,
   runAuditVerify,
   withDatabase,
@@ -385,31 +386,7 @@ test("audit:verify exits non-zero naming an edited row, and a deleted one", asyn
   const first = await runAuditVerify(own);
   expect(first).toMatchObject({ code: 0 });
   const chain = `operator:${operatorId}`;
-  const copy = () =>
-    withDatabase(SERVERS.postgres.url, async (shared) => {
-      const events = (await shared.query("select * from audit_events where chain = $1 order by position", [chain]))
-        .rows as Record<string, unknown>[];
-      const head = (await shared.query("select * from audit_chains where chain = $1", [chain])).rows as Record<
-        string,
-        unknown
-      >[];
-      await withDatabase(own, async (target) => {
-        await target.query("truncate audit_events, audit_chains");
-        for (const [table, rows] of [
-          ["audit_events", events],
-          ["audit_chains", head],
-        ] as const) {
-          for (const row of rows) {
-            const names = Object.keys(row);
-            await target.query(
-              `insert into ${table} (${names.map((name) => `"${name}"`).join(",")}) values (${names.map((_, i) => `$${i + 1}`).join(",")})`,
-              Object.values(row),
-            );
-          }
-        }
-      });
-      return events;
-    });
+  const copy = () => copyAuditChain(own, chain);
   const events = await copy();
   expect(events).toHaveLength(7);
   expect(await runAuditVerify(own)).toMatchObject({

@@ -4,7 +4,7 @@ import type { AuditActor } from "@/lib/audit/audit-actor";
 import { recordAuditEventIn } from "@/lib/audit/record-audit-event";
 import { instanceId } from "@/lib/config/env";
 import { keyLabel } from "@/lib/key-label";
-import { getStore } from "@/lib/store/get-store";
+import { getStore, inStoreTransaction } from "@/lib/store/get-store";
 import { handoffs } from "@/lib/store/schema";
 import type { StoreDatabase } from "@/lib/store/store";
 import { asStoreError } from "@/lib/store/store-unavailable-error";
@@ -118,15 +118,6 @@ const about = (row: { agentId: number; agentName: string }) => ({
   agentName: row.agentName,
 });
 
-async function inTransaction<T>(work: (tx: StoreDatabase) => Promise<T>): Promise<T> {
-  try {
-    const { db } = await getStore();
-    return await db.transaction(work);
-  } catch (error) {
-    throw asStoreError(error);
-  }
-}
-
 /** A hand-off of this key already exists (the unique index on its source): its link was shown once. */
 export class HandoffExistsError extends Error {
   constructor(options?: { cause?: unknown }) {
@@ -179,7 +170,7 @@ export async function createHandoffIn(tx: StoreDatabase, request: NewHandoff): P
 /** Makes a hand-off in its own transaction; throws HandoffExistsError when its key source already has one. */
 export async function createHandoff(request: NewHandoff): Promise<CreatedHandoff> {
   try {
-    return await inTransaction((tx) => createHandoffIn(tx, request));
+    return await inStoreTransaction((tx) => createHandoffIn(tx, request));
   } catch (error) {
     throw isUniqueViolation(error) ? new HandoffExistsError({ cause: error }) : error;
   }
@@ -257,7 +248,7 @@ export async function redeemHandoff(
   client: HandoffClient,
   now = Date.now(),
 ): Promise<RedeemOutcome> {
-  return inTransaction(async (tx) => {
+  return inStoreTransaction(async (tx) => {
     const found = await lockedRow(tx, id);
     if (!found) return { ok: false, refusal: "not_found", handoff: null };
     const row = await expireIfDue(tx, found, now, client);
@@ -319,7 +310,7 @@ export async function lookupHandoff(
   client: HandoffClient,
   now = Date.now(),
 ): Promise<LookupOutcome> {
-  return inTransaction(async (tx) => {
+  return inStoreTransaction(async (tx) => {
     const found = await lockedRow(tx, id);
     if (!found) return { ok: false, refusal: "not_found", handoff: null };
     const row = await expireIfDue(tx, found, now, client);
@@ -332,7 +323,7 @@ export async function lookupHandoff(
 
 /** What the hand-off page may show without any token: nothing secret, nothing consumed. */
 export async function publicHandoff(id: string, now = Date.now()): Promise<HandoffView | null> {
-  return inTransaction(async (tx) => {
+  return inStoreTransaction(async (tx) => {
     const found = await lockedRow(tx, id);
     return found ? view(await expireIfDue(tx, found, now, null)) : null;
   });
@@ -345,7 +336,7 @@ export async function revokeHandoff(
   sessionLabel: string,
   now = Date.now(),
 ): Promise<boolean> {
-  return inTransaction(async (tx) => {
+  return inStoreTransaction(async (tx) => {
     const found = await lockedRow(tx, id);
     if (!found || found.operatorId !== operatorId) return false;
     const row = await expireIfDue(tx, found, now, null);
@@ -363,7 +354,7 @@ export async function revokeHandoff(
 
 /** Expires every waiting hand-off past its expiry (key erased, alarm, audit); returns how many. */
 export async function sweepExpiredHandoffs(now = Date.now(), batch = 200): Promise<number> {
-  return inTransaction(async (tx) => {
+  return inStoreTransaction(async (tx) => {
     const due = await tx
       .select()
       .from(handoffs)
@@ -419,24 +410,29 @@ export async function handoffAlarms(operatorId: number, now = Date.now()): Promi
  * marked as such on the way (the agents page's hand-offs panel and its alarms).
  */
 export async function recentHandoffs(operatorId: number, now = Date.now()): Promise<HandoffView[]> {
-  return inTransaction(async (tx) => {
+  return inStoreTransaction(async (tx) => {
     const rows = await tx
       .select()
       .from(handoffs)
       .where(and(eq(handoffs.operatorId, operatorId), sql`${handoffs.createdAt} > ${new Date(now - 24 * 60 * 60_000)}`))
       .orderBy(desc(handoffs.createdAt))
       .limit(50);
-    const shown: HandoffView[] = [];
-    for (const row of rows)
-      shown.push(
-        view(
-          row.state === "waiting" && row.expiresAt.getTime() <= now
-            ? await expireIfDue(tx, (await lockedRow(tx, row.id)) ?? row, now, null)
-            : row,
-        ),
-      );
-    return shown;
+    return viewsExpiringDue(tx, rows, now);
   });
+}
+
+/** The rows as the page shows them, a waiting one past its expiry expired on the way (in order). */
+async function viewsExpiringDue(tx: StoreDatabase, rows: Row[], now: number): Promise<HandoffView[]> {
+  const shown: HandoffView[] = [];
+  for (const row of rows)
+    shown.push(
+      view(
+        row.state === "waiting" && row.expiresAt.getTime() <= now
+          ? await expireIfDue(tx, (await lockedRow(tx, row.id)) ?? row, now, null)
+          : row,
+      ),
+    );
+  return shown;
 }
 
 /** How many of a bulk run's hand-offs the sheet watches (the first, by agent id); a run may be larger. */
@@ -452,22 +448,13 @@ export async function batchHandoffs(
   now = Date.now(),
   limit = BATCH_WATCH_LIMIT,
 ): Promise<HandoffView[]> {
-  return inTransaction(async (tx) => {
+  return inStoreTransaction(async (tx) => {
     const rows = await tx
       .select()
       .from(handoffs)
       .where(and(eq(handoffs.operatorId, operatorId), eq(handoffs.origin, `bulk:${batchId}`)))
       .orderBy(handoffs.agentId)
       .limit(limit);
-    const shown: HandoffView[] = [];
-    for (const row of rows)
-      shown.push(
-        view(
-          row.state === "waiting" && row.expiresAt.getTime() <= now
-            ? await expireIfDue(tx, (await lockedRow(tx, row.id)) ?? row, now, null)
-            : row,
-        ),
-      );
-    return shown;
+    return viewsExpiringDue(tx, rows, now);
   });
 }

@@ -5,7 +5,7 @@ import { recordAuditEventIn } from "@/lib/audit/record-audit-event";
 import { instanceId } from "@/lib/config/env";
 import { hashHandoffToken, newHandoffId, newHandoffToken, tokenMatches } from "@/lib/handoff/handoff-crypto";
 import { readHandoffTtlMinutes } from "@/lib/handoff/handoff-settings";
-import { getStore } from "@/lib/store/get-store";
+import { getStore, inStoreTransaction } from "@/lib/store/get-store";
 import { agentHosts, hostEnrolments, hostEnvelopes, hostRequestNonces } from "@/lib/store/schema";
 import type { StoreDatabase } from "@/lib/store/store";
 import { asStoreError } from "@/lib/store/store-unavailable-error";
@@ -40,15 +40,6 @@ function hostActor(operatorId: number, client: HostClient | null, sessionLabel: 
 
 const agentTarget = (agentId: number) => `agent:${agentId}` as const;
 
-async function inTransaction<T>(work: (tx: StoreDatabase) => Promise<T>): Promise<T> {
-  try {
-    const { db } = await getStore();
-    return await db.transaction(work);
-  } catch (error) {
-    throw asStoreError(error);
-  }
-}
-
 export type CreatedEnrolment = { id: string; token: string; expiresAt: number };
 
 /** "Connect agent host": a single-use link that lives as long as a hand-off's (HANDOFF_TTL_MINUTES). */
@@ -63,7 +54,7 @@ export async function createHostEnrolment(request: {
   const id = newHandoffId();
   const token = newHandoffToken();
   const expiresAt = new Date(now + readHandoffTtlMinutes() * 60_000);
-  await inTransaction((tx) =>
+  await inStoreTransaction((tx) =>
     tx.insert(hostEnrolments).values({
       id,
       operatorId: request.operatorId,
@@ -94,7 +85,7 @@ export async function enrolHost(
 ): Promise<{ ok: true; enrolled: Enrolled } | { ok: false; refusal: EnrolRefusal }> {
   if (!isPublicKey("X25519", host.sealingPublicKey) || !isPublicKey("Ed25519", host.signingPublicKey))
     return { ok: false, refusal: "invalid_keys" };
-  return inTransaction(async (tx) => {
+  return inStoreTransaction(async (tx) => {
     const [row] = await tx.select().from(hostEnrolments).where(eq(hostEnrolments.id, id)).for("update");
     if (!row) return { ok: false, refusal: "not_found" } as const;
     if (!tokenMatches(token, row.tokenHash)) return { ok: false, refusal: "wrong_token" } as const;
@@ -147,7 +138,7 @@ export async function disconnectHost(
   sessionLabel: string,
   now = Date.now(),
 ): Promise<boolean> {
-  return inTransaction(async (tx) => {
+  return inStoreTransaction(async (tx) => {
     const disconnected = await tx
       .update(agentHosts)
       .set({ disconnectedAt: new Date(now) })
@@ -222,7 +213,7 @@ export async function fetchEnvelopes(
   client: HostClient,
   now = Date.now(),
 ): Promise<{ ok: true; host: VerifiedHost; envelopes: EnvelopeView[] } | { ok: false; refusal: HostRefusal }> {
-  return inTransaction(async (tx) => {
+  return inStoreTransaction(async (tx) => {
     const verified = await verifyIn(tx, request, now);
     if (!verified.ok) return verified;
     const { host } = verified;
@@ -266,7 +257,7 @@ export async function acknowledgeEnvelope(
   client: HostClient,
   now = Date.now(),
 ): Promise<{ ok: true } | { ok: false; refusal: HostRefusal | "envelope_not_found" }> {
-  return inTransaction(async (tx) => {
+  return inStoreTransaction(async (tx) => {
     const verified = await verifyIn(tx, request, now);
     if (!verified.ok) return verified;
     const { host } = verified;

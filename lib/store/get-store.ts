@@ -3,8 +3,13 @@ import { ConfigError } from "@/lib/config/env";
 import { log } from "@/lib/log";
 import { migrateStore } from "./migrate";
 import { openStore, storeOptionsFromEnv } from "./open-store";
-import type { Store } from "./store";
-import { StoreUnavailableError, isStoreUnavailableError, toStoreUnavailableError } from "./store-unavailable-error";
+import type { Store, StoreDatabase } from "./store";
+import {
+  StoreUnavailableError,
+  asStoreError,
+  isStoreUnavailableError,
+  toStoreUnavailableError,
+} from "./store-unavailable-error";
 
 /**
  * Next evaluates this module once per server layer and again on every dev hot reload, but
@@ -93,4 +98,14 @@ export async function closeStore(): Promise<void> {
   if (!opening) return;
   const store = await opening.catch(() => undefined);
   await store?.close();
+}
+
+/** Runs `work` in one transaction of the store; a store that cannot answer becomes a StoreUnavailableError. */
+export async function inStoreTransaction<T>(work: (tx: StoreDatabase) => Promise<T>): Promise<T> {
+  try {
+    const { db } = await getStore();
+    return await db.transaction(work);
+  } catch (error) {
+    throw asStoreError(error);
+  }
 }
