@@ -172,6 +172,7 @@ describe("rotate", () => {
     expect(doubles.beginAudit).toHaveBeenCalledWith(expect.anything(), {
       action: "rotate_agent_key",
       target: "agent:4",
+      agentName: null,
       batchId: BATCH,
     });
   });
@@ -192,6 +193,7 @@ describe("rotate", () => {
     expect(doubles.recordAudit).toHaveBeenLastCalledWith(expect.anything(), {
       action: "rotate_agent_key",
       target: "agent:4",
+      agentName: null,
       batchId: null,
       outcome: "refused",
       refusal: "unknown_batch",
@@ -230,6 +232,7 @@ describe("rotate", () => {
     expect(doubles.beginAudit).toHaveBeenCalledWith(expect.objectContaining({ operatorId: 7 }), {
       action: "rotate_agent_key",
       target: "agent:4",
+      agentName: null,
       batchId: null,
     });
     expect(doubles.finishAudit).toHaveBeenCalledWith({ id: "audit-1" }, { outcome: "ok", keyLabel: "agent_…9f3a" });
@@ -285,6 +288,7 @@ describe("rotate", () => {
     expect(doubles.recordAudit).toHaveBeenLastCalledWith(expect.anything(), {
       action: "rotate_agent_key",
       target: "agent:4",
+      agentName: null,
       batchId: null,
       outcome: "refused",
       refusal: "rate_limited",
@@ -297,6 +301,7 @@ describe("rotate", () => {
     expect(doubles.recordAudit).toHaveBeenLastCalledWith(expect.anything(), {
       action: "rotate_operator_key",
       target: "operator",
+      agentName: null,
       batchId: null,
       outcome: "refused",
       refusal: "rotated_elsewhere",
