@@ -38,7 +38,12 @@ async function returned<T>(request: { cookie?: string; origin?: string | null },
 
 type Rotation = {
   ok: boolean;
-  data?: { apiKey: string | null; delivered: { hostName: string } | null; rotatedAt: number };
+  data?: {
+    apiKey: string | null;
+    delivered: { hostName: string } | null;
+    handoff?: { id: string } | null;
+    rotatedAt: number;
+  };
 };
 
 async function setUp(name: string, agentNames = ["Host Bot"]) {
@@ -52,7 +57,7 @@ async function setUp(name: string, agentNames = ["Host Bot"]) {
     return { host, link: link.data };
   };
   let knownRotationAt: number | null = null;
-  const rotate = async (agentId: number, extra: { showKey?: boolean } = {}) => {
+  const rotate = async (agentId: number, extra: { showKey?: boolean; handOff?: { agentName: string } } = {}) => {
     const result = (await returned({ cookie }, () =>
       rotateAgentKey({ agentId, attemptId: randomUUID(), knownRotationAt, ownAttemptId: null, ...extra }),
     )) as Rotation;
@@ -128,6 +133,29 @@ describe("agent hosts", { timeout: 120_000 }, () => {
     const shown = rotated.data!.apiKey!;
     expect(shown).toMatch(/^agent_/);
     expect(await poll(host)).toEqual([shown]);
+  });
+
+  it("a hand-off of a hosted agent's key: one closing transaction makes both the link and the envelope", async () => {
+    const { agents, connect, rotate } = await setUp("Hosts And Handoff");
+    const agent = agents[0]!;
+    const { host } = await connect(agent);
+    const rotated = await rotate(agent.id, { handOff: { agentName: agent.name } });
+    // Both audit events join the one chain in the closing transaction: it commits, nothing is left pending.
+    expect(rotated).toMatchObject({
+      ok: true,
+      data: { apiKey: null, delivered: { hostName: "agent-box-1" }, handoff: { id: expect.any(String) } },
+    });
+    const [key] = await poll(host);
+    expect(await accepted(key!)).toMatchObject({ success: true, type: "agent", id: agent.id });
+    expect(await auditActions(agent.id)).toEqual([
+      "enrol_host",
+      "rotate_agent_key",
+      "create_handoff",
+      "create_host_envelope",
+      "rotate_agent_key",
+      "fetch_host_envelope",
+      "ack_host_envelope",
+    ]);
   });
 
   it("an offline host finds its envelopes waiting, oldest first, and the last one works", async () => {

@@ -29,14 +29,16 @@ export async function connectedHostFor(
   db: StoreDatabase,
   operatorId: number,
   agentId: number,
+  options: { lock?: boolean } = {},
 ): Promise<ConnectedHost | null> {
-  const [host] = await db
+  const query = db
     .select(connectedColumns)
     .from(agentHosts)
     .where(
       and(eq(agentHosts.operatorId, operatorId), eq(agentHosts.agentId, agentId), isNull(agentHosts.disconnectedAt)),
     )
     .limit(1);
+  const [host] = options.lock ? await query.for("share") : await query;
   return host ?? null;
 }
 

@@ -207,7 +207,7 @@ export type EnvelopeView = {
 /** Envelopes handed out per request: a host that was away long gets the rest on its next poll. */
 const ENVELOPES_PER_FETCH = 20;
 
-/** A host's waiting envelopes (oldest first), each fetch audited. */
+/** A host's waiting envelopes (oldest first), each audited when first fetched. */
 export async function fetchEnvelopes(
   request: SignedRequest,
   client: HostClient,
@@ -223,7 +223,9 @@ export async function fetchEnvelopes(
       .where(eq(hostEnvelopes.hostId, host.id))
       .orderBy(asc(hostEnvelopes.createdAt))
       .limit(ENVELOPES_PER_FETCH);
-    for (const row of rows) {
+    // Audited on the first fetch only: an envelope a host cannot open is fetched again on every
+    // poll, and one chained row per poll would grow the log without telling anything new.
+    for (const row of rows.filter((envelope) => envelope.fetchedAt === null)) {
       await tx
         .update(hostEnvelopes)
         .set({ fetchedAt: new Date(now) })

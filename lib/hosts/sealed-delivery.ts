@@ -43,6 +43,13 @@ export async function sealForConnectedHostIn(tx: StoreDatabase, request: SealReq
 
 /** sealForConnectedHostIn() for a host already read (one statement fewer for a rotation with no host). */
 async function sealForHostIn(tx: StoreDatabase, host: ConnectedHost, request: SealRequest): Promise<HostDelivery> {
+  const label = await storeEnvelopeIn(tx, host, request);
+  await recordEnvelopeIn(tx, request, label);
+  return { hostId: host.id, hostName: host.name };
+}
+
+/** Seals the key to the host and stores the envelope; returns the key's label. */
+async function storeEnvelopeIn(tx: StoreDatabase, host: ConnectedHost, request: SealRequest): Promise<string> {
   const sealed = sealToHost(request.apiKey, host.sealingPublicKey, {
     agentId: request.agentId,
     rotationId: request.rotationId,
@@ -61,7 +68,11 @@ async function sealForHostIn(tx: StoreDatabase, host: ConnectedHost, request: Se
     sealedKey: sealed.sealedKey,
     keyLabel: label,
   });
-  await recordAuditEventIn(
+  return label;
+}
+
+function recordEnvelopeIn(tx: StoreDatabase, request: SealRequest, label: string) {
+  return recordAuditEventIn(
     tx,
     request.actor ?? {
       operatorId: request.operatorId,
@@ -78,7 +89,6 @@ async function sealForHostIn(tx: StoreDatabase, host: ConnectedHost, request: Se
       batchId: request.batchId ?? null,
     },
   );
-  return { hostId: host.id, hostName: host.name };
 }
 
 /** A rotation's reply with sealed delivery: the key is null when a host received it and nobody asked to see it. */
@@ -131,20 +141,24 @@ export function withSealedDelivery<Output extends { apiKey: string | null; warni
         record: async (tx) => {
           await settled.record?.(tx);
           // One read for an agent with no host; the savepoint only when there is one to seal for.
-          const host = await connectedHostFor(tx, request.session.operatorId, request.agentId);
+          // Held (FOR SHARE) to the commit: a disconnect or re-enrolment waits, so no envelope is left for a gone host.
+          const host = await connectedHostFor(tx, request.session.operatorId, request.agentId, { lock: true });
           if (!host) return;
+          const sealing: SealRequest = {
+            operatorId: request.session.operatorId,
+            agentId: request.agentId,
+            rotationId: request.rotationId,
+            apiKey,
+            origin: request.batchId ? `bulk:${request.batchId}` : `rotate:agent:${request.agentId}`,
+            sessionLabel: request.session.label,
+            batchId: request.batchId,
+          };
           try {
-            delivered = await tx.transaction((savepoint) =>
-              sealForHostIn(savepoint, host, {
-                operatorId: request.session.operatorId,
-                agentId: request.agentId,
-                rotationId: request.rotationId,
-                apiKey,
-                origin: request.batchId ? `bulk:${request.batchId}` : `rotate:agent:${request.agentId}`,
-                sessionLabel: request.session.label,
-                batchId: request.batchId,
-              }),
-            );
+            // Only the envelope in the savepoint: its audit event joins the chain on the outer
+            // transaction, which already holds the chain's head (a hand-off's event may be there).
+            const label = await tx.transaction((savepoint) => storeEnvelopeIn(savepoint, host, sealing));
+            await recordEnvelopeIn(tx, sealing, label);
+            delivered = { hostId: host.id, hostName: host.name };
           } catch {
             failed = true;
           }
