@@ -181,6 +181,84 @@ describe("rotation policies on PGlite (pg-boss over db.executeSql)", () => {
     }
   });
 
+  it("a reminded agent is rotated once a host connects; a lost reply is not retried when the policy changes", async () => {
+    const { operatorKey, operatorId, agents } = await inProcess.console.newOperator("Late Host Operator", [
+      "Late Host",
+    ]);
+    const late = agents[0]!;
+    const cookie = await inProcess.console.signInCookie(operatorKey);
+    const { db } = await getStore();
+    expect(await returned(cookie, () => setRotationPolicyAction({ agentId: null, everyDays: 30 }))).toMatchObject({
+      ok: true,
+    });
+    let clock = Date.now() + 30 * DAY_MS;
+    const regenerations = () => inProcess.console.callsOf(operatorId).regenerate_agent_key ?? 0;
+    const worker = await startPolicyWorker(await getStore(), {
+      now: () => clock,
+      schedule: false,
+      pollingIntervalSeconds: 0.5,
+    });
+    const settled = async () => {
+      await eventually(
+        () => worker.boss.getQueueSize("policy-sweep", { before: "completed" }),
+        (size) => size === 0,
+      );
+      await eventually(
+        () => worker.boss.getQueueSize("policy-rotation", { before: "completed" }),
+        (size) => size === 0,
+      );
+    };
+    try {
+      // Overdue with no host: a reminder, no call; a second sweep reminds no more.
+      await worker.sweepNow();
+      await eventually(
+        () => policyRunCounts(operatorId),
+        (counts) => counts.skipped_no_host === 1,
+      );
+      await worker.sweepNow();
+      await settled();
+      expect(regenerations()).toBe(0);
+      expect(await auditRows(db, operatorId, "policy_skipped")).toHaveLength(1);
+
+      // A host connects: the next sweep rotates that same due key, once.
+      await connectHost(db, operatorId, late.id);
+      clock += 60_000;
+      await worker.sweepNow();
+      await eventually(
+        () => policyRunCounts(operatorId),
+        (counts) => counts.ok === 1,
+      );
+      expect(regenerations()).toBe(1);
+
+      // 30 days on, the reply is lost: marked for a person.
+      inProcess.console.faucet.setFaults({
+        operatorIds: [operatorId],
+        actions: ["regenerate_agent_key"],
+        dropReplyAfterCommit: true,
+      });
+      clock = Date.now() + 31 * DAY_MS;
+      await worker.sweepNow();
+      await eventually(
+        () => policyRunCounts(operatorId),
+        (counts) => counts.outcome_unknown === 1,
+      );
+      expect(regenerations()).toBe(2);
+      inProcess.console.faucet.setFaults({ operatorIds: [operatorId] });
+
+      // The policy edited (a new due time for the same key): still no worker touches it.
+      expect(await returned(cookie, () => setRotationPolicyAction({ agentId: null, everyDays: 29 }))).toMatchObject({
+        ok: true,
+      });
+      clock += 60_000;
+      await worker.sweepNow();
+      await settled();
+      expect(regenerations(), "an unknown outcome is not retried under a changed policy").toBe(2);
+      expect(await agentsNeedingPerson(db, operatorId)).toEqual([late.id]);
+    } finally {
+      await worker.stop(5_000);
+    }
+  });
+
   it("the policies page lists the keys past their policy: rotated with a host, reminded without one", async () => {
     const { operatorKey, operatorId, agents } = await inProcess.console.newOperator("Policy Page Operator", [
       "Old Hosted",

@@ -1,6 +1,6 @@
 import "server-only";
-import { createHash, randomUUID } from "node:crypto";
-import { and, eq, inArray, lt, sql } from "drizzle-orm";
+import { randomUUID } from "node:crypto";
+import { and, eq, inArray, lt, or, sql } from "drizzle-orm";
 import type { AuditActor } from "@/lib/audit/audit-actor";
 import { recordAuditEventIn } from "@/lib/audit/record-audit-event";
 import { issueBulkRun } from "@/lib/changes/bulk-runs";
@@ -24,7 +24,7 @@ import {
   type ArmedOperator,
 } from "./policy-arming";
 import { overdueAgents, type DueAgent } from "./policy-due";
-import { policiesOf } from "./rotation-policies";
+import { agentsNeedingPerson, policiesOf } from "./rotation-policies";
 
 /**
  * What a policy does, in two steps that pg-boss schedules (lib/policies/policy-worker.ts):
@@ -49,16 +49,9 @@ export type PolicyJob = {
   batchId: string;
 };
 
-/** The job's identity: one per agent and due time (pg-boss singleton key and job id). */
+/** The job's identity: one per agent and due time (pg-boss singleton key). */
 export function policyJobKey(job: Pick<PolicyJob, "operatorId" | "agentId" | "dueAt">): string {
   return `policy:${job.operatorId}:${job.agentId}:${job.dueAt}`;
-}
-
-/** A UUID (v4 layout) derived from the job key: the same due rotation gets the same id on every instance. */
-export function policyJobId(key: string): string {
-  const hex = createHash("sha256").update(key).digest("hex");
-  const variant = ((parseInt(hex.slice(16, 17), 16) & 0x3) | 0x8).toString(16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 function policyActor(operatorId: number): AuditActor {
@@ -101,7 +94,7 @@ export async function sweepOperator(
     throw error;
   }
   const rotations = await latestRotations(armed.operatorId);
-  const due = overdueAgents(
+  let due = overdueAgents(
     agents.map((agent) => ({
       id: agent.id,
       createdAt: agent.createdAt,
@@ -111,15 +104,23 @@ export async function sweepOperator(
     now,
   );
   if (due.length === 0) return { enqueued: [], skipped: [] };
+  // An agent waiting for a person (an unknown outcome, a key no host received) is never rotated by
+  // a worker again, whatever its due time became (a policy edited since has a new one).
+  const waitingForPerson = new Set(await agentsNeedingPerson(db, armed.operatorId));
+  if (waitingForPerson.size > 0) due = due.filter((agent) => !waitingForPerson.has(agent.agentId));
+  if (due.length === 0) return { enqueued: [], skipped: [] };
 
-  const taken = await takenRuns(db, armed.operatorId, due);
+  const { taken, skippedBefore } = await takenRuns(db, armed.operatorId, due);
   const open = due.filter((agent) => !taken.has(runKey(agent.agentId, agent.dueAt)));
   const hosts = await connectedHostsFor(
     db,
     armed.operatorId,
     open.map((agent) => agent.agentId),
   );
-  const skipped = open.filter((agent) => !hosts.has(agent.agentId));
+  // A hostless agent is reminded once per due time, not on every sweep.
+  const skipped = open.filter(
+    (agent) => !hosts.has(agent.agentId) && !skippedBefore.has(runKey(agent.agentId, agent.dueAt)),
+  );
   const toRotate = open.filter((agent) => hosts.has(agent.agentId));
 
   for (const agent of skipped) await recordSkipped(db, armed.operatorId, agent);
@@ -160,7 +161,11 @@ function runKey(agentId: number, dueAt: number): string {
 }
 
 /** The (agent, due time) pairs a run already holds; a refused one frees up after a while. */
-async function takenRuns(db: StoreDatabase, operatorId: number, due: DueAgent[]): Promise<Set<string>> {
+async function takenRuns(
+  db: StoreDatabase,
+  operatorId: number,
+  due: DueAgent[],
+): Promise<{ taken: Set<string>; skippedBefore: Set<string> }> {
   const now = Date.now();
   const rows = await db
     .select({
@@ -179,11 +184,15 @@ async function takenRuns(db: StoreDatabase, operatorId: number, due: DueAgent[])
         ),
       ),
     );
-  return new Set(
-    rows
-      .filter((row) => !(row.status === "refused" && (row.finishedAt?.getTime() ?? now) < now - REFUSED_RETRY_AFTER_MS))
-      .map((row) => runKey(row.agentId, row.dueAt.getTime())),
-  );
+  const open = (row: (typeof rows)[number]) =>
+    // A skip is not taken: once the agent has a host, the sweep queues its rotation.
+    row.status === "skipped_no_host" ||
+    (row.status === "refused" && (row.finishedAt?.getTime() ?? now) < now - REFUSED_RETRY_AFTER_MS);
+  const keyOf = (row: (typeof rows)[number]) => runKey(row.agentId, row.dueAt.getTime());
+  return {
+    taken: new Set(rows.filter((row) => !open(row)).map(keyOf)),
+    skippedBefore: new Set(rows.filter((row) => row.status === "skipped_no_host").map(keyOf)),
+  };
 }
 
 /** No host: a reminder on the agents page and one `policy_skipped` event per due time. */
@@ -261,9 +270,10 @@ async function claimRun(db: StoreDatabase, job: PolicyJob, attemptId: string, no
         startedAt: values.startedAt,
         finishedAt: null,
       },
-      setWhere: and(
-        eq(policyRuns.status, "refused"),
-        lt(policyRuns.finishedAt, new Date(now - REFUSED_RETRY_AFTER_MS)),
+      // Claimed again: a run skipped for want of a host (one is connected now), or refused long enough ago.
+      setWhere: or(
+        eq(policyRuns.status, "skipped_no_host"),
+        and(eq(policyRuns.status, "refused"), lt(policyRuns.finishedAt, new Date(now - REFUSED_RETRY_AFTER_MS))),
       ),
     })
     .returning({ agentId: policyRuns.agentId });

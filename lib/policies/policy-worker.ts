@@ -5,7 +5,7 @@ import { BULK_CONCURRENCY, env } from "@/lib/config/env";
 import { log } from "@/lib/log";
 import { getStore } from "@/lib/store/get-store";
 import type { Store } from "@/lib/store/store";
-import { policyJobId, policyJobKey, runPolicyRotation, sweepAll, type PolicyJob } from "./policy-run";
+import { policyJobKey, runPolicyRotation, sweepAll, type PolicyJob } from "./policy-run";
 
 /**
  * Rotation policies as pg-boss jobs, on the console's own engine. On PostgreSQL pg-boss opens
@@ -94,13 +94,16 @@ export async function startPolicyWorker(store: Store, options: PolicyWorkerOptio
   await boss.createQueue(SWEEP_QUEUE, { name: SWEEP_QUEUE, policy: "short", retryLimit: 0 });
   await boss.createQueue(ROTATION_QUEUE, { name: ROTATION_QUEUE, policy: "short", retryLimit: 0 });
 
+  let stopping = false;
   const enqueue = async (jobs: PolicyJob[]) => {
     if (jobs.length === 0) return;
     await boss.insert(
       jobs.map((job) => {
         const key = policyJobKey(job);
-        // The same id and singleton key on every instance: a job already queued is not queued twice.
-        return { name: ROTATION_QUEUE, id: policyJobId(key), singletonKey: key, data: job, retryLimit: 0 };
+        // The same singleton key on every instance: a job already queued is not queued twice. No
+        // fixed id: a finished job's id stays taken until it is archived (12 h), which would drop
+        // the retry of a refused run; the claim in policy_runs makes any duplicate harmless.
+        return { name: ROTATION_QUEUE, singletonKey: key, data: job, retryLimit: 0 };
       }),
     );
   };
@@ -114,6 +117,8 @@ export async function startPolicyWorker(store: Store, options: PolicyWorkerOptio
     { batchSize: ROTATION_BATCH, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1 },
     async (jobs) => {
       await runAll(jobs, BULK_CONCURRENCY, async (job) => {
+        // Stopping (SIGTERM): the jobs in hand not yet started are left unclaimed, for the next sweep.
+        if (stopping) return;
         try {
           await runPolicyRotation(job.data);
         } catch (error) {
@@ -132,7 +137,8 @@ export async function startPolicyWorker(store: Store, options: PolicyWorkerOptio
       await boss.send(SWEEP_QUEUE, {}, { retryLimit: 0 });
     },
     async stop(timeoutMs = 20_000) {
-      // Graceful: no new fetch, the jobs in hand finish (their faucet call and outcome recorded).
+      // Graceful: no new fetch, no new rotation; the ones under way finish (their faucet call and outcome recorded).
+      stopping = true;
       await boss.stop({ graceful: true, wait: true, timeout: timeoutMs, close: true });
     },
   };
@@ -160,6 +166,8 @@ const RETRY_START_MS = 30_000;
  */
 export function startProcessPolicyWorker(options: PolicyWorkerOptions = {}): Promise<PolicyWorker | null> {
   const state = holder();
+  // A retry timer that fires after the drain began must not start pg-boss again.
+  if (state.stopped) return Promise.resolve(null);
   state.starting ??= (async () => {
     try {
       const worker = await startPolicyWorker(await getStore(), options);

@@ -86,6 +86,7 @@ export async function agentsNeedingPerson(db: StoreDatabase, operatorId: number)
       agentId: policyRuns.agentId,
       status: policyRuns.status,
       startedAt: policyRuns.startedAt,
+      finishedAt: policyRuns.finishedAt,
     })
     .from(policyRuns)
     .where(and(eq(policyRuns.operatorId, operatorId), ne(policyRuns.status, "skipped_no_host")))
@@ -101,9 +102,15 @@ export async function agentsNeedingPerson(db: StoreDatabase, operatorId: number)
     operatorId,
     open.map((run) => `agent:${run.agentId}` as const),
   );
-  return open
-    .filter((run) => (rotated.get(`agent:${run.agentId}`)?.at ?? 0) <= run.startedAt.getTime())
-    .map((run) => run.agentId);
+  return (
+    open
+      // Settled by a rotation after the run; for key_missing, after it finished (its own rotation committed).
+      .filter((run) => {
+        const since = run.status === "key_missing" ? (run.finishedAt ?? run.startedAt) : run.startedAt;
+        return (rotated.get(`agent:${run.agentId}`)?.at ?? 0) <= since.getTime();
+      })
+      .map((run) => run.agentId)
+  );
 }
 
 /** A run still `running` after this long was left by a worker that died mid-call (a call takes at most FAUCET_TIMEOUT_MS). */
