@@ -71,29 +71,21 @@ export async function startBulkRun(kind: BulkKind, size: number): Promise<{ batc
   }
 }
 
-export const rotateCall: BulkCall = (agent, { batchId, attemptId, ownAttemptId }) =>
-  postBulkCall("/api/bulk/rotate-agent-key", {
-    agentId: agent.id,
-    attemptId,
-    knownRotationAt: agent.lastRotation?.at ?? null,
-    ownAttemptId,
-    batchId,
-  });
+const rotationBody = (
+  agent: Parameters<BulkCall>[0],
+  { batchId, attemptId, ownAttemptId }: Parameters<BulkCall>[1],
+) => ({ agentId: agent.id, attemptId, knownRotationAt: agent.lastRotation?.at ?? null, ownAttemptId, batchId });
+
+export const rotateCall: BulkCall = (agent, ids) =>
+  postBulkCall("/api/bulk/rotate-agent-key", rotationBody(agent, ids));
 
 /**
  * "Hand off all": the same rotation, whose reply carries a hand-off's link parts instead of the key
  * (origin "bulk:<batch>"), so no key of the run reaches this tab. If a hand-off cannot be made the
  * reply holds the key after all (with a warning): the sheet shows that row's key.
  */
-export const handOffCall: BulkCall = (agent, { batchId, attemptId, ownAttemptId }) =>
-  postBulkCall("/api/bulk/rotate-agent-key", {
-    agentId: agent.id,
-    attemptId,
-    knownRotationAt: agent.lastRotation?.at ?? null,
-    ownAttemptId,
-    batchId,
-    handOff: { agentName: agent.name },
-  });
+export const handOffCall: BulkCall = (agent, ids) =>
+  postBulkCall("/api/bulk/rotate-agent-key", { ...rotationBody(agent, ids), handOff: { agentName: agent.name } });
 
 export const deactivateCall: BulkCall = (agent, { batchId }) =>
   postBulkCall("/api/bulk/set-agent-active", { agentId: agent.id, isActive: false, batchId });
