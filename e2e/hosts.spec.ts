@@ -1,10 +1,19 @@
-import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
-import { promisify } from "node:util";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import {
+  agentKeyIn,
+  enrol,
+  makeEnrolmentLink,
+  OPERATOR_ENTRY,
+  RECEIVER,
+  receiverEnv,
+  run,
+  startWatch,
+  stop,
+  walletHome,
+} from "./support/agent-host";
 import { browserTraces, consoleUrl, signInFreshOperator } from "./support/signed-in-operator";
 
 test.afterEach(async ({ page }) => page.unrouteAll({ behavior: "ignoreErrors" }));
@@ -14,79 +23,6 @@ test.afterEach(async ({ page }) => page.unrouteAll({ behavior: "ignoreErrors" })
  * `receive.mjs enrol`, runs `receive.mjs watch`, and every rotation of that agent lands in its
  * credentials.json within seconds, sealed to the host, without the key reaching the page.
  */
-const run = promisify(execFile);
-const RECEIVER = path.join(process.cwd(), "public", "handoff", "receive.mjs");
-const OPERATOR_ENTRY = { api_key: "lf_keptoperatorkey000000000000000000", id: 1, name: "Kept" };
-
-function walletHome(): string {
-  const home = mkdtempSync(path.join(tmpdir(), "host-wallet-"));
-  writeFileSync(
-    path.join(home, "credentials.json"),
-    JSON.stringify({ version: 1, active: "operator", operator: OPERATOR_ENTRY }),
-    { mode: 0o600 },
-  );
-  return home;
-}
-
-function receiverEnv(home: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, LIGHTNING_WALLET_HOME: home };
-  delete env.LIGHTNING_WALLET_API_KEY;
-  return env;
-}
-
-/** The agent key credentials.json holds now, or null. */
-function agentKeyIn(home: string): string | null {
-  try {
-    const credentials = JSON.parse(readFileSync(path.join(home, "credentials.json"), "utf8")) as {
-      agent?: { api_key?: string };
-    };
-    return credentials.agent?.api_key ?? null;
-  } catch {
-    return null;
-  }
-}
-
-/** "Connect agent host" from the row menu; returns the enrolment link the dialog shows once. */
-async function makeEnrolmentLink(page: Page, agentName: string): Promise<string> {
-  await page.getByRole("button", { name: `More actions for ${agentName}` }).click();
-  await page.getByRole("menuitem", { name: "Connect agent host" }).click();
-  const dialog = page.getByRole("alertdialog", { name: `Connect a host for ${agentName}` });
-  await dialog.getByRole("button", { name: "Make enrolment link" }).click();
-  const status = dialog.getByRole("status");
-  await expect(status).toContainText("node receive.mjs enrol");
-  const link = /enrol '([^']+)'/.exec((await status.textContent()) ?? "")?.[1] ?? "";
-  expect(link).toMatch(/\/hosts\/enrol\/[A-Za-z0-9_-]{22}#[A-Za-z0-9_-]{43}$/);
-  await page.keyboard.press("Escape");
-  await expect(dialog).toBeHidden();
-  return link;
-}
-
-async function enrol(link: string, home: string) {
-  const { stdout } = await run(process.execPath, [RECEIVER, "enrol", link], {
-    env: receiverEnv(home),
-    timeout: 30_000,
-  });
-  expect(stdout).toContain("Enrolled");
-  expect(statSync(path.join(home, "host.json")).mode & 0o777).toBe(0o600);
-  expect(statSync(home).mode & 0o777).toBe(0o700);
-  return JSON.parse(readFileSync(path.join(home, "host.json"), "utf8")) as { name: string; host_id: string };
-}
-
-function startWatch(home: string, args: string[]): { child: ChildProcess; output: () => string } {
-  let output = "";
-  const child = spawn(process.execPath, [RECEIVER, "watch", ...args], { env: receiverEnv(home) });
-  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  return { child, output: () => output };
-}
-
-async function stop(child: ChildProcess) {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGTERM");
-  await exited;
-}
-
 test("enrol a host, watch, rotate from the row: credentials.json holds a working key within 15 s and no key reached the page", async ({
   page,
   context,
@@ -160,6 +96,60 @@ test("enrol a host, watch, rotate from the row: credentials.json holds a working
     expect(watcher.output()).toContain("disconnected this host");
   } finally {
     await stop(watcher.child);
+    rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test("incident mode: Connect agent hosts makes one single-use enrolment link per selected agent, shown once as .env lines, and a link enrols its agent's host", async ({
+  page,
+  context,
+  request,
+  baseURL,
+}) => {
+  test.setTimeout(60_000);
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  const { agents } = await signInFreshOperator(page, request, baseURL, "Enrol All Operator", {
+    agentNames: ["Enrol Bot A", "Enrol Bot B", "Enrol Bot C"],
+  });
+  const [first, second] = agents as [(typeof agents)[0], (typeof agents)[0]];
+  for (const agent of [first, second]) await page.getByRole("checkbox", { name: `Select ${agent.name}` }).check();
+  await page.getByRole("button", { name: "Connect agent hosts" }).click();
+  const confirm = page.getByRole("alertdialog", { name: "Connect hosts for 2 agents?" });
+  await confirm.getByRole("button", { name: "Make 2 enrolment links" }).click();
+
+  const sheet = page.getByRole("dialog", { name: "Enrolment links" });
+  await expect(sheet).toBeVisible({ timeout: 30_000 });
+  await expect(sheet.getByRole("button", { name: "Show keys" })).toHaveCount(0);
+  await sheet.getByRole("button", { name: "Copy as .env" }).click();
+  await expect(sheet.getByRole("status")).toHaveText("Copied 2 links as .env lines.");
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  const links = new Map(
+    copied
+      .trim()
+      .split("\n")
+      .map((line) => {
+        const match = /^AGENT_(\d+)_ENROL_URL=(http:\/\/\S+\/hosts\/enrol\/[A-Za-z0-9_-]{22}#[A-Za-z0-9_-]{43})$/.exec(
+          line,
+        );
+        expect(match, `a .env line: ${line}`).not.toBeNull();
+        return [Number(match![1]), match![2]!] as const;
+      }),
+  );
+  expect([...links.keys()].sort((a, b) => a - b)).toEqual([first.id, second.id].sort((a, b) => a - b));
+  await sheet.getByRole("button", { name: "Done" }).click();
+  await expect(page.getByRole("region", { name: "Bulk run result" })).toContainText("2 enrolment links made.");
+
+  const home = walletHome();
+  try {
+    const link = links.get(second.id)!;
+    const host = await enrol(link, home);
+    await expect(run(process.execPath, [RECEIVER, "enrol", link], { env: receiverEnv(home) })).rejects.toThrow(
+      /already used/,
+    );
+    await page.reload();
+    await expect(page.getByRole("row").filter({ hasText: second.name })).toContainText(`Host connected: ${host.name}`);
+    await expect(page.getByText(`Host connected: ${host.name}`)).toHaveCount(1);
+  } finally {
     rmSync(home, { recursive: true, force: true });
   }
 });

@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from "vitest";
 import { POST as faucetEndpoint } from "@/app/ai-agents/api/route";
 import { GET as matchingAgents } from "@/app/api/agents/matching/route";
 import { GET as agentsPage } from "@/app/api/agents/route";
+import { POST as bulkConnectHost } from "@/app/api/bulk/connect-agent-host/route";
 import { POST as bulkRotate } from "@/app/api/bulk/rotate-agent-key/route";
 import { POST as bulkSetActive } from "@/app/api/bulk/set-agent-active/route";
 import { GET as auditEvents } from "@/app/audit/events/route";
@@ -21,6 +22,7 @@ import { asRequest } from "./support/in-process-console";
 import { CONSOLE_ORIGIN } from "./support/next-headers-double";
 import { queryString } from "./support/query-inputs";
 import { setAgentActiveSchema } from "@/lib/agents/agent-change-schemas";
+import { bulkConnectHostSchema } from "@/lib/hosts/connect-host";
 
 vi.mock("next/headers", () => import("./support/next-headers-double"));
 
@@ -52,6 +54,7 @@ describe("the bulk JSON routes", () => {
   const BULK_ROUTES = [
     ["rotate-agent-key", bulkRotate, isValidRotateAgentInput],
     ["set-agent-active", bulkSetActive, (value: unknown) => setAgentActiveSchema.safeParse(value).success],
+    ["connect-agent-host", bulkConnectHost, (value: unknown) => bulkConnectHostSchema.safeParse(value).success],
   ] as const;
   for (const [name, route, isValid] of BULK_ROUTES) {
     it(`/api/bulk/${name} answers random bodies, content types and cookies with typed JSON and no faucet call`, async () => {

@@ -9,7 +9,8 @@ import { maskKey } from "@/components/keys/mask-key";
 import { useBeforeUnloadGuard } from "@/components/keys/use-before-unload-guard";
 import { Button } from "@/components/ui/button";
 import { BACKGROUND_REQUEST_HEADER } from "@/lib/session/background-request";
-import { downloadText, envText, jsonText, type SheetRow } from "./key-sheet";
+import { formatUtcTime } from "@/lib/format-utc-time";
+import { downloadText, envText, jsonText, linkOf, type SheetRow } from "./key-sheet";
 
 type BatchRevealDialogProps = { rows: readonly SheetRow[]; batchId: string; onClose: () => void };
 
@@ -72,7 +73,7 @@ function watchedWords(row: Watched | undefined, serverNow: number | null): strin
 /**
  * The batch's new keys on one sheet, shown once, or with "Hand off all" their hand-off links
  * (then no key reaches this tab, and the sheet watches each link until it is collected or
- * expired). Keys and links live in this dialog's props only (the run's memory in the tab);
+ * expired), or ("Connect agent hosts") one enrolment link per agent. Keys and links live in this dialog's props only (the run's memory in the tab);
  * copying and downloading build their text here, in the tab. Closing asks first until they
  * were copied or downloaded: they cannot be shown again.
  */
@@ -83,9 +84,11 @@ export function BatchRevealDialog({ rows, batchId, onClose }: BatchRevealDialogP
   const [confirmingClose, setConfirmingClose] = useState(false);
   useBeforeUnloadGuard(true);
   const links = rows.filter((row) => "handoff" in row).length;
-  const keys = rows.length - links;
+  const enrolments = rows.filter((row) => "enrolment" in row);
+  const keys = rows.length - links - enrolments.length;
   const watch = useBatchWatch(batchId, links > 0);
-  const what = keys === 0 ? "links" : links === 0 ? "keys" : "keys and links";
+  const what = keys === 0 ? "links" : links + enrolments.length === 0 ? "keys" : "keys and links";
+  const firstExpiry = Math.min(...enrolments.map((row) => ("enrolment" in row ? row.enrolment.expiresAt : Infinity)));
 
   const requestClose = () => (saved ? onClose() : setConfirmingClose(true));
   const guardDismiss = (event: Event) => {
@@ -104,7 +107,7 @@ export function BatchRevealDialog({ rows, batchId, onClose }: BatchRevealDialogP
   }
 
   function download(kind: "env" | "json") {
-    const name = keys === 0 ? "agent-handoffs" : "agent-keys";
+    const name = enrolments.length === rows.length ? "agent-enrolments" : keys === 0 ? "agent-handoffs" : "agent-keys";
     if (kind === "env") downloadText(envText(rows), `${name}.env`, "text/plain");
     else downloadText(jsonText(rows), `${name}.json`, "application/json");
     setSaved(true);
@@ -122,10 +125,12 @@ export function BatchRevealDialog({ rows, batchId, onClose }: BatchRevealDialogP
           className="fixed left-1/2 top-1/2 z-50 flex max-h-[92vh] w-[min(48rem,96vw)] -translate-x-1/2 -translate-y-1/2 flex-col rounded-lg bg-white p-6 shadow-xl"
         >
           <Dialog.Title className="text-lg font-semibold text-slate-900">
-            {keys === 0 ? "Hand-off links" : "New API keys"}
+            {enrolments.length === rows.length ? "Enrolment links" : keys === 0 ? "Hand-off links" : "New API keys"}
           </Dialog.Title>
           <Dialog.Description className="mt-2 text-sm text-slate-700">
-            {rows.length} {rows.length === 1 ? "agent has" : "agents have"} a new key.{" "}
+            {enrolments.length === rows.length
+              ? `${rows.length} single-use ${rows.length === 1 ? "link" : "links"} to connect each agent's machine. On each machine, before ${formatUtcTime(firstExpiry)}, run once: node receive.mjs enrol '<link>' (receive.mjs is served at ${window.location.origin}/handoff/receive.mjs). From then on that machine receives the agent's new keys by itself. `
+              : `${rows.length} ${rows.length === 1 ? "agent has" : "agents have"} a new key. `}
             {links > 0 &&
               `${links === rows.length ? "Each" : `${links} of them`} went into a single-use hand-off link without being shown: give each agent's machine its link (node receive.mjs '<link>'). `}
             {`The ${what} are shown once and never again: copy or download them now.`}
@@ -163,8 +168,12 @@ export function BatchRevealDialog({ rows, batchId, onClose }: BatchRevealDialogP
           <CloseWithoutSavingDialog
             open={confirmingClose}
             onOpenChange={setConfirmingClose}
-            what="the keys"
-            description="You have not copied or downloaded the new keys. They will never be shown again: without them you must rotate these agents again."
+            what={enrolments.length === rows.length ? "the links" : "the keys"}
+            description={
+              enrolments.length === rows.length
+                ? "You have not copied or downloaded the enrolment links. They will never be shown again: without them you must connect these agents' hosts again."
+                : "You have not copied or downloaded the new keys. They will never be shown again: without them you must rotate these agents again."
+            }
             onCloseAnyway={onClose}
           />
         </Dialog.Content>
@@ -192,6 +201,7 @@ function SheetTable({
   watch: ReturnType<typeof useBatchWatch>;
 }) {
   const links = rows.some((row) => "handoff" in row);
+  const onlyEnrolments = rows.every((row) => "enrolment" in row);
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: rows.length,
@@ -205,7 +215,9 @@ function SheetTable({
   return (
     <div ref={scroller} className="mt-2 max-h-[50vh] min-h-0 flex-1 overflow-y-auto rounded-md border border-slate-200">
       <table className="w-full table-fixed text-left text-sm">
-        <caption className="sr-only">New keys of this batch</caption>
+        <caption className="sr-only">
+          {onlyEnrolments ? "Enrolment links of this batch" : "New keys of this batch"}
+        </caption>
         <colgroup>
           <col />
           <col className="w-20" />
@@ -221,7 +233,7 @@ function SheetTable({
               ID
             </th>
             <th scope="col" className="px-3 py-2 font-medium">
-              {links ? "New key or hand-off link" : "New key"}
+              {onlyEnrolments ? "Enrolment link" : links ? "New key or hand-off link" : "New key"}
             </th>
             {links && (
               <th scope="col" className="px-3 py-2 font-medium">
@@ -246,8 +258,8 @@ function SheetTable({
                       ? row.apiKey
                       : maskKey(row.apiKey)
                     : shown
-                      ? row.handoff.url
-                      : maskLink(row.handoff.url)}
+                      ? linkOf(row)
+                      : maskLink(linkOf(row) ?? "")}
                 </td>
                 {links && (
                   <td className="truncate px-3 text-xs text-slate-700" data-testid="sheet-handoff-state">

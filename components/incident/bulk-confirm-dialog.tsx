@@ -26,6 +26,8 @@ type BulkConfirmDialogProps = {
 function consequence(kind: BulkKind, count: number, again: boolean): string {
   if (kind === "deactivate")
     return `The keys of ${count} agents stop paying at once; their balances stay. Reactivate them one by one from their menus.`;
+  if (kind === "connect-host")
+    return `Makes a single-use enrolment link for the machine of each of these ${count} agents, shown once on one sheet when the run ends. On each machine, node receive.mjs enrol '<link>' connects it: from then on every new key of that agent is sealed to it and written to its credentials.json. A host already connected is replaced once its agent's new link is used. Nothing changes at the faucet.`;
   const cooldown = formatCooldownLength(AGENT_COOLDOWN_MS);
   const lead = again ? `These ${count} agents may already have new keys that were never shown. ` : "";
   return `${lead}${count} keys stop working at once, and ${count} withdrawal cooldowns of ${cooldown} start. The new keys are shown once, on one sheet, when the run ends.`;
@@ -35,7 +37,8 @@ function consequence(kind: BulkKind, count: number, again: boolean): string {
 export function BulkConfirmDialog({ kind, agents, again, error, now, onConfirm, onCancel }: BulkConfirmDialogProps) {
   const count = agents?.length ?? 0;
   const [handOff, setHandOff] = useState(false);
-  const recent = (agents ?? [])
+  // A rotation made minutes ago matters to a change of keys or of state, not to an enrolment link.
+  const recent = (kind === "connect-host" ? [] : (agents ?? []))
     .flatMap((agent) =>
       agent.lastRotation && now - agent.lastRotation.at < RECENT_MS ? [{ agent, rotation: agent.lastRotation }] : [],
     )
@@ -45,8 +48,15 @@ export function BulkConfirmDialog({ kind, agents, again, error, now, onConfirm, 
       ? again
         ? `Rotate ${count} keys again?`
         : `Rotate ${count} keys?`
-      : `Deactivate ${count} agents?`;
-  const confirmLabel = kind === "rotate" ? `Rotate ${count} keys` : `Deactivate ${count} agents`;
+      : kind === "connect-host"
+        ? `Connect hosts for ${count} agents?`
+        : `Deactivate ${count} agents?`;
+  const confirmLabel =
+    kind === "rotate"
+      ? `Rotate ${count} keys`
+      : kind === "connect-host"
+        ? `Make ${count} enrolment links`
+        : `Deactivate ${count} agents`;
   return (
     <AlertDialog.Root open onOpenChange={(open) => !open && onCancel()}>
       <AlertDialog.Portal>
@@ -97,7 +107,7 @@ export function BulkConfirmDialog({ kind, agents, again, error, now, onConfirm, 
             </AlertDialog.Cancel>
             {/* Not AlertDialog.Action: the dialog closes only once the run has started. */}
             <Button
-              variant="danger"
+              variant={kind === "connect-host" ? "primary" : "danger"}
               onClick={() => onConfirm({ handOff: kind === "rotate" && handOff })}
               disabled={!agents || count === 0}
             >

@@ -22,7 +22,8 @@ function timeLeft(seconds: number | null): string {
 /** A bulk run's progress, with Pause and Cancel: Cancel stops every call not yet started. */
 export function BulkProgress({ kind, progress, total, onPause, onResume, onCancel }: BulkProgressProps) {
   const finishedCount = total - progress.remaining;
-  const label = kind === "rotate" ? "Rotating keys" : "Deactivating agents";
+  const label =
+    kind === "rotate" ? "Rotating keys" : kind === "deactivate" ? "Deactivating agents" : "Making enrolment links";
   return (
     <section aria-label={label} className="rounded-lg border border-blue-200 bg-blue-50 p-4 text-sm text-slate-900">
       <div className="flex flex-wrap items-center justify-between gap-3">

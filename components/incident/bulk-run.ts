@@ -10,17 +10,17 @@
  */
 export type BulkItem = { agentId: number; name: string };
 
-/** The hand-off that holds an agent's new key instead of the reply ("Hand off all"). */
+/** The hand-off that holds an agent's new key instead of the reply ("Hand off all"); an enrolment link has the same parts. */
 export type RunHandoff = { id: string; token: string; expiresAt: number };
 
 export type CallResult =
-  | { ok: true; apiKey: string | null; handoff?: RunHandoff | null }
+  | { ok: true; apiKey: string | null; handoff?: RunHandoff | null; enrolment?: RunHandoff | null }
   | { ok: false; kind: "rate_limited"; retryAfterSeconds: number; message: string }
   | { ok: false; kind: "refused" | "unknown"; message: string };
 
 export type ItemState =
   | { status: "queued" | "running" | "cancelled" }
-  | { status: "done"; apiKey: string | null; handoff?: RunHandoff }
+  | { status: "done"; apiKey: string | null; handoff?: RunHandoff; enrolment?: RunHandoff }
   | { status: "refused" | "unknown"; message: string };
 
 export type BulkProgress = {
@@ -153,6 +153,7 @@ export function createBulkRun({
           status: "done",
           apiKey: result.apiKey,
           ...(result.handoff ? { handoff: result.handoff } : {}),
+          ...(result.enrolment ? { enrolment: result.enrolment } : {}),
         });
       if (result.kind !== "rate_limited") return set(item, { status: result.kind, message: result.message });
       // Committed nothing: everyone waits, then this item goes again.

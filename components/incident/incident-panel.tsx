@@ -11,7 +11,7 @@ import { BulkConfirmDialog } from "./bulk-confirm-dialog";
 import { BulkProgress } from "./bulk-progress";
 import type { SheetRow } from "./key-sheet";
 import { resolveSelection, selectedCount, type SelectedAgent, type Selection } from "./selection";
-import { deactivateCall, handOffCall, rotateCall, useBulkRun, type BulkKind } from "./use-bulk-run";
+import { connectHostCall, deactivateCall, handOffCall, rotateCall, useBulkRun, type BulkKind } from "./use-bulk-run";
 
 export type IncidentPanelProps = {
   selection: Selection;
@@ -46,12 +46,22 @@ export function IncidentPanel({ selection, onClearSelection, concurrency, onChan
   const current = bulk.current;
   const running = current !== null && !current.progress.finished;
   const sheet: SheetRow[] = [];
-  if (current?.progress.finished && current.kind === "rotate") {
+  if (current?.progress.finished && current.kind !== "deactivate") {
     for (const [agentId, state] of current.run.states()) {
       const agent = current.agents.get(agentId);
       if (!agent || state.status !== "done") continue;
-      // A hand-off's link, built here in the tab: the token stays in the fragment.
-      if (state.handoff)
+      // A hand-off's or an enrolment's link, built here in the tab: the token stays in the fragment.
+      if (state.enrolment)
+        sheet.push({
+          agentId,
+          name: agent.name,
+          enrolment: {
+            id: state.enrolment.id,
+            url: `${window.location.origin}/hosts/enrol/${state.enrolment.id}#${state.enrolment.token}`,
+            expiresAt: state.enrolment.expiresAt,
+          },
+        });
+      else if (state.handoff)
         sheet.push({
           agentId,
           name: agent.name,
@@ -84,7 +94,14 @@ export function IncidentPanel({ selection, onClearSelection, concurrency, onChan
   async function confirm({ handOff = false }: { handOff?: boolean } = {}) {
     if (!confirming?.agents) return;
     const { kind, agents, again } = confirming;
-    const call = kind === "rotate" ? (handOff ? handOffCall : rotateCall) : deactivateCall;
+    const call =
+      kind === "rotate"
+        ? handOff
+          ? handOffCall
+          : rotateCall
+        : kind === "connect-host"
+          ? connectHostCall
+          : deactivateCall;
     setConfirming(null);
     const problem = await bulk.start(kind, agents, call, { again });
     // The console would not issue the run: nothing was sent; say why where it was confirmed.
@@ -130,6 +147,9 @@ export function IncidentPanel({ selection, onClearSelection, concurrency, onChan
           </Button>
           <Button variant="danger" onClick={() => void ask("rotate")}>
             Rotate selected keys
+          </Button>
+          <Button variant="secondary" onClick={() => void ask("connect-host")}>
+            Connect agent hosts
           </Button>
           <Button variant="ghost" onClick={onClearSelection}>
             Clear selection
@@ -179,7 +199,8 @@ function RunSummary({
   onRotateAgain: (agents: SelectedAgent[]) => void;
   onDismiss: () => void;
 }) {
-  const verb = summary.kind === "rotate" ? "rotated" : "deactivated";
+  const verb =
+    summary.kind === "rotate" ? "rotated" : summary.kind === "deactivate" ? "deactivated" : "enrolment links made";
   return (
     <section aria-label="Bulk run result" className="rounded-lg border border-slate-200 bg-white p-4 text-sm">
       <p>
@@ -217,12 +238,15 @@ function RunSummary({
         </ul>
       )}
       <div className="mt-3 flex items-center justify-end gap-3">
-        <Link
-          href={`/audit?batch=${summary.batchId}`}
-          className="text-sm text-blue-700 underline-offset-2 hover:underline"
-        >
-          Audit log of this run
-        </Link>
+        {/* An enrolment link is audited when a host uses it (enrol_host), not when it is made. */}
+        {summary.kind !== "connect-host" && (
+          <Link
+            href={`/audit?batch=${summary.batchId}`}
+            className="text-sm text-blue-700 underline-offset-2 hover:underline"
+          >
+            Audit log of this run
+          </Link>
+        )}
         <Button variant="ghost" onClick={onDismiss}>
           Dismiss
         </Button>

@@ -1,14 +1,22 @@
 /**
- * One rotated agent on the batch's sheet: its new key, or (incident mode's "Hand off all") the
- * link of the hand-off holding it, `<console>/handoff/<id>#<token>`. Held only in the tab's memory.
+ * One agent on the batch's sheet: its new key, or (incident mode's "Hand off all") the link of the
+ * hand-off holding it, `<console>/handoff/<id>#<token>`, or ("Connect agent hosts") its single-use
+ * enrolment link, `<console>/hosts/enrol/<id>#<token>`. Held only in the tab's memory.
  */
 export type SheetRow =
   | { agentId: number; name: string; apiKey: string }
-  | { agentId: number; name: string; handoff: { id: string; url: string } };
+  | { agentId: number; name: string; handoff: { id: string; url: string } }
+  | { agentId: number; name: string; enrolment: { id: string; url: string; expiresAt: number } };
+
+/** The link a row holds (a hand-off's or an enrolment's), or null for a key. */
+export function linkOf(row: SheetRow): string | null {
+  return "handoff" in row ? row.handoff.url : "enrolment" in row ? row.enrolment.url : null;
+}
 
 /**
  * One line per agent, in the order shown: `AGENT_<ID>_API_KEY=…` for a key, `AGENT_<ID>_HANDOFF_URL=…`
- * for a hand-off (then the file holds no key: each agent's machine collects its own once).
+ * for a hand-off (then the file holds no key: each agent's machine collects its own once),
+ * `AGENT_<ID>_ENROL_URL=…` for an enrolment link (`node receive.mjs enrol '<link>'` on that machine).
  */
 export function envText(rows: readonly SheetRow[]): string {
   return (
@@ -16,7 +24,9 @@ export function envText(rows: readonly SheetRow[]): string {
       .map((row) =>
         "apiKey" in row
           ? `AGENT_${row.agentId}_API_KEY=${row.apiKey}`
-          : `AGENT_${row.agentId}_HANDOFF_URL=${row.handoff.url}`,
+          : "handoff" in row
+            ? `AGENT_${row.agentId}_HANDOFF_URL=${row.handoff.url}`
+            : `AGENT_${row.agentId}_ENROL_URL=${row.enrolment.url}`,
       )
       .join("\n") + "\n"
   );
@@ -28,7 +38,9 @@ export function jsonText(rows: readonly SheetRow[]): string {
       rows.map((row) =>
         "apiKey" in row
           ? { agent_id: row.agentId, name: row.name, api_key: row.apiKey }
-          : { agent_id: row.agentId, name: row.name, handoff_url: row.handoff.url },
+          : "handoff" in row
+            ? { agent_id: row.agentId, name: row.name, handoff_url: row.handoff.url }
+            : { agent_id: row.agentId, name: row.name, enrol_url: row.enrolment.url },
       ),
       null,
       2,

@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useReducer, useRef, useState } from "react";
-import { mayHaveCommitted, type ActionResult } from "@/lib/action-result";
+import { failure, mayHaveCommitted, type ActionResult } from "@/lib/action-result";
 import {
   createBulkRun,
   type BulkItem,
@@ -12,10 +12,14 @@ import {
 } from "./bulk-run";
 import type { SelectedAgent } from "./selection";
 
-export type BulkKind = "rotate" | "deactivate";
+/** "connect-host": "Connect agent hosts", one enrolment link per agent (no faucet change). */
+export type BulkKind = "rotate" | "deactivate" | "connect-host";
 
-/** What one call of a run answers: a rotation's key, or (handing off) null and its hand-off's link parts. */
-type CallReply = { apiKey?: string | null; handoff?: RunHandoff | null };
+/**
+ * What one call of a run answers: a rotation's key, or (handing off) null and its hand-off's link
+ * parts, or (connecting hosts) an enrolment link's parts.
+ */
+type CallReply = { apiKey?: string | null; handoff?: RunHandoff | null; enrolment?: RunHandoff | null };
 
 /** A bulk run's call for one agent; `ownAttemptId` is set when the run is a "Rotate again". */
 export type BulkCall = (
@@ -25,7 +29,13 @@ export type BulkCall = (
 
 /** A failure that may have changed the agent (mayHaveCommitted) is "unknown"; all else changed nothing. */
 export function toCallResult(result: ActionResult<CallReply>): CallResult {
-  if (result.ok) return { ok: true, apiKey: result.data.apiKey ?? null, handoff: result.data.handoff ?? null };
+  if (result.ok)
+    return {
+      ok: true,
+      apiKey: result.data.apiKey ?? null,
+      handoff: result.data.handoff ?? null,
+      enrolment: result.data.enrolment ?? null,
+    };
   if (result.code === "rate_limited")
     return {
       ok: false,
@@ -41,14 +51,14 @@ export function toCallResult(result: ActionResult<CallReply>): CallResult {
  * Next's client would queue server actions one at a time). A reply that never comes is thrown,
  * and the run counts it as "outcome unknown".
  */
-export async function postBulkCall(path: string, input: object): Promise<ActionResult<CallReply>> {
+export async function postBulkCall<Reply = CallReply>(path: string, input: object): Promise<ActionResult<Reply>> {
   const response = await fetch(path, {
     method: "POST",
     headers: { "content-type": "application/json", accept: "application/json" },
     body: JSON.stringify(input),
     cache: "no-store",
   });
-  const body = (await response.json().catch(() => null)) as ActionResult<CallReply> | null;
+  const body = (await response.json().catch(() => null)) as ActionResult<Reply> | null;
   if (!body || typeof body !== "object" || typeof body.ok !== "boolean")
     throw new Error(`The console answered HTTP ${response.status} without a result.`);
   return body;
@@ -89,6 +99,24 @@ export const handOffCall: BulkCall = (agent, ids) =>
 
 export const deactivateCall: BulkCall = (agent, { batchId }) =>
   postBulkCall("/api/bulk/set-agent-active", { agentId: agent.id, isActive: false, batchId });
+
+/**
+ * "Connect agent hosts": a single-use enrolment link for the agent (POST /api/bulk/connect-agent-host,
+ * the row menu's "Connect agent host" on the bulk budget). Nothing changes at the faucet, so a reply
+ * that never comes is a refusal, not an unknown outcome: at worst a link nobody saw expires unused.
+ */
+export const connectHostCall: BulkCall = async (agent, { batchId }) => {
+  try {
+    const result = await postBulkCall<RunHandoff>("/api/bulk/connect-agent-host", {
+      agentId: agent.id,
+      agentName: agent.name,
+      batchId,
+    });
+    return result.ok ? { ok: true, data: { enrolment: result.data } } : result;
+  } catch {
+    return failure("internal", "The console did not answer, so no link was shown. Connect this agent's host again.");
+  }
+};
 
 export type FinishedRun = {
   kind: BulkKind;

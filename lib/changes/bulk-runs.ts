@@ -11,7 +11,8 @@ import type { StoreDatabase } from "@/lib/store/store";
  * calling operator. The bulk budget follows that route and that run, never an id the browser made.
  */
 
-export type BulkKind = "rotate" | "deactivate";
+/** "connect-host": incident mode's enrolment links (lib/hosts/connect-host.ts), no faucet change. */
+export type BulkKind = "rotate" | "deactivate" | "connect-host";
 
 /** The most agents one run may name: far above any operator's list, low enough to bound a run. */
 export const BULK_RUN_MAX_SIZE = 100_000;

@@ -68,7 +68,7 @@ export function bulkChangeRoute<Output>(
 }
 
 const startBulkRunSchema = z.strictObject({
-  kind: z.enum(["rotate", "deactivate"]),
+  kind: z.enum(["rotate", "deactivate", "connect-host"]),
   size: z.number().int().min(1).max(BULK_RUN_MAX_SIZE),
 });
 
