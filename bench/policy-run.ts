@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     const { setRotationPolicy } = await import("@/lib/policies/rotation-policies");
     const { startPolicyWorker } = await import("@/lib/policies/policy-worker");
     const { policyRunCounts } = await import("@/lib/policies/policy-run");
-    const { DAY_MS } = await import("@/lib/policies/policy-due");
+    const { DAY_MS } = await import("@/lib/agents/policy-due");
     const { agentHosts } = await import("@/lib/store/schema");
     const { randomBytes, randomUUID } = await import("node:crypto");
     const store = await getStore();

@@ -77,6 +77,12 @@ test("a policy due now rotates the hosted agent's key exactly once across two co
     .toEqual([{ target: `agent:${hosted.id}`, outcome: "ok", session_label: "policy" }]);
   await page.reload();
   await expect(page.getByRole("heading", { name: "Keys past their policy (1)" })).toBeVisible();
+  // The agents table's filter of the same name lists the same agent.
+  await page.getByRole("link", { name: "Show them in the agents table" }).click();
+  await expect(page.getByLabel("Show")).toHaveValue("past-policy");
+  await expect(page.getByText("1 of 2 agents")).toBeVisible();
+  await expect(page.getByRole("row").filter({ hasText: bare.name })).toBeVisible();
+  await expect(page.getByRole("row").filter({ hasText: hosted.name })).toHaveCount(0);
 
   // A minute and more of both consoles' sweeps: nothing is sent again, the bare agent is reminded once.
   await page.waitForTimeout(75_000);

@@ -9,9 +9,10 @@ import { auditRows, connectHost, eventually } from "@/e2e/support/policy-fixture
 import { rotateAgentKey } from "@/lib/actions/rotate-agent-key";
 import { clearRotationPolicyAction, setRotationPolicyAction } from "@/lib/actions/rotation-policy";
 import { policyRunCounts } from "@/lib/policies/policy-run";
-import { DAY_MS } from "@/lib/policies/policy-due";
+import { DAY_MS } from "@/lib/agents/policy-due";
 import { startPolicyWorker } from "@/lib/policies/policy-worker";
-import { agentsNeedingPerson, policyOverview } from "@/lib/policies/rotation-policies";
+import { agentsNeedingPerson } from "@/lib/agents/policy-standing";
+import { policyOverview } from "@/lib/policies/rotation-policies";
 import { getStore } from "@/lib/store/get-store";
 import { keyRotations, policyArmings } from "@/lib/store/schema";
 import { anyArguments, cookieArbitrary, TYPED_CODES } from "./support/action-inputs";

@@ -17,6 +17,7 @@ const FILTER_LABELS: Record<AgentsViewState["filter"], string> = {
   inactive: "Inactive",
   cooldown: "In cooldown",
   attention: "Needs attention",
+  "past-policy": "Keys past their policy",
 };
 
 const SORT_LABELS: Record<string, string> = {

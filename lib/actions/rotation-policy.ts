@@ -4,7 +4,7 @@ import { z } from "zod";
 import { failure, type ActionResult } from "@/lib/action-result";
 import { agentListMemo } from "@/lib/faucet/agent-list-memo";
 import { getFaucetClient } from "@/lib/faucet";
-import { MAX_POLICY_DAYS } from "@/lib/policies/policy-due";
+import { MAX_POLICY_DAYS } from "@/lib/agents/policy-due";
 import {
   clearRotationPolicy,
   policyOverview,

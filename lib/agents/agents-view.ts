@@ -52,7 +52,8 @@ export type AgentsPage = {
 };
 
 export const SORT_KEYS = ["name", "balance", "cooldown", "key-age"] as const;
-export const FILTERS = ["all", "active", "inactive", "cooldown", "attention"] as const;
+/** "past-policy": "Keys past their policy", as /agents/policies lists them (lib/agents/policy-standing.ts). */
+export const FILTERS = ["all", "active", "inactive", "cooldown", "attention", "past-policy"] as const;
 /** Rows per request: about three screens, so a scroll rarely waits. */
 export const PAGE_SIZE = 100;
 

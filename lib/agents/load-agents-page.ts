@@ -7,8 +7,11 @@ import type { OperatorSession } from "@/lib/session/session-data";
 import { agentListMemo } from "@/lib/faucet/agent-list-memo";
 import type { AgentRow, AgentsPage } from "./agents-view";
 import type { AgentsPageRequest } from "./view-params";
+import { getStore } from "@/lib/store/get-store";
+import { asStoreError } from "@/lib/store/store-unavailable-error";
 import { agentFlags } from "./key-age";
 import { keyMaxAgeDays } from "./key-max-age-days";
+import { pastPolicy, pastPolicyIds } from "./policy-standing";
 import { shapeAgents } from "./shape-agents";
 
 /** The later of two cooldown ends, ignoring those already over. */
@@ -34,11 +37,13 @@ function recordedTail(recorded: RecordedRotation | undefined, now: number): stri
  * a rotation made in another tab, browser or instance shows its timer here too. Also the
  * recorded rotations, for the operator's own row. Throws FaucetError.
  * `reuseRecentList` lets a request use a list fetched in the last seconds (agent-list-memo.ts).
+ * `withPastPolicy` (the filter "Keys past their policy" only) also reads which agents are past
+ * their rotation policy, as /agents/policies does; else `pastPolicy` is null.
  */
 export async function loadAgentRows(
   session: OperatorSession,
   now: number,
-  { reuseRecentList = false }: { reuseRecentList?: boolean } = {},
+  { reuseRecentList = false, withPastPolicy = false }: { reuseRecentList?: boolean; withPastPolicy?: boolean } = {},
 ) {
   const faucet = getFaucetClient();
   const [agents, recorded, hosts] = await Promise.all([
@@ -68,7 +73,16 @@ export async function loadAgentRows(
       host: hosts.get(agent.id) ?? null,
     };
   });
-  return { rows, recorded };
+  return { rows, recorded, pastPolicy: withPastPolicy ? await pastPolicyOf(session.operatorId, rows, now) : null };
+}
+
+async function pastPolicyOf(operatorId: number, rows: readonly AgentRow[], now: number): Promise<Set<number>> {
+  try {
+    const { db } = await getStore();
+    return pastPolicyIds(await pastPolicy(db, operatorId, rows, now));
+  } catch (error) {
+    throw asStoreError(error);
+  }
 }
 
 /**
@@ -82,11 +96,11 @@ export async function loadAgentsPage(
   now = Date.now(),
   options: { reuseRecentList?: boolean } = {},
 ): Promise<AgentsPage> {
-  const [whoami, { rows, recorded }] = await Promise.all([
+  const [whoami, { rows, recorded, pastPolicy }] = await Promise.all([
     getFaucetClient().whoami(session.operatorKey),
-    loadAgentRows(session, now, options),
+    loadAgentRows(session, now, { ...options, withPastPolicy: request.filter === "past-policy" }),
   ]);
-  const shaped = shapeAgents(rows, request);
+  const shaped = shapeAgents(rows, request, pastPolicy);
   return {
     serverNow: now,
     operator: {

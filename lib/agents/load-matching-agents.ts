@@ -17,8 +17,11 @@ export async function loadMatchingAgents(
   now = Date.now(),
 ): Promise<{ agents: SelectableAgent[]; serverNow: number }> {
   // The list and the records only: the operator's summary (whoami) is the table's, not the selection's.
-  const { rows } = await loadAgentRows(session, now, { reuseRecentList: true });
-  const matching = shapeAgents(rows, view);
+  const { rows, pastPolicy } = await loadAgentRows(session, now, {
+    reuseRecentList: true,
+    withPastPolicy: view.filter === "past-policy",
+  });
+  const matching = shapeAgents(rows, view, pastPolicy);
   return {
     agents: matching.map(({ id, name, isActive, lastRotation }) => ({ id, name, isActive, lastRotation })),
     serverNow: now,

@@ -41,6 +41,17 @@ describe("shapeAgents", () => {
     expect(ids(shapeAgents(rows, view({ sort: "balance", dir: "desc" })))).toEqual([3, 1, 4, 2]);
   });
 
+  it("Keys past their policy keeps the agents policy-standing names, searched and sorted as any filter", () => {
+    const past = new Set([3, 4, 99]);
+    expect(ids(shapeAgents(rows, view({ filter: "past-policy" }), past))).toEqual([4, 3]);
+    expect(ids(shapeAgents(rows, view({ filter: "past-policy", q: "alp" }), past))).toEqual([4]);
+    expect(ids(shapeAgents(rows, view({ filter: "past-policy", sort: "balance", dir: "desc" }), past))).toEqual([3, 4]);
+    // Not read (no policy data): nothing is past a policy, rather than everything.
+    expect(shapeAgents(rows, view({ filter: "past-policy" }))).toEqual([]);
+    // Other filters ignore it.
+    expect(ids(shapeAgents(rows, view({ filter: "inactive" }), past))).toEqual([2]);
+  });
+
   it("filters by state and searches names and exact ids", () => {
     expect(ids(shapeAgents(rows, view({ filter: "inactive" })))).toEqual([2]);
     expect(ids(shapeAgents(rows, view({ filter: "cooldown" })))).toEqual([3]);

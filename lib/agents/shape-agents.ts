@@ -7,15 +7,21 @@ const names = new Intl.Collator("en", { numeric: true });
 
 /**
  * Search, filter and sort on the server: the faucet's list_agents returns every agent in
- * one reply, and the browser should receive only the rows it is about to show.
+ * one reply, and the browser should receive only the rows it is about to show. `pastPolicy`:
+ * the ids "Keys past their policy" keeps (policy-standing.ts); none without it.
  */
-export function shapeAgents(rows: readonly AgentRow[], view: AgentsViewState): AgentRow[] {
+export function shapeAgents(
+  rows: readonly AgentRow[],
+  view: AgentsViewState,
+  pastPolicy: ReadonlySet<number> | null = null,
+): AgentRow[] {
   const needle = view.q.trim().toLowerCase();
   const matching = rows.filter((row) => {
     if (view.filter === "active" && !row.isActive) return false;
     if (view.filter === "inactive" && row.isActive) return false;
     if (view.filter === "cooldown" && row.cooldownUntil === null) return false;
     if (view.filter === "attention" && row.flags.length === 0) return false;
+    if (view.filter === "past-policy" && !pastPolicy?.has(row.id)) return false;
     if (!needle) return true;
     return row.name.toLowerCase().includes(needle) || String(row.id) === needle.replace(/^#/, "");
   });

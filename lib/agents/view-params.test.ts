@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PAGE_SIZE } from "./agents-view";
-import { parsePageRequest } from "./view-params";
+import { parsePageRequest, parseViewState } from "./view-params";
 
 const request = (query: string) => parsePageRequest(new URLSearchParams(query));
 
@@ -23,5 +23,12 @@ describe("page request", () => {
       sort: "key-age",
       dir: "desc",
     });
+  });
+
+  it("takes Keys past their policy from a shared link, and a garbled filter falls back to all agents", () => {
+    expect(request("filter=past-policy")).toMatchObject({ filter: "past-policy" });
+    expect(parseViewState({ filter: "past-policy" })).toMatchObject({ filter: "past-policy" });
+    for (const filter of ["past_policy", "Past-Policy", "past-policy ", "overdue"])
+      expect(request(`filter=${encodeURIComponent(filter)}`).filter, filter).toBe("all");
   });
 });

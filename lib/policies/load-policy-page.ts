@@ -5,8 +5,9 @@ import { connectedHostsFor } from "@/lib/hosts/connected-hosts";
 import { latestRotations } from "@/lib/keys/rotation-attempts";
 import type { OperatorSession } from "@/lib/session/session-data";
 import { getStore } from "@/lib/store/get-store";
-import { overdueAgents, reminderText } from "./policy-due";
-import { policiesOf, policyOverview, type PolicyOverview } from "./rotation-policies";
+import { reminderText } from "@/lib/agents/policy-due";
+import { pastPolicy } from "@/lib/agents/policy-standing";
+import { policyOverview, type PolicyOverview } from "./rotation-policies";
 
 /** One agent past its policy, as the "Keys past their policy" list shows it (no key, no fingerprint). */
 export type OverdueRow = {
@@ -28,22 +29,23 @@ export type PolicyPage = PolicyOverview & { overdue: OverdueRow[] };
 export async function loadPolicyPage(session: OperatorSession, now: number): Promise<PolicyPage> {
   const { db } = await getStore();
   const faucet = getFaucetClient();
-  const [agents, rotations, policies, overview] = await Promise.all([
+  const [agents, rotations, overview] = await Promise.all([
     agentListMemo().get(session.operatorId, session.operatorKey, () => faucet.listAgents(session.operatorKey), {
       fresh: false,
     }),
     latestRotations(session.operatorId),
-    policiesOf(db, session.operatorId),
     policyOverview(session.operatorId),
   ]);
   const names = new Map(agents.map((agent) => [agent.id, agent.name]));
-  const due = overdueAgents(
+  // The agents page's filter "Keys past their policy" reads the same (lib/agents/policy-standing.ts).
+  const { overdue: due } = await pastPolicy(
+    db,
+    session.operatorId,
     agents.map((agent) => ({
       id: agent.id,
       createdAt: agent.createdAt,
       lastRotation: rotations.get(`agent:${agent.id}`) ?? null,
     })),
-    policies,
     now,
   );
   const hosts = await connectedHostsFor(

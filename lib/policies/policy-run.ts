@@ -23,8 +23,8 @@ import {
   POLICY_SESSION_LABEL,
   type ArmedOperator,
 } from "./policy-arming";
-import { overdueAgents, type DueAgent } from "./policy-due";
-import { agentsNeedingPerson, policiesOf } from "./rotation-policies";
+import { overdueAgents, type DueAgent } from "@/lib/agents/policy-due";
+import { agentsNeedingPerson, policiesOf } from "@/lib/agents/policy-standing";
 
 /**
  * What a policy does, in two steps that pg-boss schedules (lib/policies/policy-worker.ts):

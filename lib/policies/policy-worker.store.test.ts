@@ -8,7 +8,7 @@ import { auditRows, connectHost, eventually } from "@/e2e/support/policy-fixture
 import { keyLabel } from "@/lib/key-label";
 import type { OperatorSession } from "@/lib/session/session-data";
 import { getStore } from "@/lib/store/get-store";
-import { DAY_MS } from "./policy-due";
+import { DAY_MS } from "@/lib/agents/policy-due";
 import { policyRunCounts, runPolicyRotation, sweepOperator, type PolicyJob } from "./policy-run";
 import { armedOperator } from "./policy-arming";
 import { startPolicyWorker, type PolicyWorker } from "./policy-worker";

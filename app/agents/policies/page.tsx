@@ -53,6 +53,11 @@ export default async function PoliciesPage() {
       </div>
       <div className="flex flex-col gap-2">
         <h2 className="text-lg font-semibold text-slate-900">Keys past their policy ({page.overdue.length})</h2>
+        <p className="text-sm">
+          <Link href="/agents?filter=past-policy" className="text-blue-700 underline">
+            Show them in the agents table
+          </Link>
+        </p>
         {page.overdue.length === 0 ? (
           <p className="text-sm text-slate-600">No key is past its policy.</p>
         ) : (

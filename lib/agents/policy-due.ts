@@ -1,5 +1,5 @@
-import type { LastRotation } from "@/lib/agents/agents-view";
-import { keyAgeDays, keySince } from "@/lib/agents/key-age";
+import type { LastRotation } from "./agents-view";
+import { keyAgeDays, keySince } from "./key-age";
 
 /**
  * Browser-safe: when a rotation policy makes a key due, for the worker, the agents page's
