@@ -1,10 +1,13 @@
 import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
 import { expect, test } from "@playwright/test";
+import { agentKeyIn, enrol, makeEnrolmentLink, startWatch, stop, walletHome } from "./support/agent-host";
 import { withDatabase } from "./support/audit-store";
 import { signIn } from "./support/console-page";
-import { seedOperator } from "./support/faucet-api";
+import { FaucetApi, seedOperator } from "./support/faucet-api";
 import { OperatorFaucetControl } from "./support/operator-faucet-control";
-import { SERVERS } from "./support/servers";
+import { FAUCET_API, SERVERS } from "./support/servers";
+import { expectKeyNowhere } from "./support/signed-in-operator";
 
 /**
  * Rotation policies (issue 23) on consoles A and B, two instances on one PostgreSQL, each
@@ -14,9 +17,6 @@ import { SERVERS } from "./support/servers";
  */
 const A = SERVERS.remoteA.url;
 const DAY_MS = 86_400_000;
-
-// pg-boss's cron sends a sweep each minute; one minute more proves nothing is sent twice.
-test.setTimeout(300_000);
 
 /** A rotation recorded `daysAgo` days ago (a `next start` server's clock cannot be moved; the key's time can). */
 async function recordOldRotation(operatorId: number, agentId: number, daysAgo: number) {
@@ -46,6 +46,8 @@ test("a policy due now rotates the hosted agent's key exactly once across two co
   page,
   request,
 }) => {
+  // pg-boss's cron sends a sweep each minute; one minute more proves nothing is sent twice.
+  test.setTimeout(300_000);
   const seeded = await seedOperator(request, "Policy Operator", ["Hosted Policy Bot", "Bare Policy Bot"]);
   const [hosted, bare] = seeded.agents as [(typeof seeded.agents)[0], (typeof seeded.agents)[0]];
   for (const agent of [hosted, bare]) await recordOldRotation(seeded.operatorId, agent.id, 40);
@@ -79,7 +81,7 @@ test("a policy due now rotates the hosted agent's key exactly once across two co
   await expect(page.getByRole("heading", { name: "Keys past their policy (1)" })).toBeVisible();
   // The agents table's filter of the same name lists the same agent.
   await page.getByRole("link", { name: "Show them in the agents table" }).click();
-  await expect(page.getByLabel("Show")).toHaveValue("past-policy");
+  await expect(page.getByLabel("Show", { exact: true })).toHaveValue("past-policy");
   await expect(page.getByText("1 of 2 agents")).toBeVisible();
   await expect(page.getByRole("row").filter({ hasText: bare.name })).toBeVisible();
   await expect(page.getByRole("row").filter({ hasText: hosted.name })).toHaveCount(0);
@@ -95,4 +97,55 @@ test("a policy due now rotates the hosted agent's key exactly once across two co
     return rows.map((row) => row.target);
   });
   expect(skipped).toEqual([`agent:${bare.id}`]);
+});
+
+test("a policy rotation reaches a host enrolled with the real receive.mjs: credentials.json holds a key the faucet accepts, and no key reached a page", async ({
+  page,
+  context,
+  request,
+}) => {
+  // Setting the policy sends a sweep at once: no wait for the minute's cron.
+  test.setTimeout(60_000);
+  const seeded = await seedOperator(request, "Policy Host Operator", ["Policy Host Bot"]);
+  const agent = seeded.agents[0]!;
+  await recordOldRotation(seeded.operatorId, agent.id, 3);
+  const control = new OperatorFaucetControl(request, seeded.operatorId);
+  const bodies: string[] = [];
+  page.on("response", (response) => {
+    void response.text().then(
+      (text) => bodies.push(text),
+      () => {},
+    );
+  });
+  const home = walletHome();
+  let watcher: ReturnType<typeof startWatch> | null = null;
+  try {
+    await signIn(page, seeded.operatorKey, A);
+    await enrol(await makeEnrolmentLink(page, agent.name), home);
+    watcher = startWatch(home, ["--interval", "1"]);
+
+    await page.getByRole("link", { name: "Rotation policies" }).click();
+    await page.getByLabel("Rotate every N days").fill("1");
+    await page.getByRole("button", { name: "Set policy" }).click();
+    await expect(page.getByText("Saved: all agents rotate every day.")).toBeVisible();
+
+    await expect.poll(() => agentKeyIn(home), { timeout: 30_000, intervals: [250] }).toMatch(/^agent_/);
+    const key = agentKeyIn(home)!;
+    const faucet = new FaucetApi(request, FAUCET_API);
+    expect(await faucet.whoami(key)).toMatchObject({ success: true, type: "agent", id: agent.id });
+    expect(await faucet.whoami(agent.key)).toMatchObject({ error_code: "invalid_key" });
+    expect(await control.calls("regenerate_agent_key")).toBe(1);
+    await expect.poll(() => watcher!.output()).toContain(`received a new key of ${agent.name}`);
+    expect(watcher.output()).not.toContain(key);
+
+    // The key is no longer past its policy; the host got it, and no page did.
+    await page.reload();
+    await expect(page.getByRole("heading", { name: "Keys past their policy (0)" })).toBeVisible();
+    await expectKeyNowhere(page, context, key);
+    expect(bodies.length).toBeGreaterThan(0);
+    for (const body of bodies) expect(body).not.toContain(key.slice(6));
+  } finally {
+    if (watcher) await stop(watcher.child);
+    rmSync(home, { recursive: true, force: true });
+  }
 });

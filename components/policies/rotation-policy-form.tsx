@@ -5,6 +5,7 @@ import { useId, useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { clearRotationPolicyAction, setRotationPolicyAction } from "@/lib/actions/rotation-policy";
 import { signInPageFor } from "@/lib/action-result";
+import { policyWords } from "@/lib/agents/policy-due";
 
 type RotationPolicyFormProps = {
   /** Null: the operator-wide policy. */
@@ -53,7 +54,10 @@ export function RotationPolicyForm({
       setMessage("Enter a whole number of days from 1 to 3650.");
       return;
     }
-    run(() => setRotationPolicyAction({ agentId, everyDays: value }), `Saved: ${subject} rotate every ${value} days.`);
+    run(
+      () => setRotationPolicyAction({ agentId, everyDays: value }),
+      `Saved: ${subject} rotate ${policyWords(value)}.`,
+    );
   };
 
   return (

@@ -11,6 +11,7 @@ import {
   setRotationPolicy,
   type PolicyOverview,
 } from "@/lib/policies/rotation-policies";
+import { sweepSoon } from "@/lib/policies/policy-worker";
 import { storeRateLimiter } from "@/lib/security/limits";
 import { authenticatedAction } from "@/lib/session/authenticated-action";
 import type { OperatorSession } from "@/lib/session/session-data";
@@ -50,7 +51,8 @@ const NO_AGENT = failure("not_found", "This agent is not one of yours (it may ha
 
 /**
  * "Rotate every N days" for one agent or for all of them. Setting a policy arms the worker with
- * this session's operator key (sealed under the server's secret; README "Rotation policies").
+ * this session's operator key (sealed under the server's secret; README "Rotation policies"),
+ * and sends a sweep at once when this process runs the worker.
  */
 export const setRotationPolicyAction = authenticatedAction(
   setPolicySchema,
@@ -59,6 +61,8 @@ export const setRotationPolicyAction = authenticatedAction(
     if (refused) return refused;
     if (input.agentId !== null && !(await ownsAgent(session, input.agentId))) return NO_AGENT;
     await setRotationPolicy(session, { agentId: input.agentId, everyDays: input.everyDays });
+    // Keys already past the new policy need not wait for the next minute's cron.
+    await sweepSoon();
     return { ok: true, data: await policyOverview(session.operatorId) };
   },
 );

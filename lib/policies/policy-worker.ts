@@ -183,6 +183,23 @@ export function startProcessPolicyWorker(options: PolicyWorkerOptions = {}): Pro
   return state.starting;
 }
 
+/**
+ * A sweep now, through this process's worker, when a policy was just set: a key already past it
+ * is rotated within seconds instead of at the next minute's cron. Nothing in a process that runs
+ * no worker (WORKER_MODE=external: its cron finds the key within the minute). Never throws: the
+ * cron is the guarantee, this only makes it sooner, and a sweep found twice queues nothing twice
+ * (singleton keys, then the claim in policy_runs).
+ */
+export async function sweepSoon(): Promise<void> {
+  const starting = holder().starting;
+  if (!starting) return;
+  try {
+    await (await starting)?.sweepNow();
+  } catch (error) {
+    log.warn("a sweep after a policy change could not be sent; the next minute's sweep runs it", error);
+  }
+}
+
 /** The SIGTERM drain: stop fetching, let the jobs in hand finish, before the store closes. */
 export async function stopProcessPolicyWorker(timeoutMs: number): Promise<void> {
   const state = holder();
