@@ -64,7 +64,7 @@ test("a policy due now rotates the hosted agent's key exactly once across two co
   await expect(page.getByRole("heading", { name: "Keys past their policy (2)" })).toBeVisible();
   await expect(page.getByRole("row", { name: /Bare Policy Bot.*Reminder only: no connected host/ })).toBeVisible();
 
-  // The next minute's sweep (on A or B) rotates the hosted agent: one faucet call.
+  // The sweep A sends when the policy is saved (run on A or B) rotates the hosted agent: one faucet call.
   await expect.poll(() => faucet.calls("regenerate_agent_key"), { timeout: 150_000, intervals: [2_000] }).toBe(1);
   const policyRuns = () =>
     withDatabase(SERVERS.postgres.url, async (client) => {
@@ -81,7 +81,7 @@ test("a policy due now rotates the hosted agent's key exactly once across two co
   await expect(page.getByRole("heading", { name: "Keys past their policy (1)" })).toBeVisible();
   // The agents table's filter of the same name lists the same agent.
   await page.getByRole("link", { name: "Show them in the agents table" }).click();
-  await expect(page.getByLabel("Show", { exact: true })).toHaveValue("past-policy");
+  await expect(page.getByRole("combobox", { name: "Show" })).toHaveValue("past-policy");
   await expect(page.getByText("1 of 2 agents")).toBeVisible();
   await expect(page.getByRole("row").filter({ hasText: bare.name })).toBeVisible();
   await expect(page.getByRole("row").filter({ hasText: hosted.name })).toHaveCount(0);
