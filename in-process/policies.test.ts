@@ -2,8 +2,11 @@ import { randomUUID } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import fc from "fast-check";
 import { isValidElement, type ReactElement } from "react";
+import { NextRequest } from "next/server";
 import AgentDetailsPage from "@/app/agents/[id]/page";
 import PoliciesPage from "@/app/agents/policies/page";
+import { GET as matchingRoute } from "@/app/api/agents/matching/route";
+import { GET as agentsRoute } from "@/app/api/agents/route";
 import { describe, expect, it, vi } from "vitest";
 import { auditRows, connectHost, eventually } from "@/e2e/support/policy-fixtures";
 import { rotateAgentKey } from "@/lib/actions/rotate-agent-key";
@@ -18,6 +21,7 @@ import { keyRotations, policyArmings } from "@/lib/store/schema";
 import { anyArguments, cookieArbitrary, TYPED_CODES } from "./support/action-inputs";
 import { FUZZ_RUNS, inProcessConsoleForFile } from "./support/fuzz-console";
 import { asRequest } from "./support/in-process-console";
+import { CONSOLE_ORIGIN } from "./support/next-headers-double";
 
 /** Any faucet key the emulator makes (lf_ or agent_ and 32 hex characters). */
 const KEY_PATTERN = /(?:lf|agent)_[0-9a-f]{32}/;
@@ -293,6 +297,18 @@ describe("rotation policies on PGlite (pg-boss over db.executeSql)", () => {
     expect(text).toContain(`Rotated by the policy within a minute (host host-${hosted.id})`);
     expect(text).toContain("Reminder only: no connected host");
     expect(text).not.toContain(operatorKey);
+
+    // The agents table's filter of the same name lists the same two, and not the young one.
+    for (const path of ["/api/agents?filter=past-policy", "/api/agents/matching?filter=past-policy"]) {
+      const url = new URL(path, CONSOLE_ORIGIN);
+      const route = url.pathname === "/api/agents" ? agentsRoute : matchingRoute;
+      const response = await returned(cookie, () => route(new NextRequest(url)));
+      const body = (await response.json()) as { agents: { id: number }[] };
+      expect(
+        body.agents.map((agent) => agent.id).sort((a, b) => a - b),
+        path,
+      ).toEqual([hosted.id, bare.id].sort((a, b) => a - b));
+    }
 
     // The details page hands its policy section what applies: the operator-wide policy, no host, a reminder.
     const details = await returned(cookie, async () =>
