@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import fc from "fast-check";
 import { NextRequest } from "next/server";
 import { describe, expect, it, vi } from "vitest";
@@ -22,6 +23,7 @@ import { asRequest } from "./support/in-process-console";
 import { CONSOLE_ORIGIN } from "./support/next-headers-double";
 import { queryString } from "./support/query-inputs";
 import { setAgentActiveSchema } from "@/lib/agents/agent-change-schemas";
+import { issueBulkRun } from "@/lib/changes/bulk-runs";
 import { bulkConnectHostSchema } from "@/lib/hosts/connect-host";
 
 vi.mock("next/headers", () => import("./support/next-headers-double"));
@@ -91,6 +93,42 @@ describe("the bulk JSON routes", () => {
       expect(inProcess.console.faucet.stats().calls, "no faucet call at all").toEqual(allBefore);
     });
   }
+
+  it("/api/bulk/connect-agent-host makes a link only in a live connect-host run of this operator, for at most its size, and for its own agents", async () => {
+    const { operatorKey, operatorId, agents } = await inProcess.console.newOperator("Bulk Enrol Operator", [
+      "Bulk Enrol Target",
+    ]);
+    const agent = agents[0]!;
+    const cookie = await inProcess.console.signInCookie(operatorKey);
+    const post = async (body: object) =>
+      (await (
+        await handle(bulkConnectHost, "/api/bulk/connect-agent-host", {
+          method: "POST",
+          body: JSON.stringify(body),
+          headers: { "content-type": "application/json", origin: CONSOLE_ORIGIN },
+          cookie,
+        })
+      ).json()) as { ok: boolean; code?: string; data?: { id: string; token: string; expiresAt: number } };
+    const link = { agentId: agent.id, agentName: agent.name };
+    const refused = { ok: false, code: "invalid_input" };
+    // A made-up run, and a live run of another kind: no link.
+    expect(await post({ ...link, batchId: randomUUID() })).toMatchObject(refused);
+    expect(await post({ ...link, batchId: (await issueBulkRun(operatorId, "rotate", 5)).batchId })).toMatchObject(
+      refused,
+    );
+    const run = await issueBulkRun(operatorId, "connect-host", 1);
+    const made = await post({ ...link, batchId: run.batchId });
+    expect(made).toMatchObject({ ok: true, data: { id: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/) } });
+    expect(made.data!.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    // The run had one call: a second is refused.
+    expect(await post({ ...link, batchId: run.batchId })).toMatchObject(refused);
+    // Another operator's agent (or none): not found, no link.
+    const other = await issueBulkRun(operatorId, "connect-host", 1);
+    expect(await post({ agentId: 2_000_000_000, agentName: "Not Mine", batchId: other.batchId })).toMatchObject({
+      ok: false,
+      code: "not_found",
+    });
+  });
 });
 
 describe("the agents data routes", () => {
