@@ -73,9 +73,10 @@ function watchedWords(row: Watched | undefined, serverNow: number | null): strin
 /**
  * The batch's new keys on one sheet, shown once, or with "Hand off all" their hand-off links
  * (then no key reaches this tab, and the sheet watches each link until it is collected or
- * expired), or ("Connect agent hosts") one enrolment link per agent. Keys and links live in this dialog's props only (the run's memory in the tab);
- * copying and downloading build their text here, in the tab. Closing asks first until they
- * were copied or downloaded: they cannot be shown again.
+ * expired), or ("Connect agent hosts") one enrolment link per agent. Keys and links live in
+ * this dialog's props only (the run's memory in the tab); copying and downloading build their
+ * text here, in the tab. Closing asks first until they were copied or downloaded: they cannot
+ * be shown again.
  */
 export function BatchRevealDialog({ rows, batchId, onClose }: BatchRevealDialogProps) {
   const [shown, setShown] = useState(false);
@@ -88,7 +89,11 @@ export function BatchRevealDialog({ rows, batchId, onClose }: BatchRevealDialogP
   const keys = rows.length - links - enrolments.length;
   const watch = useBatchWatch(batchId, links > 0);
   const what = keys === 0 ? "links" : links + enrolments.length === 0 ? "keys" : "keys and links";
-  const firstExpiry = Math.min(...enrolments.map((row) => ("enrolment" in row ? row.enrolment.expiresAt : Infinity)));
+  // A loop, not Math.min(...): a run may hold 100,000 links, too many arguments for one call.
+  const firstExpiry = rows.reduce(
+    (first, row) => ("enrolment" in row ? Math.min(first, row.enrolment.expiresAt) : first),
+    Number.POSITIVE_INFINITY,
+  );
 
   const requestClose = () => (saved ? onClose() : setConfirmingClose(true));
   const guardDismiss = (event: Event) => {
