@@ -142,20 +142,40 @@ test("names of up to 40 characters show whole at 1280×800; a longer one shows i
   expect(await longName.evaluate((el) => el.scrollHeight > el.clientHeight + 1)).toBe(false);
 });
 
-/** The names in the rendered rows, each with whether its cell cuts it (the virtualised table renders a window). */
-function renderedNames(page: Page): Promise<[string, boolean][]> {
+/**
+ * The names in the rendered rows, each with whether its cell cuts it (the virtualised table renders
+ * a window). `scrollThrough`: the table's scroll box is scrolled from the top to its end, 400 px at
+ * a time, and every window read on the way, in one call into the page (not two per window).
+ */
+function renderedNames(page: Page, { scrollThrough = false } = {}): Promise<[string, boolean][]> {
   return page
     .getByRole("table")
     .first()
-    .evaluate((table) =>
-      [...table.querySelectorAll("tbody th[scope='row']")].map((cell): [string, boolean] => {
-        const name = cell.querySelector("span") ?? cell;
-        return [
-          cell.getAttribute("title") ?? "",
-          name.scrollHeight > name.clientHeight + 1 || name.scrollWidth > name.clientWidth + 1,
-        ];
-      }),
-    );
+    .evaluate(async (table, scroll) => {
+      const read = () =>
+        [...table.querySelectorAll("tbody th[scope='row']")].map((cell): [string, boolean] => {
+          const name = cell.querySelector("span") ?? cell;
+          return [
+            cell.getAttribute("title") ?? "",
+            name.scrollHeight > name.clientHeight + 1 || name.scrollWidth > name.clientWidth + 1,
+          ];
+        });
+      let box = table.parentElement;
+      while (box && box.scrollHeight <= box.clientHeight) box = box.parentElement;
+      if (!scroll || !box) return read();
+      // Two frames: the virtualiser renders the new window on the scroll event's next frame.
+      const frames = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+      const rows: [string, boolean][] = [];
+      box.scrollTop = 0;
+      await frames();
+      for (let step = 0; step < 400; step++) {
+        rows.push(...read());
+        if (box.scrollTop + box.clientHeight >= box.scrollHeight - 1) break;
+        box.scrollTop += 400;
+        await frames();
+      }
+      return rows;
+    }, scrollThrough);
 }
 
 test("at 1280×800 the demo operator's names show whole", async ({ page }) => {
@@ -199,27 +219,10 @@ test("at 1280×800 no name of up to 40 characters is cut among 1,000 agents with
 
   // The table scrolls in its own box, a window of rows at a time: scroll it down, reading every
   // window, until its end; a second pass reads any row whose page had not arrived the first time.
-  const table = page.getByRole("table").first();
-  const scrollBy = (top: number | null) =>
-    table.evaluate(async (element, by) => {
-      let box = element.parentElement;
-      while (box && box.scrollHeight <= box.clientHeight) box = box.parentElement;
-      if (!box) return true;
-      if (by === null) box.scrollTop = 0;
-      else box.scrollTop += by;
-      // Two frames: the virtualiser renders the new window on the scroll event's next frame.
-      await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
-      return box.scrollTop + box.clientHeight >= box.scrollHeight - 1;
-    }, top);
   const seen = new Map<string, boolean>();
-  for (let pass = 0; pass < 3 && seen.size < names.length; pass++) {
-    let atEnd = await scrollBy(null);
-    for (let step = 0; step < 400; step++) {
-      for (const [name, cut] of await renderedNames(page)) seen.set(name, (seen.get(name) ?? false) || cut);
-      if (atEnd) break;
-      atEnd = await scrollBy(400);
-    }
-  }
+  for (let pass = 0; pass < 3 && seen.size < names.length; pass++)
+    for (const [name, cut] of await renderedNames(page, { scrollThrough: true }))
+      seen.set(name, (seen.get(name) ?? false) || cut);
   expect(seen.size).toBe(names.length);
   expect([...seen].filter(([, cut]) => cut).map(([name]) => name)).toEqual([]);
 });
