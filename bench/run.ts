@@ -6,6 +6,7 @@ import { AUDIT_BIG, measureAuditFigures } from "./figures/audit-log";
 import { measureCookieCapacity } from "./figures/cookie-capacity";
 import { lockAll, measureCountdowns, viewportForRows } from "./figures/countdowns";
 import { measureFirstLoadJs, type FirstLoadJs } from "./figures/first-load-js";
+import { measureHandoff, type HandoffFigure } from "./figures/handoff-rotation";
 import { measureHostOutage, type HostOutageFigure } from "./figures/host-outage";
 import { measureIncidentRun } from "./figures/incident-run";
 import { measurePolicyRun } from "./figures/policy-run";
@@ -77,13 +78,16 @@ const LOAD_BEFORE_REQUESTS_PER_SECOND = { agentsPage: 50, agentsApi: 152 };
 
 /** Issue 23's outage figure: rotations of one hosted agent, each timed to its host's credentials.json. */
 const HOST_OUTAGE_ROTATIONS = 20;
+/** The hand-off figures: rotations each way (with and without a hand-off) per engine, and as many redeems. */
+const HANDOFF_ROTATIONS = 30;
 
 /**
  * `npm run bench -- --only first-load`: figure 2 alone (two builds, two servers, one sign-in).
  * `npm run bench -- --only host-outage`: issue 23's outage figure alone (one build, the faucet, one console).
+ * `npm run bench -- --only handoff`: the hand-off figures alone (one build, the faucet, a console per engine).
  */
 const ONLY = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
-const ONLY_FIGURES = ["first-load", "host-outage"];
+const ONLY_FIGURES = ["first-load", "host-outage", "handoff"];
 
 async function main() {
   stopAllOnExit();
@@ -92,6 +96,7 @@ async function main() {
   rmSync(DATA, { recursive: true, force: true });
   if (ONLY === "first-load") return firstLoadOnly();
   if (ONLY === "host-outage") return hostOutageOnly();
+  if (ONLY === "handoff") return handoffOnly();
   const loadAtStart = loadavg();
   step(`building the console into ${DIST_DIR}, an empty app in ${EMPTY_APP} and the floor app in ${FLOOR_APP}`);
   await buildConsole(DIST_DIR, DATA);
@@ -351,6 +356,11 @@ async function main() {
     const policyRun = await measurePolicyRun(DATA, INCIDENT_AGENTS);
     step(`23: host delivery outage, ${HOST_OUTAGE_ROTATIONS} rotations to a host running receive.mjs watch (PGlite)`);
     const hostOutage = await hostOutageOn(browser, remote.url, faucetApiUrl);
+    step(
+      `20: rotation with a hand-off against without (${HANDOFF_ROTATIONS} each), redeem latency, PGlite then PostgreSQL`,
+    );
+    const handoffPglite = await handoffOn(browser, remote.url, faucetApiUrl);
+    const handoffPostgres = await handoffOn(browser, remotePostgres.url, faucetApiUrl);
     step("17: store statements per rotation (lib/changes/run-change.store.test.ts, both engines)");
     const statements = await measureStoreStatements(DATA);
     const traced = rotationFiles();
@@ -627,6 +637,8 @@ async function main() {
       },
       ...audit.rows,
       hostOutageRow(hostOutage),
+      ...handoffRows(handoffPglite, "PGlite"),
+      ...handoffRows(handoffPostgres, "PostgreSQL"),
       ...issue17Rows(),
     ];
     console.log();
@@ -668,6 +680,7 @@ async function main() {
         rotationFiles: traced,
         auditLog: audit.json,
         hostOutage,
+        handoff: { pglite: handoffPglite, postgres: handoffPostgres },
       },
     });
     console.log(`\nWritten to ${RESULTS}`);
@@ -771,6 +784,76 @@ async function hostOutageOnly(): Promise<boolean> {
   } finally {
     await browser.close();
     await stopAll();
+  }
+}
+
+/** A fresh operator with 2 × HANDOFF_ROTATIONS agents on `consoleUrl`, signed in. */
+async function handoffOn(browser: Browser, consoleUrl: string, faucetApiUrl: string): Promise<HandoffFigure> {
+  const operator = await newOperator(faucetApiUrl, "Bench hand-off operator", 2 * HANDOFF_ROTATIONS);
+  return measureHandoff({
+    consoleUrl,
+    cookie: await signIn(browser, consoleUrl, operator.operatorKey),
+    agentIds: operator.agentIds,
+    rotations: HANDOFF_ROTATIONS,
+  });
+}
+
+function handoffRows(figure: HandoffFigure, engine: string): Row[] {
+  return [
+    {
+      figure: `20 rotation with a hand-off ÷ without, p50 (${figure.rotations} each, interleaved), ${engine}`,
+      measured: `${ratio(figure.ratio)} (${ms(figure.rotationWithHandoffP50Ms)} ÷ ${ms(figure.rotationP50Ms)})`,
+      target: "reported",
+      pass: null,
+    },
+    {
+      figure: `20 hand-off redeem over HTTP (format=credentials), ${engine}`,
+      measured: `p50 ${ms(figure.redeemP50Ms)}, p95 ${ms(figure.redeemP95Ms)}`,
+      target: "reported",
+      pass: null,
+    },
+  ];
+}
+
+/** The hand-off figures on their own: the stand-alone faucet, a console on PGlite and one on PostgreSQL. */
+async function handoffOnly(): Promise<boolean> {
+  step(`building the console into ${DIST_DIR}`);
+  await buildConsole(DIST_DIR, DATA);
+  const cluster = await createPostgresCluster();
+  process.once("exit", () => cluster.destroy());
+  const faucet = await startFaucet({
+    port: PORTS.faucet,
+    dataDir: join(DATA, "faucet"),
+    logFile: join(DATA, "faucet.log"),
+  });
+  const faucetApiUrl = `${faucet.url}/ai-agents/api`;
+  const remote = await startConsole({
+    port: PORTS.remote,
+    distDir: DIST_DIR,
+    dataDir: join(DATA, "remote"),
+    faucetApiUrl,
+  });
+  const remotePostgres = await startConsole({
+    port: PORTS.remotePostgres,
+    distDir: DIST_DIR,
+    dataDir: join(DATA, "remote-postgres"),
+    faucetApiUrl,
+    databaseUrl: await createBenchDatabase(cluster.url),
+  });
+  const browser = await launchChromium();
+  try {
+    step(
+      `20: rotation with a hand-off against without (${HANDOFF_ROTATIONS} each), redeem latency, PGlite then PostgreSQL`,
+    );
+    const pglite = await handoffOn(browser, remote.url, faucetApiUrl);
+    const postgres = await handoffOn(browser, remotePostgres.url, faucetApiUrl);
+    console.log();
+    printTable([...handoffRows(pglite, "PGlite"), ...handoffRows(postgres, "PostgreSQL")]);
+    return true;
+  } finally {
+    await browser.close();
+    await stopAll();
+    cluster.destroy();
   }
 }
 
