@@ -6,6 +6,8 @@ import { AUDIT_BIG, measureAuditFigures } from "./figures/audit-log";
 import { measureCookieCapacity } from "./figures/cookie-capacity";
 import { lockAll, measureCountdowns, viewportForRows } from "./figures/countdowns";
 import { measureFirstLoadJs, type FirstLoadJs } from "./figures/first-load-js";
+import { measureHandoff, type HandoffFigure } from "./figures/handoff-rotation";
+import { measureHostOutage, type HostOutageFigure } from "./figures/host-outage";
 import { measureIncidentRun } from "./figures/incident-run";
 import { measurePolicyRun } from "./figures/policy-run";
 import { AGENTS_PER_ROUND, measureRotationOverhead } from "./figures/rotation-overhead";
@@ -25,6 +27,7 @@ import {
 } from "./figures/scale";
 import { measureThroughput } from "./figures/throughput";
 import { buildConsole, buildEmptyApp, buildFloorApp, REPO } from "./lib/build";
+import type { Browser } from "playwright-core";
 import { launchChromium } from "./lib/chromium";
 import { faucetOk, newOperator } from "./lib/faucet-api";
 import { randomUUID } from "node:crypto";
@@ -37,7 +40,8 @@ import { BENCH_SECRETS, startConsole, startFaucet, startNextApp } from "./lib/st
 /**
  * `npm run bench`: builds the console, an empty Next.js app and the floor app of figure 1,
  * starts everything on loopback ports BENCH_PORT_BASE (4400) to +11 and a throwaway PostgreSQL cluster, measures the figures of
- * issue 5, the store's (8: session lookup, 1 per engine, 9: memory), incident mode's (10) and the audit log's (11) side by side in one run,
+ * issue 5, the store's (8: session lookup, 1 per engine, 9: memory), incident mode's (10), the audit log's (11) and
+ * issue 23's (the policy run, the host delivery outage) side by side in one run,
  * prints them as a table and writes them to bench/results/latest.json. Every process it
  * starts is stopped at the end, also on failure or Ctrl-C.
  */
@@ -72,15 +76,27 @@ const RESULTS = join(REPO, "bench", "results", "latest.json");
 /** Issue 17's "before": `npm run load` (50 connections, 100 agents) on this machine kind before the redesign. */
 const LOAD_BEFORE_REQUESTS_PER_SECOND = { agentsPage: 50, agentsApi: 152 };
 
-/** `npm run bench -- --only first-load`: figure 2 alone (two builds, two servers, one sign-in). */
+/** Issue 23's outage figure: rotations of one hosted agent, each timed to its host's credentials.json. */
+const HOST_OUTAGE_ROTATIONS = 20;
+/** The hand-off figures: rotations each way (with and without a hand-off) per engine, and as many redeems. */
+const HANDOFF_ROTATIONS = 30;
+
+/**
+ * `npm run bench -- --only first-load`: figure 2 alone (two builds, two servers, one sign-in).
+ * `npm run bench -- --only host-outage`: issue 23's outage figure alone (one build, the faucet, one console).
+ * `npm run bench -- --only handoff`: the hand-off figures alone (one build, the faucet, a console per engine).
+ */
 const ONLY = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
+const ONLY_FIGURES = ["first-load", "host-outage", "handoff"];
 
 async function main() {
   stopAllOnExit();
-  if (ONLY !== undefined && ONLY !== "first-load")
-    throw new Error(`--only knows one figure, "first-load"; not "${ONLY}"`);
+  if (ONLY !== undefined && !ONLY_FIGURES.includes(ONLY))
+    throw new Error(`--only knows ${ONLY_FIGURES.map((name) => `"${name}"`).join(" and ")}; not "${ONLY}"`);
   rmSync(DATA, { recursive: true, force: true });
   if (ONLY === "first-load") return firstLoadOnly();
+  if (ONLY === "host-outage") return hostOutageOnly();
+  if (ONLY === "handoff") return handoffOnly();
   const loadAtStart = loadavg();
   step(`building the console into ${DIST_DIR}, an empty app in ${EMPTY_APP} and the floor app in ${FLOOR_APP}`);
   await buildConsole(DIST_DIR, DATA);
@@ -338,6 +354,13 @@ async function main() {
       `23: a rotation policy run over ${INCIDENT_AGENTS} agents with connected hosts (pg-boss on PostgreSQL, 50 ms)`,
     );
     const policyRun = await measurePolicyRun(DATA, INCIDENT_AGENTS);
+    step(`23: host delivery outage, ${HOST_OUTAGE_ROTATIONS} rotations to a host running receive.mjs watch (PGlite)`);
+    const hostOutage = await hostOutageOn(browser, remote.url, faucetApiUrl);
+    step(
+      `20: rotation with a hand-off against without (${HANDOFF_ROTATIONS} each), redeem latency, PGlite then PostgreSQL`,
+    );
+    const handoffPglite = await handoffOn(browser, remote.url, faucetApiUrl);
+    const handoffPostgres = await handoffOn(browser, remotePostgres.url, faucetApiUrl);
     step("17: store statements per rotation (lib/changes/run-change.store.test.ts, both engines)");
     const statements = await measureStoreStatements(DATA);
     const traced = rotationFiles();
@@ -613,6 +636,9 @@ async function main() {
         pass: incident.maxRowsInDom <= 200,
       },
       ...audit.rows,
+      hostOutageRow(hostOutage),
+      ...handoffRows(handoffPglite, "PGlite"),
+      ...handoffRows(handoffPostgres, "PostgreSQL"),
       ...issue17Rows(),
     ];
     console.log();
@@ -653,6 +679,8 @@ async function main() {
         memoryPeaks: { pglite: idlePgliteStarts, postgres: idlePostgresStarts, emptyAppMb },
         rotationFiles: traced,
         auditLog: audit.json,
+        hostOutage,
+        handoff: { pglite: handoffPglite, postgres: handoffPostgres },
       },
     });
     console.log(`\nWritten to ${RESULTS}`);
@@ -701,6 +729,131 @@ async function firstLoadOnly(): Promise<boolean> {
   } finally {
     await browser.close();
     await stopAll();
+  }
+}
+
+/** A fresh operator with one agent on `consoleUrl`, signed in; the agent's host is enrolled and watched. */
+async function hostOutageOn(browser: Browser, consoleUrl: string, faucetApiUrl: string): Promise<HostOutageFigure> {
+  const operator = await newOperator(faucetApiUrl, "Bench host operator", 1);
+  const agentId = operator.agentIds[0] ?? 0;
+  return measureHostOutage({
+    consoleUrl,
+    faucetApiUrl,
+    distDir: DIST_DIR,
+    cookie: await signIn(browser, consoleUrl, operator.operatorKey),
+    agent: { id: agentId, name: "Bench host operator agent 001" },
+    rotations: HOST_OUTAGE_ROTATIONS,
+  });
+}
+
+function hostOutageRow(figure: HostOutageFigure): Row {
+  const ratioToTarget = figure.outageMaxMs / figure.targetMs;
+  return {
+    figure: `23 host delivery outage, max over ${figure.rotations} (commit → working key in credentials.json) ÷ (watch interval ${figure.intervalSeconds} s + 2 s)`,
+    measured: `${ratio(ratioToTarget)} (max ${ms(figure.outageMaxMs)}, p50 ${ms(figure.outageP50Ms)} ÷ ${ms(figure.targetMs)})`,
+    target: "≤ 1.00",
+    pass: ratioToTarget <= 1,
+  };
+}
+
+/** Issue 23's outage figure on its own: the console on PGlite and the stand-alone faucet, on the full run's ports. */
+async function hostOutageOnly(): Promise<boolean> {
+  step(`building the console into ${DIST_DIR}`);
+  await buildConsole(DIST_DIR, DATA);
+  const faucet = await startFaucet({
+    port: PORTS.faucet,
+    dataDir: join(DATA, "faucet"),
+    logFile: join(DATA, "faucet.log"),
+  });
+  const faucetApiUrl = `${faucet.url}/ai-agents/api`;
+  const remote = await startConsole({
+    port: PORTS.remote,
+    distDir: DIST_DIR,
+    dataDir: join(DATA, "remote"),
+    faucetApiUrl,
+  });
+  const browser = await launchChromium();
+  try {
+    step(`23: host delivery outage, ${HOST_OUTAGE_ROTATIONS} rotations to a host running receive.mjs watch (PGlite)`);
+    const figure = await hostOutageOn(browser, remote.url, faucetApiUrl);
+    const row = hostOutageRow(figure);
+    console.log();
+    printTable([row]);
+    console.log(`\nhost delivery outage: ${JSON.stringify(figure)}`);
+    return row.pass !== false;
+  } finally {
+    await browser.close();
+    await stopAll();
+  }
+}
+
+/** A fresh operator with 2 × HANDOFF_ROTATIONS agents on `consoleUrl`, signed in. */
+async function handoffOn(browser: Browser, consoleUrl: string, faucetApiUrl: string): Promise<HandoffFigure> {
+  const operator = await newOperator(faucetApiUrl, "Bench hand-off operator", 2 * HANDOFF_ROTATIONS);
+  return measureHandoff({
+    consoleUrl,
+    cookie: await signIn(browser, consoleUrl, operator.operatorKey),
+    agentIds: operator.agentIds,
+    rotations: HANDOFF_ROTATIONS,
+  });
+}
+
+function handoffRows(figure: HandoffFigure, engine: string): Row[] {
+  return [
+    {
+      figure: `20 rotation with a hand-off ÷ without, p50 (${figure.rotations} each, interleaved), ${engine}`,
+      measured: `${ratio(figure.ratio)} (${ms(figure.rotationWithHandoffP50Ms)} ÷ ${ms(figure.rotationP50Ms)})`,
+      target: "reported",
+      pass: null,
+    },
+    {
+      figure: `20 hand-off redeem over HTTP (format=credentials), ${engine}`,
+      measured: `p50 ${ms(figure.redeemP50Ms)}, p95 ${ms(figure.redeemP95Ms)}`,
+      target: "reported",
+      pass: null,
+    },
+  ];
+}
+
+/** The hand-off figures on their own: the stand-alone faucet, a console on PGlite and one on PostgreSQL. */
+async function handoffOnly(): Promise<boolean> {
+  step(`building the console into ${DIST_DIR}`);
+  await buildConsole(DIST_DIR, DATA);
+  const cluster = await createPostgresCluster();
+  process.once("exit", () => cluster.destroy());
+  const faucet = await startFaucet({
+    port: PORTS.faucet,
+    dataDir: join(DATA, "faucet"),
+    logFile: join(DATA, "faucet.log"),
+  });
+  const faucetApiUrl = `${faucet.url}/ai-agents/api`;
+  const remote = await startConsole({
+    port: PORTS.remote,
+    distDir: DIST_DIR,
+    dataDir: join(DATA, "remote"),
+    faucetApiUrl,
+  });
+  const remotePostgres = await startConsole({
+    port: PORTS.remotePostgres,
+    distDir: DIST_DIR,
+    dataDir: join(DATA, "remote-postgres"),
+    faucetApiUrl,
+    databaseUrl: await createBenchDatabase(cluster.url),
+  });
+  const browser = await launchChromium();
+  try {
+    step(
+      `20: rotation with a hand-off against without (${HANDOFF_ROTATIONS} each), redeem latency, PGlite then PostgreSQL`,
+    );
+    const pglite = await handoffOn(browser, remote.url, faucetApiUrl);
+    const postgres = await handoffOn(browser, remotePostgres.url, faucetApiUrl);
+    console.log();
+    printTable([...handoffRows(pglite, "PGlite"), ...handoffRows(postgres, "PostgreSQL")]);
+    return true;
+  } finally {
+    await browser.close();
+    await stopAll();
+    cluster.destroy();
   }
 }
 

@@ -142,20 +142,33 @@ test("names of up to 40 characters show whole at 1280×800; a longer one shows i
   expect(await longName.evaluate((el) => el.scrollHeight > el.clientHeight + 1)).toBe(false);
 });
 
-/** The names in the rendered rows, each with whether its cell cuts it (the virtualised table renders a window). */
-function renderedNames(page: Page): Promise<[string, boolean][]> {
+/**
+ * The names in the rendered rows, each with whether its cell cuts it (the virtualised table renders
+ * a window), and whether the table's scroll box is at its end. `scroll` first moves the box (by that
+ * many pixels; null: to the top) and waits for the window it renders: one call into the page per window.
+ */
+function renderedNames(page: Page, scroll?: number | null): Promise<{ rows: [string, boolean][]; atEnd: boolean }> {
   return page
     .getByRole("table")
     .first()
-    .evaluate((table) =>
-      [...table.querySelectorAll("tbody th[scope='row']")].map((cell): [string, boolean] => {
+    .evaluate(async (table, by) => {
+      let box = table.parentElement;
+      while (box && box.scrollHeight <= box.clientHeight) box = box.parentElement;
+      if (box && by !== undefined) {
+        if (by === null) box.scrollTop = 0;
+        else box.scrollTop += by;
+        // Two frames: the virtualiser renders the new window on the scroll event's next frame.
+        await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+      }
+      const rows = [...table.querySelectorAll("tbody th[scope='row']")].map((cell): [string, boolean] => {
         const name = cell.querySelector("span") ?? cell;
         return [
           cell.getAttribute("title") ?? "",
           name.scrollHeight > name.clientHeight + 1 || name.scrollWidth > name.clientWidth + 1,
         ];
-      }),
-    );
+      });
+      return { rows, atEnd: !box || box.scrollTop + box.clientHeight >= box.scrollHeight - 1 };
+    }, scroll);
 }
 
 test("at 1280×800 the demo operator's names show whole", async ({ page }) => {
@@ -164,7 +177,7 @@ test("at 1280×800 the demo operator's names show whole", async ({ page }) => {
   await page.getByRole("button", { name: "Use demo operator" }).click();
   await expect(page).toHaveURL(/\/agents/);
   await expect(page.getByRole("rowheader", { name: "Code Reviewer" })).toBeVisible();
-  const shown = await renderedNames(page);
+  const shown = (await renderedNames(page)).rows;
   expect(shown.map(([name]) => name)).toEqual(
     expect.arrayContaining(["Code Reviewer", "Data Scraper", "Translation Agent", "Research Assistant"]),
   );
@@ -199,25 +212,13 @@ test("at 1280×800 no name of up to 40 characters is cut among 1,000 agents with
 
   // The table scrolls in its own box, a window of rows at a time: scroll it down, reading every
   // window, until its end; a second pass reads any row whose page had not arrived the first time.
-  const table = page.getByRole("table").first();
-  const scrollBy = (top: number | null) =>
-    table.evaluate(async (element, by) => {
-      let box = element.parentElement;
-      while (box && box.scrollHeight <= box.clientHeight) box = box.parentElement;
-      if (!box) return true;
-      if (by === null) box.scrollTop = 0;
-      else box.scrollTop += by;
-      // Two frames: the virtualiser renders the new window on the scroll event's next frame.
-      await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
-      return box.scrollTop + box.clientHeight >= box.scrollHeight - 1;
-    }, top);
   const seen = new Map<string, boolean>();
   for (let pass = 0; pass < 3 && seen.size < names.length; pass++) {
-    let atEnd = await scrollBy(null);
+    let view = await renderedNames(page, null);
     for (let step = 0; step < 400; step++) {
-      for (const [name, cut] of await renderedNames(page)) seen.set(name, (seen.get(name) ?? false) || cut);
-      if (atEnd) break;
-      atEnd = await scrollBy(400);
+      for (const [name, cut] of view.rows) seen.set(name, (seen.get(name) ?? false) || cut);
+      if (view.atEnd) break;
+      view = await renderedNames(page, 400);
     }
   }
   expect(seen.size).toBe(names.length);

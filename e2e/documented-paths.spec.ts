@@ -40,7 +40,7 @@ import { DOCUMENTED_PATHS_PORTS as PORTS } from "./support/servers";
 
 const README = readFileSync("README.md", "utf8");
 // Outside the project: a copy inside it would be a nested project (Next picks the outer lockfile's root).
-const COPIES = path.join(tmpdir(), `faucet-console-documented-paths-${PORTS.faucet}`);
+const COPIES_ROOT = path.join(tmpdir(), `faucet-console-documented-paths-${PORTS.faucet}`);
 const DIST_DIR = process.env.NEXT_DIST_DIR || ".next";
 const running = new Set<ChildProcess>();
 /** A dev server compiles from nothing in a fresh copy: about 30 s alone, minutes on a machine shared with other builds. */
@@ -94,11 +94,10 @@ const REAL_FAUCET = shellBlock("Pointing at the real faucet");
 const STAND_ALONE = shellBlock("Running the faucet stand-alone").trim().split("\n");
 const ON_POSTGRES = shellBlock("Running on PostgreSQL");
 const DEPLOYING = shellBlock("Deploying");
-const FAUCET_URL = `http://127.0.0.1:${PORTS.faucet}/ai-agents/api`;
 
 /** The real faucet's exports, pointed at the stand-alone faucet: the README's one substitution. */
-const realFaucetExports = (block: string) =>
-  replaced(block.replace(/^npm .*$/m, ""), "https://lightningfaucet.com/ai-agents/api", FAUCET_URL);
+const realFaucetExports = (block: string, faucetUrl: string) =>
+  replaced(block.replace(/^npm .*$/m, ""), "https://lightningfaucet.com/ai-agents/api", faucetUrl);
 
 /** Hard links (a second or so for node_modules); a real copy where the temp dir is another file system. */
 function linkTree(from: string, to: string): void {
@@ -111,8 +110,8 @@ function linkTree(from: string, to: string): void {
 }
 
 /** A copy of the checkout as a user has it after `git clone` and `npm install`, and optionally the build. */
-function checkoutCopy(name: string, { withBuild }: { withBuild: boolean }): string {
-  const dir = path.join(COPIES, name);
+function checkoutCopy(copies: string, name: string, { withBuild }: { withBuild: boolean }): string {
+  const dir = path.join(copies, name);
   rmSync(dir, { recursive: true, force: true });
   const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
     encoding: "utf8",
@@ -149,14 +148,22 @@ function userEnv(port: number, extra: Record<string, string> = {}): NodeJS.Proce
   return { ...env, ...extra };
 }
 
-type Shell = { log: () => string; stop: () => Promise<void> };
+/** `ended`: the shell (bash, and so the command it runs) has exited. */
+type Shell = { log: () => string; ended: () => boolean; stop: () => Promise<void> };
 
 /**
  * Runs `script` with bash in `cwd`, in a process group of its own so stop() ends npm, next and all.
  * `persistDevCache`: a dev server that writes its compile to Turbopack's cache when stopped.
  */
-function runShell(name: string, cwd: string, script: string, port: number, { persistDevCache = false } = {}): Shell {
-  const logFile = path.join(COPIES, `${name}.log`);
+function runShell(
+  copies: string,
+  name: string,
+  cwd: string,
+  script: string,
+  port: number,
+  { persistDevCache = false } = {},
+): Shell {
+  const logFile = path.join(copies, `${name}.log`);
   const out = openSync(logFile, "w");
   const child = spawn("bash", ["-euc", script], {
     cwd,
@@ -184,6 +191,7 @@ function runShell(name: string, cwd: string, script: string, port: number, { per
   };
   return {
     log: () => readFileSync(logFile, "utf8"),
+    ended: () => child.exitCode !== null || child.signalCode !== null,
     async stop() {
       signal("SIGTERM");
       const deadline = Date.now() + (persistDevCache ? PERSISTING_STOP_GRACE_MS : STOP_GRACE_MS);
@@ -214,8 +222,8 @@ async function waitUntilServing(shell: Shell, url: string, timeoutMs: number): P
     } catch {
       // Not listening yet.
     }
-    if (/Faucet Console cannot start|npm error|ERR!/.test(log) || Date.now() > deadline) {
-      throw new Error(`${url} is not serving; the log ends:\n${log.split("\n").slice(-30).join("\n")}`);
+    if (shell.ended() || /Faucet Console cannot start|npm error|ERR!/.test(log) || Date.now() > deadline) {
+      throw new Error(`${url} is not serving; the log ends:\n${shell.log().split("\n").slice(-30).join("\n")}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
@@ -264,7 +272,10 @@ async function demoSignInAndRotate(
   try {
     await expect(page).toHaveURL(/\/agents/, { timeout: signedInWithinMs });
   } catch (error) {
-    const alert = await page.getByRole("alert").textContent().catch(() => null);
+    const alert = await page
+      .getByRole("alert")
+      .textContent()
+      .catch(() => null);
     throw new Error(
       `"Use demo operator" did not sign in (the page says: ${JSON.stringify(alert)}); the console's log ends:\n` +
         shell.log().split("\n").slice(-30).join("\n"),
@@ -275,63 +286,85 @@ async function demoSignInAndRotate(
 }
 
 /** A fresh operator at the stand-alone faucet, signed in on `consoleUrl`. */
-async function signInNewOperator(page: Page, request: APIRequestContext, consoleUrl: string, name: string) {
-  const { operatorKey } = await new FaucetApi(request, FAUCET_URL).newOperator(name, ["Path Bot"]);
+async function signInNewOperator(
+  page: Page,
+  request: APIRequestContext,
+  faucetUrl: string,
+  consoleUrl: string,
+  name: string,
+) {
+  const { operatorKey } = await new FaucetApi(request, faucetUrl).newOperator(name, ["Path Bot"]);
   await signIn(page, operatorKey, consoleUrl);
   return "Path Bot";
 }
 
-test.describe("the README's ways to start the console, each from a fresh checkout copy", () => {
-  // One worker runs them in order (they share the faucet and one dev copy) without skipping the rest on a failure.
-  test.describe.configure({ mode: "default", timeout: 240_000 });
-
+/**
+ * The README's stand-alone faucet (path 5) and the shell runner of one group of paths, which run
+ * in order in one worker (two groups run side by side: each has its own copies and its own faucet).
+ */
+function pathGroup(name: string, faucetPort: number) {
+  const copies = path.join(COPIES_ROOT, name);
+  const faucetUrl = `http://127.0.0.1:${faucetPort}/ai-agents/api`;
   let faucet: Shell | undefined;
-  let postgres: PostgresCluster | undefined;
   const shells: Shell[] = [];
-  const start = async (
-    name: string,
-    cwd: string,
-    script: string,
-    port: number,
-    timeoutMs = 120_000,
-    options: { persistDevCache?: boolean } = {},
-  ) => {
-    const shell = runShell(name, cwd, script, port, options);
-    shells.push(shell);
-    const url = `http://127.0.0.1:${port}`;
-    await waitUntilServing(shell, `${url}/`, timeoutMs);
-    // A dev server compiles a route on its first request: the page the browser goes to next, compiled here
-    // (a redirect to sign-in, signed out), so the browser's steps keep their usual timeouts.
-    for (const route of ["/agents", "/api/agents"])
-      await fetch(`${url}${route}`, { redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
-    return { shell, url };
+  const group = {
+    copies,
+    faucetUrl,
+    postgres: undefined as PostgresCluster | undefined,
+    checkoutCopy: (copy: string, options: { withBuild: boolean }) => checkoutCopy(copies, copy, options),
+    async start(
+      shellName: string,
+      cwd: string,
+      script: string,
+      port: number,
+      timeoutMs = 120_000,
+      options: { persistDevCache?: boolean } = {},
+    ) {
+      const shell = runShell(copies, shellName, cwd, script, port, options);
+      shells.push(shell);
+      const url = `http://127.0.0.1:${port}`;
+      await waitUntilServing(shell, `${url}/`, timeoutMs);
+      // A dev server compiles a route on its first request: the page the browser goes to next, compiled here
+      // (a redirect to sign-in, signed out), so the browser's steps keep their usual timeouts.
+      for (const route of ["/agents", "/api/agents"])
+        await fetch(`${url}${route}`, { redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
+      return { shell, url };
+    },
   };
 
   test.beforeAll(async () => {
     test.setTimeout(120_000);
-    rmSync(COPIES, { recursive: true, force: true });
-    mkdirSync(COPIES, { recursive: true });
+    rmSync(copies, { recursive: true, force: true });
+    mkdirSync(copies, { recursive: true });
     // The README's stand-alone faucet (path 5), from a copy of its own: run in a console's copy, its
     // .data/faucet would make the .data/ the console must make itself.
-    const command = replaced(STAND_ALONE[0] ?? "", /^PORT=4010 npm run faucet$/, `PORT=${PORTS.faucet} npm run faucet`);
-    faucet = runShell("faucet", checkoutCopy("faucet", { withBuild: false }), command, PORTS.faucet);
+    const command = replaced(STAND_ALONE[0] ?? "", /^PORT=4010 npm run faucet$/, `PORT=${faucetPort} npm run faucet`);
+    faucet = runShell(copies, "faucet", checkoutCopy(copies, "faucet", { withBuild: false }), command, faucetPort);
     // It answers 404 on "/": any answer means it listens.
-    await waitUntilServing(faucet, `http://127.0.0.1:${PORTS.faucet}/`, 60_000);
+    await waitUntilServing(faucet, `http://127.0.0.1:${faucetPort}/`, 60_000);
   });
 
   test.afterAll(async () => {
     await Promise.all([...shells, ...(faucet ? [faucet] : [])].map((shell) => shell.stop()));
-    postgres?.destroy();
-    rmSync(COPIES, { recursive: true, force: true });
+    group.postgres?.destroy();
+    rmSync(copies, { recursive: true, force: true });
   });
+  return group;
+}
+
+// Two groups, each in order in one worker, side by side: the dev servers (path 5b starts from path 1's
+// compile, so it follows it) and the production ones.
+test.describe("the README's `npm run dev` paths, each from a fresh checkout copy", () => {
+  test.describe.configure({ mode: "default", timeout: 240_000 });
+  const group = pathGroup("dev", PORTS.devFaucet);
 
   test("1. Quick start: `npm run dev`, demo mode", async ({ page, request }) => {
     test.setTimeout(DEV_TEST_MS);
     const script = replaced(QUICK_START.trim(), /^npm install && /, "");
     expect(script).toBe("npm run dev");
-    const copy = checkoutCopy("dev", { withBuild: false });
+    const copy = group.checkoutCopy("dev", { withBuild: false });
     // Stopped so that it leaves its compile in the copy's cache, for path 5b's `npm run dev`.
-    const { shell, url } = await start("dev", copy, script, PORTS.dev, DEV_START_MS, { persistDevCache: true });
+    const { shell, url } = await group.start("dev", copy, script, PORTS.dev, DEV_START_MS, { persistDevCache: true });
     // The signed-in /agents is compiled on this first sign-in (the warm-up above could only reach its
     // signed-out redirect): on the CI machine that took over 10 s, as it may on a user's first `npm run dev`.
     await demoSignInAndRotate(page, request, shell, url, { signedInWithinMs: DEV_FIRST_SIGN_IN_MS });
@@ -339,15 +372,39 @@ test.describe("the README's ways to start the console, each from a fresh checkou
     await shell.stop();
   });
 
+  test("5b. the stand-alone section's `npm run dev` with FAUCET_API_URL and SESSION_SECRET=...", async ({
+    page,
+    request,
+  }) => {
+    test.setTimeout(DEV_TEST_MS);
+    let command = replaced(STAND_ALONE[1] ?? "", "http://127.0.0.1:4010/ai-agents/api", group.faucetUrl);
+    command = replaced(command, "SESSION_SECRET=...", `SESSION_SECRET=${randomBytes(36).toString("base64url")}`);
+    // Path 1's copy, as it would be with no .data/, and its dev compile (Turbopack's cache, written when path 1
+    // stopped): a second compile from nothing would double this spec's time.
+    const copy = path.join(group.copies, "dev");
+    rmSync(path.join(copy, ".data"), { recursive: true, force: true });
+    if (!existsSync(copy)) group.checkoutCopy("dev", { withBuild: false });
+    const { shell, url } = await group.start("dev-remote", copy, command, PORTS.devRemote, DEV_START_MS);
+    const agent = await signInNewOperator(page, request, group.faucetUrl, url, "Dev Remote Operator");
+    await rotateAndCheck(page, request, group.faucetUrl, agent);
+    expectPrivateDataDir(copy);
+    await shell.stop();
+  });
+});
+
+test.describe("the README's `npm start` and deployment paths, each from a fresh checkout copy", () => {
+  test.describe.configure({ mode: "default", timeout: 240_000 });
+  const group = pathGroup("built", PORTS.faucet);
+
   test("2 and 5. `npm run build && npm start` with FAUCET_API_URL and SESSION_SECRET, on the README's stand-alone faucet", async ({
     page,
     request,
   }) => {
-    const copy = checkoutCopy("remote", { withBuild: true });
-    const script = withSharedBuild(replaced(REAL_FAUCET, "https://lightningfaucet.com/ai-agents/api", FAUCET_URL));
-    const { shell, url } = await start("remote", copy, script, PORTS.remote);
-    const agent = await signInNewOperator(page, request, url, "Remote Path Operator");
-    await rotateAndCheck(page, request, FAUCET_URL, agent);
+    const copy = group.checkoutCopy("remote", { withBuild: true });
+    const script = withSharedBuild(replaced(REAL_FAUCET, "https://lightningfaucet.com/ai-agents/api", group.faucetUrl));
+    const { shell, url } = await group.start("remote", copy, script, PORTS.remote);
+    const agent = await signInNewOperator(page, request, group.faucetUrl, url, "Remote Path Operator");
+    await rotateAndCheck(page, request, group.faucetUrl, agent);
     expectPrivateDataDir(copy);
     await shell.stop();
   });
@@ -356,29 +413,29 @@ test.describe("the README's ways to start the console, each from a fresh checkou
     expect(README).toMatch(
       /a production server\s+\(`npm start`, `NODE_ENV=production`\) is in demo mode only with `FAUCET_DEMO=1`/,
     );
-    const copy = checkoutCopy("demo", { withBuild: true });
-    const { shell, url } = await start("demo", copy, "FAUCET_DEMO=1 npm start", PORTS.demo);
+    const copy = group.checkoutCopy("demo", { withBuild: true });
+    const { shell, url } = await group.start("demo", copy, "FAUCET_DEMO=1 npm start", PORTS.demo);
     await demoSignInAndRotate(page, request, shell, url);
     expectPrivateDataDir(copy);
     await shell.stop();
   });
 
   test("4. `npm start` with DATABASE_URL (a throwaway PostgreSQL) and FAUCET_API_URL", async ({ page, request }) => {
-    postgres = await createPostgresCluster({ port: PORTS.postgres });
+    const postgres = (group.postgres = await createPostgresCluster({ port: PORTS.postgres }));
     const onPostgres = replaced(
       ON_POSTGRES,
       /^export DATABASE_URL=postgres:\/\/console:secret@db\.internal:5432\/console$/m,
       `export DATABASE_URL=${postgres.url}`,
     );
-    const copy = checkoutCopy("postgres", { withBuild: true });
-    const { shell, url } = await start(
+    const copy = group.checkoutCopy("postgres", { withBuild: true });
+    const { shell, url } = await group.start(
       "postgres",
       copy,
-      `${realFaucetExports(REAL_FAUCET)}\n${withSharedBuild(onPostgres)}`,
+      `${realFaucetExports(REAL_FAUCET, group.faucetUrl)}\n${withSharedBuild(onPostgres)}`,
       PORTS.postgresConsole,
     );
-    const agent = await signInNewOperator(page, request, url, "Postgres Path Operator");
-    await rotateAndCheck(page, request, FAUCET_URL, agent);
+    const agent = await signInNewOperator(page, request, group.faucetUrl, url, "Postgres Path Operator");
+    await rotateAndCheck(page, request, group.faucetUrl, agent);
     // No store, secret or faucet under the data dir (the secret is given, the store is PostgreSQL). The one
     // file this path may write there is the instance's signed audit checkpoints (AUDIT_CHECKPOINT_FILE's
     // default, README "Audit log"), first written 10 s after start: kept off the database on purpose.
@@ -391,8 +448,8 @@ test.describe("the README's ways to start the console, each from a fresh checkou
     page,
     request,
   }) => {
-    postgres ??= await createPostgresCluster({ port: PORTS.postgres });
-    const copy = checkoutCopy("standalone", { withBuild: true });
+    const postgres = (group.postgres ??= await createPostgresCluster({ port: PORTS.postgres }));
+    const copy = group.checkoutCopy("standalone", { withBuild: true });
     expect(
       existsSync(path.join(copy, ".next", "standalone", "server.js")),
       "the build has .next/standalone/server.js (output: standalone)",
@@ -404,7 +461,7 @@ test.describe("the README's ways to start the console, each from a fresh checkou
       /^export DATABASE_URL=postgres:\/\/console:secret@db\.internal:5432\/console$/m,
       `export DATABASE_URL=${postgres.url}`,
     );
-    script = replaced(script, "https://lightningfaucet.com/ai-agents/api", FAUCET_URL);
+    script = replaced(script, "https://lightningfaucet.com/ai-agents/api", group.faucetUrl);
     script = replaced(script, "SESSION_SECRET=...", `SESSION_SECRET=${randomBytes(36).toString("base64url")}`);
     script = replaced(
       script,
@@ -412,31 +469,12 @@ test.describe("the README's ways to start the console, each from a fresh checkou
       `NEXT_SERVER_ACTIONS_ENCRYPTION_KEY=${randomBytes(32).toString("base64")}`,
     );
     script = replaced(script, /^PORT=3000 /m, `PORT=${PORTS.standalone} `);
-    const { shell, url } = await start("standalone", copy, script, PORTS.standalone);
+    const { shell, url } = await group.start("standalone", copy, script, PORTS.standalone);
     // Served by server.js from its own directory: the static files it was given, not `next start`.
     expect(shell.log()).not.toContain("next start");
-    const agent = await signInNewOperator(page, request, url, "Standalone Path Operator");
-    await rotateAndCheck(page, request, FAUCET_URL, agent);
+    const agent = await signInNewOperator(page, request, group.faucetUrl, url, "Standalone Path Operator");
+    await rotateAndCheck(page, request, group.faucetUrl, agent);
     expect((await fetch(`${url}/api/readyz`)).status).toBe(200);
-    await shell.stop();
-  });
-
-  test("5b. the stand-alone section's `npm run dev` with FAUCET_API_URL and SESSION_SECRET=...", async ({
-    page,
-    request,
-  }) => {
-    test.setTimeout(DEV_TEST_MS);
-    let command = replaced(STAND_ALONE[1] ?? "", "http://127.0.0.1:4010/ai-agents/api", FAUCET_URL);
-    command = replaced(command, "SESSION_SECRET=...", `SESSION_SECRET=${randomBytes(36).toString("base64url")}`);
-    // Path 1's copy, as it would be with no .data/, and its dev compile (Turbopack's cache, written when path 1
-    // stopped): a second compile from nothing would double this spec's time.
-    const copy = path.join(COPIES, "dev");
-    rmSync(path.join(copy, ".data"), { recursive: true, force: true });
-    if (!existsSync(copy)) checkoutCopy("dev", { withBuild: false });
-    const { shell, url } = await start("dev-remote", copy, command, PORTS.devRemote, DEV_START_MS);
-    const agent = await signInNewOperator(page, request, url, "Dev Remote Operator");
-    await rotateAndCheck(page, request, FAUCET_URL, agent);
-    expectPrivateDataDir(copy);
     await shell.stop();
   });
 });

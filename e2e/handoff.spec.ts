@@ -289,28 +289,22 @@ test("a link preview consumes nothing; Reveal key here does, once; five wrong to
   );
 });
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-/** The figures on both engines: the embedded console (PGlite) and console A (PostgreSQL, the stand-alone faucet). */
-const FIGURE_CONSOLES = [
+/** Both engines: the embedded console (PGlite) and console A (PostgreSQL, the stand-alone faucet). */
+const ENGINE_CONSOLES = [
   { engine: "PGlite", consoleBaseUrl: null, faucetUrl: null },
   { engine: "PostgreSQL", consoleBaseUrl: SERVERS.remoteA.url, faucetUrl: FAUCET_API },
 ] as const;
 
-for (const { engine, consoleBaseUrl, faucetUrl } of FIGURE_CONSOLES)
-  test(`figures on ${engine}: rotation with a hand-off vs without (p50), redeem latency p50/p95 over HTTP`, async ({
+// The figures (rotation with a hand-off ÷ without, redeem p50/p95, 30 each per engine) are measured by
+// `npm run bench` (bench/figures/handoff-rotation.ts), not in a timed test; this proves the calls they time.
+for (const { engine, consoleBaseUrl, faucetUrl } of ENGINE_CONSOLES)
+  test(`on ${engine}: the bulk route rotates without a hand-off (the key) and with one (a link, no key), and the link redeems as credentials`, async ({
     page,
     request,
     baseURL,
   }) => {
-    test.setTimeout(180_000);
-    const count = 30;
-    const names = Array.from({ length: count * 2 }, (_, index) => `Figure Bot ${index + 1}`);
-    const { agents } = await signInFreshOperator(page, request, baseURL, `Figures Operator ${engine}`, {
-      agentNames: names,
+    const { agents } = await signInFreshOperator(page, request, baseURL, `Bulk Hand-off Operator ${engine}`, {
+      agentNames: ["Bulk Plain Bot", "Bulk Handed Bot"],
       ...(consoleBaseUrl ? { consoleBaseUrl, faucetUrl } : {}),
     });
     const origin = consoleBaseUrl ?? consoleUrl(baseURL);
@@ -322,7 +316,7 @@ for (const { engine, consoleBaseUrl, faucetUrl } of FIGURE_CONSOLES)
       expect(response.status(), route).toBe(200);
       return (await response.json()) as { ok: boolean; data?: Record<string, unknown> };
     };
-    const { batchId } = (await post("/api/bulk/runs", { kind: "rotate", size: count * 2 })).data as { batchId: string };
+    const { batchId } = (await post("/api/bulk/runs", { kind: "rotate", size: 2 })).data as { batchId: string };
     const rotation = (agentId: number, handOff: boolean) => ({
       agentId,
       batchId,
@@ -332,44 +326,20 @@ for (const { engine, consoleBaseUrl, faucetUrl } of FIGURE_CONSOLES)
       ...(handOff ? { handOff: { agentName: `Agent ${agentId}` } } : {}),
     });
 
-    const plain: number[] = [];
-    const handedOff: number[] = [];
-    const handoffs: { id: string; token: string }[] = [];
-    for (let index = 0; index < count; index++) {
-      // Interleaved, so both halves see the same machine load.
-      let started = performance.now();
-      const without = await post("/api/bulk/rotate-agent-key", rotation(agents[2 * index]!.id, false));
-      plain.push(performance.now() - started);
-      expect(without).toMatchObject({ ok: true, data: { apiKey: expect.stringMatching(/^agent_/) } });
-      started = performance.now();
-      const withHandoff = await post("/api/bulk/rotate-agent-key", rotation(agents[2 * index + 1]!.id, true));
-      handedOff.push(performance.now() - started);
-      expect(withHandoff).toMatchObject({
-        ok: true,
-        data: { apiKey: null, handoff: { id: expect.any(String), token: expect.any(String) } },
-      });
-      handoffs.push(withHandoff.data!.handoff as { id: string; token: string });
-    }
-    const redeems: number[] = [];
-    for (const { id, token } of handoffs) {
-      const started = performance.now();
-      const response = await request.post(`${origin}/api/handoff/${id}/redeem?format=credentials`, {
-        headers: { authorization: `Bearer ${token}` },
-      });
-      redeems.push(performance.now() - started);
-      expect(response.status()).toBe(200);
-      expect(await response.json()).toMatchObject({
-        active: "agent",
-        agent: { api_key: expect.stringMatching(/^agent_/) },
-      });
-    }
-    const figures = {
-      rotationP50Ms: Math.round(percentile(plain, 50)),
-      rotationWithHandoffP50Ms: Math.round(percentile(handedOff, 50)),
-      ratio: Number((percentile(handedOff, 50) / percentile(plain, 50)).toFixed(2)),
-      redeemP50Ms: Math.round(percentile(redeems, 50)),
-      redeemP95Ms: Math.round(percentile(redeems, 95)),
-    };
-    console.log(`hand-off figures (${engine}, ${count} each): ${JSON.stringify(figures)}`);
-    test.info().annotations.push({ type: "figures", description: JSON.stringify(figures) });
+    const without = await post("/api/bulk/rotate-agent-key", rotation(agents[0]!.id, false));
+    expect(without).toMatchObject({ ok: true, data: { apiKey: expect.stringMatching(/^agent_/) } });
+    const withHandoff = await post("/api/bulk/rotate-agent-key", rotation(agents[1]!.id, true));
+    expect(withHandoff).toMatchObject({
+      ok: true,
+      data: { apiKey: null, handoff: { id: expect.any(String), token: expect.any(String) } },
+    });
+    const { id, token } = withHandoff.data!.handoff as { id: string; token: string };
+    const response = await request.post(`${origin}/api/handoff/${id}/redeem?format=credentials`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(response.status()).toBe(200);
+    expect(await response.json()).toMatchObject({
+      active: "agent",
+      agent: { api_key: expect.stringMatching(/^agent_/) },
+    });
   });

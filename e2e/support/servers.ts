@@ -30,6 +30,8 @@ export const DOCUMENTED_PATHS_PORTS = {
   devRemote: base + 35,
   postgres: base + 36,
   standalone: base + 37,
+  /** The `npm run dev` paths' own stand-alone faucet: they run beside the others, in another worker. */
+  devFaucet: base + 38,
 } as const;
 
 export const FAUCET_API = `${SERVERS.faucet.url}/ai-agents/api`;
