@@ -109,7 +109,9 @@ test("a policy due now rotates the hosted agent's key exactly once across two co
   await page.getByRole("button", { name: "Set policy" }).click();
   await expect(page.getByText("Saved: all agents rotate every 30 days.")).toBeVisible();
   await expect(page.getByText(/^Armed:/)).toBeVisible();
-  await expect(page.getByRole("heading", { name: "Keys past their policy (2)" })).toBeVisible();
+  // Saving sends a sweep at once: the hosted agent's key may already be rotated when the page shows
+  // (in-process/policies.test.ts counts both overdue keys on the page; the reminder stays either way).
+  await expect(page.getByRole("heading", { name: /^Keys past their policy \([12]\)$/ })).toBeVisible();
   await expect(page.getByRole("row", { name: /Bare Policy Bot.*Reminder only: no connected host/ })).toBeVisible();
 
   // The sweep A sends when the policy is saved (run on A or B) rotates the hosted agent: one faucet call.
