@@ -23,10 +23,10 @@ import type { Store } from "@/lib/store/store";
  */
 const MAX_STATEMENTS_PER_AGENT_ROTATION = 17;
 /**
- * "Hand off without showing me the key" adds to the closing transaction the hand-off's row and its
- * create_handoff event, appended to a chain whose lock and head that transaction already holds: 3.
+ * "Hand off without showing me the key" adds the hand-off's row to the closing transaction: 1. Its
+ * create_handoff event rides in the completion's insert, and the chain's head moves once for both.
  */
-const MAX_STATEMENTS_PER_HANDED_OFF_ROTATION = MAX_STATEMENTS_PER_AGENT_ROTATION + 3;
+const MAX_STATEMENTS_PER_HANDED_OFF_ROTATION = MAX_STATEMENTS_PER_AGENT_ROTATION + 1;
 /** An operator-key rotation adds its new session (2 statements) to the closing transaction. */
 const MAX_STATEMENTS_PER_OPERATOR_ROTATION = MAX_STATEMENTS_PER_AGENT_ROTATION + 2;
 

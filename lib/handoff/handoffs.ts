@@ -1,7 +1,7 @@
 import "server-only";
 import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { AuditActor } from "@/lib/audit/audit-actor";
-import { recordAuditEventIn } from "@/lib/audit/record-audit-event";
+import { recordAuditEventIn, type AuditEventBeside } from "@/lib/audit/record-audit-event";
 import { instanceId } from "@/lib/config/env";
 import { keyLabel } from "@/lib/key-label";
 import { getStore, inStoreTransaction } from "@/lib/store/get-store";
@@ -135,8 +135,15 @@ function isUniqueViolation(error: unknown): boolean {
   return false;
 }
 
-/** Makes a hand-off inside the caller's transaction (with its audit event). */
-export async function createHandoffIn(tx: StoreDatabase, request: NewHandoff): Promise<CreatedHandoff> {
+/**
+ * Stores a new hand-off inside the caller's transaction and returns its link with its
+ * create_handoff event, which the caller must append in that same transaction (a rotation's
+ * closing transaction appends it beside its completion, in one statement).
+ */
+export async function insertHandoffIn(
+  tx: StoreDatabase,
+  request: NewHandoff,
+): Promise<{ created: CreatedHandoff; event: AuditEventBeside }> {
   const now = request.now ?? Date.now();
   const id = newHandoffId();
   const token = newHandoffToken();
@@ -157,20 +164,29 @@ export async function createHandoffIn(tx: StoreDatabase, request: NewHandoff): P
     sealedKey: sealHandoffKey(request.apiKey, token, { id, agentId: request.agentId, expiresAt }),
     keyLabel: fingerprint,
   });
-  await recordAuditEventIn(tx, actorFor(request, null, request.sessionLabel), {
-    action: "create_handoff",
-    ...about(request),
-    outcome: "ok",
-    keyLabel: fingerprint,
-    batchId: request.batchId ?? null,
-  });
-  return { id, token, expiresAt: expiresAt.getTime() };
+  return {
+    created: { id, token, expiresAt: expiresAt.getTime() },
+    event: {
+      actor: actorFor(request, null, request.sessionLabel),
+      event: {
+        action: "create_handoff",
+        ...about(request),
+        outcome: "ok",
+        keyLabel: fingerprint,
+        batchId: request.batchId ?? null,
+      },
+    },
+  };
 }
 
 /** Makes a hand-off in its own transaction; throws HandoffExistsError when its key source already has one. */
 export async function createHandoff(request: NewHandoff): Promise<CreatedHandoff> {
   try {
-    return await inStoreTransaction((tx) => createHandoffIn(tx, request));
+    return await inStoreTransaction(async (tx) => {
+      const { created, event } = await insertHandoffIn(tx, request);
+      await recordAuditEventIn(tx, event.actor, event.event);
+      return created;
+    });
   } catch (error) {
     throw isUniqueViolation(error) ? new HandoffExistsError({ cause: error }) : error;
   }
