@@ -1,5 +1,5 @@
 import "server-only";
-import { eq, sql } from "drizzle-orm";
+import { eq, sql, type SQLWrapper } from "drizzle-orm";
 import { auditChains, auditEvents } from "@/lib/store/schema";
 import type { StoreDatabase } from "@/lib/store/store";
 import { GENESIS_HASH, keyedAuditRowHash, type HashedAuditFields } from "./audit-hash";
@@ -58,13 +58,16 @@ export async function appendAuditRowIn(
  * Appends several rows of one chain, in order, with one insert and one move of the head (a
  * rotation's completion and the events written beside it, such as its hand-off's). Only the
  * last row may complete a pending event: when another row completed it already, that row alone
- * is left out and the head stays on the row before it, so the chain never has a gap. Returns the
+ * is left out and the head stays on the row before it, so the chain never has a gap. `with`:
+ * inserts into other tables sent in the same statement (a WITH clause: PostgreSQL runs each to
+ * completion, whether or not the insert reads it), the rows those events record. Returns the
  * rows appended.
  */
 export async function appendAuditRowsIn(
   tx: StoreDatabase,
   rows: readonly NewAuditRow[],
   key: AuditKey,
+  withInserts: readonly SQLWrapper[] = [],
 ): Promise<AppendedAuditRow[]> {
   const chain = rows[0]?.chain;
   if (chain === undefined) return [];
@@ -85,7 +88,9 @@ export async function appendAuditRowsIn(
     const { keyId, hash } = keyedAuditRowHash(unhashed, key);
     linked.push({ ...unhashed, keyId, hash });
   }
+  const beside = withInserts.map((insert, index) => tx.$with(`beside_${index}`, {}).as(insert.getSQL()));
   const inserted = await tx
+    .with(...beside)
     .insert(auditEvents)
     .values(linked)
     .onConflictDoNothing({ target: auditEvents.completes })

@@ -1,5 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
+import type { SQLWrapper } from "drizzle-orm";
 import { log } from "@/lib/log";
 import { getStore } from "@/lib/store/get-store";
 import { asStoreError } from "@/lib/store/store-unavailable-error";
@@ -30,9 +31,11 @@ export type AuditEventStart = {
 
 /**
  * A one-shot event to be appended beside a completion, in the same statement (lib/changes: a
- * rotation's hand-off or host envelope, made in its closing transaction).
+ * rotation's hand-off or host envelope, made in its closing transaction). `insert`: the row the
+ * event records (a hand-off's), not yet sent: it goes in that same statement, so the row and its
+ * event are written together or not at all, for no statement of their own.
  */
-export type AuditEventBeside = { actor: AuditActor; event: AuditEventStart & AuditEventEnd };
+export type AuditEventBeside = { actor: AuditActor; event: AuditEventStart & AuditEventEnd; insert?: SQLWrapper };
 
 /** A pending event, to be completed once with finishAuditEvent(). */
 export type AuditEventHandle = AuditEventStart & { id: string; actor: AuditActor; startedAt: number };
@@ -171,7 +174,8 @@ export async function finishAuditEventIn(
     return;
   }
   const rows = [...beside.map(({ actor, event }) => oneShot(actor, event)), completion(handle, end)];
-  const appended = await appendAuditRowsIn(tx, rows, auditKeyring().current);
+  const inserts = beside.flatMap(({ insert }) => (insert ? [insert] : []));
+  const appended = await appendAuditRowsIn(tx, rows, auditKeyring().current, inserts);
   for (let index = 0; index < appended.length; index++) noteAuditAppend();
 }
 

@@ -10,7 +10,7 @@ import { getStore } from "@/lib/store/get-store";
 import { auditEvents, keyRotations } from "@/lib/store/schema";
 import { asStoreError } from "@/lib/store/store-unavailable-error";
 import { readHandoffTtlMinutes } from "./handoff-settings";
-import { createHandoff, HandoffExistsError, insertHandoffIn, type CreatedHandoff } from "./handoffs";
+import { createHandoff, handoffBeside, HandoffExistsError, type CreatedHandoff } from "./handoffs";
 
 /** What the browser needs to show a hand-off's link once: `<console>/handoff/<id>#<token>`. */
 export type HandoffLink = { id: string; token: string; expiresAt: number };
@@ -52,7 +52,7 @@ export function withHandoff(
         result: asShown(settled.result),
         record: async (tx) => {
           const beside = (await settled.record?.(tx)) ?? [];
-          const handoff = await insertHandoffIn(tx, {
+          const handoff = handoffBeside(tx, {
             operatorId: request.session.operatorId,
             agentId: request.agentId,
             agentName: request.agentName,
@@ -63,7 +63,7 @@ export function withHandoff(
             batchId: request.batchId,
           });
           created = handoff.created;
-          // Its create_handoff event joins the chain in the completion's insert: no statement of its own.
+          // The row and its create_handoff event go in the completion's insert: no statement of their own.
           return [...beside, handoff.event];
         },
         after: async (recorded) => {
