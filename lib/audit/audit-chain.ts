@@ -36,8 +36,8 @@ export async function appendAuditRow(
 /**
  * The heads of the chains a transaction has appended to, as it left them. It holds those chains'
  * locks to its end, so nobody else can move them: a second append in the same transaction (a
- * rotation's hand-off event and its completion, an expiry and a refused redeem) skips the lock
- * and the head read. Keyed by the transaction object: a new transaction starts with nothing.
+ * hand-off's expiry and the redeem refused for it) skips the lock and the head read. Keyed by
+ * the transaction object: a new transaction starts with nothing.
  */
 const headsHeld = new WeakMap<StoreDatabase, Map<string, { position: number; hash: string }>>();
 
