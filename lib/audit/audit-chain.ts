@@ -58,10 +58,10 @@ export async function appendAuditRowIn(
  * Appends several rows of one chain, in order, with one insert and one move of the head (a
  * rotation's completion and the events written beside it, such as its hand-off's). Only the
  * last row may complete a pending event: when another row completed it already, that row alone
- * is left out and the head stays on the row before it, so the chain never has a gap. `with`:
- * inserts into other tables sent in the same statement (a WITH clause: PostgreSQL runs each to
- * completion, whether or not the insert reads it), the rows those events record. Returns the
- * rows appended.
+ * is left out and the head stays on the row before it, so the chain never has a gap.
+ * `withInserts`: inserts into other tables sent in the same statement (a WITH clause: PostgreSQL
+ * runs each to completion, whether or not the insert reads it), the rows those events record.
+ * Returns the rows appended.
  */
 export async function appendAuditRowsIn(
   tx: StoreDatabase,
