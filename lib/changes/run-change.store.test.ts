@@ -197,7 +197,7 @@ describe.each(["pglite", "postgres"] as const)("the audited faucet-call pipeline
     );
   });
 
-  it(`one agent rotation handed off sends at most ${MAX_STATEMENTS_PER_HANDED_OFF_ROTATION} statements: the hand-off joins the closing transaction`, async () => {
+  it(`one agent rotation handed off sends at most ${MAX_STATEMENTS_PER_HANDED_OFF_ROTATION} statements: its row and create_handoff event go in the completion's insert, and it redeems once`, async () => {
     const session = await signedIn();
     await rotate({ session, batchId: null, bulk: null }, confirmation(3));
     counter.take();
