@@ -1,5 +1,5 @@
 import "server-only";
-import { eq, sql } from "drizzle-orm";
+import { eq, sql, type SQLWrapper } from "drizzle-orm";
 import { auditChains, auditEvents } from "@/lib/store/schema";
 import type { StoreDatabase } from "@/lib/store/store";
 import { GENESIS_HASH, keyedAuditRowHash, type HashedAuditFields } from "./audit-hash";
@@ -36,8 +36,8 @@ export async function appendAuditRow(
 /**
  * The heads of the chains a transaction has appended to, as it left them. It holds those chains'
  * locks to its end, so nobody else can move them: a second append in the same transaction (a
- * rotation's hand-off event and its completion, an expiry and a refused redeem) skips the lock
- * and the head read. Keyed by the transaction object: a new transaction starts with nothing.
+ * hand-off's expiry and the redeem refused for it) skips the lock and the head read. Keyed by
+ * the transaction object: a new transaction starts with nothing.
  */
 const headsHeld = new WeakMap<StoreDatabase, Map<string, { position: number; hash: string }>>();
 
@@ -50,27 +50,60 @@ export async function appendAuditRowIn(
   row: NewAuditRow,
   key: AuditKey,
 ): Promise<AppendedAuditRow | null> {
+  const [appended] = await appendAuditRowsIn(tx, [row], key);
+  return appended ?? null;
+}
+
+/**
+ * Appends several rows of one chain, in order, with one insert and one move of the head (a
+ * rotation's completion and the events written beside it, such as its hand-off's). Only the
+ * last row may complete a pending event: when another row completed it already, that row alone
+ * is left out and the head stays on the row before it, so the chain never has a gap.
+ * `withInserts`: inserts into other tables sent in the same statement (a WITH clause: PostgreSQL
+ * runs each to completion, whether or not the insert reads it), the rows those events record.
+ * Returns the rows appended.
+ */
+export async function appendAuditRowsIn(
+  tx: StoreDatabase,
+  rows: readonly NewAuditRow[],
+  key: AuditKey,
+  withInserts: readonly SQLWrapper[] = [],
+): Promise<AppendedAuditRow[]> {
+  const chain = rows[0]?.chain;
+  if (chain === undefined) return [];
+  if (rows.some((row) => row.chain !== chain)) throw new Error("appendAuditRowsIn appends to one chain at a time");
+  if (rows.slice(0, -1).some((row) => row.completes !== null))
+    throw new Error("appendAuditRowsIn: only the last row may complete a pending event");
   let held = headsHeld.get(tx);
-  let head = held?.get(row.chain);
+  let head = held?.get(chain);
   if (!head) {
-    await tx.execute(chainLock(row.chain));
-    const [stored] = await tx.select().from(auditChains).where(eq(auditChains.chain, row.chain)).limit(1);
+    await tx.execute(chainLock(chain));
+    const [stored] = await tx.select().from(auditChains).where(eq(auditChains.chain, chain)).limit(1);
     head = { position: stored?.headPosition ?? 0, hash: stored?.headHash ?? GENESIS_HASH };
   }
-  const unhashed = { ...row, position: head.position + 1, prevHash: head.hash };
-  const { keyId, hash } = keyedAuditRowHash(unhashed, key);
-  const linked: HashedAuditFields = { ...unhashed, keyId };
+  const linked: AppendedAuditRow[] = [];
+  for (const row of rows) {
+    const previous = linked.at(-1) ?? { position: head.position, hash: head.hash };
+    const unhashed = { ...row, position: previous.position + 1, prevHash: previous.hash };
+    const { keyId, hash } = keyedAuditRowHash(unhashed, key);
+    linked.push({ ...unhashed, keyId, hash });
+  }
+  const beside = withInserts.map((insert, index) => tx.$with(`beside_${index}`, {}).as(insert.getSQL()));
   const inserted = await tx
+    .with(...beside)
     .insert(auditEvents)
-    .values({ ...linked, hash })
+    .values(linked)
     .onConflictDoNothing({ target: auditEvents.completes })
     .returning({ id: auditEvents.id });
-  if (inserted.length === 0) return null;
+  // Only the last row can have been left out (see above): the appended rows are a prefix.
+  const appended = linked.slice(0, inserted.length);
+  const last = appended.at(-1);
+  if (!last) return [];
   await tx
     .insert(auditChains)
-    .values({ chain: row.chain, headPosition: linked.position, headHash: hash })
-    .onConflictDoUpdate({ target: auditChains.chain, set: { headPosition: linked.position, headHash: hash } });
+    .values({ chain, headPosition: last.position, headHash: last.hash })
+    .onConflictDoUpdate({ target: auditChains.chain, set: { headPosition: last.position, headHash: last.hash } });
   if (!held) headsHeld.set(tx, (held = new Map()));
-  held.set(row.chain, { position: linked.position, hash });
-  return { ...linked, hash };
+  held.set(chain, { position: last.position, hash: last.hash });
+  return appended;
 }

@@ -5,7 +5,13 @@ import { getStore } from "@/lib/store/get-store";
 import type { AuditActor } from "./audit-actor";
 import { auditKeyring } from "./audit-keys";
 import { listAuditEntries, listKeyHistory } from "./audit-query";
-import { beginAuditEvent, checkedAgentName, finishAuditEvent, recordAuditEvent } from "./record-audit-event";
+import {
+  beginAuditEvent,
+  checkedAgentName,
+  finishAuditEvent,
+  finishAuditEventIn,
+  recordAuditEvent,
+} from "./record-audit-event";
 import { verifyAuditChains } from "./verify-audit-chains";
 
 const KEY = "agent_0123456789abcdef0123456789ab9f3a";
@@ -70,6 +76,31 @@ describe.each(["pglite", "postgres"] as const)("recording audit events on %s", (
     expect((await list(who.operatorId ?? 0)).entries).toMatchObject([
       { outcome: "refused", refusal: "cooldown", keyLabel: null },
     ]);
+  });
+
+  it("appends the events beside a completion in its insert, in order; beside a second completion they still join a valid chain", async () => {
+    const who = actor();
+    const operatorId = who.operatorId ?? 0;
+    const { db } = await getStore();
+    const beside = (agentId: number) => ({
+      actor: who,
+      event: { action: "create_handoff" as const, target: `agent:${agentId}` as const, outcome: "ok" as const },
+    });
+    const handle = await beginAuditEvent(who, { action: "rotate_agent_key", target: "agent:7" });
+    await db.transaction((tx) =>
+      finishAuditEventIn(tx, handle, { outcome: "ok", keyLabel: "agent_…9f3a" }, [beside(7), beside(8)]),
+    );
+    // The completion already exists: it alone is left out, and the chain's head stays on the last event written.
+    await db.transaction((tx) => finishAuditEventIn(tx, handle, { outcome: "refused" }, [beside(9)]));
+    await recordAuditEvent(who, { action: "sign_out", target: "operator", outcome: "ok" });
+    expect((await list(operatorId)).entries.map((entry) => [entry.action, entry.target, entry.outcome])).toEqual([
+      ["sign_out", "operator", "ok"],
+      ["create_handoff", "agent:9", "ok"],
+      ["create_handoff", "agent:8", "ok"],
+      ["create_handoff", "agent:7", "ok"],
+      ["rotate_agent_key", "agent:7", "ok"],
+    ]);
+    expect(await verifyAuditChains(db, { keyring: auditKeyring() })).toMatchObject({ ok: true, unkeyed: 0 });
   });
 
   it("never stores a key: a fingerprint that is not a label is dropped, a refusal that is not a kind becomes 'other'", async () => {

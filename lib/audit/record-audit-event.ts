@@ -1,11 +1,12 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
+import type { SQLWrapper } from "drizzle-orm";
 import { log } from "@/lib/log";
 import { getStore } from "@/lib/store/get-store";
 import { asStoreError } from "@/lib/store/store-unavailable-error";
 import type { AuditActor } from "./audit-actor";
 import type { StoreDatabase } from "@/lib/store/store";
-import { appendAuditRow, appendAuditRowIn, type NewAuditRow } from "./audit-chain";
+import { appendAuditRow, appendAuditRowIn, appendAuditRowsIn, type NewAuditRow } from "./audit-chain";
 import { noteAuditAppend } from "./audit-checkpoints";
 import { auditKeyring } from "./audit-keys";
 import {
@@ -27,6 +28,14 @@ export type AuditEventStart = {
    */
   agentName?: string | null;
 };
+
+/**
+ * A one-shot event to be appended beside a completion, in the same statement (lib/changes: a
+ * rotation's hand-off or host envelope, made in its closing transaction). `insert`: the row the
+ * event records (a hand-off's), not yet sent: it goes in that same statement, so the row and its
+ * event are written together or not at all, for no statement of their own.
+ */
+export type AuditEventBeside = { actor: AuditActor; event: AuditEventStart & AuditEventEnd; insert?: SQLWrapper };
 
 /** A pending event, to be completed once with finishAuditEvent(). */
 export type AuditEventHandle = AuditEventStart & { id: string; actor: AuditActor; startedAt: number };
@@ -150,13 +159,24 @@ export async function beginAuditEventIn(
   return handle;
 }
 
-/** finishAuditEvent() inside the caller's transaction (lib/changes: beside the rotation record). */
+/**
+ * finishAuditEvent() inside the caller's transaction (lib/changes: beside the rotation record).
+ * The events `beside` it are appended first, in the same insert: one statement for them all.
+ */
 export async function finishAuditEventIn(
   tx: StoreDatabase,
   handle: AuditEventHandle,
   end: AuditEventEnd,
+  beside: readonly AuditEventBeside[] = [],
 ): Promise<void> {
-  await appendIn(tx, completion(handle, end));
+  if (beside.length === 0) {
+    await appendIn(tx, completion(handle, end));
+    return;
+  }
+  const rows = [...beside.map(({ actor, event }) => oneShot(actor, event)), completion(handle, end)];
+  const inserts = beside.flatMap(({ insert }) => (insert ? [insert] : []));
+  const appended = await appendAuditRowsIn(tx, rows, auditKeyring().current, inserts);
+  for (let index = 0; index < appended.length; index++) noteAuditAppend();
 }
 
 /** recordAuditEvent() inside the caller's transaction (a refusal decided inside it). */

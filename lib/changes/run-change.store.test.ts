@@ -23,10 +23,10 @@ import type { Store } from "@/lib/store/store";
  */
 const MAX_STATEMENTS_PER_AGENT_ROTATION = 17;
 /**
- * "Hand off without showing me the key" adds to the closing transaction the hand-off's row and its
- * create_handoff event, appended to a chain whose lock and head that transaction already holds: 3.
+ * "Hand off without showing me the key" adds no statement: the hand-off's row and its create_handoff
+ * event go in the completion's insert (the row in its WITH clause), and the chain's head moves once.
  */
-const MAX_STATEMENTS_PER_HANDED_OFF_ROTATION = MAX_STATEMENTS_PER_AGENT_ROTATION + 3;
+const MAX_STATEMENTS_PER_HANDED_OFF_ROTATION = MAX_STATEMENTS_PER_AGENT_ROTATION;
 /** An operator-key rotation adds its new session (2 statements) to the closing transaction. */
 const MAX_STATEMENTS_PER_OPERATOR_ROTATION = MAX_STATEMENTS_PER_AGENT_ROTATION + 2;
 
@@ -65,6 +65,7 @@ const { issueBulkRun } = await import("./bulk-runs");
 const { createSessionRecord } = await import("@/lib/session/session-records");
 const { agentListMemo } = await import("@/lib/faucet/agent-list-memo");
 const { listAuditEntries } = await import("@/lib/audit/audit-query");
+const { redeemHandoff } = await import("@/lib/handoff/handoffs");
 
 let operatorCounter = 5_000;
 
@@ -196,7 +197,7 @@ describe.each(["pglite", "postgres"] as const)("the audited faucet-call pipeline
     );
   });
 
-  it(`one agent rotation handed off sends at most ${MAX_STATEMENTS_PER_HANDED_OFF_ROTATION} statements: the hand-off joins the closing transaction`, async () => {
+  it(`one agent rotation handed off sends at most ${MAX_STATEMENTS_PER_HANDED_OFF_ROTATION} statements: its row and create_handoff event go in the completion's insert, and it redeems once`, async () => {
     const session = await signedIn();
     await rotate({ session, batchId: null, bulk: null }, confirmation(3));
     counter.take();
@@ -218,6 +219,25 @@ describe.each(["pglite", "postgres"] as const)("the audited faucet-call pipeline
     expect(sent.filter((statement) => /^\s*begin\b/i.test(statement))).toHaveLength(2);
     expect(sent.length, sent.join("\n")).toBeLessThanOrEqual(MAX_STATEMENTS_PER_HANDED_OFF_ROTATION);
     console.info(`${engine}: one agent rotation handed off sent ${sent.length} statements`);
+    // Fewer statements, the same hand-off: stored, opened by its token alone, once, and in the log.
+    const faucetKey = ((await doubles.regenerateAgentKey.mock.results.at(-1)?.value) as { apiKey: string }).apiKey;
+    const { id, token } = (result as { data: { handoff: { id: string; token: string } } }).data.handoff;
+    const client = { address: "203.0.113.9", userAgent: "store-test" };
+    expect(await redeemHandoff(id, token, client)).toMatchObject({ ok: true, apiKey: faucetKey });
+    expect(await redeemHandoff(id, token, client)).toMatchObject({ ok: false, refusal: "already_redeemed" });
+    const { entries } = await listAuditEntries({
+      operatorId: session.operatorId,
+      filters: {},
+      cursor: null,
+      limit: 10,
+      staleBefore: Date.now() - 60_000,
+    });
+    expect(entries.map((entry) => [entry.action, entry.target, entry.outcome])).toEqual(
+      expect.arrayContaining([
+        ["create_handoff", "agent:5", "ok"],
+        ["rotate_agent_key", "agent:5", "ok"],
+      ]),
+    );
   });
 
   it(`one operator-key rotation sends at most ${MAX_STATEMENTS_PER_OPERATOR_ROTATION} statements, and makes a new session`, async () => {

@@ -7,6 +7,7 @@ import {
   finishAuditEventIn,
   recordAuditEventIn,
   recordAuditEventQuietly,
+  type AuditEventBeside,
   type AuditEventEnd,
   type AuditEventHandle,
   type AuditEventStart,
@@ -55,8 +56,12 @@ export type Settlement<Output> = {
   /** The completion of a create names the agent it made; the pending row could not. */
   auditTarget?: AuditTarget;
   result: ActionResult<Output>;
-  /** Written in the closing transaction, beside the audit completion (a rotation's record). */
-  record?: (tx: StoreDatabase) => Promise<void>;
+  /**
+   * Written in the closing transaction, beside the audit completion (a rotation's record). The
+   * events it returns (a hand-off's, a host envelope's) join the chain in the completion's own
+   * insert, so they cost the transaction no statement of their own.
+   */
+  record?: (tx: StoreDatabase) => Promise<readonly AuditEventBeside[] | void>;
   /** After the closing transaction, whether it committed or not (a rotation's cookie); may amend the result. */
   after?: (recorded: boolean) => Promise<ActionResult<Output>>;
 };
@@ -156,15 +161,15 @@ async function open(
 async function close(
   audit: AuditEventHandle,
   end: AuditEventEnd,
-  record?: (tx: StoreDatabase) => Promise<void>,
+  record?: (tx: StoreDatabase) => Promise<readonly AuditEventBeside[] | void>,
 ): Promise<boolean> {
   // The faucet's answer is what is counted, recorded or not.
   countChange(audit.action, end.outcome, audit.target, end.refusal);
   try {
     const { db } = await getStore();
     await db.transaction(async (tx) => {
-      await record?.(tx);
-      await finishAuditEventIn(tx, audit, end);
+      const beside = await record?.(tx);
+      await finishAuditEventIn(tx, audit, end, beside ?? []);
     });
     return true;
   } catch (error) {

@@ -1,7 +1,7 @@
 import "server-only";
 import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { AuditActor } from "@/lib/audit/audit-actor";
-import { recordAuditEventIn } from "@/lib/audit/record-audit-event";
+import { recordAuditEventIn, type AuditEventBeside } from "@/lib/audit/record-audit-event";
 import { instanceId } from "@/lib/config/env";
 import { keyLabel } from "@/lib/key-label";
 import { getStore, inStoreTransaction } from "@/lib/store/get-store";
@@ -135,14 +135,14 @@ function isUniqueViolation(error: unknown): boolean {
   return false;
 }
 
-/** Makes a hand-off inside the caller's transaction (with its audit event). */
-export async function createHandoffIn(tx: StoreDatabase, request: NewHandoff): Promise<CreatedHandoff> {
+/** A new hand-off, nothing stored yet: its row (the key sealed under the token), its link and its create_handoff event. */
+function newHandoff(request: NewHandoff) {
   const now = request.now ?? Date.now();
   const id = newHandoffId();
   const token = newHandoffToken();
   const expiresAt = new Date(now + readHandoffTtlMinutes() * 60_000);
   const fingerprint = keyLabel(request.apiKey);
-  await tx.insert(handoffs).values({
+  const row: typeof handoffs.$inferInsert = {
     id,
     operatorId: request.operatorId,
     agentId: request.agentId,
@@ -156,21 +156,43 @@ export async function createHandoffIn(tx: StoreDatabase, request: NewHandoff): P
     tokenHash: hashHandoffToken(token),
     sealedKey: sealHandoffKey(request.apiKey, token, { id, agentId: request.agentId, expiresAt }),
     keyLabel: fingerprint,
-  });
-  await recordAuditEventIn(tx, actorFor(request, null, request.sessionLabel), {
-    action: "create_handoff",
-    ...about(request),
-    outcome: "ok",
-    keyLabel: fingerprint,
-    batchId: request.batchId ?? null,
-  });
-  return { id, token, expiresAt: expiresAt.getTime() };
+  };
+  const created: CreatedHandoff = { id, token, expiresAt: expiresAt.getTime() };
+  const event: AuditEventBeside = {
+    actor: actorFor(request, null, request.sessionLabel),
+    event: {
+      action: "create_handoff",
+      ...about(request),
+      outcome: "ok",
+      keyLabel: fingerprint,
+      batchId: request.batchId ?? null,
+    },
+  };
+  return { row, created, event };
+}
+
+/**
+ * A hand-off for a rotation's closing transaction: its link, and its create_handoff event
+ * carrying the row's insert, which the transaction's audit append sends in its own statement
+ * (beside the rotation's completion). Nothing is stored until then; the caller must append it.
+ */
+export function handoffBeside(
+  tx: StoreDatabase,
+  request: NewHandoff,
+): { created: CreatedHandoff; event: AuditEventBeside } {
+  const { row, created, event } = newHandoff(request);
+  return { created, event: { ...event, insert: tx.insert(handoffs).values(row).getSQL() } };
 }
 
 /** Makes a hand-off in its own transaction; throws HandoffExistsError when its key source already has one. */
 export async function createHandoff(request: NewHandoff): Promise<CreatedHandoff> {
   try {
-    return await inStoreTransaction((tx) => createHandoffIn(tx, request));
+    return await inStoreTransaction(async (tx) => {
+      const { row, created, event } = newHandoff(request);
+      await tx.insert(handoffs).values(row);
+      await recordAuditEventIn(tx, event.actor, event.event);
+      return created;
+    });
   } catch (error) {
     throw isUniqueViolation(error) ? new HandoffExistsError({ cause: error }) : error;
   }

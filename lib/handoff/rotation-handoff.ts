@@ -10,7 +10,7 @@ import { getStore } from "@/lib/store/get-store";
 import { auditEvents, keyRotations } from "@/lib/store/schema";
 import { asStoreError } from "@/lib/store/store-unavailable-error";
 import { readHandoffTtlMinutes } from "./handoff-settings";
-import { createHandoff, createHandoffIn, HandoffExistsError, type CreatedHandoff } from "./handoffs";
+import { createHandoff, handoffBeside, HandoffExistsError, type CreatedHandoff } from "./handoffs";
 
 /** What the browser needs to show a hand-off's link once: `<console>/handoff/<id>#<token>`. */
 export type HandoffLink = { id: string; token: string; expiresAt: number };
@@ -51,8 +51,8 @@ export function withHandoff(
         ...settled,
         result: asShown(settled.result),
         record: async (tx) => {
-          await settled.record?.(tx);
-          created = await createHandoffIn(tx, {
+          const beside = (await settled.record?.(tx)) ?? [];
+          const handoff = handoffBeside(tx, {
             operatorId: request.session.operatorId,
             agentId: request.agentId,
             agentName: request.agentName,
@@ -62,6 +62,9 @@ export function withHandoff(
             apiKey,
             batchId: request.batchId,
           });
+          created = handoff.created;
+          // The row and its create_handoff event go in the completion's insert: no statement of their own.
+          return [...beside, handoff.event];
         },
         after: async (recorded) => {
           const result = settled.after ? await settled.after(recorded) : settled.result;

@@ -1,7 +1,7 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import type { AuditActor } from "@/lib/audit/audit-actor";
-import { recordAuditEventIn } from "@/lib/audit/record-audit-event";
+import { recordAuditEventIn, type AuditEventBeside } from "@/lib/audit/record-audit-event";
 import type { Change } from "@/lib/changes/run-change";
 import { instanceId } from "@/lib/config/env";
 import type { Rotation } from "@/lib/faucet";
@@ -71,24 +71,29 @@ async function storeEnvelopeIn(tx: StoreDatabase, host: ConnectedHost, request: 
   return label;
 }
 
-function recordEnvelopeIn(tx: StoreDatabase, request: SealRequest, label: string) {
-  return recordAuditEventIn(
-    tx,
-    request.actor ?? {
+/** The envelope's create_host_envelope event. */
+function envelopeEvent(request: SealRequest, label: string): AuditEventBeside {
+  return {
+    actor: request.actor ?? {
       operatorId: request.operatorId,
       sessionLabel: request.sessionLabel ?? null,
       clientAddress: null,
       userAgent: null,
       instanceId: instanceId(),
     },
-    {
+    event: {
       action: "create_host_envelope",
       target: `agent:${request.agentId}`,
       outcome: "ok",
       keyLabel: label,
       batchId: request.batchId ?? null,
     },
-  );
+  };
+}
+
+function recordEnvelopeIn(tx: StoreDatabase, request: SealRequest, label: string) {
+  const { actor, event } = envelopeEvent(request, label);
+  return recordAuditEventIn(tx, actor, event);
 }
 
 /** A rotation's reply with sealed delivery: the key is null when a host received it and nobody asked to see it. */
@@ -139,11 +144,11 @@ export function withSealedDelivery<Output extends { apiKey: string | null; warni
         ...settled,
         result: withNone(settled.result),
         record: async (tx) => {
-          await settled.record?.(tx);
+          const beside = (await settled.record?.(tx)) ?? [];
           // One read for an agent with no host; the savepoint only when there is one to seal for.
           // Held (FOR SHARE) to the commit: a disconnect or re-enrolment waits, so no envelope is left for a gone host.
           const host = await connectedHostFor(tx, request.session.operatorId, request.agentId, { lock: true });
-          if (!host) return;
+          if (!host) return beside;
           const sealing: SealRequest = {
             operatorId: request.session.operatorId,
             agentId: request.agentId,
@@ -153,15 +158,17 @@ export function withSealedDelivery<Output extends { apiKey: string | null; warni
             sessionLabel: request.session.label,
             batchId: request.batchId,
           };
+          let label: string;
           try {
             // Only the envelope in the savepoint: its audit event joins the chain on the outer
-            // transaction, which already holds the chain's head (a hand-off's event may be there).
-            const label = await tx.transaction((savepoint) => storeEnvelopeIn(savepoint, host, sealing));
-            await recordEnvelopeIn(tx, sealing, label);
-            delivered = { hostId: host.id, hostName: host.name };
+            // transaction, in the completion's insert (after a hand-off's event, if there is one).
+            label = await tx.transaction((savepoint) => storeEnvelopeIn(savepoint, host, sealing));
           } catch {
             failed = true;
+            return beside;
           }
+          delivered = { hostId: host.id, hostName: host.name };
+          return [...beside, envelopeEvent(sealing, label)];
         },
         after: async (recorded) => {
           const result = settled.after ? await settled.after(recorded) : settled.result;
