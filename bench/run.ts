@@ -79,7 +79,8 @@ const LOAD_BEFORE_REQUESTS_PER_SECOND = { agentsPage: 50, agentsApi: 152 };
 /** Issue 23's outage figure: rotations of one hosted agent, each timed to its host's credentials.json. */
 const HOST_OUTAGE_ROTATIONS = 20;
 /** The hand-off figures: rotations each way (with and without a hand-off) per engine, and as many redeems. */
-const HANDOFF_ROTATIONS = 30;
+// 60: on a loaded 2-core machine a p50 of 30 pairs moved by ±0.2 from run to run.
+const HANDOFF_ROTATIONS = 60;
 
 /**
  * `npm run bench -- --only first-load`: figure 2 alone (two builds, two servers, one sign-in).
@@ -803,8 +804,8 @@ function handoffRows(figure: HandoffFigure, engine: string): Row[] {
     {
       figure: `20 rotation with a hand-off ÷ without, p50 (${figure.rotations} each, interleaved), ${engine}`,
       measured: `${ratio(figure.ratio)} (${ms(figure.rotationWithHandoffP50Ms)} ÷ ${ms(figure.rotationP50Ms)})`,
-      target: "reported",
-      pass: null,
+      target: "≤ 1.10",
+      pass: figure.ratio <= 1.1,
     },
     {
       figure: `20 hand-off redeem over HTTP (format=credentials), ${engine}`,
