@@ -1,11 +1,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
+import path from "node:path";
 import { resetEnv } from "@/lib/config/env";
 import { closeStore, getStore } from "@/lib/store/get-store";
-import { createDatabase } from "./test-stores";
+import { copyPristinePgliteDir, createDatabase } from "./test-stores";
 
 /**
- * Points the process's one store (getStore()) at a fresh PGlite directory or a fresh
- * database on the throwaway cluster, for tests of modules that use getStore() themselves.
+ * Points the process's one store (getStore()) at a fresh PGlite directory (a copy of the
+ * pristine one: see copyPristinePgliteDir) or a fresh database on the throwaway cluster, for tests of modules that use getStore() themselves.
  * Returns a function that closes it and removes what it made.
  */
 export async function useFreshProcessStore(
@@ -19,6 +20,7 @@ export async function useFreshProcessStore(
   } else {
     delete process.env.DATABASE_URL;
     dir = mkdtempSync("/tmp/faucet-console-process-store-");
+    copyPristinePgliteDir(path.join(dir, "store"));
     process.env.CONSOLE_DATA_DIR = dir;
   }
   resetEnv();

@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-postgres";
 import { Client } from "pg";
+import { inject } from "vitest";
 import { openStore, type StoreOptions } from "@/lib/store/open-store";
 import type { Store } from "@/lib/store/store";
 
@@ -20,6 +21,15 @@ export type TestStores = {
 };
 
 let databaseCounter = 0;
+
+/**
+ * A new PGlite data dir at `dir` (which must not exist), as initdb leaves it: a copy of the
+ * one the store project's globalSetup made (store-postgres-setup.ts), so that a test pays
+ * for a file copy instead of an initdb. No migration is applied: the test migrates it.
+ */
+export function copyPristinePgliteDir(dir: string): void {
+  cpSync(inject("pristinePgliteDir"), dir, { recursive: true });
+}
 
 /** Creates a new database on the cluster at `serverUrl` and returns its URL. */
 export async function createDatabase(serverUrl: string): Promise<string> {
@@ -46,6 +56,7 @@ export function testStores(engine: "pglite" | "postgres", serverUrl?: string): T
     }
     const dir = mkdtempSync("/tmp/faucet-console-pglite-");
     dirs.push(dir);
+    copyPristinePgliteDir(path.join(dir, "store"));
     return { pgliteDir: path.join(dir, "store") };
   };
   return {

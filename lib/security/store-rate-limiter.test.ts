@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, inject, it } from "vitest";
+import { afterAll, afterEach, describe, expect, inject, it, vi } from "vitest";
 import { testStores } from "@/e2e/support/test-stores";
 import { migrateStore } from "@/lib/store/migrate";
 import type { Store } from "@/lib/store/store";
@@ -14,6 +14,20 @@ const engines = [
 afterAll(async () => {
   await Promise.all(engines.map(({ stores }) => stores.cleanup()));
 });
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/**
+ * Moves the clock `ms` ahead instead of sleeping: windows and marks expire by Date.now(),
+ * which rate-limiter-flexible reads for every take and stores as the row's expiry (the SQL
+ * compares against the value it is handed). Only Date is faked: the drivers' timers run.
+ */
+function passTime(ms: number): void {
+  if (!vi.isFakeTimers()) vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
+  vi.setSystemTime(Date.now() + ms);
+}
 
 describe.each(engines)("the store rate limiter on $engine", ({ stores }) => {
   let store: Store;
@@ -46,7 +60,7 @@ describe.each(engines)("the store rate limiter on $engine", ({ stores }) => {
     const limiter = createStoreRateLimiter({ keyPrefix: "window", points: 1, durationSeconds: 1, store: migrated });
     expect(await limiter.take("c")).toEqual({ allowed: true });
     expect(await limiter.take("c")).toEqual({ allowed: false, retryAfterSeconds: 1 });
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    passTime(1_100);
     expect(await limiter.take("c")).toEqual({ allowed: true });
   });
 
@@ -148,7 +162,7 @@ describe.each(engines)("known sign-in keys and the per-instance backstop on $eng
         ? await store.client.query<{ key: string }>(select)
         : await store.client.query<{ key: string }>(select);
     expect(rows.map((row) => row.key)).toEqual([`short-marks:${real}`]);
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    passTime(1_100);
     expect(await marks.has(real)).toBe(false);
     await store.close();
   });

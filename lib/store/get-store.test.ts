@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { copyPristinePgliteDir } from "@/e2e/support/test-stores";
 import { resetEnv } from "@/lib/config/env";
 import { storeOptionsFromEnv } from "./open-store";
 
@@ -25,6 +26,8 @@ describe("getStore on PGlite", () => {
   const saved = { CONSOLE_DATA_DIR: process.env.CONSOLE_DATA_DIR, DATABASE_URL: process.env.DATABASE_URL };
 
   beforeAll(() => {
+    // A new store, as initdb leaves it (copied: see copyPristinePgliteDir); getStore() migrates it.
+    copyPristinePgliteDir(path.join(dataDir, "store"));
     process.env.CONSOLE_DATA_DIR = dataDir;
     delete process.env.DATABASE_URL;
     resetEnv();

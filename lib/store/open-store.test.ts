@@ -12,6 +12,7 @@ import {
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, afterEach, describe, expect, inject, it } from "vitest";
+import { copyPristinePgliteDir } from "@/e2e/support/test-stores";
 import { ConfigError, resetEnv } from "@/lib/config/env";
 import { closeStore, getStore, openStoreAtStartup } from "./get-store";
 import { migrateStore } from "./migrate";
@@ -93,7 +94,7 @@ describe("the build's store template", () => {
     resetEnv();
   });
 
-  // Three PGlite starts, one of them initdb: minutes on a machine shared with builds.
+  // Three PGlite starts (the source is a copy of a new data dir, not another initdb): a minute on a busy machine.
   it(
     "is what a first start loads instead of running initdb: migrated already, owner-only, and only when the dir is new",
     { timeout: 240_000 },
@@ -104,6 +105,7 @@ describe("the build's store template", () => {
       const template = storeTemplatePath();
       expect(template).toBe(path.join(root, "dist", "store-template.tgz"));
       // What `npm run build`'s postbuild makes (scripts/make-store-template.ts), with a marker to recognise it.
+      copyPristinePgliteDir(path.join(root, "template-source"));
       const source = await openStore({ pgliteDir: path.join(root, "template-source") });
       await migrateStore(source);
       await source.db.execute(sql`create table template_marker (id int)`);
@@ -156,8 +158,8 @@ describe("openStoreAtStartup", () => {
 
   it("stops start-up when the embedded store's data dir is damaged", { timeout: 180_000 }, async () => {
     const dataDir = path.join(root, "damaged");
-    const first = await openStore({ pgliteDir: path.join(dataDir, "store") });
-    await first.close();
+    // A data dir PGlite made (a copy of a new one: see copyPristinePgliteDir), then damaged.
+    copyPristinePgliteDir(path.join(dataDir, "store"));
     writeFileSync(path.join(dataDir, "store", "global", "pg_control"), "not a control file");
     process.env = { ...saved, CONSOLE_DATA_DIR: dataDir, DATABASE_URL: "" };
     resetEnv();
