@@ -11,6 +11,8 @@ export type HandoffFigure = {
   redeemP95Ms: number;
 };
 
+const REDEEMS = 30;
+
 type HandoffOptions = {
   consoleUrl: string;
   /** A session cookie of the operator who owns `agentIds` (2 × rotations of them). */
@@ -73,7 +75,8 @@ export async function measureHandoff({
     handoffs.push({ id: handoff.id, token: handoff.token });
   }
   const redeems: number[] = [];
-  for (const { id, token } of handoffs) {
+  // Redeems from one address are limited per minute (the console's default limits): 30 of them are the sample.
+  for (const { id, token } of handoffs.slice(0, REDEEMS)) {
     const started = performance.now();
     const response = await fetch(`${consoleUrl}/api/handoff/${id}/redeem?format=credentials`, {
       method: "POST",
