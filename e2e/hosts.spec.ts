@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { readFileSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
@@ -14,7 +13,7 @@ import {
   stop,
   walletHome,
 } from "./support/agent-host";
-import { browserTraces, consoleUrl, signInFreshOperator } from "./support/signed-in-operator";
+import { browserTraces, signInFreshOperator } from "./support/signed-in-operator";
 
 test.afterEach(async ({ page }) => page.unrouteAll({ behavior: "ignoreErrors" }));
 
@@ -153,4 +152,3 @@ test("incident mode: Connect agent hosts makes one single-use enrolment link per
     rmSync(home, { recursive: true, force: true });
   }
 });
-
