@@ -264,6 +264,49 @@ describe("rotation policies on PGlite (pg-boss over db.executeSql)", () => {
     }
   });
 
+  it("a sweep sent for one operator (what saving a policy sends) rotates that operator's due keys only", async () => {
+    const first = await inProcess.console.newOperator("Sweep Mine Operator", ["Mine Hosted"]);
+    const second = await inProcess.console.newOperator("Sweep Other Operator", ["Other Hosted"]);
+    const { db } = await getStore();
+    for (const operator of [first, second]) {
+      await connectHost(db, operator.operatorId, operator.agents[0]!.id);
+      const cookie = await inProcess.console.signInCookie(operator.operatorKey);
+      expect(await returned(cookie, () => setRotationPolicyAction({ agentId: null, everyDays: 30 }))).toMatchObject({
+        ok: true,
+      });
+    }
+    const regenerations = (operatorId: number) => inProcess.console.callsOf(operatorId).regenerate_agent_key ?? 0;
+    const clock = Date.now() + 30 * DAY_MS;
+    const worker = await startPolicyWorker(await getStore(), {
+      now: () => clock,
+      schedule: false,
+      pollingIntervalSeconds: 0.5,
+    });
+    try {
+      await worker.sweepNow(first.operatorId);
+      await eventually(
+        () => policyRunCounts(first.operatorId),
+        (counts) => counts.ok === 1,
+      );
+      await eventually(
+        () => worker.boss.getQueueSize("policy-sweep", { before: "completed" }),
+        (size) => size === 0,
+      );
+      expect(regenerations(first.operatorId)).toBe(1);
+      expect(regenerations(second.operatorId)).toBe(0);
+      // The cron's sweep (every operator) then finds the other one.
+      await worker.sweepNow();
+      await eventually(
+        () => policyRunCounts(second.operatorId),
+        (counts) => counts.ok === 1,
+      );
+      expect(regenerations(first.operatorId)).toBe(1);
+      expect(regenerations(second.operatorId)).toBe(1);
+    } finally {
+      await worker.stop();
+    }
+  });
+
   it("the policies page lists the keys past their policy: rotated with a host, reminded without one", async () => {
     const { operatorKey, operatorId, agents } = await inProcess.console.newOperator("Policy Page Operator", [
       "Old Hosted",

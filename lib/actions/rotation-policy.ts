@@ -61,8 +61,9 @@ export const setRotationPolicyAction = authenticatedAction(
     if (refused) return refused;
     if (input.agentId !== null && !(await ownsAgent(session, input.agentId))) return NO_AGENT;
     await setRotationPolicy(session, { agentId: input.agentId, everyDays: input.everyDays });
-    // Keys already past the new policy need not wait for the next minute's cron.
-    await sweepSoon();
+    // Keys already past the new policy need not wait for the next minute's cron. Not awaited: the save
+    // does not wait on pg-boss (at start-up it may still be migrating); sweepSoon never throws.
+    void sweepSoon(session.operatorId);
     return { ok: true, data: await policyOverview(session.operatorId) };
   },
 );

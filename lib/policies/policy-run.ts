@@ -139,11 +139,18 @@ export async function sweepOperator(
   return { enqueued: jobs, skipped };
 }
 
-/** Every armed, unpaused operator's sweep; one operator's failure does not stop the others. */
-export async function sweepAll(now: number, enqueue: (jobs: PolicyJob[]) => Promise<void>): Promise<number> {
+/**
+ * Every armed, unpaused operator's sweep (or only `operatorId`'s, after that operator set a
+ * policy); one operator's failure does not stop the others.
+ */
+export async function sweepAll(
+  now: number,
+  enqueue: (jobs: PolicyJob[]) => Promise<void>,
+  operatorId?: number,
+): Promise<number> {
   const { db } = await getStore();
   let enqueued = 0;
-  for (const armed of await armedOperators(db)) {
+  for (const armed of await armedOperators(db, operatorId)) {
     if (armed.pausedAt !== null) continue;
     try {
       enqueued += (await sweepOperator(armed, now, enqueue)).enqueued.length;

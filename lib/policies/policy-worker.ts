@@ -59,6 +59,9 @@ export function bossFor(store: Store): PgBossInstance {
   });
 }
 
+/** A sweep job: the cron's (every operator) or one sent when an operator set a policy. */
+type SweepJob = { operatorId?: number };
+
 export type PolicyWorkerOptions = {
   /** The clock the sweep judges "due" by; the tests move it, the console uses the real one. */
   now?: () => number;
@@ -70,8 +73,8 @@ export type PolicyWorkerOptions = {
 
 export type PolicyWorker = {
   boss: PgBossInstance;
-  /** Sends one sweep now (what the cron does each minute). */
-  sweepNow(): Promise<void>;
+  /** Sends one sweep now: every operator's (what the cron does each minute), or one operator's. */
+  sweepNow(operatorId?: number): Promise<void>;
   stop(timeoutMs?: number): Promise<void>;
 };
 
@@ -108,10 +111,16 @@ export async function startPolicyWorker(store: Store, options: PolicyWorkerOptio
     );
   };
 
-  await boss.work(SWEEP_QUEUE, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 }, async () => {
-    const enqueued = await sweepAll(now(), enqueue);
-    if (enqueued > 0) log.info("rotation policies: keys due", { enqueued });
-  });
+  await boss.work<SweepJob>(
+    SWEEP_QUEUE,
+    { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 },
+    async (jobs) => {
+      for (const job of jobs) {
+        const enqueued = await sweepAll(now(), enqueue, job.data?.operatorId);
+        if (enqueued > 0) log.info("rotation policies: keys due", { enqueued });
+      }
+    },
+  );
   await boss.work<PolicyJob>(
     ROTATION_QUEUE,
     { batchSize: ROTATION_BATCH, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1 },
@@ -133,8 +142,11 @@ export async function startPolicyWorker(store: Store, options: PolicyWorkerOptio
 
   return {
     boss,
-    async sweepNow() {
-      await boss.send(SWEEP_QUEUE, {}, { retryLimit: 0 });
+    async sweepNow(operatorId) {
+      // The queue's "short" policy keeps one waiting sweep per singleton key: saving a policy again and
+      // again queues at most one more sweep of that operator, never one of everyone.
+      if (operatorId === undefined) await boss.send(SWEEP_QUEUE, {}, { retryLimit: 0 });
+      else await boss.send(SWEEP_QUEUE, { operatorId }, { retryLimit: 0, singletonKey: `operator:${operatorId}` });
     },
     async stop(timeoutMs = 20_000) {
       // Graceful: no new fetch, no new rotation; the ones under way finish (their faucet call and outcome recorded).
@@ -190,11 +202,11 @@ export function startProcessPolicyWorker(options: PolicyWorkerOptions = {}): Pro
  * cron is the guarantee, this only makes it sooner, and a sweep found twice queues nothing twice
  * (singleton keys, then the claim in policy_runs).
  */
-export async function sweepSoon(): Promise<void> {
+export async function sweepSoon(operatorId: number): Promise<void> {
   const starting = holder().starting;
   if (!starting) return;
   try {
-    await (await starting)?.sweepNow();
+    await (await starting)?.sweepNow(operatorId);
   } catch (error) {
     log.warn("a sweep after a policy change could not be sent; the next minute's sweep runs it", error);
   }
