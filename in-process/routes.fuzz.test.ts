@@ -94,7 +94,7 @@ describe("the bulk JSON routes", () => {
     });
   }
 
-  it("/api/bulk/connect-agent-host makes a link only in a live connect-host run of this operator, for at most its size, and for its own agents", async () => {
+  it("/api/bulk/connect-agent-host makes a link only in a live connect-host run of this operator, for at most its size (a call that made none gives its place back), and for its own agents", async () => {
     const { operatorKey, operatorId, agents } = await inProcess.console.newOperator("Bulk Enrol Operator", [
       "Bulk Enrol Target",
     ]);
@@ -128,6 +128,8 @@ describe("the bulk JSON routes", () => {
       ok: false,
       code: "not_found",
     });
+    // A call that made no link gave its place back: the run of one still makes its link.
+    expect(await post({ ...link, batchId: other.batchId })).toMatchObject({ ok: true });
   });
 });
 

@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { failure, faucetFailure, type ActionResult } from "@/lib/action-result";
-import { claimBulkCall } from "@/lib/changes/bulk-runs";
+import { claimBulkCall, releaseBulkCall } from "@/lib/changes/bulk-runs";
 import { getFaucetClient, isFaucetError } from "@/lib/faucet";
 import { agentListMemo } from "@/lib/faucet/agent-list-memo";
 import { storeRateLimiter } from "@/lib/security/limits";
@@ -77,5 +77,16 @@ export const bulkConnectAgentHost = authenticatedAction(bulkConnectHostSchema, a
     }),
   );
   if (!claimed) return UNKNOWN_BATCH;
-  return connectHostFor(session, { agentId: input.agentId, agentName: input.agentName });
+  // A call that made no link gives its place in the run back: the run may send this agent again
+  // (after the faucet's rate limit, say), as a refused bulk rotation may.
+  const release = () => inStoreTransaction((tx) => releaseBulkCall(tx, input.batchId));
+  let made: ActionResult<CreatedEnrolment>;
+  try {
+    made = await connectHostFor(session, { agentId: input.agentId, agentName: input.agentName });
+  } catch (error) {
+    await release().catch(() => {});
+    throw error;
+  }
+  if (!made.ok) await release();
+  return made;
 });
