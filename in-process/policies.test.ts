@@ -17,7 +17,7 @@ import { startPolicyWorker } from "@/lib/policies/policy-worker";
 import { agentsNeedingPerson } from "@/lib/agents/policy-standing";
 import { policyOverview } from "@/lib/policies/rotation-policies";
 import { getStore } from "@/lib/store/get-store";
-import { keyRotations, policyArmings } from "@/lib/store/schema";
+import { keyRotations, policyArmings, policyRuns } from "@/lib/store/schema";
 import { anyArguments, cookieArbitrary, TYPED_CODES } from "./support/action-inputs";
 import { FUZZ_RUNS, inProcessConsoleForFile } from "./support/fuzz-console";
 import { asRequest } from "./support/in-process-console";
@@ -351,6 +351,32 @@ describe("rotation policies on PGlite (pg-boss over db.executeSql)", () => {
         body.agents.map((agent) => agent.id).sort((a, b) => a - b),
         path,
       ).toEqual([hosted.id, bare.id].sort((a, b) => a - b));
+    }
+
+    // A policy run left the young agent's key for a person (its reply was lost): the page and the filter
+    // both list it too, though its key is not past the policy.
+    const young = agents[2]!;
+    await db.insert(policyRuns).values({
+      operatorId,
+      agentId: young.id,
+      dueAt: new Date(Date.now() - DAY_MS),
+      status: "outcome_unknown",
+      instanceId: "test",
+      startedAt: new Date(Date.now() - 60_000),
+      finishedAt: new Date(),
+    });
+    const withWaiting = textOf(await returned(cookie, () => PoliciesPage()));
+    expect(withWaiting).toContain("Keys past their policy (3)");
+    expect(withWaiting).toContain("Its policy run has no confirmed key at a host");
+    for (const path of ["/api/agents?filter=past-policy", "/api/agents/matching?filter=past-policy"]) {
+      const url = new URL(path, CONSOLE_ORIGIN);
+      const route = url.pathname === "/api/agents" ? agentsRoute : matchingRoute;
+      const response = await returned(cookie, () => route(new NextRequest(url)));
+      const body = (await response.json()) as { agents: { id: number }[] };
+      expect(
+        body.agents.map((agent) => agent.id).sort((a, b) => a - b),
+        path,
+      ).toEqual([hosted.id, bare.id, young.id].sort((a, b) => a - b));
     }
 
     // The details page hands its policy section what applies: the operator-wide policy, no host, a reminder.

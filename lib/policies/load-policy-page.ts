@@ -13,8 +13,9 @@ import { policyOverview, type PolicyOverview } from "./rotation-policies";
 export type OverdueRow = {
   id: number;
   name: string;
-  dueAt: number;
-  everyDays: number;
+  /** Null: not past its policy, but a policy run left it for a person (its key rotated, no host received it). */
+  dueAt: number | null;
+  everyDays: number | null;
   /** The reminder ("Key is 94 days old (policy: every 30 days)"). */
   reminder: string;
   /** The connected host's name; null: reminded, not rotated. */
@@ -38,7 +39,7 @@ export async function loadPolicyPage(session: OperatorSession, now: number): Pro
   ]);
   const names = new Map(agents.map((agent) => [agent.id, agent.name]));
   // The agents page's filter "Keys past their policy" reads the same (lib/agents/policy-standing.ts).
-  const { overdue: due } = await pastPolicy(
+  const { overdue: due, needsPerson: waiting } = await pastPolicy(
     db,
     session.operatorId,
     agents.map((agent) => ({
@@ -48,22 +49,32 @@ export async function loadPolicyPage(session: OperatorSession, now: number): Pro
     })),
     now,
   );
-  const hosts = await connectedHostsFor(
-    db,
-    session.operatorId,
-    due.map((agent) => agent.agentId),
-  );
-  const needsPerson = new Set(overview.needsPerson);
+  const dueIds = new Set(due.map((agent) => agent.agentId));
+  // The same list as the filter: then the agents a policy run left for a person whose key is not old.
+  const waitingOnly = waiting.filter((agentId) => !dueIds.has(agentId) && names.has(agentId));
+  const hosts = await connectedHostsFor(db, session.operatorId, [...dueIds, ...waitingOnly]);
+  const needsPerson = new Set(waiting);
   return {
     ...overview,
-    overdue: due.map((agent) => ({
-      id: agent.agentId,
-      name: names.get(agent.agentId) ?? `Agent ${agent.agentId}`,
-      dueAt: agent.dueAt,
-      everyDays: agent.everyDays,
-      reminder: reminderText(agent),
-      hostName: hosts.get(agent.agentId)?.name ?? null,
-      needsPerson: needsPerson.has(agent.agentId),
-    })),
+    overdue: [
+      ...due.map((agent) => ({
+        id: agent.agentId,
+        name: names.get(agent.agentId) ?? `Agent ${agent.agentId}`,
+        dueAt: agent.dueAt,
+        everyDays: agent.everyDays,
+        reminder: reminderText(agent),
+        hostName: hosts.get(agent.agentId)?.name ?? null,
+        needsPerson: needsPerson.has(agent.agentId),
+      })),
+      ...waitingOnly.map((agentId) => ({
+        id: agentId,
+        name: names.get(agentId)!,
+        dueAt: null,
+        everyDays: null,
+        reminder: "Its policy run has no confirmed key at a host",
+        hostName: hosts.get(agentId)?.name ?? null,
+        needsPerson: true,
+      })),
+    ],
   };
 }

@@ -80,7 +80,9 @@ export default async function PoliciesPage() {
                   </td>
                   <td className="py-2 pr-3">{row.reminder}</td>
                   <td className="py-2 pr-3 tabular-nums">
-                    {new Date(row.dueAt).toISOString().slice(0, 10)} {formatUtcTime(row.dueAt)}
+                    {row.dueAt === null
+                      ? "—"
+                      : `${new Date(row.dueAt).toISOString().slice(0, 10)} ${formatUtcTime(row.dueAt)}`}
                   </td>
                   <td className="py-2">
                     {row.needsPerson
