@@ -73,7 +73,8 @@ export function startWatch(home: string, args: string[]): { child: ChildProcess;
 }
 
 export async function stop(child: ChildProcess) {
-  if (child.exitCode !== null) return;
+  // Ended already, by itself or by a signal ("exit" fired then; waiting for it again would hang).
+  if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once("exit", resolve));
   child.kill("SIGTERM");
   await exited;

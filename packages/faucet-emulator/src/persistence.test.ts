@@ -184,13 +184,18 @@ describe("seed", () => {
   it("seeds 10,000 generated agents and reloads them in time linear in their number", async () => {
     // Ratios against 1,000 agents in the same run, not a time: a loaded machine slows both alike, while a
     // write or a scan per agent (what this guards against) makes 10,000 cost a hundred times 1,000.
-    const small = tempDir();
-    const smallSeedStarted = performance.now();
-    open(small, { seedAgents: 1_000 }).close();
-    const smallSeedMs = performance.now() - smallSeedStarted;
-    const smallReloadStarted = performance.now();
-    open(small).close();
-    const smallReloadMs = performance.now() - smallReloadStarted;
+    // The baseline is the slowest of three, so one pause in it cannot shrink it.
+    let smallSeedMs = 0;
+    let smallReloadMs = 0;
+    for (let round = 0; round < 3; round++) {
+      const small = tempDir();
+      const smallSeedStarted = performance.now();
+      open(small, { seedAgents: 1_000 }).close();
+      smallSeedMs = Math.max(smallSeedMs, performance.now() - smallSeedStarted);
+      const smallReloadStarted = performance.now();
+      open(small).close();
+      smallReloadMs = Math.max(smallReloadMs, performance.now() - smallReloadStarted);
+    }
 
     const dir = tempDir();
     const seedStarted = performance.now();
