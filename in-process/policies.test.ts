@@ -41,6 +41,20 @@ async function returned<T>(cookie: string, work: () => Promise<T>): Promise<T> {
   return outcome.value;
 }
 
+/** The agents table's "Keys past their policy" filter, on both data routes, lists exactly `agentIds`. */
+async function expectFilterLists(cookie: string, agentIds: number[]) {
+  for (const path of ["/api/agents?filter=past-policy", "/api/agents/matching?filter=past-policy"]) {
+    const url = new URL(path, CONSOLE_ORIGIN);
+    const route = url.pathname === "/api/agents" ? agentsRoute : matchingRoute;
+    const response = await returned(cookie, () => route(new NextRequest(url)));
+    const body = (await response.json()) as { agents: { id: number }[] };
+    expect(
+      body.agents.map((agent) => agent.id).sort((a, b) => a - b),
+      path,
+    ).toEqual([...agentIds].sort((a, b) => a - b));
+  }
+}
+
 describe("rotation policies on PGlite (pg-boss over db.executeSql)", () => {
   it("rotates the due keys of agents with a host once, reminds the others, and never retries a lost reply", async () => {
     const { operatorKey, operatorId, agents } = await inProcess.console.newOperator("Policy Operator", [
@@ -342,16 +356,7 @@ describe("rotation policies on PGlite (pg-boss over db.executeSql)", () => {
     expect(text).not.toContain(operatorKey);
 
     // The agents table's filter of the same name lists the same two, and not the young one.
-    for (const path of ["/api/agents?filter=past-policy", "/api/agents/matching?filter=past-policy"]) {
-      const url = new URL(path, CONSOLE_ORIGIN);
-      const route = url.pathname === "/api/agents" ? agentsRoute : matchingRoute;
-      const response = await returned(cookie, () => route(new NextRequest(url)));
-      const body = (await response.json()) as { agents: { id: number }[] };
-      expect(
-        body.agents.map((agent) => agent.id).sort((a, b) => a - b),
-        path,
-      ).toEqual([hosted.id, bare.id].sort((a, b) => a - b));
-    }
+    await expectFilterLists(cookie, [hosted.id, bare.id]);
 
     // A policy run left the young agent's key for a person (its reply was lost): the page and the filter
     // both list it too, though its key is not past the policy.
@@ -368,16 +373,7 @@ describe("rotation policies on PGlite (pg-boss over db.executeSql)", () => {
     const withWaiting = textOf(await returned(cookie, () => PoliciesPage()));
     expect(withWaiting).toContain("Keys past their policy (3)");
     expect(withWaiting).toContain("Its policy run has no confirmed key at a host");
-    for (const path of ["/api/agents?filter=past-policy", "/api/agents/matching?filter=past-policy"]) {
-      const url = new URL(path, CONSOLE_ORIGIN);
-      const route = url.pathname === "/api/agents" ? agentsRoute : matchingRoute;
-      const response = await returned(cookie, () => route(new NextRequest(url)));
-      const body = (await response.json()) as { agents: { id: number }[] };
-      expect(
-        body.agents.map((agent) => agent.id).sort((a, b) => a - b),
-        path,
-      ).toEqual([hosted.id, bare.id, young.id].sort((a, b) => a - b));
-    }
+    await expectFilterLists(cookie, [hosted.id, bare.id, young.id]);
 
     // The details page hands its policy section what applies: the operator-wide policy, no host, a reminder.
     const details = await returned(cookie, async () =>
