@@ -186,19 +186,7 @@ async function main() {
     seedAgents: 10_000,
   });
   const seededFaucetApiUrl = `${seededFaucet.url}/ai-agents/api`;
-  const remote = await startConsole({
-    port: PORTS.remote,
-    distDir: DIST_DIR,
-    dataDir: join(DATA, "remote"),
-    faucetApiUrl,
-  });
-  const remotePostgres = await startConsole({
-    port: PORTS.remotePostgres,
-    distDir: DIST_DIR,
-    dataDir: join(DATA, "remote-postgres"),
-    faucetApiUrl,
-    databaseUrl: await createBenchDatabase(cluster.url),
-  });
+  const { remote, remotePostgres } = await startRemoteConsoles(faucetApiUrl, cluster.url);
   const large = await startConsole({
     port: PORTS.large,
     distDir: DIST_DIR,
@@ -816,6 +804,24 @@ function handoffRows(figure: HandoffFigure, engine: string): Row[] {
   ];
 }
 
+/** The two consoles on the stand-alone faucet: one on PGlite, one on a database of the bench's PostgreSQL. */
+async function startRemoteConsoles(faucetApiUrl: string, clusterUrl: string) {
+  const remote = await startConsole({
+    port: PORTS.remote,
+    distDir: DIST_DIR,
+    dataDir: join(DATA, "remote"),
+    faucetApiUrl,
+  });
+  const remotePostgres = await startConsole({
+    port: PORTS.remotePostgres,
+    distDir: DIST_DIR,
+    dataDir: join(DATA, "remote-postgres"),
+    faucetApiUrl,
+    databaseUrl: await createBenchDatabase(clusterUrl),
+  });
+  return { remote, remotePostgres };
+}
+
 /** The hand-off figures on their own: the stand-alone faucet, a console on PGlite and one on PostgreSQL. */
 async function handoffOnly(): Promise<boolean> {
   step(`building the console into ${DIST_DIR}`);
@@ -828,19 +834,7 @@ async function handoffOnly(): Promise<boolean> {
     logFile: join(DATA, "faucet.log"),
   });
   const faucetApiUrl = `${faucet.url}/ai-agents/api`;
-  const remote = await startConsole({
-    port: PORTS.remote,
-    distDir: DIST_DIR,
-    dataDir: join(DATA, "remote"),
-    faucetApiUrl,
-  });
-  const remotePostgres = await startConsole({
-    port: PORTS.remotePostgres,
-    distDir: DIST_DIR,
-    dataDir: join(DATA, "remote-postgres"),
-    faucetApiUrl,
-    databaseUrl: await createBenchDatabase(cluster.url),
-  });
+  const { remote, remotePostgres } = await startRemoteConsoles(faucetApiUrl, cluster.url);
   const browser = await launchChromium();
   try {
     step(

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { consolePost } from "../lib/console-post";
 import { percentile } from "../lib/stats";
 
 export type HandoffFigure = {
@@ -33,15 +34,7 @@ export async function measureHandoff({
   rotations,
 }: HandoffOptions): Promise<HandoffFigure> {
   if (agentIds.length < 2 * rotations) throw new Error(`${2 * rotations} agents needed, ${agentIds.length} given`);
-  const post = async (route: string, data: object) => {
-    const response = await fetch(`${consoleUrl}${route}`, {
-      method: "POST",
-      headers: { "content-type": "application/json", origin: consoleUrl, cookie },
-      body: JSON.stringify(data),
-    });
-    if (response.status !== 200) throw new Error(`${route} answered HTTP ${response.status}`);
-    return (await response.json()) as { ok: boolean; data?: Record<string, unknown> };
-  };
+  const post = consolePost(consoleUrl, cookie);
   const runs = await post("/api/bulk/runs", { kind: "rotate", size: 2 * rotations });
   const batchId = runs.data?.batchId;
   if (typeof batchId !== "string") throw new Error(`no bulk run: ${JSON.stringify(runs)}`);

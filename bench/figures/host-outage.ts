@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { actionId, callAction } from "../lib/action-call";
 import { REPO } from "../lib/build";
+import { consolePost } from "../lib/console-post";
 import { faucetCall } from "../lib/faucet-api";
 import { percentile } from "../lib/stats";
 
@@ -72,15 +73,7 @@ export async function measureHostOutage({
   agent,
   rotations,
 }: HostOutageOptions): Promise<HostOutageFigure> {
-  const post = async (route: string, data: object) => {
-    const response = await fetch(`${consoleUrl}${route}`, {
-      method: "POST",
-      headers: { "content-type": "application/json", origin: consoleUrl, cookie },
-      body: JSON.stringify(data),
-    });
-    if (response.status !== 200) throw new Error(`${route} answered HTTP ${response.status}`);
-    return (await response.json()) as { ok: boolean; data?: Record<string, unknown> };
-  };
+  const post = consolePost(consoleUrl, cookie);
   const connect = actionId(distDir, "lib/actions/agent-hosts.ts", "connectAgentHost");
   const enrolment = await callAction(
     `${consoleUrl}/agents`,
