@@ -1,12 +1,10 @@
-import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
-import { promisify } from "node:util";
 import { expect, test, type Page } from "@playwright/test";
 import { readRevealedKey, rotateAgent } from "./support/console-page";
 import { FAUCET_API, SERVERS } from "./support/servers";
+import { OPERATOR_ENTRY, RECEIVER, run, walletHome } from "./support/agent-host";
 import { browserTraces, consoleUrl, signInFreshOperator } from "./support/signed-in-operator";
 
 // A background poll the route still holds when a test ends has nobody left to answer: let it go quietly.
@@ -17,26 +15,8 @@ test.afterEach(async ({ page }) => page.unrouteAll({ behavior: "ignoreErrors" })
  * short-lived link, `node receive.mjs '<link>'` writes it to credentials.json, and a second
  * redeem, a link preview or a wrong token never gives it again.
  */
-const run = promisify(execFile);
-const RECEIVER = path.join(process.cwd(), "public", "handoff", "receive.mjs");
-const OPERATOR_ENTRY = {
-  api_key: "lf_existingoperatorkey0000000000000000",
-  id: 1,
-  name: "Kept Operator",
-  saved_at: "2026-11-01T00:00:00.000Z",
-};
 
-/** A temporary LIGHTNING_WALLET_HOME that already holds an operator entry, as an agent's machine may. */
-function walletHome(): string {
-  const home = mkdtempSync(path.join(tmpdir(), "handoff-wallet-"));
-  writeFileSync(
-    path.join(home, "credentials.json"),
-    JSON.stringify({ version: 1, active: "operator", operator: OPERATOR_ENTRY }),
-    { mode: 0o600 },
-  );
-  return home;
-}
-
+/** Runs `node receive.mjs '<link>'` with LIGHTNING_WALLET_HOME=`home`: its exit code and output. */
 async function receive(link: string, home: string, extraEnv: Record<string, string> = {}) {
   const env: NodeJS.ProcessEnv = { ...process.env, LIGHTNING_WALLET_HOME: home, ...extraEnv };
   if (!("LIGHTNING_WALLET_API_KEY" in extraEnv)) delete env.LIGHTNING_WALLET_API_KEY;
