@@ -108,7 +108,8 @@ describe("the pages' server code with random query strings", () => {
             signedInPages++;
           } else expect(outcome).toEqual({ kind: "redirected", url: "/?reason=signed_out" });
         }),
-        { numRuns: FUZZ_RUNS },
+        // Once found by a random run: the last day's end was a year the store could not read.
+        { numRuns: FUZZ_RUNS, examples: [["to=9999-12-31&from=9999-12-31", true]] },
       );
       expect(signedInPages, "both halves ran").toBeGreaterThan(FUZZ_RUNS / 4);
       // The agents page's list streams in from an async child: it ran, once per signed-in render.

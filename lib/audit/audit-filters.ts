@@ -11,7 +11,12 @@ export type AuditOutcomeFilter = (typeof AUDIT_OUTCOME_FILTERS)[number];
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-/** A calendar day (UTC) that exists: 2026-02-30 is refused, not rolled over into March. */
+const DAY_MS = 86_400_000;
+
+/**
+ * A calendar day (UTC) that exists: 2026-02-30 is refused, not rolled over into March. The
+ * day after it must be a time the store can read too ("to" ends there): 9999-12-31 is refused.
+ */
 const day = z.string().refine((value) => {
   const match = DAY.exec(value);
   if (!match) return false;
@@ -20,7 +25,7 @@ const day = z.string().refine((value) => {
     !Number.isNaN(date.getTime()) &&
     date.toISOString().startsWith(value) &&
     date.getUTCFullYear() >= 2000 &&
-    date.getUTCFullYear() <= 9999
+    new Date(date.getTime() + DAY_MS).getUTCFullYear() <= 9999
   );
 });
 
