@@ -110,12 +110,7 @@ async function main() {
   step("starting a throwaway PostgreSQL cluster and the faucet");
   const cluster = await createPostgresCluster();
   process.once("exit", () => cluster.destroy());
-  const faucet = await startFaucet({
-    port: PORTS.faucet,
-    dataDir: join(DATA, "faucet"),
-    logFile: join(DATA, "faucet.log"),
-  });
-  const faucetApiUrl = `${faucet.url}/ai-agents/api`;
+  const { faucet, faucetApiUrl } = await startBenchFaucet();
 
   step("9: resident memory of idle consoles on PGlite and on PostgreSQL, a bare node, a bare node with PGlite");
   // Each console starts twice: the first start creates and migrates its store (PGlite's initdb
@@ -749,12 +744,7 @@ function hostOutageRow(figure: HostOutageFigure): Row {
 async function hostOutageOnly(): Promise<boolean> {
   step(`building the console into ${DIST_DIR}`);
   await buildConsole(DIST_DIR, DATA);
-  const faucet = await startFaucet({
-    port: PORTS.faucet,
-    dataDir: join(DATA, "faucet"),
-    logFile: join(DATA, "faucet.log"),
-  });
-  const faucetApiUrl = `${faucet.url}/ai-agents/api`;
+  const { faucetApiUrl } = await startBenchFaucet();
   const remote = await startConsole({
     port: PORTS.remote,
     distDir: DIST_DIR,
@@ -804,6 +794,16 @@ function handoffRows(figure: HandoffFigure, engine: string): Row[] {
   ];
 }
 
+/** The stand-alone faucet every figure but the 10,000-agent ones calls, and its API's URL. */
+async function startBenchFaucet() {
+  const faucet = await startFaucet({
+    port: PORTS.faucet,
+    dataDir: join(DATA, "faucet"),
+    logFile: join(DATA, "faucet.log"),
+  });
+  return { faucet, faucetApiUrl: `${faucet.url}/ai-agents/api` };
+}
+
 /** The two consoles on the stand-alone faucet: one on PGlite, one on a database of the bench's PostgreSQL. */
 async function startRemoteConsoles(faucetApiUrl: string, clusterUrl: string) {
   const remote = await startConsole({
@@ -828,12 +828,7 @@ async function handoffOnly(): Promise<boolean> {
   await buildConsole(DIST_DIR, DATA);
   const cluster = await createPostgresCluster();
   process.once("exit", () => cluster.destroy());
-  const faucet = await startFaucet({
-    port: PORTS.faucet,
-    dataDir: join(DATA, "faucet"),
-    logFile: join(DATA, "faucet.log"),
-  });
-  const faucetApiUrl = `${faucet.url}/ai-agents/api`;
+  const { faucetApiUrl } = await startBenchFaucet();
   const { remote, remotePostgres } = await startRemoteConsoles(faucetApiUrl, cluster.url);
   const browser = await launchChromium();
   try {
