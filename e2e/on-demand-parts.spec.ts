@@ -100,8 +100,11 @@ test("a lifecycle dialog that cannot load says so, changes nothing, and opens on
   const trigger = page.getByRole("button", { name: `More actions for ${agent.name}` });
   await trigger.click();
   await expect(failed).toBeVisible();
+  const abortedBefore = blocked.aborted.length;
   await failed.getByRole("button", { name: "Retry" }).click();
-  // Still unreachable: the message stays, with its retry.
+  // Still unreachable: the message stays, with its retry, once this retry's download failed (in CI the
+  // button was seen before it turned to "Retrying…", and the network came back during that retry).
+  await expect.poll(() => blocked.aborted.length).toBeGreaterThan(abortedBefore);
   await expect(failed.getByRole("button", { name: "Retry" })).toBeVisible();
   await expect(page.getByRole("menu")).toHaveCount(0);
   expect(blocked.aborted.length).toBeGreaterThan(0);
