@@ -2,16 +2,23 @@
 
 import Link from "next/link";
 import { useState } from "react";
-import { handoffLink } from "@/components/keys/handoff-link-panel";
 import { useBeforeUnloadGuard } from "@/components/keys/use-before-unload-guard";
 import { useNowReader } from "@/components/time/now-provider";
 import { Button } from "@/components/ui/button";
 import { BatchRevealDialog } from "./batch-reveal-dialog";
 import { BulkConfirmDialog } from "./bulk-confirm-dialog";
 import { BulkProgress } from "./bulk-progress";
-import type { SheetRow } from "./key-sheet";
+import { sheetRows, type SheetRow } from "./key-sheet";
 import { resolveSelection, selectedCount, type SelectedAgent, type Selection } from "./selection";
-import { connectHostCall, deactivateCall, handOffCall, rotateCall, useBulkRun, type BulkKind } from "./use-bulk-run";
+import {
+  connectHostCall,
+  deactivateCall,
+  handOffCall,
+  rotateCall,
+  runOutcomes,
+  useBulkRun,
+  type BulkKind,
+} from "./use-bulk-run";
 
 export type IncidentPanelProps = {
   selection: Selection;
@@ -45,31 +52,10 @@ export function IncidentPanel({ selection, onClearSelection, concurrency, onChan
   const count = selectedCount(selection);
   const current = bulk.current;
   const running = current !== null && !current.progress.finished;
-  const sheet: SheetRow[] = [];
-  if (current?.progress.finished && current.kind !== "deactivate") {
-    for (const [agentId, state] of current.run.states()) {
-      const agent = current.agents.get(agentId);
-      if (!agent || state.status !== "done") continue;
-      // A hand-off's or an enrolment's link, built here in the tab: the token stays in the fragment.
-      if (state.enrolment)
-        sheet.push({
-          agentId,
-          name: agent.name,
-          enrolment: {
-            id: state.enrolment.id,
-            url: `${window.location.origin}/hosts/enrol/${state.enrolment.id}#${state.enrolment.token}`,
-            expiresAt: state.enrolment.expiresAt,
-          },
-        });
-      else if (state.handoff)
-        sheet.push({
-          agentId,
-          name: agent.name,
-          handoff: { id: state.handoff.id, url: handoffLink(window.location.origin, state.handoff) },
-        });
-      else if (state.apiKey) sheet.push({ agentId, name: agent.name, apiKey: state.apiKey });
-    }
-  }
+  const sheet: SheetRow[] =
+    current?.progress.finished && current.kind !== "deactivate"
+      ? sheetRows(current.run.states(), current.agents, window.location.origin)
+      : [];
   useBeforeUnloadGuard(running);
 
   async function ask(kind: BulkKind, again = false, agents?: SelectedAgent[]) {
@@ -112,14 +98,7 @@ export function IncidentPanel({ selection, onClearSelection, concurrency, onChan
   /** Ends the run: the keys go with it; names and outcomes stay for "Rotate again". */
   function finish() {
     if (!current) return;
-    const unknown: SelectedAgent[] = [];
-    const refused: Summary["refused"] = [];
-    for (const [agentId, state] of current.run.states()) {
-      const agent = current.agents.get(agentId);
-      if (!agent) continue;
-      if (state.status === "unknown") unknown.push(agent);
-      if (state.status === "refused") refused.push({ agent, message: state.message });
-    }
+    const { unknown, refused } = runOutcomes(current);
     setSummary({
       kind: current.kind,
       batchId: current.batchId,

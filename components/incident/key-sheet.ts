@@ -1,3 +1,6 @@
+import { handoffLink } from "@/components/keys/handoff-link-panel";
+import type { ItemState } from "./bulk-run";
+
 /**
  * One agent on the batch's sheet: its new key, or (incident mode's "Hand off all") the link of the
  * hand-off holding it, `<console>/handoff/<id>#<token>`, or ("Connect agent hosts") its single-use
@@ -11,6 +14,40 @@ export type SheetRow =
 /** The link a row holds (a hand-off's or an enrolment's), or null for a key. */
 export function linkOf(row: SheetRow): string | null {
   return "handoff" in row ? row.handoff.url : "enrolment" in row ? row.enrolment.url : null;
+}
+
+/**
+ * A finished run's sheet, in the run's order: a row per agent it changed, with the key its reply
+ * carried, or the link (built here, with this tab's origin: the token stays in the fragment).
+ */
+export function sheetRows(
+  states: ReadonlyMap<number, ItemState>,
+  agents: ReadonlyMap<number, { name: string }>,
+  origin: string,
+): SheetRow[] {
+  const rows: SheetRow[] = [];
+  for (const [agentId, state] of states) {
+    const agent = agents.get(agentId);
+    if (!agent || state.status !== "done") continue;
+    if (state.enrolment)
+      rows.push({
+        agentId,
+        name: agent.name,
+        enrolment: {
+          id: state.enrolment.id,
+          url: `${origin}/hosts/enrol/${state.enrolment.id}#${state.enrolment.token}`,
+          expiresAt: state.enrolment.expiresAt,
+        },
+      });
+    else if (state.handoff)
+      rows.push({
+        agentId,
+        name: agent.name,
+        handoff: { id: state.handoff.id, url: handoffLink(origin, state.handoff) },
+      });
+    else if (state.apiKey) rows.push({ agentId, name: agent.name, apiKey: state.apiKey });
+  }
+  return rows;
 }
 
 /**

@@ -126,6 +126,68 @@ export type FinishedRun = {
   progress: BulkProgress;
 };
 
+type PreparedRun = { kind: BulkKind; batchId: string; agents: Map<number, SelectedAgent>; run: BulkRun };
+
+/**
+ * What a run's start does besides React: asks the console for the batch id, then builds the run
+ * (not yet started) whose calls carry a fresh attempt id each, and, for "Rotate again", the attempt
+ * each agent was last sent with (`attempts`, kept across runs). Returns the message to show instead
+ * when the console would not issue the run.
+ */
+export async function prepareBulkRun({
+  kind,
+  agents,
+  call,
+  again,
+  attempts,
+  concurrency,
+  onChange,
+}: {
+  kind: BulkKind;
+  agents: readonly SelectedAgent[];
+  call: BulkCall;
+  again: boolean;
+  attempts: Map<number, string>;
+  concurrency: number;
+  onChange?: () => void;
+}): Promise<PreparedRun | { message: string }> {
+  const issued = await startBulkRun(kind, agents.length);
+  if ("message" in issued) return issued;
+  const { batchId } = issued;
+  const byId = new Map(agents.map((agent) => [agent.id, agent]));
+  const items: BulkItem[] = agents.map(({ id, name }) => ({ agentId: id, name }));
+  const run = createBulkRun({
+    items,
+    concurrency,
+    onChange,
+    call: async (item) => {
+      const agent = byId.get(item.agentId);
+      if (!agent) return { ok: false, kind: "refused", message: "Not in this run." };
+      const attemptId = crypto.randomUUID();
+      const ownAttemptId = again ? (attempts.get(agent.id) ?? null) : null;
+      attempts.set(agent.id, attemptId);
+      return toCallResult(await call(agent, { batchId, attemptId, ownAttemptId }));
+    },
+  });
+  return { kind, batchId, agents: byId, run };
+}
+
+/** A finished run's agents whose outcome is unknown (for "Rotate again") and the refused ones with why. */
+export function runOutcomes(run: Pick<PreparedRun, "agents" | "run">): {
+  unknown: SelectedAgent[];
+  refused: { agent: SelectedAgent; message: string }[];
+} {
+  const unknown: SelectedAgent[] = [];
+  const refused: { agent: SelectedAgent; message: string }[] = [];
+  for (const [agentId, state] of run.run.states()) {
+    const agent = run.agents.get(agentId);
+    if (!agent) continue;
+    if (state.status === "unknown") unknown.push(agent);
+    if (state.status === "refused") refused.push({ agent, message: state.message });
+  }
+  return { unknown, refused };
+}
+
 /**
  * One bulk run at a time, driven from this tab through the single-agent server actions.
  * The new keys stay in the run's memory (this hook's state) until the sheet closes and
@@ -133,12 +195,7 @@ export type FinishedRun = {
  */
 export function useBulkRun(concurrency: number) {
   const [, rerender] = useReducer((count: number) => count + 1, 0);
-  const [current, setCurrent] = useState<{
-    kind: BulkKind;
-    batchId: string;
-    agents: Map<number, SelectedAgent>;
-    run: BulkRun;
-  } | null>(null);
+  const [current, setCurrent] = useState<PreparedRun | null>(null);
   // The attempt each agent was last sent with: "Rotate again" names it as the agent's own.
   const attempts = useRef(new Map<number, string>());
   const starting = useRef(false);
@@ -154,30 +211,22 @@ export function useBulkRun(concurrency: number) {
       // A ref, not state: twenty clicks can land before React re-renders once.
       if (starting.current) return null;
       starting.current = true;
-      const issued = await startBulkRun(kind, agents.length);
-      if ("message" in issued) {
-        starting.current = false;
-        return issued.message;
-      }
-      const { batchId } = issued;
-      const byId = new Map(agents.map((agent) => [agent.id, agent]));
-      const items: BulkItem[] = agents.map(({ id, name }) => ({ agentId: id, name }));
-      const run = createBulkRun({
-        items,
+      const prepared = await prepareBulkRun({
+        kind,
+        agents,
+        call,
+        again,
+        attempts: attempts.current,
         concurrency,
         onChange: rerender,
-        call: async (item) => {
-          const agent = byId.get(item.agentId);
-          if (!agent) return { ok: false, kind: "refused", message: "Not in this run." };
-          const attemptId = crypto.randomUUID();
-          const ownAttemptId = again ? (attempts.current.get(agent.id) ?? null) : null;
-          attempts.current.set(agent.id, attemptId);
-          return toCallResult(await call(agent, { batchId, attemptId, ownAttemptId }));
-        },
       });
-      setCurrent({ kind, batchId, agents: byId, run });
+      if ("message" in prepared) {
+        starting.current = false;
+        return prepared.message;
+      }
+      setCurrent(prepared);
       try {
-        await run.start();
+        await prepared.run.start();
       } finally {
         starting.current = false;
       }
