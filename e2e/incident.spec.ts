@@ -29,7 +29,10 @@ function progressValue(page: Page): Promise<number> {
 }
 
 async function waitForProgress(page: Page, atLeast: number) {
-  await expect.poll(() => progressValue(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(atLeast);
+  // Polled at least every 250 ms: a fault set on the way must land while the run is still going.
+  await expect
+    .poll(() => progressValue(page), { timeout: 60_000, intervals: [100, 250] })
+    .toBeGreaterThanOrEqual(atLeast);
 }
 
 async function selectAllAndConfirm(page: Page, count: number) {
@@ -60,24 +63,31 @@ async function copiedEnv(page: Page): Promise<Map<number, string>> {
   return keys;
 }
 
-test("1,000 agents with faults in the middle: one call each, unknown ones listed and rotated again, every key on the sheet works", async ({
+/**
+ * The 1,000-agent run's logic (one call each, every key on the sheet works, "Rotate again") is proved in
+ * process: in-process/incident-bulk.test.ts. Here, a fleet well past the 200 rows the DOM may hold: what
+ * the browser shows of the same run.
+ */
+test("300 agents with faults in the middle: the run shown, the sheet copied and virtualised, unknown ones listed and rotated again, no key left behind", async ({
   page,
   context,
   request,
 }) => {
-  test.setTimeout(300_000);
+  test.setTimeout(180_000);
+  const FLEET = 300;
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
-  const { faucet, operatorKey, agents, control } = await operatorWithAgents(request, "Incident Operator", 1000);
+  const { faucet, operatorKey, agents, control } = await operatorWithAgents(request, "Incident Operator", FLEET);
   await signInOverHttp(page, operatorKey, CONSOLE);
-  const confirmButton = await selectAllAndConfirm(page, 1000);
+  const confirmButton = await selectAllAndConfirm(page, FLEET);
   await confirmButton.click();
 
-  // Faults in the middle of the run, one kind after another (a fault set replaces the last).
-  await waitForProgress(page, 200);
+  // Faults in the middle of the run, one kind after another (a fault set replaces the last); each
+  // leaves dozens of calls for its few faults, and the last leaves half the run.
+  await waitForProgress(page, 50);
   await control.setFaults({ failWithStatus: 502, actions: [ROTATE], times: 5 });
-  await waitForProgress(page, 400);
+  await waitForProgress(page, 100);
   await control.setFaults({ dropReplyAfterCommit: true, actions: [ROTATE], times: 5 });
-  await waitForProgress(page, 600);
+  await waitForProgress(page, 150);
   await control.setFaults({
     refuseWith: { error_code: "rate_limited", error: "Too many requests", retry_after: 1 },
     actions: [ROTATE],
@@ -87,23 +97,23 @@ test("1,000 agents with faults in the middle: one call each, unknown ones listed
   const sheet = page.getByRole("dialog", { name: "New API keys" });
   await expect(sheet).toBeVisible({ timeout: 120_000 });
   // The modal sheet hides the page behind it from assistive tech; the progress is still there.
-  await expect(page.getByRole("progressbar", { includeHidden: true })).toHaveAttribute("aria-valuenow", "1000");
-  await expect(page.getByText("Done 990 · Refused 0 · Outcome unknown 10 · Remaining 0")).toBeVisible();
+  await expect(page.getByRole("progressbar", { includeHidden: true })).toHaveAttribute("aria-valuenow", `${FLEET}`);
+  await expect(page.getByText(`Done ${FLEET - 10} · Refused 0 · Outcome unknown 10 · Remaining 0`)).toBeVisible();
   // One call per agent, plus the three rate-limited ones sent again after their wait.
-  expect(await control.calls(ROTATE)).toBe(1000 + 3);
+  expect(await control.calls(ROTATE)).toBe(FLEET + 3);
   // The DOM never holds the whole batch: the table and the sheet are both virtualised.
   expect(await page.locator("tr[data-agent-id]").count()).toBeLessThanOrEqual(200);
   expect(await sheet.locator("tbody tr th").count()).toBeLessThanOrEqual(200);
 
   const env = await copiedEnv(page);
-  expect(env.size).toBe(990);
-  const sample = [...env.entries()].filter((_, index) => index % 33 === 0);
+  expect(env.size).toBe(FLEET - 10);
+  const sample = [...env.entries()].filter((_, index) => index % 29 === 0);
   for (const [agentId, key] of sample)
     expect(await faucet.whoami(key)).toMatchObject({ success: true, type: "agent", id: agentId });
   await sheet.getByRole("button", { name: "Done" }).click();
 
   const result = page.getByRole("region", { name: "Bulk run result" });
-  await expect(result).toContainText("990 rotated, 10 with an unknown outcome");
+  await expect(result).toContainText(`${FLEET - 10} rotated, 10 with an unknown outcome`);
   const unknownIds = agents.filter((agent) => !env.has(agent.id));
   expect(unknownIds).toHaveLength(10);
   for (const agent of unknownIds) await expect(result).toContainText(`${agent.name} (#${agent.id})`);
@@ -116,7 +126,7 @@ test("1,000 agents with faults in the middle: one call each, unknown ones listed
   expect([...retried.keys()].sort((a, b) => a - b)).toEqual(unknownIds.map((agent) => agent.id).sort((a, b) => a - b));
   for (const [agentId, key] of retried)
     expect(await faucet.whoami(key)).toMatchObject({ success: true, type: "agent", id: agentId });
-  expect(await control.calls(ROTATE)).toBe(1000 + 3 + 10);
+  expect(await control.calls(ROTATE)).toBe(FLEET + 3 + 10);
   await sheet.getByRole("button", { name: "Done" }).click();
 
   // The sheet's keys are gone with it: not in the DOM, storage, history or cookies.
