@@ -41,6 +41,11 @@ test("search finds one agent among 10,000 by name, and by id", async ({ page, re
   const agents = await faucet.listAgents();
   expect(agents).toHaveLength(10_000);
   await signInAsDemo(page);
+  // "Select all" and incident mode's toolbar count with a thousands separator (e2e/incident.spec.ts's fleet is below 1,000).
+  await page.getByRole("checkbox", { name: `Select all ${TOTAL} matching` }).check();
+  await expect(page.getByRole("toolbar", { name: "Bulk actions" })).toContainText(`${TOTAL} selected`);
+  await page.getByRole("button", { name: "Clear selection" }).click();
+  await expect(page.getByRole("toolbar", { name: "Bulk actions" })).toBeHidden();
   const search = page.getByRole("searchbox", { name: "Search agents" });
 
   await search.fill("agent-04321");
