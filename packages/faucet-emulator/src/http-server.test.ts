@@ -1,4 +1,4 @@
-import { request } from "node:http";
+import { Agent, request } from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { EmulatorReply } from "./faucet-emulator";
 import { makeTempDir, num, startHarness, str, type Harness, type Json } from "./test-support";
@@ -32,6 +32,33 @@ function rawPost(body: unknown, path = "/ai-agents/api"): Promise<Response> {
 }
 
 const balance = async () => num(await faucet.call("get_balance", demoKey), "balance_sats");
+
+describe("connections", () => {
+  it("keeps an idle kept-alive connection open past Node's default (5 s, closed within about 6 s), so a pooled client's next request is not reset", async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const whoami = () =>
+      new Promise<{ status?: number; socket: unknown }>((resolve, reject) => {
+        const req = request(faucet.url, { method: "POST", agent }, (res) => {
+          res.resume();
+          res.once("end", () => resolve({ status: res.statusCode, socket: req.socket }));
+        });
+        req.once("error", reject);
+        req.end(JSON.stringify({ action: "whoami", api_key: demoKey }));
+      });
+    try {
+      const first = await whoami();
+      let closedByServer = false;
+      (first.socket as NodeJS.EventEmitter).once("close", () => (closedByServer = true));
+      await new Promise((resolve) => setTimeout(resolve, 7_000));
+      expect(closedByServer).toBe(false);
+      const second = await whoami();
+      expect(second.status).toBe(200);
+      expect(second.socket).toBe(first.socket);
+    } finally {
+      agent.destroy();
+    }
+  });
+});
 
 describe("routing", () => {
   it("serves the legacy .php path too", async () => {

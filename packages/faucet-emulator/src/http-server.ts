@@ -16,6 +16,12 @@ const LEGACY_API_PATH = "/ai-agents/api.php";
 export const MAX_BODY_BYTES = 64 * 1024;
 /** How much of an oversized body we drain (without keeping it) before cutting the connection. */
 const MAX_DRAIN_BYTES = 1024 * 1024;
+/**
+ * How long an idle kept-alive connection stays open. Node's 5 s default races clients whose pools
+ * keep sockets longer (Playwright's request context): a request sent as the server closes the
+ * socket fails with ECONNRESET. Clients that time out sooner (fetch: 4 s) close first anyway.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 10 * 60_000;
 
 export type FaucetServerOptions = { emulator: FaucetEmulator; port: number; host?: string; testControl?: boolean };
 
@@ -32,6 +38,7 @@ export function startFaucetServer(options: FaucetServerOptions): Promise<FaucetS
       else res.destroy();
     });
   });
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
 
   return new Promise((resolve, reject) => {
     server.once("error", reject);
