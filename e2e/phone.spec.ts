@@ -75,7 +75,7 @@ test("rotate and deactivate an agent on a phone, every card's controls on screen
 });
 
 test("the new dialogs and the menu fit a phone and have no axe violations", async ({ page, request, baseURL }) => {
-  // Fourteen axe runs: each takes seconds on a loaded 2-core machine.
+  // Fourteen axe runs and eight dialogs: under a full run's load on 2 cores, more than the default limit.
   test.slow();
   const name = "Axe Phone Bot";
   await signInFreshOperator(page, request, baseURL, "Axe Phone Operator", { agentNames: [name] });

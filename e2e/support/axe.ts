@@ -25,14 +25,16 @@ const axeSource = (fromAxeBuilder("axe-core") as { source: string }).source;
  * through `AxeBuilder`, so that its frames are checked too.
  */
 export async function expectNoAxeViolations(page: Page, what: string) {
-  const { violations } = page.frames().length > 1 ? await new AxeBuilder({ page }).analyze() : await runInPage(page);
-  const summary = violations.map(
+  const summary = (await axeViolations(page)).map(
     (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`,
   );
   expect(summary, `axe violations on ${what}`).toEqual([]);
 }
 
-async function runInPage(page: Page): Promise<{ violations: Result[] }> {
+/** What axe finds on the whole page (see `expectNoAxeViolations`). */
+export async function axeViolations(page: Page): Promise<Result[]> {
+  if (page.frames().length > 1) return (await new AxeBuilder({ page }).analyze()).violations;
+
   // A client-side navigation keeps the document, and axe with it; a full load starts a new one.
   if (!(await page.evaluate(() => typeof (window as AxeWindow).axe?.run === "function"))) {
     await page.evaluate(axeSource);
@@ -43,6 +45,6 @@ async function runInPage(page: Page): Promise<{ violations: Result[] }> {
     // Every rule axe enables by default, on the whole document. `resultTypes` only trims the
     // report: passing rules list one node instead of a selector for every node they passed.
     const { violations } = await inPage.run(document, { resultTypes: ["violations"] });
-    return { violations };
+    return violations;
   });
 }
