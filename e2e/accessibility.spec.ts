@@ -65,3 +65,12 @@ test("the audit log and an agent's key history have no axe violations", async ({
   await expect(page).toHaveTitle("Key history · Faucet Console");
   await expectNoAxeViolations(page, "the key history");
 });
+
+test("the axe check fails on an open dialog with an unlabelled field", async ({ page }) => {
+  // Guards the helper itself: a check that finds nothing anywhere would pass every test above.
+  await page.setContent(`<!doctype html><html lang="en"><head><title>Broken dialog</title></head><body>
+    <main><h1>Agents</h1></main>
+    <div role="dialog" aria-modal="true" aria-label="Delete agent"><input type="text" id="unlabelled"></div>
+  </body></html>`);
+  await expect(expectNoAxeViolations(page, "a broken dialog")).rejects.toThrow("label: #unlabelled");
+});
