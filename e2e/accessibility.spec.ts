@@ -1,26 +1,17 @@
-import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { readRevealedKey, rotateAgent } from "./support/console-page";
 import { signInFreshOperator } from "./support/signed-in-operator";
-
-/** Every WCAG rule axe knows, nothing disabled: a violation is fixed in the component. */
-async function expectNoViolations(page: Page, what: string) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const summary = violations.map(
-    (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`,
-  );
-  expect(summary, `axe violations on ${what}`).toEqual([]);
-}
+import { expectNoAxeViolations } from "./support/axe";
 
 test("the sign-in page has no axe violations, also when showing an error", async ({ page }) => {
   await page.goto("/");
   await expect(page.getByLabel("Operator API key")).toBeVisible();
-  await expectNoViolations(page, "the sign-in page");
+  await expectNoAxeViolations(page, "the sign-in page");
 
   await page.getByLabel("Operator API key").fill(`lf_${"0".repeat(32)}`);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByLabel("Operator API key")).toHaveAttribute("aria-invalid", "true");
-  await expectNoViolations(page, "the sign-in page with an error");
+  await expectNoAxeViolations(page, "the sign-in page with an error");
 });
 
 test("the agents page has no axe violations, also with a live timer and a fingerprint", async ({
@@ -30,13 +21,13 @@ test("the agents page has no axe violations, also with a live timer and a finger
 }) => {
   const { agents } = await signInFreshOperator(page, request, baseURL, "Axe Table Operator", { via: "http" });
   await expect(page.getByRole("rowheader", { name: agents[0]!.name })).toBeVisible();
-  await expectNoViolations(page, "the agents page");
+  await expectNoAxeViolations(page, "the agents page");
 
   const reveal = await rotateAgent(page, agents[0]!.name);
   await readRevealedKey(page);
   await reveal.getByRole("button", { name: "Done" }).click();
   await expect(page.getByRole("timer")).toBeVisible();
-  await expectNoViolations(page, "the agents page with a timer");
+  await expectNoAxeViolations(page, "the agents page with a timer");
 });
 
 test("the confirmation, the reveal and the close question have no axe violations", async ({
@@ -47,14 +38,14 @@ test("the confirmation, the reveal and the close question have no axe violations
   const { agents } = await signInFreshOperator(page, request, baseURL, "Axe Dialog Operator", { via: "http" });
   await page.getByRole("button", { name: `Rotate key for ${agents[0]!.name}` }).click();
   await expect(page.getByRole("alertdialog")).toBeVisible();
-  await expectNoViolations(page, "the confirmation");
+  await expectNoAxeViolations(page, "the confirmation");
   await page.getByRole("alertdialog").getByRole("button", { name: "Cancel" }).click();
 
   const reveal = await rotateAgent(page, agents[0]!.name);
-  await expectNoViolations(page, "the reveal");
+  await expectNoAxeViolations(page, "the reveal");
   await reveal.getByRole("button", { name: "Done" }).click();
   await expect(page.getByRole("alertdialog", { name: "Close without saving the key?" })).toBeVisible();
-  await expectNoViolations(page, "the close question");
+  await expectNoAxeViolations(page, "the close question");
 });
 
 test("the audit log and an agent's key history have no axe violations", async ({ page, request, baseURL }) => {
@@ -65,12 +56,21 @@ test("the audit log and an agent's key history have no axe violations", async ({
   await page.getByRole("link", { name: "Audit log" }).click();
   await expect(page.locator("tbody tr[data-event-id]")).toHaveCount(2);
   await expect(page).toHaveTitle("Audit log · Faucet Console");
-  await expectNoViolations(page, "the audit log");
+  await expectNoAxeViolations(page, "the audit log");
 
   await page.goto("/agents");
   await page.getByRole("link", { name: `Key history for ${agents[0]!.name}` }).click();
   await expect(page.getByRole("heading", { name: `Key history for ${agents[0]!.name}` })).toBeVisible();
   // A client-side navigation sets the new title after the content (Next streams metadata).
   await expect(page).toHaveTitle("Key history · Faucet Console");
-  await expectNoViolations(page, "the key history");
+  await expectNoAxeViolations(page, "the key history");
+});
+
+test("the axe check fails on an open dialog with an unlabelled field", async ({ page }) => {
+  // Guards the helper itself: a check that finds nothing anywhere would pass every test above.
+  await page.setContent(`<!doctype html><html lang="en"><head><title>Broken dialog</title></head><body>
+    <main><h1>Agents</h1></main>
+    <div role="dialog" aria-modal="true" aria-label="Delete agent"><input type="text" id="unlabelled"></div>
+  </body></html>`);
+  await expect(expectNoAxeViolations(page, "a broken dialog")).rejects.toThrow("label: #unlabelled");
 });

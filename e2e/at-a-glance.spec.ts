@@ -1,10 +1,10 @@
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { withDatabase } from "./support/audit-store";
 import { readRevealedKey, signInOverHttp } from "./support/console-page";
 import { FaucetApi, seedOperator } from "./support/faucet-api";
 import { OperatorFaucetControl } from "./support/operator-faucet-control";
 import { FAUCET_API, SERVERS } from "./support/servers";
+import { expectNoAxeViolations } from "./support/axe";
 
 /**
  * What needs attention, at a glance (issue 21), on console A (PostgreSQL, the stand-alone
@@ -17,14 +17,6 @@ const DAY_MS = 86_400_000;
 test.use({ viewport: { width: 1280, height: 800 } });
 // Each test signs in, seeds and runs axe (a few seconds each on a busy machine).
 test.setTimeout(120_000);
-
-async function expectNoViolations(page: Page, what: string) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const summary = violations.map(
-    (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`,
-  );
-  expect(summary, `axe violations on ${what}`).toEqual([]);
-}
 
 /**
  * A rotation of the agent's key recorded `daysAgo` days ago, as console A's store would hold
@@ -89,7 +81,7 @@ test("each risky agent carries its flag, Needs attention shows exactly those, an
   // Key age: from the recorded rotation, else from the faucet's created_at (just now).
   await expect(row(page, "Old Key Bot")).toContainText("100 days");
   await expect(row(page, "Limited Bot")).toContainText("Today");
-  await expectNoViolations(page, "the agents page with flags");
+  await expectNoAxeViolations(page, "the agents page with flags");
 
   // The panel's line applies the filter; the Show choice carries the same count.
   const show = page.getByLabel("Show");
@@ -98,7 +90,7 @@ test("each risky agent carries its flag, Needs attention shows exactly those, an
   await expect(page).toHaveURL(/filter=attention/);
   await expect(show).toHaveValue("attention");
   await expect(page.getByRole("rowheader")).toHaveText(["Idle Holder", "Old Key Bot", "Unlimited Bot"]);
-  await expectNoViolations(page, "the Needs attention view");
+  await expectNoAxeViolations(page, "the Needs attention view");
 
   await show.selectOption("all");
   await page.getByLabel("Sort by").selectOption("key-age:desc");
@@ -240,7 +232,7 @@ test("the details page rotates and deactivates, one faucet call each, and its ev
     "href",
     `/audit?agent=${agent.id}`,
   );
-  await expectNoViolations(page, "the details page");
+  await expectNoAxeViolations(page, "the details page");
 
   await page.getByRole("button", { name: "Rotate key for Detail Bot" }).click();
   await page.getByRole("alertdialog").getByRole("button", { name: "Rotate key" }).click();

@@ -1,4 +1,3 @@
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { copyAuditChain, createAuditDatabase, runAuditVerify, withDatabase } from "./support/audit-store";
 import { readRevealedKey, rotateAgent, signIn } from "./support/console-page";
@@ -6,6 +5,7 @@ import { seedOperator } from "./support/faucet-api";
 import { openRowAction } from "./support/lifecycle-page";
 import { OperatorFaucetControl } from "./support/operator-faucet-control";
 import { SERVERS } from "./support/servers";
+import { expectNoAxeViolations } from "./support/axe";
 
 /**
  * The audit log names agents (issue 21), on console A (PostgreSQL, the stand-alone faucet):
@@ -59,7 +59,7 @@ test("the log names each agent as it was called then; the filter takes a name or
   // Deleted: the faucet no longer knows it, its events still name it.
   await expect(eventRow(page, "delete agent")).toContainText(`Data Scraper (#${scraper.id})`);
   await expect(eventRow(page, "sign in")).toContainText("Operator key");
-  await expectNoViolations(page, "the audit log");
+  await expectNoAxeViolations(page, "the audit log");
 
   // A name: any case, any part of it.
   await filterByAgent(page, "scrap");
@@ -100,11 +100,3 @@ test("the log names each agent as it was called then; the filter takes a name or
     `event ${String(renamed.id)} (chain ${chain}, position ${String(renamed.position)}) was edited`,
   );
 });
-
-async function expectNoViolations(page: Page, what: string) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const summary = violations.map(
-    (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`,
-  );
-  expect(summary, `axe violations on ${what}`).toEqual([]);
-}
