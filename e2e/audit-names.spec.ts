@@ -1,7 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { copyAuditChain, createAuditDatabase, runAuditVerify, withDatabase } from "./support/audit-store";
-import { readRevealedKey, rotateAgent, signInOverHttp } from "./support/console-page";
+import { readRevealedKey, rotateAgent, signIn } from "./support/console-page";
 import { seedOperator } from "./support/faucet-api";
 import { openRowAction } from "./support/lifecycle-page";
 import { OperatorFaucetControl } from "./support/operator-faucet-control";
@@ -38,7 +38,7 @@ test("the log names each agent as it was called then; the filter takes a name or
   const scraper = seeded.agents[1]!;
   const control = new OperatorFaucetControl(request, seeded.operatorId);
   // The agents page reads the list: the names the events below record come from that read.
-  await signInOverHttp(page, seeded.operatorKey, A);
+  await signIn(page, seeded.operatorKey, A);
 
   const reveal = await rotateAgent(page, "Research Bot");
   await readRevealedKey(page);
