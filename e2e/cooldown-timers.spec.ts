@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { readRevealedKey, rotateAgent, signIn } from "./support/console-page";
+import { readRevealedKey, rotateAgent, signInOverHttp } from "./support/console-page";
 import { consoleUrl, faucetOf, signInFreshOperator } from "./support/signed-in-operator";
 import { installTimeTravel } from "./support/time-travel";
 
@@ -50,7 +50,7 @@ test("a second tab catches up with a rotation when it gets focus, without a relo
     "Shared Bot",
   ]);
   const first = await context.newPage();
-  await signIn(first, operatorKey);
+  await signInOverHttp(first, operatorKey, consoleUrl(baseURL));
   const second = await context.newPage();
   await second.goto("/agents");
   const secondRow = second.getByRole("row").filter({ has: second.getByRole("rowheader", { name: "Shared Bot" }) });

@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { signInOverHttp } from "./support/console-page";
+import { openSessionOverHttp } from "./support/console-page";
 import { FaucetApi, FaucetControl } from "./support/faucet-api";
 import { FAUCET_API, SERVERS } from "./support/servers";
 
@@ -67,11 +67,11 @@ test("sign-in reports a faucet slower than FAUCET_TIMEOUT_MS as not answering", 
 
 test("a slow agents list shows the loading skeleton, then the rows", async ({ page, request }) => {
   const { operatorKey, setFaults } = await operatorWithFaults(request, "Skeleton Operator");
-  await signInOverHttp(page, operatorKey, CONSOLE);
+  await openSessionOverHttp(page, operatorKey, CONSOLE);
   await setFaults({ latencyMs: 1_500, actions: ["list_agents"], times: 1 });
 
   // "commit": the streamed skeleton must be seen before the page finishes loading.
-  await page.reload({ waitUntil: "commit" });
+  await page.goto(`${CONSOLE}/agents`, { waitUntil: "commit" });
   await expect(page.getByRole("status", { name: "Loading agents" })).toBeVisible();
   await expect(page.getByRole("rowheader", { name: "Outage Bot" })).toBeVisible();
   await expect(page.getByRole("status", { name: "Loading agents" })).toBeHidden();
@@ -82,11 +82,11 @@ test("a failing agents list shows an error state whose Retry loads the rows; a l
   request,
 }) => {
   const { operatorKey, setFaults, clearFaults } = await operatorWithFaults(request, "Retry Operator");
-  await signInOverHttp(page, operatorKey, CONSOLE);
+  await openSessionOverHttp(page, operatorKey, CONSOLE);
   await page.clock.install();
   await setFaults({ failWithStatus: 502, actions: ["list_agents"] });
 
-  await page.reload();
+  await page.goto(`${CONSOLE}/agents`);
   const failure = page.getByRole("alert").filter({ hasText: "The agents could not be loaded" });
   await expect(failure).toContainText("The faucet failed (HTTP 502).");
   // With time frozen no automatic refetch can fire: a request leaving on the click is Retry's.

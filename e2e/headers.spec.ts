@@ -1,7 +1,8 @@
 import { expect, test, type APIResponse } from "@playwright/test";
-import { signIn } from "./support/console-page";
+import { signInOverHttp } from "./support/console-page";
 import { FaucetApi } from "./support/faucet-api";
 import { SESSION_COOKIE } from "./support/session-cookie";
+import { consoleUrl } from "./support/signed-in-operator";
 
 /**
  * The response headers of SECURITY.md on the embedded console (`next start`, so
@@ -63,7 +64,7 @@ test("the sign-in page, /agents and /api/agents carry a nonce-based CSP, the oth
   expect(nonceOf(directivesOf(await request.get("/")))).not.toBe(nonce);
 
   const { operatorKey } = await new FaucetApi(request, `${baseURL}/ai-agents/api`).newOperator("Headers Operator");
-  await signIn(page, operatorKey);
+  await signInOverHttp(page, operatorKey, consoleUrl(baseURL));
   for (const path of ["/agents", "/api/agents?offset=0&limit=50"]) {
     const response = await page.request.get(path, { maxRedirects: 0 });
     expect(response.status(), path).toBe(200);

@@ -44,6 +44,7 @@ test.describe("the idle timeout with the agents page left open", () => {
     // The session cannot be older than this: the signed-out time is measured from here.
     const beforeSignIn = Date.now();
     await signInFreshOperator(page, request, undefined, "Idle Operator", {
+      via: "form",
       consoleBaseUrl: url,
       faucetUrl: FAUCET_API,
       agentNames: ["Idle Bot"],

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { expect, test, type Page } from "@playwright/test";
-import { signIn } from "./support/console-page";
+import { signInOverHttp } from "./support/console-page";
 import { FaucetApi, seedOperator } from "./support/faucet-api";
 import { findPostgresBinDir } from "./support/postgres-binaries";
 import { FAUCET_API, SERVERS } from "./support/servers";
@@ -67,7 +67,7 @@ test("Hand off all: 100 agents in one run, a .env of 100 links and no key, each 
   const faucet = new FaucetApi(request, FAUCET_API);
   const names = Array.from({ length: COUNT }, (_, index) => `Courier ${String(index + 1).padStart(3, "0")}`);
   const { operatorKey, agents } = await seedOperator(request, "Hand Off All Operator", names);
-  await signIn(page, operatorKey, CONSOLE);
+  await signInOverHttp(page, operatorKey, CONSOLE);
 
   await page.getByRole("checkbox", { name: `Select all ${COUNT} matching` }).check();
   await page.getByRole("button", { name: "Rotate selected keys" }).click();

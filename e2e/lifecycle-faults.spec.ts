@@ -1,6 +1,6 @@
 import { expect, test, type APIRequestContext, type Locator, type Page } from "@playwright/test";
 import { dataRoot } from "../playwright.config";
-import { signInOverHttp } from "./support/console-page";
+import { openSessionOverHttp, signInOverHttp } from "./support/console-page";
 import { FaucetApi } from "./support/faucet-api";
 import { openRowAction } from "./support/lifecycle-page";
 import { OperatorFaucetControl } from "./support/operator-faucet-control";
@@ -111,15 +111,33 @@ test.afterEach(async () => {
   control = undefined;
 });
 
-/** A fresh operator with one agent holding 400 sats, signed in on `url`. */
-async function signedIn(page: Page, request: APIRequestContext, name: string, url: string = CONSOLE) {
+type Operator = Awaited<ReturnType<FaucetApi["newOperator"]>>;
+
+/**
+ * A fresh operator with one agent holding 400 sats, signed in on A, its agents page open on `url`.
+ * `beforeSignIn` changes the faucet's state before the page first loads, so no reload is needed to show it.
+ */
+async function signedIn(
+  page: Page,
+  request: APIRequestContext,
+  name: string,
+  {
+    url = CONSOLE,
+    beforeSignIn,
+  }: { url?: string; beforeSignIn?: (faucet: FaucetApi, operator: Operator) => Promise<unknown> } = {},
+) {
   const faucet = new FaucetApi(request, FAUCET_API);
   const operator = await faucet.newOperator(name, [AGENT]);
   const agent = operator.agents[0]!;
   await faucet.ok({ action: "fund_agent", api_key: operator.operatorKey, agent_id: agent.id, amount_sats: 400 });
   control = new OperatorFaucetControl(request, operator.operatorId);
-  await signInOverHttp(page, operator.operatorKey, CONSOLE);
-  if (url !== CONSOLE) await page.goto(`${url}/agents`);
+  await beforeSignIn?.(faucet, operator);
+  if (url === CONSOLE) await signInOverHttp(page, operator.operatorKey, CONSOLE);
+  else {
+    // The session opened on A is valid on `url` too (same secret and store, cookies shared across ports).
+    await openSessionOverHttp(page, operator.operatorKey, CONSOLE);
+    await page.goto(`${url}/agents`);
+  }
   return { faucet, operator, agent, control };
 }
 
@@ -173,9 +191,16 @@ test("sweep: a cooldown refusal says the rotation's cooldown blocks it and to sw
   page,
   request,
 }) => {
-  const { faucet, operator, agent, control: scoped } = await signedIn(page, request, "Cooldown Sweep Operator");
-  await faucet.ok({ action: "regenerate_agent_key", api_key: operator.operatorKey, agent_id: agent.id });
-  await page.reload();
+  const {
+    faucet,
+    operator,
+    agent,
+    control: scoped,
+  } = await signedIn(page, request, "Cooldown Sweep Operator", {
+    // Rotated before the page first loads: the row shows the rotation's cooldown.
+    beforeSignIn: (api, fresh) =>
+      api.ok({ action: "regenerate_agent_key", api_key: fresh.operatorKey, agent_id: fresh.agents[0]!.id }),
+  });
   const dialog = await openRowAction(page, AGENT, "Sweep balance");
   await dialog.getByRole("button", { name: "Sweep 400 sats" }).click();
   await expect(dialog.getByRole("alert")).toHaveText(
@@ -241,7 +266,6 @@ test.describe("a faucet that is down", () => {
     const url = downConsole?.url ?? "";
     // The list comes from A's page (this console cannot load it); the actions go to the dead faucet.
     await signedIn(page, request, "Down Faucet Operator");
-    await page.goto(`${CONSOLE}/agents`);
     const rows = page.getByRole("button", { name: `More actions for ${AGENT}` });
     await expect(rows).toBeVisible();
     // Server actions are posted to the page's own origin: route them to the console whose faucet is down.
@@ -270,10 +294,8 @@ test.describe("a faucet that is down", () => {
     request,
   }) => {
     const url = downConsole?.url ?? "";
-    const { operator, agent } = await signedIn(page, request, "Unreachable Operator");
-
     // The session opened on A is valid here too (same secret and store, cookies shared across ports).
-    await page.goto(`${url}/agents`);
+    const { operator, agent } = await signedIn(page, request, "Unreachable Operator", { url });
     const failure = page.getByRole("alert").filter({ hasText: "The agents could not be loaded" });
     await expect(failure).toContainText("The faucet cannot be reached. Check that it is running.");
 
@@ -330,7 +352,9 @@ test.describe("the console's own limit", () => {
     page,
     request,
   }) => {
-    const { control: scoped } = await signedIn(page, request, "Limited Changes Operator", limitedConsole?.url ?? "");
+    const { control: scoped } = await signedIn(page, request, "Limited Changes Operator", {
+      url: limitedConsole?.url ?? "",
+    });
     for (const expected of ["Deactivate", "Reactivate"]) {
       const dialog = await openRowAction(page, AGENT, expected);
       await dialog.getByRole("button", { name: expected }).click();

@@ -13,10 +13,22 @@ import { FAUCET_API, SERVERS } from "./support/servers";
 const CONSOLE = SERVERS.remoteA.url;
 const AGENT = "Life Bot";
 
-async function signedIn(page: Page, request: APIRequestContext, name: string) {
+type Operator = Awaited<ReturnType<FaucetApi["newOperator"]>>;
+
+/**
+ * A fresh operator with one agent, signed in on A. `beforeSignIn` changes the faucet's state
+ * before the agents page first loads, so no reload is needed to show it.
+ */
+async function signedIn(
+  page: Page,
+  request: APIRequestContext,
+  name: string,
+  beforeSignIn?: (faucet: FaucetApi, operator: Operator) => Promise<unknown>,
+) {
   const faucet = new FaucetApi(request, FAUCET_API);
   const operator = await faucet.newOperator(name, [AGENT]);
   const agent = operator.agents[0]!;
+  await beforeSignIn?.(faucet, operator);
   await signInOverHttp(page, operator.operatorKey, CONSOLE);
   return { faucet, operator, agent, control: new OperatorFaucetControl(request, operator.operatorId) };
 }
@@ -139,9 +151,9 @@ test("Delete needs the agent's name typed, then the agent is gone and its balanc
   page,
   request,
 }) => {
-  const { faucet, operator, agent, control } = await signedIn(page, request, "Delete Operator");
-  await faucet.ok({ action: "fund_agent", api_key: operator.operatorKey, agent_id: agent.id, amount_sats: 300 });
-  await page.reload();
+  const { faucet, operator, agent, control } = await signedIn(page, request, "Delete Operator", (api, fresh) =>
+    api.ok({ action: "fund_agent", api_key: fresh.operatorKey, agent_id: fresh.agents[0]!.id, amount_sats: 300 }),
+  );
   const dialog = await openRowAction(page, AGENT, "Delete agent");
   const confirm = dialog.getByRole("button", { name: "Delete agent" });
   await expect(confirm).toBeDisabled();
@@ -161,11 +173,17 @@ test("Details shows budget, spent, balance, state, cooldown and links to the key
   page,
   request,
 }) => {
-  const { faucet, operator, agent } = await signedIn(page, request, "Details Operator");
-  await faucet.ok({ action: "fund_agent", api_key: operator.operatorKey, agent_id: agent.id, amount_sats: 900 });
-  await faucet.ok({ action: "set_budget", api_key: operator.operatorKey, agent_id: agent.id, budget_limit_sats: 800 });
-  await faucet.ok({ action: "pay_invoice", api_key: agent.key, invoice: "lnbc1u1test" });
-  await page.reload();
+  const { agent } = await signedIn(page, request, "Details Operator", async (faucet, operator) => {
+    const fresh = operator.agents[0]!;
+    await faucet.ok({ action: "fund_agent", api_key: operator.operatorKey, agent_id: fresh.id, amount_sats: 900 });
+    await faucet.ok({
+      action: "set_budget",
+      api_key: operator.operatorKey,
+      agent_id: fresh.id,
+      budget_limit_sats: 800,
+    });
+    await faucet.ok({ action: "pay_invoice", api_key: fresh.key, invoice: "lnbc1u1test" });
+  });
   const trigger = page.getByRole("button", { name: `More actions for ${AGENT}` });
   await trigger.click();
   await page.getByRole("menuitem", { name: "Details" }).click();

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { createAuditDatabase, withDatabase } from "./support/audit-store";
-import { readRevealedKey, signIn } from "./support/console-page";
+import { readRevealedKey, signInOverHttp } from "./support/console-page";
 import { seedOperator } from "./support/faucet-api";
 import { OperatorFaucetControl } from "./support/operator-faucet-control";
 import { FAUCET_API, GENEROUS_LIMITS, SERVERS, SHARED_SECRETS } from "./support/servers";
@@ -62,7 +62,7 @@ test("probes and metrics over HTTP; SIGTERM mid-rotation: the rotation completes
 
     const operator = await seedOperator(request, "Shutdown Operator", ["Shutdown Bot"]);
     const faucet = new OperatorFaucetControl(request, operator.operatorId);
-    await signIn(page, operator.operatorKey, console_.url);
+    await signInOverHttp(page, operator.operatorKey, console_.url);
     await faucet.setFaults({ latencyMs: FAUCET_LATENCY_MS, actions: ["regenerate_agent_key"] });
 
     await page.getByRole("button", { name: "Rotate key for Shutdown Bot" }).click();

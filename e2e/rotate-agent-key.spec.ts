@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
-import { readRevealedKey, rotateAgent, signIn } from "./support/console-page";
+import { readRevealedKey, rotateAgent, signInOverHttp } from "./support/console-page";
 import { FaucetApi } from "./support/faucet-api";
+import { consoleUrl } from "./support/signed-in-operator";
 
 test("rotating an agent key shows the new key once; the faucet refuses the old key and accepts the copied one", async ({
   page,
@@ -12,7 +13,7 @@ test("rotating an agent key shows the new key once; the faucet refuses the old k
   const faucet = new FaucetApi(request, `${baseURL}/ai-agents/api`);
   const { operatorKey, agents } = await faucet.newOperator("Rotation Operator");
   const agent = agents[0]!;
-  await signIn(page, operatorKey);
+  await signInOverHttp(page, operatorKey, consoleUrl(baseURL));
 
   const reveal = await rotateAgent(page, agent.name);
   await reveal.getByRole("button", { name: "Copy key" }).click();

@@ -4,7 +4,7 @@ import { expect, test } from "@playwright/test";
 import PgBoss from "pg-boss";
 import { agentKeyIn, enrol, makeEnrolmentLink, startWatch, stop, walletHome } from "./support/agent-host";
 import { withDatabase } from "./support/audit-store";
-import { signIn } from "./support/console-page";
+import { signInOverHttp } from "./support/console-page";
 import { FaucetApi, seedOperator } from "./support/faucet-api";
 import { OperatorFaucetControl } from "./support/operator-faucet-control";
 import { FAUCET_API, SERVERS } from "./support/servers";
@@ -102,7 +102,7 @@ test("a policy due now rotates the hosted agent's key exactly once across two co
   await connectHost(seeded.operatorId, hosted.id);
   const faucet = new OperatorFaucetControl(request, seeded.operatorId);
 
-  await signIn(page, seeded.operatorKey, A);
+  await signInOverHttp(page, seeded.operatorKey, A);
   await page.getByRole("link", { name: "Rotation policies" }).click();
   await expect(page.getByRole("heading", { name: "Rotation policies" })).toBeVisible();
   await page.getByLabel("Rotate every N days").fill("30");
@@ -171,7 +171,7 @@ test("a policy rotation reaches a host enrolled with the real receive.mjs: crede
   const home = walletHome();
   let watcher: ReturnType<typeof startWatch> | null = null;
   try {
-    await signIn(page, seeded.operatorKey, A);
+    await signInOverHttp(page, seeded.operatorKey, A);
     await enrol(await makeEnrolmentLink(page, agent.name), home);
     watcher = startWatch(home, ["--interval", "1"]);
 

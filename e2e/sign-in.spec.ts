@@ -15,6 +15,7 @@ test("an operator key signs in and lands on /agents with the operator and every 
   baseURL,
 }) => {
   const { operatorId, agents } = await signInFreshOperator(page, request, baseURL, "Sign-in Operator", {
+    via: "form",
     agentNames: ["Alpha Bot", "Beta Bot", "Gamma Bot"],
   });
 
@@ -69,7 +70,7 @@ test("the session cookie is HttpOnly, SameSite, expiring, and does not contain t
   request,
   baseURL,
 }) => {
-  const { operatorKey } = await signInFreshOperator(page, request, baseURL, "Cookie Operator");
+  const { operatorKey } = await signInFreshOperator(page, request, baseURL, "Cookie Operator", { via: "form" });
 
   const cookie = (await context.cookies()).find((candidate) => candidate.name === SESSION_COOKIE);
   expect(cookie).toBeDefined();

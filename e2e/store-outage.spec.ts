@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { Client } from "pg";
 import { dataRoot } from "../playwright.config";
-import { readRevealedKey, signIn } from "./support/console-page";
+import { readRevealedKey, signInOverHttp } from "./support/console-page";
 import { FaucetApi } from "./support/faucet-api";
 import { OperatorFaucetControl } from "./support/operator-faucet-control";
 import { createPostgresCluster, type PostgresCluster } from "./support/postgres-cluster";
@@ -41,7 +41,7 @@ test("PostgreSQL stopped mid-session: clear refusals and zero faucet calls; reco
   const faucet = new FaucetApi(request, FAUCET_API);
   const { operatorKey, operatorId, agents } = await faucet.newOperator("Outage Store Operator", ["Outage Bot"]);
   const control = new OperatorFaucetControl(request, operatorId);
-  await signIn(page, operatorKey, url);
+  await signInOverHttp(page, operatorKey, url);
   const before = await control.allCalls();
 
   cluster!.stop();

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { readRevealedKey, rotateAgent, signInOverHttp } from "./support/console-page";
+import { openSessionOverHttp, readRevealedKey, rotateAgent, signInOverHttp } from "./support/console-page";
 import { FaucetApi } from "./support/faucet-api";
 import { FAUCET_API, SERVERS } from "./support/servers";
 
@@ -16,7 +16,8 @@ const AGENT = "Balanced Bot";
 test("signed in on A, rotated on B: after a reload A shows B's cooldown for that agent", async ({ page, request }) => {
   const faucet = new FaucetApi(request, FAUCET_API);
   const { operatorKey } = await faucet.newOperator("Two Instances Operator", [AGENT, "Idle Bot"]);
-  await signInOverHttp(page, operatorKey, A);
+  // Signed in on A (the session is A's), the page opens on B straight away.
+  await openSessionOverHttp(page, operatorKey, A);
 
   await page.goto(`${B}/agents`);
   const reveal = await rotateAgent(page, AGENT);
@@ -24,8 +25,8 @@ test("signed in on A, rotated on B: after a reload A shows B's cooldown for that
   await reveal.getByRole("button", { name: "Done" }).click();
   expect((await faucet.whoami(key)).success).toBe(true);
 
+  // A fresh load of A's page (what a reload of it is): A renders the state B left.
   await page.goto(`${A}/agents`);
-  await page.reload();
   const rotated = page.getByRole("row", { name: new RegExp(AGENT) });
   await expect(rotated.getByRole("timer")).toHaveText(/Withdrawals locked (29|30):\d\d/);
   await expect(rotated).toContainText(`agent_…${key.slice(-4)}`);

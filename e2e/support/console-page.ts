@@ -16,10 +16,18 @@ export async function signIn(page: Page, operatorKey: string, baseUrl = "") {
  * loading and hydrating the sign-in page. `baseUrl` must be absolute (an Origin is sent).
  */
 export async function signInOverHttp(page: Page, operatorKey: string, baseUrl: string) {
-  const reply = await callSignIn(page.request, baseUrl, signInActionId(), operatorKey);
-  expect(sessionCookieFrom(reply.setCookie), "the sign-in action sets the session cookie").toBeTruthy();
+  await openSessionOverHttp(page, operatorKey, baseUrl);
   await page.goto(`${baseUrl}/agents`);
   await expect(page).toHaveURL(/\/agents/);
+}
+
+/**
+ * The sign-in of signInOverHttp without opening any page: for a test whose first page is not
+ * /agents (it goes there itself), so that no page loads only to be left.
+ */
+export async function openSessionOverHttp(page: Page, operatorKey: string, baseUrl: string) {
+  const reply = await callSignIn(page.request, baseUrl, signInActionId(), operatorKey);
+  expect(sessionCookieFrom(reply.setCookie), "the sign-in action sets the session cookie").toBeTruthy();
 }
 
 let signInId: string | undefined;

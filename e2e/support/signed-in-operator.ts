@@ -17,13 +17,16 @@ type SignInOptions = {
   agentNames?: string[];
   consoleBaseUrl?: string;
   faucetUrl?: string;
-  /** "form" (the default) types the key as an operator would; "http" posts the sign-in action (signInOverHttp). */
+  /**
+   * "http" (the default) posts the sign-in action (signInOverHttp): the same session without loading the
+   * sign-in page. "form" types the key as an operator would: for tests whose property is the sign-in itself.
+   */
   via?: "form" | "http";
 };
 
 /**
  * Registers a fresh operator (never the shared demo one: tests run in parallel) and signs
- * in with it (through the form unless `via: "http"`). Returns the faucet client to check keys against.
+ * in with it (over HTTP unless `via: "form"`). Returns the faucet client to check keys against.
  */
 export async function signInFreshOperator(
   page: Page,
@@ -35,8 +38,8 @@ export async function signInFreshOperator(
   const url = options.consoleBaseUrl ?? consoleUrl(baseURL);
   const faucet = new FaucetApi(request, options.faucetUrl ?? `${url}/ai-agents/api`);
   const operator = await faucet.newOperator(name, options.agentNames);
-  if (options.via === "http") await signInOverHttp(page, operator.operatorKey, url);
-  else await signIn(page, operator.operatorKey, options.consoleBaseUrl ?? "");
+  if (options.via === "form") await signIn(page, operator.operatorKey, options.consoleBaseUrl ?? "");
+  else await signInOverHttp(page, operator.operatorKey, url);
   return { faucet, ...operator };
 }
 
