@@ -1,5 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
-import { GENEROUS_LIMITS, SERVERS, SHARED_SECRETS } from "./e2e/support/servers";
+import { GENEROUS_LIMITS, SERVERS, SHARED_SECRETS, TEST_KEEP_ALIVE_ARGS } from "./e2e/support/servers";
 import { testBrowserLaunchOptions } from "./scripts/test-browser";
 
 /**
@@ -11,7 +11,7 @@ const launchOptions = testBrowserLaunchOptions();
 export const dataRoot = process.env.E2E_DATA_DIR ?? `.data-e2e-${SERVERS.embedded.port}`;
 /** Each console's output goes to <dir>/server.log, where the secret-hygiene test searches it for keys. */
 const nextStart = (port: number, dir: string) =>
-  `mkdir -p ${dir} && exec npx next start -H 127.0.0.1 -p ${port} > ${dir}/server.log 2>&1`;
+  `mkdir -p ${dir} && exec npx next start -H 127.0.0.1 -p ${port} ${TEST_KEEP_ALIVE_ARGS.join(" ")} > ${dir}/server.log 2>&1`;
 const common = { reuseExistingServer: false, timeout: 60_000, stdout: "pipe" as const, stderr: "pipe" as const };
 // Generous limits for the test servers: limits are counted in each console's store, and A and B
 // share one, so the rate-limit tests use a console of their own with the defaults.

@@ -52,3 +52,11 @@ export const GENEROUS_LIMITS = {
   FAUCET_DEMO_KEYLESS_CALLS: "100000",
   RATE_LIMIT_HANDOFFS: "100000",
 };
+
+/**
+ * `next start`'s flag for the test consoles: idle kept-alive connections stay open 10 minutes.
+ * Node's 5 s default races the tests' pooled request contexts, which keep sockets longer: a
+ * request sent as the server closes its socket fails with ECONNRESET (seen on a whoami after an
+ * idle gap). The stand-alone faucet does the same (KEEP_ALIVE_TIMEOUT_MS).
+ */
+export const TEST_KEEP_ALIVE_ARGS = ["--keepAliveTimeout", "600000"] as const;

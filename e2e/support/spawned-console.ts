@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, openSync, closeSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
+import { TEST_KEEP_ALIVE_ARGS } from "./servers";
 
 /** A loopback port nothing listens on at the moment it is returned. */
 export function freePort(): Promise<number> {
@@ -41,7 +42,7 @@ export async function startConsole(options: { env: Record<string, string>; dataD
   const log = openSync(path.join(options.dataDir, "server.log"), "w");
   const child: ChildProcess = spawn(
     process.execPath,
-    ["node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "-p", String(port)],
+    ["node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "-p", String(port), ...TEST_KEEP_ALIVE_ARGS],
     {
       env: { ...process.env, CONSOLE_DATA_DIR: options.dataDir, ...options.env },
       stdio: ["ignore", log, log],
@@ -88,7 +89,7 @@ export async function refusedStart(
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
-      ["node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "-p", String(port)],
+      ["node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "-p", String(port), ...TEST_KEEP_ALIVE_ARGS],
       {
         env: { ...process.env, CONSOLE_DATA_DIR: dataDir, FAUCET_DATA_DIR: path.join(dataDir, "faucet"), ...env },
         stdio: ["ignore", "pipe", "pipe"],
