@@ -1,12 +1,15 @@
 import { expect, type Page } from "@playwright/test";
 import { actionIds, callSignIn, sessionCookieFrom } from "./server-actions";
 
-/** Signs in through the form, as an operator would. */
-export async function signIn(page: Page, operatorKey: string, baseUrl = "") {
+/**
+ * Signs in through the form, as an operator would. `signedInWithinMs`: for a dev server, which
+ * compiles the signed-in page on this first sign-in.
+ */
+export async function signIn(page: Page, operatorKey: string, baseUrl = "", { signedInWithinMs = 10_000 } = {}) {
   await page.goto(`${baseUrl}/`);
   await page.getByLabel("Operator API key").fill(operatorKey);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/agents/);
+  await expect(page).toHaveURL(/\/agents/, { timeout: signedInWithinMs });
 }
 
 /**
