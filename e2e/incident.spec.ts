@@ -48,6 +48,13 @@ async function selectAllAndConfirm(page: Page, count: number) {
   return confirm.getByRole("button", { name: `Rotate ${count} keys` });
 }
 
+/** Sets `faults` and waits until the faucet has received `times` more rotation calls: all of them faulted. */
+async function setFaultsUntilUsed(control: OperatorFaucetControl, faults: { times: number } & Record<string, unknown>) {
+  await control.setFaults(faults);
+  const after = await control.calls(ROTATE);
+  await expect.poll(() => control.calls(ROTATE), { timeout: 60_000 }).toBeGreaterThanOrEqual(after + faults.times);
+}
+
 /** The sheet's .env text, through its own "Copy as .env". */
 async function copiedEnv(page: Page): Promise<Map<number, string>> {
   const sheet = page.getByRole("dialog", { name: "New API keys" });
@@ -81,12 +88,13 @@ test("300 agents with faults in the middle: the run shown, the sheet copied and 
   const confirmButton = await selectAllAndConfirm(page, FLEET);
   await confirmButton.click();
 
-  // Faults in the middle of the run, one kind after another (a fault set replaces the last); each
-  // leaves dozens of calls for its few faults, and the last leaves half the run.
+  // Faults in the middle of the run, one kind after another (a fault set replaces the last). Each set
+  // waits until the faucet has received as many calls as it has faults, so on any machine speed each
+  // fault is used before the next set replaces it.
   await waitForProgress(page, 50);
-  await control.setFaults({ failWithStatus: 502, actions: [ROTATE], times: 5 });
+  await setFaultsUntilUsed(control, { failWithStatus: 502, actions: [ROTATE], times: 5 });
   await waitForProgress(page, 100);
-  await control.setFaults({ dropReplyAfterCommit: true, actions: [ROTATE], times: 5 });
+  await setFaultsUntilUsed(control, { dropReplyAfterCommit: true, actions: [ROTATE], times: 5 });
   await waitForProgress(page, 150);
   await control.setFaults({
     refuseWith: { error_code: "rate_limited", error: "Too many requests", retry_after: 1 },

@@ -16,8 +16,8 @@ const AGENT = "Balanced Bot";
 test("signed in on A, rotated on B: after a reload A shows B's cooldown for that agent", async ({ page, request }) => {
   const faucet = new FaucetApi(request, FAUCET_API);
   const { operatorKey } = await faucet.newOperator("Two Instances Operator", [AGENT, "Idle Bot"]);
-  // Signed in on A (the session is A's), the page opens on B straight away.
-  await openSessionOverHttp(page, operatorKey, A);
+  // A serves the operator first, so that the reload below shows A keeps nothing of its own from before B's change.
+  await signInOverHttp(page, operatorKey, A);
 
   await page.goto(`${B}/agents`);
   const reveal = await rotateAgent(page, AGENT);
@@ -25,8 +25,8 @@ test("signed in on A, rotated on B: after a reload A shows B's cooldown for that
   await reveal.getByRole("button", { name: "Done" }).click();
   expect((await faucet.whoami(key)).success).toBe(true);
 
-  // A fresh load of A's page (what a reload of it is): A renders the state B left.
   await page.goto(`${A}/agents`);
+  await page.reload();
   const rotated = page.getByRole("row", { name: new RegExp(AGENT) });
   await expect(rotated.getByRole("timer")).toHaveText(/Withdrawals locked (29|30):\d\d/);
   await expect(rotated).toContainText(`agent_…${key.slice(-4)}`);

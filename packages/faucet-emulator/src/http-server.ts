@@ -17,9 +17,9 @@ export const MAX_BODY_BYTES = 64 * 1024;
 /** How much of an oversized body we drain (without keeping it) before cutting the connection. */
 const MAX_DRAIN_BYTES = 1024 * 1024;
 /**
- * How long an idle kept-alive connection stays open. Node's 5 s default races clients whose pools
- * keep sockets longer (Playwright's request context): a request sent as the server closes the
- * socket fails with ECONNRESET. Clients that time out sooner (fetch: 4 s) close first anyway.
+ * How long an idle kept-alive connection stays open (sent as `Keep-Alive: timeout=600`). Node's 5 s
+ * default races clients whose pools keep sockets longer and ignore that hint (Playwright's request
+ * context): a request sent as the server closes the socket fails with ECONNRESET.
  */
 export const KEEP_ALIVE_TIMEOUT_MS = 10 * 60_000;
 
