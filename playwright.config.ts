@@ -26,9 +26,10 @@ export default defineConfig({
   fullyParallel: true,
   forbidOnly: !!process.env.CI,
   retries: process.env.CI ? 1 : 0,
-  // The suite mostly waits (injected faucet latencies, timeouts, polls, server starts): on a 2-core
-  // machine under a load of 5 to 19, 4 workers ran it in 11.1 min with no failure, 2 in 22 to 26 min.
-  workers: 4,
+  // The run is CPU-bound on 2 cores (97% busy; chromium uses over half). On a quiet 2-core machine, the
+  // same commit: 4 workers 13.9 min (sum of test durations 2,570 s), 3 workers 12.1 min (1,786 s): a
+  // fourth worker adds contention, not throughput. (Under outside load, 2 workers took 22 to 26 min.)
+  workers: 3,
   timeout: 45_000,
   expect: { timeout: 10_000 },
   // The duration reporter prints the sum of per-test durations and the slowest tests at the end.
