@@ -1,4 +1,4 @@
-import { handoffLink } from "@/components/keys/handoff-link-panel";
+import { enrolmentLink, handoffLink } from "@/components/keys/secret-links";
 import type { ItemState } from "./bulk-run";
 
 /**
@@ -35,7 +35,7 @@ export function sheetRows(
         name: agent.name,
         enrolment: {
           id: state.enrolment.id,
-          url: `${origin}/hosts/enrol/${state.enrolment.id}#${state.enrolment.token}`,
+          url: enrolmentLink(origin, state.enrolment),
           expiresAt: state.enrolment.expiresAt,
         },
       });

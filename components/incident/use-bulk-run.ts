@@ -126,7 +126,7 @@ export type FinishedRun = {
   progress: BulkProgress;
 };
 
-type PreparedRun = { kind: BulkKind; batchId: string; agents: Map<number, SelectedAgent>; run: BulkRun };
+type PreparedRun = Omit<FinishedRun, "progress" | "agents"> & { agents: Map<number, SelectedAgent> };
 
 /**
  * What a run's start does besides React: asks the console for the batch id, then builds the run

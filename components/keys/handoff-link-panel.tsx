@@ -4,11 +4,7 @@ import { useState, type Ref } from "react";
 import { Button } from "@/components/ui/button";
 import { formatUtcTime } from "@/lib/format-utc-time";
 import type { HandoffLinkParts } from "./rotation-target";
-
-/** `<console>/handoff/<id>#<token>`: the token only ever in the fragment, which no browser sends to a server. */
-export function handoffLink(origin: string, handoff: HandoffLinkParts): string {
-  return `${origin}/handoff/${handoff.id}#${handoff.token}`;
-}
+import { handoffLink } from "./secret-links";
 
 type HandoffLinkPanelProps = {
   handoff: HandoffLinkParts;

@@ -8,6 +8,7 @@ import { amountFieldSchema, budgetFieldSchema } from "@/lib/agents/agent-change-
 import type { AgentRow } from "@/lib/agents/agents-view";
 import type { ActionResult } from "@/lib/action-result";
 import { formatUtcTime } from "@/lib/format-utc-time";
+import { enrolmentLink } from "@/components/keys/secret-links";
 import { formatSats } from "../format-sats";
 
 export type AgentChangeKind =
@@ -138,7 +139,7 @@ export const AGENT_CHANGES: Record<AgentChangeKind, AgentChangeSpec> = {
     silent: "The console did not answer, so no link was made. Try again.",
     run: (agent) =>
       mapped(connectAgentHost({ agentId: agent.id, agentName: agent.name }), ({ id, token, expiresAt }) => ({
-        message: `On the agent's machine, before ${formatUtcTime(expiresAt)}, run this once (receive.mjs is served at ${window.location.origin}/handoff/receive.mjs): node receive.mjs enrol '${window.location.origin}/hosts/enrol/${id}#${token}'`,
+        message: `On the agent's machine, before ${formatUtcTime(expiresAt)}, run this once (receive.mjs is served at ${window.location.origin}/handoff/receive.mjs): node receive.mjs enrol '${enrolmentLink(window.location.origin, { id, token })}'`,
         row: { patch: {} },
       })),
   },
