@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   DEBIAN_CHROMIUM,
   DEBIAN_CHROMIUM_ARGS,
+  DEBIAN_HEADLESS_SHELL,
   ensureTestBrowser,
   NO_BROWSER_MESSAGE,
   PLAYWRIGHT_BIN,
@@ -37,11 +38,11 @@ function machine(facts: {
 }
 
 const PLAYWRIGHT_INSTALL = `${PLAYWRIGHT_BIN} install chromium`;
-const APT_INSTALL = "apt-get install -y chromium";
+const APT_INSTALL = "apt-get install -y chromium-headless-shell";
 
 describe("ensureTestBrowser", () => {
   it("1. uses Playwright's own chromium when it is on disk, even with Debian's there too, and installs nothing", () => {
-    const { fake, ran } = machine({ onDisk: [OWN, DEBIAN_CHROMIUM], root: true, debian: true });
+    const { fake, ran } = machine({ onDisk: [OWN, DEBIAN_HEADLESS_SHELL, DEBIAN_CHROMIUM], root: true, debian: true });
     expect(ensureTestBrowser(fake)).toEqual({
       ok: true,
       browser: { source: "playwright", executablePath: OWN, args: [] },
@@ -49,8 +50,21 @@ describe("ensureTestBrowser", () => {
     expect(ran).toEqual([]);
   });
 
-  it("2. else uses Debian's /usr/bin/chromium with the flags that keep it quiet, and installs nothing", () => {
-    const { fake, ran } = machine({ onDisk: [DEBIAN_CHROMIUM] });
+  it("2. else uses Debian's headless shell (the binary, not /usr/bin's wrapper) before its full chromium, and installs nothing", () => {
+    const { fake, ran } = machine({ onDisk: [DEBIAN_HEADLESS_SHELL, DEBIAN_CHROMIUM], root: true, debian: true });
+    expect(ensureTestBrowser(fake)).toEqual({
+      ok: true,
+      browser: {
+        source: "debian",
+        executablePath: "/usr/lib/chromium/chromium-headless-shell",
+        args: DEBIAN_CHROMIUM_ARGS,
+      },
+    });
+    expect(ran).toEqual([]);
+  });
+
+  it("3. else uses Debian's /usr/bin/chromium with the flags that keep it quiet, and installs nothing", () => {
+    const { fake, ran } = machine({ onDisk: [DEBIAN_CHROMIUM], root: true, debian: true });
     expect(ensureTestBrowser(fake)).toEqual({
       ok: true,
       browser: { source: "debian", executablePath: DEBIAN_CHROMIUM, args: DEBIAN_CHROMIUM_ARGS },
@@ -65,7 +79,7 @@ describe("ensureTestBrowser", () => {
     expect(ran).toEqual([]);
   });
 
-  it("3. else runs `playwright install chromium` and uses what it put on disk, without apt even as root on Debian", () => {
+  it("4. else runs `playwright install chromium` and uses what it put on disk, without apt even as root on Debian", () => {
     const { fake, ran } = machine({
       root: true,
       debian: true,
@@ -75,42 +89,45 @@ describe("ensureTestBrowser", () => {
     expect(ran).toEqual([PLAYWRIGHT_INSTALL]);
   });
 
-  it("3. an install that exits 0 but leaves no browser does not count", () => {
+  it("4. an install that exits 0 but leaves no browser does not count", () => {
     const { fake } = machine({ installs: { [PLAYWRIGHT_INSTALL]: { ok: true } } });
     expect(ensureTestBrowser(fake)).toEqual({ ok: false, message: NO_BROWSER_MESSAGE });
   });
 
-  it("4. else, as root on Debian, installs Debian's chromium with apt-get and uses it", () => {
+  it("5. else, as root on Debian, installs Debian's headless shell with apt-get and uses it", () => {
     const { fake, ran } = machine({
       root: true,
       debian: true,
-      installs: { [APT_INSTALL]: { ok: true, puts: DEBIAN_CHROMIUM } },
+      installs: { [APT_INSTALL]: { ok: true, puts: DEBIAN_HEADLESS_SHELL } },
     });
     expect(ensureTestBrowser(fake)).toMatchObject({
       ok: true,
-      browser: { source: "debian", executablePath: DEBIAN_CHROMIUM, args: DEBIAN_CHROMIUM_ARGS },
+      browser: { source: "debian", executablePath: DEBIAN_HEADLESS_SHELL, args: DEBIAN_CHROMIUM_ARGS },
     });
     expect(ran).toEqual([PLAYWRIGHT_INSTALL, "apt-get update -qq", APT_INSTALL]);
   });
 
-  it("4. does not try apt-get when not root, or not on Debian", () => {
+  it("5. does not try apt-get when not root, or not on Debian", () => {
     for (const facts of [
       { root: false, debian: true },
       { root: true, debian: false },
     ]) {
-      const { fake, ran } = machine({ ...facts, installs: { [APT_INSTALL]: { ok: true, puts: DEBIAN_CHROMIUM } } });
+      const { fake, ran } = machine({
+        ...facts,
+        installs: { [APT_INSTALL]: { ok: true, puts: DEBIAN_HEADLESS_SHELL } },
+      });
       expect(ensureTestBrowser(fake)).toEqual({ ok: false, message: NO_BROWSER_MESSAGE });
       expect(ran).toEqual([PLAYWRIGHT_INSTALL]);
     }
   });
 
-  it("5. stops with one line saying what to run when every step fails", () => {
+  it("6. stops with one line saying what to run when every step fails", () => {
     const { fake, ran } = machine({ root: true, debian: true, installs: { [APT_INSTALL]: { ok: false } } });
     const outcome = ensureTestBrowser(fake);
     expect(outcome).toEqual({ ok: false, message: NO_BROWSER_MESSAGE });
     expect(ran).toEqual([PLAYWRIGHT_INSTALL, "apt-get update -qq", APT_INSTALL]);
     expect(NO_BROWSER_MESSAGE).not.toContain("\n");
     expect(NO_BROWSER_MESSAGE).toContain("npx playwright install chromium");
-    expect(NO_BROWSER_MESSAGE).toContain("apt-get install -y chromium");
+    expect(NO_BROWSER_MESSAGE).toContain("apt-get install -y chromium-headless-shell");
   });
 });
