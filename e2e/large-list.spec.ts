@@ -36,180 +36,197 @@ function countLabel(matching: number) {
   return `${matching.toLocaleString("en-US")} of ${TOTAL} agents`;
 }
 
-test("search finds one agent among 10,000 by name, and by id", async ({ page, request }) => {
+// The next two tests each walk several cases on one signed-in page (one sign-in, one page load,
+// instead of one per case): their budget is the sum of the budgets of the tests they replaced.
+test("read-only, on one page: the data route's page size, search by name and id, sorts by name and balance, and the view in the URL", async ({
+  page,
+  request,
+  browser,
+}) => {
+  test.setTimeout(4 * 45_000);
   const faucet = await largeConsoleFaucet(request);
   const agents = await faucet.listAgents();
   expect(agents).toHaveLength(10_000);
   await signInAsDemo(page);
-  // "Select all" and incident mode's toolbar count with a thousands separator (e2e/incident.spec.ts's fleet is below 1,000).
-  await page.getByRole("checkbox", { name: `Select all ${TOTAL} matching` }).check();
-  await expect(page.getByRole("toolbar", { name: "Bulk actions" })).toContainText(`${TOTAL} selected`);
-  await page.getByRole("button", { name: "Clear selection" }).click();
-  await expect(page.getByRole("toolbar", { name: "Bulk actions" })).toBeHidden();
+
+  await test.step("the data route ships one page of at most 200 rows, however many are asked for", async () => {
+    const fetchPage = async (query: string) => {
+      const response = await page.request.get(`/api/agents?${query}`);
+      expect(response.status()).toBe(200);
+      return (await response.json()) as { agents: { name: string }[]; matching: number; total: number };
+    };
+    const end = await fetchPage("limit=200&offset=9900");
+    expect(end).toMatchObject({ matching: 10_000, total: 10_000 });
+    // The page is where it was asked for: its first and last rows (the reply no longer echoes the offset).
+    expect(end.agents[0]?.name).toBe("agent-09901");
+    expect(end.agents.map((agent) => agent.name).slice(-2)).toEqual(["agent-09999", "agent-10000"]);
+    expect(end.agents).toHaveLength(100);
+    expect((await fetchPage("limit=200")).agents).toHaveLength(200);
+    expect((await fetchPage("limit=100000")).agents.length).toBeLessThanOrEqual(200);
+  });
+
   const search = page.getByRole("searchbox", { name: "Search agents" });
+  await test.step("search finds one agent among 10,000 by name, and by id", async () => {
+    // "Select all" and incident mode's toolbar count with a thousands separator (e2e/incident.spec.ts's fleet is below 1,000).
+    await page.getByRole("checkbox", { name: `Select all ${TOTAL} matching` }).check();
+    await expect(page.getByRole("toolbar", { name: "Bulk actions" })).toContainText(`${TOTAL} selected`);
+    await page.getByRole("button", { name: "Clear selection" }).click();
+    await expect(page.getByRole("toolbar", { name: "Bulk actions" })).toBeHidden();
 
-  await search.fill("agent-04321");
-  await expect(agentNames(page)).toHaveText(["agent-04321"]);
-  await expect(page.getByText(countLabel(1))).toBeVisible();
+    await search.fill("agent-04321");
+    await expect(agentNames(page)).toHaveText(["agent-04321"]);
+    await expect(page.getByText(countLabel(1))).toBeVisible();
 
-  // "#id" cannot match a name, so this finds the agent through its id alone.
-  const byId = agents.find((agent) => agent.id === 7777);
-  expect(byId).toBeDefined();
-  await search.fill("#7777");
-  await expect(agentNames(page)).toHaveText([byId!.name]);
-  await expect(agentsTable(page).getByRole("row", { name: byId!.name })).toContainText("7777");
+    // "#id" cannot match a name, so this finds the agent through its id alone.
+    const byId = agents.find((agent) => agent.id === 7777);
+    expect(byId).toBeDefined();
+    await search.fill("#7777");
+    await expect(agentNames(page)).toHaveText([byId!.name]);
+    await expect(agentsTable(page).getByRole("row", { name: byId!.name })).toContainText("7777");
 
-  await search.fill("no agent has this name");
-  await expect(page.getByText("No agents match this search and filter.")).toBeVisible();
+    await search.fill("no agent has this name");
+    await expect(page.getByText("No agents match this search and filter.")).toBeVisible();
+    await search.fill("");
+    await expect(page.getByText(`${TOTAL} agents`, { exact: true })).toBeVisible();
+  });
+
+  await test.step("sorts 10,000 agents by name and by balance, both ways", async () => {
+    const names = (sorted: FaucetAgentRow[]) => sorted.slice(0, 5).map((agent) => agent.name);
+    const byBalance = (a: FaucetAgentRow, b: FaucetAgentRow) => a.balance_sats - b.balance_sats || byName(a, b);
+
+    expect(await firstNames(page, 5)).toEqual(names([...agents].sort(byName)));
+
+    await selectSort(page, "Name (Z–A)");
+    await expect(agentNames(page).first()).toHaveText(names([...agents].sort((a, b) => byName(b, a)))[0]!);
+    expect(await firstNames(page, 5)).toEqual(names([...agents].sort((a, b) => byName(b, a))));
+
+    await selectSort(page, "Balance (highest first)");
+    const richest = names([...agents].sort((a, b) => byBalance(b, a)));
+    await expect(agentNames(page).first()).toHaveText(richest[0]!);
+    expect(await firstNames(page, 5)).toEqual(richest);
+
+    await selectSort(page, "Balance (lowest first)");
+    const poorest = names([...agents].sort(byBalance));
+    await expect(agentNames(page).first()).toHaveText(poorest[0]!);
+    expect(await firstNames(page, 5)).toEqual(poorest);
+  });
+
+  await test.step("the view lives in the URL: a reload and a shared link open the same view", async () => {
+    await search.fill("agent-0");
+    await selectSort(page, "Balance (highest first)");
+    await selectFilter(page, "Inactive");
+    await expect(page).toHaveURL(/\/agents\?q=agent-0&sort=balance&dir=desc&filter=inactive$/);
+    const count = page.getByRole("status").filter({ hasText: /of 10,000 agents/ });
+    await expect(count).toBeVisible();
+    const view = { count: await count.textContent(), names: await firstNames(page, 5) };
+
+    const expectSameView = async (target: Page) => {
+      await expect(target.getByRole("searchbox", { name: "Search agents" })).toHaveValue("agent-0");
+      await expect(target.getByLabel("Sort by")).toHaveValue("balance:desc");
+      await expect(target.getByLabel("Show")).toHaveValue("inactive");
+      await expect(target.getByRole("status").filter({ hasText: /of 10,000 agents/ })).toHaveText(view.count ?? "");
+      expect(await firstNames(target, 5)).toEqual(view.names);
+    };
+
+    await page.reload();
+    await expectSameView(page);
+
+    // A colleague opens the link in their own browser and signs in.
+    const shared = page.url();
+    const colleague = await browser.newContext();
+    try {
+      const other = await colleague.newPage();
+      await signInAsDemo(other);
+      await other.goto(shared);
+      await expectSameView(other);
+    } finally {
+      await colleague.close();
+    }
+  });
 });
 
-test("the data route ships one page of at most 200 rows, however many are asked for", async ({ page }) => {
-  await signInAsDemo(page);
-  const fetchPage = async (query: string) => {
-    const response = await page.request.get(`/api/agents?${query}`);
-    expect(response.status()).toBe(200);
-    return (await response.json()) as { agents: { name: string }[]; matching: number; total: number };
-  };
-  const end = await fetchPage("limit=200&offset=9900");
-  expect(end).toMatchObject({ matching: 10_000, total: 10_000 });
-  // The page is where it was asked for: its first and last rows (the reply no longer echoes the offset).
-  expect(end.agents[0]?.name).toBe("agent-09901");
-  expect(end.agents.map((agent) => agent.name).slice(-2)).toEqual(["agent-09999", "agent-10000"]);
-  expect(end.agents).toHaveLength(100);
-  expect((await fetchPage("limit=200")).agents).toHaveLength(200);
-  expect((await fetchPage("limit=100000")).agents.length).toBeLessThanOrEqual(200);
-});
-
-test("sorts 10,000 agents by name and by balance, both ways", async ({ page, request }) => {
-  const agents = await (await largeConsoleFaucet(request)).listAgents();
-  const names = (sorted: FaucetAgentRow[]) => sorted.slice(0, 5).map((agent) => agent.name);
-  const byBalance = (a: FaucetAgentRow, b: FaucetAgentRow) => a.balance_sats - b.balance_sats || byName(a, b);
-  await signInAsDemo(page);
-
-  expect(await firstNames(page, 5)).toEqual(names([...agents].sort(byName)));
-
-  await selectSort(page, "Name (Z–A)");
-  await expect(agentNames(page).first()).toHaveText(names([...agents].sort((a, b) => byName(b, a)))[0]!);
-  expect(await firstNames(page, 5)).toEqual(names([...agents].sort((a, b) => byName(b, a))));
-
-  await selectSort(page, "Balance (highest first)");
-  const richest = names([...agents].sort((a, b) => byBalance(b, a)));
-  await expect(agentNames(page).first()).toHaveText(richest[0]!);
-  expect(await firstNames(page, 5)).toEqual(richest);
-
-  await selectSort(page, "Balance (lowest first)");
-  const poorest = names([...agents].sort(byBalance));
-  await expect(agentNames(page).first()).toHaveText(poorest[0]!);
-  expect(await firstNames(page, 5)).toEqual(poorest);
-});
-
-test("sorts by cooldown: the agents locked longest come first, in order", async ({ page, request }) => {
+test("with agents rotated at the faucet, on one page: filters active, inactive, in cooldown; sorts by cooldown, longest first", async ({
+  page,
+  request,
+}) => {
+  test.setTimeout(2 * 45_000);
   const faucet = await largeConsoleFaucet(request);
   // Rotated one after another, so each later one is locked a little longer.
-  const rotated = [3101, 3102, 3103];
-  for (const id of rotated) await faucet.rotate(id);
+  const sortRotated = [3101, 3102, 3103];
+  const filterRotated = [4201, 4202];
+  for (const id of [...filterRotated, ...sortRotated]) await faucet.rotate(id);
   const agents = await faucet.listAgents();
-  const rotatedNames = rotated.map((id) => agents.find((agent) => agent.id === id)?.name);
   await signInAsDemo(page);
+  const search = page.getByRole("searchbox", { name: "Search agents" });
 
-  await selectSort(page, "Cooldown (longest first)");
-  await expect(page).toHaveURL(/sort=cooldown&dir=desc/);
-  // Other tests may lock agents too: whatever is locked comes first, longest first.
-  const timers = agentsTable(page).getByRole("timer");
-  await expect(timers.nth(2)).toBeVisible();
-  const locked = await agentsTable(page)
-    .getByRole("row")
-    .filter({ has: page.getByRole("timer") })
-    .evaluateAll((rows) => rows.map((row) => row.querySelector("th")?.textContent ?? ""));
-  const shown = await agentNames(page).allTextContents();
-  expect(shown.slice(0, locked.length)).toEqual(locked);
-  const ours = locked.filter((name) => rotatedNames.includes(name));
-  expect(ours).toEqual([...rotatedNames].reverse());
-  const remaining = (await timers.allTextContents()).map((text) => {
-    const [minutes, seconds] = (/(\d+):(\d\d)$/.exec(text) ?? []).slice(1).map(Number);
-    return (minutes ?? 0) * 60 + (seconds ?? 0);
+  await test.step("filters 10,000 agents: active, inactive, in cooldown", async () => {
+    const active = agents.filter((agent) => agent.is_active);
+    const inactive = agents.filter((agent) => !agent.is_active);
+    const cells = (state: string) => agentsTable(page).getByRole("cell", { name: state, exact: true });
+
+    await selectFilter(page, "Active");
+    await expect(page.getByText(countLabel(active.length))).toBeVisible();
+    await expect(cells("Inactive")).toHaveCount(0);
+    expect(await firstNames(page, 3)).toEqual(
+      active
+        .sort(byName)
+        .slice(0, 3)
+        .map((agent) => agent.name),
+    );
+
+    await selectFilter(page, "Inactive");
+    await expect(page.getByText(countLabel(inactive.length))).toBeVisible();
+    await expect(cells("Active")).toHaveCount(0);
+    expect(await firstNames(page, 3)).toEqual(
+      inactive
+        .sort(byName)
+        .slice(0, 3)
+        .map((agent) => agent.name),
+    );
+
+    await selectFilter(page, "In cooldown");
+    await expect(page).toHaveURL(/filter=cooldown/);
+    // Other tests may lock more agents meanwhile; ours are there and every row shown is locked.
+    const rows = agentsTable(page)
+      .getByRole("row")
+      .filter({ has: page.getByRole("rowheader") });
+    await expect(rows.nth(1)).toBeVisible();
+    await expect(rows.filter({ hasNot: page.getByRole("timer") })).toHaveCount(0);
+    for (const id of filterRotated) {
+      const name = agents.find((agent) => agent.id === id)?.name ?? "";
+      await search.fill(name);
+      await expect(agentNames(page)).toHaveText([name]);
+      await expect(rows.first().getByRole("timer")).toHaveText(/Withdrawals locked (29|30):\d\d/);
+    }
   });
-  expect(remaining).toEqual([...remaining].sort((a, b) => b - a));
-});
 
-test("filters 10,000 agents: active, inactive, in cooldown", async ({ page, request }) => {
-  const faucet = await largeConsoleFaucet(request);
-  const rotated = [4201, 4202];
-  for (const id of rotated) await faucet.rotate(id);
-  const agents = await faucet.listAgents();
-  const active = agents.filter((agent) => agent.is_active);
-  const inactive = agents.filter((agent) => !agent.is_active);
-  const cells = (state: string) => agentsTable(page).getByRole("cell", { name: state, exact: true });
-  await signInAsDemo(page);
+  await test.step("sorts by cooldown: the agents locked longest come first, in order", async () => {
+    const rotatedNames = sortRotated.map((id) => agents.find((agent) => agent.id === id)?.name);
+    // Back to all agents, as the previous case found them.
+    await search.fill("");
+    await selectFilter(page, "All agents");
+    await expect(page.getByText(`${TOTAL} agents`, { exact: true })).toBeVisible();
 
-  await selectFilter(page, "Active");
-  await expect(page.getByText(countLabel(active.length))).toBeVisible();
-  await expect(cells("Inactive")).toHaveCount(0);
-  expect(await firstNames(page, 3)).toEqual(
-    active
-      .sort(byName)
-      .slice(0, 3)
-      .map((agent) => agent.name),
-  );
-
-  await selectFilter(page, "Inactive");
-  await expect(page.getByText(countLabel(inactive.length))).toBeVisible();
-  await expect(cells("Active")).toHaveCount(0);
-  expect(await firstNames(page, 3)).toEqual(
-    inactive
-      .sort(byName)
-      .slice(0, 3)
-      .map((agent) => agent.name),
-  );
-
-  await selectFilter(page, "In cooldown");
-  await expect(page).toHaveURL(/filter=cooldown/);
-  // Other tests may lock more agents meanwhile; ours are there and every row shown is locked.
-  const rows = agentsTable(page)
-    .getByRole("row")
-    .filter({ has: page.getByRole("rowheader") });
-  await expect(rows.nth(1)).toBeVisible();
-  await expect(rows.filter({ hasNot: page.getByRole("timer") })).toHaveCount(0);
-  for (const id of rotated) {
-    const name = agents.find((agent) => agent.id === id)?.name ?? "";
-    await page.getByRole("searchbox", { name: "Search agents" }).fill(name);
-    await expect(agentNames(page)).toHaveText([name]);
-    await expect(rows.first().getByRole("timer")).toHaveText(/Withdrawals locked (29|30):\d\d/);
-  }
-});
-
-test("the view lives in the URL: a reload and a shared link open the same view", async ({ page, browser }) => {
-  await signInAsDemo(page);
-  await page.getByRole("searchbox", { name: "Search agents" }).fill("agent-0");
-  await selectSort(page, "Balance (highest first)");
-  await selectFilter(page, "Inactive");
-  await expect(page).toHaveURL(/\/agents\?q=agent-0&sort=balance&dir=desc&filter=inactive$/);
-  const count = page.getByRole("status").filter({ hasText: /of 10,000 agents/ });
-  await expect(count).toBeVisible();
-  const view = { count: await count.textContent(), names: await firstNames(page, 5) };
-
-  const expectSameView = async (target: Page) => {
-    await expect(target.getByRole("searchbox", { name: "Search agents" })).toHaveValue("agent-0");
-    await expect(target.getByLabel("Sort by")).toHaveValue("balance:desc");
-    await expect(target.getByLabel("Show")).toHaveValue("inactive");
-    await expect(target.getByRole("status").filter({ hasText: /of 10,000 agents/ })).toHaveText(view.count ?? "");
-    expect(await firstNames(target, 5)).toEqual(view.names);
-  };
-
-  await page.reload();
-  await expectSameView(page);
-
-  // A colleague opens the link in their own browser and signs in.
-  const shared = page.url();
-  const colleague = await browser.newContext();
-  try {
-    const other = await colleague.newPage();
-    await signInAsDemo(other);
-    await other.goto(shared);
-    await expectSameView(other);
-  } finally {
-    await colleague.close();
-  }
+    await selectSort(page, "Cooldown (longest first)");
+    await expect(page).toHaveURL(/sort=cooldown&dir=desc/);
+    // Other tests may lock agents too (and the filter case's agents are locked here): whatever is
+    // locked comes first, longest first.
+    const timers = agentsTable(page).getByRole("timer");
+    await expect(timers.nth(2)).toBeVisible();
+    const locked = await agentsTable(page)
+      .getByRole("row")
+      .filter({ has: page.getByRole("timer") })
+      .evaluateAll((rows) => rows.map((row) => row.querySelector("th")?.textContent ?? ""));
+    const shown = await agentNames(page).allTextContents();
+    expect(shown.slice(0, locked.length)).toEqual(locked);
+    const ours = locked.filter((name) => rotatedNames.includes(name));
+    expect(ours).toEqual([...rotatedNames].reverse());
+    const remaining = (await timers.allTextContents()).map((text) => {
+      const [minutes, seconds] = (/(\d+):(\d\d)$/.exec(text) ?? []).slice(1).map(Number);
+      return (minutes ?? 0) * 60 + (seconds ?? 0);
+    });
+    expect(remaining).toEqual([...remaining].sort((a, b) => b - a));
+  });
 });
 
 // These two rotate the same agent; run one after the other (in either order) so neither
