@@ -2,7 +2,6 @@ import { expect, test, type APIRequestContext, type Page } from "@playwright/tes
 import { signInOverHttp } from "./support/console-page";
 import { FaucetApi, seedOperator } from "./support/faucet-api";
 import { OperatorFaucetControl } from "./support/operator-faucet-control";
-import { actionIds, callSignIn, rotationArgs, sessionCookieFrom } from "./support/server-actions";
 import { expectKeyNowhere } from "./support/signed-in-operator";
 import { FAUCET_API, SERVERS } from "./support/servers";
 
@@ -248,59 +247,4 @@ test("closing the tab during a run triggers the beforeunload guard", async ({ pa
   expect(shown.type()).toBe("beforeunload");
   await shown.accept();
   await control.clearFaults();
-});
-
-test("the bulk routes accept only a batch id the server issued to this operator, for at most the run's size", async ({
-  request,
-}) => {
-  const ids = actionIds();
-  const { operatorKey, agents, control } = await operatorWithAgents(request, "Batch Id Operator", 3);
-  const other = await operatorWithAgents(request, "Other Batch Operator", 1);
-  const cookieOf = async (key: string) =>
-    sessionCookieFrom((await callSignIn(request, CONSOLE, ids.signIn!, key)).setCookie)!;
-  const [cookie, otherCookie] = [await cookieOf(operatorKey), await cookieOf(other.operatorKey)];
-  const post = async (path: string, data: object, withCookie = cookie) => {
-    const response = await request.post(`${CONSOLE}${path}`, {
-      headers: { "content-type": "application/json", origin: CONSOLE, cookie: withCookie },
-      data: JSON.stringify(data),
-    });
-    expect(response.status(), path).toBe(200);
-    return (await response.json()) as {
-      ok: boolean;
-      code?: string;
-      message?: string;
-      data?: { batchId: string; expiresAt: number };
-    };
-  };
-  const rotateIn = (batchId: string, agentId: number) =>
-    post("/api/bulk/rotate-agent-key", rotationArgs({ agentId, batchId }));
-
-  expect(await rotateIn("9c0f3c1e-3d4e-4f5a-8b6c-7d8e9fa0b1c2", agents[0]!.id), "a made-up batch id").toMatchObject({
-    ok: false,
-    code: "invalid_input",
-    message: expect.stringContaining("not started by the console"),
-  });
-  const { batchId } = (await post("/api/bulk/runs", { kind: "rotate", size: 1 }, otherCookie)).data!;
-  expect(await rotateIn(batchId, agents[0]!.id), "another operator's run").toMatchObject({
-    ok: false,
-    code: "invalid_input",
-  });
-  expect(await post("/api/bulk/runs", { kind: "rotate", size: 0 }), "a run of no agents").toMatchObject({
-    ok: false,
-    code: "invalid_input",
-  });
-  expect(await control.calls(ROTATE)).toBe(0);
-
-  const run = await post("/api/bulk/runs", { kind: "rotate", size: 2 });
-  expect(run).toMatchObject({
-    ok: true,
-    data: { batchId: expect.stringMatching(/^[0-9a-f-]{36}$/), expiresAt: expect.any(Number) },
-  });
-  expect(await rotateIn(run.data!.batchId, agents[0]!.id)).toMatchObject({ ok: true });
-  expect(await rotateIn(run.data!.batchId, agents[1]!.id)).toMatchObject({ ok: true });
-  expect(await rotateIn(run.data!.batchId, agents[2]!.id), "a third call in a run of two").toMatchObject({
-    ok: false,
-    code: "invalid_input",
-  });
-  expect(await control.calls(ROTATE)).toBe(2);
 });

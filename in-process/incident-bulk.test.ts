@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { NextRequest } from "next/server";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { GET as matchingAgents } from "@/app/api/agents/matching/route";
@@ -150,4 +151,71 @@ describe("incident mode in process", () => {
     expect(rotations()).toBe(FLEET + 3 + 10);
     // 1,013 audited rotations and 1,000 whoami calls: about 25 s alone, over 80 s on a loaded 2-core machine.
   }, 240_000);
+
+  // Moved from e2e/incident.spec.ts: a property of the two routes alone, no browser needed.
+  it("the bulk routes accept only a batch id the server issued to this operator, for at most the run's size", async () => {
+    const { console: faucetConsole } = inProcess;
+    const { operatorKey, operatorId, agents } = await faucetConsole.newOperator("Batch Id Operator", [
+      "Fleet 0001",
+      "Fleet 0002",
+      "Fleet 0003",
+    ]);
+    const other = await faucetConsole.newOperator("Other Batch Operator", ["Fleet 0001"]);
+    const [cookie, otherCookie] = [
+      await faucetConsole.signInCookie(operatorKey),
+      await faucetConsole.signInCookie(other.operatorKey),
+    ];
+    const rotations = () => faucetConsole.callsOf(operatorId)[ROTATE] ?? 0;
+    const post = async (path: string, data: object, withCookie = cookie) => {
+      const response = await consoleFetch(withCookie)(path, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(data),
+      });
+      expect(response.status, path).toBe(200);
+      return (await response.json()) as {
+        ok: boolean;
+        code?: string;
+        message?: string;
+        data?: { batchId: string; expiresAt: number };
+      };
+    };
+    const rotateIn = (batchId: string, agentId: number) =>
+      post("/api/bulk/rotate-agent-key", {
+        agentId,
+        batchId,
+        attemptId: randomUUID(),
+        knownRotationAt: null,
+        ownAttemptId: null,
+      });
+
+    expect(await rotateIn("9c0f3c1e-3d4e-4f5a-8b6c-7d8e9fa0b1c2", agents[0]!.id), "a made-up batch id").toMatchObject({
+      ok: false,
+      code: "invalid_input",
+      message: expect.stringContaining("not started by the console"),
+    });
+    const { batchId } = (await post("/api/bulk/runs", { kind: "rotate", size: 1 }, otherCookie)).data!;
+    expect(await rotateIn(batchId, agents[0]!.id), "another operator's run").toMatchObject({
+      ok: false,
+      code: "invalid_input",
+    });
+    expect(await post("/api/bulk/runs", { kind: "rotate", size: 0 }), "a run of no agents").toMatchObject({
+      ok: false,
+      code: "invalid_input",
+    });
+    expect(rotations()).toBe(0);
+
+    const run = await post("/api/bulk/runs", { kind: "rotate", size: 2 });
+    expect(run).toMatchObject({
+      ok: true,
+      data: { batchId: expect.stringMatching(/^[0-9a-f-]{36}$/), expiresAt: expect.any(Number) },
+    });
+    expect(await rotateIn(run.data!.batchId, agents[0]!.id)).toMatchObject({ ok: true });
+    expect(await rotateIn(run.data!.batchId, agents[1]!.id)).toMatchObject({ ok: true });
+    expect(await rotateIn(run.data!.batchId, agents[2]!.id), "a third call in a run of two").toMatchObject({
+      ok: false,
+      code: "invalid_input",
+    });
+    expect(rotations()).toBe(2);
+  });
 });
