@@ -10,6 +10,7 @@ import {
   ROWS_IN_DOM,
   signInAsDemo,
   test,
+  startLargeConsoleForSpec,
   type FaucetAgentRow,
 } from "./support/large-console";
 
@@ -18,9 +19,10 @@ import {
  * console; every assertion is checked against the faucet's own list_agents, and the tests
  * that rotate tolerate each other's rotations, so they hold in any order.
  */
-// In order, in one worker: the spec starts that console itself (see `test` in
-// support/large-console.ts), once per worker, and one is enough.
+// In order, in one worker: the spec starts that console itself (startLargeConsoleForSpec in
+// support/large-console.ts), once, and one is enough.
 test.describe.configure({ mode: "default" });
+startLargeConsoleForSpec();
 
 const TOTAL = "10,000";
 

@@ -20,38 +20,45 @@ type LargeConsole = { url: string; dataDir: string };
 let current: LargeConsole | null = null;
 
 function largeConsole(): LargeConsole {
-  if (!current)
-    throw new Error("the 10,000-agent console is not running: use `test` from e2e/support/large-console.ts");
+  if (!current) throw new Error("the 10,000-agent console is not running: call startLargeConsoleForSpec() in the spec");
   return current;
 }
 
 /**
- * `test` for large-list.spec.ts: its console on an embedded faucet seeded with 10,000
- * agents, started by the spec itself (no other spec needs it) once per worker, and the
- * baseURL pointing at it. The spec runs its tests in one worker, so one console starts.
+ * `test` for large-list.spec.ts: the baseURL is its console on an embedded faucet seeded with
+ * 10,000 agents, which the spec starts itself (startLargeConsoleForSpec; no other spec needs it).
  */
-export const test = base.extend<object, { largeConsole: LargeConsole }>({
-  largeConsole: [
-    async ({}, provide, workerInfo) => {
-      const dataDir = `${dataRoot}/large-${workerInfo.workerIndex}`;
-      const started = await startConsole({
-        dataDir,
-        env: {
-          FAUCET_DATA_DIR: `${dataDir}/faucet`,
-          FAUCET_SEED_AGENTS: "10000",
-          FAUCET_DEMO: "1",
-          ...GENEROUS_LIMITS,
-        },
-      });
-      current = { url: started.url, dataDir };
-      await provide(current);
-      current = null;
-      await started.stop();
-    },
-    { scope: "worker", timeout: 120_000 },
-  ],
-  baseURL: async ({ largeConsole }, provide) => provide(largeConsole.url),
+export const test = base.extend({
+  baseURL: async ({}, provide) => provide(largeConsole().url),
 });
+
+/**
+ * Starts the 10,000-agent console before the spec's tests (in order, in one worker) and stops it
+ * after them. Hooks, not a worker-scoped fixture: a worker fixture gives the spec a worker of its
+ * own, which Playwright started only after every other spec, a ~45 s tail on one worker.
+ */
+export function startLargeConsoleForSpec() {
+  let stop: (() => Promise<void>) | undefined;
+  test.beforeAll(async ({}, workerInfo) => {
+    test.setTimeout(120_000);
+    const dataDir = `${dataRoot}/large-${workerInfo.workerIndex}`;
+    const started = await startConsole({
+      dataDir,
+      env: {
+        FAUCET_DATA_DIR: `${dataDir}/faucet`,
+        FAUCET_SEED_AGENTS: "10000",
+        FAUCET_DEMO: "1",
+        ...GENEROUS_LIMITS,
+      },
+    });
+    current = { url: started.url, dataDir };
+    stop = () => started.stop();
+  });
+  test.afterAll(async () => {
+    current = null;
+    await stop?.();
+  });
+}
 
 /**
  * The 10,000-agent console's demo operator, read from its embedded faucet's demo key file.
