@@ -5,12 +5,12 @@ import { dataRoot } from "../playwright.config";
 import {
   auditEventsWhere,
   copyAuditChain,
-  createAuditDatabase,
+  createMigratedAuditDatabase,
   runAuditVerify,
   withDatabase,
   type AuditEventRow,
 } from "./support/audit-store";
-import { readRevealedKey } from "./support/console-page";
+import { openSessionOverHttp, readRevealedKey, signInOverHttp } from "./support/console-page";
 import { FaucetApi } from "./support/faucet-api";
 import { OperatorFaucetControl } from "./support/operator-faucet-control";
 import { actionIds, callAction, callSignIn, rotationArgs, sessionCookieFrom } from "./support/server-actions";
@@ -40,8 +40,8 @@ async function taggedPage(browser: Browser) {
   return { page: await context.newPage(), userAgent };
 }
 
-async function signInThroughForm(page: Page, key: string, url = A) {
-  await page.goto(`${url}/`);
+/** The form of the sign-in page already open (no page load of its own). */
+async function signInThroughForm(page: Page, key: string) {
   await page.getByLabel("Operator API key").fill(key);
   await page.getByRole("button", { name: "Sign in" }).click();
 }
@@ -66,7 +66,7 @@ const summary = (rows: AuditEventRow[]) =>
 test.describe.configure({ mode: "serial" });
 test.setTimeout(120_000);
 
-test("every action leaves its events: sign-ins accepted and refused, rotations ok, refused, unknown after commit, key missing, a lost reply, sign-outs", async ({
+test("every action leaves its events: sign-ins accepted and refused, rotations ok, refused, unknown after commit, key missing, a lost reply, sign-outs; then a key canary finds no key in any column of any table, nor in the CSV", async ({
   browser,
   request,
 }) => {
@@ -76,6 +76,7 @@ test("every action leaves its events: sign-ins accepted and refused, rotations o
   try {
     // A key the faucet does not know: refused, in the anonymous chain, and the key itself nowhere.
     const wrongKey = `lf_${randomUUID().replaceAll("-", "")}`;
+    await page.goto(`${A}/`);
     await signInThroughForm(page, wrongKey);
     await expect(page.getByText("The faucet does not know this key")).toBeVisible();
     await signInThroughForm(page, operatorKey);
@@ -158,6 +159,37 @@ test("every action leaves its events: sign-ins accepted and refused, rotations o
     const refused = await auditEventsWhere("e.user_agent = $1 and e.operator_id is null", [userAgent]);
     expect(summary(refused)).toEqual([["sign_in", "operator", "refused", "invalid_key", null]]);
     expect(refused[0]?.chain).toBe("anonymous");
+
+    await test.step("a key canary finds no key in any column of any table, nor in the CSV", async () => {
+      // Signed in again from the sign-in page "Sign out everywhere" left open, to rotate the operator key too.
+      await signInThroughForm(page, operatorKey);
+      await expect(page).toHaveURL(`${A}/agents`);
+      await page.getByRole("button", { name: "Rotate operator key" }).click();
+      await page.getByRole("alertdialog").getByRole("button", { name: "Rotate key" }).click();
+      const newOperatorKey = await readRevealedKey(page);
+      await closeReveal(page);
+
+      const csv = await (await page.request.get(`${A}/audit/export`)).text();
+      expect(csv).toContain(label(newOperatorKey));
+      const dump = await withDatabase(SERVERS.postgres.url, async (client) => {
+        const { rows: tables } = await client.query<{ schema: string; name: string }>(
+          "select table_schema as schema, table_name as name from information_schema.tables where table_schema not in ('pg_catalog', 'information_schema')",
+        );
+        expect(tables.map((table) => table.name)).toEqual(
+          expect.arrayContaining(["audit_events", "audit_chains", "sessions", "key_rotations"]),
+        );
+        const parts: string[] = [];
+        for (const { schema, name } of tables)
+          parts.push(JSON.stringify((await client.query(`select * from "${schema}"."${name}"`)).rows));
+        return parts.join("\n");
+      });
+      const keys = [operatorKey, agent.key, second.key, firstKey, secondKey, thirdKey, newOperatorKey, wrongKey];
+      for (const key of keys) {
+        const secret = key.replace(/^(lf|agent)_/, "");
+        expect(dump.includes(secret), "a key (or its hex part) in the store").toBe(false);
+        expect(csv.includes(secret), "a key (or its hex part) in the CSV").toBe(false);
+      }
+    });
   } finally {
     await control.clearFaults();
     await page.context().close();
@@ -172,7 +204,7 @@ test("/audit lists the events newest first with filters kept in the URL; key his
   const agent = agents[0]!;
   const { page } = await taggedPage(browser);
   try {
-    await signInThroughForm(page, operatorKey);
+    await signInOverHttp(page, operatorKey, A);
     await confirmRotation(page, agent.name);
     await readRevealedKey(page);
     await closeReveal(page);
@@ -220,10 +252,9 @@ test("refusals before the faucet is called are audited: the console's rotation a
   request,
 }) => {
   test.setTimeout(180_000);
-  const { operatorKey, operatorId, agents, control } = await freshOperator(request, "Limited Operator", [
-    "Limit Bot",
-    "Killed Bot",
-  ]);
+  const { operatorKey, agents, control } = await freshOperator(request, "Limited Operator", ["Limit Bot"]);
+  // The killed call is another operator's: rotations are limited per operator, so one extra console (limit 1) serves both.
+  const killed = await freshOperator(request, "Killed Operator", ["Killed Bot"]);
   const ids = actionIds();
   // Signed in on A (whose limits are high); the cookie works on the extra console too (same store, same secret).
   const cookie = sessionCookieFrom((await callSignIn(request, A, ids.signIn!, operatorKey)).setCookie)!;
@@ -240,83 +271,78 @@ test("refusals before the faucet is called are audited: the console's rotation a
     },
   });
   try {
-    const userAgent = `audit-e2e/${randomUUID()}`;
-    const headers = { "user-agent": userAgent };
-    const rotate = (agentId: number) =>
-      callAction(request, extra.url, ids.rotateAgentKey!, JSON.stringify([rotationArgs({ agentId })]), {
-        cookie,
-        extraHeaders: headers,
-      });
-    expect((await rotate(agents[0]!.id)).result).toMatchObject({ ok: true });
-    expect((await rotate(agents[0]!.id)).result).toMatchObject({ ok: false, code: "rate_limited" });
-    expect(await control.calls(ROTATE)).toBe(1);
-    // Sign-ins count per client address in the shared store: the second within a minute is surely over a limit of one.
-    await callSignIn(request, extra.url, ids.signIn!, operatorKey, { extraHeaders: headers });
-    expect(
-      (await callSignIn(request, extra.url, ids.signIn!, operatorKey, { extraHeaders: headers })).result,
-    ).toMatchObject({ ok: false, code: "rate_limited" });
+    await test.step("the console's rotation and sign-in limits", async () => {
+      const userAgent = `audit-e2e/${randomUUID()}`;
+      const headers = { "user-agent": userAgent };
+      const rotate = (agentId: number) =>
+        callAction(request, extra.url, ids.rotateAgentKey!, JSON.stringify([rotationArgs({ agentId })]), {
+          cookie,
+          extraHeaders: headers,
+        });
+      expect((await rotate(agents[0]!.id)).result).toMatchObject({ ok: true });
+      expect((await rotate(agents[0]!.id)).result).toMatchObject({ ok: false, code: "rate_limited" });
+      expect(await control.calls(ROTATE)).toBe(1);
+      // Sign-ins count per client address in the shared store: the second within a minute is surely over a limit of one.
+      await callSignIn(request, extra.url, ids.signIn!, operatorKey, { extraHeaders: headers });
+      expect(
+        (await callSignIn(request, extra.url, ids.signIn!, operatorKey, { extraHeaders: headers })).result,
+      ).toMatchObject({ ok: false, code: "rate_limited" });
 
-    const ours = await auditEventsWhere("e.user_agent = $1", [userAgent]);
-    expect(summary(ours.filter((row) => row.action === "rotate_agent_key"))).toEqual([
-      ["rotate_agent_key", `agent:${agents[0]!.id}`, "ok", null, expect.stringMatching(/^agent_…/)],
-      ["rotate_agent_key", `agent:${agents[0]!.id}`, "refused", "rate_limited", null],
-    ]);
-    expect(summary(ours.filter((row) => row.action === "sign_in")).at(-1)).toEqual([
-      "sign_in",
-      "operator",
-      "refused",
-      "rate_limited",
-      null,
-    ]);
+      const ours = await auditEventsWhere("e.user_agent = $1", [userAgent]);
+      expect(summary(ours.filter((row) => row.action === "rotate_agent_key"))).toEqual([
+        ["rotate_agent_key", `agent:${agents[0]!.id}`, "ok", null, expect.stringMatching(/^agent_…/)],
+        ["rotate_agent_key", `agent:${agents[0]!.id}`, "refused", "rate_limited", null],
+      ]);
+      expect(summary(ours.filter((row) => row.action === "sign_in")).at(-1)).toEqual([
+        "sign_in",
+        "operator",
+        "refused",
+        "rate_limited",
+        null,
+      ]);
+    });
+
+    await test.step("a console killed while the faucet is still thinking: its pending event stays, never completed", async () => {
+      const killedCookie = sessionCookieFrom(
+        (await callSignIn(request, A, ids.signIn!, killed.operatorKey)).setCookie,
+      )!;
+      const agent = killed.agents[0]!;
+      const target = `agent:${agent.id}`;
+      await killed.control.setFaults({ latencyMs: 30_000, actions: [ROTATE], times: 1 });
+      const call = callAction(
+        request,
+        extra.url,
+        ids.rotateAgentKey!,
+        JSON.stringify([rotationArgs({ agentId: agent.id })]),
+        { cookie: killedCookie },
+      ).catch(() => null);
+      await expect
+        .poll(async () =>
+          (await auditEventsWhere("e.operator_id = $1 and e.target = $2", [killed.operatorId, target])).map(
+            (row) => row.outcome,
+          ),
+        )
+        .toEqual(["pending"]);
+      await extra.kill();
+      await call;
+      const [left] = await auditEventsWhere("e.operator_id = $1 and e.target = $2", [killed.operatorId, target]);
+      expect(left).toMatchObject({ outcome: "pending", completed: false });
+
+      // On A (faucet timeout 3 s), the entry reads "pending" while a call could still be running, then "unknown".
+      const { page } = await taggedPage(browser);
+      try {
+        await openSessionOverHttp(page, killed.operatorKey, A);
+        await expect(async () => {
+          await page.goto(`${A}/audit?agent=${agent.id}&outcome=unknown`);
+          await expect(page.locator(`tr[data-event-id="${left!.id}"]`)).toContainText("unknown", { timeout: 1_000 });
+        }).toPass({ timeout: 30_000 });
+      } finally {
+        await page.context().close();
+      }
+    });
   } finally {
-    await extra.stop();
-  }
-
-  // A console killed while the faucet is still thinking: its pending event stays, never completed.
-  const doomed = await startConsole({
-    dataDir: `${dataRoot}/audit-doomed`,
-    env: {
-      FAUCET_API_URL: FAUCET_API,
-      FAUCET_TIMEOUT_MS: "60000",
-      DATABASE_URL: SERVERS.postgres.url,
-      ...SHARED_SECRETS,
-      RATE_LIMIT_ROTATIONS: "1000",
-    },
-  });
-  await control.setFaults({ latencyMs: 30_000, actions: [ROTATE], times: 1 });
-  try {
-    const target = `agent:${agents[1]!.id}`;
-    const call = callAction(
-      request,
-      doomed.url,
-      ids.rotateAgentKey!,
-      JSON.stringify([rotationArgs({ agentId: agents[1]!.id })]),
-      { cookie },
-    ).catch(() => null);
-    await expect
-      .poll(async () =>
-        (await auditEventsWhere("e.operator_id = $1 and e.target = $2", [operatorId, target])).map(
-          (row) => row.outcome,
-        ),
-      )
-      .toEqual(["pending"]);
-    await doomed.kill();
-    await call;
-    const [left] = await auditEventsWhere("e.operator_id = $1 and e.target = $2", [operatorId, target]);
-    expect(left).toMatchObject({ outcome: "pending", completed: false });
-
-    // On A (faucet timeout 3 s), the entry reads "pending" while a call could still be running, then "unknown".
-    const { page } = await taggedPage(browser);
-    await signInThroughForm(page, operatorKey);
-    await expect(page).toHaveURL(`${A}/agents`);
-    await expect(async () => {
-      await page.goto(`${A}/audit?agent=${agents[1]!.id}&outcome=unknown`);
-      await expect(page.locator(`tr[data-event-id="${left!.id}"]`)).toContainText("unknown", { timeout: 1_000 });
-    }).toPass({ timeout: 30_000 });
-    await page.context().close();
-  } finally {
-    await control.clearFaults();
-    await doomed.kill();
+    await killed.control.clearFaults();
+    await extra.kill();
   }
 });
 
@@ -368,85 +394,53 @@ test("two instances write one operator's events at once and audit:verify stays c
 });
 
 test("audit:verify exits non-zero naming an edited row, and a deleted one", async ({ request }) => {
-  const { operatorKey, operatorId, agents } = await freshOperator(request, "Tampered Operator", ["T1", "T2", "T3"]);
   const ids = actionIds();
-  const cookie = sessionCookieFrom((await callSignIn(request, A, ids.signIn!, operatorKey)).setCookie)!;
-  // A sign-in (one row) and three rotations (a pending row and its completion each): seven rows.
-  for (const agent of agents) {
-    const reply = await callAction(
-      request,
-      A,
-      ids.rotateAgentKey!,
-      JSON.stringify([rotationArgs({ agentId: agent.id })]),
-      { cookie },
-    );
-    expect(reply.result).toMatchObject({ ok: true });
-  }
+  // Two operators' chains, one edited and one with a row deleted: the verifier walks every chain and names
+  // the first broken link of each, so one run shows both (a tsx run costs seconds of CPU on a busy machine).
+  const chains = await Promise.all(
+    [
+      ["Tampered Operator", ["T1", "T2", "T3"]],
+      ["Truncated Operator", ["D1", "D2", "D3"]],
+    ].map(async ([name, agentNames]) => {
+      const { operatorKey, operatorId, agents } = await freshOperator(request, name as string, agentNames as string[]);
+      const cookie = sessionCookieFrom((await callSignIn(request, A, ids.signIn!, operatorKey)).setCookie)!;
+      // A sign-in (one row) and three rotations (a pending row and its completion each): seven rows.
+      for (const agent of agents) {
+        const reply = await callAction(
+          request,
+          A,
+          ids.rotateAgentKey!,
+          JSON.stringify([rotationArgs({ agentId: agent.id })]),
+          { cookie },
+        );
+        expect(reply.result).toMatchObject({ ok: true });
+      }
+      return `operator:${operatorId}`;
+    }),
+  );
+  const [editedChain, deletedChain] = chains as [string, string];
   // The events are copied into a database of their own, so tampering cannot disturb the other tests.
-  const own = await createAuditDatabase(SERVERS.postgres.url);
-  const first = await runAuditVerify(own);
-  expect(first).toMatchObject({ code: 0 });
-  const chain = `operator:${operatorId}`;
-  const copy = () => copyAuditChain(own, chain);
-  const events = await copy();
+  const own = await createMigratedAuditDatabase(SERVERS.postgres.url);
+  const copied = await copyAuditChain(own, chains);
+  const events = copied.filter((event) => event.chain === editedChain);
+  const others = copied.filter((event) => event.chain === deletedChain);
   expect(events).toHaveLength(7);
+  expect(others).toHaveLength(7);
   expect(await runAuditVerify(own)).toMatchObject({
     code: 0,
-    stdout: expect.stringContaining(`1 chain, ${events.length} rows`),
+    stdout: expect.stringContaining(`2 chains, ${copied.length} rows`),
   });
 
   const edited = events[2]!;
-  await withDatabase(own, (client) =>
-    client.query("update audit_events set outcome = 'refused' where id = $1", [edited.id]),
+  const deleted = others[3]!;
+  await withDatabase(own, async (client) => {
+    await client.query("update audit_events set outcome = 'refused' where id = $1", [edited.id]);
+    await client.query("delete from audit_events where id = $1", [deleted.id]);
+  });
+  const afterTampering = await runAuditVerify(own);
+  expect(afterTampering.code).toBe(1);
+  expect(afterTampering.stderr).toContain(`event ${String(edited.id)} (chain ${editedChain}, position 3) was edited`);
+  expect(afterTampering.stderr).toContain(
+    `event ${String(others[4]!.id)} (chain ${deletedChain}, position 4) was deleted`,
   );
-  const afterEdit = await runAuditVerify(own);
-  expect(afterEdit.code).toBe(1);
-  expect(afterEdit.stderr).toContain(`event ${String(edited.id)} (chain ${chain}, position 3) was edited`);
-
-  await copy();
-  const deleted = events[3]!;
-  await withDatabase(own, (client) => client.query("delete from audit_events where id = $1", [deleted.id]));
-  const afterDelete = await runAuditVerify(own);
-  expect(afterDelete.code).toBe(1);
-  expect(afterDelete.stderr).toContain(`event ${String(events[4]!.id)} (chain ${chain}, position 4) was deleted`);
-});
-
-test("a key canary finds no key in any column of any table, nor in the CSV", async ({ browser, request }) => {
-  const { operatorKey, agents } = await freshOperator(request, "Canary Audit Operator", ["Canary Audit Bot"]);
-  const { page } = await taggedPage(browser);
-  try {
-    const typo = `lf_${randomUUID().replaceAll("-", "")}`;
-    await signInThroughForm(page, typo);
-    await expect(page.getByText("The faucet does not know this key")).toBeVisible();
-    await signInThroughForm(page, operatorKey);
-    await confirmRotation(page, "Canary Audit Bot");
-    const agentKey = await readRevealedKey(page);
-    await closeReveal(page);
-    await page.getByRole("button", { name: "Rotate operator key" }).click();
-    await page.getByRole("alertdialog").getByRole("button", { name: "Rotate key" }).click();
-    const newOperatorKey = await readRevealedKey(page);
-    await closeReveal(page);
-
-    const csv = await (await page.request.get(`${A}/audit/export`)).text();
-    expect(csv).toContain(label(newOperatorKey));
-    const dump = await withDatabase(SERVERS.postgres.url, async (client) => {
-      const { rows: tables } = await client.query<{ schema: string; name: string }>(
-        "select table_schema as schema, table_name as name from information_schema.tables where table_schema not in ('pg_catalog', 'information_schema')",
-      );
-      expect(tables.map((table) => table.name)).toEqual(
-        expect.arrayContaining(["audit_events", "audit_chains", "sessions", "key_rotations"]),
-      );
-      const parts: string[] = [];
-      for (const { schema, name } of tables)
-        parts.push(JSON.stringify((await client.query(`select * from "${schema}"."${name}"`)).rows));
-      return parts.join("\n");
-    });
-    for (const key of [operatorKey, agents[0]!.key, agentKey, newOperatorKey, typo]) {
-      const secret = key.replace(/^(lf|agent)_/, "");
-      expect(dump.includes(secret), "a key (or its hex part) in the store").toBe(false);
-      expect(csv.includes(secret), "a key (or its hex part) in the CSV").toBe(false);
-    }
-  } finally {
-    await page.context().close();
-  }
 });

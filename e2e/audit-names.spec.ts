@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
-import { copyAuditChain, createAuditDatabase, runAuditVerify, withDatabase } from "./support/audit-store";
-import { readRevealedKey, rotateAgent, signIn } from "./support/console-page";
+import { copyAuditChain, createMigratedAuditDatabase, runAuditVerify, withDatabase } from "./support/audit-store";
+import { readRevealedKey, rotateAgent, signInOverHttp } from "./support/console-page";
 import { seedOperator } from "./support/faucet-api";
 import { openRowAction } from "./support/lifecycle-page";
 import { OperatorFaucetControl } from "./support/operator-faucet-control";
@@ -38,7 +38,7 @@ test("the log names each agent as it was called then; the filter takes a name or
   const scraper = seeded.agents[1]!;
   const control = new OperatorFaucetControl(request, seeded.operatorId);
   // The agents page reads the list: the names the events below record come from that read.
-  await signIn(page, seeded.operatorKey, A);
+  await signInOverHttp(page, seeded.operatorKey, A);
 
   const reveal = await rotateAgent(page, "Research Bot");
   await readRevealedKey(page);
@@ -83,9 +83,7 @@ test("the log names each agent as it was called then; the filter takes a name or
   expect(fields[columns.indexOf("target")]).toBe(`"agent:${research.id}"`);
 
   // audit:verify on a copy of the chain: clean, then a renamed event is an edit.
-  const own = await createAuditDatabase(SERVERS.postgres.url);
-  // Its first run migrates the empty database.
-  expect(await runAuditVerify(own)).toMatchObject({ code: 0 });
+  const own = await createMigratedAuditDatabase(SERVERS.postgres.url);
   const chain = `operator:${seeded.operatorId}`;
   const events = await copyAuditChain(own, chain);
   expect(events.filter((event) => event.agent_name === "Research Bot")).toHaveLength(2);

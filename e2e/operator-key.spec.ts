@@ -2,7 +2,8 @@ import { expect, test } from "@playwright/test";
 import { readRevealedKey, rotateAgent } from "./support/console-page";
 import { signInFreshOperator } from "./support/signed-in-operator";
 
-test("rotating the operator key states the 60-minute lock, reveals the key once and keeps the operator signed in on it", async ({
+// One operator for both: the agent rotation runs on the session the operator-key rotation moved to the new key.
+test("rotating the operator key states the 60-minute lock, reveals the key once and keeps the operator signed in on it; after an agent rotation the session still acts as the operator", async ({
   page,
   context,
   request,
@@ -42,24 +43,20 @@ test("rotating the operator key states the 60-minute lock, reveals the key once 
   for (const agent of agents) await expect(page.getByRole("rowheader", { name: agent.name })).toBeVisible();
   await expect(page.getByText(`Key lf_…${newKey.slice(-4)}`)).toBeVisible();
   await expect(page.getByRole("timer")).toHaveText(/^Withdrawals locked (1:00:00|59:[0-5]\d)$/);
-});
 
-test("after an agent rotation the session still acts as the operator", async ({ page, request, baseURL }) => {
-  const { faucet, operatorKey, agents } = await signInFreshOperator(page, request, baseURL, "Steady Operator", {
-    via: "http",
+  await test.step("after an agent rotation the session still acts as the operator", async () => {
+    const agent = agents[0]!;
+    const agentReveal = await rotateAgent(page, agent.name);
+    const agentKey = await readRevealedKey(page);
+    await agentReveal.getByRole("button", { name: "Done" }).click();
+    await expect(agentReveal).toBeHidden();
+
+    // An agent's key cannot list agents: the list loading after a reload proves the session kept the operator key.
+    await page.reload();
+    await expect(page.getByRole("heading", { level: 1, name: "Rotating Operator" })).toBeVisible();
+    for (const each of agents) await expect(page.getByRole("rowheader", { name: each.name })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Rotate operator key" })).toBeVisible();
+    expect(await faucet.whoami(newKey)).toMatchObject({ success: true, type: "operator" });
+    expect(await faucet.whoami(agentKey)).toMatchObject({ success: true, type: "agent", id: agent.id });
   });
-  const agent = agents[0]!;
-
-  const reveal = await rotateAgent(page, agent.name);
-  const agentKey = await readRevealedKey(page);
-  await reveal.getByRole("button", { name: "Done" }).click();
-  await expect(reveal).toBeHidden();
-
-  // An agent's key cannot list agents: the list loading after a reload proves the session kept the operator key.
-  await page.reload();
-  await expect(page.getByRole("heading", { level: 1, name: "Steady Operator" })).toBeVisible();
-  for (const each of agents) await expect(page.getByRole("rowheader", { name: each.name })).toBeVisible();
-  await expect(page.getByRole("button", { name: "Rotate operator key" })).toBeVisible();
-  expect(await faucet.whoami(operatorKey)).toMatchObject({ success: true, type: "operator" });
-  expect(await faucet.whoami(agentKey)).toMatchObject({ success: true, type: "agent", id: agent.id });
 });

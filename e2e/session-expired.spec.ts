@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { signIn } from "./support/console-page";
+import { signInOverHttp } from "./support/console-page";
 import { FaucetApi } from "./support/faucet-api";
 import { actionIds, callSignIn, sessionCookieFrom } from "./support/server-actions";
 import { SERVERS } from "./support/servers";
@@ -39,7 +39,8 @@ test("a session whose key the faucet refuses ends on /agents, and its cookie ope
 }) => {
   const faucet = new FaucetApi(request, `${url}/ai-agents/api`);
   const { operatorKey } = await faucet.newOperator("Revoked Page Operator", ["Gone Bot"]);
-  await signIn(page, operatorKey, url);
+  // Over HTTP: the property is the ending, not the form (the page opens /agents and checks it).
+  await signInOverHttp(page, operatorKey, url);
   await expect(page).toHaveURL(/\/agents/);
   // Rotated behind the console's back: the session's key is dead.
   await faucet.ok({ action: "regenerate_operator_key", api_key: operatorKey });

@@ -38,34 +38,41 @@ test("each kind of wrong key gets its own message", async ({ request }) => {
   );
 });
 
-test("a key pasted with spaces and line breaks around it signs in", async ({ page, request }) => {
-  const { operatorKey } = await faucetOf(request, url).newOperator("Padded Operator", ["Padded Bot"]);
+// One sign-in page for both: the keyboard's sign-out leaves the form open for the padded key.
+test("sign-in and sign-out work from the keyboard alone; a key pasted with spaces and line breaks around it signs in", async ({
+  page,
+  request,
+}) => {
+  const faucet = faucetOf(request, url);
+  const { operatorKey } = await faucet.newOperator("Keyboard Operator", ["Keyboard Bot"]);
+  const { operatorKey: paddedKey } = await faucet.newOperator("Padded Operator", ["Padded Bot"]);
   await page.goto(`${url}/`);
-  await page.getByLabel("Operator API key").fill(`  ${operatorKey}\n `);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/agents$/);
-  await expect(page.getByRole("heading", { name: "Padded Operator" })).toBeVisible();
-});
 
-test("sign-in and sign-out work from the keyboard alone", async ({ page, request }) => {
-  const { operatorKey } = await faucetOf(request, url).newOperator("Keyboard Operator", ["Keyboard Bot"]);
-  await page.goto(`${url}/`);
-  await page.keyboard.press("Tab");
-  await expect(page.getByLabel("Operator API key")).toBeFocused();
-  await page.keyboard.type(operatorKey);
-  await page.keyboard.press("Enter");
-  await expect(page).toHaveURL(/\/agents$/);
-  const signOut = page.getByRole("button", { name: "Sign out", exact: true });
-  await expect(signOut).toBeVisible();
-  for (
-    let presses = 0;
-    presses < 10 && !(await signOut.evaluate((element) => element === document.activeElement));
-    presses++
-  ) {
+  await test.step("sign-in and sign-out work from the keyboard alone", async () => {
     await page.keyboard.press("Tab");
-  }
-  await expect(signOut).toBeFocused();
-  await page.keyboard.press("Enter");
-  await expect(page).toHaveURL(/\/$/);
-  await expect(page.getByLabel("Operator API key")).toBeVisible();
+    await expect(page.getByLabel("Operator API key")).toBeFocused();
+    await page.keyboard.type(operatorKey);
+    await page.keyboard.press("Enter");
+    await expect(page).toHaveURL(/\/agents$/);
+    const signOut = page.getByRole("button", { name: "Sign out", exact: true });
+    await expect(signOut).toBeVisible();
+    for (
+      let presses = 0;
+      presses < 10 && !(await signOut.evaluate((element) => element === document.activeElement));
+      presses++
+    ) {
+      await page.keyboard.press("Tab");
+    }
+    await expect(signOut).toBeFocused();
+    await page.keyboard.press("Enter");
+    await expect(page).toHaveURL(/\/$/);
+    await expect(page.getByLabel("Operator API key")).toBeVisible();
+  });
+
+  await test.step("a key pasted with spaces and line breaks around it signs in", async () => {
+    await page.getByLabel("Operator API key").fill(`  ${paddedKey}\n `);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page).toHaveURL(/\/agents$/);
+    await expect(page.getByRole("heading", { name: "Padded Operator" })).toBeVisible();
+  });
 });

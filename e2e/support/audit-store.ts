@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { expect } from "@playwright/test";
 import { Client } from "pg";
 import { SERVERS, SHARED_SECRETS } from "./servers";
 
@@ -58,6 +59,41 @@ export async function createAuditDatabase(serverUrl: string): Promise<string> {
   return url.toString();
 }
 
+const MIGRATED_TEMPLATE = "audit_e2e_migrated";
+/** pg_advisory_lock's key for making the template: specs in other workers ask at once. */
+const TEMPLATE_LOCK = 7_301_721;
+
+/**
+ * A new database with the console's schema and no rows, for copyAuditChain. Copied from a
+ * template the first caller of the run migrates with audit:verify itself (its run on an
+ * empty store must be clean), so a run pays for one migrating verify (a tsx start, seconds
+ * of CPU), not one per test.
+ */
+export async function createMigratedAuditDatabase(serverUrl: string): Promise<string> {
+  const urlOf = (name: string) => {
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    return url.toString();
+  };
+  return withDatabase(serverUrl, async (client) => {
+    await client.query("select pg_advisory_lock($1)", [TEMPLATE_LOCK]);
+    try {
+      const found = await client.query("select 1 from pg_database where datname = $1", [MIGRATED_TEMPLATE]);
+      if (found.rowCount === 0) {
+        await client.query(`create database "${MIGRATED_TEMPLATE}"`);
+        const migrated = await runAuditVerify(urlOf(MIGRATED_TEMPLATE));
+        if (migrated.code !== 0) await client.query(`drop database "${MIGRATED_TEMPLATE}"`);
+        expect(migrated, "audit:verify migrates an empty store and finds it clean").toMatchObject({ code: 0 });
+      }
+      const name = `audit_e2e_${process.pid}_${Date.now()}_${databaseCounter++}`;
+      await client.query(`create database "${name}" template "${MIGRATED_TEMPLATE}"`);
+      return urlOf(name);
+    } finally {
+      await client.query("select pg_advisory_unlock($1)", [TEMPLATE_LOCK]);
+    }
+  });
+}
+
 export type VerifyRun = { code: number; stdout: string; stderr: string };
 
 /**
@@ -108,15 +144,20 @@ export function runAuditVerify(
 }
 
 /**
- * Copies one chain's rows and head from the shared store into `target` (emptied first; migrated
- * already, e.g. by a first runAuditVerify), so a test can tamper with its own copy without
- * disturbing the other tests. Returns the rows copied.
+ * Copies one chain's (or several chains') rows and heads from the shared store into `target`
+ * (emptied first; migrated already: createMigratedAuditDatabase), so a test can tamper with
+ * its own copy without disturbing the other tests. Returns the rows copied, by chain then position.
  */
-export async function copyAuditChain(target: string, chain: string): Promise<Record<string, unknown>[]> {
+export async function copyAuditChain(target: string, chain: string | string[]): Promise<Record<string, unknown>[]> {
+  const chains = typeof chain === "string" ? [chain] : chain;
   return withDatabase(SERVERS.postgres.url, async (shared) => {
-    const events = (await shared.query("select * from audit_events where chain = $1 order by position", [chain]))
-      .rows as Record<string, unknown>[];
-    const head = (await shared.query("select * from audit_chains where chain = $1", [chain])).rows as Record<
+    const events = (
+      await shared.query(
+        "select * from audit_events where chain = any($1) order by array_position($1, chain), position",
+        [chains],
+      )
+    ).rows as Record<string, unknown>[];
+    const head = (await shared.query("select * from audit_chains where chain = any($1)", [chains])).rows as Record<
       string,
       unknown
     >[];
