@@ -237,6 +237,8 @@ for (const step of STEPS) {
 }
 
 test.describe("a faucet that is down", () => {
+  // One console whose faucet refuses connections serves both tests, in order in one worker.
+  test.describe.configure({ mode: "default" });
   let downConsole: SpawnedConsole | undefined;
   test.beforeAll(async () => {
     test.setTimeout(120_000);
@@ -256,77 +258,76 @@ test.describe("a faucet that is down", () => {
   test.afterAll(async () => {
     await downConsole?.stop();
   });
-  // The test routes the page's actions: a route still running when it ends fails the run.
+  // The first test routes the page's actions: a route still running when a test ends fails the run.
   test.afterEach(async ({ page }) => {
     await page.unrouteAll({ behavior: "ignoreErrors" });
   });
 
-  test("every step, sign-in, the agents page and a rotation each say the faucet cannot be reached, never 'outcome unknown'; the steps keep their buttons", async ({
+  test("every step says the faucet cannot be reached, never 'outcome unknown', and keeps its button", async ({
     page,
     request,
   }) => {
     const url = downConsole?.url ?? "";
     // The list comes from A's page (this console cannot load it); the actions go to the dead faucet.
-    const { operator, agent } = await signedIn(page, request, "Down Faucet Operator");
-
-    await test.step("every step says the faucet cannot be reached and keeps its button", async () => {
-      const rows = page.getByRole("button", { name: `More actions for ${AGENT}` });
-      await expect(rows).toBeVisible();
-      // Server actions are posted to the page's own origin: route them to the console whose faucet is down.
-      await page.route(`${CONSOLE}/agents**`, async (route) => {
-        if (route.request().method() !== "POST") return route.continue();
-        const response = await route.fetch({
-          url: route.request().url().replace(CONSOLE, url),
-          headers: { ...route.request().headers(), origin: url },
-        });
-        await route.fulfill({ response });
+    await signedIn(page, request, "Down Faucet Operator");
+    const rows = page.getByRole("button", { name: `More actions for ${AGENT}` });
+    await expect(rows).toBeVisible();
+    // Server actions are posted to the page's own origin: route them to the console whose faucet is down.
+    await page.route(`${CONSOLE}/agents**`, async (route) => {
+      if (route.request().method() !== "POST") return route.continue();
+      const response = await route.fetch({
+        url: route.request().url().replace(CONSOLE, url),
+        headers: { ...route.request().headers(), origin: url },
       });
-      for (const step of STEPS) {
-        const dialog = await step.confirm(page);
-        await expect(dialog.getByRole("alert"), step.name).toHaveText(
-          "The faucet cannot be reached. Check that it is running.",
-        );
-        await expect(dialog.getByRole("button", { name: step.button })).toBeEnabled();
-        await close(page, dialog);
-      }
-      await page.unrouteAll({ behavior: "ignoreErrors" });
+      await route.fulfill({ response });
     });
-
-    // Moved from e2e/faults.spec.ts (the rotation's faults), whose console this was too.
-    await test.step("the agents page and a rotation say the faucet cannot be reached", async () => {
-      // The session opened on A is valid here too (same secret and store, cookies shared across ports).
-      await page.goto(`${url}/agents`);
-      const failure = page.getByRole("alert").filter({ hasText: "The agents could not be loaded" });
-      await expect(failure).toContainText("The faucet cannot be reached. Check that it is running.");
-
-      const cookie = (await page.context().cookies(url)).find((entry) => entry.name === SESSION_COOKIE);
-      expect(cookie).toBeDefined();
-      const reply = await callAction(
-        request,
-        url,
-        actionIds().rotateAgentKey ?? "",
-        JSON.stringify([rotationArgs({ agentId: agent.id })]),
-        {
-          cookie: `${SESSION_COOKIE}=${cookie?.value ?? ""}`,
-        },
+    for (const step of STEPS) {
+      const dialog = await step.confirm(page);
+      await expect(dialog.getByRole("alert"), step.name).toHaveText(
+        "The faucet cannot be reached. Check that it is running.",
       );
-      // Refused before anything was sent: nothing can have changed, so this is not "outcome unknown".
-      expect(reply.result).toEqual({
-        ok: false,
-        code: "faucet_unavailable",
-        message: "The faucet cannot be reached. Check that it is running.",
-      });
+      await expect(dialog.getByRole("button", { name: step.button })).toBeEnabled();
+      await page.keyboard.press("Escape");
+      await expect(dialog).toBeHidden();
+    }
+  });
+
+  // Moved from e2e/faults.spec.ts (the rotation's faults), whose console this was too.
+  test("sign-in, the agents page and a rotation each say the faucet cannot be reached, never 'outcome unknown'", async ({
+    page,
+    request,
+  }) => {
+    const url = downConsole?.url ?? "";
+    // The session opened on A is valid here too (same secret and store, cookies shared across ports).
+    const { operator, agent } = await signedIn(page, request, "Unreachable Operator", { url });
+    const failure = page.getByRole("alert").filter({ hasText: "The agents could not be loaded" });
+    await expect(failure).toContainText("The faucet cannot be reached. Check that it is running.");
+
+    const cookie = (await page.context().cookies(url)).find((entry) => entry.name === SESSION_COOKIE);
+    expect(cookie).toBeDefined();
+    const reply = await callAction(
+      request,
+      url,
+      actionIds().rotateAgentKey ?? "",
+      JSON.stringify([rotationArgs({ agentId: agent.id })]),
+      {
+        cookie: `${SESSION_COOKIE}=${cookie?.value ?? ""}`,
+      },
+    );
+    // Refused before anything was sent: nothing can have changed, so this is not "outcome unknown".
+    expect(reply.result).toEqual({
+      ok: false,
+      code: "faucet_unavailable",
+      message: "The faucet cannot be reached. Check that it is running.",
     });
 
-    await test.step("sign-in says the faucet cannot be reached and the key was not checked", async () => {
-      await page.context().clearCookies();
-      await page.goto(`${url}/`);
-      await page.getByLabel("Operator API key").fill(operator.operatorKey);
-      await page.getByRole("button", { name: "Sign in" }).click();
-      await expect(page.getByRole("alert").filter({ hasText: /\S/ })).toHaveText(
-        "The faucet cannot be reached. Check that it is running. Your key was not checked; try again when the faucet is back.",
-      );
-    });
+    await page.context().clearCookies();
+    await page.goto(`${url}/`);
+    await page.getByLabel("Operator API key").fill(operator.operatorKey);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByRole("alert").filter({ hasText: /\S/ })).toHaveText(
+      "The faucet cannot be reached. Check that it is running. Your key was not checked; try again when the faucet is back.",
+    );
   });
 });
 
