@@ -13,8 +13,10 @@ import { SESSION_COOKIE } from "./support/session-cookie";
  * Every lifecycle step under each way the faucet can fail it, on console A
  * (FAUCET_TIMEOUT_MS=3000) through the stand-alone faucet's fault injection, scoped to each
  * test's operator: each failure has its own message and costs exactly one faucet call,
- * never a retry. Each test has its own operator, so they run in parallel (fullyParallel); the
- * timeouts' margin (an injected 5 s against the console's 3 s) does not depend on that.
+ * never a retry. Each step's faults run in turn on one operator and one page (a sign-in and a
+ * page load per step, not per fault); the tests have their own operators, so they run in
+ * parallel (fullyParallel). The timeouts' margin (an injected 5 s against the console's 3 s)
+ * does not depend on that.
  */
 
 const CONSOLE = SERVERS.remoteA.url;
@@ -111,27 +113,18 @@ test.afterEach(async () => {
   control = undefined;
 });
 
-type Operator = Awaited<ReturnType<FaucetApi["newOperator"]>>;
-
-/**
- * A fresh operator with one agent holding 400 sats, signed in on A, its agents page open on `url`.
- * `beforeSignIn` changes the faucet's state before the page first loads, so no reload is needed to show it.
- */
+/** A fresh operator with one agent holding 400 sats, signed in on A, its agents page open on `url`. */
 async function signedIn(
   page: Page,
   request: APIRequestContext,
   name: string,
-  {
-    url = CONSOLE,
-    beforeSignIn,
-  }: { url?: string; beforeSignIn?: (faucet: FaucetApi, operator: Operator) => Promise<unknown> } = {},
+  { url = CONSOLE }: { url?: string } = {},
 ) {
   const faucet = new FaucetApi(request, FAUCET_API);
   const operator = await faucet.newOperator(name, [AGENT]);
   const agent = operator.agents[0]!;
   await faucet.ok({ action: "fund_agent", api_key: operator.operatorKey, agent_id: agent.id, amount_sats: 400 });
   control = new OperatorFaucetControl(request, operator.operatorId);
-  await beforeSignIn?.(faucet, operator);
   if (url === CONSOLE) await signInOverHttp(page, operator.operatorKey, CONSOLE);
   else {
     // The session opened on A is valid on `url` too (same secret and store, cookies shared across ports).
@@ -141,96 +134,107 @@ async function signedIn(
   return { faucet, operator, agent, control };
 }
 
-for (const step of STEPS) {
-  test(`${step.name}: a faucet slower than the timeout is 'outcome unknown' after one call, with no blind retry`, async ({
-    page,
-    request,
-  }) => {
-    const { control: scoped } = await signedIn(page, request, `Slow ${step.name} Operator`);
-    const before = await scoped.calls(step.faucetAction);
-    await scoped.setFaults({ latencyMs: 5_000, actions: [step.faucetAction], times: 1 });
-    const dialog = await step.confirm(page);
-    const alert = dialog.getByRole("alert");
-    await expect(alert).toHaveText(/^Outcome unknown: The faucet did not answer within 3 s\./);
-    await expect(alert).toHaveText(step.unknown);
-    await expect(dialog.getByRole("button", { name: step.button })).toHaveCount(0);
-    await expect(dialog.getByRole("button", { name: "Reload agents" })).toBeVisible();
-    expect(await scoped.calls(step.faucetAction)).toBe(before + 1);
-  });
-
-  test(`${step.name}: a 5xx is 'outcome unknown' naming the status, after one call`, async ({ page, request }) => {
-    const { control: scoped } = await signedIn(page, request, `5xx ${step.name} Operator`);
-    const before = await scoped.calls(step.faucetAction);
-    await scoped.setFaults({ failWithStatus: 500, actions: [step.faucetAction], times: 1 });
-    const dialog = await step.confirm(page);
-    const alert = dialog.getByRole("alert");
-    await expect(alert).toHaveText(/^Outcome unknown: The faucet failed \(HTTP 500\)\./);
-    await expect(alert).toHaveText(step.unknown);
-    expect(await scoped.calls(step.faucetAction)).toBe(before + 1);
-  });
-
-  test(`${step.name}: a refusal says so, changes nothing and leaves the button to try again`, async ({
-    page,
-    request,
-  }) => {
-    const { control: scoped } = await signedIn(page, request, `Refused ${step.name} Operator`);
-    const before = await scoped.calls(step.faucetAction);
-    await scoped.setFaults({
-      refuseWith: { error_code: "rate_limited", error: "Slow down", retry_after: 30 },
-      actions: [step.faucetAction],
-      times: 1,
-    });
-    const dialog = await step.confirm(page);
-    await expect(dialog.getByRole("alert")).toHaveText("The faucet is limiting requests. Try again in 30 s.");
-    await expect(dialog.getByRole("button", { name: step.button })).toBeEnabled();
-    expect(await scoped.calls(step.faucetAction)).toBe(before + 1);
-  });
+/** Closes a step's dialog and waits for it to go, so the next case opens a fresh one. */
+async function close(page: Page, dialog: Locator) {
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
 }
 
-test("sweep: a cooldown refusal says the rotation's cooldown blocks it and to sweep before rotating", async ({
-  page,
-  request,
-}) => {
-  const {
-    faucet,
-    operator,
-    agent,
-    control: scoped,
-  } = await signedIn(page, request, "Cooldown Sweep Operator", {
-    // Rotated before the page first loads: the row shows the rotation's cooldown.
-    beforeSignIn: (api, fresh) =>
-      api.ok({ action: "regenerate_agent_key", api_key: fresh.operatorKey, agent_id: fresh.agents[0]!.id }),
-  });
-  const dialog = await openRowAction(page, AGENT, "Sweep balance");
-  await dialog.getByRole("button", { name: "Sweep 400 sats" }).click();
-  await expect(dialog.getByRole("alert")).toHaveText(
-    /^The faucet refused the sweep: this agent's withdrawals are locked until \d\d:\d\d UTC by the cooldown of its last key rotation\. Nothing was moved\. In an incident, sweep before rotating/,
-  );
-  expect(await scoped.calls("withdraw_from_agent")).toBe(1);
-  const list = await faucet.ok({ action: "list_agents", api_key: operator.operatorKey });
-  expect((list.agents as { id: number; balance_sats: number }[]).find((row) => row.id === agent.id)?.balance_sats).toBe(
-    400,
-  );
-});
+/** The names of the operator's agents at the faucet itself. */
+async function agentNames(faucet: FaucetApi, operatorKey: string) {
+  const list = await faucet.ok({ action: "list_agents", api_key: operatorKey });
+  return (list.agents as { name: string }[]).map((agent) => agent.name);
+}
 
-test("create: an agent created without its key is 'key missing', says to rotate, and offers no second create", async ({
-  page,
-  request,
-}) => {
-  const { faucet, operator, control: scoped } = await signedIn(page, request, "Keyless Create Operator");
-  await scoped.setFaults({ omitKey: true, actions: ["create_agent"], times: 1 });
-  const dialog = await STEPS[0]!.confirm(page);
-  await expect(dialog.getByRole("alert")).toHaveText(
-    /^The faucet created Maybe Bot \(agent \d+\) but sent no key, so its only key was never shown\. Rotate its key/,
-  );
-  await expect(dialog.getByRole("button", { name: "Create agent" })).toHaveCount(0);
-  await expect(page.getByRole("dialog", { name: /New API key/ })).toHaveCount(0);
-  expect(await scoped.calls("create_agent")).toBe(2); // newOperator's own, then this one
-  const list = await faucet.ok({ action: "list_agents", api_key: operator.operatorKey });
-  expect((list.agents as { name: string }[]).map((agent) => agent.name)).toContain("Maybe Bot");
-  await dialog.getByRole("button", { name: "Reload agents" }).click();
-  await expect(page.getByRole("button", { name: "Rotate key for Maybe Bot" })).toBeVisible();
-});
+/**
+ * One operator and one page per step, its faults in turn. None of the three performs the change
+ * (the emulator answers a refusal and a 5xx without processing, and drops a slow request when the
+ * console gives up on it), so each case finds the agent as the first did; the slow case goes last
+ * all the same, since its request is the only one still open at the faucet when the dialog closes.
+ */
+for (const step of STEPS) {
+  test(`${step.name}: a refusal leaves the button to try again; a 5xx and a faucet slower than the timeout are 'outcome unknown'; one call each, no blind retry`, async ({
+    page,
+    request,
+  }) => {
+    const { faucet, operator, agent, control: scoped } = await signedIn(page, request, `Faults ${step.name} Operator`);
+
+    await test.step("a refusal says so, changes nothing and leaves the button to try again", async () => {
+      const before = await scoped.calls(step.faucetAction);
+      await scoped.setFaults({
+        refuseWith: { error_code: "rate_limited", error: "Slow down", retry_after: 30 },
+        actions: [step.faucetAction],
+        times: 1,
+      });
+      const dialog = await step.confirm(page);
+      await expect(dialog.getByRole("alert")).toHaveText("The faucet is limiting requests. Try again in 30 s.");
+      await expect(dialog.getByRole("button", { name: step.button })).toBeEnabled();
+      expect(await scoped.calls(step.faucetAction)).toBe(before + 1);
+      await close(page, dialog);
+    });
+
+    await test.step("a 5xx is 'outcome unknown' naming the status, after one call", async () => {
+      const before = await scoped.calls(step.faucetAction);
+      await scoped.setFaults({ failWithStatus: 500, actions: [step.faucetAction], times: 1 });
+      const dialog = await step.confirm(page);
+      const alert = dialog.getByRole("alert");
+      await expect(alert).toHaveText(/^Outcome unknown: The faucet failed \(HTTP 500\)\./);
+      await expect(alert).toHaveText(step.unknown);
+      expect(await scoped.calls(step.faucetAction)).toBe(before + 1);
+      await close(page, dialog);
+    });
+
+    await test.step("a faucet slower than the timeout is 'outcome unknown' after one call, with no blind retry", async () => {
+      const before = await scoped.calls(step.faucetAction);
+      await scoped.setFaults({ latencyMs: 5_000, actions: [step.faucetAction], times: 1 });
+      const dialog = await step.confirm(page);
+      const alert = dialog.getByRole("alert");
+      await expect(alert).toHaveText(/^Outcome unknown: The faucet did not answer within 3 s\./);
+      await expect(alert).toHaveText(step.unknown);
+      await expect(dialog.getByRole("button", { name: step.button })).toHaveCount(0);
+      await expect(dialog.getByRole("button", { name: "Reload agents" })).toBeVisible();
+      expect(await scoped.calls(step.faucetAction)).toBe(before + 1);
+    });
+
+    if (step.name === "create") {
+      await test.step("an agent created without its key is 'key missing', says to rotate, and offers no second create", async () => {
+        const dialog = page.getByRole("dialog", { name: "New agent" });
+        await close(page, dialog);
+        // None of the faults above created one: the agent found below is this case's.
+        expect(await agentNames(faucet, operator.operatorKey)).not.toContain("Maybe Bot");
+        const before = await scoped.calls("create_agent");
+        await scoped.setFaults({ omitKey: true, actions: ["create_agent"], times: 1 });
+        await step.confirm(page);
+        await expect(dialog.getByRole("alert")).toHaveText(
+          /^The faucet created Maybe Bot \(agent \d+\) but sent no key, so its only key was never shown\. Rotate its key/,
+        );
+        await expect(dialog.getByRole("button", { name: "Create agent" })).toHaveCount(0);
+        await expect(page.getByRole("dialog", { name: /New API key/ })).toHaveCount(0);
+        expect(await scoped.calls("create_agent")).toBe(before + 1);
+        expect(await agentNames(faucet, operator.operatorKey)).toContain("Maybe Bot");
+        await dialog.getByRole("button", { name: "Reload agents" }).click();
+        await expect(page.getByRole("button", { name: "Rotate key for Maybe Bot" })).toBeVisible();
+      });
+    }
+
+    if (step.name === "sweep") {
+      await test.step("a cooldown refusal says the rotation's cooldown blocks it and to sweep before rotating", async () => {
+        await close(page, page.getByRole("alertdialog"));
+        await faucet.ok({ action: "regenerate_agent_key", api_key: operator.operatorKey, agent_id: agent.id });
+        const before = await scoped.calls("withdraw_from_agent");
+        const dialog = await step.confirm(page);
+        await expect(dialog.getByRole("alert")).toHaveText(
+          /^The faucet refused the sweep: this agent's withdrawals are locked until \d\d:\d\d UTC by the cooldown of its last key rotation\. Nothing was moved\. In an incident, sweep before rotating/,
+        );
+        expect(await scoped.calls("withdraw_from_agent")).toBe(before + 1);
+        const list = await faucet.ok({ action: "list_agents", api_key: operator.operatorKey });
+        expect(
+          (list.agents as { id: number; balance_sats: number }[]).find((row) => row.id === agent.id)?.balance_sats,
+        ).toBe(400);
+      });
+    }
+  });
+}
 
 test.describe("a faucet that is down", () => {
   // One console whose faucet refuses connections serves both tests, in order in one worker.
