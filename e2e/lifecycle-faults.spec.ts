@@ -221,6 +221,8 @@ for (const step of STEPS) {
       await test.step("a cooldown refusal says the rotation's cooldown blocks it and to sweep before rotating", async () => {
         await close(page, page.getByRole("alertdialog"));
         await faucet.ok({ action: "regenerate_agent_key", api_key: operator.operatorKey, agent_id: agent.id });
+        // Reloaded, so the row shows the rotation's cooldown when the sweep is asked for, as in the old test.
+        await page.reload();
         const before = await scoped.calls("withdraw_from_agent");
         const dialog = await step.confirm(page);
         await expect(dialog.getByRole("alert")).toHaveText(
