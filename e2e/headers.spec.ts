@@ -1,8 +1,6 @@
 import { expect, test, type APIResponse } from "@playwright/test";
-import { signInOverHttp } from "./support/console-page";
 import { FaucetApi } from "./support/faucet-api";
 import { SESSION_COOKIE } from "./support/session-cookie";
-import { consoleUrl } from "./support/signed-in-operator";
 
 /**
  * The response headers of SECURITY.md on the embedded console (`next start`, so
@@ -48,28 +46,70 @@ function expectSecurityHeaders(response: APIResponse, label: string) {
   expect(headers["cache-control"] ?? "", `${label}: Cache-Control`).toMatch(/(^|,\s*)no-store(\s*,|$)/);
 }
 
-test("the sign-in page, /agents and /api/agents carry a nonce-based CSP, the other headers and no-store; the nonce is fresh per request", async ({
+// One page for the headers, the robots meta and the session cookie: the form sign-in's session serves the
+// /agents and /api/agents requests, so no second operator, context or sign-in.
+test("the sign-in page, /agents and /api/agents carry a nonce-based CSP, the other headers and no-store; robots.txt and the robots meta say noindex; the session cookie is __Host-fc_session: HttpOnly, SameSite=Lax, Secure, Path=/, no Domain, 12 hours", async ({
   page,
+  context,
   request,
   baseURL,
 }) => {
-  const signInPage = await request.get("/");
-  expect(signInPage.status()).toBe(200);
-  expectSecurityHeaders(signInPage, "sign-in page");
-  // Every script the server sends carries this response's nonce, or the page would not run.
-  const nonce = nonceOf(directivesOf(signInPage));
-  const scripts = (await signInPage.text()).match(/<script\b[^>]*>/g) ?? [];
-  expect(scripts.length).toBeGreaterThan(0);
-  for (const script of scripts) expect(script).toContain(`nonce="${nonce}"`);
-  expect(nonceOf(directivesOf(await request.get("/")))).not.toBe(nonce);
+  await test.step("the sign-in page carries a nonce-based CSP, the other headers and no-store; the nonce is fresh per request", async () => {
+    const signInPage = await request.get("/");
+    expect(signInPage.status()).toBe(200);
+    expectSecurityHeaders(signInPage, "sign-in page");
+    // Every script the server sends carries this response's nonce, or the page would not run.
+    const nonce = nonceOf(directivesOf(signInPage));
+    const scripts = (await signInPage.text()).match(/<script\b[^>]*>/g) ?? [];
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const script of scripts) expect(script).toContain(`nonce="${nonce}"`);
+    expect(nonceOf(directivesOf(await request.get("/")))).not.toBe(nonce);
+  });
 
-  const { operatorKey } = await new FaucetApi(request, `${baseURL}/ai-agents/api`).newOperator("Headers Operator");
-  await signInOverHttp(page, operatorKey, consoleUrl(baseURL));
-  for (const path of ["/agents", "/api/agents?offset=0&limit=50"]) {
-    const response = await page.request.get(path, { maxRedirects: 0 });
-    expect(response.status(), path).toBe(200);
-    expectSecurityHeaders(response, path);
-  }
+  await test.step("robots.txt disallows every path and the pages carry a noindex, nofollow robots meta", async () => {
+    const robots = await request.get("/robots.txt");
+    expect(robots.status()).toBe(200);
+    const rules = (await robots.text())
+      .split("\n")
+      .map((line) => line.replace(/#.*/, "").trim())
+      .filter(Boolean);
+    expect(rules).toEqual(["User-agent: *", "Disallow: /"]);
+
+    await page.goto("/");
+    await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
+    await expect(page.locator('meta[name="robots"]')).toHaveAttribute("content", "noindex, nofollow");
+  });
+
+  await test.step("the session cookie is __Host-fc_session: HttpOnly, SameSite=Lax, Secure, Path=/, no Domain, and lasts 12 hours", async () => {
+    const { operatorKey } = await new FaucetApi(request, `${baseURL}/ai-agents/api`).newOperator("Cookie Operator");
+    await page.getByLabel("Operator API key").fill(operatorKey);
+    const signInResponse = page.waitForResponse(
+      (response) => response.request().method() === "POST" && response.url() === `${baseURL}/`,
+    );
+    await page.getByRole("button", { name: "Sign in" }).click();
+    const setCookie = (await (await signInResponse).headerValue("set-cookie")) ?? "";
+    await expect(page).toHaveURL(/\/agents/);
+
+    const attributes = setCookie.split(";").map((part) => part.trim());
+    expect(attributes[0]).toMatch(new RegExp(`^${SESSION_COOKIE}=\\S{100,}`));
+    const lower = attributes.slice(1).map((attribute) => attribute.toLowerCase());
+    expect(lower).toEqual(expect.arrayContaining(["httponly", "samesite=lax", "secure", "path=/", "max-age=43200"]));
+    expect(lower.filter((attribute) => attribute.startsWith("domain="))).toEqual([]);
+
+    const cookie = (await context.cookies()).find((entry) => entry.name === SESSION_COOKIE);
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: "Lax", secure: true, path: "/", domain: "127.0.0.1" });
+    const hoursLeft = ((cookie?.expires ?? 0) - Date.now() / 1000) / 3600;
+    expect(hoursLeft).toBeGreaterThan(11.9);
+    expect(hoursLeft).toBeLessThanOrEqual(12);
+  });
+
+  await test.step("/agents and /api/agents carry the same headers", async () => {
+    for (const path of ["/agents", "/api/agents?offset=0&limit=50"]) {
+      const response = await page.request.get(path, { maxRedirects: 0 });
+      expect(response.status(), path).toBe(200);
+      expectSecurityHeaders(response, path);
+    }
+  });
 });
 
 test("an injected inline script or handler does not run and is reported; the page's own scripts do", async ({
@@ -107,50 +147,4 @@ test("an injected inline script or handler does not run and is reported; the pag
     return { injected: seen.injected, handler: seen.handler, trusted: seen.trusted, nextRuntime: typeof seen.next };
   });
   expect(flags).toEqual({ injected: undefined, handler: undefined, trusted: "ran", nextRuntime: "object" });
-});
-
-test("the session cookie is __Host-fc_session: HttpOnly, SameSite=Lax, Secure, Path=/, no Domain, and lasts 12 hours", async ({
-  page,
-  context,
-  request,
-  baseURL,
-}) => {
-  const { operatorKey } = await new FaucetApi(request, `${baseURL}/ai-agents/api`).newOperator("Cookie Operator");
-  await page.goto("/");
-  await page.getByLabel("Operator API key").fill(operatorKey);
-  const signInResponse = page.waitForResponse(
-    (response) => response.request().method() === "POST" && response.url() === `${baseURL}/`,
-  );
-  await page.getByRole("button", { name: "Sign in" }).click();
-  const setCookie = (await (await signInResponse).headerValue("set-cookie")) ?? "";
-  await expect(page).toHaveURL(/\/agents/);
-
-  const attributes = setCookie.split(";").map((part) => part.trim());
-  expect(attributes[0]).toMatch(new RegExp(`^${SESSION_COOKIE}=\\S{100,}`));
-  const lower = attributes.slice(1).map((attribute) => attribute.toLowerCase());
-  expect(lower).toEqual(expect.arrayContaining(["httponly", "samesite=lax", "secure", "path=/", "max-age=43200"]));
-  expect(lower.filter((attribute) => attribute.startsWith("domain="))).toEqual([]);
-
-  const cookie = (await context.cookies()).find((entry) => entry.name === SESSION_COOKIE);
-  expect(cookie).toMatchObject({ httpOnly: true, sameSite: "Lax", secure: true, path: "/", domain: "127.0.0.1" });
-  const hoursLeft = ((cookie?.expires ?? 0) - Date.now() / 1000) / 3600;
-  expect(hoursLeft).toBeGreaterThan(11.9);
-  expect(hoursLeft).toBeLessThanOrEqual(12);
-});
-
-test("robots.txt disallows every path and the pages carry a noindex, nofollow robots meta", async ({
-  page,
-  request,
-}) => {
-  const robots = await request.get("/robots.txt");
-  expect(robots.status()).toBe(200);
-  const rules = (await robots.text())
-    .split("\n")
-    .map((line) => line.replace(/#.*/, "").trim())
-    .filter(Boolean);
-  expect(rules).toEqual(["User-agent: *", "Disallow: /"]);
-
-  await page.goto("/");
-  await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
-  await expect(page.locator('meta[name="robots"]')).toHaveAttribute("content", "noindex, nofollow");
 });

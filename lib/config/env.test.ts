@@ -205,6 +205,41 @@ describe("start-up with a data dir it cannot create", () => {
   }
 });
 
+// The refusal's wiring (instrumentation → checkConfiguration → exit 1) is proven by one real refused
+// `next start` in e2e/demo-mode.spec.ts; this refusal's message needs no second one.
+describe("start-up with a plain-http faucet URL off loopback", () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+    vi.restoreAllMocks();
+  });
+
+  it("stops with exit 1 and a clear message", () => {
+    process.env = {
+      ...saved,
+      NODE_ENV: "production",
+      FAUCET_API_URL: "http://faucet.example/ai-agents/api",
+      SESSION_SECRET: "e2e-session-secret-0123456789-abcdefghijklmnop",
+      NEXT_SERVER_ACTIONS_ENCRYPTION_KEY: "3q2+7w8zVd6Rk2d3Yp1mQm3y6Z0uNw9kQm1nZ1o2Z3Q=",
+      CONSOLE_DATA_DIR: path.join(root, "plain-http"),
+      DATABASE_URL: "",
+    };
+    const exit = vi.spyOn(process, "exit").mockImplementation((() => {
+      throw new Error("exited");
+    }) as never);
+    const error = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    vi.spyOn(console, "info").mockImplementation(() => undefined);
+    expect(() => checkConfiguration()).toThrow("exited");
+    expect(exit).toHaveBeenCalledWith(1);
+    expect(error).toHaveBeenCalledTimes(1);
+    const message = String(error.mock.calls[0]?.[0]).trim();
+    expect(message).toMatch(/^Faucet Console cannot start: /);
+    expect(message).toContain(
+      'FAUCET_API_URL must use https:// (operator keys travel in it); plain http is accepted only for a loopback address. Got "http://faucet.example/ai-agents/api".',
+    );
+  });
+});
+
 describe("the schema (loadEnv)", () => {
   it("gives every default from an empty environment", () => {
     const settings = loadEnv({}, "/srv/console");
