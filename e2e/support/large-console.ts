@@ -29,7 +29,8 @@ function largeConsole(): LargeConsole {
  * 10,000 agents, which the spec starts itself (startLargeConsoleForSpec; no other spec needs it).
  */
 export const test = base.extend({
-  baseURL: async ({}, provide) => provide(largeConsole().url),
+  // Unset in the hook that starts it: Playwright resolves baseURL for beforeAll hooks too.
+  baseURL: async ({}, provide) => provide(current?.url),
 });
 
 /**
