@@ -240,6 +240,44 @@ describe("start-up with a plain-http faucet URL off loopback", () => {
   });
 });
 
+// As above: the wiring is demo-mode's one real refused start; these are the messages an operator
+// with a bad SESSION_SECRET reads (they were two more `next start` runs in e2e/session-security.spec.ts).
+describe("start-up with a bad SESSION_SECRET", () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+    vi.restoreAllMocks();
+  });
+
+  for (const [name, secret, expected] of [
+    ["one too short", "x".repeat(31), "SESSION_SECRET is 31 characters; it must be at least 32"],
+    ["missing with a faucet URL", "", "SESSION_SECRET is required when FAUCET_API_URL is set"],
+  ] as const) {
+    it(`stops with exit 1 and a clear message: ${name}`, () => {
+      process.env = {
+        ...saved,
+        NODE_ENV: "production",
+        FAUCET_API_URL: "http://127.0.0.1:3110/ai-agents/api",
+        SESSION_SECRET: secret,
+        CONSOLE_DATA_DIR: path.join(root, `bad-secret-${secret.length}`),
+        DATABASE_URL: "",
+      };
+      const exit = vi.spyOn(process, "exit").mockImplementation((() => {
+        throw new Error("exited");
+      }) as never);
+      const error = vi.spyOn(console, "error").mockImplementation(() => undefined);
+      vi.spyOn(console, "info").mockImplementation(() => undefined);
+      expect(() => checkConfiguration()).toThrow("exited");
+      expect(exit).toHaveBeenCalledWith(1);
+      expect(error).toHaveBeenCalledTimes(1);
+      const message = String(error.mock.calls[0]?.[0]).trim();
+      expect(message).toMatch(/^Faucet Console cannot start: /);
+      expect(message).toContain(expected);
+      if (secret) expect(message).not.toContain(secret);
+    });
+  }
+});
+
 describe("the schema (loadEnv)", () => {
   it("gives every default from an empty environment", () => {
     const settings = loadEnv({}, "/srv/console");
