@@ -172,7 +172,28 @@ describe("ensurePrivateDir", () => {
   });
 });
 
-describe("start-up with a data dir it cannot create", () => {
+/**
+ * Start-up's check (instrumentation.ts calls it first) with `env` over this process's environment:
+ * asserts it exited 1 having printed exactly one message, and returns that message.
+ */
+function startUpRefusal(env: NodeJS.ProcessEnv): string {
+  process.env = { ...env };
+  const exit = vi.spyOn(process, "exit").mockImplementation((() => {
+    throw new Error("exited");
+  }) as never);
+  const error = vi.spyOn(console, "error").mockImplementation(() => undefined);
+  vi.spyOn(console, "info").mockImplementation(() => undefined);
+  expect(() => checkConfiguration()).toThrow("exited");
+  expect(exit).toHaveBeenCalledWith(1);
+  expect(error).toHaveBeenCalledTimes(1);
+  const message = String(error.mock.calls[0]?.[0]).trim();
+  expect(message).toMatch(/^Faucet Console cannot start: /);
+  return message;
+}
+
+// The refusal's wiring (instrumentation → checkConfiguration → exit 1) is proven by one real refused
+// `next start` in e2e/demo-mode.spec.ts; each refusal's message needs no second one.
+describe("start-up refusals", () => {
   const saved = { ...process.env };
   afterEach(() => {
     process.env = { ...saved };
@@ -183,39 +204,20 @@ describe("start-up with a data dir it cannot create", () => {
     ["the generated session secret's", {}],
     ["the embedded store's (SESSION_SECRET set)", { SESSION_SECRET: "s".repeat(48) }],
   ] as const) {
-    it(`stops with one line naming the directory: ${name}`, () => {
+    it(`a data dir it cannot create: one line naming the directory, ${name}`, () => {
       const file = path.join(root, `file-${name.length}`);
       writeFileSync(file, "");
       const dir = path.join(file, "data");
-      process.env = { ...saved, ...env, CONSOLE_DATA_DIR: dir, FAUCET_API_URL: "", DATABASE_URL: "" };
-      const exit = vi.spyOn(process, "exit").mockImplementation((() => {
-        throw new Error("exited");
-      }) as never);
-      const error = vi.spyOn(console, "error").mockImplementation(() => undefined);
-      vi.spyOn(console, "info").mockImplementation(() => undefined);
-      expect(() => checkConfiguration()).toThrow("exited");
-      expect(exit).toHaveBeenCalledWith(1);
-      expect(error).toHaveBeenCalledTimes(1);
-      const message = String(error.mock.calls[0]?.[0]).trim();
+      const message = startUpRefusal({ ...saved, ...env, CONSOLE_DATA_DIR: dir, FAUCET_API_URL: "", DATABASE_URL: "" });
       expect(message.split("\n")).toHaveLength(1);
       expect(message).toMatch(/^Faucet Console cannot start: the data directory .* cannot be created/);
       expect(message).toContain(dir);
       expect(message).toContain("CONSOLE_DATA_DIR");
     });
   }
-});
 
-// The refusal's wiring (instrumentation → checkConfiguration → exit 1) is proven by one real refused
-// `next start` in e2e/demo-mode.spec.ts; this refusal's message needs no second one.
-describe("start-up with a plain-http faucet URL off loopback", () => {
-  const saved = { ...process.env };
-  afterEach(() => {
-    process.env = { ...saved };
-    vi.restoreAllMocks();
-  });
-
-  it("stops with exit 1 and a clear message", () => {
-    process.env = {
+  it("a plain-http faucet URL off loopback: a clear message", () => {
+    const message = startUpRefusal({
       ...saved,
       NODE_ENV: "production",
       FAUCET_API_URL: "http://faucet.example/ai-agents/api",
@@ -223,55 +225,26 @@ describe("start-up with a plain-http faucet URL off loopback", () => {
       NEXT_SERVER_ACTIONS_ENCRYPTION_KEY: "3q2+7w8zVd6Rk2d3Yp1mQm3y6Z0uNw9kQm1nZ1o2Z3Q=",
       CONSOLE_DATA_DIR: path.join(root, "plain-http"),
       DATABASE_URL: "",
-    };
-    const exit = vi.spyOn(process, "exit").mockImplementation((() => {
-      throw new Error("exited");
-    }) as never);
-    const error = vi.spyOn(console, "error").mockImplementation(() => undefined);
-    vi.spyOn(console, "info").mockImplementation(() => undefined);
-    expect(() => checkConfiguration()).toThrow("exited");
-    expect(exit).toHaveBeenCalledWith(1);
-    expect(error).toHaveBeenCalledTimes(1);
-    const message = String(error.mock.calls[0]?.[0]).trim();
-    expect(message).toMatch(/^Faucet Console cannot start: /);
+    });
     expect(message).toContain(
       'FAUCET_API_URL must use https:// (operator keys travel in it); plain http is accepted only for a loopback address. Got "http://faucet.example/ai-agents/api".',
     );
   });
-});
 
-// As above: the wiring is demo-mode's one real refused start; these are the messages an operator
-// with a bad SESSION_SECRET reads (they were two more `next start` runs in e2e/session-security.spec.ts).
-describe("start-up with a bad SESSION_SECRET", () => {
-  const saved = { ...process.env };
-  afterEach(() => {
-    process.env = { ...saved };
-    vi.restoreAllMocks();
-  });
-
+  // These were two more `next start` runs in e2e/session-security.spec.ts.
   for (const [name, secret, expected] of [
     ["one too short", "x".repeat(31), "SESSION_SECRET is 31 characters; it must be at least 32"],
     ["missing with a faucet URL", "", "SESSION_SECRET is required when FAUCET_API_URL is set"],
   ] as const) {
-    it(`stops with exit 1 and a clear message: ${name}`, () => {
-      process.env = {
+    it(`a bad SESSION_SECRET, ${name}: a clear message that does not echo it`, () => {
+      const message = startUpRefusal({
         ...saved,
         NODE_ENV: "production",
         FAUCET_API_URL: "http://127.0.0.1:3110/ai-agents/api",
         SESSION_SECRET: secret,
         CONSOLE_DATA_DIR: path.join(root, `bad-secret-${secret.length}`),
         DATABASE_URL: "",
-      };
-      const exit = vi.spyOn(process, "exit").mockImplementation((() => {
-        throw new Error("exited");
-      }) as never);
-      const error = vi.spyOn(console, "error").mockImplementation(() => undefined);
-      vi.spyOn(console, "info").mockImplementation(() => undefined);
-      expect(() => checkConfiguration()).toThrow("exited");
-      expect(exit).toHaveBeenCalledWith(1);
-      expect(error).toHaveBeenCalledTimes(1);
-      const message = String(error.mock.calls[0]?.[0]).trim();
-      expect(message).toMatch(/^Faucet Console cannot start: /);
+      });
       expect(message).toContain(expected);
       if (secret) expect(message).not.toContain(secret);
     });
