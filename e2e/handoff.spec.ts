@@ -7,7 +7,7 @@ import { FaucetApi } from "./support/faucet-api";
 import { actionIds, callSignIn, sessionCookieFrom } from "./support/server-actions";
 import { FAUCET_API, SERVERS } from "./support/servers";
 import { OPERATOR_ENTRY, RECEIVER, run, walletHome } from "./support/agent-host";
-import { browserTraces, consoleUrl, signInFreshOperator } from "./support/signed-in-operator";
+import { browserTraces, captureReplies, consoleUrl, signInFreshOperator } from "./support/signed-in-operator";
 
 // A background poll the route still holds when a test ends has nobody left to answer: let it go quietly.
 test.afterEach(async ({ page }) => page.unrouteAll({ behavior: "ignoreErrors" }));
@@ -136,17 +136,8 @@ test("hand-offs on one page: Hand off to agent and copy the link (receive.mjs wr
 
   await test.step("Hand off without showing me the key: no key reaches the page, the link still delivers a working key", async () => {
     const agent = quiet;
-    const origin = consoleUrl(baseURL);
-    const bodies: string[] = [];
-    let capturing = true;
-    await page.route(`${origin}/**`, async (route) => {
-      if (!capturing || route.request().url().includes("/_next/static/")) return route.fallback();
-      const response = await route.fetch({ maxRedirects: 0 });
-      const body = await response.text();
-      bodies.push(body);
-      // A poll still in flight when the page closes has nobody left to answer.
-      await route.fulfill({ response, body }).catch(() => undefined);
-    });
+    const replies = await captureReplies(page);
+    const { bodies } = replies;
 
     await page.getByRole("button", { name: `Rotate key for ${agent.name}` }).click();
     const confirm = page.getByRole("alertdialog");
@@ -162,7 +153,7 @@ test("hand-offs on one page: Hand off to agent and copy the link (receive.mjs wr
     const traces = await browserTraces(page, context);
     await dialog.getByRole("button", { name: "Done" }).click();
     await expect(dialog).toBeHidden();
-    capturing = false;
+    replies.stop();
 
     const home = walletHome();
     try {

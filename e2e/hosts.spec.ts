@@ -13,7 +13,7 @@ import {
   stop,
   walletHome,
 } from "./support/agent-host";
-import { browserTraces, signInFreshOperator } from "./support/signed-in-operator";
+import { browserTraces, captureReplies, signInFreshOperator } from "./support/signed-in-operator";
 
 test.afterEach(async ({ page }) => page.unrouteAll({ behavior: "ignoreErrors" }));
 
@@ -33,18 +33,7 @@ test("enrol a host, watch, rotate from the row: credentials.json holds a working
     agentNames: ["Host Bot"],
   });
   const agent = agents[0]!;
-  const bodies: string[] = [];
-  // Every POST reply to the page, read whole as the server sent it. A response listener's text()
-  // finds nothing once the client has aborted a streamed action reply (net::ERR_ABORTED), which
-  // left this list empty about one run in ten.
-  await page.route("**/*", async (route) => {
-    if (route.request().method() !== "POST") return route.fallback();
-    const response = await route.fetch({ maxRedirects: 0 });
-    const body = await response.text();
-    bodies.push(body);
-    // A reply still in flight when the page closes has nobody left to answer.
-    await route.fulfill({ response, body }).catch(() => undefined);
-  });
+  const { bodies } = await captureReplies(page, { postsOnly: true });
   const home = walletHome();
   const link = await makeEnrolmentLink(page, agent.name);
   const host = await enrol(link, home);

@@ -8,7 +8,7 @@ import { signInOverHttp } from "./support/console-page";
 import { FaucetApi, seedOperator } from "./support/faucet-api";
 import { OperatorFaucetControl } from "./support/operator-faucet-control";
 import { FAUCET_API, SERVERS } from "./support/servers";
-import { expectKeyNowhere } from "./support/signed-in-operator";
+import { captureReplies, expectKeyNowhere } from "./support/signed-in-operator";
 
 /**
  * Rotation policies (issue 23) on consoles A and B, two instances on one PostgreSQL, each
@@ -17,7 +17,7 @@ import { expectKeyNowhere } from "./support/signed-in-operator";
  * agent is only reminded, and nothing is sent again by the sweeps after it.
  */
 const A = SERVERS.remoteA.url;
-// The host test reads every reply through a route: none may still be running when a test ends.
+// The host test reads every reply through a route (captureReplies): none may still run when a test ends.
 test.afterEach(async ({ page }) => page.unrouteAll({ behavior: "ignoreErrors" }));
 const DAY_MS = 86_400_000;
 
@@ -163,17 +163,7 @@ test("a policy rotation reaches a host enrolled with the real receive.mjs: crede
   const agent = seeded.agents[0]!;
   await recordOldRotation(seeded.operatorId, agent.id, 3);
   const control = new OperatorFaucetControl(request, seeded.operatorId);
-  const bodies: string[] = [];
-  // Every reply to the page (static chunks aside), read whole as the server sent it: a response
-  // listener's text() finds nothing once the client has aborted a streamed reply (net::ERR_ABORTED).
-  await page.route("**/*", async (route) => {
-    if (route.request().url().includes("/_next/static/")) return route.fallback();
-    const response = await route.fetch({ maxRedirects: 0 });
-    const body = await response.text();
-    bodies.push(body);
-    // A reply still in flight when the page closes has nobody left to answer.
-    await route.fulfill({ response, body }).catch(() => undefined);
-  });
+  const { bodies } = await captureReplies(page);
   const home = walletHome();
   let watcher: ReturnType<typeof startWatch> | null = null;
   try {

@@ -60,6 +60,33 @@ export async function browserTraces(page: Page, context: BrowserContext): Promis
   return { html: await page.content(), url: page.url(), cookies, ...inPage };
 }
 
+/**
+ * Every reply the console sends `page` (static chunks aside; only POST replies with `postsOnly`),
+ * read whole through a route as the server sent it: a response listener's text() finds nothing for
+ * a streamed reply the client aborted (net::ERR_ABORTED). The list fills as replies come; stop()
+ * lets later replies through unread. The spec unroutes in afterEach.
+ */
+export async function captureReplies(page: Page, { postsOnly = false } = {}) {
+  const bodies: string[] = [];
+  let capturing = true;
+  await page.route("**/*", async (route) => {
+    const request = route.request();
+    if (!capturing || request.url().includes("/_next/static/") || (postsOnly && request.method() !== "POST"))
+      return route.fallback();
+    const response = await route.fetch({ maxRedirects: 0 });
+    const body = await response.text();
+    bodies.push(body);
+    // A reply still in flight when the page closes has nobody left to answer.
+    await route.fulfill({ response, body }).catch(() => undefined);
+  });
+  return {
+    bodies,
+    stop: () => {
+      capturing = false;
+    },
+  };
+}
+
 /** Asserts that `key` appears in none of the browser's traces. */
 export async function expectKeyNowhere(page: Page, context: BrowserContext, key: string) {
   // The bare hex part too: an encoding that drops the prefix would still leak the key.
