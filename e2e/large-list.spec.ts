@@ -257,9 +257,27 @@ test.describe("the 9,999th agent", () => {
     }, AGENT_ROW);
 
     const last = page.getByRole("rowheader", { name: "agent-10000", exact: true });
-    // Over the sticky header: hovering the 570,000 px table itself would scroll it to its middle.
+    const scroller = page.getByTestId("agents-scroller");
+    // The first step with the wheel, as an operator scrolls: over the sticky header, since hovering
+    // the 570,000 px table itself would scroll it to its middle.
     await agentsTable(page).getByRole("columnheader", { name: "Name" }).hover();
-    for (let step = 0; step < 400 && !(await last.isVisible()); step++) await page.mouse.wheel(0, 4_000);
+    await page.mouse.wheel(0, 4_000);
+    await expect.poll(() => scroller.evaluate((element) => element.scrollTop)).toBeGreaterThan(0);
+    // The other ~140 steps of 4,000 px inside the page, each waiting for its scroll event (the table
+    // renders its new rows in that event's handler): a wheel and a visibility check per step from
+    // here took 10 s alone and over 45 s on a loaded CI machine.
+    const steps = await scroller.evaluate(async (element) => {
+      let count = 0;
+      for (; count < 400; count++) {
+        const before = element.scrollTop;
+        const scrolled = new Promise((resolve) => element.addEventListener("scroll", resolve, { once: true }));
+        element.scrollTop = before + 4_000;
+        if (element.scrollTop === before) break;
+        await scrolled;
+      }
+      return count;
+    });
+    expect(steps).toBeGreaterThan(100);
     await expect(last).toBeVisible();
     const sampled = await probe.evaluate((sample) => ({ ...sample }));
     expect(sampled.samples).toBeGreaterThan(100);
