@@ -32,6 +32,9 @@ export default defineConfig({
     // vitest's default is one worker fewer than the cores: on a 2-core machine one, running every
     // file in turn. Much of the test time is waiting (PostgreSQL, files, timers), so use every core.
     maxWorkers: Math.max(2, availableParallelism()),
+    // Worker threads, not child processes: each of the ~80 files starts its worker and imports its
+    // modules faster (the whole run about 15% quicker on 2 cores); no test needs a process of its own.
+    pool: "threads",
     projects: [
       // Workspace packages bring their own vitest.config.ts (packages/faucet-emulator: the emulator's tests).
       "packages/*",

@@ -34,8 +34,9 @@ import { DOCUMENTED_PATHS_PORTS as PORTS } from "./support/servers";
  * What stands in for a step: a copy of the checkout is its git files (tracked and untracked,
  * not ignored) with node_modules hard-linked (what `npm install` leaves; Turbopack refuses a
  * node_modules symlinked from outside the project). `npm run build` is the one `npm test`
- * runs before Playwright (test:e2e: `npm run build && playwright test`): the `npm start`
- * paths hard-link that build into their copy instead of building it once more.
+ * runs before Playwright (beside lint: `run-p lint build`; test:e2e alone: `npm run build &&
+ * playwright test`): the `npm start` paths hard-link that build into their copy instead of
+ * building it once more.
  */
 
 const README = readFileSync("README.md", "utf8");
@@ -78,14 +79,18 @@ function replaced(text: string, from: string | RegExp, to: string): string {
 }
 
 /**
- * `npm run build && npm start` as the README writes it, with the build left to test:e2e
- * (which runs exactly `npm run build`): what remains is `npm start`.
+ * `npm run build && npm start` as the README writes it, with the build left to the scripts that
+ * run Playwright (each runs exactly `npm run build` first; run-p runs it as `npm run build`):
+ * what remains is `npm start`.
  */
 function withSharedBuild(block: string): string {
-  const testE2e = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts[
-    "test:e2e"
-  ];
-  expect(testE2e, "test:e2e builds with the README's build command").toMatch(/^npm run build && /);
+  const { scripts } = JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string> };
+  expect(scripts.test, "npm test builds with the README's build script before Playwright").toMatch(
+    /\brun-p [^&]*\bbuild\b.*&& playwright test$/,
+  );
+  expect(scripts["test:e2e"], "test:e2e builds with the README's build command").toMatch(
+    /^npm run build && playwright test$/,
+  );
   return replaced(block, /^npm run build && npm start$/m, "npm start");
 }
 
