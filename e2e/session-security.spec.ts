@@ -5,27 +5,11 @@ import { COOKIE_LIMIT_BYTES, sealSession, unsealSession } from "../lib/session/s
 import { parseSessionSecret } from "../lib/config/session-secret";
 import { rotateAgent } from "./support/console-page";
 import { FaucetApi, seedOperator } from "./support/faucet-api";
-import {
-  actionIds,
-  callAction,
-  callSignIn,
-  encodeArguments,
-  rotationArgs,
-  sessionCookieFrom,
-} from "./support/server-actions";
-import { FAUCET_API, SERVERS, SHARED_SECRETS } from "./support/servers";
+import { actionIds, callSignIn, sessionCookieFrom } from "./support/server-actions";
+import { SERVERS, SHARED_SECRETS } from "./support/servers";
 import { SESSION_COOKIE } from "./support/session-cookie";
-import { startConsole, type SpawnedConsole } from "./support/spawned-console";
-import { dataRoot } from "../playwright.config";
 
 const ids = actionIds();
-
-type RotationReply = {
-  ok: boolean;
-  code?: string;
-  message?: string;
-  data?: { apiKey: string; cooldownUntil: number; warning: string | null };
-};
 
 async function signInCookie(request: APIRequestContext, baseUrl: string, operatorKey: string): Promise<string> {
   const reply = await callSignIn(request, baseUrl, ids.signIn!, operatorKey);
@@ -34,85 +18,9 @@ async function signInCookie(request: APIRequestContext, baseUrl: string, operato
   return cookie!;
 }
 
-async function rotate(
-  request: APIRequestContext,
-  baseUrl: string,
-  cookie: string,
-  agentId: number,
-): Promise<{ reply: RotationReply; cookie: string }> {
-  const body = await encodeArguments([rotationArgs({ agentId })]);
-  const response = await callAction(request, baseUrl, ids.rotateAgentKey!, body, { cookie });
-  expect(response.status).toBe(200);
-  return { reply: response.result as RotationReply, cookie: sessionCookieFrom(response.setCookie) ?? cookie };
-}
-
-/**
- * Consoles with the default limits and a store of their own each: limits are counted in the
- * store, so on the consoles the other tests share, their sign-ins would spend these budgets.
- */
-function withDefaultLimits(name: string) {
-  const holder: { console?: SpawnedConsole } = {};
-  test.beforeAll(async () => {
-    // startConsole waits up to 60 s for the server: more than the 45 s a hook gets by default.
-    test.setTimeout(120_000);
-    holder.console = await startConsole({
-      dataDir: `${dataRoot}/${name}`,
-      env: { FAUCET_API_URL: FAUCET_API, FAUCET_TIMEOUT_MS: "3000", ...SHARED_SECRETS },
-    });
-  });
-  test.afterAll(async () => {
-    await holder.console?.stop();
-  });
-  return () => holder.console!.url;
-}
-
-test.describe("the rotation limit with the default settings", () => {
-  const limitedUrl = withDefaultLimits("rotation-limit-console");
-  test("rotations are limited per operator, with a clear message and a retry time", async ({ request }) => {
-    const faucet = new FaucetApi(request, FAUCET_API);
-    const names = Array.from({ length: 21 }, (_, index) => `Limited ${index + 1}`);
-    const { operatorKey, agents } = await seedOperator(request, "Rate Limited Operator", names);
-    let cookie = await signInCookie(request, limitedUrl(), operatorKey);
-    const replies: RotationReply[] = [];
-    for (const agent of agents) {
-      const result = await rotate(request, limitedUrl(), cookie, agent.id);
-      replies.push(result.reply);
-      cookie = result.cookie;
-    }
-    expect(replies.slice(0, 20).every((reply) => reply.ok)).toBe(true);
-    expect(replies[20]).toMatchObject({
-      ok: false,
-      code: "rate_limited",
-      message: expect.stringMatching(/^Too many rotations in a minute\. Try again in \d+ s\.$/),
-    });
-    // The refused rotation did not happen: the agent's original key still works.
-    expect(await faucet.whoami(agents[20]!.key)).toMatchObject({ success: true, type: "agent" });
-  });
-});
-
-test.describe("the sign-in limit with the default settings", () => {
-  const limitedUrl = withDefaultLimits("sign-in-limit-console");
-  test("with the default settings a changing X-Forwarded-For does not reset the sign-in limit", async ({ request }) => {
-    // The defaults: 10 attempts a minute, TRUSTED_PROXY_HOPS=0 (the header is ignored).
-    const results: unknown[] = [];
-    for (let attempt = 1; attempt <= 12; attempt++) {
-      const forged = { "x-forwarded-for": `203.0.113.${attempt}` };
-      results.push(
-        (
-          await callSignIn(request, limitedUrl(), ids.signIn!, "lf_00000000000000000000000000000000", {
-            extraHeaders: forged,
-          })
-        ).result,
-      );
-    }
-    for (const result of results.slice(0, 10))
-      expect(result).toMatchObject({ fieldErrors: { operatorKey: expect.stringContaining("does not know this key") } });
-    for (const result of results.slice(10))
-      expect(result).toMatchObject({
-        message: expect.stringMatching(/^Too many sign-in attempts\. Try again in \d+ s\.$/),
-      });
-  });
-});
+// The rotation and sign-in limits with the default settings (20 rotations per operator, 10 sign-ins
+// per client address, X-Forwarded-For ignored) need no browser and no console of their own:
+// in-process/limits.test.ts. The peer address a real HTTP server hands the app: e2e/sign-in-lockout.spec.ts.
 
 /**
  * The cookie's capacity itself (at least 200 timers, the warning past it, the store keeping

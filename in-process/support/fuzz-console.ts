@@ -1,14 +1,14 @@
 import { afterAll, beforeAll } from "vitest";
-import { startInProcessConsole, type InProcessConsole } from "./in-process-console";
+import { startInProcessConsole, type InProcessConsole, type InProcessConsoleOptions } from "./in-process-console";
 
 /** How many random inputs each in-process fuzz property tries. */
 export const FUZZ_RUNS = 1000;
 
 /** Starts the in-process console before the file's tests and closes it after them. */
-export function inProcessConsoleForFile(): { readonly console: InProcessConsole } {
+export function inProcessConsoleForFile(options: InProcessConsoleOptions = {}): { readonly console: InProcessConsole } {
   let started: InProcessConsole | undefined;
   beforeAll(async () => {
-    started = await startInProcessConsole();
+    started = await startInProcessConsole(options);
   });
   afterAll(async () => {
     await started?.close();

@@ -72,12 +72,23 @@ export async function asRequest<T>(
   }
 }
 
-export async function startInProcessConsole(): Promise<InProcessConsole> {
+export type InProcessConsoleOptions = {
+  /** "default": the console's own defaults (env.ts), for the tests of the limits themselves. */
+  limits?: "generous" | "default";
+  /** Set after the limits, e.g. one limit lowered so a test can reach it. */
+  env?: Record<string, string>;
+};
+
+export async function startInProcessConsole({
+  limits = "generous",
+  env = {},
+}: InProcessConsoleOptions = {}): Promise<InProcessConsole> {
   // The emulator fsyncs every write: on tmpfs that costs nothing, and these tests write a lot.
   const dir = mkdtempSync(path.join(existsSync("/dev/shm") ? "/dev/shm" : tmpdir(), "faucet-console-in-process-"));
   delete process.env.FAUCET_API_URL;
   delete process.env.DATABASE_URL;
-  Object.assign(process.env, GENEROUS_LIMITS, {
+  for (const name of Object.keys(GENEROUS_LIMITS)) delete process.env[name];
+  Object.assign(process.env, limits === "generous" ? GENEROUS_LIMITS : {}, env, {
     CONSOLE_DATA_DIR: dir,
     FAUCET_DATA_DIR: path.join(dir, "faucet"),
     SESSION_SECRET: "in-process-session-secret-0123456789-abcdef",
