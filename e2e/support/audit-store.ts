@@ -20,7 +20,7 @@ export type AuditEventRow = {
   completed: boolean;
 };
 
-const LOGICAL_EVENTS = `
+export const LOGICAL_EVENTS = `
   select e.id, e.chain, e.position::int as position, e.operator_id, e.action, e.target,
          coalesce(c.outcome, e.outcome) as outcome, coalesce(c.refusal, e.refusal) as refusal,
          coalesce(c.key_label, e.key_label) as key_label, e.session_label,
