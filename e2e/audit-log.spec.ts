@@ -228,7 +228,8 @@ test("/audit lists the events newest first with filters kept in the URL; key his
     expect(lines).toHaveLength(3);
     expect(lines[1]).toContain(label(currentKey));
 
-    await page.goto(`${A}/agents`);
+    // Back by the page's own link: a client-side navigation, not a page load.
+    await page.getByRole("link", { name: "Back to agents" }).click();
     await page.getByRole("link", { name: `Key history for ${agent.name}` }).click();
     await expect(page.getByRole("heading", { name: `Key history for ${agent.name}` })).toBeVisible();
     const current = page.locator("tr[aria-current=true]");

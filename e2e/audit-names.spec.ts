@@ -53,7 +53,9 @@ test("the log names each agent as it was called then; the filter takes a name or
   expect(await control.calls("regenerate_agent_key")).toBe(1);
   expect(await control.calls("delete_agent")).toBe(1);
 
-  await page.goto(`${A}/audit`);
+  // The agents page's link: a client-side navigation, not a second page load.
+  await page.getByRole("link", { name: "Audit log" }).click();
+  await expect(page).toHaveURL(`${A}/audit`);
   await expect(page.getByText(/key hand-off/)).toBeVisible();
   await expect(eventRow(page, "rotate agent key")).toContainText(`Research Bot (#${research.id})`);
   // Deleted: the faucet no longer knows it, its events still name it.
