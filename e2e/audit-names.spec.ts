@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { copyAuditChain, createMigratedAuditDatabase, runAuditVerify, withDatabase } from "./support/audit-store";
+import { withDatabase } from "./support/audit-store";
 import { readRevealedKey, rotateAgent, signInOverHttp } from "./support/console-page";
 import { seedOperator } from "./support/faucet-api";
 import { openRowAction } from "./support/lifecycle-page";
@@ -10,13 +10,13 @@ import { expectNoAxeViolations } from "./support/axe";
 /**
  * The audit log names agents (issue 21), on console A (PostgreSQL, the stand-alone faucet):
  * each event keeps the name its agent had when it was recorded (a deleted agent's too), the
- * table reads "Research Bot (#1)", the one agent filter takes a name or an id, the CSV has
- * agent_name, and audit:verify holds a name to its hash.
+ * table reads "Research Bot (#1)", the one agent filter takes a name or an id, and the CSV has
+ * agent_name. audit:verify holding a name to its hash: lib/audit/record-audit-event.test.ts.
  */
 const A = SERVERS.remoteA.url;
 
 test.use({ viewport: { width: 1280, height: 800 } });
-// Signs in, rotates, deletes, runs axe and audit:verify twice (a few seconds each on a busy machine).
+// Signs in, rotates, deletes, runs axe (a few seconds each on a busy machine).
 test.setTimeout(180_000);
 
 function eventRow(page: Page, action: string) {
@@ -29,7 +29,7 @@ async function filterByAgent(page: Page, value: string) {
   await expect(page).toHaveURL(new RegExp(`[?&]agent=${encodeURIComponent(value).replaceAll("%20", "(\\+|%20)")}`));
 }
 
-test("the log names each agent as it was called then; the filter takes a name or an id; the CSV and audit:verify hold the name", async ({
+test("the log names each agent as it was called then; the filter takes a name or an id; the CSV and the stored events hold the name", async ({
   page,
   request,
 }) => {
@@ -53,7 +53,9 @@ test("the log names each agent as it was called then; the filter takes a name or
   expect(await control.calls("regenerate_agent_key")).toBe(1);
   expect(await control.calls("delete_agent")).toBe(1);
 
-  await page.goto(`${A}/audit`);
+  // The agents page's link: a client-side navigation, not a second page load.
+  await page.getByRole("link", { name: "Audit log" }).click();
+  await expect(page).toHaveURL(`${A}/audit`);
   await expect(page.getByText(/key hand-off/)).toBeVisible();
   await expect(eventRow(page, "rotate agent key")).toContainText(`Research Bot (#${research.id})`);
   // Deleted: the faucet no longer knows it, its events still name it.
@@ -82,19 +84,15 @@ test("the log names each agent as it was called then; the filter takes a name or
   expect(fields[columns.indexOf("agent_name")]).toBe('"Research Bot"');
   expect(fields[columns.indexOf("target")]).toBe(`"agent:${research.id}"`);
 
-  // audit:verify on a copy of the chain: clean, then a renamed event is an edit.
-  const own = await createMigratedAuditDatabase(SERVERS.postgres.url);
-  const chain = `operator:${seeded.operatorId}`;
-  const events = await copyAuditChain(own, chain);
-  expect(events.filter((event) => event.agent_name === "Research Bot")).toHaveLength(2);
-  expect(await runAuditVerify(own)).toMatchObject({ code: 0 });
-  const renamed = events.find((event) => event.agent_name === "Data Scraper")!;
-  await withDatabase(own, (client) =>
-    client.query("update audit_events set agent_name = 'Someone Else' where id = $1", [renamed.id]),
+  // Each event keeps its name, the pending row and its completion alike. That a name is held to its hash
+  // (audit:verify clean on named events, a renamed one an edit) is lib/audit/record-audit-event.test.ts's.
+  const names = await withDatabase(SERVERS.postgres.url, async (client) =>
+    (
+      await client.query<{ agent_name: string | null }>("select agent_name from audit_events where chain = $1", [
+        `operator:${seeded.operatorId}`,
+      ])
+    ).rows.map((row) => row.agent_name),
   );
-  const afterRename = await runAuditVerify(own);
-  expect(afterRename.code).toBe(1);
-  expect(afterRename.stderr).toContain(
-    `event ${String(renamed.id)} (chain ${chain}, position ${String(renamed.position)}) was edited`,
-  );
+  expect(names.filter((name) => name === "Research Bot")).toHaveLength(2);
+  expect(names).toContain("Data Scraper");
 });

@@ -1,6 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { useFreshProcessStore } from "@/e2e/support/process-store";
+import { createDatabase } from "@/e2e/support/test-stores";
+import { resetEnv } from "@/lib/config/env";
 import { getStore } from "@/lib/store/get-store";
 import type { AuditActor } from "./audit-actor";
 import { auditKeyring } from "./audit-keys";
@@ -250,5 +253,124 @@ describe.each(["pglite", "postgres"] as const)("recording audit events on %s", (
     expect(checkedAgentName(undefined)).toBeNull();
     const long = "🙂".repeat(250);
     expect(checkedAgentName(long)).toBe("🙂".repeat(200));
+  });
+});
+
+type VerifyRun = { code: number; stdout: string; stderr: string };
+
+/**
+ * scripts/audit-verify.ts (what `npm run audit:verify` runs) in this process, on the store `env`
+ * names: a fresh import of the script runs it once; its exit code and console lines are caught
+ * here. e2e/audit-log.spec.ts runs the documented command itself once, on the consoles' store.
+ */
+async function runAuditVerifyScript(env: Record<string, string | undefined>): Promise<VerifyRun> {
+  const saved = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
+  const savedArgv = process.argv;
+  const savedExitCode = process.exitCode;
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const spies = [
+    vi.spyOn(console, "log").mockImplementation((line: unknown) => void stdout.push(String(line))),
+    vi.spyOn(console, "warn").mockImplementation((line: unknown) => void stderr.push(String(line))),
+    vi.spyOn(console, "error").mockImplementation((line: unknown) => void stderr.push(String(line))),
+  ];
+  try {
+    for (const [name, value] of Object.entries(env))
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    process.argv = [savedArgv[0] ?? "node", "scripts/audit-verify.ts"];
+    process.exitCode = undefined;
+    resetEnv();
+    vi.resetModules();
+    await import("@/scripts/audit-verify");
+    return { code: Number(process.exitCode ?? 0), stdout: stdout.join("\n"), stderr: stderr.join("\n") };
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+    for (const [name, value] of Object.entries(saved))
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    process.argv = savedArgv;
+    process.exitCode = savedExitCode;
+    resetEnv();
+  }
+}
+
+// On PostgreSQL, as the consoles of e2e/audit-log.spec.ts share it (PGlite would need the process to let its directory go).
+describe("audit:verify on PostgreSQL, on events as the console records them", () => {
+  it("migrates an empty store and finds it clean; on two operators' events and a named agent's it exits 0, then 1 naming an edited row, a deleted one and a renamed agent's event", async () => {
+    // A database the console never opened: audit:verify migrates it (the console's own migrations) and finds it clean.
+    const empty = { DATABASE_URL: await createDatabase(inject("storeDatabaseUrl")) };
+    expect(await runAuditVerifyScript(empty), "audit:verify migrates an empty store and finds it clean").toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining("0 chains, 0 rows"),
+    });
+
+    const cleanup = await useFreshProcessStore("postgres", inject("storeDatabaseUrl"));
+    try {
+      // As the console records them: a sign-in (one row) and three rotations (a pending row and its completion each).
+      const operators = [actor(), actor()];
+      for (const who of operators) {
+        await recordAuditEvent(who, { action: "sign_in", target: "operator", outcome: "ok", keyLabel: "lf_…abcd" });
+        for (const agentId of [1, 2, 3]) {
+          const handle = await beginAuditEvent(who, { action: "rotate_agent_key", target: `agent:${agentId}` });
+          await finishAuditEvent(handle, { outcome: "ok", keyLabel: "agent_…9f3a" });
+        }
+      }
+      // A third operator's agents, named as the agents page read them: one rotated, one deleted.
+      const naming = actor();
+      const rotated = await beginAuditEvent(naming, {
+        action: "rotate_agent_key",
+        target: "agent:1",
+        agentName: "Research Bot",
+      });
+      await finishAuditEvent(rotated, { outcome: "ok", keyLabel: "agent_…1111" });
+      const deletedAgent = await beginAuditEvent(naming, {
+        action: "delete_agent",
+        target: "agent:2",
+        agentName: "Data Scraper",
+      });
+      await finishAuditEvent(deletedAgent, { outcome: "ok" });
+
+      const { db } = await getStore();
+      const rows = (
+        await db.execute<{ id: string; chain: string; position: number; agent_name: string | null }>(
+          "select id, chain, position::int as position, agent_name from audit_events order by chain, position",
+        )
+      ).rows;
+      const [editedChain, deletedChain, namedChain] = [...operators, naming].map(
+        (who) => `operator:${String(who.operatorId)}`,
+      );
+      const events = rows.filter((row) => row.chain === editedChain);
+      const others = rows.filter((row) => row.chain === deletedChain);
+      const named = rows.filter((row) => row.chain === namedChain);
+      expect(events).toHaveLength(7);
+      expect(others).toHaveLength(7);
+      expect(named.filter((event) => event.agent_name === "Research Bot")).toHaveLength(2);
+      expect(await runAuditVerifyScript({})).toMatchObject({
+        code: 0,
+        stdout: expect.stringContaining(`3 chains, ${rows.length} rows`),
+      });
+
+      const edited = events[2]!;
+      const deleted = others[3]!;
+      const renamed = named.find((event) => event.agent_name === "Data Scraper")!;
+      await db.execute(sql`update audit_events set outcome = 'refused' where id = ${edited.id}`);
+      await db.execute(sql`delete from audit_events where id = ${deleted.id}`);
+      await db.execute(sql`update audit_events set agent_name = 'Someone Else' where id = ${renamed.id}`);
+      // The verifier walks every chain and names the first broken link of each: one run shows all three.
+      const afterTampering = await runAuditVerifyScript({});
+      expect(afterTampering.code).toBe(1);
+      expect(afterTampering.stderr).toContain(
+        `event ${String(edited.id)} (chain ${editedChain}, position 3) was edited`,
+      );
+      expect(afterTampering.stderr).toContain(
+        `event ${String(others[4]!.id)} (chain ${deletedChain}, position 4) was deleted`,
+      );
+      expect(afterTampering.stderr).toContain(
+        `event ${String(renamed.id)} (chain ${namedChain}, position ${String(renamed.position)}) was edited`,
+      );
+    } finally {
+      await cleanup();
+    }
   });
 });
