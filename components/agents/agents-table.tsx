@@ -17,6 +17,12 @@ import { formatSats } from "./format-sats";
 import { useNarrowScreen } from "./use-narrow-screen";
 
 const ROW_HEIGHT = 57;
+/**
+ * While the list scrolls, the rows in view are reported (and their pages fetched) at most this
+ * often; once it stops, at once. A fling through 10,000 agents would otherwise ask the server
+ * for each of the 100 pages it passes, and the page it stops on would wait behind them.
+ */
+const SCROLLING_RANGE_REPORT_MS = 400;
 /** A phone's card: name and state, id, key age and balance, flags, timer, buttons. Fixed, like a row. */
 const CARD_HEIGHT = 196;
 
@@ -57,7 +63,17 @@ function useAgentVirtualizer({ rowCount, onVisibleRangeChange }: AgentsTableProp
   const items = virtualizer.getVirtualItems();
   const firstIndex = items[0]?.index ?? 0;
   const lastIndex = items.at(-1)?.index ?? 0;
-  useEffect(() => onVisibleRangeChange(firstIndex, lastIndex), [firstIndex, lastIndex, onVisibleRangeChange]);
+  const { isScrolling } = virtualizer;
+  const lastReportAt = useRef(0);
+  useEffect(() => {
+    const report = () => {
+      lastReportAt.current = Date.now();
+      onVisibleRangeChange(firstIndex, lastIndex);
+    };
+    if (!isScrolling) return report();
+    const timer = setTimeout(report, Math.max(0, lastReportAt.current + SCROLLING_RANGE_REPORT_MS - Date.now()));
+    return () => clearTimeout(timer);
+  }, [firstIndex, lastIndex, isScrolling, onVisibleRangeChange]);
   const paddingTop = items[0]?.start ?? 0;
   const paddingBottom = virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0);
   return { scroller, items, paddingTop, paddingBottom };
