@@ -9,6 +9,7 @@ import { createFaucetEmulator, type FaucetEmulator } from "faucet-emulator";
 import { SESSION_COOKIE } from "@/lib/session/session-seal";
 import { migrateStore } from "@/lib/store/migrate";
 import { resetEnv } from "@/lib/config/env";
+import { getEmbeddedFaucet } from "@/lib/faucet/embedded-transport";
 import { openStore } from "@/lib/store/open-store";
 import type { Store } from "@/lib/store/store";
 import { beginRequest, setCookieValue } from "./next-headers-double";
@@ -77,11 +78,17 @@ export type InProcessConsoleOptions = {
   limits?: "generous" | "default";
   /** Set after the limits, e.g. one limit lowered so a test can reach it. */
   env?: Record<string, string>;
+  /**
+   * "demo": the faucet a demo console opens for itself (getEmbeddedFaucet, with the seeded demo
+   * operator and the FAUCET_DEMO_MAX_* caps), for the tests of those caps; otherwise an uncapped emulator.
+   */
+  faucet?: "emulator" | "demo";
 };
 
 export async function startInProcessConsole({
   limits = "generous",
   env = {},
+  faucet: faucetKind = "emulator",
 }: InProcessConsoleOptions = {}): Promise<InProcessConsole> {
   // The emulator fsyncs every write: on tmpfs that costs nothing, and these tests write a lot.
   const dir = mkdtempSync(path.join(existsSync("/dev/shm") ? "/dev/shm" : tmpdir(), "faucet-console-in-process-"));
@@ -95,10 +102,14 @@ export async function startInProcessConsole({
   });
   resetEnv();
 
-  const faucet = createFaucetEmulator({ dataDir: path.join(dir, "faucet") });
-  const globals = globalThis as Record<symbol, unknown> & { faucetClient?: unknown };
-  globals[EMBEDDED_FAUCET_KEY] = faucet;
+  const globals = globalThis as Record<symbol, unknown> & { faucetClient?: unknown; demoKeylessLimiter?: unknown };
+  delete globals[EMBEDDED_FAUCET_KEY];
   delete globals.faucetClient;
+  // Made with the first limit it sees: a fresh one per console, as a fresh process would have.
+  delete globals.demoKeylessLimiter;
+  const faucet =
+    faucetKind === "demo" ? getEmbeddedFaucet() : createFaucetEmulator({ dataDir: path.join(dir, "faucet") });
+  globals[EMBEDDED_FAUCET_KEY] = faucet;
   const opening = (async (): Promise<Store> => {
     // From the migrated dump the project's globalSetup made (store-template-setup.ts): no initdb per file.
     const store = await openStore({
@@ -150,6 +161,7 @@ export async function startInProcessConsole({
       delete globals[STORE_KEY];
       delete globals[EMBEDDED_FAUCET_KEY];
       delete globals.faucetClient;
+      delete globals.demoKeylessLimiter;
       await store.close();
       faucet.close();
       rmSync(dir, { recursive: true, force: true });
