@@ -1,4 +1,4 @@
-import { expect, type Page } from "@playwright/test";
+import { expect, type Page, type Request } from "@playwright/test";
 import { readRevealedKey, rotateAgent } from "./support/console-page";
 import {
   AGENT_ROW,
@@ -266,6 +266,14 @@ test.describe("the 9,999th agent", () => {
     // The other ~140 steps of 4,000 px inside the page, each waiting for its scroll event (the table
     // renders its new rows in that event's handler): a wheel and a visibility check per step from
     // here took 10 s alone and over 45 s on a loaded CI machine.
+    // The table's page requests while it scrolls (page 0, the first, is polled anyway).
+    const pageRequests: string[] = [];
+    const countPageRequest = (request: Request) => {
+      const url = new URL(request.url());
+      if (url.pathname === "/api/agents" && url.searchParams.get("offset") !== "0") pageRequests.push(url.search);
+    };
+    page.on("request", countPageRequest);
+    const scrollStarted = Date.now();
     const steps = await scroller.evaluate(async (element) => {
       let count = 0;
       for (; count < 400; count++) {
@@ -279,6 +287,11 @@ test.describe("the 9,999th agent", () => {
     });
     expect(steps).toBeGreaterThan(100);
     await expect(last).toBeVisible();
+    const scrollMs = Date.now() - scrollStarted;
+    page.off("request", countPageRequest);
+    // While it scrolls the table asks for the rows in view when it starts, at most every 400 ms after,
+    // and when it stops (a view spans at most two pages of 100): not for each of the ~99 pages it passes.
+    expect(pageRequests.length).toBeLessThanOrEqual(2 * (Math.ceil(scrollMs / 400) + 2));
     const sampled = await probe.evaluate((sample) => ({ ...sample }));
     expect(sampled.samples).toBeGreaterThan(100);
     expect(sampled.max).toBeGreaterThan(10);
