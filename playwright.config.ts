@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig, devices } from "@playwright/test";
 import { GENEROUS_LIMITS, SERVERS, SHARED_SECRETS, TEST_KEEP_ALIVE_ARGS } from "./e2e/support/servers";
 import { testBrowserLaunchOptions } from "./scripts/test-browser";
@@ -26,10 +27,10 @@ export default defineConfig({
   fullyParallel: true,
   forbidOnly: !!process.env.CI,
   retries: process.env.CI ? 1 : 0,
-  // The run is CPU-bound on 2 cores (97% busy; chromium uses over half). On a quiet 2-core machine, the
-  // same commit: 4 workers 13.9 min (sum of test durations 2,570 s), 3 workers 12.1 min (1,786 s): a
-  // fourth worker adds contention, not throughput. (Under outside load, 2 workers took 22 to 26 min.)
-  workers: 3,
+  // The run is CPU-bound: one worker per core. On a quiet 2-core machine, the same commit back to back:
+  // 3 workers 347 s (sum of test durations 853 s), 2 workers 344 s (587 s): a worker beyond the cores
+  // adds contention, which stretches every test towards its timeouts, not throughput.
+  workers: Math.max(2, availableParallelism()),
   timeout: 45_000,
   expect: { timeout: 10_000 },
   // The duration reporter prints the sum of per-test durations and the slowest tests at the end.
