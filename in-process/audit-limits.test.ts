@@ -4,7 +4,6 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import { LOGICAL_EVENTS, type AuditEventRow } from "@/e2e/support/audit-store";
 import { rotateAgentKey } from "@/lib/actions/rotate-agent-key";
 import { signIn } from "@/lib/actions/sign-in";
-import { resetEnv } from "@/lib/config/env";
 import { getStore } from "@/lib/store/get-store";
 import { inProcessConsoleForFile } from "./support/fuzz-console";
 import { asRequest, type InProcessOperator } from "./support/in-process-console";
@@ -16,18 +15,14 @@ vi.mock("next/headers", () => import("./support/next-headers-double"));
  * (RATE_LIMIT_ROTATIONS and RATE_LIMIT_SIGN_INS of one) leave a refused, rate_limited event, and
  * the refused rotation costs no faucet call.
  */
-const inProcess = inProcessConsoleForFile();
+const inProcess = inProcessConsoleForFile({ env: { RATE_LIMIT_ROTATIONS: "1", RATE_LIMIT_SIGN_INS: "1" } });
 let operator: InProcessOperator;
 let cookie: string;
 
 beforeAll(async () => {
   operator = await inProcess.console.newOperator("Limited Operator", ["Limit Bot"]);
-  // Signed in while the limits are still generous, as the e2e test signed in on console A.
+  // With the limits set from the start, as a console configured so: the sign-ins after this one are over them.
   cookie = await inProcess.console.signInCookie(operator.operatorKey);
-  Object.assign(process.env, { RATE_LIMIT_ROTATIONS: "1", RATE_LIMIT_SIGN_INS: "1" });
-  resetEnv();
-  // The limiters read their budget once: the next use builds them with the limits of one.
-  delete (globalThis as { consoleStoreLimiters?: unknown }).consoleStoreLimiters;
 });
 
 const summary = (rows: AuditEventRow[]) =>
