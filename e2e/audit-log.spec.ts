@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
-import { dataRoot } from "../playwright.config";
+import { dataRoot } from "./support/test-servers";
 import { auditEventsWhere, runAuditVerify, withDatabase, type AuditEventRow } from "./support/audit-store";
 import { openSessionOverHttp, readRevealedKey, signInOverHttp } from "./support/console-page";
 import { FaucetApi } from "./support/faucet-api";

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
-import { dataRoot } from "../playwright.config";
+import { dataRoot } from "./support/test-servers";
 import { refusedStart as startRefused } from "./support/spawned-console";
 import { SERVERS } from "./support/servers";
 

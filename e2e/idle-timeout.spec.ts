@@ -2,7 +2,7 @@ import { expect, test } from "@playwright/test";
 import { signInFreshOperator } from "./support/signed-in-operator";
 import { FAUCET_API, SHARED_SECRETS } from "./support/servers";
 import { startConsole, type SpawnedConsole } from "./support/spawned-console";
-import { dataRoot } from "../playwright.config";
+import { dataRoot } from "./support/test-servers";
 
 /**
  * The idle timeout counts what a person did. The agents table polls every 30 s; a tab left

@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type Locator, type Page } from "@playwright/test";
-import { dataRoot } from "../playwright.config";
+import { dataRoot } from "./support/test-servers";
 import { openSessionOverHttp, signInOverHttp } from "./support/console-page";
 import { FaucetApi } from "./support/faucet-api";
 import { openRowAction } from "./support/lifecycle-page";

@@ -7,7 +7,7 @@ import { seedOperator } from "./support/faucet-api";
 import { OperatorFaucetControl } from "./support/operator-faucet-control";
 import { FAUCET_API, GENEROUS_LIMITS, SERVERS, SHARED_SECRETS } from "./support/servers";
 import { startConsole } from "./support/spawned-console";
-import { dataRoot } from "../playwright.config";
+import { dataRoot } from "./support/test-servers";
 
 /**
  * Issue 22, on a production server of its own (`next start` of the build under test, on the

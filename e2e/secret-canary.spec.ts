@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test, type BrowserContext, type Page } from "@playwright/test";
-import { dataRoot } from "../playwright.config";
+import { dataRoot } from "./support/test-servers";
 import { readRevealedKey, rotateAgent } from "./support/console-page";
 import { browserTraces, signInFreshOperator } from "./support/signed-in-operator";
 import { SESSION_COOKIE } from "./support/session-cookie";

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import { expect, test } from "@playwright/test";
-import { dataRoot } from "../playwright.config";
+import { dataRoot } from "./support/test-servers";
 import { createAuditDatabase } from "./support/audit-store";
 import { FaucetApi } from "./support/faucet-api";
 import { actionResultFromStream } from "./support/server-action-protocol";

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test as base, expect, type APIRequestContext, type Page } from "@playwright/test";
-import { dataRoot } from "../../playwright.config";
+import { dataRoot } from "./test-servers";
 import { FaucetApi } from "./faucet-api";
 import { GENEROUS_LIMITS } from "./servers";
 import { startConsole } from "./spawned-console";
