@@ -1,4 +1,5 @@
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
+import { promisify } from "node:util";
 import { chownSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
@@ -58,22 +59,27 @@ export async function createPostgresCluster({ port }: { port?: number } = {}): P
     const { uid, gid } = postgresUserIds();
     chownSync(root, uid, gid);
   }
-  const run = (program: string, args: string[]) => {
+  const commandLine = (program: string, args: string[]): [string, string[]] => {
     const command = path.join(bin, program);
-    const [file, argv] = asRoot ? ["runuser", ["-u", "postgres", "--", command, ...args]] : [command, args];
-    execFileSync(file, argv, { stdio: ["ignore", "pipe", "pipe"], timeout: 60_000 });
+    return asRoot ? ["runuser", ["-u", "postgres", "--", command, ...args]] : [command, args];
   };
+  const run = (program: string, args: string[]) =>
+    void execFileSync(...commandLine(program, args), { stdio: ["ignore", "pipe", "pipe"], timeout: 60_000 });
+  // The first start's steps without blocking this process: a caller may make something else meanwhile.
+  const runAside = (program: string, args: string[]) =>
+    promisify(execFile)(...commandLine(program, args), { timeout: 60_000 });
 
-  run("initdb", ["-D", dataDir, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8", "--locale=C"]);
+  const initdbArgs = ["-D", dataDir, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8", "--locale=C"];
   // fsync off: a test cluster's data is worth nothing after a crash, and the machine is shared.
   const serverOptions = `-p ${listenPort} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`;
   let running = false;
+  const startArgs = ["-D", dataDir, "-l", logFile, "-o", serverOptions, "-w", "-t", "30", "start"];
 
   const cluster: PostgresCluster = {
     url: `postgres://postgres@127.0.0.1:${listenPort}/postgres`,
     port: listenPort,
     start() {
-      run("pg_ctl", ["-D", dataDir, "-l", logFile, "-o", serverOptions, "-w", "-t", "30", "start"]);
+      run("pg_ctl", startArgs);
       running = true;
     },
     stop() {
@@ -89,7 +95,9 @@ export async function createPostgresCluster({ port }: { port?: number } = {}): P
     },
   };
   try {
-    cluster.start();
+    await runAside("initdb", initdbArgs);
+    await runAside("pg_ctl", startArgs);
+    running = true;
   } catch (error) {
     rmSync(root, { recursive: true, force: true });
     throw error;

@@ -36,20 +36,40 @@ async function makePristinePgliteDir(dir: string): Promise<void> {
   }
 }
 
+const PRISTINE = Symbol.for("faucet-console.test-pristine-pglite-dir");
+type Pristine = { dir: Promise<string>; remove: () => void };
+
+/**
+ * The pristine PGlite data dir, made once per vitest run whichever project's globalSetup asks
+ * first (the in-process project's store template starts from it too), and the function that
+ * removes it: every project that asked calls that in its teardown, after all tests have run.
+ */
+export function pristinePgliteDir(): Pristine {
+  const made = globalThis as { [PRISTINE]?: Pristine };
+  if (!made[PRISTINE]) {
+    const root = mkdtempSync(path.join(tmpdir(), "faucet-console-pristine-pglite-"));
+    const dir = path.join(root, "store");
+    made[PRISTINE] = {
+      dir: makePristinePgliteDir(dir).then(() => dir),
+      remove: () => rmSync(root, { recursive: true, force: true }),
+    };
+  }
+  return made[PRISTINE];
+}
+
 /**
  * vitest globalSetup of the "store" project: one throwaway PostgreSQL for all its test
  * files, destroyed when they are done (each file works in its own database on it), and the
- * pristine PGlite data dir their PGlite stores are copied from (see test-stores.ts).
+ * pristine PGlite data dir their PGlite stores are copied from (see test-stores.ts). The two
+ * are made side by side: the cluster's initdb is a process of its own.
  */
 export default async function setup(project: TestProject) {
-  const root = mkdtempSync(path.join(tmpdir(), "faucet-console-pristine-pglite-"));
-  const pristine = path.join(root, "store");
-  await makePristinePgliteDir(pristine);
-  project.provide("pristinePgliteDir", pristine);
-  const cluster = await createPostgresCluster();
+  const pristine = pristinePgliteDir();
+  const [dir, cluster] = await Promise.all([pristine.dir, createPostgresCluster()]);
+  project.provide("pristinePgliteDir", dir);
   project.provide("storeDatabaseUrl", cluster.url);
   return () => {
     cluster.destroy();
-    rmSync(root, { recursive: true, force: true });
+    pristine.remove();
   };
 }

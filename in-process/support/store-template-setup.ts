@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
+import { pristinePgliteDir } from "@/e2e/support/store-postgres-setup";
 import { migrateStore } from "@/lib/store/migrate";
 import { openStore } from "@/lib/store/open-store";
 
@@ -13,14 +14,17 @@ declare module "vitest" {
 }
 
 /**
- * vitest globalSetup of the "in-process" project: initdb and the migrations run once, here,
- * instead of once per test file (each file's in-memory store loads this dump: see
- * startInProcessConsole). Like the build's store template (scripts/make-store-template.ts)
- * it holds the schema only.
+ * vitest globalSetup of the "in-process" project: the migrations run once, here, instead of
+ * once per test file (each file's in-memory store loads this dump: see startInProcessConsole).
+ * It starts from a copy of the store project's pristine data dir (initdb is run once per vitest
+ * run, by whichever project comes first). Like the build's store template
+ * (scripts/make-store-template.ts) it holds the schema only.
  */
 export default async function setup(project: TestProject) {
+  const pristine = pristinePgliteDir();
   const dir = mkdtempSync(path.join(tmpdir(), "faucet-console-in-process-template-"));
-  const store = await openStore({ pgliteDir: "memory://" });
+  cpSync(await pristine.dir, path.join(dir, "store"), { recursive: true });
+  const store = await openStore({ pgliteDir: path.join(dir, "store") });
   if (store.engine !== "pglite") throw new Error("unreachable: a PGlite store was asked for");
   try {
     await migrateStore(store);
@@ -30,6 +34,10 @@ export default async function setup(project: TestProject) {
     project.provide("inProcessStoreTemplate", file);
   } finally {
     await store.close();
+    rmSync(path.join(dir, "store"), { recursive: true, force: true });
   }
-  return () => rmSync(dir, { recursive: true, force: true });
+  return () => {
+    rmSync(dir, { recursive: true, force: true });
+    pristine.remove();
+  };
 }
