@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { connect } from "node:net";
 import { GENEROUS_LIMITS, SERVERS, SHARED_SECRETS, TEST_KEEP_ALIVE_ARGS } from "./servers";
 
 /**
  * The servers every e2e run shares, started side by side by Playwright's globalSetup and stopped
  * by its teardown. Playwright's own `webServer` list starts one after the other, each waiting for
- * the one before to answer: 12.6 s here for these five, against about 6 s side by side (only
+ * the one before to answer: 12.6 s here for these five, against 7.3 s side by side (only
  * consoles A and B wait, for the PostgreSQL they share).
  */
 
@@ -21,6 +22,8 @@ type TestServer = {
   env: Record<string, string>;
   /** Ready when this URL answers below 500, or (for PostgreSQL) when this port accepts a connection. */
   ready: { url: string } | { port: number };
+  /** Where the server writes its output, if not to this process (a console: its server.log). */
+  logFile?: string;
   /** SIGTERM and this long to exit before SIGKILL; without it the process group is killed at once. */
   gracefulStopMs?: number;
 };
@@ -38,6 +41,7 @@ const embedded: TestServer = {
     ...GENEROUS_LIMITS,
   },
   ready: { url: `${SERVERS.embedded.url}/` },
+  logFile: `${dataRoot}/embedded/server.log`,
 };
 
 const faucet: TestServer = {
@@ -69,6 +73,7 @@ const remotes: TestServer[] = [SERVERS.remoteA, SERVERS.remoteB].map((server) =>
     ...GENEROUS_LIMITS,
   },
   ready: { url: `${server.url}/` },
+  logFile: `${dataRoot}/remote-${server.port}/server.log`,
 }));
 
 const START_TIMEOUT_MS = 60_000;
@@ -93,6 +98,12 @@ function isAnswering(ready: TestServer["ready"]): Promise<boolean> {
 }
 
 const describe = ({ ready }: TestServer) => ("url" in ready ? ready.url : `127.0.0.1:${ready.port}`);
+
+/** The end of a server's own log, for the message of a start that failed. */
+function logTail({ logFile }: TestServer): string {
+  if (!logFile || !existsSync(logFile)) return "";
+  return `${logFile} ends:\n${readFileSync(logFile, "utf8").split("\n").slice(-20).join("\n")}`;
+}
 
 /** Signals the server's whole process group (npx, next and its workers; sh and what it exec'd). */
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
@@ -124,7 +135,7 @@ async function start(server: TestServer, running: Running[]): Promise<void> {
   for (let wait = 50; !(await isAnswering(server.ready)); wait = Math.min(wait * 2, 400)) {
     if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline)
       throw new Error(
-        `the ${server.name} (${describe(server)}) did not start (${child.exitCode !== null ? `exit ${child.exitCode}` : "timed out"}):\n${output}`,
+        `the ${server.name} (${describe(server)}) did not start (${child.exitCode !== null ? `exit ${child.exitCode}` : (child.signalCode ?? `not answering after ${START_TIMEOUT_MS / 1000} s`)}):\n${output}${logTail(server)}`,
       );
     await new Promise((resolve) => setTimeout(resolve, wait));
   }
