@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { waitForHttp as waitUntilAnswering } from "../../e2e/support/wait-until-up";
 import { REPO } from "./build";
 import { startProcess, type Tracked } from "./processes";
 
@@ -20,18 +21,8 @@ const GENEROUS_LIMITS = {
 
 /** Polls until the server answers at all (any status below 500). */
 export async function waitForHttp(url: string, timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const response = await fetch(url, { redirect: "manual" });
-      await response.arrayBuffer();
-      if (response.status < 500) return;
-    } catch {
-      // Not listening yet.
-    }
-    if (Date.now() > deadline) throw new Error(`${url} did not come up within ${timeoutMs / 1000} s`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  if ((await waitUntilAnswering(url, { timeoutMs })) !== "answering")
+    throw new Error(`${url} did not come up within ${timeoutMs / 1000} s`);
 }
 
 function baseEnv(): NodeJS.ProcessEnv {

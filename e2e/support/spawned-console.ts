@@ -3,6 +3,7 @@ import { mkdirSync, openSync, closeSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { TEST_KEEP_ALIVE_ARGS } from "./servers";
+import { waitForHttp } from "./wait-until-up";
 
 /** A loopback port nothing listens on at the moment it is returned. */
 export function freePort(): Promise<number> {
@@ -60,21 +61,12 @@ export async function startConsole(options: { env: Record<string, string>; dataD
     await exited;
   };
 
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null)
-      throw new Error(`the extra console exited with ${child.exitCode}; see ${options.dataDir}/server.log`);
-    try {
-      if ((await fetch(`${url}/`, { redirect: "manual" })).status < 500) return { url, stop, kill, terminate, exited };
-    } catch {
-      // Not listening yet.
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`the extra console did not start within 60 s; see ${options.dataDir}/server.log`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  const started = await waitForHttp(`${url}/`, { timeoutMs: 60_000, exited: () => child.exitCode !== null });
+  if (started === "answering") return { url, stop, kill, terminate, exited };
+  if (started === "exited")
+    throw new Error(`the extra console exited with ${child.exitCode}; see ${options.dataDir}/server.log`);
+  await stop();
+  throw new Error(`the extra console did not start within 60 s; see ${options.dataDir}/server.log`);
 }
 
 /**

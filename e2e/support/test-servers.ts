@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { connect } from "node:net";
 import { GENEROUS_LIMITS, SERVERS, SHARED_SECRETS, TEST_KEEP_ALIVE_ARGS } from "./servers";
+import { answersHttp, waitUntilUp } from "./wait-until-up";
 
 /**
  * The servers every e2e run shares, started side by side by Playwright's globalSetup and stopped
@@ -81,11 +82,7 @@ const START_TIMEOUT_MS = 60_000;
 type Running = { server: TestServer; child: ChildProcess; output: () => string; exited: Promise<void> };
 
 function isAnswering(ready: TestServer["ready"]): Promise<boolean> {
-  if ("url" in ready)
-    return fetch(ready.url, { redirect: "manual", signal: AbortSignal.timeout(5_000) }).then(
-      (response) => response.status < 500,
-      () => false,
-    );
+  if ("url" in ready) return answersHttp(ready.url);
   return new Promise((resolve) => {
     const socket = connect(ready.port, "127.0.0.1");
     const answer = (answering: boolean) => {
@@ -131,14 +128,14 @@ async function start(server: TestServer, running: Running[]): Promise<void> {
   child.stderr?.on("data", keep);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   running.push({ server, child, output: () => output, exited });
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  for (let wait = 50; !(await isAnswering(server.ready)); wait = Math.min(wait * 2, 400)) {
-    if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline)
-      throw new Error(
-        `the ${server.name} (${describe(server)}) did not start (${child.exitCode !== null ? `exit ${child.exitCode}` : (child.signalCode ?? `not answering after ${START_TIMEOUT_MS / 1000} s`)}):\n${output}${logTail(server)}`,
-      );
-    await new Promise((resolve) => setTimeout(resolve, wait));
-  }
+  const started = await waitUntilUp(() => isAnswering(server.ready), {
+    timeoutMs: START_TIMEOUT_MS,
+    exited: () => child.exitCode !== null || child.signalCode !== null,
+  });
+  if (started !== "answering")
+    throw new Error(
+      `the ${server.name} (${describe(server)}) did not start (${started === "exited" ? (child.signalCode ?? `exit ${child.exitCode}`) : `not answering after ${START_TIMEOUT_MS / 1000} s`}):\n${output}${logTail(server)}`,
+    );
 }
 
 async function stop({ server, child, exited }: Running): Promise<void> {
