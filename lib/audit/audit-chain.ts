@@ -41,6 +41,13 @@ export async function appendAuditRow(
  */
 const headsHeld = new WeakMap<StoreDatabase, Map<string, { position: number; hash: string }>>();
 
+/** Takes the chain's lock (held to the transaction's end), then reads its head: what it reads cannot move. */
+async function lockedHead(tx: StoreDatabase, chain: string): Promise<{ position: number; hash: string }> {
+  await tx.execute(chainLock(chain));
+  const [stored] = await tx.select().from(auditChains).where(eq(auditChains.chain, chain)).limit(1);
+  return { position: stored?.headPosition ?? 0, hash: stored?.headHash ?? GENESIS_HASH };
+}
+
 /**
  * appendAuditRow() inside the caller's transaction (lib/changes writes a pending event in the
  * same transaction as the rotation guard): the chain's lock is held until that transaction ends.
@@ -75,12 +82,7 @@ export async function appendAuditRowsIn(
   if (rows.slice(0, -1).some((row) => row.completes !== null))
     throw new Error("appendAuditRowsIn: only the last row may complete a pending event");
   let held = headsHeld.get(tx);
-  let head = held?.get(chain);
-  if (!head) {
-    await tx.execute(chainLock(chain));
-    const [stored] = await tx.select().from(auditChains).where(eq(auditChains.chain, chain)).limit(1);
-    head = { position: stored?.headPosition ?? 0, hash: stored?.headHash ?? GENESIS_HASH };
-  }
+  const head = held?.get(chain) ?? (await lockedHead(tx, chain));
   const linked: AppendedAuditRow[] = [];
   for (const row of rows) {
     const previous = linked.at(-1) ?? { position: head.position, hash: head.hash };
@@ -89,20 +91,36 @@ export async function appendAuditRowsIn(
     linked.push({ ...unhashed, keyId, hash });
   }
   const beside = withInserts.map((insert, index) => tx.$with(`beside_${index}`, {}).as(insert.getSQL()));
-  const inserted = await tx
-    .with(...beside)
-    .insert(auditEvents)
-    .values(linked)
-    .onConflictDoNothing({ target: auditEvents.completes })
-    .returning({ id: auditEvents.id });
+  // The rows and the head's move in one statement: the head goes to the last row inserted, or
+  // stays where it was when the completion was left out (its CTE returns only what it inserted).
+  const inserted = tx
+    .$with("inserted")
+    .as(
+      tx
+        .insert(auditEvents)
+        .values(linked)
+        .onConflictDoNothing({ target: auditEvents.completes })
+        .returning({ position: auditEvents.position, hash: auditEvents.hash }),
+    );
+  const newest = (column: "position" | "hash") =>
+    sql`(select ${sql.identifier(column)} from ${inserted} order by "position" desc limit 1)`;
+  const [moved] = await tx
+    .with(...beside, inserted)
+    .insert(auditChains)
+    .values({
+      chain,
+      headPosition: sql`coalesce(${newest("position")}, ${head.position})`,
+      headHash: sql`coalesce(${newest("hash")}, ${head.hash})`,
+    })
+    .onConflictDoUpdate({
+      target: auditChains.chain,
+      set: { headPosition: sql`excluded.head_position`, headHash: sql`excluded.head_hash` },
+    })
+    .returning({ headPosition: auditChains.headPosition });
   // Only the last row can have been left out (see above): the appended rows are a prefix.
-  const appended = linked.slice(0, inserted.length);
+  const appended = linked.filter((row) => row.position <= (moved?.headPosition ?? head.position));
   const last = appended.at(-1);
   if (!last) return [];
-  await tx
-    .insert(auditChains)
-    .values({ chain, headPosition: last.position, headHash: last.hash })
-    .onConflictDoUpdate({ target: auditChains.chain, set: { headPosition: last.position, headHash: last.hash } });
   if (!held) headsHeld.set(tx, (held = new Map()));
   held.set(chain, { position: last.position, hash: last.hash });
   return appended;

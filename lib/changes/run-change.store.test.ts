@@ -17,11 +17,12 @@ import type { Store } from "@/lib/store/store";
 
 /**
  * Statements one agent rotation may send (see the README): 1 for the rate limit (rate-limiter-flexible's
- * own upsert), then 9 in the first transaction (begin, the guard's lock, read and insert, the chain's
- * lock, head, event and new head, commit) and 7 in the closing one (begin, the attempt's outcome, the
- * chain's lock, head, event and new head, commit). Before lib/changes it was 20 in 5 round trips.
+ * own upsert), then 8 in the first transaction (begin, the guard's lock, read and insert, the chain's
+ * lock and head, the event with the head's move in one statement, commit) and 6 in the closing one
+ * (begin, the attempt's outcome, the chain's lock and head, the event with the head's move, commit).
+ * Before lib/changes it was 20 in 5 round trips; 17 until the event and the head's move were joined.
  */
-const MAX_STATEMENTS_PER_AGENT_ROTATION = 17;
+const MAX_STATEMENTS_PER_AGENT_ROTATION = 15;
 /**
  * "Hand off without showing me the key" adds no statement: the hand-off's row and its create_handoff
  * event go in the completion's insert (the row in its WITH clause), and the chain's head moves once.
