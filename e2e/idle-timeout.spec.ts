@@ -7,13 +7,13 @@ import { dataRoot } from "./support/test-servers";
 /**
  * The idle timeout counts what a person did. The agents table polls every 30 s; a tab left
  * open and untouched must still be signed out after the idle limit. To take seconds, not
- * minutes: the console's limit is SESSION_IDLE_SECONDS=12 (its last_seen_at is then written
- * every 3 s, so a poll that counted would keep the session alive), and the browser's clock is
- * faked, jumped 30 s every 2 s of real time, so the table polls as it does every 30 s. The
- * server's idle limit runs on real time.
+ * minutes: the console's limit is SESSION_IDLE_SECONDS=6 (its last_seen_at is then written
+ * every 1.5 s, so a poll that counted would keep the session alive), and the browser's clock is
+ * faked, jumped 30 s every second of real time, so the table polls as it does every 30 s: about
+ * six polls inside the limit. The server's idle limit runs on real time.
  */
-const IDLE_MS = 12_000;
-const JUMP_EVERY_MS = 2_000;
+const IDLE_MS = 6_000;
+const JUMP_EVERY_MS = 1_000;
 
 test.describe("the idle timeout with the agents page left open", () => {
   let spawned: SpawnedConsole | undefined;
