@@ -73,6 +73,34 @@ export async function asRequest<T>(
   }
 }
 
+/**
+ * What the console keeps for its whole process, made from the environment the first time it is
+ * used: limiters (their limits), the session and audit secrets, the agent-list memo, the faucet
+ * client, the embedded faucet. The files of the "in-process" project share one module graph and
+ * one globalThis per worker (vitest.config.ts: isolate off), so each console starts from none of
+ * them and from the environment the worker started with, as a fresh process would.
+ */
+const PROCESS_GLOBALS = [
+  "consoleStoreLimiters",
+  "knownSignInKeys",
+  "globalSignInLimiter",
+  "demoKeylessLimiter",
+  "sessionPasswords",
+  "auditKeyring",
+  "agentListMemo",
+  "faucetClient",
+] as const;
+const FIRST_ENV = Symbol.for("faucet-console.in-process-first-env");
+
+function asFreshProcess(): void {
+  const globals = globalThis as Record<string | symbol, unknown>;
+  const firstEnv = (globals[FIRST_ENV] ??= { ...process.env }) as NodeJS.ProcessEnv;
+  for (const name of Object.keys(process.env)) if (!(name in firstEnv)) delete process.env[name];
+  Object.assign(process.env, firstEnv);
+  for (const name of PROCESS_GLOBALS) delete globals[name];
+  delete globals[EMBEDDED_FAUCET_KEY];
+}
+
 export type InProcessConsoleOptions = {
   /** "default": the console's own defaults (env.ts), for the tests of the limits themselves. */
   limits?: "generous" | "default";
@@ -92,9 +120,9 @@ export async function startInProcessConsole({
 }: InProcessConsoleOptions = {}): Promise<InProcessConsole> {
   // The emulator fsyncs every write: on tmpfs that costs nothing, and these tests write a lot.
   const dir = mkdtempSync(path.join(existsSync("/dev/shm") ? "/dev/shm" : tmpdir(), "faucet-console-in-process-"));
+  asFreshProcess();
   delete process.env.FAUCET_API_URL;
   delete process.env.DATABASE_URL;
-  for (const name of Object.keys(GENEROUS_LIMITS)) delete process.env[name];
   Object.assign(process.env, limits === "generous" ? GENEROUS_LIMITS : {}, env, {
     CONSOLE_DATA_DIR: dir,
     FAUCET_DATA_DIR: path.join(dir, "faucet"),
@@ -102,11 +130,7 @@ export async function startInProcessConsole({
   });
   resetEnv();
 
-  const globals = globalThis as Record<symbol, unknown> & { faucetClient?: unknown; demoKeylessLimiter?: unknown };
-  delete globals[EMBEDDED_FAUCET_KEY];
-  delete globals.faucetClient;
-  // Made with the first limit it sees: a fresh one per console, as a fresh process would have.
-  delete globals.demoKeylessLimiter;
+  const globals = globalThis as Record<symbol, unknown>;
   const faucet =
     faucetKind === "demo" ? getEmbeddedFaucet() : createFaucetEmulator({ dataDir: path.join(dir, "faucet") });
   globals[EMBEDDED_FAUCET_KEY] = faucet;
@@ -159,9 +183,7 @@ export async function startInProcessConsole({
     async close() {
       const store = await opening;
       delete globals[STORE_KEY];
-      delete globals[EMBEDDED_FAUCET_KEY];
-      delete globals.faucetClient;
-      delete globals.demoKeylessLimiter;
+      asFreshProcess();
       await store.close();
       faucet.close();
       rmSync(dir, { recursive: true, force: true });

@@ -13,17 +13,31 @@ declare module "vitest" {
   }
 }
 
+const TEMPLATE = Symbol.for("faucet-console.in-process-store-template");
+type Template = { file: Promise<string>; remove: () => void };
+
 /**
- * vitest globalSetup of the "in-process" project: the migrations run once, here, instead of
- * once per test file (each file's in-memory store loads this dump: see startInProcessConsole).
- * It starts from a copy of the store project's pristine data dir (initdb is run once per vitest
- * run, by whichever project comes first). Like the build's store template
- * (scripts/make-store-template.ts) it holds the schema only.
+ * The migrated dump, made once per vitest run: both in-process projects (their modules shared
+ * or each file's own, see vitest.config.ts) load it, whichever's globalSetup asks first.
  */
-export default async function setup(project: TestProject) {
-  const pristine = pristinePgliteDir();
-  const dir = mkdtempSync(path.join(tmpdir(), "faucet-console-in-process-template-"));
-  cpSync(await pristine.dir, path.join(dir, "store"), { recursive: true });
+function inProcessStoreTemplate(): Template {
+  const made = globalThis as { [TEMPLATE]?: Template };
+  if (!made[TEMPLATE]) {
+    const pristine = pristinePgliteDir();
+    const dir = mkdtempSync(path.join(tmpdir(), "faucet-console-in-process-template-"));
+    made[TEMPLATE] = {
+      file: makeTemplate(dir, pristine.dir),
+      remove: () => {
+        rmSync(dir, { recursive: true, force: true });
+        pristine.remove();
+      },
+    };
+  }
+  return made[TEMPLATE];
+}
+
+async function makeTemplate(dir: string, pristineDir: Promise<string>): Promise<string> {
+  cpSync(await pristineDir, path.join(dir, "store"), { recursive: true });
   const store = await openStore({ pgliteDir: path.join(dir, "store") });
   if (store.engine !== "pglite") throw new Error("unreachable: a PGlite store was asked for");
   try {
@@ -31,13 +45,22 @@ export default async function setup(project: TestProject) {
     const dump = await store.client.dumpDataDir("none");
     const file = path.join(dir, "store.tar");
     writeFileSync(file, Buffer.from(await dump.arrayBuffer()), { mode: 0o600 });
-    project.provide("inProcessStoreTemplate", file);
+    return file;
   } finally {
     await store.close();
     rmSync(path.join(dir, "store"), { recursive: true, force: true });
   }
-  return () => {
-    rmSync(dir, { recursive: true, force: true });
-    pristine.remove();
-  };
+}
+
+/**
+ * vitest globalSetup of the in-process projects: the migrations run once, here, instead of
+ * once per test file (each file's in-memory store loads this dump: see startInProcessConsole).
+ * It starts from a copy of the store project's pristine data dir (initdb is run once per vitest
+ * run, by whichever project comes first). Like the build's store template
+ * (scripts/make-store-template.ts) it holds the schema only.
+ */
+export default async function setup(project: TestProject) {
+  const template = inProcessStoreTemplate();
+  project.provide("inProcessStoreTemplate", await template.file);
+  return () => template.remove();
 }
