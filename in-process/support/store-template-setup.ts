@@ -1,10 +1,10 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { pristinePgliteDir } from "@/e2e/support/store-postgres-setup";
 import { migrateStore } from "@/lib/store/migrate";
-import { openStore } from "@/lib/store/open-store";
+import { openStore, storeTemplatePath } from "@/lib/store/open-store";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -22,6 +22,8 @@ type Template = { file: Promise<string>; remove: () => void };
  */
 function inProcessStoreTemplate(): Template {
   const made = globalThis as { [TEMPLATE]?: Template };
+  const built = freshBuildTemplate();
+  if (!made[TEMPLATE] && built) made[TEMPLATE] = { file: Promise.resolve(built), remove: () => undefined };
   if (!made[TEMPLATE]) {
     const pristine = pristinePgliteDir();
     const dir = mkdtempSync(path.join(tmpdir(), "faucet-console-in-process-template-"));
@@ -34,6 +36,23 @@ function inProcessStoreTemplate(): Template {
     };
   }
   return made[TEMPLATE];
+}
+
+/**
+ * The build's store template (`npm run build`'s postbuild, which `npm test` runs just before)
+ * when it is newer than PGlite and every migration: the same migrated, empty store, made already.
+ * Otherwise (vitest alone, a migration added since the build) this setup makes its own.
+ */
+function freshBuildTemplate(): string | null {
+  const template = storeTemplatePath();
+  if (!existsSync(template)) return null;
+  const migrations = path.resolve("lib/store/migrations");
+  const inputs = [
+    path.resolve("node_modules/@electric-sql/pglite/package.json"),
+    ...readdirSync(migrations, { recursive: true, encoding: "utf8" }).map((file) => path.join(migrations, file)),
+  ];
+  const builtAt = statSync(template).mtimeMs;
+  return inputs.every((input) => statSync(input).mtimeMs < builtAt) ? template : null;
 }
 
 async function makeTemplate(dir: string, pristineDir: Promise<string>): Promise<string> {
