@@ -22,20 +22,24 @@ type Template = { file: Promise<string>; remove: () => void };
  */
 function inProcessStoreTemplate(): Template {
   const made = globalThis as { [TEMPLATE]?: Template };
-  const built = freshBuildTemplate();
-  if (!made[TEMPLATE] && built) made[TEMPLATE] = { file: Promise.resolve(built), remove: () => undefined };
   if (!made[TEMPLATE]) {
-    const pristine = pristinePgliteDir();
-    const dir = mkdtempSync(path.join(tmpdir(), "faucet-console-in-process-template-"));
-    made[TEMPLATE] = {
-      file: makeTemplate(dir, pristine.dir),
-      remove: () => {
-        rmSync(dir, { recursive: true, force: true });
-        pristine.remove();
-      },
-    };
+    const built = freshBuildTemplate();
+    made[TEMPLATE] = built ? { file: Promise.resolve(built), remove: () => undefined } : ownTemplate();
   }
   return made[TEMPLATE];
+}
+
+/** A template of this run's own, from a copy of the pristine data dir (initdb is run once per vitest run). */
+function ownTemplate(): Template {
+  const pristine = pristinePgliteDir();
+  const dir = mkdtempSync(path.join(tmpdir(), "faucet-console-in-process-template-"));
+  return {
+    file: makeTemplate(dir, pristine.dir),
+    remove: () => {
+      rmSync(dir, { recursive: true, force: true });
+      pristine.remove();
+    },
+  };
 }
 
 /**
@@ -72,11 +76,9 @@ async function makeTemplate(dir: string, pristineDir: Promise<string>): Promise<
 }
 
 /**
- * vitest globalSetup of the in-process projects: the migrations run once, here, instead of
- * once per test file (each file's in-memory store loads this dump: see startInProcessConsole).
- * It starts from a copy of the store project's pristine data dir (initdb is run once per vitest
- * run, by whichever project comes first). Like the build's store template
- * (scripts/make-store-template.ts) it holds the schema only.
+ * vitest globalSetup of the in-process projects: one migrated dump for the whole run instead of
+ * the migrations once per test file (each file's in-memory store loads it: see
+ * startInProcessConsole). Whichever it is, the build's or this run's own, it holds the schema only.
  */
 export default async function setup(project: TestProject) {
   const template = inProcessStoreTemplate();
