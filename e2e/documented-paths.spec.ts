@@ -15,6 +15,7 @@ import {
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { installTemplatePath } from "../lib/store/store-template";
 import { readRevealedKey, rotateAgent, signIn } from "./support/console-page";
 import { FaucetApi } from "./support/faucet-api";
 import { createPostgresCluster, type PostgresCluster } from "./support/postgres-cluster";
@@ -251,6 +252,25 @@ function expectPrivateDataDir(copy: string) {
   expect(notOwnerOnly(dataDir)).toEqual([]);
 }
 
+/**
+ * The store template `npm install` leaves for the tree (scripts/postinstall.mjs), in the copy's
+ * node_modules, which are the checkout's. CI installs just before the tests, so there it is this
+ * tree's; elsewhere a migration added since the last `npm install` has none yet, and npm install's
+ * step makes it here as that install would have.
+ */
+function expectInstallTemplate(copy: string): void {
+  const template = installTemplatePath(copy);
+  expect(template, "PGlite is installed in the copy").not.toBeNull();
+  if (existsSync(template ?? "")) return;
+  expect(process.env.CI, `npm ci left no store template for this tree (${template})`).toBeFalsy();
+  execFileSync(process.execPath, ["scripts/postinstall.mjs"], { cwd: copy, stdio: "pipe" });
+  expect(existsSync(template ?? ""), "scripts/postinstall.mjs made this tree's store template").toBe(true);
+}
+
+/** A first start's store came from npm install's template (`npm run dev`) or the build's (`npm start`), not from initdb. */
+const LOADED_INSTALL_TEMPLATE = "loaded from the store template `npm install` made";
+const LOADED_BUILD_TEMPLATE = "loaded from the store template `npm run build` made";
+
 /** Rotates `agent`'s key in the browser and checks the new key at `faucet`. */
 async function rotateAndCheck(page: Page, request: APIRequestContext, faucet: string, agent: string) {
   const reveal = await rotateAgent(page, agent);
@@ -369,11 +389,13 @@ test.describe("the README's `npm run dev` paths, each from a fresh checkout copy
     const script = replaced(QUICK_START.trim(), /^npm install && /, "");
     expect(script).toBe("npm run dev");
     const copy = group.checkoutCopy("dev", { withBuild: false });
+    expectInstallTemplate(copy);
     // Stopped so that it leaves its compile in the copy's cache, for path 5b's `npm run dev`.
     const { shell, url } = await group.start("dev", copy, script, PORTS.dev, DEV_START_MS, { persistDevCache: true });
     // The signed-in /agents is compiled on this first sign-in (the warm-up above could only reach its
     // signed-out redirect): on the CI machine that took over 10 s, as it may on a user's first `npm run dev`.
     await demoSignInAndRotate(page, request, shell, url, { signedInWithinMs: DEV_FIRST_SIGN_IN_MS });
+    expect(shell.log()).toContain(LOADED_INSTALL_TEMPLATE);
     expectPrivateDataDir(copy);
     await shell.stop();
   });
@@ -390,12 +412,14 @@ test.describe("the README's `npm run dev` paths, each from a fresh checkout copy
     const copy = path.join(group.copies, "dev");
     rmSync(path.join(copy, ".data"), { recursive: true, force: true });
     if (!existsSync(copy)) group.checkoutCopy("dev", { withBuild: false });
+    expectInstallTemplate(copy);
     const { shell, url } = await group.start("dev-remote", copy, command, PORTS.devRemote, DEV_START_MS);
     // Path 1's cache holds the demo operator's pages; on CI's machine this first sign-in still took over 10 s.
     const agent = await signInNewOperator(page, request, group.faucetUrl, url, "Dev Remote Operator", {
       signedInWithinMs: DEV_FIRST_SIGN_IN_MS,
     });
     await rotateAndCheck(page, request, group.faucetUrl, agent);
+    expect(shell.log()).toContain(LOADED_INSTALL_TEMPLATE);
     expectPrivateDataDir(copy);
     await shell.stop();
   });
@@ -414,6 +438,7 @@ test.describe("the README's `npm start` and deployment paths, each from a fresh 
     const { shell, url } = await group.start("remote", copy, script, PORTS.remote);
     const agent = await signInNewOperator(page, request, group.faucetUrl, url, "Remote Path Operator");
     await rotateAndCheck(page, request, group.faucetUrl, agent);
+    expect(shell.log()).toContain(LOADED_BUILD_TEMPLATE);
     expectPrivateDataDir(copy);
     await shell.stop();
   });
@@ -425,6 +450,7 @@ test.describe("the README's `npm start` and deployment paths, each from a fresh 
     const copy = group.checkoutCopy("demo", { withBuild: true });
     const { shell, url } = await group.start("demo", copy, "FAUCET_DEMO=1 npm start", PORTS.demo);
     await demoSignInAndRotate(page, request, shell, url);
+    expect(shell.log()).toContain(LOADED_BUILD_TEMPLATE);
     expectPrivateDataDir(copy);
     await shell.stop();
   });

@@ -1,34 +1,37 @@
 /**
- * `npm run build`'s postbuild step: a new PGlite store with every migration applied, dumped to
- * `<dist dir>/store-template.tgz`, which a console's first start on an empty data dir loads
- * instead of running initdb (see storeTemplatePath in lib/store/open-store.ts). It holds the
- * schema only: no session, key or event.
+ * Makes a store template (lib/store/store-template.ts): a new PGlite store with every migration
+ * applied, dumped to a tarball that a console's first start on an empty data dir loads instead
+ * of running initdb. It holds the schema only: no session, key or event.
  *
- * Run with `--conditions=react-server` (the npm script does), so the store's `server-only`
+ * - `npm run build`'s postbuild: `<dist dir>/store-template.tgz`, shipped with the build.
+ * - `--install`, npm install's postinstall (scripts/postinstall.mjs): `npm run dev`'s, under
+ *   node_modules/.cache, named by the digest of this tree's migrations and PGlite; it replaces
+ *   the ones made for other trees.
+ *
+ * Run with `--conditions=react-server` (the npm scripts do), so the store's `server-only`
  * guard resolves to its empty module outside Next.
  */
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { migrateStore } from "@/lib/store/migrate";
-import { openStore, storeTemplatePath } from "@/lib/store/open-store";
+import { openStore } from "@/lib/store/open-store";
+import { installTemplatePath, storeTemplatePath } from "@/lib/store/store-template";
 
-const target = storeTemplatePath();
-// Made from initdb, never from an older template.
-rmSync(target, { force: true });
-const dir = mkdtempSync(path.join(tmpdir(), "faucet-console-store-template-"));
+const forInstall = process.argv.includes("--install");
+const target = forInstall ? installTemplatePath() : storeTemplatePath();
+if (!target) throw new Error("PGlite's package.json cannot be read: is `npm install` complete?");
+// The install's folder holds this tree's template only.
+if (forInstall) rmSync(path.dirname(target), { recursive: true, force: true });
+mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
+// In memory: always initdb, never another template, and nothing on disk to clean up.
+const store = await openStore({ pgliteDir: "memory://" });
+if (store.engine !== "pglite") throw new Error("unreachable: a PGlite store was asked for");
 try {
-  const store = await openStore({ pgliteDir: path.join(dir, "store") });
-  if (store.engine !== "pglite") throw new Error("unreachable: a PGlite store was asked for");
-  try {
-    await migrateStore(store);
-    const dump = await store.client.dumpDataDir("gzip");
-    writeFileSync(`${target}.tmp`, Buffer.from(await dump.arrayBuffer()), { mode: 0o600 });
-    renameSync(`${target}.tmp`, target);
-  } finally {
-    await store.close();
-  }
-  console.log(`Store template written to ${path.relative(process.cwd(), target)}`);
+  await migrateStore(store);
+  const dump = await store.client.dumpDataDir("gzip");
+  writeFileSync(`${target}.tmp`, Buffer.from(await dump.arrayBuffer()), { mode: 0o600 });
+  renameSync(`${target}.tmp`, target);
 } finally {
-  rmSync(dir, { recursive: true, force: true });
+  await store.close();
 }
+console.log(`Store template written to ${path.relative(process.cwd(), target)}`);

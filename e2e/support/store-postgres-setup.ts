@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
-import { resetEnv } from "@/lib/config/env";
 import { openStore } from "@/lib/store/open-store";
 import { createPostgresCluster } from "./postgres-cluster";
 
@@ -19,21 +18,12 @@ declare module "vitest" {
  * PGlite's initdb, run once: a new data dir exactly as a first start without a template
  * makes it (no migration applied). It takes seconds, several times that on a busy machine,
  * where copying the result takes a fraction of one; each test still migrates its own copy.
- * The build's store template (`<dist dir>/store-template.tgz`, see storeTemplatePath) is
- * kept out of it, so the copies are empty whether or not the tree has been built.
+ * The store templates (lib/store/store-template.ts: the build's, npm install's) are kept out
+ * of it, so the copies are empty whether or not the tree has been built.
  */
 async function makePristinePgliteDir(dir: string): Promise<void> {
-  const saved = process.env.NEXT_DIST_DIR;
-  process.env.NEXT_DIST_DIR = path.join(path.dirname(dir), "no-build");
-  resetEnv();
-  try {
-    const store = await openStore({ pgliteDir: dir });
-    await store.close();
-  } finally {
-    if (saved === undefined) delete process.env.NEXT_DIST_DIR;
-    else process.env.NEXT_DIST_DIR = saved;
-    resetEnv();
-  }
+  const store = await openStore({ pgliteDir: dir, useTemplate: false });
+  await store.close();
 }
 
 const PRISTINE = Symbol.for("faucet-console.test-pristine-pglite-dir");

@@ -4,7 +4,8 @@ import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { pristinePgliteDir } from "@/e2e/support/store-postgres-setup";
 import { migrateStore } from "@/lib/store/migrate";
-import { openStore, storeTemplatePath } from "@/lib/store/open-store";
+import { openStore } from "@/lib/store/open-store";
+import { storeTemplatePath } from "@/lib/store/store-template";
 
 declare module "vitest" {
   export interface ProvidedContext {

@@ -35,7 +35,8 @@ export type FaucetMode = { kind: "remote"; url: string } | { kind: "demo" } | { 
  * in-memory PGlite (`memory://`) a migrated data dir to start from (`loadDataDir`, a
  * `dumpDataDir()` tarball) instead of running initdb; the environment never does.
  */
-export type StoreOptions = { databaseUrl: string } | { pgliteDir: string; loadDataDir?: Blob };
+/** `useTemplate: false`: a new PGlite store runs initdb even where a store template exists (a test's unmigrated store). */
+export type StoreOptions = { databaseUrl: string } | { pgliteDir: string; loadDataDir?: Blob; useTemplate?: boolean };
 
 /** Every number the security rules read, so a typo stops start-up instead of silently meaning the default. */
 export type SecuritySettings = {

@@ -16,7 +16,8 @@ import { copyPristinePgliteDir } from "@/e2e/support/test-stores";
 import { ConfigError, resetEnv } from "@/lib/config/env";
 import { closeStore, getStore, openStoreAtStartup } from "./get-store";
 import { migrateStore } from "./migrate";
-import { openStore, storeOptionsFromEnv, storeTemplatePath } from "./open-store";
+import { openStore, storeOptionsFromEnv } from "./open-store";
+import { storeTemplatePath } from "./store-template";
 import { StoreUnavailableError } from "./store-unavailable-error";
 
 const root = mkdtempSync("/tmp/faucet-console-open-store-");

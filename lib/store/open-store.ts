@@ -11,6 +11,7 @@ import { log } from "@/lib/log";
 import { metrics } from "@/lib/metrics";
 import * as schema from "./schema";
 import type { Store } from "./store";
+import { storeTemplate } from "./store-template";
 
 export type { StoreOptions };
 
@@ -95,32 +96,31 @@ function makeOwnerOnly(dir: string): void {
   }
 }
 
-/**
- * A new, migrated PGlite data dir, dumped by `npm run build` (postbuild: scripts/make-store-template.ts)
- * next to the build. A first start loads it instead of running initdb, which peaks at about twice the
- * memory of a normal start. Without it (`npm run dev`, a bare `next build`) a first start runs initdb.
- */
-export function storeTemplatePath(): string {
-  return path.resolve(process.cwd(), env().distDir, "store-template.tgz");
-}
-
 /** PGlite's in-memory store (tests): no directory, nothing on disk. */
 const IN_MEMORY = "memory://";
 
-async function openPglite(dir: string, loadDataDir?: Blob): Promise<Store> {
+async function openPglite(dir: string, loadDataDir?: Blob, useTemplate = true): Promise<Store> {
   if (dir === IN_MEMORY) return pgliteStore(await PGlite.create(IN_MEMORY, loadDataDir ? { loadDataDir } : {}));
   // The data dir and the store's dir, made here on every path (a fresh checkout has neither).
   ensurePrivateDir(dir);
   makeOwnerOnly(dir);
-  const template = storeTemplatePath();
-  const fromTemplate = !existsSync(path.join(dir, "PG_VERSION")) && existsSync(template);
+  // A new store starts from a template (store-template.ts) where there is one, else from initdb.
+  const isNew = !existsSync(path.join(dir, "PG_VERSION"));
+  const template = isNew && useTemplate ? storeTemplate() : null;
   // PGlite locks the directory to this process.
   const options: PGliteOptions = {
     dataDir: dir,
     fs: new OwnerOnlyNodeFS(dir),
-    ...(fromTemplate ? { loadDataDir: new Blob([readFileSync(template)]) } : {}),
+    ...(template ? { loadDataDir: new Blob([readFileSync(template.file)]) } : {}),
   };
-  return pgliteStore(await PGlite.create(options));
+  const store = pgliteStore(await PGlite.create(options));
+  if (isNew)
+    log.info(
+      template
+        ? `New store in ${dir}: loaded from the store template \`${template.madeBy}\` made`
+        : `New store in ${dir}: made by initdb, as there is no store template (see lib/store/store-template.ts)`,
+    );
+  return store;
 }
 
 /**
@@ -159,5 +159,5 @@ function pgliteStore(client: PGlite): Store {
 export async function openStore(options: StoreOptions): Promise<Store> {
   return "databaseUrl" in options
     ? openPostgres(options.databaseUrl)
-    : openPglite(options.pgliteDir, options.loadDataDir);
+    : openPglite(options.pgliteDir, options.loadDataDir, options.useTemplate);
 }
