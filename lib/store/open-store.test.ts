@@ -87,6 +87,21 @@ describe("the embedded store's files", () => {
   );
 });
 
+describe("the embedded store's memory", () => {
+  it("keeps 16 MB of shared buffers, on disk and in memory, not PostgreSQL's 128 MB that PGlite zeroes at every start", async () => {
+    const onDisk = path.join(root, "buffers", "store");
+    copyPristinePgliteDir(onDisk);
+    for (const store of [await openStore({ pgliteDir: onDisk }), await openStore({ pgliteDir: "memory://" })]) {
+      try {
+        const shown = await store.db.execute(sql`show shared_buffers`);
+        expect(shown.rows[0]).toEqual({ shared_buffers: "16MB" });
+      } finally {
+        await store.close();
+      }
+    }
+  });
+});
+
 describe("the build's store template", () => {
   const saved = process.env.NEXT_DIST_DIR;
   afterEach(() => {
