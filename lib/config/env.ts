@@ -33,9 +33,9 @@ export type FaucetMode = { kind: "remote"; url: string } | { kind: "demo" } | { 
 /**
  * Either a PostgreSQL URL, or the directory of an embedded PGlite database. Tests may give an
  * in-memory PGlite (`memory://`) a migrated data dir to start from (`loadDataDir`, a
- * `dumpDataDir()` tarball) instead of running initdb; the environment never does.
+ * `dumpDataDir()` tarball) instead of running initdb, or have a new data dir made by initdb
+ * even where a store template exists (`useTemplate: false`); the environment never does.
  */
-/** `useTemplate: false`: a new PGlite store runs initdb even where a store template exists (a test's unmigrated store). */
 export type StoreOptions = { databaseUrl: string } | { pgliteDir: string; loadDataDir?: Blob; useTemplate?: boolean };
 
 /** Every number the security rules read, so a typo stops start-up instead of silently meaning the default. */
