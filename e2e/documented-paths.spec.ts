@@ -115,10 +115,15 @@ function linkTree(from: string, to: string): void {
   }
 }
 
+/** Removes `dir` and everything under it: `rm -rf` takes half of rmSync's time over node_modules' 30,000 links. */
+function removeTree(dir: string): void {
+  execFileSync("rm", ["-rf", dir]);
+}
+
 /** A copy of the checkout as a user has it after `git clone` and `npm install`, and optionally the build. */
 function checkoutCopy(copies: string, name: string, { withBuild }: { withBuild: boolean }): string {
   const dir = path.join(copies, name);
-  rmSync(dir, { recursive: true, force: true });
+  removeTree(dir);
   const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
     encoding: "utf8",
   }).split("\0");
@@ -360,7 +365,7 @@ function pathGroup(name: string, faucetPort: number) {
 
   test.beforeAll(async () => {
     test.setTimeout(120_000);
-    rmSync(copies, { recursive: true, force: true });
+    removeTree(copies);
     mkdirSync(copies, { recursive: true });
     // The README's stand-alone faucet (path 5), from a copy of its own: run in a console's copy, its
     // .data/faucet would make the .data/ the console must make itself.
@@ -373,7 +378,7 @@ function pathGroup(name: string, faucetPort: number) {
   test.afterAll(async () => {
     await Promise.all([...shells, ...(faucet ? [faucet] : [])].map((shell) => shell.stop()));
     group.postgres?.destroy();
-    rmSync(copies, { recursive: true, force: true });
+    removeTree(copies);
   });
   return group;
 }
