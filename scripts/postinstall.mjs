@@ -1,6 +1,6 @@
 /**
  * npm install's last step: the store template `npm run dev` loads on a first start instead of
- * running initdb (lib/store/store-template.ts), so the Quick start's first page comes ~5 s
+ * running initdb (lib/store/store-template.ts), so the Quick start's first page comes 4–5 s
  * sooner. Plain JavaScript, and it never fails the install. Without the dev tools (an install
  * with --omit=dev runs a build made elsewhere, which brings its own template) it does nothing;
  * if it cannot make the template, a first `npm run dev` runs initdb as it did before.

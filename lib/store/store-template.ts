@@ -7,7 +7,7 @@ import { env } from "../config/env";
 /**
  * A store template is a new PGlite data dir with every migration applied, dumped to a tarball
  * (scripts/make-store-template.ts). A first start on an empty data dir loads it instead of
- * running initdb and the migrations: ~7 s sooner, and without initdb's peak of about twice the
+ * running initdb and the migrations (~7 CPU-s), and without initdb's peak of about twice the
  * memory of a normal start. It holds the schema only: no session, key or event.
  *
  * Two steps make one: `npm run build` (postbuild) next to the build, which deployments ship; and
