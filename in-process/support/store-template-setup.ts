@@ -1,11 +1,11 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { pristinePgliteDir } from "@/e2e/support/store-postgres-setup";
 import { migrateStore } from "@/lib/store/migrate";
 import { openStore } from "@/lib/store/open-store";
-import { storeTemplatePath } from "@/lib/store/store-template";
+import { installTemplatePath } from "@/lib/store/store-template";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -24,8 +24,8 @@ type Template = { file: Promise<string>; remove: () => void };
 function inProcessStoreTemplate(): Template {
   const made = globalThis as { [TEMPLATE]?: Template };
   if (!made[TEMPLATE]) {
-    const built = freshBuildTemplate();
-    made[TEMPLATE] = built ? { file: Promise.resolve(built), remove: () => undefined } : ownTemplate();
+    const installed = installedTemplate();
+    made[TEMPLATE] = installed ? { file: Promise.resolve(installed), remove: () => undefined } : ownTemplate();
   }
   return made[TEMPLATE];
 }
@@ -44,20 +44,13 @@ function ownTemplate(): Template {
 }
 
 /**
- * The build's store template (`npm run build`'s postbuild, which `npm test` runs just before)
- * when it is newer than PGlite and every migration: the same migrated, empty store, made already.
- * Otherwise (vitest alone, a migration added since the build) this setup makes its own.
+ * `npm install`'s store template (lib/store/store-template.ts): named for this tree's migrations
+ * and PGlite, so it is the same migrated, empty store, made already. Without one (a migration
+ * added since the last `npm install`) this setup makes its own.
  */
-function freshBuildTemplate(): string | null {
-  const template = storeTemplatePath();
-  if (!existsSync(template)) return null;
-  const migrations = path.resolve("lib/store/migrations");
-  const inputs = [
-    path.resolve("node_modules/@electric-sql/pglite/package.json"),
-    ...readdirSync(migrations, { recursive: true, encoding: "utf8" }).map((file) => path.join(migrations, file)),
-  ];
-  const builtAt = statSync(template).mtimeMs;
-  return inputs.every((input) => statSync(input).mtimeMs < builtAt) ? template : null;
+function installedTemplate(): string | null {
+  const template = installTemplatePath();
+  return template && existsSync(template) ? template : null;
 }
 
 async function makeTemplate(dir: string, pristineDir: Promise<string>): Promise<string> {
@@ -79,7 +72,7 @@ async function makeTemplate(dir: string, pristineDir: Promise<string>): Promise<
 /**
  * vitest globalSetup of the in-process projects: one migrated dump for the whole run instead of
  * the migrations once per test file (each file's in-memory store loads it: see
- * startInProcessConsole). Whichever it is, the build's or this run's own, it holds the schema only.
+ * startInProcessConsole). Whichever it is, npm install's or this run's own, it holds the schema only.
  */
 export default async function setup(project: TestProject) {
   const template = inProcessStoreTemplate();
