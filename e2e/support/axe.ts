@@ -25,6 +25,10 @@ const axeSource = (fromAxeBuilder("axe-core") as { source: string }).source;
  * through `AxeBuilder`, so that its frames are checked too.
  */
 export async function expectNoAxeViolations(page: Page, what: string) {
+  // A server action that sets a cookie (a rotation renews the session) gets the page rendered
+  // again into its reply, <title> included: in one full run axe ran while the document had no
+  // title, and the same check passed on retry. A page that never gets one still fails here.
+  await expect(page, `${what} has a title`).toHaveTitle(/\S/);
   const summary = (await axeViolations(page)).map(
     (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`,
   );
