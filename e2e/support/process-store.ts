@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import path from "node:path";
 import { resetEnv } from "@/lib/config/env";
 import { closeStore, getStore } from "@/lib/store/get-store";
+import { scratchDir } from "./scratch-dir";
 import { copyPristinePgliteDir, createDatabase } from "./test-stores";
 
 /**
@@ -19,7 +20,7 @@ export async function useFreshProcessStore(
     process.env.DATABASE_URL = await createDatabase(clusterUrl);
   } else {
     delete process.env.DATABASE_URL;
-    dir = mkdtempSync("/tmp/faucet-console-process-store-");
+    dir = scratchDir("faucet-console-process-store-");
     copyPristinePgliteDir(path.join(dir, "store"));
     process.env.CONSOLE_DATA_DIR = dir;
   }

@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { openStore } from "@/lib/store/open-store";
 import { createPostgresCluster } from "./postgres-cluster";
+import { scratchDir } from "./scratch-dir";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -37,7 +37,7 @@ type Pristine = { dir: Promise<string>; remove: () => void };
 export function pristinePgliteDir(): Pristine {
   const made = globalThis as { [PRISTINE]?: Pristine };
   if (!made[PRISTINE]) {
-    const root = mkdtempSync(path.join(tmpdir(), "faucet-console-pristine-pglite-"));
+    const root = scratchDir("faucet-console-pristine-pglite-");
     const dir = path.join(root, "store");
     made[PRISTINE] = {
       dir: makePristinePgliteDir(dir).then(() => dir),

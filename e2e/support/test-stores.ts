@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, rmSync } from "node:fs";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-postgres";
@@ -6,6 +6,7 @@ import { Client } from "pg";
 import { inject } from "vitest";
 import { openStore, type StoreOptions } from "@/lib/store/open-store";
 import type { Store } from "@/lib/store/store";
+import { scratchDir } from "./scratch-dir";
 
 /**
  * Fresh, empty stores for tests: a PGlite directory under /tmp, or a new database on a
@@ -54,7 +55,7 @@ export function testStores(engine: "pglite" | "postgres", serverUrl?: string): T
       if (!serverUrl) throw new Error('testStores("postgres") needs the cluster\'s URL');
       return { databaseUrl: await createDatabase(serverUrl) };
     }
-    const dir = mkdtempSync("/tmp/faucet-console-pglite-");
+    const dir = scratchDir("faucet-console-pglite-");
     dirs.push(dir);
     copyPristinePgliteDir(path.join(dir, "store"));
     return { pgliteDir: path.join(dir, "store") };

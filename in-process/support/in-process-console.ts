@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { isRedirectError } from "next/dist/client/components/redirect-error";
 import { getURLFromRedirectError } from "next/dist/client/components/redirect";
 import { inject } from "vitest";
+import { scratchDir } from "@/e2e/support/scratch-dir";
 import { signIn } from "@/lib/actions/sign-in";
 import { createFaucetEmulator, type FaucetEmulator } from "faucet-emulator";
 import { SESSION_COOKIE } from "@/lib/session/session-seal";
@@ -119,7 +119,7 @@ export async function startInProcessConsole({
   faucet: faucetKind = "emulator",
 }: InProcessConsoleOptions = {}): Promise<InProcessConsole> {
   // The emulator fsyncs every write: on tmpfs that costs nothing, and these tests write a lot.
-  const dir = mkdtempSync(path.join(existsSync("/dev/shm") ? "/dev/shm" : tmpdir(), "faucet-console-in-process-"));
+  const dir = scratchDir("faucet-console-in-process-");
   asFreshProcess();
   delete process.env.FAUCET_API_URL;
   delete process.env.DATABASE_URL;
