@@ -110,6 +110,9 @@ const STEPS: Step[] = [
   },
 ];
 
+/** The steps whose dialogs are checked here: create's dialog, and the change dialog (through sweep). */
+const STEPS_IN_THE_BROWSER = new Set(["create", "sweep"]);
+
 let control: OperatorFaucetControl | undefined;
 test.afterEach(async () => {
   await control?.clearFaults();
@@ -155,9 +158,6 @@ async function agentNames(faucet: FaucetApi, operatorKey: string) {
  * console gives up on it), so each case finds the agent as the first did; the slow case goes last
  * all the same, since its request is the only one still open at the faucet when the dialog closes.
  */
-/** The steps whose dialogs are checked here: create's dialog, and the change dialog (through sweep). */
-const STEPS_IN_THE_BROWSER = new Set(["create", "sweep"]);
-
 for (const step of STEPS.filter(({ name }) => STEPS_IN_THE_BROWSER.has(name))) {
   test(`${step.name}: a refusal leaves the button to try again; a 5xx and a faucet slower than the timeout are 'outcome unknown'; one call each, no blind retry`, async ({
     page,

@@ -9,7 +9,7 @@ import type { Store } from "@/lib/store/store";
 import { scratchDir } from "./scratch-dir";
 
 /**
- * Fresh, empty stores for tests: a PGlite directory under /tmp, or a new database on a
+ * Fresh, empty stores for tests: a PGlite directory (scratch-dir.ts), or a new database on a
  * throwaway PostgreSQL cluster (see postgres-cluster.ts). Everything opened here is closed
  * and removed by cleanup().
  */
