@@ -71,8 +71,6 @@ const STEPS: Step[] = [
   },
 ];
 
-type AgentRow = { id: number; name: string; balance_sats: number; is_active: boolean; budget_limit_sats?: unknown };
-
 /** A fresh operator with one agent holding 400 sats, signed in; `attempt` runs the step once as a request of that session. */
 async function signedIn(step: Step) {
   const { console: faucetConsole } = inProcess;
@@ -86,8 +84,9 @@ async function signedIn(step: Step) {
   });
   const cookie = await faucetConsole.signInCookie(operator.operatorKey);
   const calls = () => faucetConsole.callsOf(operator.operatorId)[step.faucetAction] ?? 0;
+  // The operator's agents as the faucet itself lists them: what a change that was not made leaves as it was.
   const agents = async () =>
-    (await faucetConsole.faucetCall({ action: "list_agents", api_key: operator.operatorKey })).agents as AgentRow[];
+    (await faucetConsole.faucetCall({ action: "list_agents", api_key: operator.operatorKey })).agents;
   const attempt = async (faults: Record<string, unknown>) => {
     faucetConsole.faucet.setFaults({
       ...faults,
