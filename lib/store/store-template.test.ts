@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { resetEnv } from "../config/env";
-import { installTemplatePath, storeTemplate, storeTemplatePath } from "./store-template";
+import { buildTemplateSource, installTemplatePath, storeTemplate, storeTemplatePath } from "./store-template";
 
 const root = mkdtempSync(path.join(tmpdir(), "faucet-console-store-template-"));
 // A dist dir inside each project dir, whatever this shell's NEXT_DIST_DIR says.
@@ -75,5 +75,17 @@ describe("the template a first start loads", () => {
     expect(storeTemplatePath(dir)).toBe(path.join(dir, "dist", "store-template.tgz"));
     touch(storeTemplatePath(dir));
     expect(storeTemplate(dir)).toEqual({ file: storeTemplatePath(dir), madeBy: "npm run build" });
+  });
+});
+
+describe("npm run build's store template", () => {
+  it("is copied from npm install's for this tree when there is one, never from one made for another; else the build makes it", () => {
+    const dir = project("build");
+    expect(buildTemplateSource(dir)).toBeNull();
+    const installed = installTemplatePath(dir) ?? "";
+    touch(installed.replace(/[0-9a-f]{16}\.tgz$/, "0123456789abcdef.tgz"));
+    expect(buildTemplateSource(dir)).toBeNull();
+    touch(installed);
+    expect(buildTemplateSource(dir)).toBe(installed);
   });
 });

@@ -46,13 +46,22 @@ export function installTemplatePath(projectDir = process.cwd()): string | null {
   return path.resolve(projectDir, INSTALL_TEMPLATES_DIR, name);
 }
 
+/**
+ * What `npm run build`'s template is copied from: `npm install`'s for this tree, when there is one.
+ * Both are a new store with this tree's migrations, made the same way, so the build need not make
+ * its own again (PGlite's initdb and every migration: ~5 s on each build). Null: the build makes it.
+ */
+export function buildTemplateSource(projectDir = process.cwd()): string | null {
+  const installed = installTemplatePath(projectDir);
+  return installed && existsSync(installed) ? installed : null;
+}
+
 export type StoreTemplate = { file: string; madeBy: "npm run build" | "npm install" };
 
 /** The template a first start loads: the build's if there is one, else `npm install`'s for this tree. */
 export function storeTemplate(projectDir = process.cwd()): StoreTemplate | null {
   const built = storeTemplatePath(projectDir);
   if (existsSync(built)) return { file: built, madeBy: "npm run build" };
-  const installed = installTemplatePath(projectDir);
-  if (installed && existsSync(installed)) return { file: installed, madeBy: "npm install" };
-  return null;
+  const installed = buildTemplateSource(projectDir);
+  return installed ? { file: installed, madeBy: "npm install" } : null;
 }
