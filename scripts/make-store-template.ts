@@ -14,7 +14,7 @@
  */
 import { copyFileSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { buildTemplateSource, installTemplatePath, storeTemplatePath } from "@/lib/store/store-template";
+import { madeInstallTemplate, installTemplatePath, storeTemplatePath } from "@/lib/store/store-template";
 
 const forInstall = process.argv.includes("--install");
 const target = forInstall ? installTemplatePath() : storeTemplatePath();
@@ -22,7 +22,7 @@ if (!target) throw new Error("PGlite's package.json cannot be read: is `npm inst
 // The install's folder holds this tree's template only.
 if (forInstall) rmSync(path.dirname(target), { recursive: true, force: true });
 mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
-const copyOf = forInstall ? null : buildTemplateSource();
+const copyOf = forInstall ? null : madeInstallTemplate();
 if (copyOf) {
   copyFileSync(copyOf, `${target}.tmp`);
 } else {

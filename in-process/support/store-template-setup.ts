@@ -1,11 +1,11 @@
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { pristinePgliteDir } from "@/e2e/support/store-postgres-setup";
 import { migrateStore } from "@/lib/store/migrate";
 import { openStore } from "@/lib/store/open-store";
-import { installTemplatePath } from "@/lib/store/store-template";
+import { madeInstallTemplate } from "@/lib/store/store-template";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -24,7 +24,9 @@ type Template = { file: Promise<string>; remove: () => void };
 function inProcessStoreTemplate(): Template {
   const made = globalThis as { [TEMPLATE]?: Template };
   if (!made[TEMPLATE]) {
-    const installed = installedTemplate();
+    // npm install's (lib/store/store-template.ts): named for this tree's migrations and PGlite, so the
+    // same migrated, empty store, made already. Without one, this run makes its own.
+    const installed = madeInstallTemplate();
     made[TEMPLATE] = installed ? { file: Promise.resolve(installed), remove: () => undefined } : ownTemplate();
   }
   return made[TEMPLATE];
@@ -41,16 +43,6 @@ function ownTemplate(): Template {
       pristine.remove();
     },
   };
-}
-
-/**
- * `npm install`'s store template (lib/store/store-template.ts): named for this tree's migrations
- * and PGlite, so it is the same migrated, empty store, made already. Without one (a migration
- * added since the last `npm install`) this setup makes its own.
- */
-function installedTemplate(): string | null {
-  const template = installTemplatePath();
-  return template && existsSync(template) ? template : null;
 }
 
 async function makeTemplate(dir: string, pristineDir: Promise<string>): Promise<string> {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { resetEnv } from "../config/env";
-import { buildTemplateSource, installTemplatePath, storeTemplate, storeTemplatePath } from "./store-template";
+import { madeInstallTemplate, installTemplatePath, storeTemplate, storeTemplatePath } from "./store-template";
 
 const root = mkdtempSync(path.join(tmpdir(), "faucet-console-store-template-"));
 // A dist dir inside each project dir, whatever this shell's NEXT_DIST_DIR says.
@@ -78,14 +78,14 @@ describe("the template a first start loads", () => {
   });
 });
 
-describe("npm run build's store template", () => {
-  it("is copied from npm install's for this tree when there is one, never from one made for another; else the build makes it", () => {
+describe("npm install's template as made", () => {
+  it("is the one for this tree once made (which the build copies), never one made for another", () => {
     const dir = project("build");
-    expect(buildTemplateSource(dir)).toBeNull();
+    expect(madeInstallTemplate(dir)).toBeNull();
     const installed = installTemplatePath(dir) ?? "";
     touch(installed.replace(/[0-9a-f]{16}\.tgz$/, "0123456789abcdef.tgz"));
-    expect(buildTemplateSource(dir)).toBeNull();
+    expect(madeInstallTemplate(dir)).toBeNull();
     touch(installed);
-    expect(buildTemplateSource(dir)).toBe(installed);
+    expect(madeInstallTemplate(dir)).toBe(installed);
   });
 });

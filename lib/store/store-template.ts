@@ -47,11 +47,11 @@ export function installTemplatePath(projectDir = process.cwd()): string | null {
 }
 
 /**
- * What `npm run build`'s template is copied from: `npm install`'s for this tree, when there is one.
- * Both are a new store with this tree's migrations, made the same way, so the build need not make
- * its own again (PGlite's initdb and every migration: ~5 s on each build). Null: the build makes it.
+ * `npm install`'s template for this tree, if it has been made. A first `npm run dev` loads it, the
+ * build copies it instead of making the same store again (~5 s on each build), and the in-process
+ * tests load it. Null: there is none for this tree (yet).
  */
-export function buildTemplateSource(projectDir = process.cwd()): string | null {
+export function madeInstallTemplate(projectDir = process.cwd()): string | null {
   const installed = installTemplatePath(projectDir);
   return installed && existsSync(installed) ? installed : null;
 }
@@ -62,6 +62,6 @@ export type StoreTemplate = { file: string; madeBy: "npm run build" | "npm insta
 export function storeTemplate(projectDir = process.cwd()): StoreTemplate | null {
   const built = storeTemplatePath(projectDir);
   if (existsSync(built)) return { file: built, madeBy: "npm run build" };
-  const installed = buildTemplateSource(projectDir);
+  const installed = madeInstallTemplate(projectDir);
   return installed ? { file: installed, madeBy: "npm install" } : null;
 }
